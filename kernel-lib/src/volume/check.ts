@@ -1,0 +1,86 @@
+import { dtypeOf } from "./dtype.js";
+import type { DType, Shape3, Spacing3, Volume, VoxelArray } from "./types.js";
+
+/** Human-readable shape, e.g. `1x64x64`. */
+export function formatShape(shape: readonly number[]): string {
+  return shape.join("x");
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name} of length ${(value as VoxelArray).length}`;
+  return typeof value === "object" ? (value.constructor?.name ?? "object") : `${typeof value} ${String(value)}`;
+}
+
+/** Check that `shape` is three positive integers. */
+export function checkShape(shape: unknown, name = "shape"): asserts shape is Shape3 {
+  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((n) => Number.isInteger(n) && n > 0)) {
+    throw new RangeError(`\`${name}\` must be [nz, ny, nx] of positive integers, received ${JSON.stringify(shape)}`);
+  }
+}
+
+/** Check that `spacing` is three positive finite numbers. */
+export function checkSpacing(spacing: unknown, name = "spacing"): asserts spacing is Spacing3 {
+  if (
+    !Array.isArray(spacing) ||
+    spacing.length !== 3 ||
+    !spacing.every((n) => typeof n === "number" && Number.isFinite(n) && n > 0)
+  ) {
+    throw new RangeError(
+      `\`${name}\` must be [dz, dy, dx] of positive finite numbers, received ${JSON.stringify(spacing)}`,
+    );
+  }
+}
+
+export interface CheckVolumeOptions {
+  /** Allowed dtypes; any supported dtype when omitted. */
+  dtypes?: readonly DType[];
+  /** Required number of z slices (e.g. 1 for 2D-only functions). */
+  nz?: number;
+}
+
+/**
+ * The one validation helper used at every public boundary: throws a
+ * TypeError/RangeError naming the argument, what was expected and what was received.
+ * @param volume - The value to check.
+ * @param name - Argument name used in messages (e.g. "image", "labels").
+ */
+export function checkVolume<T extends VoxelArray = VoxelArray>(
+  volume: unknown,
+  name = "volume",
+  options: CheckVolumeOptions = {},
+): asserts volume is Volume<T> {
+  if (typeof volume !== "object" || volume === null) {
+    throw new TypeError(`\`${name}\` must be a Volume { data, shape, spacing }, received ${describe(volume)}`);
+  }
+  const v = volume as Partial<Volume>;
+  checkShape(v.shape, `${name}.shape`);
+  checkSpacing(v.spacing, `${name}.spacing`);
+  if (!ArrayBuffer.isView(v.data)) {
+    throw new TypeError(`\`${name}.data\` must be a typed array, received ${describe(v.data)}`);
+  }
+  const dtype = dtypeOf(v.data as VoxelArray);
+  const [nz, ny, nx] = v.shape;
+  const expected = nz * ny * nx;
+  if (v.data.length !== expected) {
+    throw new RangeError(
+      `\`${name}.data\` has ${v.data.length} elements but shape ${formatShape(v.shape)} needs ${expected}`,
+    );
+  }
+  if (options.dtypes && !options.dtypes.includes(dtype)) {
+    throw new TypeError(`\`${name}\` must have dtype ${options.dtypes.join(" or ")}, received ${dtype}`);
+  }
+  if (options.nz !== undefined && nz !== options.nz) {
+    throw new RangeError(`\`${name}\` must have nz = ${options.nz}, received shape ${formatShape(v.shape)}`);
+  }
+}
+
+/** Check that two volumes have the same shape (e.g. a mask and its image). */
+export function checkSameShape(a: Volume, aName: string, b: Volume, bName: string): void {
+  if (a.shape[0] !== b.shape[0] || a.shape[1] !== b.shape[1] || a.shape[2] !== b.shape[2]) {
+    throw new RangeError(
+      `\`${aName}\` (shape ${formatShape(a.shape)}) must have the shape of \`${bName}\` (shape ${formatShape(b.shape)})`,
+    );
+  }
+}
