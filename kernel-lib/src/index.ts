@@ -1,0 +1,10 @@
+/**
+ * tomolab: segment and measure 3D microscopy volumes in the tslab kernel.
+ * The public surface, re-exported folder by folder.
+ */
+export * from "./volume/index.js";
+export * from "./io/index.js";
+export * from "./parallel/index.js";
+export * from "./filters/index.js";
+export * from "./plot/index.js";
+export * from "./display/index.js";
