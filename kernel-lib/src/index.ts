@@ -8,3 +8,4 @@ export * from "./parallel/index.js";
 export * from "./filters/index.js";
 export * from "./plot/index.js";
 export * from "./display/index.js";
+export * from "./stats/index.js";
