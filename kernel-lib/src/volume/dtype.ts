@@ -30,5 +30,5 @@ export function allocate<D extends DType>(dtype: D, length: number, shared = fal
   if (!Ctor) throw new TypeError(`unknown dtype "${String(dtype)}"; expected one of ${Object.keys(ARRAY_TYPES).join(", ")}`);
   if (!shared) return new Ctor(length) as ArrayOf<D>;
   const buffer = new SharedArrayBuffer(length * Ctor.BYTES_PER_ELEMENT);
-  return new Ctor(buffer) as ArrayOf<D>;
+  return new (Ctor as unknown as new (b: ArrayBufferLike) => ArrayOf<D>)(buffer);
 }

@@ -1,1 +1,16 @@
-export {};
+export type { DType, Plane, Shape3, Spacing3, Volume, VoxelArray } from "./types.js";
+export { allocate, dtypeOf, ARRAY_TYPES, type ArrayOf } from "./dtype.js";
+export { checkVolume, checkShape, checkSpacing, checkSameShape, formatShape, type CheckVolumeOptions } from "./check.js";
+export { zeros, fromArray, fromFunction, clone, type CreateOptions } from "./create.js";
+export { slice, planeDepth } from "./slice.js";
+export { crop, type Range1 } from "./crop.js";
+export { cast, type CastOptions } from "./cast.js";
+export {
+  minMax,
+  percentile,
+  normalizePercentile,
+  histogram,
+  type NormalizeOptions,
+  type HistogramOptions,
+  type Histogram,
+} from "./stats.js";
