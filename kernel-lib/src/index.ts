@@ -9,3 +9,4 @@ export * from "./filters/index.js";
 export * from "./plot/index.js";
 export * from "./display/index.js";
 export * from "./stats/index.js";
+export * from "./synth/index.js";
