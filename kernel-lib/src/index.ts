@@ -10,3 +10,4 @@ export * from "./plot/index.js";
 export * from "./display/index.js";
 export * from "./stats/index.js";
 export * from "./synth/index.js";
+export * from "./metrics/index.js";

@@ -1,0 +1,97 @@
+import { checkVolume } from "../volume/check.js";
+import type { Volume } from "../volume/types.js";
+
+/** Class labels as a volume or a flat array (x fastest), e.g. a 2D slice's data. */
+export type LabelInput = Volume | ArrayLike<number>;
+
+export interface ConfusionOptions {
+  /**
+   * The classes to score, in matrix order. Truth voxels whose value is not in
+   * this list are ignored (as unlabelled); predicted values not in it count as
+   * wrong for the truth class.
+   * @default the distinct non-zero values of `truth`, ascending
+   */
+  classes?: readonly number[];
+  /** Score only voxels where the mask is non-zero (same size as `truth`). */
+  mask?: LabelInput;
+}
+
+/** A confusion matrix: `matrix[i][j]` = voxels of truth class `classes[i]` predicted as `classes[j]`. */
+export interface ConfusionMatrix {
+  classes: number[];
+  matrix: number[][];
+  /** Per truth class: voxels predicted as something outside `classes` (e.g. 0 = unclassified). */
+  other: number[];
+  /** Voxels scored (sum of the matrix and `other`). */
+  total: number;
+}
+
+/** The values of a volume or array, checking volumes at the boundary. */
+export function labelValues(input: LabelInput, name: string): ArrayLike<number> {
+  if (ArrayBuffer.isView(input) || Array.isArray(input)) return input as ArrayLike<number>;
+  checkVolume(input, name);
+  return (input as Volume).data;
+}
+
+function sameLength(a: ArrayLike<number>, aName: string, b: ArrayLike<number>, bName: string): void {
+  if (a.length !== b.length) {
+    throw new RangeError(`\`${bName}\` has ${b.length} voxels but \`${aName}\` has ${a.length}; they must match`);
+  }
+}
+
+/**
+ * Confusion matrix of a classification against a (possibly sparse) ground truth.
+ * Voxels where `truth` is 0 (unlabelled), or not one of `classes`, are not scored.
+ * @param truth - Ground-truth class labels (0 = unlabelled).
+ * @param prediction - Predicted class labels, same size.
+ * @example
+ * confusionMatrix(truth, prediction, { classes: [1, 2, 3] }).matrix; // 3 x 3
+ */
+export function confusionMatrix(
+  truth: LabelInput,
+  prediction: LabelInput,
+  options: ConfusionOptions = {},
+): ConfusionMatrix {
+  const t = labelValues(truth, "truth");
+  const p = labelValues(prediction, "prediction");
+  sameLength(t, "truth", p, "prediction");
+  const mask = options.mask === undefined ? undefined : labelValues(options.mask, "mask");
+  if (mask) sameLength(t, "truth", mask, "mask");
+  let classes: number[];
+  if (options.classes) {
+    classes = [...options.classes];
+    if (classes.length === 0 || new Set(classes).size !== classes.length || !classes.every(Number.isFinite)) {
+      throw new RangeError(`\`classes\` must be distinct finite numbers, received ${JSON.stringify(options.classes)}`);
+    }
+  } else {
+    const seen = new Set<number>();
+    for (let i = 0; i < t.length; i++) if (t[i] !== 0 && (!mask || mask[i])) seen.add(t[i]);
+    classes = [...seen].sort((a, b) => a - b);
+  }
+  const k = classes.length;
+  // Small integer labels use a lookup table; anything else a Map.
+  const index = new Map<number, number>();
+  classes.forEach((c, i) => index.set(c, i));
+  const lut = new Int32Array(256).fill(-1);
+  for (const [c, i] of index) if (Number.isInteger(c) && c >= 0 && c < 256) lut[c] = i;
+  const look = (v: number) => (v >= 0 && v < 256 && Number.isInteger(v) ? lut[v] : (index.get(v) ?? -1));
+  const counts = new Float64Array(k * (k + 1));
+  for (let n = 0; n < t.length; n++) {
+    if (mask && !mask[n]) continue;
+    const i = look(t[n]);
+    if (i < 0) continue;
+    const j = look(p[n]);
+    counts[i * (k + 1) + (j < 0 ? k : j)]++;
+  }
+  const matrix: number[][] = [];
+  const other: number[] = [];
+  let total = 0;
+  for (let i = 0; i < k; i++) {
+    const row: number[] = [];
+    for (let j = 0; j <= k; j++) total += counts[i * (k + 1) + j];
+    for (let j = 0; j < k; j++) row.push(counts[i * (k + 1) + j]);
+    matrix.push(row);
+    other.push(counts[i * (k + 1) + k]);
+  }
+  return { classes, matrix, other, total };
+}

@@ -1,0 +1,9 @@
+export {
+  confusionMatrix,
+  labelValues,
+  type ConfusionMatrix,
+  type ConfusionOptions,
+  type LabelInput,
+} from "./confusion.js";
+export { iouPerClass, scoresFromConfusion, type ClassScores } from "./iou.js";
+export { weightedError, weightedErrorFromConfusion } from "./weightedError.js";
