@@ -1,1 +1,15 @@
-export {};
+export type {
+  BoundaryMode,
+  KernelRef,
+  BlockContext,
+  BlockInput,
+  BlockOutput,
+  BlockKernel,
+  ParallelOptions,
+} from "./types.js";
+export { BOUNDARY_MODES } from "./types.js";
+export { mapBlocks, type MapBlocksOptions } from "./mapBlocks.js";
+export { getThreads, setThreads, closePool } from "./pool.js";
+export { toShared, isShared } from "./shared.js";
+export { boundaryIndex } from "./boundary.js";
+export { defaultBlockShape, planBlocks, type Block } from "./blocks.js";

@@ -1,0 +1,64 @@
+/**
+ * Sampled 1D Gaussian kernel or one of its derivatives, as used by the
+ * separable Gaussian filters: `2*radius + 1` taps for x = -radius..radius.
+ *
+ * Order 0 is `exp(-x^2 / (2 sigma^2))` normalised to sum 1; order n is
+ * `q_n(x) * phi(x)`, the n-th derivative of the normalised Gaussian evaluated
+ * at the taps, where the polynomial follows `q_{n+1} = q_n' - x q_n / sigma^2`
+ * (q_0 = 1); e.g. order 1 is `-x/sigma^2 * phi`, order 2 is
+ * `(x^2 - sigma^2)/sigma^4 * phi`. This is the construction of scipy's
+ * `scipy.ndimage._filters._gaussian_kernel1d`.
+ *
+ * The result is a convolution kernel (index 0 is x = -radius): to correlate
+ * with it (e.g. through {@link separableCorrelate}) reverse it. Order 0 and 2
+ * are symmetric; odd orders are antisymmetric.
+ *
+ * @param sigma - Standard deviation in voxels, > 0.
+ * @param order - Derivative order (0 smoothing, 1 first derivative, 2 second...).
+ * @param radius - Half-width in taps, usually `Math.floor(truncate * sigma + 0.5)`.
+ * @returns Float64Array of length `2*radius + 1`.
+ * @see scipy.ndimage.gaussian_filter1d
+ */
+export function gaussianKernel1d(sigma: number, order: number, radius: number): Float64Array {
+  if (typeof sigma !== "number" || !Number.isFinite(sigma) || sigma <= 0) {
+    throw new RangeError(`\`sigma\` must be a finite number > 0, received ${String(sigma)}`);
+  }
+  if (!Number.isInteger(order) || order < 0) {
+    throw new RangeError(`\`order\` must be an integer >= 0, received ${String(order)}`);
+  }
+  if (!Number.isInteger(radius) || radius < 0) {
+    throw new RangeError(`\`radius\` must be an integer >= 0, received ${String(radius)}`);
+  }
+  const n = 2 * radius + 1;
+  const sigma2 = sigma * sigma;
+  const phi = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const x = i - radius;
+    phi[i] = Math.exp((-0.5 / sigma2) * x * x);
+    sum += phi[i]!;
+  }
+  for (let i = 0; i < n; i++) phi[i] = phi[i]! / sum;
+  if (order === 0) return phi;
+  // Polynomial coefficients q[j] of x^j, updated by q <- q' - q * x / sigma^2.
+  let q = new Float64Array(order + 1);
+  q[0] = 1;
+  for (let step = 0; step < order; step++) {
+    const next = new Float64Array(order + 1);
+    for (let j = 0; j < order; j++) next[j] = (j + 1) * q[j + 1]!;
+    for (let j = 1; j <= order; j++) next[j] = next[j]! - q[j - 1]! / sigma2;
+    q = next;
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = i - radius;
+    let poly = 0;
+    let power = 1;
+    for (let j = 0; j <= order; j++) {
+      poly += q[j]! * power;
+      power *= x;
+    }
+    out[i] = poly * phi[i]!;
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+import os from "node:os";
+import { Piscina } from "piscina";
+import { DIST_URL } from "./runBlock.js";
+
+
+/** URL of the worker entry point (compiled). */
+export const WORKER_URL = new URL("parallel/worker.js", DIST_URL);
+
+let threads = defaultThreads();
+let pool: Piscina | undefined;
+
+function defaultThreads(): number {
+  const env = process.env["TOMOLAB_THREADS"];
+  if (env !== undefined && env.trim() !== "") {
+    const n = Number(env);
+    if (Number.isInteger(n) && n >= 1) return n;
+    throw new RangeError(`TOMOLAB_THREADS must be a positive integer, received "${env}"`);
+  }
+  return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+}
+
+/**
+ * The shared worker pool, created on first use with {@link getThreads}
+ * threads. Idle workers do not keep the process alive, so scripts exit when
+ * their work is done; a long-lived kernel keeps the workers warm.
+ * @internal
+ */
+export function getPool(): Piscina {
+  if (pool === undefined) {
+    pool = new Piscina({
+      filename: WORKER_URL.href,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: Infinity,
+      // One block at a time per worker: blocks are large and CPU-bound.
+      concurrentTasksPerWorker: 1,
+    });
+  }
+  return pool;
+}
+
+/** Number of worker threads the shared pool uses (`TOMOLAB_THREADS` or the number of cores, unless {@link setThreads} changed it). */
+export function getThreads(): number {
+  return threads;
+}
+
+/**
+ * Set the number of worker threads. The current pool (if any) finishes its
+ * queued work and closes; the next parallel job starts a new one.
+ * @param n - Positive integer.
+ */
+export function setThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RangeError(`\`threads\` must be a positive integer, received ${String(n)}`);
+  }
+  if (n === threads) return;
+  threads = n;
+  const old = pool;
+  pool = undefined;
+  if (old) void old.close();
+}
+
+/** Close the shared pool, waiting for running work; the next parallel job starts a new one. */
+export async function closePool(): Promise<void> {
+  const old = pool;
+  pool = undefined;
+  if (old) await old.close();
+}
