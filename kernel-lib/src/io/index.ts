@@ -1,1 +1,12 @@
-export {};
+/** Volume I/O: TIFF stacks (read, lazy open, write) and folders of PNG slices. */
+export { openTiff } from "./openTiff.js";
+export type { OpenTiffOptions, TiffReadOptions, TiffStack } from "./openTiff.js";
+export { readTiff } from "./readTiff.js";
+export type { ReadTiffOptions } from "./readTiff.js";
+export type { ImageJMetadata } from "./imagej.js";
+export { writeTiff } from "./writeTiff.js";
+export type { WriteTiffOptions } from "./writeTiff.js";
+export { readPngStack } from "./readPngStack.js";
+export type { ReadPngStackOptions } from "./readPngStack.js";
+export { writePngStack } from "./writePngStack.js";
+export type { WritePngStackOptions } from "./writePngStack.js";
