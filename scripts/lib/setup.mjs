@@ -1,0 +1,390 @@
+// The setup steps behind `npm run setup`, also run (quietly, when needed) by
+// `npm start`, `npm test` and `npm run reproduce`. Node builtins only: this
+// must work before `npm ci` has run.
+//
+// Every step has `check()` (cheap: stamps, file contents, no subprocess where
+// possible) and `run()`. A step whose check passes is skipped.
+import fs from "node:fs";
+import path from "node:path";
+import { paths, root, KERNEL_NAME, EXTENSION_NAME } from "./paths.mjs";
+import { log, seconds } from "./log.mjs";
+import { capture, run, isRoot, jupyterEnv } from "./proc.mjs";
+import { hashOf, hashTree, readStamp, writeStamp } from "./stamp.mjs";
+import { findPython } from "./python.mjs";
+import { findChromium, isExecutable } from "./chromium.mjs";
+import { buildLabextension } from "./build-labextension.mjs";
+
+/** Debian packages for the reference implementations the fixture/benchmark scripts compare against. */
+export const REFERENCE_APT_PACKAGES = [
+  "python3-scipy",
+  "python3-skimage",
+  "python3-sklearn",
+  "python3-vigra",
+  "python3-tifffile",
+];
+const REFERENCE_PYTHON = "/usr/bin/python3";
+const REFERENCE_IMPORTS = "import scipy, skimage, sklearn, vigra, tifffile";
+
+// ---------------------------------------------------------------- .tomolab-setup.json
+
+/** Reads .tomolab-setup.json (the resolved machine facts kernel-lib and the scripts use). */
+export function readSetupJson() {
+  try {
+    return JSON.parse(fs.readFileSync(paths.setupJson, "utf8"));
+  } catch {
+    return {};
+  }
+}
+
+function updateSetupJson(patch) {
+  const next = { ...readSetupJson(), ...patch };
+  fs.writeFileSync(paths.setupJson, `${JSON.stringify(next, null, 2)}\n`);
+}
+
+// ---------------------------------------------------------------- helpers
+
+function npm(args) {
+  // Under `npm run`, npm_execpath is npm's own CLI: use the same npm.
+  const cli = process.env.npm_execpath;
+  if (cli && /npm-cli\.[cm]?js$/.test(cli)) run(process.execPath, [cli, ...args]);
+  else run(process.platform === "win32" ? "npm.cmd" : "npm", args);
+}
+
+let aptUpdated = false;
+function canApt() {
+  return isRoot() && capture("sh", ["-c", "command -v apt-get"]) !== undefined;
+}
+function aptInstall(packages) {
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  if (!aptUpdated) {
+    run("apt-get", ["update", "-q"], { env });
+    aptUpdated = true;
+  }
+  run("apt-get", ["install", "-y", "-q", "--no-install-recommends", ...packages], { env });
+}
+
+function lockHash() {
+  return hashOf({ file: paths.lock });
+}
+
+function nodeStampValue() {
+  return `${lockHash()} node-abi-${process.versions.modules} ${process.platform}-${process.arch}`;
+}
+
+/**
+ * True when node_modules already holds exactly what package-lock.json asks for
+ * (npm's hidden lockfile node_modules/.package-lock.json agrees with it), e.g.
+ * after someone ran `npm install <pkg>`: then `npm ci` is not needed.
+ */
+function hiddenLockfileMatches() {
+  try {
+    const wanted = JSON.parse(fs.readFileSync(paths.lock, "utf8")).packages ?? {};
+    const have = JSON.parse(fs.readFileSync(path.join(paths.nodeModules, ".package-lock.json"), "utf8")).packages ?? {};
+    for (const [key, entry] of Object.entries(wanted)) {
+      if (key === "") continue;
+      const got = have[key];
+      if (got === undefined) {
+        if (entry.optional) continue; // optional packages for other platforms are never installed
+        return false;
+      }
+      if (got.version !== entry.version || Boolean(got.link) !== Boolean(entry.link)) return false;
+      if (!fs.existsSync(path.join(root, key))) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function venvStampValue() {
+  return `${hashOf({ file: paths.requirements }, { file: paths.constraints })} ${paths.venv}`;
+}
+
+function kernelLibInputs() {
+  return hashTree([
+    path.join(paths.kernelLib, "src"),
+    path.join(paths.kernelLib, "package.json"),
+    path.join(paths.kernelLib, "tsconfig.json"),
+    path.join(root, "tsconfig.base.json"),
+  ]);
+}
+
+function extensionInputs() {
+  return hashOf(
+    hashTree([
+      path.join(paths.extension, "src"),
+      path.join(paths.extension, "style"),
+      path.join(paths.extension, "schema"),
+      path.join(paths.extension, "package.json"),
+      path.join(paths.extension, "tsconfig.json"),
+    ]),
+    readStamp(paths.venvStamp) ?? "no-venv",
+    lockHash(),
+  );
+}
+
+const buildStamp = (name) => path.join(paths.buildStamps, name);
+
+function readKernelSpec() {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(paths.venvShare, "kernels", KERNEL_NAME, "kernel.json"), "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+function sameFile(a, b) {
+  try {
+    return fs.readFileSync(a).equals(fs.readFileSync(b));
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------- steps
+
+/** The steps in order. `check({ explicit })` returns `{ done, why }`. */
+export const steps = [
+  {
+    name: "node",
+    title: "npm dependencies (npm ci)",
+    check() {
+      if (!fs.existsSync(paths.nodeModules)) return { done: false, why: "node_modules is missing" };
+      const stamp = readStamp(paths.nodeStamp);
+      if (stamp === nodeStampValue()) return { done: true, why: "node_modules matches package-lock.json" };
+      const sameAbi = stamp === undefined || stamp.includes(`node-abi-${process.versions.modules} `);
+      if (sameAbi && hiddenLockfileMatches()) {
+        writeStamp(paths.nodeStamp, nodeStampValue());
+        return { done: true, why: "node_modules matches package-lock.json (installed by npm install)" };
+      }
+      return { done: false, why: stamp === undefined ? "no stamp, node_modules differs from package-lock.json" : "package-lock.json or Node changed" };
+    },
+    run() {
+      npm(["ci", "--no-audit", "--no-fund"]);
+      writeStamp(paths.nodeStamp, nodeStampValue());
+    },
+  },
+  {
+    name: "python",
+    title: "Python virtual environment .venv with pinned JupyterLab + nbclient",
+    check() {
+      if (!fs.existsSync(paths.venvPython)) return { done: false, why: ".venv is missing" };
+      const stamp = readStamp(paths.venvStamp);
+      if (stamp === venvStampValue()) return { done: true, why: ".venv has the pinned versions" };
+      return { done: false, why: stamp ? "requirements changed or the checkout moved" : "no stamp in .venv" };
+    },
+    run() {
+      const stamp = readStamp(paths.venvStamp);
+      const moved = stamp !== undefined && !stamp.endsWith(` ${paths.venv}`);
+      const broken = fs.existsSync(paths.venv) && !fs.existsSync(paths.venvPython);
+      if (moved || broken) {
+        log.step("python", `removing ${moved ? "a .venv made for another checkout path" : "a broken .venv"}`);
+        fs.rmSync(paths.venv, { recursive: true, force: true });
+      }
+      if (!fs.existsSync(paths.venvPython)) {
+        let python = findPython();
+        if (!python.command && canApt()) {
+          log.step("python", "no Python with venv found; installing Debian's python3-venv");
+          aptInstall(["python3-venv"]);
+          python = findPython();
+        }
+        if (!python.command) {
+          throw new Error(
+            [
+              "no usable Python 3.11+ with the venv module was found. Tried:",
+              ...python.rejected.map((r) => `    ${r}`),
+              "  Install one (Debian/Ubuntu: apt-get install python3-venv) or set TOMOLAB_PYTHON=/path/to/python3.",
+            ].join("\n"),
+          );
+        }
+        log.step("python", `using ${python.executable} (Python ${python.version})`);
+        run(python.command, ["-m", "venv", paths.venv]);
+      }
+      run(paths.venvPython, [
+        "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q",
+        "-r", paths.requirements, "-c", paths.constraints,
+      ], { env: jupyterEnv() });
+      writeStamp(paths.venvStamp, venvStampValue());
+    },
+  },
+  {
+    name: "kernel",
+    title: `register the tslab kernel in .venv (${KERNEL_NAME} -> node_modules/.bin/tslab)`,
+    check() {
+      const spec = readKernelSpec();
+      if (!spec) return { done: false, why: "no tslab kernel spec in .venv" };
+      if (spec.argv?.[0] !== paths.tslabBin) return { done: false, why: `kernel spec points at ${spec.argv?.[0]}, not this checkout` };
+      if (!fs.existsSync(paths.tslabBin)) return { done: false, why: `${paths.tslabBin} is missing` };
+      return { done: true, why: `kernel spec points at ${path.relative(root, paths.tslabBin)}` };
+    },
+    run() {
+      run(process.execPath, [
+        path.join(paths.nodeModules, "tslab", "bin", "tslab"),
+        "install",
+        `--python=${paths.venvPython}`,
+        `--binary=${paths.tslabBin}`,
+        "--sys-prefix",
+      ], { env: jupyterEnv() });
+      const listing = capture(paths.venvJupyter, ["kernelspec", "list", "--json"], { env: jupyterEnv() });
+      const spec = listing && JSON.parse(listing).kernelspecs?.[KERNEL_NAME];
+      if (!spec) throw new Error("`jupyter kernelspec list` does not show the tslab kernel after installing it");
+      if (!spec.resource_dir.startsWith(paths.venv + path.sep)) {
+        throw new Error(`the tslab kernel resolves to ${spec.resource_dir}, outside .venv: remove that kernel spec (jupyter kernelspec remove tslab) or keep JUPYTER_PREFER_ENV_PATH=1`);
+      }
+      if (spec.spec.argv[0] !== paths.tslabBin) throw new Error(`tslab kernel spec runs ${spec.spec.argv[0]}, expected ${paths.tslabBin}`);
+      log.step("kernel", `jupyter kernelspec list: ${KERNEL_NAME} ${spec.resource_dir}`);
+    },
+  },
+  {
+    name: "extension-build",
+    title: "build the JupyterLab extension (tsc + @jupyterlab/builder)",
+    check() {
+      if (!fs.existsSync(paths.extensionBuilt)) return { done: false, why: "the labextension is not built" };
+      if (readStamp(buildStamp("extension")) === extensionInputs()) return { done: true, why: "labextension is up to date" };
+      return { done: false, why: "extension sources, JupyterLab or npm dependencies changed" };
+    },
+    run() {
+      const inputs = extensionInputs();
+      buildLabextension();
+      writeStamp(buildStamp("extension"), inputs);
+    },
+  },
+  {
+    name: "extension-install",
+    title: `install the extension into .venv (pip install ./jupyter-extension)`,
+    check() {
+      const installed = path.join(paths.extensionInstalled, "package.json");
+      if (sameFile(installed, paths.extensionBuilt)) return { done: true, why: "installed build is the current build" };
+      return { done: false, why: fs.existsSync(installed) ? "installed build is outdated" : "not installed in .venv" };
+    },
+    run() {
+      run(paths.venvPython, [
+        "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q",
+        "--no-deps", "--no-build-isolation", "--force-reinstall", paths.extension,
+      ], { env: jupyterEnv() });
+      // `jupyter labextension list` prints its table on stderr.
+      const all = capture("sh", ["-c", `"${paths.venvJupyter}" labextension list 2>&1`], { env: jupyterEnv() }) ?? "";
+      const line = all.split("\n").find((l) => l.includes(EXTENSION_NAME));
+      if (!line || !/enabled/.test(line) || !/OK/.test(line)) {
+        throw new Error(`jupyter labextension list does not show ${EXTENSION_NAME} as enabled OK:\n${all}`);
+      }
+      log.step("extension-install", `jupyter labextension list: ${line.trim()}`);
+    },
+  },
+  {
+    name: "chromium",
+    title: "headless Chromium for figure export",
+    check({ explicit }) {
+      const saved = readSetupJson().chromium;
+      const fromEnv = process.env.TOMOLAB_CHROMIUM;
+      if (saved && isExecutable(saved) && (!fromEnv || fromEnv === saved)) return { done: true, why: `using ${saved}` };
+      if (saved === null && !explicit && !fromEnv) return { done: true, why: "none found earlier (figure export unavailable; see README)" };
+      return { done: false, why: saved ? `${saved} is gone` : "not resolved yet" };
+    },
+    run() {
+      let found = findChromium();
+      if (found.error) throw new Error(found.error);
+      if (!found.path && canApt()) {
+        log.step("chromium", "no browser found; installing Debian's chromium");
+        aptInstall(["chromium"]);
+        found = findChromium();
+      }
+      if (!found.path) {
+        updateSetupJson({ chromium: null });
+        log.warn(
+          "chromium",
+          "no Chromium/Chrome found, so figures cannot be exported to PNG/SVG/PDF. Install one " +
+            "(Debian/Ubuntu as root: apt-get install chromium) or set TOMOLAB_CHROMIUM=/path/to/chrome, then run npm run setup.",
+        );
+        return;
+      }
+      const version = capture(found.path, ["--version"]) ?? "version unknown";
+      updateSetupJson({ chromium: found.path });
+      log.step("chromium", `${found.path} (${version}, from ${found.source}) written to .tomolab-setup.json`);
+    },
+  },
+  {
+    name: "reference-tools",
+    title: "Debian reference tools for fixtures/benchmarks (scipy, scikit-image, scikit-learn, vigra, tifffile)",
+    check({ explicit }) {
+      const saved = readSetupJson().referenceTools;
+      if (saved === true) return { done: true, why: `${REFERENCE_PYTHON} has them` };
+      if (saved === false && !explicit) return { done: true, why: "missing earlier (tests that need them skip)" };
+      return { done: false, why: "not checked yet" };
+    },
+    run() {
+      const probe = () => capture(REFERENCE_PYTHON, ["-c", REFERENCE_IMPORTS]) !== undefined;
+      if (probe()) {
+        updateSetupJson({ referenceTools: true });
+        log.step("reference-tools", `${REFERENCE_PYTHON} imports scipy, skimage, sklearn, vigra, tifffile`);
+        return;
+      }
+      if (canApt()) {
+        aptInstall(REFERENCE_APT_PACKAGES);
+        if (!probe()) throw new Error(`${REFERENCE_PYTHON} still cannot \`${REFERENCE_IMPORTS}\` after apt-get install`);
+        updateSetupJson({ referenceTools: true });
+        return;
+      }
+      updateSetupJson({ referenceTools: false });
+      log.warn(
+        "reference-tools",
+        `${REFERENCE_PYTHON} cannot \`${REFERENCE_IMPORTS}\`; tests and benchmarks that compare against them will skip. ` +
+          `As root: apt-get install -y ${REFERENCE_APT_PACKAGES.join(" ")}`,
+      );
+    },
+  },
+  {
+    name: "kernel-lib",
+    title: "build kernel-lib (tsc -> kernel-lib/dist)",
+    check() {
+      if (!fs.existsSync(paths.kernelLibDist)) return { done: false, why: "kernel-lib/dist is missing" };
+      if (readStamp(buildStamp("kernel-lib")) === kernelLibInputs()) return { done: true, why: "kernel-lib/dist is up to date" };
+      return { done: false, why: "kernel-lib sources changed" };
+    },
+    run() {
+      const inputs = kernelLibInputs();
+      run(process.execPath, [path.join(paths.nodeModules, "typescript", "bin", "tsc"), "-p", paths.kernelLib]);
+      writeStamp(buildStamp("kernel-lib"), inputs);
+    },
+  },
+];
+
+/**
+ * Runs every step whose check fails.
+ * @param options.explicit - true for `npm run setup` (re-probe optional tools, print every step);
+ *   false when another script makes sure setup is done (one line when nothing to do).
+ * @returns number of steps that ran.
+ */
+export function setup({ explicit = true } = {}) {
+  const start = performance.now();
+  const pending = [];
+  for (const step of steps) {
+    const t0 = performance.now();
+    let state = step.check({ explicit });
+    if (state.done) {
+      if (explicit) log.skip(step.name, `${step.title}: ${state.why}`);
+      continue;
+    }
+    pending.push(step.name);
+    log.step(step.name, `${step.title} (${state.why})`);
+    step.run();
+    state = step.check({ explicit: false });
+    // Sources edited while building (other work in the same checkout) only mean a rebuild next time.
+    if (!state.done) log.warn(step.name, `still not up to date after running (${state.why}); the next run repeats it`);
+    log.ok(step.name, `done in ${seconds(t0)} s`);
+  }
+  const took = seconds(start);
+  if (pending.length === 0) log.ok("setup", `everything up to date (${took} s)`);
+  else log.ok("setup", `ran ${pending.join(", ")} in ${took} s`);
+  return pending.length;
+}
+
+/** For start/test/reproduce: run setup when something is missing or stale; exit with its message on failure. */
+export function ensureSetup() {
+  try {
+    setup({ explicit: false });
+  } catch (error) {
+    log.error("setup", error.message);
+    process.exit(error.status ?? 1);
+  }
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// npm test: setup when needed, then every test phase; exits non-zero when any fails.
+//   unit       vitest run (root vitest.config.ts)
+//   notebooks  every notebook in notebooks/ and test/notebooks/, executed headlessly (tslab kernel, nbclient)
+//   ui         the extension's browser tests (hook: jupyter-extension/ui-tests/run.mjs)
+// Options: --unit, --notebooks, --ui pick phases (default: all); other arguments go to vitest,
+// e.g. `npm test -- --unit test/io`.
+import fs from "node:fs";
+import path from "node:path";
+import { ensureSetup } from "./lib/setup.mjs";
+import { paths, root } from "./lib/paths.mjs";
+import { log, seconds } from "./lib/log.mjs";
+import { runAsync } from "./lib/proc.mjs";
+import { listNotebooks, runNotebooks } from "./lib/notebooks.mjs";
+import { runUiTests } from "./lib/ui-tests.mjs";
+import { table } from "./lib/table.mjs";
+
+const argv = process.argv.slice(2);
+const phaseFlags = ["--unit", "--notebooks", "--ui"];
+const chosen = phaseFlags.filter((flag) => argv.includes(flag)).map((flag) => flag.slice(2));
+const phases = chosen.length > 0 ? chosen : ["unit", "notebooks", "ui"];
+const vitestArgs = argv.filter((arg) => !phaseFlags.includes(arg));
+
+const t0 = performance.now();
+ensureSetup();
+const rows = [];
+const totals = { passed: 0, failed: 0, skipped: 0 };
+
+async function unit() {
+  const report = path.join(paths.cache, "vitest.json");
+  fs.mkdirSync(paths.cache, { recursive: true });
+  fs.rmSync(report, { force: true });
+  const vitest = path.join(paths.nodeModules, "vitest", "vitest.mjs");
+  const code = await runAsync(process.execPath, [
+    vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...vitestArgs,
+  ]);
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  try {
+    const json = JSON.parse(fs.readFileSync(report, "utf8"));
+    passed = json.numPassedTests;
+    failed = json.numFailedTests;
+    skipped = json.numPendingTests + json.numTodoTests;
+    // A file that fails to load has no failed test but is a failure.
+    failed += json.testResults.filter((file) => file.status === "failed" && !file.assertionResults.some((a) => a.status === "failed")).length;
+  } catch {
+    if (code !== 0) failed += 1;
+  }
+  if (code !== 0 && failed === 0) failed = 1;
+  return { ok: code === 0, passed, failed, skipped, detail: `${passed} passed, ${failed} failed, ${skipped} skipped` };
+}
+
+async function notebooks() {
+  const files = [...listNotebooks(paths.notebooks), ...listNotebooks(paths.testNotebooks)];
+  if (files.length === 0) return { ok: true, passed: 0, failed: 0, skipped: 0, detail: "no notebooks" };
+  const { code, results } = await runNotebooks(files, {
+    executedDir: path.join(paths.cache, "executed"),
+    summaryFile: path.join(paths.cache, "test-notebooks.json"),
+  });
+  const failedList = results.filter((r) => !r.ok);
+  for (const r of failedList) log.error("notebooks", `${r.path} failed (executed copy: ${r.executed ? path.relative(root, r.executed) : "none"})`);
+  const passed = results.length - failedList.length;
+  return {
+    ok: code === 0 && failedList.length === 0,
+    passed,
+    failed: failedList.length,
+    skipped: 0,
+    detail: results.map((r) => `${r.name} ${r.ok ? "ok" : "FAILED"} ${r.seconds}s`).join(", "),
+  };
+}
+
+async function ui() {
+  const result = await runUiTests();
+  if (result.skipped) return { ok: true, passed: 0, failed: 0, skipped: 0, detail: `skipped: ${result.skipped}` };
+  return { ok: result.code === 0, passed: 0, failed: result.code === 0 ? 0 : 1, skipped: 0, detail: `exit ${result.code}` };
+}
+
+const runners = { unit, notebooks, ui };
+let ok = true;
+for (const phase of phases) {
+  const start = performance.now();
+  log.step("test", `phase ${phase}`);
+  let result;
+  try {
+    result = await runners[phase]();
+  } catch (error) {
+    log.error(phase, error.message);
+    result = { ok: false, passed: 0, failed: 1, skipped: 0, detail: error.message };
+  }
+  ok &&= result.ok;
+  totals.passed += result.passed;
+  totals.failed += result.failed;
+  totals.skipped += result.skipped;
+  rows.push([phase, result.ok ? "ok" : "FAILED", `${seconds(start)} s`, result.detail]);
+}
+
+console.log();
+console.log(table(["phase", "result", "time", "details"], rows));
+console.log(`total time ${seconds(t0)} s`);
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(ok ? 0 : 1);
