@@ -10,3 +10,4 @@ export { readPngStack } from "./readPngStack.js";
 export type { ReadPngStackOptions } from "./readPngStack.js";
 export { writePngStack } from "./writePngStack.js";
 export type { WritePngStackOptions } from "./writePngStack.js";
+export { sharedDataPath, requireSharedData } from "./sharedData.js";

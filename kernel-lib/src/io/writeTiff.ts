@@ -16,9 +16,9 @@ const deflateAsync = promisify(deflate);
 /** Options of {@link writeTiff}. */
 export interface WriteTiffOptions {
   /**
-   * `"deflate"` compresses each strip with zlib (TIFF Compression 8, lossless).
-   * ImageJ 1.x reads only uncompressed ImageJ stacks; tifffile, Fiji's
-   * Bio-Formats, libtiff and tomolab read both.
+   * `"deflate"` compresses each strip with zlib (TIFF Compression 8,
+   * lossless). ImageJ (1.53t tested), tifffile, libtiff and tomolab read both;
+   * some older readers handle only uncompressed ImageJ stacks.
    * @default "none"
    */
   compression?: "none" | "deflate";
@@ -61,7 +61,8 @@ const PLATFORM_LE = endianness() === "LE";
  * (ResolutionUnit none, the unit being in the description), BitsPerSample and
  * SampleFormat of the dtype (uint8/uint16/uint32 unsigned, int32 signed,
  * float32 IEEE). Uncompressed pages are contiguous, which is the layout
- * ImageJ requires for stacks. ImageJ opens int32/uint32 stacks as 32-bit float.
+ * ImageJ requires for stacks. ImageJ opens int32/uint32 stacks as 32-bit
+ * float, and cannot open BigTIFF (written only past 4 GiB or on request).
  *
  * The file is written to a temporary file in the same folder and renamed
  * into place when complete, so a failed or interrupted write never leaves a
