@@ -9,6 +9,7 @@ import {
   histogram,
   normalizePercentile,
   percentile,
+  phaseFractions,
   slice,
   zeros,
 } from "../../kernel-lib/src/volume/index.js";
@@ -143,5 +144,15 @@ describe("percentile, normalisation and histogram", () => {
     expect(h.counts[0]).toBe(2);
     expect(h.counts[7]).toBe(1);
     expect(h.counts[255]).toBe(1);
+  });
+});
+
+describe("phaseFractions", () => {
+  it("counts each phase over all voxels or inside a mask (hand case)", () => {
+    const v = fromArray(new Uint8Array([0, 0, 85, 170, 170, 170, 9, 0]), [1, 2, 4]);
+    const f = phaseFractions(v, { 0: "pore", 85: "nmc", 170: "cbd" });
+    expect(f).toEqual({ pore: 3 / 8, nmc: 1 / 8, cbd: 3 / 8 });
+    const mask = fromArray(new Uint8Array([1, 1, 1, 1, 0, 0, 0, 0]), [1, 2, 4]);
+    expect(phaseFractions(v, { 0: "pore", 170: "cbd" }, { mask })).toEqual({ pore: 0.5, cbd: 0.25 });
   });
 });

@@ -10,6 +10,7 @@ export {
   percentile,
   normalizePercentile,
   histogram,
+  phaseFractions,
   type NormalizeOptions,
   type HistogramOptions,
   type Histogram,

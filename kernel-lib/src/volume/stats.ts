@@ -135,3 +135,38 @@ export function histogram(input: Volume | ArrayLike<number>, options: HistogramO
   }
   return { counts, edges };
 }
+
+/**
+ * Volume fraction of each phase of a label volume: voxels equal to each key,
+ * divided by all voxels (or by the voxels inside `mask`).
+ * @param labels - A label (or any integer-valued) volume.
+ * @param phases - Label value to phase name, e.g. `{ 0: "pore", 85: "nmc", 170: "cbd" }`.
+ * @returns Phase name to fraction in [0, 1].
+ */
+export function phaseFractions(
+  labels: Volume,
+  phases: Record<number, string>,
+  options: { mask?: Volume } = {},
+): Record<string, number> {
+  checkVolume(labels, "labels");
+  const keys = Object.keys(phases).map(Number);
+  if (keys.length === 0 || keys.some((k) => !Number.isFinite(k))) {
+    throw new RangeError(`\`phases\` must map label values to names, received ${JSON.stringify(phases)}`);
+  }
+  const mask = options.mask?.data;
+  if (mask && mask.length !== labels.data.length) {
+    throw new RangeError(`\`mask\` has ${mask.length} voxels but \`labels\` has ${labels.data.length}`);
+  }
+  const counts = new Map<number, number>(keys.map((k) => [k, 0]));
+  let total = 0;
+  const d = labels.data;
+  for (let i = 0; i < d.length; i++) {
+    if (mask && !mask[i]) continue;
+    total++;
+    const c = counts.get(d[i]);
+    if (c !== undefined) counts.set(d[i], c + 1);
+  }
+  const out: Record<string, number> = {};
+  for (const k of keys) out[phases[k]] = total > 0 ? counts.get(k)! / total : NaN;
+  return out;
+}
