@@ -25,6 +25,7 @@ export interface FixtureEntry {
   writer: string;
   channels?: number;
   channelOffset?: number;
+  frames?: number;
   samples?: number;
 }
 
@@ -60,6 +61,8 @@ export function formula(name: string, i: number): number {
       return (i - 150) / 8 + (i * i) / 1024;
     case "f64":
       return Math.fround((i - 150) / 3);
+    case "f32plain": // f32 without the special values (written by ImageJ)
+      return (i - 150) / 8 + (i * i) / 1024;
     default:
       throw new Error(`unknown formula ${name}`);
   }
