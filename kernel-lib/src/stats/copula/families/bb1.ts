@@ -1,0 +1,34 @@
+import type { CopulaFamilyDef } from "../types.js";
+import { archimedean, logExpm1, softplus } from "../archimedean.js";
+
+/**
+ * BB1 (Clayton-Gumbel) copula, Joe (1997) family BB1; the paper's Eq. 23 with
+ * kappa = theta: C(u, v) = (1 + [(u^-theta - 1)^delta + (v^-theta - 1)^delta]^(1/delta))^(-1/theta),
+ * theta in (0, 7], delta in [1, 7] (vinecopulib bb1.ipp bounds).
+ * Generator (t^-theta - 1)^delta; tau = 1 - 2 / (delta (theta + 2)).
+ */
+export const bb1Def: CopulaFamilyDef = {
+  name: "bb1",
+  label: "Clayton-Gumbel (BB1)",
+  paramNames: ["theta", "delta"],
+  lower: [1e-10, 1],
+  upper: [7, 7],
+  make([theta, delta]) {
+    const th = theta!;
+    const de = delta!;
+    const c = Math.log(th) + Math.log(de);
+    const lg = (t: number): number => logExpm1(-th * Math.log(t)); // log(t^-theta - 1)
+    return archimedean({
+      logPhi: (t) => de * lg(t),
+      phiInvLog: (l) => Math.exp(-softplus(l / de) / th),
+      logNegDphi: (t) => c + (de - 1) * lg(t) - (th + 1) * Math.log(t),
+      logD2phi(t) {
+        const l = lg(t);
+        // log((delta - 1) theta t^-theta + (theta + 1) g) with t^-theta = 1 + g, g = e^l
+        const inner = l + Math.log((de - 1) * th * (1 + Math.exp(-l)) + th + 1);
+        return c - (th + 2) * Math.log(t) + (de - 2) * l + inner;
+      },
+    });
+  },
+  tau: ([theta, delta]) => 1 - 2 / (delta! * (theta! + 2)),
+};

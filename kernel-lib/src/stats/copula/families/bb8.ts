@@ -1,0 +1,43 @@
+import type { CopulaFamilyDef } from "../types.js";
+import type { Generator } from "../archimedean.js";
+import { archimedean, archimedeanTau } from "../archimedean.js";
+
+function bb8Generator(th: number, de: number): Generator {
+  const c = Math.log(th) + Math.log(de);
+  const eta = -Math.expm1(th * Math.log1p(-de)); // 1 - (1 - delta)^theta
+  const logA = (t: number): number => th * Math.log1p(-de * t); // log (1 - delta t)^theta
+  const log1mA = (t: number): number => Math.log(-Math.expm1(logA(t)));
+  return {
+    logPhi(t) {
+      // phi = log(eta / (1 - a)) = log1p((a - (1 - delta)^theta) / (1 - a)), written without cancellation near t = 1.
+      const oneMinusA = -Math.expm1(logA(t));
+      const num = de < 1 ? Math.exp(th * Math.log1p(-de)) * Math.expm1(th * Math.log1p((de * (1 - t)) / (1 - de))) : Math.exp(logA(t));
+      return Math.log(Math.log1p(num / oneMinusA));
+    },
+    phiInvLog(l) {
+      const s = Math.exp(l);
+      return -Math.expm1(Math.log1p(-eta * Math.exp(-s)) / th) / de;
+    },
+    logNegDphi: (t) => c + (th - 1) * Math.log1p(-de * t) - log1mA(t),
+    logD2phi: (t) => c + Math.log(de) + (th - 2) * Math.log1p(-de * t) + Math.log(th - 1 + Math.exp(logA(t))) - 2 * log1mA(t),
+  };
+}
+
+/**
+ * BB8 (Joe-Frank) copula, Joe (1997) family BB8; the paper's Eq. 22 with kappa = theta:
+ * C(u, v) = (1/delta)(1 - [1 - (1/eta)(1 - (1 - delta u)^theta)(1 - (1 - delta v)^theta)]^(1/theta)),
+ * eta = 1 - (1 - delta)^theta, theta in [1, 8], delta in (0, 1] (vinecopulib bb8.ipp bounds).
+ * delta = 1 is the Joe copula; theta = 1 is independence.
+ */
+export const bb8Def: CopulaFamilyDef = {
+  name: "bb8",
+  label: "Joe-Frank (BB8)",
+  paramNames: ["theta", "delta"],
+  lower: [1, 1e-4],
+  upper: [8, 1],
+  make([theta, delta]) {
+    if (theta === 1) return { cdf: (u, v) => u * v, logpdf: () => 0, hfunc1: (_u, v) => v };
+    return archimedean(bb8Generator(theta!, delta!));
+  },
+  tau: ([theta, delta]) => (theta === 1 ? 0 : archimedeanTau(bb8Generator(theta!, delta!))),
+};

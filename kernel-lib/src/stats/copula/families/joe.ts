@@ -1,0 +1,32 @@
+import type { CopulaFamilyDef } from "../types.js";
+import type { Generator } from "../archimedean.js";
+import { archimedean, archimedeanTau } from "../archimedean.js";
+
+function joeGenerator(th: number): Generator {
+  const lt = Math.log(th);
+  const log1mA = (t: number): number => Math.log(-Math.expm1(th * Math.log1p(-t))); // log(1 - (1-t)^theta)
+  return {
+    logPhi: (t) => Math.log(-Math.log1p(-Math.exp(th * Math.log1p(-t)))),
+    phiInvLog(l) {
+      const s = Math.exp(l);
+      const L = s > 0.7 ? Math.log1p(-Math.exp(-s)) : Math.log(-Math.expm1(-s)); // log(1 - e^-s)
+      return -Math.expm1(L / th);
+    },
+    logNegDphi: (t) => lt + (th - 1) * Math.log1p(-t) - log1mA(t),
+    logD2phi: (t) => lt + (th - 2) * Math.log1p(-t) + Math.log(th - 1 + Math.exp(th * Math.log1p(-t))) - 2 * log1mA(t),
+  };
+}
+
+/**
+ * Joe copula C(u, v) = 1 - (ubar^theta + vbar^theta - ubar^theta vbar^theta)^(1/theta),
+ * ubar = 1 - u, theta in [1, 30] (generator -log(1 - (1 - t)^theta); vinecopulib joe.ipp bounds).
+ */
+export const joeDef: CopulaFamilyDef = {
+  name: "joe",
+  label: "Joe",
+  paramNames: ["theta"],
+  lower: [1],
+  upper: [30],
+  make: ([theta]) => archimedean(joeGenerator(theta!)),
+  tau: ([theta]) => (theta === 1 ? 0 : archimedeanTau(joeGenerator(theta!))),
+};

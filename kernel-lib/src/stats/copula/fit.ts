@@ -1,0 +1,223 @@
+import type { Params } from "../distribution.js";
+import { standardErrors } from "../fit.js";
+import { minimizeBounded, nelderMead } from "../numeric.js";
+import { boundTransform } from "../transform.js";
+import { checkCopulaParams, getDef, makeRotated, rotateData } from "./copula.js";
+import { kendallTau } from "./tau.js";
+import type { Copula, CopulaFamily, CopulaFamilyDef, Rotation } from "./types.js";
+
+/** Result of a maximum likelihood copula fit. */
+export interface CopulaFit {
+  family: CopulaFamily;
+  label: string;
+  rotation: Rotation;
+  params: number[];
+  paramNames: readonly string[];
+  /** Standard errors from the observed information (NaN at a bound or if not computed). */
+  stdErrors: number[];
+  logLik: number;
+  /** 2k - 2 logLik. */
+  aic: number;
+  /** k log n - 2 logLik. */
+  bic: number;
+  n: number;
+  /** Number of parameters. */
+  k: number;
+  /** Kendall's tau of the fitted copula. */
+  tau: number;
+  copula: Copula;
+}
+
+/** Options of {@link fitCopula}. */
+export interface FitCopulaOptions {
+  /** Compute standard errors from the numerical Hessian. @default true */
+  stdErrors?: boolean;
+}
+
+const TRIM = 1e-10;
+
+/** @internal Validate paired pseudo-observations; returns trimmed copies. */
+export function checkPseudoObs(u1: ArrayLike<number>, u2: ArrayLike<number>): [Float64Array, Float64Array] {
+  if (u1 == null || u2 == null || typeof u1.length !== "number" || typeof u2.length !== "number") {
+    throw new TypeError("`u1` and `u2` must be arrays of numbers in [0, 1]");
+  }
+  if (u1.length !== u2.length) throw new RangeError(`\`u1\` and \`u2\` must have the same length, received ${u1.length} and ${u2.length}`);
+  if (u1.length < 2) throw new RangeError(`need at least 2 pairs of pseudo-observations to fit a copula, received ${u1.length}`);
+  const a = new Float64Array(u1.length);
+  const b = new Float64Array(u1.length);
+  for (let i = 0; i < u1.length; i++) {
+    const x = u1[i]!;
+    const y = u2[i]!;
+    if (!(x >= 0 && x <= 1)) throw new RangeError(`pseudo-observations must be in [0, 1], received u1[${i}] = ${x}`);
+    if (!(y >= 0 && y <= 1)) throw new RangeError(`pseudo-observations must be in [0, 1], received u2[${i}] = ${y}`);
+    a[i] = Math.min(Math.max(x, TRIM), 1 - TRIM);
+    b[i] = Math.min(Math.max(y, TRIM), 1 - TRIM);
+  }
+  return [a, b];
+}
+
+function fitWithDef(def: CopulaFamilyDef, a: Float64Array, b: Float64Array, rotation: Rotation, opts: FitCopulaOptions): CopulaFit {
+  const n = a.length;
+  const r1 = new Float64Array(n);
+  const r2 = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const [x, y] = rotateData(a[i]!, b[i]!, rotation);
+    r1[i] = x;
+    r2[i] = y;
+  }
+  const negLL = (p: readonly number[]): number => {
+    const base = def.make(p);
+    let s = 0;
+    for (let i = 0; i < n; i++) s += base.logpdf(r1[i]!, r2[i]!);
+    return Number.isFinite(s) ? -s : Infinity;
+  };
+  const k = def.paramNames.length;
+  const lo = def.lower.map((l, i) => (def.openLower?.[i] ? l + 1e-9 * (def.upper[i]! - l) : l));
+  const hi = def.upper.map((h, i) => (def.openUpper?.[i] ? h - 1e-9 * (h - def.lower[i]!) : h));
+  let best: number[] = [];
+  if (k === 1) {
+    const r = minimizeBounded((t) => negLL([t]), lo[0]!, hi[0]!, 1e-7);
+    best = [r.x];
+  } else if (k === 2) {
+    const tr = lo.map((l, i) => boundTransform(l, hi[i]!));
+    const toP = (z: number[]): number[] => z.map((zi, i) => tr[i]!.fromFree(zi));
+    const obj = (z: number[]): number => negLL(toP(z));
+    const grid = [-3, -1.5, 0, 1.5, 3];
+    const cand: { z: number[]; f: number }[] = [];
+    for (const z0 of grid) for (const z1 of grid) cand.push({ z: [z0, z1], f: obj([z0, z1]) });
+    cand.sort((x, y) => x.f - y.f);
+    let bestZ = cand[0]!.z;
+    let bestF = cand[0]!.f;
+    // Coarse searches from the two best grid points, then a fine polish of the better one.
+    for (const c of cand.slice(0, 2)) {
+      const r = nelderMead(obj, c.z, { step: 0.6, maxEval: 200, fTol: 0, fAbsTol: 1e-3, xTol: 1e-4 });
+      if (r.fx < bestF) {
+        bestF = r.fx;
+        bestZ = r.x;
+      }
+    }
+    const r = nelderMead(obj, bestZ, { step: 0.05, maxEval: 200, fTol: 0, fAbsTol: 1e-7, xTol: 1e-7 });
+    if (r.fx < bestF) bestZ = r.x;
+    best = toP(bestZ).map((v, i) => Math.min(hi[i]!, Math.max(lo[i]!, v)));
+  }
+  checkCopulaParams(def, best);
+  const logLik = k === 0 ? 0 : -negLL(best);
+  let stdErrors = best.map(() => NaN);
+  if (k > 0 && opts.stdErrors !== false) {
+    const names = def.paramNames;
+    const se = standardErrors(
+      (p: Params) => negLL(names.map((nm) => p[nm]!)),
+      Object.fromEntries(names.map((nm, i) => [nm, best[i]!])),
+      names,
+      lo.map((l, i) => [l, hi[i]!] as const),
+    );
+    stdErrors = names.map((nm) => se[nm]!);
+  }
+  const copula = makeRotated(def, def.make(best), Object.freeze([...best]), rotation);
+  return {
+    family: def.name,
+    label: def.label,
+    rotation,
+    params: best,
+    paramNames: def.paramNames,
+    stdErrors,
+    logLik,
+    aic: 2 * k - 2 * logLik,
+    bic: k * Math.log(n) - 2 * logLik,
+    n,
+    k,
+    tau: k === 0 ? 0 : copula.tau(),
+    copula,
+  };
+}
+
+/**
+ * Maximum likelihood fit of one copula family and rotation to
+ * pseudo-observations (like pyvinecopulib `Bicop.fit` with a single family).
+ * One-parameter families: Brent's method over the whole parameter range;
+ * two-parameter families: a 5 x 5 grid on transformed parameters, then
+ * Nelder-Mead from the two best grid points.
+ * @param u1 - First pseudo-observations in [0, 1] (trimmed to [1e-10, 1 - 1e-10]).
+ * @param u2 - Second pseudo-observations.
+ */
+export function fitCopula(u1: ArrayLike<number>, u2: ArrayLike<number>, family: CopulaFamily, rotation: Rotation = 0, options: FitCopulaOptions = {}): CopulaFit {
+  const def = getDef(family);
+  if (![0, 90, 180, 270].includes(rotation)) throw new RangeError(`copula rotation must be 0, 90, 180 or 270, received ${String(rotation)}`);
+  const [a, b] = checkPseudoObs(u1, u2);
+  return fitWithDef(def, a, b, rotation, options);
+}
+
+/** A ranked table of copula fits. */
+export interface CopulaFitTable {
+  best: CopulaFit;
+  /** All fitted candidates, best first. */
+  fits: CopulaFit[];
+  criterion: "aic" | "bic";
+  /** Empirical Kendall's tau of the data. */
+  empiricalTau: number;
+}
+
+/** Options of {@link fitCopulas}. */
+export interface FitCopulasOptions {
+  /** Candidate families. @default all ten families */
+  families?: readonly CopulaFamily[];
+  /**
+   * Rotations to try for families that have them: `"all"` (0, 90, 180, 270, as Furat et al.),
+   * `"tauSign"` (0 and 180 for positive empirical tau, 90 and 270 for negative, like
+   * vinecopulib's candidate set), or an explicit list. Frank and independence use rotation 0 only.
+   * @default "all"
+   */
+  rotations?: "all" | "tauSign" | readonly Rotation[];
+  /** Ranking criterion. @default "aic" */
+  criterion?: "aic" | "bic";
+  /** Standard errors for every candidate (false: only for the best). @default false */
+  stdErrorsForAll?: boolean;
+}
+
+/**
+ * Fit every candidate family and rotation by maximum likelihood and rank
+ * them by AIC (Furat et al., section 2.6; vinecopulib `Bicop::select`).
+ * @param u1 - First pseudo-observations, e.g. `fittedMarginal.cdf(x)` or {@link pseudoObservations}.
+ * @param u2 - Second pseudo-observations.
+ */
+export function fitCopulas(u1: ArrayLike<number>, u2: ArrayLike<number>, options: FitCopulasOptions = {}): CopulaFitTable {
+  const [a, b] = checkPseudoObs(u1, u2);
+  const families = options.families ?? (["indep", "amh", "clayton", "frank", "gumbel", "joe", "bb1", "bb3", "bb5", "bb8"] as CopulaFamily[]);
+  if (families.length === 0) throw new RangeError("`families` is empty: give at least one copula family");
+  const criterion = options.criterion ?? "aic";
+  const empiricalTau = kendallTau(a, b);
+  const rot = options.rotations ?? "all";
+  const rotations: readonly Rotation[] = rot === "all" ? [0, 90, 180, 270] : rot === "tauSign" ? (empiricalTau > 0 ? [0, 180] : [90, 270]) : rot;
+  const fits: CopulaFit[] = [];
+  for (const fam of families) {
+    const def = getDef(fam);
+    const rs = def.rotationless ? [0 as Rotation] : rotations;
+    for (const r of rs) fits.push(fitWithDef(def, a, b, r, { stdErrors: options.stdErrorsForAll ?? false }));
+  }
+  fits.sort((x, y) => x[criterion] - y[criterion]);
+  let best = fits[0]!;
+  if (!options.stdErrorsForAll && best.k > 0) {
+    best = fitWithDef(getDef(best.family), a, b, best.rotation, { stdErrors: true });
+    fits[0] = best;
+  }
+  return { best, fits, criterion, empiricalTau };
+}
+
+/**
+ * Pseudo-observations from ranks, rank / (n + 1) with average ranks for ties
+ * (as pyvinecopulib `to_pseudo_obs`).
+ */
+export function pseudoObservations(x: ArrayLike<number>): Float64Array {
+  const n = x.length;
+  const idx = Array.from({ length: n }, (_, i) => i).sort((i, j) => x[i]! - x[j]!);
+  const out = new Float64Array(n);
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    while (j + 1 < n && x[idx[j + 1]!] === x[idx[i]!]) j++;
+    const r = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) out[idx[k]!] = r / (n + 1);
+    i = j + 1;
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+import type { Distribution, Params, UnivariateFamily } from "./distribution.js";
+import { checkCount, checkParams, numericQuantile } from "./distribution.js";
+import { toRng } from "./random.js";
+import { normCdf, normLogCdf, normQuantile } from "./special.js";
+
+/**
+ * Inverse Gaussian distribution (Furat et al., Eq. 17):
+ * f(x) = sqrt(lambda / (2 pi x^3)) exp(-lambda (x - mu)^2 / (2 mu^2 x)), x > 0.
+ * scipy: `invgauss(mu / lambda, scale=lambda)`.
+ * @param params - `mu` (> 0, mean), `lambda` (> 0, shape).
+ */
+export function invgauss(params: { mu: number; lambda: number }): Distribution {
+  checkParams("invgauss", params, { mu: { lower: 0, upper: Infinity, lowerOpen: true }, lambda: { lower: 0, upper: Infinity, lowerOpen: true } });
+  const { mu, lambda } = params;
+  const c = 0.5 * Math.log(lambda / (2 * Math.PI));
+  const logpdf = (x: number): number => {
+    if (!(x > 0)) return -Infinity;
+    return c - 1.5 * Math.log(x) - (lambda * (x - mu) ** 2) / (2 * mu * mu * x);
+  };
+  const cdf = (x: number): number => {
+    if (!(x > 0)) return 0;
+    if (x === Infinity) return 1;
+    const r = Math.sqrt(lambda / x);
+    const a = r * (x / mu - 1);
+    const b = -r * (x / mu + 1);
+    const v = normCdf(a) + Math.exp((2 * lambda) / mu + normLogCdf(b));
+    return Math.min(1, v);
+  };
+  const variance = (mu * mu * mu) / lambda;
+  const sd = Math.sqrt(variance);
+  const quantile = (p: number): number => {
+    // Start from the log-normal with the same mean and variance.
+    const s2 = Math.log1p(variance / (mu * mu));
+    const guess = Math.exp(Math.log(mu) - 0.5 * s2 + Math.sqrt(s2) * normQuantile(Math.min(Math.max(p, 1e-300), 1 - 1e-16)));
+    return numericQuantile(cdf, p, [0, Infinity], guess, Math.min(sd, guess / 2));
+  };
+  return {
+    family: "invgauss",
+    params: { mu, lambda },
+    support: [0, Infinity],
+    logpdf,
+    pdf: (x) => Math.exp(logpdf(x)),
+    cdf,
+    quantile,
+    sample(n, rng) {
+      // Michael, Schucany & Haas (1976).
+      checkCount(n);
+      const r = toRng(rng);
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const nu = r.normal();
+        const y = nu * nu;
+        const x = mu + (mu * mu * y) / (2 * lambda) - (mu / (2 * lambda)) * Math.sqrt(4 * mu * lambda * y + mu * mu * y * y);
+        out[i] = r.next() <= mu / (mu + x) ? x : (mu * mu) / x;
+      }
+      return out;
+    },
+    mean: () => mu,
+    variance: () => variance,
+  };
+}
+
+function invgaussMle(data: Float64Array): Params {
+  let m = 0;
+  for (const x of data) m += x;
+  m /= data.length;
+  let s = 0;
+  for (const x of data) s += 1 / x - 1 / m;
+  return { mu: m, lambda: data.length / s };
+}
+
+/** The inverse Gaussian family for fitting (closed-form MLE). */
+export const invgaussFamily: UnivariateFamily = {
+  name: "invgauss",
+  label: "inverse Gaussian",
+  paramNames: ["mu", "lambda"],
+  bounds: [
+    [0, Infinity],
+    [0, Infinity],
+  ],
+  domain: { lower: 0, upper: Infinity, lowerOpen: true, upperOpen: false },
+  create: (p) => invgauss(p as { mu: number; lambda: number }),
+  start: (data) => [invgaussMle(data)],
+  mle: invgaussMle,
+};

@@ -1,0 +1,64 @@
+import type { Distribution, Params, UnivariateFamily } from "./distribution.js";
+import { checkCount, checkParams } from "./distribution.js";
+import { toRng } from "./random.js";
+import { gammaFn } from "./special.js";
+
+/**
+ * Weibull distribution, F(x) = 1 - exp(-(x/scale)^shape), x >= 0.
+ * scipy: `weibull_min(c=shape, scale=scale)`.
+ */
+export function weibull(params: { shape: number; scale: number }): Distribution {
+  checkParams("weibull", params, { shape: { lower: 0, upper: Infinity, lowerOpen: true }, scale: { lower: 0, upper: Infinity, lowerOpen: true } });
+  const { shape, scale } = params;
+  const logpdf = (x: number): number => {
+    if (x < 0) return -Infinity;
+    const z = x / scale;
+    if (z === 0) return shape === 1 ? -Math.log(scale) : shape < 1 ? Infinity : -Infinity;
+    return Math.log(shape / scale) + (shape - 1) * Math.log(z) - Math.pow(z, shape);
+  };
+  const quantile = (p: number): number => (p <= 0 ? 0 : p >= 1 ? Infinity : scale * Math.pow(-Math.log1p(-p), 1 / shape));
+  return {
+    family: "weibull",
+    params: { shape, scale },
+    support: [0, Infinity],
+    logpdf,
+    pdf: (x) => Math.exp(logpdf(x)),
+    cdf: (x) => (x <= 0 ? 0 : -Math.expm1(-Math.pow(x / scale, shape))),
+    quantile,
+    sample(n, rng) {
+      checkCount(n);
+      const r = toRng(rng);
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = scale * Math.pow(r.exponential(), 1 / shape);
+      return out;
+    },
+    mean: () => scale * gammaFn(1 + 1 / shape),
+    variance: () => scale * scale * (gammaFn(1 + 2 / shape) - gammaFn(1 + 1 / shape) ** 2),
+  };
+}
+
+function weibullStart(data: Float64Array): Params[] {
+  // Moments of log X: Var(log X) = pi^2 / (6 k^2), E log X = log(scale) - gamma_E / k.
+  let m = 0;
+  for (const x of data) m += Math.log(x);
+  m /= data.length;
+  let v = 0;
+  for (const x of data) v += (Math.log(x) - m) ** 2;
+  v /= data.length;
+  const k = v > 0 ? Math.PI / Math.sqrt(6 * v) : 1;
+  return [{ shape: k, scale: Math.exp(m + 0.5772156649015329 / k) }, { shape: 1, scale: Math.exp(m + 0.5772156649015329) }];
+}
+
+/** The Weibull family for fitting. */
+export const weibullFamily: UnivariateFamily = {
+  name: "weibull",
+  label: "Weibull",
+  paramNames: ["shape", "scale"],
+  bounds: [
+    [0, Infinity],
+    [0, Infinity],
+  ],
+  domain: { lower: 0, upper: Infinity, lowerOpen: true, upperOpen: false },
+  create: (p) => weibull(p as { shape: number; scale: number }),
+  start: weibullStart,
+};
