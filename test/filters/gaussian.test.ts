@@ -7,7 +7,15 @@ import { gaussian } from "../../kernel-lib/src/filters/index.js";
 const dir = new URL("../fixtures/filters/", import.meta.url);
 interface Fixture {
   inputs: Record<string, { file: string; shape: Shape3; dtype: "float32" | "uint8" }>;
-  gaussian: { name: string; input: string; sigma: Shape3; mode: BoundaryMode; cval: number; truncate: number; output: string }[];
+  gaussian: {
+    name: string;
+    input: string;
+    sigma: Shape3;
+    mode: BoundaryMode;
+    cval: number;
+    truncate: number;
+    output: string;
+  }[];
 }
 const fixture = JSON.parse(readFileSync(new URL("filters.json", dir), "utf8")) as Fixture;
 
@@ -51,7 +59,12 @@ describe("gaussian vs scipy.ndimage.gaussian_filter (fixture)", () => {
       const expected = readRaw(c.output, "float32");
       // 2D cases pass a single sigma: sigma z is ignored for nz = 1.
       const sigma = volume.shape[0] === 1 && c.sigma[1] === c.sigma[2] ? c.sigma[1] : c.sigma;
-      const out = await gaussian(volume, sigma, { mode: c.mode, cval: c.cval, truncate: c.truncate, blockShape: [4, 9, 11] });
+      const out = await gaussian(volume, sigma, {
+        mode: c.mode,
+        cval: c.cval,
+        truncate: c.truncate,
+        blockShape: [4, 9, 11],
+      });
       expect(out.data).toBeInstanceOf(Float32Array);
       expect(out.shape).toEqual(volume.shape);
       // uint8 data spans 0..255: the same relative accuracy
@@ -66,9 +79,14 @@ describe("gaussian", () => {
     const volume = random([19, 23, 31], 7);
     const sigma: Shape3 = [1.3, 2.1, 0.8];
     const whole = await gaussian(volume, sigma, { inline: true, blockShape: volume.shape });
-    const blocked = await gaussian(volume, sigma, { inline: false, threads: 2, blockShape: [4, 7, 10] });
+    const blocked = await gaussian(volume, sigma, {
+      inline: false,
+      threads: 2,
+      blockShape: [4, 7, 10],
+    });
     const slabs = await gaussian(volume, sigma, { inline: false, threads: 2 });
-    const bytes = (v: Volume) => new Uint8Array(v.data.buffer, v.data.byteOffset, v.data.byteLength);
+    const bytes = (v: Volume) =>
+      new Uint8Array(v.data.buffer, v.data.byteOffset, v.data.byteLength);
     expect(Buffer.compare(bytes(blocked), bytes(whole))).toBe(0);
     expect(Buffer.compare(bytes(slabs), bytes(whole))).toBe(0);
   });
@@ -97,7 +115,11 @@ describe("gaussian", () => {
   });
 
   it("treats sigma 0 as no smoothing and 2D volumes as planes", async () => {
-    const volume: Volume<Uint8Array> = { data: Uint8Array.from([0, 10, 20, 30, 40, 250]), shape: [1, 2, 3], spacing: [1, 1, 1] };
+    const volume: Volume<Uint8Array> = {
+      data: Uint8Array.from([0, 10, 20, 30, 40, 250]),
+      shape: [1, 2, 3],
+      spacing: [1, 1, 1],
+    };
     const same = await gaussian(volume, 0);
     expect(Array.from(same.data)).toEqual([0, 10, 20, 30, 40, 250]);
     const plane = await gaussian(volume, [5, 0, 0]); // sigma z ignored for nz = 1
@@ -106,14 +128,20 @@ describe("gaussian", () => {
 
   it("checks its arguments", async () => {
     const volume = random([3, 4, 5], 1);
-    await expect(gaussian(volume, -1)).rejects.toThrow("`sigma` must be a finite number >= 0 or [sz, sy, sx] of them, received -1");
+    await expect(gaussian(volume, -1)).rejects.toThrow(
+      "`sigma` must be a finite number >= 0 or [sz, sy, sx] of them, received -1",
+    );
     await expect(gaussian(volume, [1, 2] as unknown as Shape3)).rejects.toThrow(/received \[1,2\]/);
     await expect(gaussian(volume, [1, Number.NaN, 1])).rejects.toThrow(RangeError);
-    await expect(gaussian(volume, 1, { truncate: 0 })).rejects.toThrow("`truncate` must be a finite number > 0, received 0");
-    await expect(gaussian(volume, 1, { mode: "edge" as BoundaryMode })).rejects.toThrow(/`mode` must be one of/);
-    await expect(gaussian({ data: new Float32Array(3), shape: [3, 4, 5], spacing: [1, 1, 1] }, 1)).rejects.toThrow(
-      /has 3 elements but shape 3x4x5 needs 60/,
+    await expect(gaussian(volume, 1, { truncate: 0 })).rejects.toThrow(
+      "`truncate` must be a finite number > 0, received 0",
     );
+    await expect(gaussian(volume, 1, { mode: "edge" as BoundaryMode })).rejects.toThrow(
+      /`mode` must be one of/,
+    );
+    await expect(
+      gaussian({ data: new Float32Array(3), shape: [3, 4, 5], spacing: [1, 1, 1] }, 1),
+    ).rejects.toThrow(/has 3 elements but shape 3x4x5 needs 60/);
     await expect(gaussian(null as unknown as Volume, 1)).rejects.toThrow(TypeError);
   });
 });

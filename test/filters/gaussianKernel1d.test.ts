@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { gaussianKernel1d } from "../../kernel-lib/src/filters/index.js";
 
-const fixture = JSON.parse(readFileSync(new URL("../fixtures/filters/filters.json", import.meta.url), "utf8")) as {
+const fixture = JSON.parse(
+  readFileSync(new URL("../fixtures/filters/filters.json", import.meta.url), "utf8"),
+) as {
   kernel1d: { sigma: number; order: number; radius: number; weights: number[] }[];
 };
 
@@ -11,7 +13,8 @@ describe("gaussianKernel1d", () => {
     for (const k of fixture.kernel1d) {
       const w = gaussianKernel1d(k.sigma, k.order, k.radius);
       expect(w.length).toBe(2 * k.radius + 1);
-      for (let i = 0; i < w.length; i++) expect(Math.abs(w[i]! - k.weights[i]!)).toBeLessThan(1e-12);
+      for (let i = 0; i < w.length; i++)
+        expect(Math.abs(w[i]! - k.weights[i]!)).toBeLessThan(1e-12);
     }
   });
 
@@ -32,8 +35,14 @@ describe("gaussianKernel1d", () => {
   });
 
   it("checks its arguments", () => {
-    expect(() => gaussianKernel1d(0, 0, 3)).toThrow("`sigma` must be a finite number > 0, received 0");
-    expect(() => gaussianKernel1d(1, -1, 3)).toThrow("`order` must be an integer >= 0, received -1");
-    expect(() => gaussianKernel1d(1, 0, 2.5)).toThrow("`radius` must be an integer >= 0, received 2.5");
+    expect(() => gaussianKernel1d(0, 0, 3)).toThrow(
+      "`sigma` must be a finite number > 0, received 0",
+    );
+    expect(() => gaussianKernel1d(1, -1, 3)).toThrow(
+      "`order` must be an integer >= 0, received -1",
+    );
+    expect(() => gaussianKernel1d(1, 0, 2.5)).toThrow(
+      "`radius` must be an integer >= 0, received 2.5",
+    );
   });
 });

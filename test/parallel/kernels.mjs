@@ -1,3 +1,4 @@
+/* global setTimeout */
 // Block kernels used by the mapBlocks tests. Plain JavaScript so worker
 // threads can import it directly (kernels must be compiled modules).
 
@@ -20,7 +21,8 @@ export function shift(ctx) {
   for (let z = 0; z < cz; z++)
     for (let y = 0; y < cy; y++)
       for (let x = 0; x < cx; x++)
-        core[(z * cy + y) * cx + x] = padded[((z + hz + dz) * py + (y + hy + dy)) * px + (x + hx + dx)];
+        core[(z * cy + y) * cx + x] =
+          padded[((z + hz + dz) * py + (y + hy + dy)) * px + (x + hx + dx)];
   ctx.outputs[0].write(core);
 }
 

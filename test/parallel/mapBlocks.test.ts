@@ -23,7 +23,12 @@ function ramp(shape: Shape3, scale = 1): Volume<Float32Array> {
 }
 
 /** Expected value of the `shift` kernel: input at (z+dz, y+dy, x+dx) extended by `mode`. */
-function shifted(v: Volume<Float32Array>, d: Shape3, mode: BoundaryMode, cval: number): Float32Array {
+function shifted(
+  v: Volume<Float32Array>,
+  d: Shape3,
+  mode: BoundaryMode,
+  cval: number,
+): Float32Array {
   const [nz, ny, nx] = v.shape;
   const out = new Float32Array(v.data.length);
   for (let z = 0; z < nz; z++)
@@ -32,7 +37,8 @@ function shifted(v: Volume<Float32Array>, d: Shape3, mode: BoundaryMode, cval: n
         const sz = boundaryIndex(z + d[0], nz, mode);
         const sy = boundaryIndex(y + d[1], ny, mode);
         const sx = boundaryIndex(x + d[2], nx, mode);
-        out[(z * ny + y) * nx + x] = sz < 0 || sy < 0 || sx < 0 ? cval : v.data[(sz * ny + sy) * nx + sx]!;
+        out[(z * ny + y) * nx + x] =
+          sz < 0 || sy < 0 || sx < 0 ? cval : v.data[(sz * ny + sy) * nx + sx]!;
       }
   return out;
 }
@@ -44,7 +50,8 @@ afterAll(async () => {
 describe("boundaryIndex (scipy.ndimage extension modes)", () => {
   it("extends a line a b c d as documented, including repeated reflections", () => {
     const n = 4;
-    const line = (mode: BoundaryMode) => Array.from({ length: 16 }, (_, i) => boundaryIndex(i - 6, n, mode));
+    const line = (mode: BoundaryMode) =>
+      Array.from({ length: 16 }, (_, i) => boundaryIndex(i - 6, n, mode));
     // positions -6..9
     expect(line("reflect")).toEqual([2, 3, 3, 2, 1, 0, 0, 1, 2, 3, 3, 2, 1, 0, 0, 1]);
     expect(line("mirror")).toEqual([0, 1, 2, 3, 2, 1, 0, 1, 2, 3, 2, 1, 0, 1, 2, 3]);
@@ -64,7 +71,8 @@ describe("planBlocks", () => {
     for (const b of blocks)
       for (let z = 0; z < b.shape[0]; z++)
         for (let y = 0; y < b.shape[1]; y++)
-          for (let x = 0; x < b.shape[2]; x++) hits[((b.origin[0] + z) * 11 + b.origin[1] + y) * 13 + b.origin[2] + x]!++;
+          for (let x = 0; x < b.shape[2]; x++)
+            hits[((b.origin[0] + z) * 11 + b.origin[1] + y) * 13 + b.origin[2] + x]!++;
     expect(hits.every((h) => h === 1)).toBe(true);
     expect(blocks.at(-1)).toEqual({ index: 17, origin: [6, 10, 7], shape: [1, 1, 6] });
   });
@@ -101,9 +109,18 @@ describe("mapBlocks", () => {
   });
 
   it("keeps the output dtype, spacing and shape; inputs need not be shared", async () => {
-    const u16: Volume<Uint16Array> = { data: Uint16Array.from(volume.data), shape, spacing: [3, 2, 1] };
+    const u16: Volume<Uint16Array> = {
+      data: Uint16Array.from(volume.data),
+      shape,
+      spacing: [3, 2, 1],
+    };
     expect(isShared(u16.data)).toBe(false);
-    const [out] = await mapBlocks(u16, ref("copy"), { halo: 1, blockShape: [2, 4, 13], dtype: "uint16", inline: false });
+    const [out] = await mapBlocks(u16, ref("copy"), {
+      halo: 1,
+      blockShape: [2, 4, 13],
+      dtype: "uint16",
+      inline: false,
+    });
     expect(out!.data).toBeInstanceOf(Uint16Array);
     expect(isShared(out!.data)).toBe(true);
     expect(out!.shape).toEqual(shape);
@@ -113,7 +130,12 @@ describe("mapBlocks", () => {
 
   it("writes several output channels from several inputs", async () => {
     const b = ramp(shape, 0.5);
-    const outs = await mapBlocks([volume, b], ref("scaledSum"), { channels: 3, halo: [1, 0, 2], blockShape: [4, 4, 4], inline: false });
+    const outs = await mapBlocks([volume, b], ref("scaledSum"), {
+      channels: 3,
+      halo: [1, 0, 2],
+      blockShape: [4, 4, 4],
+      inline: false,
+    });
     expect(outs.length).toBe(3);
     outs.forEach((o, c) => {
       const expected = volume.data.map((v, i) => (c + 1) * (v + b.data[i]!));
@@ -122,11 +144,21 @@ describe("mapBlocks", () => {
   });
 
   it("writes into `out` volumes and supports async kernels", async () => {
-    const target = toShared({ data: new Float32Array(volume.data.length), shape, spacing: volume.spacing });
-    const outs = await mapBlocks(volume, ref("indexAsync"), { blockShape: [7, 11, 5], out: [target], inline: false });
+    const target = toShared({
+      data: new Float32Array(volume.data.length),
+      shape,
+      spacing: volume.spacing,
+    });
+    const outs = await mapBlocks(volume, ref("indexAsync"), {
+      blockShape: [7, 11, 5],
+      out: [target],
+      inline: false,
+    });
     expect(outs[0]).toBe(target);
     // blocks along x: 0..4 -> 1, 5..9 -> 2, 10..12 -> 3
-    expect(Array.from(target.data.subarray(0, 13))).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3]);
+    expect(Array.from(target.data.subarray(0, 13))).toEqual([
+      1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3,
+    ]);
   });
 
   it("reports progress with increasing counts up to the total", async () => {
@@ -179,36 +211,59 @@ describe("mapBlocks", () => {
   it("rejects with an AbortError when aborted before starting", async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(mapBlocks(volume, ref("copy"), { signal: controller.signal })).rejects.toMatchObject({ name: "AbortError" });
+    await expect(
+      mapBlocks(volume, ref("copy"), { signal: controller.signal }),
+    ).rejects.toMatchObject({ name: "AbortError" });
   });
 
   for (const inline of [false, true]) {
     it(`names the failing block in a kernel error (${inline ? "inline" : "worker"})`, async () => {
-      const job = mapBlocks(volume, ref("failAt", { index: 2 }), { blockShape: [3, 11, 13], inline });
+      const job = mapBlocks(volume, ref("failAt", { index: 2 }), {
+        blockShape: [3, 11, 13],
+        inline,
+      });
       await expect(job).rejects.toThrow(RangeError);
-      await expect(job).rejects.toThrow(/block 3\/3 \(z 6\.\.6, y 0\.\.10, x 0\.\.12\) failed: kernel refused this block/);
+      await expect(job).rejects.toThrow(
+        /block 3\/3 \(z 6\.\.6, y 0\.\.10, x 0\.\.12\) failed: kernel refused this block/,
+      );
     });
   }
 
   it("reports a missing kernel export and a missing module", async () => {
-    await expect(mapBlocks(volume, ref("nope"), { inline: true })).rejects.toThrow(/no exported function "nope"/);
+    await expect(mapBlocks(volume, ref("nope"), { inline: true })).rejects.toThrow(
+      /no exported function "nope"/,
+    );
     await expect(
-      mapBlocks(volume, { module: "/nonexistent/kernel.mjs", name: "k" }, { inline: false, blockShape: [7, 11, 13] }),
+      mapBlocks(
+        volume,
+        { module: "/nonexistent/kernel.mjs", name: "k" },
+        { inline: false, blockShape: [7, 11, 13] },
+      ),
     ).rejects.toThrow(/block 1\/1 .*cannot load kernel module file:\/\/\/nonexistent\/kernel\.mjs/);
   });
 
   it("checks its arguments", async () => {
-    await expect(mapBlocks(volume, ref("copy"), { halo: -1 })).rejects.toThrow(/`halo` must be an integer >= 0/);
-    await expect(mapBlocks(volume, ref("copy"), { blockShape: [0, 1, 1] })).rejects.toThrow(/`blockShape`/);
-    await expect(mapBlocks(volume, ref("copy"), { mode: "bogus" as BoundaryMode })).rejects.toThrow(/`mode` must be one of/);
+    await expect(mapBlocks(volume, ref("copy"), { halo: -1 })).rejects.toThrow(
+      /`halo` must be an integer >= 0/,
+    );
+    await expect(mapBlocks(volume, ref("copy"), { blockShape: [0, 1, 1] })).rejects.toThrow(
+      /`blockShape`/,
+    );
+    await expect(mapBlocks(volume, ref("copy"), { mode: "bogus" as BoundaryMode })).rejects.toThrow(
+      /`mode` must be one of/,
+    );
     await expect(mapBlocks(volume, ref("copy"), { channels: 0 })).rejects.toThrow(/`channels`/);
     await expect(mapBlocks(volume, ref("copy"), { threads: 1.5 })).rejects.toThrow(/`threads`/);
     await expect(mapBlocks([volume, ramp([7, 11, 12])], ref("copy"))).rejects.toThrow(
       "`inputs[1]` (shape 7x11x12) must have the shape of `inputs[0]` (shape 7x11x13)",
     );
     await expect(mapBlocks([], ref("copy"))).rejects.toThrow(/at least one volume/);
-    await expect(mapBlocks(volume, { module: 3 } as unknown as KernelRef)).rejects.toThrow(TypeError);
+    await expect(mapBlocks(volume, { module: 3 } as unknown as KernelRef)).rejects.toThrow(
+      TypeError,
+    );
     const plain = { data: new Float32Array(volume.data.length), shape, spacing: volume.spacing };
-    await expect(mapBlocks(volume, ref("copy"), { out: [plain], inline: false })).rejects.toThrow(/shared memory/);
+    await expect(mapBlocks(volume, ref("copy"), { out: [plain], inline: false })).rejects.toThrow(
+      /shared memory/,
+    );
   });
 });

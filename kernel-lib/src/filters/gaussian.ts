@@ -20,8 +20,17 @@ export interface GaussianOptions extends ParallelOptions {
  * @internal
  */
 export function sigmaPerAxis(sigma: unknown, shape: Shape3, name = "sigma"): Shape3 {
-  const arr = typeof sigma === "number" ? [sigma, sigma, sigma] : Array.isArray(sigma) ? [...(sigma as unknown[])] : null;
-  if (arr === null || arr.length !== 3 || !arr.every((s) => typeof s === "number" && Number.isFinite(s) && s >= 0)) {
+  const arr =
+    typeof sigma === "number"
+      ? [sigma, sigma, sigma]
+      : Array.isArray(sigma)
+        ? [...(sigma as unknown[])]
+        : null;
+  if (
+    arr === null ||
+    arr.length !== 3 ||
+    !arr.every((s) => typeof s === "number" && Number.isFinite(s) && s >= 0)
+  ) {
     throw new RangeError(
       `\`${name}\` must be a finite number >= 0 or [sz, sy, sx] of them, received ${JSON.stringify(sigma) ?? String(sigma)}`,
     );
@@ -61,7 +70,9 @@ export async function gaussian(
   }
   const mode = options.mode ?? "reflect";
   if (!BOUNDARY_MODES.includes(mode)) {
-    throw new RangeError(`\`mode\` must be one of ${BOUNDARY_MODES.join(", ")}, received ${JSON.stringify(mode)}`);
+    throw new RangeError(
+      `\`mode\` must be one of ${BOUNDARY_MODES.join(", ")}, received ${JSON.stringify(mode)}`,
+    );
   }
   const halo: Shape3 = [0, 0, 0];
   const kernels: SeparableBlockParams["kernels"] = [null, null, null];

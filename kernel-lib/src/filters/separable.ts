@@ -1,6 +1,6 @@
 import type { Shape3, VoxelArray } from "../volume/types.js";
 import { formatShape } from "../volume/check.js";
-import { instantiateCorrelate, type CorrelateExports } from "./wasmCorrelate.js";
+import { GROUP, instantiateCorrelate, type CorrelateExports } from "./wasmCorrelate.js";
 
 /** One 1D correlation kernel per axis `[z, y, x]`; `null` leaves that axis alone. */
 export type SeparableKernels = readonly [
@@ -59,7 +59,9 @@ function reserve(bytes: number): Workspace {
   return workspace;
 }
 
-const SLACK = 64; // bytes after each buffer: the SIMD loop reads and writes up to 7 floats past a row
+const SLACK = 4 * (GROUP + 16); // bytes after each buffer: the SIMD loop reads and writes up to GROUP-1 floats past a row
+/** Floats of a plane processed together by the z pass (a multiple of GROUP). */
+const Z_CHUNK = 4096;
 const align = (n: number) => Math.ceil(n / 64) * 64;
 
 /**
@@ -97,7 +99,9 @@ export function separableCorrelate(
   const [nz, ny, nx] = shape;
   const total = nz * ny * nx;
   if (typeof src !== "function" && src.length < total) {
-    throw new RangeError(`separableCorrelate: \`src\` has ${src.length} elements, shape ${formatShape(shape)} needs ${total}`);
+    throw new RangeError(
+      `separableCorrelate: \`src\` has ${src.length} elements, shape ${formatShape(shape)} needs ${total}`,
+    );
   }
   // Per-axis plan: kernel (or identity when only cropping) and crop offset.
   const cur: [number, number, number] = [nz, ny, nx];
@@ -129,7 +133,9 @@ export function separableCorrelate(
   }
   const outLength = outShape[0] * outShape[1] * outShape[2];
   if (options.out && options.out.length < outLength) {
-    throw new RangeError(`separableCorrelate: \`out\` has ${options.out.length} elements, needs ${outLength}`);
+    throw new RangeError(
+      `separableCorrelate: \`out\` has ${options.out.length} elements, needs ${outLength}`,
+    );
   }
 
   // Memory: weights | A (input, later pass-2 output) | B (pass-1 and pass-3 output).
@@ -160,11 +166,27 @@ export function separableCorrelate(
   let cz = sz;
   let cy = sy;
   const cx = sx;
-  // z: one "row" per output plane, taps one plane apart.
+  // z: a "row" is a chunk of a plane, taps one plane apart. Chunks of the
+  // plane are done for all output planes in turn, so the input planes' chunks
+  // stay in cache while every output plane reads them.
   if (taps[0]) {
     const plane = cy * cx;
     const oz = outShape[0];
-    wasm.corr(to, from + offsets[0] * plane * 4, wOffsets[0], taps[0].length, plane * 4, Math.ceil(plane / 8), oz, plane * 4, plane * 4);
+    const src0 = from + offsets[0] * plane * 4;
+    for (let c = 0; c < plane; c += Z_CHUNK) {
+      const len = Math.min(Z_CHUNK, plane - c);
+      wasm.corr(
+        to + c * 4,
+        src0 + c * 4,
+        wOffsets[0],
+        taps[0].length,
+        plane * 4,
+        Math.ceil(len / GROUP),
+        oz,
+        plane * 4,
+        plane * 4,
+      );
+    }
     cz = oz;
     [from, to] = [to, from];
   }
@@ -172,14 +194,34 @@ export function separableCorrelate(
   if (taps[1]) {
     const oy = outShape[1];
     const len = oy * cx;
-    wasm.corr(to, from + offsets[1] * cx * 4, wOffsets[1], taps[1].length, cx * 4, Math.ceil(len / 8), cz, cy * cx * 4, len * 4);
+    wasm.corr(
+      to,
+      from + offsets[1] * cx * 4,
+      wOffsets[1],
+      taps[1].length,
+      cx * 4,
+      Math.ceil(len / GROUP),
+      cz,
+      cy * cx * 4,
+      len * 4,
+    );
     cy = oy;
     [from, to] = [to, from];
   }
   // x: per row, taps adjacent.
   if (taps[2]) {
     const ox = outShape[2];
-    wasm.corr(to, from + offsets[2] * 4, wOffsets[2], taps[2].length, 4, Math.ceil(ox / 8), cz * cy, cx * 4, ox * 4);
+    wasm.corr(
+      to,
+      from + offsets[2] * 4,
+      wOffsets[2],
+      taps[2].length,
+      4,
+      Math.ceil(ox / GROUP),
+      cz * cy,
+      cx * 4,
+      ox * 4,
+    );
     [from, to] = [to, from];
   }
   const result = ws.f32.subarray(from / 4, from / 4 + outLength);

@@ -16,6 +16,9 @@ export interface SeparableBlockParams {
 export function separableBlock(ctx: BlockContext<SeparableBlockParams>): void {
   const kernels = ctx.params.kernels as SeparableKernels;
   const input = ctx.inputs[0]!;
-  const core = separableCorrelate((dest) => input.readInto(dest), ctx.paddedShape, kernels, { outShape: ctx.shape, transient: true });
+  const core = separableCorrelate((dest) => input.readInto(dest), ctx.paddedShape, kernels, {
+    outShape: ctx.shape,
+    transient: true,
+  });
   ctx.outputs[0]!.write(core);
 }

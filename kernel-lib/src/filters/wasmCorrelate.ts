@@ -63,23 +63,38 @@ const V128_ZERO = [...simd(0x0c), ...new Array<number>(16).fill(0)];
 const F32X4_ADD = simd(0xe4);
 const F32X4_MUL = simd(0xe6);
 
-/** Byte offset increments: all pointers and strides passed to `corr` are in bytes. */
-const P = { dst: 0, src: 1, w: 2, ntaps: 3, tapStride: 4, n8: 5, rows: 6, srcRowStride: 7, dstRowStride: 8 };
-const L = { i: 9, k: 10, p: 11, wp: 12, d: 13, s: 14, a0: 15, a1: 16 };
+/** Parameters and locals of `corr`; all pointers and strides are in bytes. */
+const P = {
+  dst: 0,
+  src: 1,
+  w: 2,
+  ntaps: 3,
+  tapStride: 4,
+  groups: 5,
+  rows: 6,
+  srcRowStride: 7,
+  dstRowStride: 8,
+};
+const L = { i: 9, k: 10, p: 11, wp: 12, d: 13, s: 14, w: 15, acc: 16 };
+
+/** Vectors (of 4 float32) accumulated per inner iteration: one group is `4 * ACCUMULATORS` outputs. */
+export const ACCUMULATORS = 4;
+/** Outputs computed per group; rows are rounded up to whole groups. */
+export const GROUP = 4 * ACCUMULATORS;
 
 /**
- * `corr(dst, src, w, ntaps, tapStride, n8, rows, srcRowStride, dstRowStride)`:
- * for each of `rows` rows and each of `8*n8` outputs `i` of the row,
+ * `corr(dst, src, w, ntaps, tapStride, groups, rows, srcRowStride, dstRowStride)`:
+ * for each of `rows` rows and each of `GROUP*groups` outputs `i` of the row,
  * `dst[i] = sum_k w[k] * src[i + k*tapStride]` (float32), where `w` holds each
  * weight splatted over 4 lanes (16 bytes per tap). Rows advance `dst` and
  * `src` by their row strides; rows are processed in increasing order, so a row
  * may overrun into the next row's output (rewritten afterwards).
  */
 function correlateBody(): number[] {
+  const accs = Array.from({ length: ACCUMULATORS }, (_, j) => L.acc + j);
   const tap = (acc: number, offset: number) => [
     ...get(acc),
-    ...get(L.wp),
-    ...v128Load(0),
+    ...get(L.w),
     ...get(L.p),
     ...v128Load(offset),
     ...F32X4_MUL,
@@ -96,17 +111,14 @@ function correlateBody(): number[] {
     ...set(L.d),
     ...get(P.src),
     ...set(L.s),
-    ...get(P.n8),
+    ...get(P.groups),
     ...set(L.i),
     ...BLOCK,
-    ...LOOP, // groups of 8 outputs
+    ...LOOP, // groups of GROUP outputs
     ...get(L.i),
     ...I32_EQZ,
     ...brIf(1),
-    ...V128_ZERO,
-    ...set(L.a0),
-    ...V128_ZERO,
-    ...set(L.a1),
+    ...accs.flatMap((a) => [...V128_ZERO, ...set(a)]),
     ...get(L.s),
     ...set(L.p),
     ...get(P.w),
@@ -114,8 +126,10 @@ function correlateBody(): number[] {
     ...get(P.ntaps),
     ...set(L.k),
     ...LOOP, // taps
-    ...tap(L.a0, 0),
-    ...tap(L.a1, 16),
+    ...get(L.wp),
+    ...v128Load(0),
+    ...set(L.w),
+    ...accs.flatMap((a, j) => tap(a, 16 * j)),
     ...get(L.p),
     ...get(P.tapStride),
     ...I32_ADD,
@@ -130,18 +144,13 @@ function correlateBody(): number[] {
     ...tee(L.k),
     ...brIf(0),
     ...END,
+    ...accs.flatMap((a, j) => [...get(L.d), ...get(a), ...v128Store(16 * j)]),
     ...get(L.d),
-    ...get(L.a0),
-    ...v128Store(0),
-    ...get(L.d),
-    ...get(L.a1),
-    ...v128Store(16),
-    ...get(L.d),
-    ...i32const(32),
+    ...i32const(16 * ACCUMULATORS),
     ...I32_ADD,
     ...set(L.d),
     ...get(L.s),
-    ...i32const(32),
+    ...i32const(16 * ACCUMULATORS),
     ...I32_ADD,
     ...set(L.s),
     ...get(L.i),
@@ -170,20 +179,29 @@ function correlateBody(): number[] {
   ];
   const locals = vec([
     [...uleb(6), I32],
-    [...uleb(2), V128],
+    [...uleb(1 + ACCUMULATORS), V128],
   ]);
   return [...locals, ...code];
 }
+
+/** `\0asm` and binary format version 1. */
+const MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
 function moduleBytes(): Uint8Array {
   const body = correlateBody();
   const params = new Array<number[]>(9).fill([I32]);
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...MAGIC_AND_VERSION,
     ...section(1, vec([[0x60, ...vec(params), 0]])), // type: (i32 x 9) -> ()
     ...section(3, vec([[0]])), // one function of type 0
     ...section(5, vec([[0x00, 1]])), // memory, min 1 page
-    ...section(7, vec([[...name("corr"), 0x00, 0], [...name("memory"), 0x02, 0]])),
+    ...section(
+      7,
+      vec([
+        [...name("corr"), 0x00, 0],
+        [...name("memory"), 0x02, 0],
+      ]),
+    ),
     ...section(10, vec([[...uleb(body.length), ...body]])),
   ]);
 }
@@ -196,7 +214,7 @@ export interface CorrelateExports {
     w: number,
     ntaps: number,
     tapStride: number,
-    n8: number,
+    groups: number,
     rows: number,
     srcRowStride: number,
     dstRowStride: number,
@@ -223,7 +241,9 @@ export function instantiateCorrelate(): CorrelateExports {
   if (compiled === undefined) {
     const bytes = moduleBytes();
     if (!wasm.validate(bytes)) {
-      throw new Error("this JavaScript engine lacks WebAssembly SIMD (needed by the filters); use Node >= 20");
+      throw new Error(
+        "this JavaScript engine lacks WebAssembly SIMD (needed by the filters); use Node >= 20",
+      );
     }
     compiled = new wasm.Module(bytes);
   }

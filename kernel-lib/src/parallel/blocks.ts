@@ -23,7 +23,10 @@ const MIN_VOXELS = 2 ** 15;
 export function defaultBlockShape(shape: Shape3, threads = 1): Shape3 {
   const [nz, ny, nx] = shape;
   const total = nz * ny * nx;
-  const target = Math.max(MIN_VOXELS, Math.min(TARGET_VOXELS, Math.ceil(total / (4 * Math.max(1, threads)))));
+  const target = Math.max(
+    MIN_VOXELS,
+    Math.min(TARGET_VOXELS, Math.ceil(total / (4 * Math.max(1, threads)))),
+  );
   const bx = nx;
   const by = Math.max(1, Math.min(ny, Math.floor(target / bx)));
   const bz = by < ny ? 1 : Math.max(1, Math.min(nz, Math.floor(target / (by * bx))));

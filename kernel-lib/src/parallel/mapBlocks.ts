@@ -5,7 +5,13 @@ import { defaultBlockShape, planBlocks, type Block } from "./blocks.js";
 import { getPool, getThreads } from "./pool.js";
 import { runBlock } from "./runBlock.js";
 import { isShared, toShared } from "./shared.js";
-import { BOUNDARY_MODES, type BlockTask, type BoundaryMode, type KernelRef, type ParallelOptions } from "./types.js";
+import {
+  BOUNDARY_MODES,
+  type BlockTask,
+  type BoundaryMode,
+  type KernelRef,
+  type ParallelOptions,
+} from "./types.js";
 
 export interface MapBlocksOptions extends ParallelOptions {
   /**
@@ -51,11 +57,18 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("the operation was aborted", "AbortError");
 }
 
-function perAxis(value: number | readonly number[] | undefined, name: string, fallback: number, min: number): Shape3 {
+function perAxis(
+  value: number | readonly number[] | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+): Shape3 {
   const v = value ?? fallback;
   const arr = typeof v === "number" ? [v, v, v] : [...v];
   if (arr.length !== 3 || !arr.every((n) => Number.isInteger(n) && n >= min)) {
-    throw new RangeError(`\`${name}\` must be an integer >= ${min} or [z, y, x] of them, received ${JSON.stringify(value)}`);
+    throw new RangeError(
+      `\`${name}\` must be an integer >= ${min} or [z, y, x] of them, received ${JSON.stringify(value)}`,
+    );
   }
   return arr as Shape3;
 }
@@ -92,27 +105,41 @@ export async function mapBlocks<P = unknown>(
   options: MapBlocksOptions = {},
 ): Promise<Volume[]> {
   const list = Array.isArray(inputs) ? [...(inputs as readonly Volume[])] : [inputs as Volume];
-  if (list.length === 0) throw new RangeError("`inputs` must hold at least one volume, received an empty array");
+  if (list.length === 0)
+    throw new RangeError("`inputs` must hold at least one volume, received an empty array");
   list.forEach((v, i) => checkVolume(v, list.length === 1 ? "inputs" : `inputs[${i}]`));
-  for (let i = 1; i < list.length; i++) checkSameShape(list[i]!, `inputs[${i}]`, list[0]!, "inputs[0]");
-  if (typeof kernel !== "object" || kernel === null || typeof kernel.module !== "string" || typeof kernel.name !== "string") {
-    throw new TypeError(`\`kernel\` must be { module: string, name: string, params? }, received ${JSON.stringify(kernel)}`);
+  for (let i = 1; i < list.length; i++)
+    checkSameShape(list[i]!, `inputs[${i}]`, list[0]!, "inputs[0]");
+  if (
+    typeof kernel !== "object" ||
+    kernel === null ||
+    typeof kernel.module !== "string" ||
+    typeof kernel.name !== "string"
+  ) {
+    throw new TypeError(
+      `\`kernel\` must be { module: string, name: string, params? }, received ${JSON.stringify(kernel)}`,
+    );
   }
   const shape = [...list[0]!.shape] as Shape3;
   const halo = perAxis(options.halo, "halo", 0, 0);
   const mode = options.mode ?? "reflect";
   if (!BOUNDARY_MODES.includes(mode)) {
-    throw new RangeError(`\`mode\` must be one of ${BOUNDARY_MODES.join(", ")}, received ${JSON.stringify(mode)}`);
+    throw new RangeError(
+      `\`mode\` must be one of ${BOUNDARY_MODES.join(", ")}, received ${JSON.stringify(mode)}`,
+    );
   }
   const cval = options.cval ?? 0;
-  if (typeof cval !== "number" || Number.isNaN(cval)) throw new RangeError(`\`cval\` must be a number, received ${String(cval)}`);
+  if (typeof cval !== "number" || Number.isNaN(cval))
+    throw new RangeError(`\`cval\` must be a number, received ${String(cval)}`);
   const channels = options.channels ?? 1;
   if (!Number.isInteger(channels) || channels < 1) {
     throw new RangeError(`\`channels\` must be a positive integer, received ${String(channels)}`);
   }
   const dtype = options.dtype ?? "float32";
   if (!(dtype in ARRAY_TYPES)) {
-    throw new TypeError(`\`dtype\` must be one of ${Object.keys(ARRAY_TYPES).join(", ")}, received ${JSON.stringify(dtype)}`);
+    throw new TypeError(
+      `\`dtype\` must be one of ${Object.keys(ARRAY_TYPES).join(", ")}, received ${JSON.stringify(dtype)}`,
+    );
   }
   const threads = options.threads ?? getThreads();
   if (!Number.isInteger(threads) || threads < 1) {
@@ -120,7 +147,8 @@ export async function mapBlocks<P = unknown>(
   }
   const voxels = shape[0] * shape[1] * shape[2];
   const inlineOption = options.inline ?? "auto";
-  const inline = threads === 1 || inlineOption === true || (inlineOption === "auto" && voxels < INLINE_BELOW);
+  const inline =
+    threads === 1 || inlineOption === true || (inlineOption === "auto" && voxels < INLINE_BELOW);
   let blockShape: Shape3;
   if (options.blockShape === undefined) blockShape = defaultBlockShape(shape, inline ? 1 : threads);
   else {
@@ -132,13 +160,17 @@ export async function mapBlocks<P = unknown>(
   let outputs: Volume[];
   if (options.out !== undefined) {
     if (!Array.isArray(options.out) || options.out.length !== channels) {
-      throw new RangeError(`\`out\` must be an array of ${channels} volume(s), received ${JSON.stringify(options.out?.length)}`);
+      throw new RangeError(
+        `\`out\` must be an array of ${channels} volume(s), received ${JSON.stringify(options.out?.length)}`,
+      );
     }
     options.out.forEach((v, c) => {
       checkVolume(v, `out[${c}]`, { dtypes: [dtype] });
       checkSameShape(v, `out[${c}]`, list[0]!, "inputs");
       if (!inline && !isShared(v.data)) {
-        throw new TypeError(`\`out[${c}]\` must be in shared memory (see toShared) to be written by worker threads`);
+        throw new TypeError(
+          `\`out[${c}]\` must be in shared memory (see toShared) to be written by worker threads`,
+        );
       }
     });
     outputs = options.out;

@@ -2,11 +2,10 @@ import os from "node:os";
 import { Piscina } from "piscina";
 import { DIST_URL } from "./runBlock.js";
 
-
 /** URL of the worker entry point (compiled). */
 export const WORKER_URL = new URL("parallel/worker.js", DIST_URL);
 
-let threads = defaultThreads();
+let threads: number | undefined; // resolved on first use, so a bad TOMOLAB_THREADS fails the first parallel call, not the import
 let pool: Piscina | undefined;
 
 function defaultThreads(): number {
@@ -16,7 +15,9 @@ function defaultThreads(): number {
     if (Number.isInteger(n) && n >= 1) return n;
     throw new RangeError(`TOMOLAB_THREADS must be a positive integer, received "${env}"`);
   }
-  return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  return typeof os.availableParallelism === "function"
+    ? os.availableParallelism()
+    : os.cpus().length;
 }
 
 /**
@@ -27,10 +28,11 @@ function defaultThreads(): number {
  */
 export function getPool(): Piscina {
   if (pool === undefined) {
+    const n = getThreads();
     pool = new Piscina({
       filename: WORKER_URL.href,
-      minThreads: threads,
-      maxThreads: threads,
+      minThreads: n,
+      maxThreads: n,
       idleTimeout: Infinity,
       // One block at a time per worker: blocks are large and CPU-bound.
       concurrentTasksPerWorker: 1,
@@ -41,6 +43,7 @@ export function getPool(): Piscina {
 
 /** Number of worker threads the shared pool uses (`TOMOLAB_THREADS` or the number of cores, unless {@link setThreads} changed it). */
 export function getThreads(): number {
+  threads ??= defaultThreads();
   return threads;
 }
 

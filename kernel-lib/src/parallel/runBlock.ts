@@ -34,11 +34,15 @@ async function loadKernel(module: string, name: string): Promise<BlockKernel> {
   try {
     mod = await loading;
   } catch (error) {
-    throw new Error(`cannot load kernel module ${url}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`cannot load kernel module ${url}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const fn = mod[name];
   if (typeof fn !== "function") {
-    throw new TypeError(`kernel module ${url} has no exported function "${name}" (exports: ${Object.keys(mod).join(", ")})`);
+    throw new TypeError(
+      `kernel module ${url} has no exported function "${name}" (exports: ${Object.keys(mod).join(", ")})`,
+    );
   }
   return fn as BlockKernel;
 }
@@ -60,7 +64,11 @@ function scratchFor(index: number, dtype: DType, length: number): VoxelArray {
 export async function runBlock(task: BlockTask): Promise<void> {
   const kernel = await loadKernel(task.kernel.module, task.kernel.name);
   const { origin, shape, halo, volumeShape, mode, cval } = task;
-  const paddedShape: Shape3 = [shape[0] + 2 * halo[0], shape[1] + 2 * halo[1], shape[2] + 2 * halo[2]];
+  const paddedShape: Shape3 = [
+    shape[0] + 2 * halo[0],
+    shape[1] + 2 * halo[1],
+    shape[2] + 2 * halo[2],
+  ];
   const start: Shape3 = [origin[0] - halo[0], origin[1] - halo[1], origin[2] - halo[2]];
   const paddedLength = paddedShape[0] * paddedShape[1] * paddedShape[2];
   const inputs: BlockInput[] = task.inputs.map((input, i) => {
@@ -76,7 +84,9 @@ export async function runBlock(task: BlockTask): Promise<void> {
       },
       readInto(dest) {
         if (dest.length < paddedLength) {
-          throw new RangeError(`readInto: \`dest\` has ${dest.length} elements, the padded block needs ${paddedLength}`);
+          throw new RangeError(
+            `readInto: \`dest\` has ${dest.length} elements, the padded block needs ${paddedLength}`,
+          );
         }
         readPadded(input.data, input.shape, start, paddedShape, mode, cval, dest);
       },
@@ -97,7 +107,8 @@ export async function runBlock(task: BlockTask): Promise<void> {
       if (rowStride === cx && cx === nx && cy === ny) {
         data.set(core.subarray(0, cz * cy * cx), base);
       } else if (rowStride === cx && cx === nx) {
-        for (let z = 0; z < cz; z++) data.set(core.subarray(z * cy * cx, (z + 1) * cy * cx), base + z * ny * nx);
+        for (let z = 0; z < cz; z++)
+          data.set(core.subarray(z * cy * cx, (z + 1) * cy * cx), base + z * ny * nx);
       } else {
         for (let z = 0; z < cz; z++) {
           for (let y = 0; y < cy; y++) {

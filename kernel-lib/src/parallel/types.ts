@@ -12,7 +12,13 @@ import type { DType, Shape3, VoxelArray } from "../volume/types.js";
 export type BoundaryMode = "reflect" | "mirror" | "nearest" | "wrap" | "constant";
 
 /** The boundary modes accepted everywhere a `mode` option exists. */
-export const BOUNDARY_MODES: readonly BoundaryMode[] = ["reflect", "mirror", "nearest", "wrap", "constant"];
+export const BOUNDARY_MODES: readonly BoundaryMode[] = [
+  "reflect",
+  "mirror",
+  "nearest",
+  "wrap",
+  "constant",
+];
 
 /**
  * Names a block kernel so a worker thread can load it: an export of a
