@@ -31,6 +31,8 @@ async function child(spec, caseName, runs) {
   const state = await c.setup();
   const times = [];
   for (let i = 0; i < runs; i++) {
+    // Collect the previous run's volumes (untimed), so peak RSS is that of one run.
+    globalThis.gc?.();
     const t0 = performance.now();
     await c.run(state);
     times.push((performance.now() - t0) / 1000);
@@ -80,7 +82,7 @@ export async function runBenchmark(fileUrl, spec) {
     for (let r = 0; r < rounds; r++) {
       const out = execFileSync(
         process.execPath,
-        [file, "--child", c.case, "--runs", String(runs)],
+        ["--expose-gc", file, "--child", c.case, "--runs", String(runs)],
         {
           encoding: "utf8",
           stdio: ["ignore", "pipe", "inherit"],
