@@ -52,7 +52,9 @@ const quoted = (file: string) => JSON.stringify(file).replace(/[.*+?^${}()|[\]\\
 describe("TIFF header and IFD chain errors", () => {
   it("missing file, folder, empty file", async () => {
     const missing = path.join(dir, "missing.tif");
-    await expect(readTiff(missing)).rejects.toThrow(new RegExp(`^readTiff\\(${quoted(missing)}\\): no such file$`));
+    await expect(readTiff(missing)).rejects.toThrow(
+      new RegExp(`^readTiff\\(${quoted(missing)}\\): no such file$`),
+    );
     await expect(openTiff(dir)).rejects.toThrow(/openTiff\(.*\): is a folder, not a file/);
     const empty = save("empty.tif", "");
     await expect(readTiff(empty)).rejects.toThrow(/not a TIFF file \(only 0 bytes\)/);
@@ -60,12 +62,16 @@ describe("TIFF header and IFD chain errors", () => {
 
   it("bad byte-order mark and bad version number", async () => {
     const bom = save("bom.tif", Buffer.from([0x12, 0x34, 42, 0, 8, 0, 0, 0, 0, 0]));
-    await expect(readTiff(bom)).rejects.toThrow(`readTiff(${JSON.stringify(bom)}): not a TIFF file (bad byte-order mark 0x1234)`);
+    await expect(readTiff(bom)).rejects.toThrow(
+      `readTiff(${JSON.stringify(bom)}): not a TIFF file (bad byte-order mark 0x1234)`,
+    );
     const png = path.join(FIXTURES, "png_u16", "0.png");
     await expect(readTiff(png)).rejects.toThrow(/not a TIFF file \(bad byte-order mark 0x8950\)/);
     const version = Buffer.from(fixture("u8.tif"));
     version.writeUInt16LE(41, 2);
-    await expect(readTiff(save("version.tif", version))).rejects.toThrow(/bad version number 41, expected 42/);
+    await expect(readTiff(save("version.tif", version))).rejects.toThrow(
+      /bad version number 41, expected 42/,
+    );
   });
 
   it("first IFD beyond the end of the file", async () => {
@@ -82,7 +88,9 @@ describe("TIFF header and IFD chain errors", () => {
     const last = entries(buf)[4];
     const file = save("cut-ifd.tif", buf.subarray(0, last.ifd + 20));
     await expect(readTiff(file)).rejects.toThrow(
-      new RegExp(`truncated: IFD 4 at offset ${last.ifd} needs \\d+ bytes but the file ends at ${last.ifd + 20}`),
+      new RegExp(
+        `truncated: IFD 4 at offset ${last.ifd} needs \\d+ bytes but the file ends at ${last.ifd + 20}`,
+      ),
     );
   });
 
@@ -90,10 +98,14 @@ describe("TIFF header and IFD chain errors", () => {
     const buf = Buffer.from(fixture("u8.tif"));
     const e = entries(buf);
     buf.writeUInt32LE(e[1].ifd, e[3].next);
-    await expect(readTiff(save("loop.tif", buf))).rejects.toThrow(`corrupt: IFD chain loops back to offset ${e[1].ifd} (after 4 IFDs)`);
+    await expect(readTiff(save("loop.tif", buf))).rejects.toThrow(
+      `corrupt: IFD chain loops back to offset ${e[1].ifd} (after 4 IFDs)`,
+    );
     const zero = Buffer.from(fixture("u8.tif"));
     zero.writeUInt16LE(0, e[2].ifd);
-    await expect(readTiff(save("zero.tif", zero))).rejects.toThrow(`corrupt: IFD 2 at offset ${e[2].ifd} has no entries`);
+    await expect(readTiff(save("zero.tif", zero))).rejects.toThrow(
+      `corrupt: IFD 2 at offset ${e[2].ifd} has no entries`,
+    );
   });
 });
 
@@ -124,7 +136,9 @@ describe("pixel data errors", () => {
     );
     const garbled = Buffer.from(buf);
     garbled.fill(0xa5, o0 + 2, o0 + 40);
-    await expect(readTiff(save("garbled.tif", garbled))).rejects.toThrow(/page 0 \(z 0\) strip 0: corrupt deflate data \(.+\)/);
+    await expect(readTiff(save("garbled.tif", garbled))).rejects.toThrow(
+      /page 0 \(z 0\) strip 0: corrupt deflate data \(.+\)/,
+    );
   });
 
   it("truncated LZW file (decoded by geotiff) is caught before decoding", async () => {
@@ -137,26 +151,39 @@ describe("pixel data errors", () => {
     const buf = fixture("imagej_one_ifd.tif");
     const file = save("ij-cut.tif", buf.subarray(0, buf.length - 10));
     await expect(readTiff(file)).rejects.toThrow(
-      new RegExp(`truncated: ImageJ description says images=5 \\(315 bytes of pixel data from offset \\d+\\) but the file ends at ${buf.length - 10}`),
+      new RegExp(
+        `truncated: ImageJ description says images=5 \\(315 bytes of pixel data from offset \\d+\\) but the file ends at ${buf.length - 10}`,
+      ),
     );
   });
 
   it("uncompressed strip smaller than its rows, missing strip offsets", async () => {
     const small = patch(fixture("u8.tif"), 2, Tag.StripByteCounts, 20);
-    await expect(readTiff(save("small-strip.tif", small))).rejects.toThrow(/corrupt: page 2 \(z 2\) strip 0 holds 20 bytes, expected 63/);
+    await expect(readTiff(save("small-strip.tif", small))).rejects.toThrow(
+      /corrupt: page 2 \(z 2\) strip 0 holds 20 bytes, expected 63/,
+    );
     const buf = Buffer.from(fixture("u8.tif"));
     const pos = entries(buf)[1].at.get(Tag.StripOffsets)!;
     buf.writeUInt16LE(65000, pos); // rename the tag: entries stay sorted enough for this reader
-    await expect(readTiff(save("no-offsets.tif", buf))).rejects.toThrow(/corrupt: page 1 has neither StripOffsets nor TileOffsets/);
+    await expect(readTiff(save("no-offsets.tif", buf))).rejects.toThrow(
+      /corrupt: page 1 has neither StripOffsets nor TileOffsets/,
+    );
   });
 });
 
 describe("unsupported content", () => {
   it("64-bit integers and complex samples", async () => {
-    const i64 = patch(patch(fixture("i32.tif"), 0, Tag.BitsPerSample, 64), 0, Tag.StripByteCounts, 504);
+    const i64 = patch(
+      patch(fixture("i32.tif"), 0, Tag.BitsPerSample, 64),
+      0,
+      Tag.StripByteCounts,
+      504,
+    );
     await expect(readTiff(save("i64.tif", i64))).rejects.toThrow(/unsupported sample type int64/);
     const complex = patch(fixture("f32.tif"), 0, Tag.SampleFormat, 6);
-    await expect(readTiff(save("complex.tif", complex))).rejects.toThrow(/unsupported SampleFormat 6/);
+    await expect(readTiff(save("complex.tif", complex))).rejects.toThrow(
+      /unsupported SampleFormat 6/,
+    );
   });
 
   it("pages of different sizes are not one stack", async () => {
@@ -172,7 +199,9 @@ describe("PNG stack errors", () => {
 
   it("not a PNG, truncated PNG", async () => {
     const text = save("text.png", "hello");
-    await expect(readPngStack([text])).rejects.toThrow(`readPngStack(${JSON.stringify(text)}): not a PNG file (bad signature)`);
+    await expect(readPngStack([text])).rejects.toThrow(
+      `readPngStack(${JSON.stringify(text)}): not a PNG file (bad signature)`,
+    );
     const bytes = fs.readFileSync(good);
     const cut = save("cut.png", bytes.subarray(0, bytes.length - 40));
     await expect(readPngStack([cut])).rejects.toThrow(/cut\.png.*corrupt or truncated PNG/);
@@ -183,7 +212,9 @@ describe("PNG stack errors", () => {
     fs.copyFileSync(good, path.join(sub, "0.png"));
     fs.copyFileSync(path.join(FIXTURES, "png_misc", "palette.png"), path.join(sub, "1.png"));
     await expect(readPngStack(sub)).rejects.toThrow(
-      new RegExp(`readPngStack\\(${quoted(path.join(sub, "1.png"))}\\): slice 1 is 7x9 \\(ny x nx\\) 8-bit but slice 0 .* is 7x9 16-bit`),
+      new RegExp(
+        `readPngStack\\(${quoted(path.join(sub, "1.png"))}\\): slice 1 is 7x9 \\(ny x nx\\) 8-bit but slice 0 .* is 7x9 16-bit`,
+      ),
     );
     const sub2 = fs.mkdtempSync(path.join(dir, "png-"));
     fs.copyFileSync(path.join(FIXTURES, "png_misc", "palette.png"), path.join(sub2, "a1.png"));
@@ -196,6 +227,8 @@ describe("PNG stack errors", () => {
     const empty = fs.mkdtempSync(path.join(dir, "empty-"));
     await expect(readPngStack(empty)).rejects.toThrow(/folder holds no \.png files/);
     await expect(readPngStack(good)).rejects.toThrow(/is a file, not a folder/);
-    await expect(readPngStack([path.join(dir, "nope.png")])).rejects.toThrow(/nope\.png.*no such file/);
+    await expect(readPngStack([path.join(dir, "nope.png")])).rejects.toThrow(
+      /nope\.png.*no such file/,
+    );
   });
 });

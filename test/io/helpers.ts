@@ -32,12 +32,19 @@ export interface FixtureEntry {
 export interface Manifest {
   files: FixtureEntry[];
   real: {
-    electrode?: { shape: number[]; dtype: string; counts: Record<string, number>; sliceSums: number[] };
+    electrode?: {
+      shape: number[];
+      dtype: string;
+      counts: Record<string, number>;
+      sliceSums: number[];
+    };
     isbi_image?: { shape: number[]; dtype: string; sliceSums: number[]; firstRow: number[] };
   };
 }
 
-export const manifest: Manifest = JSON.parse(fs.readFileSync(path.join(FIXTURES, "manifest.json"), "utf8"));
+export const manifest: Manifest = JSON.parse(
+  fs.readFileSync(path.join(FIXTURES, "manifest.json"), "utf8"),
+);
 
 /** The generator's formulas over the flat index i (see generate_io.py). */
 export function formula(name: string, i: number): number {
@@ -79,7 +86,8 @@ export function firstMismatch(got: ArrayLike<number>, want: ArrayLike<number>): 
   for (let i = 0; i < got.length; i++) {
     const a = got[i];
     const b = want[i];
-    if (!(a === b || (Number.isNaN(a) && Number.isNaN(b)))) return `index ${i}: got ${a}, expected ${b}`;
+    if (!(a === b || (Number.isNaN(a) && Number.isNaN(b))))
+      return `index ${i}: got ${a}, expected ${b}`;
   }
   return null;
 }
@@ -94,7 +102,9 @@ const PYTHON = "/usr/bin/python3";
 export function tifffileUnavailable(): string | null {
   if (!fs.existsSync(PYTHON)) return `${PYTHON} not found`;
   const r = spawnSync(PYTHON, ["-c", "import numpy, tifffile"], { encoding: "utf8" });
-  return r.status === 0 ? null : `tifffile not importable by ${PYTHON}: ${r.stderr.trim().split("\n").pop()}`;
+  return r.status === 0
+    ? null
+    : `tifffile not importable by ${PYTHON}: ${r.stderr.trim().split("\n").pop()}`;
 }
 
 /** Run a Python snippet with Debian's python3; argv after the script are `args`; returns stdout. */
@@ -131,7 +141,16 @@ export function imagejOpen(files: string[]): ImageJView[] {
   const jar = IJ_JAR_CANDIDATES.find((j) => fs.existsSync(j)) as string;
   const out = execFileSync(
     "java",
-    ["-Djava.awt.headless=true", "-Dstdout.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8", "-Dfile.encoding=UTF-8", "-cp", jar, path.join(here, "IjProbe.java"), ...files],
+    [
+      "-Djava.awt.headless=true",
+      "-Dstdout.encoding=UTF-8",
+      "-Dsun.stdout.encoding=UTF-8",
+      "-Dfile.encoding=UTF-8",
+      "-cp",
+      jar,
+      path.join(here, "IjProbe.java"),
+      ...files,
+    ],
     { encoding: "utf8", maxBuffer: 64 << 20 },
   );
   return out

@@ -8,18 +8,23 @@ const plain = manifest.files.filter((f) => !f.channels && !f.samples && !f.frame
 
 /** Spacing equal to 1e-8 relative (ImageJ's own reading of its rationals differs from ours in the 10th digit). */
 function expectSpacing(got: number[], want: number[]): void {
-  got.forEach((g, k) => expect(Math.abs(g - want[k])).toBeLessThanOrEqual(1e-8 * Math.abs(want[k])));
+  got.forEach((g, k) =>
+    expect(Math.abs(g - want[k])).toBeLessThanOrEqual(1e-8 * Math.abs(want[k])),
+  );
 }
 
 describe("readTiff on files written by tifffile, Pillow/libtiff and by hand", () => {
-  it.each(plain.map((f) => [f.file, f] as const))("%s: exact voxels, shape, dtype, spacing", async (_, f) => {
-    const v = await readTiff(path.join(FIXTURES, f.file));
-    expect(v.shape).toEqual(f.shape);
-    expect(v.data.constructor.name.toLowerCase()).toBe(`${f.dtype}array`);
-    const n = f.shape[0] * f.shape[1] * f.shape[2];
-    expect(firstMismatch(v.data, expected(f.formula, n))).toBeNull();
-    expectSpacing(v.spacing, f.spacing);
-  });
+  it.each(plain.map((f) => [f.file, f] as const))(
+    "%s: exact voxels, shape, dtype, spacing",
+    async (_, f) => {
+      const v = await readTiff(path.join(FIXTURES, f.file));
+      expect(v.shape).toEqual(f.shape);
+      expect(v.data.constructor.name.toLowerCase()).toBe(`${f.dtype}array`);
+      const n = f.shape[0] * f.shape[1] * f.shape[2];
+      expect(firstMismatch(v.data, expected(f.formula, n))).toBeNull();
+      expectSpacing(v.spacing, f.spacing);
+    },
+  );
 
   it("reports the stored type, compression and unit of each fixture", async () => {
     const facts: Record<string, [string, string, string]> = {
@@ -58,7 +63,9 @@ describe("readTiff on files written by tifffile, Pillow/libtiff and by hand", ()
       expect(v.spacing).toEqual([1500, 500, 500]);
       expect(firstMismatch(v.data, expected("u8", n, 1, channel * f.channelOffset!))).toBeNull();
     }
-    await expect(readTiff(file)).rejects.toThrow(/imagej_2ch\.tif.*2 channels.*pass \{ channel \} in 0\.\.1/);
+    await expect(readTiff(file)).rejects.toThrow(
+      /imagej_2ch\.tif.*2 channels.*pass \{ channel \} in 0\.\.1/,
+    );
     await expect(readTiff(file, { channel: 2 })).rejects.toThrow(RangeError);
   });
 
@@ -70,7 +77,9 @@ describe("readTiff on files written by tifffile, Pillow/libtiff and by hand", ()
       expect(v.shape).toEqual([3, 7, 9]);
       expect(firstMismatch(v.data, expected("u8", n, 1, frame * n))).toBeNull();
     }
-    await expect(readTiff(file)).rejects.toThrow(/3 slices and 2 frames; pass \{ frame \} in 0\.\.1/);
+    await expect(readTiff(file)).rejects.toThrow(
+      /3 slices and 2 frames; pass \{ frame \} in 0\.\.1/,
+    );
     await expect(readTiff(file, { frame: 2 })).rejects.toThrow(RangeError);
     const t = await readTiff(path.join(FIXTURES, "imagej_4t.tif"));
     expect(t.shape).toEqual([4, 7, 9]);
@@ -93,7 +102,9 @@ describe("readTiff on files written by tifffile, Pillow/libtiff and by hand", ()
     expect(v.shape).toEqual([2, 7, 9]);
     expect(v.spacing).toEqual([10, 2, 3]);
     expect(firstMismatch(v.data, expected("u16", 2 * 63, 1, 2 * 63))).toBeNull();
-    await expect(readTiff(file, { pages: [3, 3] })).rejects.toThrow(/`pages` must be \[start, stop\)/);
+    await expect(readTiff(file, { pages: [3, 3] })).rejects.toThrow(
+      /`pages` must be \[start, stop\)/,
+    );
     await expect(readTiff(file, { pages: [0, 6] })).rejects.toThrow(RangeError);
   });
 
@@ -137,7 +148,9 @@ describe("readTiff on real data (../shared/data)", () => {
           sums[z] += v.data[i];
         }
       }
-      const counts = Object.fromEntries([...histogram.entries()].filter(([, c]) => c > 0).map(([value, c]) => [String(value), c]));
+      const counts = Object.fromEntries(
+        [...histogram.entries()].filter(([, c]) => c > 0).map(([value, c]) => [String(value), c]),
+      );
       expect(counts).toEqual(ref!.counts);
       expect(sums).toEqual(ref!.sliceSums);
     },

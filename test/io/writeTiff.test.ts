@@ -48,18 +48,25 @@ const variants = [
 
 describe("writeTiff -> readTiff round trip", () => {
   for (const { label, options } of variants) {
-    it.each(Object.entries(volumes()))(`${label} %s: same bits, shape and spacing`, async (dtype, v) => {
-      const file = path.join(dir, `rt-${label}-${dtype}.tif`);
-      await writeTiff(file, v, options);
-      const back = await readTiff(file);
-      expect(back.shape).toEqual(shape);
-      expect(back.spacing).toEqual(spacing);
-      expect(sameBits(back.data, v.data)).toBe(true);
-    });
+    it.each(Object.entries(volumes()))(
+      `${label} %s: same bits, shape and spacing`,
+      async (dtype, v) => {
+        const file = path.join(dir, `rt-${label}-${dtype}.tif`);
+        await writeTiff(file, v, options);
+        const back = await readTiff(file);
+        expect(back.shape).toEqual(shape);
+        expect(back.spacing).toEqual(spacing);
+        expect(sameBits(back.data, v.data)).toBe(true);
+      },
+    );
   }
 
   it("writes a 2D image (nz = 1) and a spacing in micrometres", async () => {
-    const v: Volume = { data: Uint16Array.from({ length: 63 }, (_, i) => i * 1000), shape: [1, 7, 9], spacing: [250, 12.5, 8] };
+    const v: Volume = {
+      data: Uint16Array.from({ length: 63 }, (_, i) => i * 1000),
+      shape: [1, 7, 9],
+      spacing: [250, 12.5, 8],
+    };
     const file = path.join(dir, "2d-um.tif");
     await writeTiff(file, v, { unit: "um" });
     const s = await openTiff(file);
@@ -103,7 +110,9 @@ describe("writeTiff protects existing files", () => {
     const sub = fs.mkdtempSync(path.join(dir, "ow-"));
     const file = path.join(sub, "a.tif");
     fs.writeFileSync(file, "precious user data");
-    await expect(writeTiff(file, volumes().uint8)).rejects.toThrow(/a\.tif.*already exists.*overwrite: true/);
+    await expect(writeTiff(file, volumes().uint8)).rejects.toThrow(
+      /a\.tif.*already exists.*overwrite: true/,
+    );
     expect(fs.readFileSync(file, "utf8")).toBe("precious user data");
     await writeTiff(file, volumes().uint8, { overwrite: true });
     expect((await readTiff(file)).shape).toEqual(shape);
@@ -112,11 +121,21 @@ describe("writeTiff protects existing files", () => {
 
   it("checks its arguments with messages that say what was received", async () => {
     const v = volumes().uint8;
-    await expect(writeTiff(path.join(dir, "no", "such", "x.tif"), v)).rejects.toThrow(/folder .* does not exist/);
-    await expect(writeTiff(path.join(dir, "u.tif"), v, { unit: "furlong" })).rejects.toThrow(/`unit` must be a length unit.*furlong/);
-    await expect(writeTiff(path.join(dir, "c.tif"), v, { compression: "lzw" as never })).rejects.toThrow(/`compression`/);
-    await expect(writeTiff(path.join(dir, "l.tif"), v, { compression: "deflate", level: 0 })).rejects.toThrow(/`level`/);
-    await expect(writeTiff(path.join(dir, "s.tif"), { ...v, shape: [5, 7, 8] })).rejects.toThrow(/has 315 elements but shape 5x7x8/);
+    await expect(writeTiff(path.join(dir, "no", "such", "x.tif"), v)).rejects.toThrow(
+      /folder .* does not exist/,
+    );
+    await expect(writeTiff(path.join(dir, "u.tif"), v, { unit: "furlong" })).rejects.toThrow(
+      /`unit` must be a length unit.*furlong/,
+    );
+    await expect(
+      writeTiff(path.join(dir, "c.tif"), v, { compression: "lzw" as never }),
+    ).rejects.toThrow(/`compression`/);
+    await expect(
+      writeTiff(path.join(dir, "l.tif"), v, { compression: "deflate", level: 0 }),
+    ).rejects.toThrow(/`level`/);
+    await expect(writeTiff(path.join(dir, "s.tif"), { ...v, shape: [5, 7, 8] })).rejects.toThrow(
+      /has 315 elements but shape 5x7x8/,
+    );
     expect(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 });
@@ -159,7 +178,12 @@ print(json.dumps(out))
         files.push([file, v, label]);
       }
     }
-    const seen = JSON.parse(python(script, files.map((f) => f[0]))) as {
+    const seen = JSON.parse(
+      python(
+        script,
+        files.map((f) => f[0]),
+      ),
+    ) as {
       shape: number[];
       dtype: string;
       imagej: Record<string, unknown>;
@@ -175,8 +199,19 @@ print(json.dumps(out))
       const [, v, label] = files[k];
       expect(s.shape).toEqual(shape);
       expect(s.dtype).toBe(v.data.constructor.name.replace("Array", "").toLowerCase());
-      expect(Buffer.from(s.bytes, "hex").equals(Buffer.from(v.data.buffer, v.data.byteOffset, v.data.byteLength))).toBe(true);
-      expect(s.imagej).toEqual({ ImageJ: "1.11a", images: 5, slices: 5, unit: "nm", spacing: 30, loop: false });
+      expect(
+        Buffer.from(s.bytes, "hex").equals(
+          Buffer.from(v.data.buffer, v.data.byteOffset, v.data.byteLength),
+        ),
+      ).toBe(true);
+      expect(s.imagej).toEqual({
+        ImageJ: "1.11a",
+        images: 5,
+        slices: 5,
+        unit: "nm",
+        spacing: 30,
+        loop: false,
+      });
       expect(s.xres[1] / s.xres[0]).toBeCloseTo(5, 12);
       expect(s.yres[1] / s.yres[0]).toBeCloseTo(3.7, 12);
       expect(s.pages).toBe(5);
@@ -187,7 +222,11 @@ print(json.dumps(out))
 
   it("reads a 2D image and a micrometre calibration", async () => {
     const file = path.join(dir, "tf-2d.tif");
-    await writeTiff(file, { data: new Uint8Array(63).fill(7), shape: [1, 7, 9], spacing: [1, 500, 250] }, { unit: "um" });
+    await writeTiff(
+      file,
+      { data: new Uint8Array(63).fill(7), shape: [1, 7, 9], spacing: [1, 500, 250] },
+      { unit: "um" },
+    );
     const [s] = JSON.parse(python(script, [file]));
     expect(s.shape).toEqual([7, 9]);
     expect(s.imagej.unit).toBe("um");
@@ -228,7 +267,11 @@ describe.skipIf(noImageJ !== null)("ImageJ reads tomolab's files (ij.io.Opener, 
       const want = Array.from(v.data, (x) => Math.fround(x));
       const got = view.values.map((x) => (x === null ? NaN : Math.fround(x))); // Java prints the shortest float decimal
       got.forEach((x, i) => {
-        if (!(Object.is(x, want[i]) || (x === 0 && want[i] === 0) || (Number.isNaN(x) && Number.isNaN(want[i])))) {
+        if (!(
+          Object.is(x, want[i]) ||
+          (x === 0 && want[i] === 0) ||
+          (Number.isNaN(x) && Number.isNaN(want[i]))
+        )) {
           throw new Error(`${file}: voxel ${i} is ${x} in ImageJ, expected ${want[i]}`);
         }
       });

@@ -29,7 +29,10 @@ export async function exists(file: string): Promise<boolean> {
 /** A fresh temporary path next to `file` (same folder, so a rename is atomic). */
 export function tempPathFor(file: string): string {
   const dir = path.dirname(file);
-  return path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  return path.join(
+    dir,
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+  );
 }
 
 /**

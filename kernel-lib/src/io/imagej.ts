@@ -64,7 +64,10 @@ export function formatImageJDescription(fields: ImageJDescriptionFields): string
 }
 
 function escapeNonAscii(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+  return text.replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`,
+  );
 }
 
 /** Shortest decimal that reads back to the same double (no exponent for usual sizes). */

@@ -107,7 +107,16 @@ type SliceSource = { ifd: TiffIfd } | { contiguousOffset: number };
 const PLATFORM_LE = endianness() === "LE";
 
 /** Stored types read without geotiff when uncompressed. */
-const DIRECT_TYPES = new Set(["uint8", "int8", "uint16", "int16", "uint32", "int32", "float32", "float64"]);
+const DIRECT_TYPES = new Set([
+  "uint8",
+  "int8",
+  "uint16",
+  "int16",
+  "uint32",
+  "int32",
+  "float32",
+  "float64",
+]);
 
 /**
  * Open a multi-page TIFF stack for reading, without reading its voxels.
@@ -136,7 +145,11 @@ export async function openTiff(path: string, options: OpenTiffOptions = {}): Pro
 }
 
 /** {@link openTiff} with the public function name used in error messages. */
-export async function openTiffAs(fn: string, path: string, options: OpenTiffOptions): Promise<TiffStack> {
+export async function openTiffAs(
+  fn: string,
+  path: string,
+  options: OpenTiffOptions,
+): Promise<TiffStack> {
   const file = await TiffFile.open(fn, path);
   try {
     return await describeStack(file, options);
@@ -170,7 +183,9 @@ async function describeStack(file: TiffFile, options: OpenTiffOptions): Promise<
     frames = imagejInt(imagej, "frames", 1);
     const images = imagejInt(imagej, "images", channels * slices * frames);
     if ([channels, slices, frames, images].some(Number.isNaN)) {
-      throw file.error(`corrupt ImageJ description: images/channels/slices/frames must be positive integers`);
+      throw file.error(
+        `corrupt ImageJ description: images/channels/slices/frames must be positive integers`,
+      );
     }
     if (channels * slices * frames !== images) {
       if (channels === 1 && frames === 1 && slices === 1) slices = images;
@@ -187,22 +202,32 @@ async function describeStack(file: TiffFile, options: OpenTiffOptions): Promise<
     }
   }
   if (layout.samples > 1 && channels > 1) {
-    throw file.error(`has ${channels} ImageJ channels of ${layout.samples} samples each; unsupported`);
+    throw file.error(
+      `has ${channels} ImageJ channels of ${layout.samples} samples each; unsupported`,
+    );
   }
   const nChannels = Math.max(channels, layout.samples);
   const channel = pickIndex(file, "channel", options.channel, nChannels);
   if (nChannels > 1 && options.channel === undefined) {
-    const what = layout.samples > 1 ? `${layout.samples} samples per pixel (e.g. RGB)` : `${channels} channels (ImageJ hyperstack)`;
-    throw file.error(`has ${what}; tomolab volumes hold one channel: pass { channel } in 0..${nChannels - 1}`);
+    const what =
+      layout.samples > 1
+        ? `${layout.samples} samples per pixel (e.g. RGB)`
+        : `${channels} channels (ImageJ hyperstack)`;
+    throw file.error(
+      `has ${what}; tomolab volumes hold one channel: pass { channel } in 0..${nChannels - 1}`,
+    );
   }
   const framesAsZ = frames > 1 && slices === 1;
   const frame = pickIndex(file, "frame", options.frame, framesAsZ ? 1 : frames);
   if (frames > 1 && !framesAsZ && options.frame === undefined) {
-    throw file.error(`is an ImageJ hyperstack with ${slices} slices and ${frames} frames; pass { frame } in 0..${frames - 1}`);
+    throw file.error(
+      `is an ImageJ hyperstack with ${slices} slices and ${frames} frames; pass { frame } in 0..${frames - 1}`,
+    );
   }
   const nz = framesAsZ ? frames : slices;
   const c = channels > 1 ? channel : 0; // a sample index when the channels are samples
-  const pageOf = (z: number) => (framesAsZ ? z * channels + c : (frame * slices + z) * channels + c);
+  const pageOf = (z: number) =>
+    framesAsZ ? z * channels + c : (frame * slices + z) * channels + c;
   const totalPages = channels * slices * frames;
 
   // Where each page is: its own IFD, or ImageJ's contiguous pixel block after page 0.
@@ -211,7 +236,12 @@ async function describeStack(file: TiffFile, options: OpenTiffOptions): Promise<
   if (main.length >= totalPages) {
     for (let z = 0; z < nz; z++) sources.push({ ifd: main[pageOf(z)] });
   } else if (imagej && main.length >= 1) {
-    if (layout.compression !== 1 || layout.tiled || layout.samples !== 1 || !DIRECT_TYPES.has(sampleType)) {
+    if (
+      layout.compression !== 1 ||
+      layout.tiled ||
+      layout.samples !== 1 ||
+      !DIRECT_TYPES.has(sampleType)
+    ) {
       throw file.error(
         `ImageJ description says images=${totalPages} but the file has ${main.length} page(s) whose data are not plain uncompressed single-channel samples, so the other pages cannot be located`,
       );
@@ -234,7 +264,12 @@ async function describeStack(file: TiffFile, options: OpenTiffOptions): Promise<
     if (!("ifd" in s) || s.ifd === first) continue;
     const other = await pageLayout(file, s.ifd, z);
     const otherType = sampleTypeOf(file, other);
-    if (other.width !== layout.width || other.height !== layout.height || otherType !== sampleType || other.samples !== layout.samples) {
+    if (
+      other.width !== layout.width ||
+      other.height !== layout.height ||
+      otherType !== sampleType ||
+      other.samples !== layout.samples
+    ) {
       throw file.error(
         `page ${s.ifd.index} is ${other.height}x${other.width} ${otherType} (${other.samples} samples) but page ${first.index} is ${layout.height}x${layout.width} ${sampleType} (${layout.samples} samples); not a single stack`,
       );
@@ -281,13 +316,17 @@ async function pageLayout(file: TiffFile, ifd: TiffIfd, z: number): Promise<Page
   const width = await file.value(ifd, Tag.ImageWidth, 0);
   const height = await file.value(ifd, Tag.ImageLength, 0);
   if (width <= 0 || height <= 0) {
-    throw file.error(`corrupt: page ${ifd.index} (z ${z}) has no ImageWidth/ImageLength (${width}x${height})`);
+    throw file.error(
+      `corrupt: page ${ifd.index} (z ${z}) has no ImageWidth/ImageLength (${width}x${height})`,
+    );
   }
   const samples = await file.value(ifd, Tag.SamplesPerPixel, 1);
   const bitsList = (await file.values(ifd, Tag.BitsPerSample)) ?? [1];
   const formatList = (await file.values(ifd, Tag.SampleFormat)) ?? [1];
   if (new Set(bitsList).size > 1 || new Set(formatList).size > 1) {
-    throw file.error(`page ${ifd.index} mixes sample types (BitsPerSample ${bitsList}, SampleFormat ${formatList}); unsupported`);
+    throw file.error(
+      `page ${ifd.index} mixes sample types (BitsPerSample ${bitsList}, SampleFormat ${formatList}); unsupported`,
+    );
   }
   const tiled = ifd.entries.has(Tag.TileOffsets);
   if (!tiled && !ifd.entries.has(Tag.StripOffsets)) {
@@ -322,10 +361,13 @@ function sampleTypeOf(file: TiffFile, l: PageLayout): string {
  * rounded to the nearest float32; magnitudes beyond 3.4e38 become ±Infinity).
  */
 function dtypeFor(file: TiffFile, sampleType: string, l: PageLayout): DType {
-  if (l.format === 1 && l.bits >= 1 && l.bits <= 32) return l.bits <= 8 ? "uint8" : l.bits <= 16 ? "uint16" : "uint32";
+  if (l.format === 1 && l.bits >= 1 && l.bits <= 32)
+    return l.bits <= 8 ? "uint8" : l.bits <= 16 ? "uint16" : "uint32";
   if (l.format === 2 && (l.bits === 8 || l.bits === 16 || l.bits === 32)) return "int32";
   if (l.format === 3 && (l.bits === 16 || l.bits === 32 || l.bits === 64)) return "float32";
-  throw file.error(`unsupported sample type ${sampleType} (supported: unsigned 1-32 bit, signed 8/16/32 bit, float 16/32/64 bit)`);
+  throw file.error(
+    `unsupported sample type ${sampleType} (supported: unsigned 1-32 bit, signed 8/16/32 bit, float 16/32/64 bit)`,
+  );
 }
 
 /** Offset of page 0's pixel data when its strips are stored back to back (ImageJ's layout). */
@@ -336,7 +378,9 @@ async function contiguousStart(file: TiffFile, ifd: TiffIfd): Promise<number> {
   if (counts) {
     for (let i = 1; i < offsets.length; i++) {
       if (offsets[i] !== offsets[i - 1] + counts[i - 1]) {
-        throw file.error("ImageJ single-IFD stack whose page 0 strips are not contiguous; cannot locate the other pages");
+        throw file.error(
+          "ImageJ single-IFD stack whose page 0 strips are not contiguous; cannot locate the other pages",
+        );
       }
     }
   }
@@ -352,7 +396,12 @@ async function readSpacing(
   let unit: string | undefined;
   if (imagej?.unit) unit = unescapeUnit(imagej.unit);
   else if ((await file.value(ifd, Tag.ResolutionUnit, 2)) === 3) unit = "cm";
-  if (unit === undefined || unit === "" || unit.toLowerCase() === "pixel" || unit.toLowerCase() === "pixels") {
+  if (
+    unit === undefined ||
+    unit === "" ||
+    unit.toLowerCase() === "pixel" ||
+    unit.toLowerCase() === "pixels"
+  ) {
     return { spacing: [1, 1, 1], unit: "pixel" };
   }
   const size = async (tag: number): Promise<number> => {
@@ -433,7 +482,13 @@ class OpenStack implements TiffStack {
   async read(options: TiffReadOptions = {}): Promise<Volume> {
     const nz = this.shape[0];
     const [start, stop] = options.pages ?? [0, nz];
-    if (!Number.isInteger(start) || !Number.isInteger(stop) || start < 0 || stop > nz || start >= stop) {
+    if (
+      !Number.isInteger(start) ||
+      !Number.isInteger(stop) ||
+      start < 0 ||
+      stop > nz ||
+      start >= stop
+    ) {
       throw new RangeError(
         `\`pages\` must be [start, stop) with 0 <= start < stop <= ${nz} for ${JSON.stringify(this.path)}, received ${JSON.stringify(options.pages)}`,
       );
@@ -441,7 +496,11 @@ class OpenStack implements TiffStack {
     const plane = this.shape[1] * this.shape[2];
     const data = allocate(this.dtype, (stop - start) * plane, options.shared ?? false);
     for (let z = start; z < stop; z++) await this.readSliceInto(z, data, (z - start) * plane);
-    return { data, shape: [stop - start, this.shape[1], this.shape[2]], spacing: [...this.spacing] as Spacing3 };
+    return {
+      data,
+      shape: [stop - start, this.shape[1], this.shape[2]],
+      spacing: [...this.spacing] as Spacing3,
+    };
   }
 
   async close(): Promise<void> {
@@ -456,7 +515,9 @@ class OpenStack implements TiffStack {
   private check(z: number): void {
     if (this.closed) throw this.file.error("the stack was closed");
     if (!Number.isInteger(z) || z < 0 || z >= this.shape[0]) {
-      throw new RangeError(`slice index must be an integer in 0..${this.shape[0] - 1} for ${JSON.stringify(this.path)}, received ${z}`);
+      throw new RangeError(
+        `slice index must be an integer in 0..${this.shape[0] - 1} for ${JSON.stringify(this.path)}, received ${z}`,
+      );
     }
   }
 
@@ -468,7 +529,9 @@ class OpenStack implements TiffStack {
       !l.tiled &&
       l.samples === 1 &&
       DIRECT_TYPES.has(this.sampleType) &&
-      (l.compression === 1 || ((l.compression === 8 || l.compression === 32946) && (l.predictor === 1 || l.predictor === 2)));
+      (l.compression === 1 ||
+        ((l.compression === 8 || l.compression === 32946) &&
+          (l.predictor === 1 || l.predictor === 2)));
     if ("ifd" in src && !own) {
       await this.decodeWithGeotiff(src.ifd, z, out, at);
       return;
@@ -482,7 +545,8 @@ class OpenStack implements TiffStack {
     if ("ifd" in src) await this.readStrips(src.ifd, z, bytes);
     else await this.file.bytes(src.contiguousOffset, planeBytes, `ImageJ page for z ${z}`, bytes);
     if (size > 1 && this.file.littleEndian !== PLATFORM_LE) swapBytes(bytes, size);
-    if ("ifd" in src && l.compression !== 1 && l.predictor === 2) undoHorizontalDifferencing(bytes, size, l.width);
+    if ("ifd" in src && l.compression !== 1 && l.predictor === 2)
+      undoHorizontalDifferencing(bytes, size, l.width);
     if (!sameType) convertRaw(bytes, this.sampleType, out, at);
   }
 
@@ -508,17 +572,22 @@ class OpenStack implements TiffStack {
     }
     const need = (s: number) => Math.min(l.rowsPerStrip, l.height - s * l.rowsPerStrip) * rowBytes;
     if (l.compression !== 1) {
-      if (!counts || counts.length < nStrips) throw this.file.error(`corrupt: ${where} lacks StripByteCounts`);
+      if (!counts || counts.length < nStrips)
+        throw this.file.error(`corrupt: ${where} lacks StripByteCounts`);
       for (let s = 0; s < nStrips; s++) {
         const packed = await this.file.bytes(offsets[s], counts[s], `${where} strip ${s}`);
         let raw: Uint8Array;
         try {
           raw = inflateSync(packed);
         } catch (e) {
-          throw this.file.error(`${where} strip ${s}: corrupt deflate data (${(e as Error).message})`);
+          throw this.file.error(
+            `${where} strip ${s}: corrupt deflate data (${(e as Error).message})`,
+          );
         }
         if (raw.length < need(s)) {
-          throw this.file.error(`${where} strip ${s}: deflate data decode to ${raw.length} bytes, expected ${need(s)}`);
+          throw this.file.error(
+            `${where} strip ${s}: deflate data decode to ${raw.length} bytes, expected ${need(s)}`,
+          );
         }
         target.set(raw.subarray(0, need(s)), s * l.rowsPerStrip * rowBytes);
       }
@@ -532,18 +601,30 @@ class OpenStack implements TiffStack {
       // Merge strips that follow each other in the file.
       while (s < nStrips) {
         if (counts && counts[s] < need(s)) {
-          throw this.file.error(`corrupt: ${where} strip ${s} holds ${counts[s]} bytes, expected ${need(s)}`);
+          throw this.file.error(
+            `corrupt: ${where} strip ${s} holds ${counts[s]} bytes, expected ${need(s)}`,
+          );
         }
         if (s > begin && offsets[s] !== offset + length) break;
         length += need(s);
         s++;
       }
       const from = begin * l.rowsPerStrip * rowBytes;
-      await this.file.bytes(offset, length, `${where} strip ${begin}`, target.subarray(from, from + length));
+      await this.file.bytes(
+        offset,
+        length,
+        `${where} strip ${begin}`,
+        target.subarray(from, from + length),
+      );
     }
   }
 
-  private async decodeWithGeotiff(ifd: TiffIfd, z: number, out: VoxelArray, at: number): Promise<void> {
+  private async decodeWithGeotiff(
+    ifd: TiffIfd,
+    z: number,
+    out: VoxelArray,
+    at: number,
+  ): Promise<void> {
     const l = this.layout;
     // Check every strip/tile lies inside the file before decoding (geotiff would read zeros past the end).
     const offsetTag = l.tiled ? Tag.TileOffsets : Tag.StripOffsets;
@@ -551,7 +632,9 @@ class OpenStack implements TiffStack {
     const offsets = (await this.file.values(ifd, offsetTag)) ?? [];
     const counts = await this.file.values(ifd, countTag);
     if (!counts || counts.length < offsets.length) {
-      throw this.file.error(`corrupt: page ${ifd.index} lacks ${l.tiled ? "TileByteCounts" : "StripByteCounts"}`);
+      throw this.file.error(
+        `corrupt: page ${ifd.index} lacks ${l.tiled ? "TileByteCounts" : "StripByteCounts"}`,
+      );
     }
     const kind = l.tiled ? "tile" : "strip";
     for (let i = 0; i < offsets.length; i++) {
@@ -570,11 +653,15 @@ class OpenStack implements TiffStack {
       const rasters = await image.readRasters({ samples: [l.samples > 1 ? this.channel : 0] });
       values = rasters[0] as ArrayLike<number>;
     } catch (e) {
-      throw this.file.error(`page ${ifd.index} (z ${z}): cannot decode ${this.compression} data (${(e as Error).message})`);
+      throw this.file.error(
+        `page ${ifd.index} (z ${z}): cannot decode ${this.compression} data (${(e as Error).message})`,
+      );
     }
     const n = l.width * l.height;
     if (values.length !== n) {
-      throw this.file.error(`page ${ifd.index} (z ${z}): decoded ${values.length} values, expected ${n}`);
+      throw this.file.error(
+        `page ${ifd.index} (z ${z}): decoded ${values.length} values, expected ${n}`,
+      );
     }
     (out as Float32Array).set(values, at);
   }
@@ -585,21 +672,44 @@ class OpenStack implements TiffStack {
  * widening or rounding to the output type by typed-array assignment.
  */
 function convertRaw(bytes: Uint8Array, sampleType: string, out: VoxelArray, at: number): void {
-  const size = sampleType.endsWith("8") ? 1 : sampleType.endsWith("16") ? 2 : sampleType.endsWith("32") ? 4 : 8;
+  const size = sampleType.endsWith("8")
+    ? 1
+    : sampleType.endsWith("16")
+      ? 2
+      : sampleType.endsWith("32")
+        ? 4
+        : 8;
   const n = bytes.byteLength / size;
   const buf = bytes.buffer as ArrayBuffer;
   const o = bytes.byteOffset;
   let view: ArrayLike<number>;
   switch (sampleType) {
-    case "uint8": view = new Uint8Array(buf, o, n); break;
-    case "int8": view = new Int8Array(buf, o, n); break;
-    case "uint16": view = new Uint16Array(buf, o, n); break;
-    case "int16": view = new Int16Array(buf, o, n); break;
-    case "uint32": view = new Uint32Array(buf, o, n); break;
-    case "int32": view = new Int32Array(buf, o, n); break;
-    case "float32": view = new Float32Array(buf, o, n); break;
-    case "float64": view = new Float64Array(buf, o, n); break;
-    default: throw new Error(`internal: no direct reader for ${sampleType}`);
+    case "uint8":
+      view = new Uint8Array(buf, o, n);
+      break;
+    case "int8":
+      view = new Int8Array(buf, o, n);
+      break;
+    case "uint16":
+      view = new Uint16Array(buf, o, n);
+      break;
+    case "int16":
+      view = new Int16Array(buf, o, n);
+      break;
+    case "uint32":
+      view = new Uint32Array(buf, o, n);
+      break;
+    case "int32":
+      view = new Int32Array(buf, o, n);
+      break;
+    case "float32":
+      view = new Float32Array(buf, o, n);
+      break;
+    case "float64":
+      view = new Float64Array(buf, o, n);
+      break;
+    default:
+      throw new Error(`internal: no direct reader for ${sampleType}`);
   }
   (out as Float32Array).set(view, at);
 }
@@ -617,7 +727,8 @@ function undoHorizontalDifferencing(bytes: Uint8Array, size: number, width: numb
           : new BigUint64Array(bytes.buffer, bytes.byteOffset, n);
   if (view instanceof BigUint64Array) {
     for (let row = 0; row < n; row += width) {
-      for (let x = 1; x < width; x++) view[row + x] = BigInt.asUintN(64, view[row + x] + view[row + x - 1]);
+      for (let x = 1; x < width; x++)
+        view[row + x] = BigInt.asUintN(64, view[row + x] + view[row + x - 1]);
     }
     return;
   }

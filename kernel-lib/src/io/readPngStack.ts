@@ -59,7 +59,10 @@ interface GreySlice {
  * const membranes = await readPngStack("../shared/data/isbi2012-membrane/image");
  * ```
  */
-export async function readPngStack(dirOrFiles: string | readonly string[], options: ReadPngStackOptions = {}): Promise<Volume> {
+export async function readPngStack(
+  dirOrFiles: string | readonly string[],
+  options: ReadPngStackOptions = {},
+): Promise<Volume> {
   const fn = "readPngStack";
   if (options.channel !== undefined && options.grey) {
     throw new RangeError("pass either `channel` or `grey: true`, not both");
@@ -72,8 +75,16 @@ export async function readPngStack(dirOrFiles: string | readonly string[], optio
     const slice = await readSlice(fn, files[z], options);
     if (!first || !data) {
       first = slice;
-      data = allocate(slice.depth === 16 ? "uint16" : "uint8", files.length * slice.width * slice.height, options.shared ?? false);
-    } else if (slice.width !== first.width || slice.height !== first.height || slice.depth !== first.depth) {
+      data = allocate(
+        slice.depth === 16 ? "uint16" : "uint8",
+        files.length * slice.width * slice.height,
+        options.shared ?? false,
+      );
+    } else if (
+      slice.width !== first.width ||
+      slice.height !== first.height ||
+      slice.depth !== first.depth
+    ) {
       throw fileError(
         fn,
         files[z],
@@ -83,15 +94,23 @@ export async function readPngStack(dirOrFiles: string | readonly string[], optio
     data.set(slice.data, z * first.width * first.height);
   }
   if (!first || !data) throw new Error("unreachable: empty slice list");
-  const spacing = options.spacing ? ([...options.spacing] as Spacing3) : (storedSpacing(first.text) ?? [1, 1, 1]);
+  const spacing = options.spacing
+    ? ([...options.spacing] as Spacing3)
+    : (storedSpacing(first.text) ?? [1, 1, 1]);
   return { data, shape: [files.length, first.height, first.width], spacing };
 }
 
 /** The slice files of a folder (natural order) or of a list (as given). */
 async function listSlices(fn: string, dirOrFiles: string | readonly string[]): Promise<string[]> {
   if (typeof dirOrFiles !== "string") {
-    if (!Array.isArray(dirOrFiles) || dirOrFiles.length === 0 || !dirOrFiles.every((f) => typeof f === "string")) {
-      throw new TypeError(`\`dirOrFiles\` must be a folder or a non-empty array of file paths, received ${JSON.stringify(dirOrFiles)}`);
+    if (
+      !Array.isArray(dirOrFiles) ||
+      dirOrFiles.length === 0 ||
+      !dirOrFiles.every((f) => typeof f === "string")
+    ) {
+      throw new TypeError(
+        `\`dirOrFiles\` must be a folder or a non-empty array of file paths, received ${JSON.stringify(dirOrFiles)}`,
+      );
     }
     return [...dirOrFiles];
   }
@@ -100,14 +119,28 @@ async function listSlices(fn: string, dirOrFiles: string | readonly string[]): P
     names = await fsp.readdir(dirOrFiles);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw fileError(fn, dirOrFiles, code === "ENOENT" ? "no such folder" : code === "ENOTDIR" ? "is a file, not a folder (pass [file] for one slice)" : (e as Error).message);
+    throw fileError(
+      fn,
+      dirOrFiles,
+      code === "ENOENT"
+        ? "no such folder"
+        : code === "ENOTDIR"
+          ? "is a file, not a folder (pass [file] for one slice)"
+          : (e as Error).message,
+    );
   }
-  const pngs = names.filter((n) => !n.startsWith(".") && n.toLowerCase().endsWith(".png")).sort(naturalCompare);
+  const pngs = names
+    .filter((n) => !n.startsWith(".") && n.toLowerCase().endsWith(".png"))
+    .sort(naturalCompare);
   if (pngs.length === 0) throw fileError(fn, dirOrFiles, "folder holds no .png files");
   return pngs.map((n) => nodePath.join(dirOrFiles, n));
 }
 
-async function readSlice(fn: string, file: string, options: ReadPngStackOptions): Promise<GreySlice> {
+async function readSlice(
+  fn: string,
+  file: string,
+  options: ReadPngStackOptions,
+): Promise<GreySlice> {
   let bytes: Uint8Array;
   try {
     bytes = await fsp.readFile(file);
@@ -139,38 +172,60 @@ async function readSlice(fn: string, file: string, options: ReadPngStackOptions)
     samples = unpackBits(png.data, depth, png.width, png.height);
     depth = 8;
   }
-  if (samples.length < n * channels) throw fileError(fn, file, `truncated PNG: ${samples.length} samples for ${n} pixels`);
+  if (samples.length < n * channels)
+    throw fileError(fn, file, `truncated PNG: ${samples.length} samples for ${n} pixels`);
   const outDepth: 8 | 16 = depth === 16 ? 16 : 8;
   let data: Uint8Array | Uint16Array;
   if (channels === 1) {
     if (options.channel !== undefined && options.channel !== 0) {
-      throw new RangeError(`\`channel\` must be 0 for grey PNG ${JSON.stringify(file)}, received ${options.channel}`);
+      throw new RangeError(
+        `\`channel\` must be 0 for grey PNG ${JSON.stringify(file)}, received ${options.channel}`,
+      );
     }
-    data = samples instanceof Uint8ClampedArray ? new Uint8Array(samples.buffer, samples.byteOffset, samples.length) : samples;
+    data =
+      samples instanceof Uint8ClampedArray
+        ? new Uint8Array(samples.buffer, samples.byteOffset, samples.length)
+        : samples;
     data = data.length === n ? data : data.subarray(0, n);
   } else if (options.channel !== undefined) {
     if (!Number.isInteger(options.channel) || options.channel < 0 || options.channel >= channels) {
-      throw new RangeError(`\`channel\` must be an integer in 0..${channels - 1} for ${JSON.stringify(file)}, received ${options.channel}`);
+      throw new RangeError(
+        `\`channel\` must be an integer in 0..${channels - 1} for ${JSON.stringify(file)}, received ${options.channel}`,
+      );
     }
     data = pick(samples, channels, options.channel, n);
   } else if (options.grey) {
     data = channels === 2 ? pick(samples, 2, 0, n) : luminance(samples, channels, n, outDepth);
   } else {
     const kind = channels === 2 ? "grey+alpha" : channels === 3 ? "RGB" : "RGBA";
-    throw fileError(fn, file, `is ${kind} (${channels} channels); pass { channel } (0..${channels - 1}) or { grey: true } to read one grey channel`);
+    throw fileError(
+      fn,
+      file,
+      `is ${kind} (${channels} channels); pass { channel } (0..${channels - 1}) or { grey: true } to read one grey channel`,
+    );
   }
   return { width: png.width, height: png.height, depth: outDepth, data, text: png.text ?? {} };
 }
 
 /** Channel `c` of interleaved samples. */
-function pick(samples: ArrayLike<number>, channels: number, c: number, n: number): Uint8Array | Uint16Array {
+function pick(
+  samples: ArrayLike<number>,
+  channels: number,
+  c: number,
+  n: number,
+): Uint8Array | Uint16Array {
   const out = samples instanceof Uint16Array ? new Uint16Array(n) : new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = samples[i * channels + c];
   return out;
 }
 
 /** Pillow's L = R 299/1000 + G 587/1000 + B 114/1000 in 16.16 fixed point, rounded. */
-function luminance(samples: ArrayLike<number>, channels: number, n: number, depth: 8 | 16): Uint8Array | Uint16Array {
+function luminance(
+  samples: ArrayLike<number>,
+  channels: number,
+  n: number,
+  depth: 8 | 16,
+): Uint8Array | Uint16Array {
   const out = depth === 16 ? new Uint16Array(n) : new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const p = i * channels;
@@ -181,7 +236,12 @@ function luminance(samples: ArrayLike<number>, channels: number, n: number, dept
 }
 
 /** Unpack 1/2/4-bit samples (rows padded to whole bytes) into one byte each. */
-function unpackBits(packed: ArrayLike<number>, depth: number, width: number, height: number): Uint8Array {
+function unpackBits(
+  packed: ArrayLike<number>,
+  depth: number,
+  width: number,
+  height: number,
+): Uint8Array {
   const out = new Uint8Array(width * height);
   const rowBytes = Math.ceil((width * depth) / 8);
   const mask = (1 << depth) - 1;
@@ -202,7 +262,12 @@ function storedSpacing(text: Record<string, string>): Spacing3 | undefined {
   try {
     const meta = JSON.parse(raw) as { spacing?: unknown; unit?: unknown };
     const s = meta.spacing;
-    if (meta.unit === "nm" && Array.isArray(s) && s.length === 3 && s.every((v) => typeof v === "number" && v > 0 && Number.isFinite(v))) {
+    if (
+      meta.unit === "nm" &&
+      Array.isArray(s) &&
+      s.length === 3 &&
+      s.every((v) => typeof v === "number" && v > 0 && Number.isFinite(v))
+    ) {
       return [s[0], s[1], s[2]];
     }
   } catch {

@@ -55,7 +55,22 @@ export const FieldType = {
 } as const;
 
 const TYPE_SIZE: Record<number, number> = {
-  1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8,
+  1: 1,
+  2: 1,
+  3: 2,
+  4: 4,
+  5: 8,
+  6: 1,
+  7: 1,
+  8: 2,
+  9: 4,
+  10: 8,
+  11: 4,
+  12: 8,
+  13: 4,
+  16: 8,
+  17: 8,
+  18: 8,
 };
 
 /** One IFD entry: where its value is (inline bytes or a file offset). */
@@ -103,7 +118,12 @@ export class TiffFile {
       handle = await fsp.open(path, "r");
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a folder, not a file" : err.message;
+      const why =
+        err.code === "ENOENT"
+          ? "no such file"
+          : err.code === "EISDIR"
+            ? "is a folder, not a file"
+            : err.message;
       throw fileError(fn, path, why);
     }
     try {
@@ -115,7 +135,11 @@ export class TiffFile {
       if (size < 8) throw fileError(fn, path, `not a TIFF file (only ${size} bytes)`);
       const bom = (head[0] << 8) | head[1];
       if (bom !== 0x4949 && bom !== 0x4d4d) {
-        throw fileError(fn, path, `not a TIFF file (bad byte-order mark 0x${bom.toString(16).toUpperCase().padStart(4, "0")})`);
+        throw fileError(
+          fn,
+          path,
+          `not a TIFF file (bad byte-order mark 0x${bom.toString(16).toUpperCase().padStart(4, "0")})`,
+        );
       }
       const le = bom === 0x4949;
       const view = new DataView(head.buffer);
@@ -127,12 +151,22 @@ export class TiffFile {
         first = view.getUint32(4, le);
       } else if (magic === 43) {
         bigTiff = true;
-        if (size < 16) throw fileError(fn, path, `truncated: BigTIFF header needs 16 bytes, file has ${size}`);
+        if (size < 16)
+          throw fileError(fn, path, `truncated: BigTIFF header needs 16 bytes, file has ${size}`);
         const offsetSize = view.getUint16(4, le);
-        if (offsetSize !== 8) throw fileError(fn, path, `corrupt BigTIFF header (offset size ${offsetSize}, expected 8)`);
+        if (offsetSize !== 8)
+          throw fileError(
+            fn,
+            path,
+            `corrupt BigTIFF header (offset size ${offsetSize}, expected 8)`,
+          );
         first = toNumber(view.getBigUint64(8, le));
       } else {
-        throw fileError(fn, path, `not a TIFF file (bad version number ${magic}, expected 42 or BigTIFF 43)`);
+        throw fileError(
+          fn,
+          path,
+          `not a TIFF file (bad version number ${magic}, expected 42 or BigTIFF 43)`,
+        );
       }
       if (first === 0) throw fileError(fn, path, "contains no image (first IFD offset is 0)");
       const file = new TiffFile(fn, path, handle, size, le, bigTiff, []);
@@ -158,7 +192,12 @@ export class TiffFile {
    * Read `length` bytes at `offset` into `target` (or a new array), or throw a
    * truncation error naming `what` when the range runs past the end of the file.
    */
-  async bytes(offset: number, length: number, what: string, target?: Uint8Array): Promise<Uint8Array> {
+  async bytes(
+    offset: number,
+    length: number,
+    what: string,
+    target?: Uint8Array,
+  ): Promise<Uint8Array> {
     if (offset < 0 || offset + length > this.size) {
       throw this.error(
         `truncated: ${what} at offset ${offset} (${length} bytes) runs past the end of the file (size ${this.size})`,
@@ -177,16 +216,21 @@ export class TiffFile {
     let offset = first;
     while (offset !== 0) {
       const index = this.ifds.length;
-      if (seen.has(offset)) throw this.error(`corrupt: IFD chain loops back to offset ${offset} (after ${index} IFDs)`);
+      if (seen.has(offset))
+        throw this.error(`corrupt: IFD chain loops back to offset ${offset} (after ${index} IFDs)`);
       seen.add(offset);
       if (offset + countSize > this.size) {
-        throw this.error(`truncated: IFD at offset ${offset} beyond end of file (size ${this.size})`);
+        throw this.error(
+          `truncated: IFD at offset ${offset} beyond end of file (size ${this.size})`,
+        );
       }
       // One read usually covers the whole IFD; read the rest when it does not.
       let buf = new Uint8Array(Math.min(4096, this.size - offset));
       await readFully(this.handle, buf, offset);
       let view = new DataView(buf.buffer);
-      const n = this.bigTiff ? toNumber(view.getBigUint64(0, this.littleEndian)) : view.getUint16(0, this.littleEndian);
+      const n = this.bigTiff
+        ? toNumber(view.getBigUint64(0, this.littleEndian))
+        : view.getUint16(0, this.littleEndian);
       if (n === 0) throw this.error(`corrupt: IFD ${index} at offset ${offset} has no entries`);
       const total = countSize + n * entrySize + nextSize;
       if (offset + total > this.size) {
@@ -213,7 +257,13 @@ export class TiffFile {
         const valuePos = p + (this.bigTiff ? 12 : 8);
         const bytes = size * count;
         if (bytes <= inlineSize) {
-          entries.set(tag, { tag, type, count, inline: buf.slice(valuePos, valuePos + bytes), offset: -1 });
+          entries.set(tag, {
+            tag,
+            type,
+            count,
+            inline: buf.slice(valuePos, valuePos + bytes),
+            offset: -1,
+          });
         } else {
           const at = this.bigTiff
             ? toNumber(view.getBigUint64(valuePos, this.littleEndian))
@@ -243,7 +293,8 @@ export class TiffFile {
   async values(ifd: TiffIfd, tag: number): Promise<number[] | undefined> {
     const entry = ifd.entries.get(tag);
     if (!entry) return undefined;
-    if (entry.type === FieldType.ASCII) throw this.error(`corrupt: tag ${tagName(tag)} is text, expected numbers`);
+    if (entry.type === FieldType.ASCII)
+      throw this.error(`corrupt: tag ${tagName(tag)} is text, expected numbers`);
     const bytes = await this.valueBytes(ifd, entry);
     return decodeValues(bytes, entry.type, entry.count, this.littleEndian);
   }
@@ -257,7 +308,12 @@ export class TiffFile {
   /** Text of an ASCII tag up to its first NUL, or undefined when absent. */
   async text(ifd: TiffIfd, tag: number): Promise<string | undefined> {
     const entry = ifd.entries.get(tag);
-    if (!entry || (entry.type !== FieldType.ASCII && entry.type !== FieldType.BYTE && entry.type !== FieldType.UNDEFINED)) {
+    if (
+      !entry ||
+      (entry.type !== FieldType.ASCII &&
+        entry.type !== FieldType.BYTE &&
+        entry.type !== FieldType.UNDEFINED)
+    ) {
       return undefined;
     }
     const bytes = await this.valueBytes(ifd, entry);
@@ -329,7 +385,11 @@ function toNumber(v: bigint): number {
 }
 
 /** Read exactly `target.length` bytes at `position` (loops over short reads). */
-async function readFully(handle: fsp.FileHandle, target: Uint8Array, position: number): Promise<void> {
+async function readFully(
+  handle: fsp.FileHandle,
+  target: Uint8Array,
+  position: number,
+): Promise<void> {
   const CHUNK = 1 << 30; // fs reads are limited to 2 GiB per call
   let done = 0;
   while (done < target.length) {

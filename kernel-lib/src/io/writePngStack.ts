@@ -36,27 +36,40 @@ export interface WritePngStackOptions {
  * @throws TypeError for other dtypes; Error naming the file or folder when a
  *   target exists (without `overwrite`) or the folder holds other PNG files.
  */
-export async function writePngStack(dir: string, volume: Volume, options: WritePngStackOptions = {}): Promise<string[]> {
+export async function writePngStack(
+  dir: string,
+  volume: Volume,
+  options: WritePngStackOptions = {},
+): Promise<string[]> {
   const fn = "writePngStack";
   checkVolume(volume, "volume", { dtypes: ["uint8", "uint16"] });
   const [nz, ny, nx] = volume.shape;
   const prefix = options.prefix ?? "slice_";
   if (typeof prefix !== "string" || /[\\/]/.test(prefix)) {
-    throw new RangeError(`\`prefix\` must be a file name prefix without path separators, received ${JSON.stringify(prefix)}`);
+    throw new RangeError(
+      `\`prefix\` must be a file name prefix without path separators, received ${JSON.stringify(prefix)}`,
+    );
   }
   const digits = options.digits ?? Math.max(4, String(nz - 1).length);
   if (!Number.isInteger(digits) || digits < String(nz - 1).length || digits > 12) {
-    throw new RangeError(`\`digits\` must be an integer from ${String(nz - 1).length} to 12 for ${nz} slices, received ${digits}`);
+    throw new RangeError(
+      `\`digits\` must be an integer from ${String(nz - 1).length} to 12 for ${nz} slices, received ${digits}`,
+    );
   }
   const overwrite = options.overwrite ?? false;
-  const names = Array.from({ length: nz }, (_, z) => `${prefix}${String(z).padStart(digits, "0")}.png`);
+  const names = Array.from(
+    { length: nz },
+    (_, z) => `${prefix}${String(z).padStart(digits, "0")}.png`,
+  );
   const files = names.map((n) => nodePath.join(dir, n));
 
   await fsp.mkdir(dir, { recursive: true }).catch((e: Error) => {
     throw fileError(fn, dir, `cannot create the folder (${e.message})`);
   });
   const ours = new Set(names);
-  const others = (await fsp.readdir(dir)).filter((n) => !n.startsWith(".") && n.toLowerCase().endsWith(".png") && !ours.has(n));
+  const others = (await fsp.readdir(dir)).filter(
+    (n) => !n.startsWith(".") && n.toLowerCase().endsWith(".png") && !ours.has(n),
+  );
   if (others.length > 0) {
     throw fileError(
       fn,

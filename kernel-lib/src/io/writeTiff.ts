@@ -46,7 +46,13 @@ export interface WriteTiffOptions {
 }
 
 const BITS: Record<DType, number> = { uint8: 8, uint16: 16, int32: 32, uint32: 32, float32: 32 };
-const SAMPLE_FORMAT: Record<DType, number> = { uint8: 1, uint16: 1, int32: 2, uint32: 1, float32: 3 };
+const SAMPLE_FORMAT: Record<DType, number> = {
+  uint8: 1,
+  uint16: 1,
+  int32: 2,
+  uint32: 1,
+  float32: 3,
+};
 const DEFLATE_STRIP_BYTES = 256 * 1024;
 const PLATFORM_LE = endianness() === "LE";
 
@@ -75,12 +81,18 @@ const PLATFORM_LE = endianness() === "LE";
  *   folder is missing, or classic TIFF is forced for more than 4 GiB.
  * @see ImageJ `ij.io.TiffEncoder` and tifffile `imwrite(..., imagej=True)` for the format.
  */
-export async function writeTiff(path: string, volume: Volume, options: WriteTiffOptions = {}): Promise<void> {
+export async function writeTiff(
+  path: string,
+  volume: Volume,
+  options: WriteTiffOptions = {},
+): Promise<void> {
   checkVolume(volume, "volume");
   const fn = "writeTiff";
   const compression = options.compression ?? "none";
   if (compression !== "none" && compression !== "deflate") {
-    throw new RangeError(`\`compression\` must be "none" or "deflate", received ${JSON.stringify(compression)}`);
+    throw new RangeError(
+      `\`compression\` must be "none" or "deflate", received ${JSON.stringify(compression)}`,
+    );
   }
   const level = options.level ?? 6;
   if (!Number.isInteger(level) || level < 1 || level > 9) {
@@ -90,11 +102,14 @@ export async function writeTiff(path: string, volume: Volume, options: WriteTiff
   const pixelUnit = unit === "pixel";
   const nmPerUnit = pixelUnit ? 1 : nanometresPer(unit);
   if (nmPerUnit === undefined) {
-    throw new RangeError(`\`unit\` must be a length unit (nm, um, micron, mm, ...) or "pixel", received ${JSON.stringify(unit)}`);
+    throw new RangeError(
+      `\`unit\` must be a length unit (nm, um, micron, mm, ...) or "pixel", received ${JSON.stringify(unit)}`,
+    );
   }
   const overwrite = options.overwrite ?? false;
   const dir = nodePath.dirname(nodePath.resolve(path));
-  if (!(await isDirectory(dir))) throw fileError(fn, path, `folder ${JSON.stringify(dir)} does not exist`);
+  if (!(await isDirectory(dir)))
+    throw fileError(fn, path, `folder ${JSON.stringify(dir)} does not exist`);
   if (!overwrite && (await exists(path))) throw existsError(fn, path);
 
   const dtype = dtypeOf(volume.data);
@@ -117,11 +132,17 @@ export async function writeTiff(path: string, volume: Volume, options: WriteTiff
 
   // Classic TIFF addresses 4 GiB; estimate the size (deflate output can be slightly larger than its input).
   const ifdEstimate = nz * (400 + 16 * stripsPerPage) + description.length;
-  const dataEstimate = compression === "deflate" ? nz * planeBytes * 1.01 + nz * stripsPerPage * 64 : nz * planeBytes;
+  const dataEstimate =
+    compression === "deflate" ? nz * planeBytes * 1.01 + nz * stripsPerPage * 64 : nz * planeBytes;
   const needBig = 16 + dataEstimate + ifdEstimate >= 2 ** 32;
-  const bigTiff = options.bigTiff === "auto" || options.bigTiff === undefined ? needBig : options.bigTiff;
+  const bigTiff =
+    options.bigTiff === "auto" || options.bigTiff === undefined ? needBig : options.bigTiff;
   if (!bigTiff && needBig) {
-    throw fileError(fn, path, `classic TIFF cannot hold ${nz * planeBytes} bytes of pixel data (4 GiB limit); use { bigTiff: true }`);
+    throw fileError(
+      fn,
+      path,
+      `classic TIFF cannot hold ${nz * planeBytes} bytes of pixel data (4 GiB limit); use { bigTiff: true }`,
+    );
   }
 
   const temp = tempPathFor(path);
@@ -145,9 +166,15 @@ export async function writeTiff(path: string, volume: Volume, options: WriteTiff
       } else {
         const strips = await Promise.all(
           Array.from({ length: stripsPerPage }, (_, s) =>
-            deflateAsync(plane.subarray(s * rowsPerStrip * rowBytes, Math.min(ny, (s + 1) * rowsPerStrip) * rowBytes), {
-              level,
-            }),
+            deflateAsync(
+              plane.subarray(
+                s * rowsPerStrip * rowBytes,
+                Math.min(ny, (s + 1) * rowsPerStrip) * rowBytes,
+              ),
+              {
+                level,
+              },
+            ),
           ),
         );
         for (const strip of strips) {
@@ -178,7 +205,11 @@ export async function writeTiff(path: string, volume: Volume, options: WriteTiff
       yResolution: toRational(1 / dy),
     });
     if (!bigTiff && firstIfd + ifds.length >= 2 ** 32) {
-      throw fileError(fn, path, "the file passes 4 GiB, which classic TIFF cannot address; use { bigTiff: true }");
+      throw fileError(
+        fn,
+        path,
+        "the file passes 4 GiB, which classic TIFF cannot address; use { bigTiff: true }",
+      );
     }
     await writeAt(handle, ifds, firstIfd);
     await writeAt(handle, header(bigTiff, firstIfd), 0);
@@ -213,8 +244,13 @@ function planeBytesOf(volume: Volume, z: number, planeBytes: number): Uint8Array
 
 async function writeAt(handle: fsp.FileHandle, bytes: Uint8Array, position: number): Promise<void> {
   const CHUNK = 1 << 30;
-  for (let done = 0; done < bytes.length; ) {
-    const { bytesWritten } = await handle.write(bytes, done, Math.min(CHUNK, bytes.length - done), position + done);
+  for (let done = 0; done < bytes.length;) {
+    const { bytesWritten } = await handle.write(
+      bytes,
+      done,
+      Math.min(CHUNK, bytes.length - done),
+      position + done,
+    );
     done += bytesWritten;
   }
 }
@@ -315,13 +351,18 @@ function buildIfds(input: IfdInput): Uint8Array {
       { tag: Tag.SampleFormat, type: FieldType.SHORT, values: [input.sampleFormat] },
     ];
     if (z === 0) {
-      fields.push({ tag: Tag.ImageDescription, type: FieldType.ASCII, values: ascii(input.description) });
+      fields.push({
+        tag: Tag.ImageDescription,
+        type: FieldType.ASCII,
+        values: ascii(input.description),
+      });
       fields.push({ tag: Tag.Software, type: FieldType.ASCII, values: ascii("tomolab") });
     }
     return fields.sort((a, b) => a.tag - b.tag);
   });
   const pad = (n: number) => (n + align - 1) & ~(align - 1);
-  const valueBytes = (f: Field) => typeSize[f.type] * (f.type === FieldType.RATIONAL ? f.values.length / 2 : f.values.length);
+  const valueBytes = (f: Field) =>
+    typeSize[f.type] * (f.type === FieldType.RATIONAL ? f.values.length / 2 : f.values.length);
   const sizes = pages.map((fields) => {
     let size = pad(countSize + fields.length * entrySize + (bigTiff ? 8 : 4));
     for (const f of fields) if (valueBytes(f) > inlineSize) size += pad(valueBytes(f));
@@ -332,7 +373,8 @@ function buildIfds(input: IfdInput): Uint8Array {
   const view = new DataView(out.buffer);
   const put = (type: number, at: number, value: number) => {
     if (type === FieldType.SHORT) view.setUint16(at, value, true);
-    else if (type === FieldType.LONG || type === FieldType.RATIONAL) view.setUint32(at, value, true);
+    else if (type === FieldType.LONG || type === FieldType.RATIONAL)
+      view.setUint32(at, value, true);
     else if (type === FieldType.LONG8) view.setBigUint64(at, BigInt(value), true);
     else if (type === FieldType.ASCII) view.setUint8(at, value);
   };
