@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console, performance */
 // npm test: setup when needed, then every test phase; exits non-zero when any fails.
 //   unit       vitest run (root vitest.config.ts)
 //   notebooks  every notebook in notebooks/ and test/notebooks/, executed headlessly (tslab kernel, nbclient)
@@ -32,7 +33,12 @@ async function unit() {
   fs.rmSync(report, { force: true });
   const vitest = path.join(paths.nodeModules, "vitest", "vitest.mjs");
   const code = await runAsync(process.execPath, [
-    vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...vitestArgs,
+    vitest,
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${report}`,
+    ...vitestArgs,
   ]);
   let passed = 0;
   let failed = 0;
@@ -43,23 +49,37 @@ async function unit() {
     failed = json.numFailedTests;
     skipped = json.numPendingTests + json.numTodoTests;
     // A file that fails to load has no failed test but is a failure.
-    failed += json.testResults.filter((file) => file.status === "failed" && !file.assertionResults.some((a) => a.status === "failed")).length;
+    failed += json.testResults.filter(
+      (file) =>
+        file.status === "failed" && !file.assertionResults.some((a) => a.status === "failed"),
+    ).length;
   } catch {
     if (code !== 0) failed += 1;
   }
   if (code !== 0 && failed === 0) failed = 1;
-  return { ok: code === 0, passed, failed, skipped, detail: `${passed} passed, ${failed} failed, ${skipped} skipped` };
+  return {
+    ok: code === 0,
+    passed,
+    failed,
+    skipped,
+    detail: `${passed} passed, ${failed} failed, ${skipped} skipped`,
+  };
 }
 
 async function notebooks() {
   const files = [...listNotebooks(paths.notebooks), ...listNotebooks(paths.testNotebooks)];
-  if (files.length === 0) return { ok: true, passed: 0, failed: 0, skipped: 0, detail: "no notebooks" };
+  if (files.length === 0)
+    return { ok: true, passed: 0, failed: 0, skipped: 0, detail: "no notebooks" };
   const { code, results } = await runNotebooks(files, {
     executedDir: path.join(paths.cache, "executed"),
     summaryFile: path.join(paths.cache, "test-notebooks.json"),
   });
   const failedList = results.filter((r) => !r.ok);
-  for (const r of failedList) log.error("notebooks", `${r.path} failed (executed copy: ${r.executed ? path.relative(root, r.executed) : "none"})`);
+  for (const r of failedList)
+    log.error(
+      "notebooks",
+      `${r.path} failed (executed copy: ${r.executed ? path.relative(root, r.executed) : "none"})`,
+    );
   const passed = results.length - failedList.length;
   return {
     ok: code === 0 && failedList.length === 0,
@@ -72,8 +92,18 @@ async function notebooks() {
 
 async function ui() {
   const result = await runUiTests();
-  if (result.skipped) return { ok: true, passed: 0, failed: 0, skipped: 0, detail: `skipped: ${result.skipped}` };
-  return { ok: result.code === 0, passed: 0, failed: result.code === 0 ? 0 : 1, skipped: 0, detail: `exit ${result.code}` };
+  if (result.skipped)
+    return { ok: true, passed: 0, failed: 0, skipped: 0, detail: `skipped: ${result.skipped}` };
+  const passed = result.passed ?? 0;
+  const failed = result.failed ?? (result.code === 0 ? 0 : 1);
+  const ok = result.code === 0 && failed === 0;
+  return {
+    ok,
+    passed,
+    failed: ok ? 0 : Math.max(failed, 1),
+    skipped: 0,
+    detail: `${passed} passed, ${failed} failed`,
+  };
 }
 
 const runners = { unit, notebooks, ui };

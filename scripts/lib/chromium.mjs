@@ -26,7 +26,8 @@ function isExecutable(file) {
 
 /** Browsers that `npx playwright install chromium` left in its cache, newest first. */
 function playwrightCacheBrowsers() {
-  const cache = process.env.PLAYWRIGHT_BROWSERS_PATH || path.join(os.homedir(), ".cache", "ms-playwright");
+  const cache =
+    process.env.PLAYWRIGHT_BROWSERS_PATH || path.join(os.homedir(), ".cache", "ms-playwright");
   if (!fs.existsSync(cache)) return [];
   return fs
     .readdirSync(cache)

@@ -24,10 +24,13 @@ export function selectNotebooks(selectors) {
     if (selector.endsWith(".ipynb") && fs.existsSync(selector)) return path.resolve(selector);
     const stem = selector.replace(/\.ipynb$/, "");
     const exact = available.filter((file) => path.basename(file, ".ipynb") === stem);
-    const matches = exact.length > 0 ? exact : available.filter((file) => path.basename(file).startsWith(stem));
+    const matches =
+      exact.length > 0 ? exact : available.filter((file) => path.basename(file).startsWith(stem));
     if (matches.length !== 1) {
       const names = available.map((f) => path.basename(f, ".ipynb")).join(", ") || "(none)";
-      throw new Error(`"${selector}" matches ${matches.length} notebooks in notebooks/; available: ${names}`);
+      throw new Error(
+        `"${selector}" matches ${matches.length} notebooks in notebooks/; available: ${names}`,
+      );
     }
     return matches[0];
   });
@@ -37,10 +40,21 @@ export function selectNotebooks(selectors) {
  * Executes notebooks one after another; resolves to `{ code, results }` where
  * results are run_notebooks.py's `{ name, path, ok, seconds, error, executed }`.
  */
-export async function runNotebooks(notebooks, { executedDir, reproduceDir, summaryFile, timeout = 1200, env = {} }) {
+export async function runNotebooks(
+  notebooks,
+  { executedDir, reproduceDir, summaryFile, timeout = 1200, env = {} },
+) {
   fs.mkdirSync(path.dirname(summaryFile), { recursive: true });
   fs.rmSync(summaryFile, { force: true });
-  const args = [paths.runNotebooks, "--kernel", KERNEL_NAME, "--timeout", String(timeout), "--summary", summaryFile];
+  const args = [
+    paths.runNotebooks,
+    "--kernel",
+    KERNEL_NAME,
+    "--timeout",
+    String(timeout),
+    "--summary",
+    summaryFile,
+  ];
   if (executedDir) args.push("--executed-dir", executedDir);
   if (reproduceDir) args.push("--reproduce-dir", reproduceDir);
   args.push(...notebooks.map((file) => path.relative(root, file)));

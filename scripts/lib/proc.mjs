@@ -13,7 +13,10 @@ export class CommandError extends Error {
 
 function display(cmd, args) {
   const rel = (p) => (path.isAbsolute(p) && p.startsWith(root) ? path.relative(root, p) || "." : p);
-  return [cmd, ...args].map((a) => rel(String(a))).map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(" ");
+  return [cmd, ...args]
+    .map((a) => rel(String(a)))
+    .map((a) => (/\s/.test(a) ? JSON.stringify(a) : a))
+    .join(" ");
 }
 
 /** Runs a command synchronously with inherited stdio; throws CommandError on failure. */
@@ -28,7 +31,12 @@ export function run(cmd, args, options = {}) {
 
 /** Runs a command and returns its trimmed stdout, or undefined when it fails or is missing. */
 export function capture(cmd, args, options = {}) {
-  const result = spawnSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], ...options });
+  const result = spawnSync(cmd, args, {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    ...options,
+  });
   if (result.error || result.status !== 0) return undefined;
   return result.stdout.trim();
 }

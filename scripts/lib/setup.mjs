@@ -79,7 +79,9 @@ function nodeStampValue() {
 function hiddenLockfileMatches() {
   try {
     const wanted = JSON.parse(fs.readFileSync(paths.lock, "utf8")).packages ?? {};
-    const have = JSON.parse(fs.readFileSync(path.join(paths.nodeModules, ".package-lock.json"), "utf8")).packages ?? {};
+    const have =
+      JSON.parse(fs.readFileSync(path.join(paths.nodeModules, ".package-lock.json"), "utf8"))
+        .packages ?? {};
     for (const [key, entry] of Object.entries(wanted)) {
       if (key === "") continue;
       const got = have[key];
@@ -127,7 +129,9 @@ const buildStamp = (name) => path.join(paths.buildStamps, name);
 
 function readKernelSpec() {
   try {
-    return JSON.parse(fs.readFileSync(path.join(paths.venvShare, "kernels", KERNEL_NAME, "kernel.json"), "utf8"));
+    return JSON.parse(
+      fs.readFileSync(path.join(paths.venvShare, "kernels", KERNEL_NAME, "kernel.json"), "utf8"),
+    );
   } catch {
     return undefined;
   }
@@ -151,13 +155,24 @@ export const steps = [
     check() {
       if (!fs.existsSync(paths.nodeModules)) return { done: false, why: "node_modules is missing" };
       const stamp = readStamp(paths.nodeStamp);
-      if (stamp === nodeStampValue()) return { done: true, why: "node_modules matches package-lock.json" };
-      const sameAbi = stamp === undefined || stamp.includes(`node-abi-${process.versions.modules} `);
+      if (stamp === nodeStampValue())
+        return { done: true, why: "node_modules matches package-lock.json" };
+      const sameAbi =
+        stamp === undefined || stamp.includes(`node-abi-${process.versions.modules} `);
       if (sameAbi && hiddenLockfileMatches()) {
         writeStamp(paths.nodeStamp, nodeStampValue());
-        return { done: true, why: "node_modules matches package-lock.json (installed by npm install)" };
+        return {
+          done: true,
+          why: "node_modules matches package-lock.json (installed by npm install)",
+        };
       }
-      return { done: false, why: stamp === undefined ? "no stamp, node_modules differs from package-lock.json" : "package-lock.json or Node changed" };
+      return {
+        done: false,
+        why:
+          stamp === undefined
+            ? "no stamp, node_modules differs from package-lock.json"
+            : "package-lock.json or Node changed",
+      };
     },
     run() {
       npm(["ci", "--no-audit", "--no-fund"]);
@@ -171,14 +186,20 @@ export const steps = [
       if (!fs.existsSync(paths.venvPython)) return { done: false, why: ".venv is missing" };
       const stamp = readStamp(paths.venvStamp);
       if (stamp === venvStampValue()) return { done: true, why: ".venv has the pinned versions" };
-      return { done: false, why: stamp ? "requirements changed or the checkout moved" : "no stamp in .venv" };
+      return {
+        done: false,
+        why: stamp ? "requirements changed or the checkout moved" : "no stamp in .venv",
+      };
     },
     run() {
       const stamp = readStamp(paths.venvStamp);
       const moved = stamp !== undefined && !stamp.endsWith(` ${paths.venv}`);
       const broken = fs.existsSync(paths.venv) && !fs.existsSync(paths.venvPython);
       if (moved || broken) {
-        log.step("python", `removing ${moved ? "a .venv made for another checkout path" : "a broken .venv"}`);
+        log.step(
+          "python",
+          `removing ${moved ? "a .venv made for another checkout path" : "a broken .venv"}`,
+        );
         fs.rmSync(paths.venv, { recursive: true, force: true });
       }
       if (!fs.existsSync(paths.venvPython)) {
@@ -200,10 +221,22 @@ export const steps = [
         log.step("python", `using ${python.executable} (Python ${python.version})`);
         run(python.command, ["-m", "venv", paths.venv]);
       }
-      run(paths.venvPython, [
-        "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q",
-        "-r", paths.requirements, "-c", paths.constraints,
-      ], { env: jupyterEnv() });
+      run(
+        paths.venvPython,
+        [
+          "-m",
+          "pip",
+          "install",
+          "--disable-pip-version-check",
+          "--no-input",
+          "-q",
+          "-r",
+          paths.requirements,
+          "-c",
+          paths.constraints,
+        ],
+        { env: jupyterEnv() },
+      );
       writeStamp(paths.venvStamp, venvStampValue());
     },
   },
@@ -213,25 +246,39 @@ export const steps = [
     check() {
       const spec = readKernelSpec();
       if (!spec) return { done: false, why: "no tslab kernel spec in .venv" };
-      if (spec.argv?.[0] !== paths.tslabBin) return { done: false, why: `kernel spec points at ${spec.argv?.[0]}, not this checkout` };
-      if (!fs.existsSync(paths.tslabBin)) return { done: false, why: `${paths.tslabBin} is missing` };
+      if (spec.argv?.[0] !== paths.tslabBin)
+        return { done: false, why: `kernel spec points at ${spec.argv?.[0]}, not this checkout` };
+      if (!fs.existsSync(paths.tslabBin))
+        return { done: false, why: `${paths.tslabBin} is missing` };
       return { done: true, why: `kernel spec points at ${path.relative(root, paths.tslabBin)}` };
     },
     run() {
-      run(process.execPath, [
-        path.join(paths.nodeModules, "tslab", "bin", "tslab"),
-        "install",
-        `--python=${paths.venvPython}`,
-        `--binary=${paths.tslabBin}`,
-        "--sys-prefix",
-      ], { env: jupyterEnv() });
-      const listing = capture(paths.venvJupyter, ["kernelspec", "list", "--json"], { env: jupyterEnv() });
+      run(
+        process.execPath,
+        [
+          path.join(paths.nodeModules, "tslab", "bin", "tslab"),
+          "install",
+          `--python=${paths.venvPython}`,
+          `--binary=${paths.tslabBin}`,
+          "--sys-prefix",
+        ],
+        { env: jupyterEnv() },
+      );
+      const listing = capture(paths.venvJupyter, ["kernelspec", "list", "--json"], {
+        env: jupyterEnv(),
+      });
       const spec = listing && JSON.parse(listing).kernelspecs?.[KERNEL_NAME];
-      if (!spec) throw new Error("`jupyter kernelspec list` does not show the tslab kernel after installing it");
+      if (!spec)
+        throw new Error(
+          "`jupyter kernelspec list` does not show the tslab kernel after installing it",
+        );
       if (!spec.resource_dir.startsWith(paths.venv + path.sep)) {
-        throw new Error(`the tslab kernel resolves to ${spec.resource_dir}, outside .venv: remove that kernel spec (jupyter kernelspec remove tslab) or keep JUPYTER_PREFER_ENV_PATH=1`);
+        throw new Error(
+          `the tslab kernel resolves to ${spec.resource_dir}, outside .venv: remove that kernel spec (jupyter kernelspec remove tslab) or keep JUPYTER_PREFER_ENV_PATH=1`,
+        );
       }
-      if (spec.spec.argv[0] !== paths.tslabBin) throw new Error(`tslab kernel spec runs ${spec.spec.argv[0]}, expected ${paths.tslabBin}`);
+      if (spec.spec.argv[0] !== paths.tslabBin)
+        throw new Error(`tslab kernel spec runs ${spec.spec.argv[0]}, expected ${paths.tslabBin}`);
       log.step("kernel", `jupyter kernelspec list: ${KERNEL_NAME} ${spec.resource_dir}`);
     },
   },
@@ -239,8 +286,10 @@ export const steps = [
     name: "extension-build",
     title: "build the JupyterLab extension (tsc + @jupyterlab/builder)",
     check() {
-      if (!fs.existsSync(paths.extensionBuilt)) return { done: false, why: "the labextension is not built" };
-      if (readStamp(buildStamp("extension")) === extensionInputs()) return { done: true, why: "labextension is up to date" };
+      if (!fs.existsSync(paths.extensionBuilt))
+        return { done: false, why: "the labextension is not built" };
+      if (readStamp(buildStamp("extension")) === extensionInputs())
+        return { done: true, why: "labextension is up to date" };
       return { done: false, why: "extension sources, JupyterLab or npm dependencies changed" };
     },
     run() {
@@ -254,19 +303,40 @@ export const steps = [
     title: `install the extension into .venv (pip install ./jupyter-extension)`,
     check() {
       const installed = path.join(paths.extensionInstalled, "package.json");
-      if (sameFile(installed, paths.extensionBuilt)) return { done: true, why: "installed build is the current build" };
-      return { done: false, why: fs.existsSync(installed) ? "installed build is outdated" : "not installed in .venv" };
+      if (sameFile(installed, paths.extensionBuilt))
+        return { done: true, why: "installed build is the current build" };
+      return {
+        done: false,
+        why: fs.existsSync(installed) ? "installed build is outdated" : "not installed in .venv",
+      };
     },
     run() {
-      run(paths.venvPython, [
-        "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q",
-        "--no-deps", "--no-build-isolation", "--force-reinstall", paths.extension,
-      ], { env: jupyterEnv() });
+      run(
+        paths.venvPython,
+        [
+          "-m",
+          "pip",
+          "install",
+          "--disable-pip-version-check",
+          "--no-input",
+          "-q",
+          "--no-deps",
+          "--no-build-isolation",
+          "--force-reinstall",
+          paths.extension,
+        ],
+        { env: jupyterEnv() },
+      );
       // `jupyter labextension list` prints its table on stderr.
-      const all = capture("sh", ["-c", `"${paths.venvJupyter}" labextension list 2>&1`], { env: jupyterEnv() }) ?? "";
+      const all =
+        capture("sh", ["-c", `"${paths.venvJupyter}" labextension list 2>&1`], {
+          env: jupyterEnv(),
+        }) ?? "";
       const line = all.split("\n").find((l) => l.includes(EXTENSION_NAME));
       if (!line || !/enabled/.test(line) || !/OK/.test(line)) {
-        throw new Error(`jupyter labextension list does not show ${EXTENSION_NAME} as enabled OK:\n${all}`);
+        throw new Error(
+          `jupyter labextension list does not show ${EXTENSION_NAME} as enabled OK:\n${all}`,
+        );
       }
       log.step("extension-install", `jupyter labextension list: ${line.trim()}`);
     },
@@ -277,8 +347,10 @@ export const steps = [
     check({ explicit }) {
       const saved = readSetupJson().chromium;
       const fromEnv = process.env.TOMOLAB_CHROMIUM;
-      if (saved && isExecutable(saved) && (!fromEnv || fromEnv === saved)) return { done: true, why: `using ${saved}` };
-      if (saved === null && !explicit && !fromEnv) return { done: true, why: "none found earlier (figure export unavailable; see README)" };
+      if (saved && isExecutable(saved) && (!fromEnv || fromEnv === saved))
+        return { done: true, why: `using ${saved}` };
+      if (saved === null && !explicit && !fromEnv)
+        return { done: true, why: "none found earlier (figure export unavailable; see README)" };
       return { done: false, why: saved ? `${saved} is gone` : "not resolved yet" };
     },
     run() {
@@ -300,28 +372,39 @@ export const steps = [
       }
       const version = capture(found.path, ["--version"]) ?? "version unknown";
       updateSetupJson({ chromium: found.path });
-      log.step("chromium", `${found.path} (${version}, from ${found.source}) written to .tomolab-setup.json`);
+      log.step(
+        "chromium",
+        `${found.path} (${version}, from ${found.source}) written to .tomolab-setup.json`,
+      );
     },
   },
   {
     name: "reference-tools",
-    title: "Debian reference tools for fixtures/benchmarks (scipy, scikit-image, scikit-learn, vigra, tifffile)",
+    title:
+      "Debian reference tools for fixtures/benchmarks (scipy, scikit-image, scikit-learn, vigra, tifffile)",
     check({ explicit }) {
       const saved = readSetupJson().referenceTools;
       if (saved === true) return { done: true, why: `${REFERENCE_PYTHON} has them` };
-      if (saved === false && !explicit) return { done: true, why: "missing earlier (tests that need them skip)" };
+      if (saved === false && !explicit)
+        return { done: true, why: "missing earlier (tests that need them skip)" };
       return { done: false, why: "not checked yet" };
     },
     run() {
       const probe = () => capture(REFERENCE_PYTHON, ["-c", REFERENCE_IMPORTS]) !== undefined;
       if (probe()) {
         updateSetupJson({ referenceTools: true });
-        log.step("reference-tools", `${REFERENCE_PYTHON} imports scipy, skimage, sklearn, vigra, tifffile`);
+        log.step(
+          "reference-tools",
+          `${REFERENCE_PYTHON} imports scipy, skimage, sklearn, vigra, tifffile`,
+        );
         return;
       }
       if (canApt()) {
         aptInstall(REFERENCE_APT_PACKAGES);
-        if (!probe()) throw new Error(`${REFERENCE_PYTHON} still cannot \`${REFERENCE_IMPORTS}\` after apt-get install`);
+        if (!probe())
+          throw new Error(
+            `${REFERENCE_PYTHON} still cannot \`${REFERENCE_IMPORTS}\` after apt-get install`,
+          );
         updateSetupJson({ referenceTools: true });
         return;
       }
@@ -337,13 +420,19 @@ export const steps = [
     name: "kernel-lib",
     title: "build kernel-lib (tsc -> kernel-lib/dist)",
     check() {
-      if (!fs.existsSync(paths.kernelLibDist)) return { done: false, why: "kernel-lib/dist is missing" };
-      if (readStamp(buildStamp("kernel-lib")) === kernelLibInputs()) return { done: true, why: "kernel-lib/dist is up to date" };
+      if (!fs.existsSync(paths.kernelLibDist))
+        return { done: false, why: "kernel-lib/dist is missing" };
+      if (readStamp(buildStamp("kernel-lib")) === kernelLibInputs())
+        return { done: true, why: "kernel-lib/dist is up to date" };
       return { done: false, why: "kernel-lib sources changed" };
     },
     run() {
       const inputs = kernelLibInputs();
-      run(process.execPath, [path.join(paths.nodeModules, "typescript", "bin", "tsc"), "-p", paths.kernelLib]);
+      run(process.execPath, [
+        path.join(paths.nodeModules, "typescript", "bin", "tsc"),
+        "-p",
+        paths.kernelLib,
+      ]);
       writeStamp(buildStamp("kernel-lib"), inputs);
     },
   },
@@ -370,7 +459,11 @@ export function setup({ explicit = true } = {}) {
     step.run();
     state = step.check({ explicit: false });
     // Sources edited while building (other work in the same checkout) only mean a rebuild next time.
-    if (!state.done) log.warn(step.name, `still not up to date after running (${state.why}); the next run repeats it`);
+    if (!state.done)
+      log.warn(
+        step.name,
+        `still not up to date after running (${state.why}); the next run repeats it`,
+      );
     log.ok(step.name, `done in ${seconds(t0)} s`);
   }
   const took = seconds(start);

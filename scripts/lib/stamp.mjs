@@ -19,7 +19,17 @@ export function hashOf(...parts) {
 }
 
 /** sha256 over every file below `dirs` (recursive, sorted), skipping `exclude` names. */
-export function hashTree(dirs, exclude = new Set(["node_modules", "lib", "dist", "labextension", "__pycache__", ".ipynb_checkpoints"])) {
+export function hashTree(
+  dirs,
+  exclude = new Set([
+    "node_modules",
+    "lib",
+    "dist",
+    "labextension",
+    "__pycache__",
+    ".ipynb_checkpoints",
+  ]),
+) {
   const files = [];
   const walk = (dir) => {
     if (!fs.existsSync(dir)) return;

@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+/* global process, console, fetch, setTimeout */
+// Browser smoke test of the installed extension, run by `npm test` (phase "ui").
+//
+// Starts JupyterLab from .venv on a free port with a throwaway folder holding
+// one notebook whose saved output is a plotly figure, opens it in headless
+// Chromium (playwright-core) and checks that
+//   1. the plugin tomolab-jupyterlab:plugin activated (browser console), and
+//   2. the plotly MIME renderer drew the figure (an SVG inside .tl-PlotlyRenderer).
+// Screenshot: .cache/tomolab/ui-smoke.png. Exit 0 when both pass.
+// Results also go to $TOMOLAB_UI_RESULTS as {"passed": n, "failed": n} when set.
+//
+// Galata/Playwright UI tests of the viewer and the label painter belong in this
+// folder too; make this script run them.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const jupyter = path.join(root, ".venv", "bin", "jupyter");
+const HOST = "127.0.0.1";
+const PLUGIN = "tomolab-jupyterlab:plugin";
+
+function browserPath() {
+  if (process.env.TOMOLAB_CHROMIUM) return process.env.TOMOLAB_CHROMIUM;
+  try {
+    const saved = JSON.parse(
+      fs.readFileSync(path.join(root, ".tomolab-setup.json"), "utf8"),
+    ).chromium;
+    if (saved) return saved;
+  } catch {
+    // no setup file
+  }
+  return "/usr/bin/chromium";
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function plotlyNotebook() {
+  const figure = {
+    data: [
+      {
+        type: "scatter",
+        mode: "lines+markers",
+        x: [1, 2, 3, 4],
+        y: [3, 1, 4, 1],
+        name: "ui smoke",
+      },
+    ],
+    layout: { title: { text: "tomolab ui smoke" }, width: 500, height: 320 },
+  };
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+    cells: [
+      {
+        id: "plot",
+        cell_type: "code",
+        execution_count: 1,
+        metadata: {},
+        source: ["// output saved in the file: rendered by tomolab-jupyterlab's plotly renderer"],
+        outputs: [
+          {
+            output_type: "display_data",
+            metadata: {},
+            data: { "application/vnd.plotly.v1+json": figure, "text/plain": ["<plotly figure>"] },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+async function waitForServer(url, server) {
+  for (let i = 0; i < 240 && server.exitCode === null; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`JupyterLab did not answer at ${url}`);
+}
+
+async function main() {
+  if (!fs.existsSync(jupyter)) throw new Error(`${jupyter} is missing: run npm run setup`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tomolab-ui-"));
+  fs.writeFileSync(path.join(dir, "plotly.ipynb"), JSON.stringify(plotlyNotebook(), null, 1));
+  const port = await freePort();
+  const token = randomBytes(16).toString("hex");
+  const base = `http://${HOST}:${port}`;
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  const server = spawn(
+    jupyter,
+    [
+      "lab",
+      "--no-browser",
+      `--ServerApp.ip=${HOST}`,
+      `--ServerApp.port=${port}`,
+      "--ServerApp.port_retries=0",
+      `--ServerApp.root_dir=${dir}`,
+      `--IdentityProvider.token=${token}`,
+      "--LabApp.news_url=",
+      ...(isRoot ? ["--ServerApp.allow_root=True"] : []),
+    ],
+    {
+      cwd: dir,
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, JUPYTER_PREFER_ENV_PATH: "1" },
+    },
+  );
+  let serverLog = "";
+  server.stderr.on("data", (chunk) => (serverLog += chunk));
+
+  const checks = [];
+  let browser;
+  try {
+    await waitForServer(`${base}/api/status?token=${token}`, server);
+    browser = await chromium.launch({
+      executablePath: browserPath(),
+      headless: true,
+      args: ["--no-sandbox"],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const consoleLines = [];
+    page.on("console", (message) => consoleLines.push(message.text()));
+    await page.goto(`${base}/lab/tree/plotly.ipynb?token=${token}`);
+
+    let plotted = false;
+    try {
+      await page.waitForSelector(".tl-PlotlyRenderer svg.main-svg", { timeout: 90_000 });
+      plotted = true;
+    } catch {
+      // reported below
+    }
+    const activated = consoleLines.some((line) => line.includes(`${PLUGIN} activated`));
+    checks.push({ name: `${PLUGIN} activates in JupyterLab`, ok: activated });
+    checks.push({ name: "plotly output renders through tomolab-jupyterlab", ok: plotted });
+    const shot = path.join(root, ".cache", "tomolab", "ui-smoke.png");
+    fs.mkdirSync(path.dirname(shot), { recursive: true });
+    await page.screenshot({ path: shot });
+    if (!activated || !plotted) {
+      console.log(`browser console:\n  ${consoleLines.join("\n  ")}`);
+      console.log(`screenshot: ${path.relative(root, shot)}`);
+    }
+  } finally {
+    await browser?.close().catch(() => undefined);
+    server.kill("SIGTERM");
+    await new Promise((r) => (server.exitCode === null ? server.once("exit", r) : r()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  for (const check of checks) console.log(`  ${check.ok ? "ok  " : "FAIL"} ${check.name}`);
+  const passed = checks.filter((c) => c.ok).length;
+  const failed = checks.length - passed;
+  if (failed > 0 && serverLog)
+    console.log(`server log (tail):\n${serverLog.split("\n").slice(-20).join("\n")}`);
+  if (process.env.TOMOLAB_UI_RESULTS)
+    fs.writeFileSync(process.env.TOMOLAB_UI_RESULTS, JSON.stringify({ passed, failed }));
+  console.log(`ui: ${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`ui tests: ${error.message}`);
+    if (process.env.TOMOLAB_UI_RESULTS)
+      fs.writeFileSync(process.env.TOMOLAB_UI_RESULTS, JSON.stringify({ passed: 0, failed: 1 }));
+    process.exit(1);
+  },
+);
