@@ -509,7 +509,12 @@ class OpenStack implements TiffStack {
     const g = this.geotiff;
     this.geotiff = null;
     await this.file.close();
-    if (g) await (await g).close();
+    if (!g) return;
+    try {
+      await (await g).close();
+    } catch {
+      // geotiff never opened the file: nothing to close
+    }
   }
 
   private check(z: number): void {
