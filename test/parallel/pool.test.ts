@@ -50,6 +50,27 @@ describe("worker pool", () => {
     expect(performance.now() - t0).toBeLessThan(20_000);
   });
 
+  it("does not keep finished jobs' volumes alive in the workers", async () => {
+    // 12 jobs of 8 MiB in + 8 MiB out: without the workers' garbage collection
+    // their stale handles keep ~190 MiB of shared buffers alive.
+    const script = `
+      import { mapBlocks } from "${dist}parallel/index.js";
+      const v = { data: new Float32Array(128 ** 3).fill(1), shape: [128, 128, 128], spacing: [1, 1, 1] };
+      const ref = { module: ${JSON.stringify(kernels)}, name: "copy" };
+      const mb = () => process.memoryUsage().rss / 2 ** 20;
+      await mapBlocks(v, ref, { inline: false, threads: 2 });
+      globalThis.gc();
+      const base = mb();
+      for (let i = 0; i < 12; i++) { await mapBlocks(v, ref, { inline: false, threads: 2 }); globalThis.gc(); }
+      console.log(Math.round(mb() - base));`;
+    const { stdout } = await run(
+      process.execPath,
+      ["--expose-gc", "--input-type=module", "-e", script],
+      { timeout: 60_000 },
+    );
+    expect(Number(stdout.trim())).toBeLessThan(80);
+  });
+
   it("changes the pool size with setThreads and rejects bad sizes", async () => {
     const before = getThreads();
     expect(() => setThreads(0)).toThrow("`threads` must be a positive integer, received 0");

@@ -38,6 +38,8 @@ export interface MapBlocksOptions extends ParallelOptions {
   out?: Volume[];
 }
 
+let jobCounter = 0;
+
 /** Volumes below this many voxels run in the calling thread when `inline` is `"auto"`. */
 const INLINE_BELOW = 2 ** 18;
 
@@ -187,7 +189,9 @@ export async function mapBlocks<P = unknown>(
   const shared = inline ? list : list.map((v) => toShared(v));
   const blocks = planBlocks(shape, blockShape);
   const total = blocks.length;
+  const job = `${process.pid}:${++jobCounter}`;
   const taskOf = (block: Block): BlockTask => ({
+    job,
     kernel: { module: kernel.module, name: kernel.name, params: kernel.params },
     inputs: shared.map((v) => ({ data: v.data, shape: v.shape })),
     outputs: outputs.map((v) => v.data),

@@ -133,6 +133,8 @@ export interface ParallelOptions {
 
 /** Serialisable description of one block job, sent to a worker. @internal */
 export interface BlockTask {
+  /** Identifies the mapBlocks call this block belongs to. */
+  job: string;
   kernel: { module: string; name: string; params: unknown };
   inputs: { data: VoxelArray; shape: Shape3 }[];
   outputs: VoxelArray[];
