@@ -15,8 +15,11 @@ import { locateChromium } from "../../kernel-lib/src/plot/chromium.js";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
 const python = path.join(root, ".venv", "bin", "python");
-const hasKernel = existsSync(python) && existsSync(path.join(root, ".venv", "share", "jupyter", "kernels", "tslab"));
-if (!hasKernel) console.warn("[test/display/kernel] skipped: no .venv with the tslab kernel (run npm run setup)");
+const hasKernel =
+  existsSync(python) &&
+  existsSync(path.join(root, ".venv", "share", "jupyter", "kernels", "tslab"));
+if (!hasKernel)
+  console.warn("[test/display/kernel] skipped: no .venv with the tslab kernel (run npm run setup)");
 
 interface Msg {
   type: string;
@@ -47,7 +50,10 @@ describe.skipIf(!hasKernel)("display in a real tslab kernel", () => {
         env: { ...process.env, TOMOLAB_REPRODUCE_DIR: dir },
       });
       expect(run.status, run.stderr).toBe(0);
-      const results = JSON.parse(await readFile(out, "utf8")) as { status: string; messages: Msg[] }[];
+      const results = JSON.parse(await readFile(out, "utf8")) as {
+        status: string;
+        messages: Msg[];
+      }[];
       expect(results.map((r) => r.status)).toEqual(["ok", "ok", "ok", "ok"]);
 
       expect(results[0].messages.map((m) => m.text).join("")).toContain("inKernel true");
@@ -59,7 +65,10 @@ describe.skipIf(!hasKernel)("display in a real tslab kernel", () => {
       expect(data["text/plain"]).toBe('Figure kernel-test "kernel test": 1 trace (scatter)');
       if (locateChromium()) {
         // The probe keeps the first 400 base64 characters: enough for the PNG header.
-        expect(pngSize(Buffer.from(data["image/png"] as string, "base64"))).toEqual({ width: 400, height: 300 });
+        expect(pngSize(Buffer.from(data["image/png"] as string, "base64"))).toEqual({
+          width: 400,
+          height: 300,
+        });
         expect(figure[0].metadata).toEqual({ "image/png": { width: 400, height: 300 } });
       } else {
         expect(data["text/html"]).toBeDefined();
@@ -70,13 +79,20 @@ describe.skipIf(!hasKernel)("display in a real tslab kernel", () => {
       expect(bar[0].type).toBe("display_data");
       expect(bar.slice(1).every((m) => m.type === "update_display_data")).toBe(true);
       expect(new Set(bar.map((m) => m.display_id)).size).toBe(1);
-      expect(bar.at(-1)!.data!["text/plain"]).toMatch(/^demo: 100% \| 10\/10 \| elapsed .* \| finished$/);
+      expect(bar.at(-1)!.data!["text/plain"]).toMatch(
+        /^demo: 100% \| 10\/10 \| elapsed .* \| finished$/,
+      );
 
       expect(results[3].messages.map((m) => m.text).join("")).toBe("recorded demo.value = 1.5\n");
-      expect(await readFile(path.join(dir, "numbers.jsonl"), "utf8")).toBe('{"key":"demo.value","value":1.5}\n');
+      expect(await readFile(path.join(dir, "numbers.jsonl"), "utf8")).toBe(
+        '{"key":"demo.value","value":1.5}\n',
+      );
       expect(await readdir(path.join(dir, "figures"))).toEqual(["kernel-test.json"]);
-      if (run.stdout.trim()) console.log(`[test/display/kernel] kernel output: ${run.stdout.trim().slice(0, 2000)}`);
-      const saved = JSON.parse(await readFile(path.join(dir, "figures", "kernel-test.json"), "utf8"));
+      if (run.stdout.trim())
+        console.log(`[test/display/kernel] kernel output: ${run.stdout.trim().slice(0, 2000)}`);
+      const saved = JSON.parse(
+        await readFile(path.join(dir, "figures", "kernel-test.json"), "utf8"),
+      );
       expect([saved.id, saved.width, saved.height]).toEqual(["kernel-test", 400, 300]);
     } finally {
       await rm(dir, { recursive: true, force: true });

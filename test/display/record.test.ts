@@ -2,7 +2,11 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { clearRecordedNumbers, record, recordedNumbers } from "../../kernel-lib/src/display/record.js";
+import {
+  clearRecordedNumbers,
+  record,
+  recordedNumbers,
+} from "../../kernel-lib/src/display/record.js";
 
 describe("record", () => {
   let dir: string;

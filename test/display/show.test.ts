@@ -1,16 +1,27 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- plotly figure JSON is untyped; tests read nested fields */
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setDisplayWriter, type DisplayContent } from "../../kernel-lib/src/display/kernel.js";
-import { displayHtml, displayText, PLOTLY_MIME, sanitizeId, show, showImage } from "../../kernel-lib/src/display/show.js";
+import {
+  displayHtml,
+  displayText,
+  PLOTLY_MIME,
+  sanitizeId,
+  show,
+  showImage,
+} from "../../kernel-lib/src/display/show.js";
 import { closeStaticRenderer } from "../../kernel-lib/src/display/staticImage.js";
 import { pngSize } from "../../kernel-lib/src/plot/export.js";
 import { lineFigure } from "../../kernel-lib/src/plot/line.js";
 import { locateChromium } from "../../kernel-lib/src/plot/chromium.js";
 import type { Volume } from "../../kernel-lib/src/volume/types.js";
 
-const fig = lineFigure({ name: "profile", x: [0, 1, 2], y: [0.3, 0.4, 0.35] }, { title: "Porosity <b>profile</b>" });
+const fig = lineFigure(
+  { name: "profile", x: [0, 1, 2], y: [0.3, 0.4, 0.35] },
+  { title: "Porosity <b>profile</b>" },
+);
 const chromium = locateChromium();
 
 describe("show", () => {
@@ -54,8 +65,15 @@ describe("show", () => {
     expect(files).toContain("fig-3-porosity.json");
     const auto = files.find((f) => f.startsWith("figure-"))!;
     expect(auto).toMatch(/^figure-\d+\.json$/);
-    const saved1 = JSON.parse(await readFile(path.join(dir, "figures", "fig-3-porosity.json"), "utf8"));
-    expect(saved1).toEqual({ id: "fig-3-porosity", figure: JSON.parse(JSON.stringify(fig)), width: 640, height: 400 });
+    const saved1 = JSON.parse(
+      await readFile(path.join(dir, "figures", "fig-3-porosity.json"), "utf8"),
+    );
+    expect(saved1).toEqual({
+      id: "fig-3-porosity",
+      figure: JSON.parse(JSON.stringify(fig)),
+      width: 640,
+      height: 400,
+    });
     const saved2 = JSON.parse(await readFile(path.join(dir, "figures", auto), "utf8"));
     expect([saved2.width, saved2.height]).toEqual([700, 500]);
   });
@@ -81,9 +99,12 @@ describe("show", () => {
     setDisplayWriter((content, update) => sent.push({ content, update }));
     const vol: Volume = { data: new Uint8Array(2 * 3 * 4), shape: [2, 3, 4], spacing: [7, 2, 1] };
     showImage(vol, "xz", 1, { fallback: "none", title: "xz" });
-    const plotly = sent[0].content.data[PLOTLY_MIME] as { data: { type: string; z: number[][] }[]; layout: any };
+    const plotly = sent[0].content.data[PLOTLY_MIME] as {
+      data: { type: string; z: { shape: string } }[];
+      layout: any;
+    };
     expect(plotly.data[0].type).toBe("heatmap");
-    expect(plotly.data[0].z).toHaveLength(2); // rows are z
+    expect(plotly.data[0].z.shape).toBe("2,4"); // rows are z
     expect(plotly.layout.yaxis.range).toEqual([14, 0]);
     expect(plotly.layout.yaxis.title.text).toBe("z (nm)");
   });
@@ -99,7 +120,10 @@ describe("show", () => {
     expect(sent).toHaveLength(2);
     const [png, svg] = sent.map((s) => s.content);
     expect(png.data["text/html"]).toBeUndefined();
-    expect(pngSize(Buffer.from(png.data["image/png"] as string, "base64"))).toEqual({ width: 320, height: 200 });
+    expect(pngSize(Buffer.from(png.data["image/png"] as string, "base64"))).toEqual({
+      width: 320,
+      height: 200,
+    });
     expect(png.metadata["image/png"]).toEqual({ width: 320, height: 200 });
     expect(png.data[PLOTLY_MIME]).toBeDefined();
     expect((svg.data["image/svg+xml"] as string).startsWith("<svg")).toBe(true);

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- plotly figure JSON is untyped; tests read nested fields */
 import { describe, expect, it } from "vitest";
 import { barFigure } from "../../kernel-lib/src/plot/bar.js";
 import { boxFigure } from "../../kernel-lib/src/plot/box.js";
@@ -16,7 +17,12 @@ describe("barFigure", () => {
       { yTitle: "Error", yUnit: "%", title: "E" },
     );
     expect(fig.data).toHaveLength(2);
-    expect(fig.data[0]).toMatchObject({ type: "bar", name: "FIB-SEM", x: ["otsu", "forest"], y: [0.12, 0.05] });
+    expect(fig.data[0]).toMatchObject({
+      type: "bar",
+      name: "FIB-SEM",
+      x: ["otsu", "forest"],
+      y: [0.12, 0.05],
+    });
     expect(Array.isArray(fig.data[0].y)).toBe(true); // typed arrays become JSON arrays
     expect((fig.data[0].error_y as any).array).toEqual([0.01, 0.02]);
     expect((fig.data[1].marker as any).color).toBe(CATEGORICAL_COLORS[1]);
@@ -37,7 +43,13 @@ describe("lineFigure", () => {
   it("draws named x/y series; NaN becomes a gap; bands", () => {
     const fig = lineFigure(
       [
-        { name: "porosity", x: [0, 1, 2], y: [0.3, NaN, 0.31], error: [0.01, 0.01, 0.02], band: true },
+        {
+          name: "porosity",
+          x: [0, 1, 2],
+          y: [0.3, NaN, 0.31],
+          error: [0.01, 0.01, 0.02],
+          band: true,
+        },
         { name: "fit", x: [0, 2], y: [0.3, 0.3], dash: "dash" },
       ],
       { xTitle: "Depth", xUnit: "µm", logY: true },
@@ -55,7 +67,13 @@ describe("lineFigure", () => {
 
 describe("boxFigure and heatmapFigure", () => {
   it("box per group", () => {
-    const fig = boxFigure([{ name: "a", values: [1, 2, 3] }, { name: "b", values: Float64Array.from([4, 5]) }], { yTitle: "Importance" });
+    const fig = boxFigure(
+      [
+        { name: "a", values: [1, 2, 3] },
+        { name: "b", values: Float64Array.from([4, 5]) },
+      ],
+      { yTitle: "Importance" },
+    );
     expect(fig.data.map((t) => [t.type, t.name, t.y])).toEqual([
       ["box", "a", [1, 2, 3]],
       ["box", "b", [4, 5]],
@@ -63,8 +81,20 @@ describe("boxFigure and heatmapFigure", () => {
   });
 
   it("heatmap of rows with coordinates", () => {
-    const fig = heatmapFigure([Float64Array.from([1, 2]), [3, 4]], { x: [0, 0.5], y: [10, 20], colorbarTitle: "Density" });
-    expect(fig.data[0]).toMatchObject({ type: "heatmap", z: [[1, 2], [3, 4]], x: [0, 0.5], y: [10, 20] });
+    const fig = heatmapFigure([Float64Array.from([1, 2]), [3, 4]], {
+      x: [0, 0.5],
+      y: [10, 20],
+      colorbarTitle: "Density",
+    });
+    expect(fig.data[0]).toMatchObject({
+      type: "heatmap",
+      z: [
+        [1, 2],
+        [3, 4],
+      ],
+      x: [0, 0.5],
+      y: [10, 20],
+    });
     expect(() => heatmapFigure([[1, 2], [3]])).toThrow(/same length/);
   });
 });

@@ -4,11 +4,19 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { barFigure } from "../../kernel-lib/src/plot/bar.js";
 import { locateChromium } from "../../kernel-lib/src/plot/chromium.js";
-import { exportFigure, exportFigures, formatOf, pngSize } from "../../kernel-lib/src/plot/export.js";
+import {
+  exportFigure,
+  exportFigures,
+  formatOf,
+  pngSize,
+} from "../../kernel-lib/src/plot/export.js";
 import { imageFigure } from "../../kernel-lib/src/plot/image.js";
 
 const chromium = locateChromium();
-if (!chromium) console.warn("[test/plot/export] skipped: no Chromium found (install chromium or set TOMOLAB_CHROMIUM)");
+if (!chromium)
+  console.warn(
+    "[test/plot/export] skipped: no Chromium found (install chromium or set TOMOLAB_CHROMIUM)",
+  );
 
 describe("formatOf", () => {
   it("takes the format from the extension", () => {
@@ -27,10 +35,14 @@ describe.skipIf(!chromium)("exportFigure / exportFigures (headless Chromium)", (
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
-  const fig = barFigure(["otsu", "forest", "u-net"], [{ name: "error", values: [0.12, 0.05, 0.04] }], {
-    title: "Error per method",
-    yTitle: "Weighted error",
-  });
+  const fig = barFigure(
+    ["otsu", "forest", "u-net"],
+    [{ name: "error", values: [0.12, 0.05, 0.04] }],
+    {
+      title: "Error per method",
+      yTitle: "Weighted error",
+    },
+  );
 
   it("writes a PNG of width*scale x height*scale pixels, creating folders", async () => {
     const file = path.join(dir, "nested", "deeper", "bars.png");
@@ -49,7 +61,12 @@ describe.skipIf(!chromium)("exportFigure / exportFigures (headless Chromium)", (
     const t0 = performance.now();
     const res = await exportFigures([
       { figure: fig, path: path.join(dir, "bars.svg"), width: 400, height: 300 },
-      { figure: imageFigure(img, { title: "ramp" }), path: path.join(dir, "image.pdf"), width: 400, height: 300 },
+      {
+        figure: imageFigure(img, { title: "ramp" }),
+        path: path.join(dir, "image.pdf"),
+        width: 400,
+        height: 300,
+      },
       { figure: imageFigure(img), path: path.join(dir, "image.png") },
     ]);
     console.log(`[test/plot/export] 3 figures in ${(performance.now() - t0).toFixed(0)} ms`);
@@ -65,7 +82,10 @@ describe.skipIf(!chromium)("exportFigure / exportFigures (headless Chromium)", (
     expect(Number(box![1])).toBeCloseTo(300, 0);
     expect(Number(box![2])).toBeCloseTo(225, 0);
     expect(text).toMatch(/\/Count 1\b/);
-    expect(pngSize(await readFile(path.join(dir, "image.png")))).toEqual({ width: 700, height: 500 });
+    expect(pngSize(await readFile(path.join(dir, "image.png")))).toEqual({
+      width: 700,
+      height: 500,
+    });
     expect(res.map((r) => r.format)).toEqual(["svg", "pdf", "png"]);
   });
 });

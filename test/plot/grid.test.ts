@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- plotly figure JSON is untyped; tests read nested fields */
 import { describe, expect, it } from "vitest";
 import { imagesGrid, subplotGrid } from "../../kernel-lib/src/plot/grid.js";
 import { lineFigure } from "../../kernel-lib/src/plot/line.js";
@@ -45,7 +46,13 @@ describe("imagesGrid", () => {
 
 describe("subplotGrid", () => {
   it("remaps traces of any single-axes figures and shows each legend name once", () => {
-    const a = lineFigure([{ name: "fit", x: [0, 1], y: [1, 2] }, { name: "data", x: [0, 1], y: [1, 3] }], { xTitle: "t" });
+    const a = lineFigure(
+      [
+        { name: "fit", x: [0, 1], y: [1, 2] },
+        { name: "data", x: [0, 1], y: [1, 3] },
+      ],
+      { xTitle: "t" },
+    );
     const b = lineFigure([{ name: "fit", x: [0, 1], y: [2, 2] }], { title: "B" });
     const fig = subplotGrid([a, b], { shareY: true, title: "both" });
     expect(fig.data.map((t) => [t.xaxis, t.name, t.showlegend])).toEqual([

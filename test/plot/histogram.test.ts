@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- plotly figure JSON is untyped; tests read nested fields */
 import { describe, expect, it } from "vitest";
 import { histogramFigure } from "../../kernel-lib/src/plot/histogram.js";
 import type { Volume } from "../../kernel-lib/src/volume/types.js";
@@ -21,7 +22,10 @@ describe("histogramFigure", () => {
   });
 
   it("ignores values outside the range and NaN", () => {
-    const fig = histogramFigure(Float32Array.from([-1, 0.5, NaN, 1.5, 9]), { bins: 2, range: [0, 2] });
+    const fig = histogramFigure(Float32Array.from([-1, 0.5, NaN, 1.5, 9]), {
+      bins: 2,
+      range: [0, 2],
+    });
     expect(fig.data[0].y).toEqual([1, 1]);
   });
 
@@ -47,7 +51,14 @@ describe("histogramFigure", () => {
 
   it("stacked classes with unlabelled add up to the total; log y", () => {
     const total = histogramFigure(values, { bins: 4, range: [0, 4] }).data[0].y as number[];
-    const fig = histogramFigure(values, { bins: 4, range: [0, 4], labels, includeUnlabelled: true, barmode: "stack", logY: true });
+    const fig = histogramFigure(values, {
+      bins: 4,
+      range: [0, 4],
+      labels,
+      includeUnlabelled: true,
+      barmode: "stack",
+      logY: true,
+    });
     expect(fig.data.map((t) => t.name)).toEqual(["unlabelled", "class 1", "class 2"]);
     const sum = [0, 1, 2, 3].map((b) => fig.data.reduce((s, t) => s + (t.y as number[])[b], 0));
     expect(sum).toEqual(total);
@@ -72,10 +83,15 @@ describe("histogramFigure", () => {
   });
 
   it("checks its inputs", () => {
-    expect(() => histogramFigure(values, { labels: new Uint8Array(3) })).toThrow(/`labels` has 3 elements but `values` has 8/);
+    expect(() => histogramFigure(values, { labels: new Uint8Array(3) })).toThrow(
+      /`labels` has 3 elements but `values` has 8/,
+    );
     expect(() => histogramFigure(values, { barmode: "group" as "stack" })).toThrow(/barmode/);
     expect(() =>
-      histogramFigure(Float32Array.from({ length: 100 }, (_, i) => i), { labels: Int32Array.from({ length: 100 }, (_, i) => i + 1) }),
+      histogramFigure(
+        Float32Array.from({ length: 100 }, (_, i) => i),
+        { labels: Int32Array.from({ length: 100 }, (_, i) => i + 1) },
+      ),
     ).toThrow(/100 classes/);
   });
 });

@@ -1,15 +1,20 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- plotly figure JSON is untyped; tests read nested fields */
 import { describe, expect, it } from "vitest";
-import { downsampleFactor, imageFigure } from "../../kernel-lib/src/plot/image.js";
+import { decodeTypedArraySpec, downsampleFactor, imageFigure } from "../../kernel-lib/src/plot/image.js";
 import type { Volume } from "../../kernel-lib/src/volume/types.js";
 
 describe("imageFigure", () => {
-  const img: Volume = { data: Uint16Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), shape: [1, 3, 4], spacing: [1, 2, 5] };
+  const img: Volume = {
+    data: Uint16Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]),
+    shape: [1, 3, 4],
+    spacing: [1, 2, 5],
+  };
 
   it("is a greyscale heatmap in physical units with equal aspect", () => {
     const fig = imageFigure(img, { title: "raw" });
     const t = fig.data[0];
     expect(t.type).toBe("heatmap");
-    expect(t.z).toEqual([
+    expect(decodeTypedArraySpec(t.z)).toEqual([
       [0, 1, 2, 3],
       [4, 5, 6, 7],
       [8, 9, 10, 11],
@@ -29,15 +34,36 @@ describe("imageFigure", () => {
     expect(fig.layout.paper_bgcolor).toBe("white");
   });
 
+  it("stores pixels as a plotly typed array (dtype of the data), or as JSON lists on request", () => {
+    const t = imageFigure(img).data[0];
+    expect(t.z).toEqual({ dtype: "u2", shape: "3,4", bdata: Buffer.from(img.data.buffer).toString("base64") });
+    const json = imageFigure(img, { binary: false }).data[0];
+    expect(json.z).toEqual(decodeTypedArraySpec(t.z));
+    const f = imageFigure({ ...img, data: Float32Array.from(img.data, (v) => v / 3) }, { binary: false }).data[0];
+    expect((f.z as number[][])[0]).toEqual([0, 0.33333, 0.66667, 1]); // 5 significant digits
+  });
+
   it("takes a plane of a volume with the right axes and units", () => {
-    const vol: Volume = { data: Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => i / 3), shape: [2, 3, 4], spacing: [10, 2, 5] };
-    const fig = imageFigure(vol, { plane: "yz", index: 3, unit: "µm", colorbar: true, range: [0, 8] });
+    const vol: Volume = {
+      data: Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => i / 3),
+      shape: [2, 3, 4],
+      spacing: [10, 2, 5],
+    };
+    const fig = imageFigure(vol, {
+      plane: "yz",
+      index: 3,
+      unit: "µm",
+      colorbar: true,
+      range: [0, 8],
+    });
     const t = fig.data[0];
-    // yz at x = 3: rows z, columns y; value (z*3 + y)*4 + 3, over 3, 5 significant digits
-    expect(t.z).toEqual([
-      [1, 2.3333, 3.6667],
-      [5, 6.3333, 7.6667],
-    ]);
+    // yz at x = 3: rows z, columns y; value ((z*3 + y)*4 + 3) / 3 in float32
+    expect(decodeTypedArraySpec(t.z)).toEqual(
+      [
+        [3, 7, 11],
+        [15, 19, 23],
+      ].map((row) => row.map((v) => Math.fround(v / 3))),
+    );
     expect((fig.layout.xaxis as any).range).toEqual([0, 6]);
     expect((fig.layout.yaxis as any).range).toEqual([20, 0]);
     expect((fig.layout.xaxis as any).title.text).toBe("y (µm)");
@@ -47,7 +73,10 @@ describe("imageFigure", () => {
 
   it("uses percentiles for the grey range when asked", () => {
     const data = Float32Array.from({ length: 101 }, (_, i) => i);
-    const fig = imageFigure({ data, shape: [1, 1, 101], spacing: [1, 1, 1] }, { percentiles: [10, 90] });
+    const fig = imageFigure(
+      { data, shape: [1, 1, 101], spacing: [1, 1, 1] },
+      { percentiles: [10, 90] },
+    );
     expect([fig.data[0].zmin, fig.data[0].zmax]).toEqual([10, 90]);
   });
 
@@ -55,24 +84,37 @@ describe("imageFigure", () => {
     expect(downsampleFactor(10, 10, 25)).toBe(2);
     expect(downsampleFactor(2048, 1536, 512 * 512)).toBe(4);
     const data = Float32Array.from({ length: 16 }, (_, i) => i); // 4x4
-    const fig = imageFigure({ data, shape: [1, 4, 4], spacing: [1, 3, 3] }, { maxPixels: 4, title: "big" });
+    const fig = imageFigure(
+      { data, shape: [1, 4, 4], spacing: [1, 3, 3] },
+      { maxPixels: 4, title: "big" },
+    );
     const t = fig.data[0];
     // 2x2 block means: (0+1+4+5)/4 = 2.5, (2+3+6+7)/4 = 4.5, ...
-    expect(t.z).toEqual([
+    expect(decodeTypedArraySpec(t.z)).toEqual([
       [2.5, 4.5],
       [10.5, 12.5],
     ]);
     expect([t.x0, t.dx]).toEqual([3, 6]);
     expect((fig.layout.xaxis as any).range).toEqual([0, 12]);
-    expect((fig.layout.title as any).text).toBe("big<br><sup>downsampled 2x for display (4x4 to 2x2 px)</sup>");
+    expect((fig.layout.title as any).text).toBe(
+      "big<br><sup>downsampled 2x for display (4x4 to 2x2 px)</sup>",
+    );
   });
 
   it("overlays labels with a categorical palette, 0 transparent, a legend entry per class", () => {
-    const labels: Volume = { data: Uint8Array.from([0, 1, 1, 0, 2, 2, 0, 0, 0, 0, 0, 3]), shape: [1, 3, 4], spacing: [1, 2, 5] };
-    const fig = imageFigure(img, { labels, classNames: ["", "pore", "solid", "matrix"], colors: { 2: "#ff0000" } });
+    const labels: Volume = {
+      data: Uint8Array.from([0, 1, 1, 0, 2, 2, 0, 0, 0, 0, 0, 3]),
+      shape: [1, 3, 4],
+      spacing: [1, 2, 5],
+    };
+    const fig = imageFigure(img, {
+      labels,
+      classNames: ["", "pore", "solid", "matrix"],
+      colors: { 2: "#ff0000" },
+    });
     const overlay = fig.data[1];
     expect(overlay.type).toBe("heatmap");
-    expect(overlay.z).toEqual([
+    expect(decodeTypedArraySpec(overlay.z)).toEqual([
       [null, 1, 1, null],
       [2, 2, null, null],
       [null, null, null, 3],
@@ -88,18 +130,26 @@ describe("imageFigure", () => {
   });
 
   it("cycles colours for instance labels without a legend", () => {
-    const labels: Volume = { data: Int32Array.from([0, 100, 101, 0, 7, 7, 0, 0, 0, 0, 0, 3]), shape: [1, 3, 4], spacing: [1, 2, 5] };
+    const labels: Volume = {
+      data: Int32Array.from([0, 100, 101, 0, 7, 7, 0, 0, 0, 0, 0, 3]),
+      shape: [1, 3, 4],
+      spacing: [1, 2, 5],
+    };
     const fig = imageFigure(img, { labels });
     expect(fig.data).toHaveLength(2);
-    expect((fig.data[1].z as (number | null)[][])[0]).toEqual([null, 10, 1, null]); // (100-1)%10+1, (101-1)%10+1
+    expect(decodeTypedArraySpec(fig.data[1].z)[0]).toEqual([null, 10, 1, null]); // (100-1)%10+1, (101-1)%10+1
     expect(fig.layout.showlegend).toBe(false);
   });
 
   it("checks its inputs", () => {
-    expect(() => imageFigure(img, { labels: { data: new Uint8Array(6), shape: [1, 2, 3], spacing: [1, 1, 1] } })).toThrow(
-      /`labels` \(shape 1x2x3\) must have the shape of `image` \(shape 1x3x4\)/,
-    );
+    expect(() =>
+      imageFigure(img, {
+        labels: { data: new Uint8Array(6), shape: [1, 2, 3], spacing: [1, 1, 1] },
+      }),
+    ).toThrow(/`labels` \(shape 1x2x3\) must have the shape of `image` \(shape 1x3x4\)/);
     expect(() => imageFigure(img, { maxPixels: 0 })).toThrow(/maxPixels/);
-    expect(() => imageFigure({ data: new Uint8Array(3), shape: [1, 2, 2], spacing: [1, 1, 1] })).toThrow(RangeError);
+    expect(() =>
+      imageFigure({ data: new Uint8Array(3), shape: [1, 2, 2], spacing: [1, 1, 1] }),
+    ).toThrow(RangeError);
   });
 });

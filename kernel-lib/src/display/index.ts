@@ -1,4 +1,12 @@
-export { show, showImage, displayHtml, displayText, sanitizeId, PLOTLY_MIME, type ShowOptions } from "./show.js";
+export {
+  show,
+  showImage,
+  displayHtml,
+  displayText,
+  sanitizeId,
+  PLOTLY_MIME,
+  type ShowOptions,
+} from "./show.js";
 export { record, recordedNumbers, clearRecordedNumbers } from "./record.js";
 export { progress, formatDuration, type Progress, type ProgressOptions } from "./progress.js";
 export {

@@ -76,7 +76,12 @@ export function newDisplayId(): string {
  */
 export function sendDisplay(
   bundle: Record<string, unknown>,
-  options: { metadata?: Record<string, unknown>; displayId?: string; update?: boolean; writer?: DisplayWriter } = {},
+  options: {
+    metadata?: Record<string, unknown>;
+    displayId?: string;
+    update?: boolean;
+    writer?: DisplayWriter;
+  } = {},
 ): boolean {
   const writer = options.writer ?? displayWriter();
   if (!writer) return false;

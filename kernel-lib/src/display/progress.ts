@@ -42,7 +42,10 @@ export function formatDuration(ms: number): string {
 }
 
 function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 }
 
 type State = "running" | "done" | "failed";
@@ -62,7 +65,9 @@ type State = "running" | "done" | "failed";
  */
 export function progress(total: number, options: ProgressOptions = {}): Progress {
   if (typeof total !== "number" || !(total >= 0) || !Number.isFinite(total)) {
-    throw new RangeError(`progress: \`total\` must be a finite number >= 0, received ${String(total)}`);
+    throw new RangeError(
+      `progress: \`total\` must be a finite number >= 0, received ${String(total)}`,
+    );
   }
   const label = options.label ?? "progress";
   const now = options.now ?? (() => performance.now());
@@ -84,7 +89,11 @@ export function progress(total: number, options: ProgressOptions = {}): Progress
   let lastNote: string | undefined;
   let lastWidth = 0;
 
-  function describe(t: number, note?: string, error?: string): { text: string; fraction: number | undefined } {
+  function describe(
+    t: number,
+    note?: string,
+    error?: string,
+  ): { text: string; fraction: number | undefined } {
     const elapsed = t - start;
     const fraction = total > 0 ? Math.min(1, count / total) : undefined;
     const parts: string[] = [];
@@ -138,7 +147,9 @@ export function progress(total: number, options: ProgressOptions = {}): Progress
   function update(done: number, note?: string): void {
     if (state !== "running") return;
     if (typeof done !== "number" || !Number.isFinite(done)) {
-      throw new RangeError(`progress.update: \`done\` must be a finite number, received ${String(done)}`);
+      throw new RangeError(
+        `progress.update: \`done\` must be a finite number, received ${String(done)}`,
+      );
     }
     count = done;
     if (note !== undefined) lastNote = note;
@@ -159,11 +170,13 @@ export function progress(total: number, options: ProgressOptions = {}): Progress
     fail(err?: unknown) {
       if (state !== "running") return;
       state = "failed";
-      const message = err instanceof Error ? err.message : err === undefined ? undefined : String(err);
+      const message =
+        err instanceof Error ? err.message : err === undefined ? undefined : String(err);
       draw(true, undefined, message);
     },
     onProgress: (done: number, newTotal: number) => {
-      if (typeof newTotal === "number" && Number.isFinite(newTotal) && newTotal >= 0) total = newTotal;
+      if (typeof newTotal === "number" && Number.isFinite(newTotal) && newTotal >= 0)
+        total = newTotal;
       update(done);
     },
   };

@@ -14,12 +14,18 @@ const KEY = /^[A-Za-z0-9_.-]+$/;
  * @param value - A finite number.
  */
 export function record(key: string, value: number): void {
-  if (typeof key !== "string") throw new TypeError(`record: \`key\` must be a string, received ${typeof key}`);
+  if (typeof key !== "string")
+    throw new TypeError(`record: \`key\` must be a string, received ${typeof key}`);
   if (!KEY.test(key)) {
-    throw new RangeError(`record: \`key\` must match [A-Za-z0-9_.-]+ (letters, digits, _ . -), received ${JSON.stringify(key)}`);
+    throw new RangeError(
+      `record: \`key\` must match [A-Za-z0-9_.-]+ (letters, digits, _ . -), received ${JSON.stringify(key)}`,
+    );
   }
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    const shown = typeof value === "number" ? String(value) : `${typeof value} ${JSON.stringify(value) ?? String(value)}`;
+    const shown =
+      typeof value === "number"
+        ? String(value)
+        : `${typeof value} ${JSON.stringify(value) ?? String(value)}`;
     throw new RangeError(`record: value for "${key}" must be a finite number, received ${shown}`);
   }
   recorded.set(key, value);

@@ -37,21 +37,31 @@ export function sanitizeId(id: string): string {
     .replace(/[^a-z0-9._-]+/g, "-")
     .replace(/^[.-]+/, "")
     .replace(/-+$/, "");
-  if (!clean) throw new RangeError(`figure id ${JSON.stringify(id)} has no usable characters (allowed: a-z 0-9 . _ -)`);
+  if (!clean)
+    throw new RangeError(
+      `figure id ${JSON.stringify(id)} has no usable characters (allowed: a-z 0-9 . _ -)`,
+    );
   return clean;
 }
 
 function checkFigure(fig: unknown): asserts fig is Figure {
   const f = fig as Figure;
   if (typeof f !== "object" || f === null || !Array.isArray(f.data)) {
-    throw new TypeError(`\`fig\` must be a figure { data: [...], layout: {...} }, received ${f === null ? "null" : typeof f}`);
+    throw new TypeError(
+      `\`fig\` must be a figure { data: [...], layout: {...} }, received ${f === null ? "null" : typeof f}`,
+    );
   }
 }
 
 function titleOf(fig: Figure): string | undefined {
   const t = fig.layout?.title as { text?: string } | string | undefined;
   const text = typeof t === "string" ? t : t?.text;
-  return text?.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim() || undefined;
+  return (
+    text
+      ?.replace(/<[^>]*>/g, " ")
+      .replace(/\s+/g, " ")
+      .trim() || undefined
+  );
 }
 
 function summary(fig: Figure, id: string): string {
@@ -61,14 +71,20 @@ function summary(fig: Figure, id: string): string {
 }
 
 function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 }
 
 function staticFormat(option: ShowOptions["fallback"]): "png" | "svg" | undefined {
   const mode = option ?? "auto";
   if (mode === "none") return undefined;
   if (mode === "png" || mode === "svg") return mode;
-  if (mode !== "auto") throw new RangeError(`\`fallback\` must be "auto", "png", "svg" or "none", received ${JSON.stringify(mode)}`);
+  if (mode !== "auto")
+    throw new RangeError(
+      `\`fallback\` must be "auto", "png", "svg" or "none", received ${JSON.stringify(mode)}`,
+    );
   return process.env.TOMOLAB_STATIC_FIGURES === "0" ? undefined : "png";
 }
 
@@ -92,18 +108,26 @@ export function show(fig: Figure, options: ShowOptions = {}): void {
   let saved: string | undefined;
   if (dir) {
     saved = path.join(dir, "figures", `${id}.json`);
-    writeFileAtomicSync(saved, JSON.stringify({ id, figure: { data: fig.data, layout: fig.layout ?? {} }, width, height }));
+    writeFileAtomicSync(
+      saved,
+      JSON.stringify({ id, figure: { data: fig.data, layout: fig.layout ?? {} }, width, height }),
+    );
   }
   const text = summary(fig, id);
   const writer = displayWriter();
   if (!writer) {
-    console.log(`[tomolab] ${text}; not in a Jupyter kernel, nothing displayed${saved ? ` (saved ${saved})` : ""}`);
+    console.log(
+      `[tomolab] ${text}; not in a Jupyter kernel, nothing displayed${saved ? ` (saved ${saved})` : ""}`,
+    );
     return;
   }
   const layout = { ...(fig.layout ?? {}) };
   if (options.width !== undefined) layout.width = options.width;
   if (options.height !== undefined) layout.height = options.height;
-  const bundle: Record<string, unknown> = { [PLOTLY_MIME]: { data: fig.data, layout }, "text/plain": text };
+  const bundle: Record<string, unknown> = {
+    [PLOTLY_MIME]: { data: fig.data, layout },
+    "text/plain": text,
+  };
   const metadata: Record<string, unknown> = {};
   const format = staticFormat(options.fallback);
   let note = "static copy not rendered (fallback: none)";
@@ -141,25 +165,39 @@ export function showImage(
   options: ImageFigureOptions & ShowOptions = {},
 ): void {
   const { id, fallback, ...figureOptions } = options;
-  show(imageFigure(volume, { ...figureOptions, plane: plane ?? options.plane, index: index ?? options.index }), {
-    id,
-    fallback,
-    width: options.width,
-    height: options.height,
-  });
+  show(
+    imageFigure(volume, {
+      ...figureOptions,
+      plane: plane ?? options.plane,
+      index: index ?? options.index,
+    }),
+    {
+      id,
+      fallback,
+      width: options.width,
+      height: options.height,
+    },
+  );
 }
 
 /** Display an HTML snippet (outside a kernel: a one-line note). */
 export function displayHtml(html: string): void {
-  if (typeof html !== "string") throw new TypeError(`\`html\` must be a string, received ${typeof html}`);
-  const plain = html.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  if (typeof html !== "string")
+    throw new TypeError(`\`html\` must be a string, received ${typeof html}`);
+  const plain = html
+    .replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   if (!sendDisplay({ "text/html": html, "text/plain": plain })) {
-    console.log(`[tomolab] HTML output: ${plain.length > 200 ? plain.slice(0, 200) + "..." : plain}`);
+    console.log(
+      `[tomolab] HTML output: ${plain.length > 200 ? plain.slice(0, 200) + "..." : plain}`,
+    );
   }
 }
 
 /** Display plain text as its own output (outside a kernel: printed). */
 export function displayText(text: string): void {
-  if (typeof text !== "string") throw new TypeError(`\`text\` must be a string, received ${typeof text}`);
+  if (typeof text !== "string")
+    throw new TypeError(`\`text\` must be a string, received ${typeof text}`);
   if (!sendDisplay({ "text/plain": text })) console.log(text);
 }

@@ -1,6 +1,11 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import {
+  MessageChannel,
+  receiveMessageOnPort,
+  Worker,
+  type MessagePort,
+} from "node:worker_threads";
 import { locateChromium } from "../plot/chromium.js";
 import { exportSize, type ExportFormat, type ExportOptions } from "../plot/export.js";
 import type { Figure } from "../plot/types.js";
@@ -13,7 +18,9 @@ let seq = 0;
 /** The compiled worker next to this module (tests run the TypeScript sources, workers the dist JS). */
 function workerFile(): string {
   const here = fileURLToPath(import.meta.url);
-  const js = here.endsWith(".ts") ? here.replace(/([\\/])src([\\/])(?!.*[\\/]src[\\/])/, "$1dist$2").replace(/\.ts$/, ".js") : here;
+  const js = here.endsWith(".ts")
+    ? here.replace(/([\\/])src([\\/])(?!.*[\\/]src[\\/])/, "$1dist$2").replace(/\.ts$/, ".js")
+    : here;
   return js.replace(/staticImage\.js$/, "staticWorker.js");
 }
 

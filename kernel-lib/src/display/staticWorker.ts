@@ -17,7 +17,11 @@ interface Request {
   signal: Int32Array;
 }
 
-const { port, chromium, idleMs } = workerData as { port: MessagePort; chromium: string; idleMs: number };
+const { port, chromium, idleMs } = workerData as {
+  port: MessagePort;
+  chromium: string;
+  idleMs: number;
+};
 let renderer: Promise<FigureRenderer> | undefined;
 let queue: Promise<void> = Promise.resolve();
 let idle: NodeJS.Timeout | undefined;
@@ -27,7 +31,11 @@ async function handle(req: Request): Promise<void> {
   try {
     renderer ??= FigureRenderer.open({ chromium, timeout: 30_000 });
     const r = await renderer;
-    const bytes = await r.render(req.figure, req.format, { width: req.width, height: req.height, scale: req.scale });
+    const bytes = await r.render(req.figure, req.format, {
+      width: req.width,
+      height: req.height,
+      scale: req.scale,
+    });
     reply = { id: req.id, ok: true, bytes: new Uint8Array(bytes) };
   } catch (err) {
     const failed = renderer;

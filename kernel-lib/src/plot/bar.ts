@@ -41,7 +41,8 @@ export function barFigure(
   } else {
     list = [series as BarSeries];
   }
-  if (list.length === 0) throw new RangeError("`series` must hold at least one series, received an empty list");
+  if (list.length === 0)
+    throw new RangeError("`series` must hold at least one series, received an empty list");
   const horizontal = (options.orientation ?? "v") === "h";
   const cats = Array.from(categories, String);
   const data: Trace[] = list.map((s, i) => {
@@ -81,6 +82,8 @@ export function barFigure(
   const x = axisTitle(options.xTitle, options.xUnit);
   const y = axisTitle(options.yTitle, options.yUnit);
   layout.xaxis = horizontal ? valueAxis(x, options.logX) : styledAxis(x, { type: "category" });
-  layout.yaxis = horizontal ? styledAxis(y, { type: "category", autorange: "reversed" }) : valueAxis(y, options.logY);
+  layout.yaxis = horizontal
+    ? styledAxis(y, { type: "category", autorange: "reversed" })
+    : valueAxis(y, options.logY);
   return { data, layout };
 }

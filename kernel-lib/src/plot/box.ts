@@ -29,7 +29,9 @@ export interface BoxFigureOptions extends AxesOptions {
  */
 export function boxFigure(groups: readonly BoxGroup[], options: BoxFigureOptions = {}): Figure {
   if (!Array.isArray(groups) || groups.length === 0) {
-    throw new RangeError("`groups` must hold at least one { name, values }, received an empty list");
+    throw new RangeError(
+      "`groups` must hold at least one { name, values }, received an empty list",
+    );
   }
   const horizontal = options.orientation === "h";
   const data: Trace[] = groups.map((g, i) => {
@@ -51,8 +53,11 @@ export function boxFigure(groups: readonly BoxGroup[], options: BoxFigureOptions
   layout.showlegend = options.showLegend ?? false;
   const x = axisTitle(options.xTitle, options.xUnit);
   const y = axisTitle(options.yTitle, options.yUnit);
-  const valueAxis = (title: string | undefined, log?: boolean) => styledAxis(title, log ? { type: "log" } : {});
+  const valueAxis = (title: string | undefined, log?: boolean) =>
+    styledAxis(title, log ? { type: "log" } : {});
   layout.xaxis = horizontal ? valueAxis(x, options.logX) : styledAxis(x, { type: "category" });
-  layout.yaxis = horizontal ? styledAxis(y, { type: "category", autorange: "reversed" }) : valueAxis(y, options.logY);
+  layout.yaxis = horizontal
+    ? styledAxis(y, { type: "category", autorange: "reversed" })
+    : valueAxis(y, options.logY);
   return { data, layout };
 }

@@ -84,7 +84,8 @@ export function locateChromium(): ChromiumLocation | undefined {
     if (existsSync(setupFile)) {
       try {
         const chromium = JSON.parse(readFileSync(setupFile, "utf8")).chromium;
-        if (typeof chromium === "string" && isExecutable(chromium)) return { path: chromium, source: ".tomolab-setup.json" };
+        if (typeof chromium === "string" && isExecutable(chromium))
+          return { path: chromium, source: ".tomolab-setup.json" };
       } catch {
         // a broken setup file falls through to the system paths
       }

@@ -55,11 +55,16 @@ function loadPlotly(): Promise<string> {
 export function formatOf(file: string): ExportFormat {
   const ext = path.extname(file).toLowerCase().slice(1);
   if (ext === "png" || ext === "svg" || ext === "pdf") return ext;
-  throw new RangeError(`figure file "${file}" must end in .png, .svg or .pdf, received extension "${ext || "(none)"}"`);
+  throw new RangeError(
+    `figure file "${file}" must end in .png, .svg or .pdf, received extension "${ext || "(none)"}"`,
+  );
 }
 
 /** Resolved pixel size of a figure export: options, else the layout, else 700 x 500. */
-export function exportSize(figure: Figure, options: ExportOptions = {}): { width: number; height: number; scale: number } {
+export function exportSize(
+  figure: Figure,
+  options: ExportOptions = {},
+): { width: number; height: number; scale: number } {
   const width = options.width ?? (figure.layout?.width as number | undefined) ?? DEFAULT_WIDTH;
   const height = options.height ?? (figure.layout?.height as number | undefined) ?? DEFAULT_HEIGHT;
   const scale = options.scale ?? 1;
@@ -67,23 +72,35 @@ export function exportSize(figure: Figure, options: ExportOptions = {}): { width
     ["width", width],
     ["height", height],
   ] as const) {
-    if (!Number.isInteger(v) || v < 10 || v > 20000) throw new RangeError(`\`${name}\` must be an integer number of pixels in [10, 20000], received ${v}`);
+    if (!Number.isInteger(v) || v < 10 || v > 20000)
+      throw new RangeError(
+        `\`${name}\` must be an integer number of pixels in [10, 20000], received ${v}`,
+      );
   }
-  if (!(Number.isFinite(scale) && scale > 0 && scale <= 10)) throw new RangeError(`\`scale\` must be in (0, 10], received ${scale}`);
+  if (!(Number.isFinite(scale) && scale > 0 && scale <= 10))
+    throw new RangeError(`\`scale\` must be in (0, 10], received ${scale}`);
   return { width, height, scale };
 }
 
 function checkFigure(figure: unknown, name: string): asserts figure is Figure {
   const f = figure as Figure;
-  if (typeof f !== "object" || f === null || !Array.isArray(f.data) || typeof (f.layout ?? {}) !== "object") {
-    throw new TypeError(`\`${name}\` must be a figure { data: [...], layout: {...} }, received ${f === null ? "null" : typeof f}`);
+  if (
+    typeof f !== "object" ||
+    f === null ||
+    !Array.isArray(f.data) ||
+    typeof (f.layout ?? {}) !== "object"
+  ) {
+    throw new TypeError(
+      `\`${name}\` must be a figure { data: [...], layout: {...} }, received ${f === null ? "null" : typeof f}`,
+    );
   }
 }
 
 /** Width and height stored in a PNG's IHDR chunk. */
 export function pngSize(bytes: Uint8Array): { width: number; height: number } {
   const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (bytes.length < 24 || !sig.every((b, i) => bytes[i] === b)) throw new Error("not a PNG file (bad signature)");
+  if (bytes.length < 24 || !sig.every((b, i) => bytes[i] === b))
+    throw new Error("not a PNG file (bad signature)");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
@@ -96,7 +113,15 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
 }
 
-const PAGE = '<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0;background:white"><div id="gd"></div></body></html>';
+/** The part of plotly's browser API the renderer calls. */
+interface PlotlyApi {
+  purge(gd: unknown): void;
+  newPlot(gd: unknown, data: unknown[], layout: object, config: object): Promise<unknown>;
+  toImage(gd: unknown, options: object): Promise<string>;
+}
+
+const PAGE =
+  '<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0;background:white"><div id="gd"></div></body></html>';
 
 /**
  * A headless Chromium page with plotly loaded, rendering figures one after another. Used by
@@ -114,7 +139,12 @@ export class FigureRenderer {
     const executablePath = options.chromium ?? findChromium();
     const timeout = options.timeout ?? 60_000;
     const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_FLAGS], timeout });
+    const browser = await chromium.launch({
+      executablePath,
+      headless: true,
+      args: [...CHROMIUM_FLAGS],
+      timeout,
+    });
     try {
       const context = await browser.newContext();
       const page = await context.newPage();
@@ -135,14 +165,23 @@ export class FigureRenderer {
     const url = await withTimeout(
       this.page.evaluate(
         async ({ figure, width, height, scale, imageFormat }) => {
-          const P = (globalThis as unknown as { Plotly: any }).Plotly;
-          const gd = (globalThis as unknown as { document: any }).document.getElementById("gd");
+          // Runs in the page: plotly's global and the DOM are not typed in this Node project.
+          const P = (globalThis as unknown as { Plotly: PlotlyApi }).Plotly;
+          const gd = (
+            globalThis as unknown as { document: { getElementById(id: string): unknown } }
+          ).document.getElementById("gd");
           P.purge(gd);
           const layout = { ...figure.layout, width, height };
           await P.newPlot(gd, figure.data, layout, { staticPlot: true, displayModeBar: false });
           return (await P.toImage(gd, { format: imageFormat, width, height, scale })) as string;
         },
-        { figure: figure as unknown as { data: unknown[]; layout: Record<string, unknown> }, width, height, scale, imageFormat },
+        {
+          figure: figure as unknown as { data: unknown[]; layout: Record<string, unknown> },
+          width,
+          height,
+          scale,
+          imageFormat,
+        },
       ),
       this.timeout,
       "rendering a figure",
@@ -150,7 +189,9 @@ export class FigureRenderer {
     const comma = url.indexOf(",");
     const header = url.slice(0, comma);
     const body = url.slice(comma + 1);
-    const bytes = header.endsWith(";base64") ? Buffer.from(body, "base64") : Buffer.from(decodeURIComponent(body), "utf8");
+    const bytes = header.endsWith(";base64")
+      ? Buffer.from(body, "base64")
+      : Buffer.from(decodeURIComponent(body), "utf8");
     if (format !== "pdf") return bytes;
     const pdfPage = await this.page.context().newPage();
     try {
@@ -159,7 +200,12 @@ export class FigureRenderer {
         `<!doctype html><html><head><meta charset="utf-8"><style>@page{margin:0}html,body{margin:0;padding:0}svg{display:block}</style></head><body>${svg}</body></html>`,
       );
       return await withTimeout(
-        pdfPage.pdf({ width: `${width}px`, height: `${height}px`, printBackground: true, pageRanges: "1" }),
+        pdfPage.pdf({
+          width: `${width}px`,
+          height: `${height}px`,
+          printBackground: true,
+          pageRanges: "1",
+        }),
         this.timeout,
         "printing a figure to PDF",
       );
@@ -174,7 +220,13 @@ export class FigureRenderer {
 }
 
 /** Check rendered bytes against the requested format and size; throws when they disagree. */
-export function checkRendered(bytes: Uint8Array, format: ExportFormat, width: number, height: number, scale: number): void {
+export function checkRendered(
+  bytes: Uint8Array,
+  format: ExportFormat,
+  width: number,
+  height: number,
+  scale: number,
+): void {
   if (format === "png") {
     const size = pngSize(bytes);
     const w = Math.round(width * scale);
@@ -184,7 +236,10 @@ export function checkRendered(bytes: Uint8Array, format: ExportFormat, width: nu
     }
   } else if (format === "svg") {
     const head = Buffer.from(bytes.subarray(0, 200)).toString("utf8").trimStart();
-    if (!head.startsWith("<svg")) throw new Error(`rendered SVG does not start with <svg: ${JSON.stringify(head.slice(0, 40))}`);
+    if (!head.startsWith("<svg"))
+      throw new Error(
+        `rendered SVG does not start with <svg: ${JSON.stringify(head.slice(0, 40))}`,
+      );
   } else if (Buffer.from(bytes.subarray(0, 5)).toString("latin1") !== "%PDF-") {
     throw new Error("rendered PDF does not start with %PDF-");
   }
@@ -212,11 +267,15 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array | string):
  * @param options - Chromium executable, time limit per figure.
  * @returns One result per item (path, format, bytes, pixel size).
  */
-export async function exportFigures(items: readonly ExportItem[], options: ExportBatchOptions = {}): Promise<ExportResult[]> {
+export async function exportFigures(
+  items: readonly ExportItem[],
+  options: ExportBatchOptions = {},
+): Promise<ExportResult[]> {
   if (!Array.isArray(items)) throw new TypeError("`items` must be an array of { figure, path }");
   const planned = items.map((item, i) => {
     checkFigure(item?.figure, `items[${i}].figure`);
-    if (typeof item.path !== "string" || item.path === "") throw new TypeError(`\`items[${i}].path\` must be a file name`);
+    if (typeof item.path !== "string" || item.path === "")
+      throw new TypeError(`\`items[${i}].path\` must be a file name`);
     return { item, format: formatOf(item.path), size: exportSize(item.figure, item) };
   });
   if (planned.length === 0) return [];

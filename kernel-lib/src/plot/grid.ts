@@ -34,7 +34,8 @@ function titleText(layout: Layout): string | undefined {
  */
 export function subplotGrid(figures: readonly Figure[], options: SubplotGridOptions = {}): Figure {
   const n = figures.length;
-  if (n === 0) throw new RangeError("`figures` must hold at least one figure, received an empty list");
+  if (n === 0)
+    throw new RangeError("`figures` must hold at least one figure, received an empty list");
   const columns = options.columns ?? Math.min(n, 3);
   if (!Number.isInteger(columns) || columns < 1) {
     throw new RangeError(`\`columns\` must be a positive integer, received ${columns}`);
@@ -79,13 +80,26 @@ export function subplotGrid(figures: readonly Figure[], options: SubplotGridOpti
 
     for (const trace of fig.data) {
       if ((trace.xaxis ?? "x") !== "x" || (trace.yaxis ?? "y") !== "y") {
-        throw new RangeError(`figure ${i} uses axes ${String(trace.xaxis)}/${String(trace.yaxis)}; subplotGrid takes single-axes figures`);
+        throw new RangeError(
+          `figure ${i} uses axes ${String(trace.xaxis)}/${String(trace.yaxis)}; subplotGrid takes single-axes figures`,
+        );
       }
       const t: Trace = { ...trace, xaxis: `x${suffix}`, yaxis: `y${suffix}` };
       if (t.colorbar !== undefined || t.showscale) {
-        t.colorbar = { ...((t.colorbar as object) ?? {}), x: x1 + 0.01, xanchor: "left", y: (y0 + y1) / 2, yanchor: "middle", len: h };
+        t.colorbar = {
+          ...((t.colorbar as object) ?? {}),
+          x: x1 + 0.01,
+          xanchor: "left",
+          y: (y0 + y1) / 2,
+          yanchor: "middle",
+          len: h,
+        };
       }
-      if (t.name !== undefined && t.showlegend !== false && (t.showlegend === true || t.type !== "heatmap")) {
+      if (
+        t.name !== undefined &&
+        t.showlegend !== false &&
+        (t.showlegend === true || t.type !== "heatmap")
+      ) {
         t.legendgroup = t.name;
         if (seenNames.has(t.name)) t.showlegend = false;
         else anyLegend = true;
@@ -128,7 +142,8 @@ export interface ImagePanel {
   title?: string;
 }
 
-export interface ImagesGridOptions extends Omit<ImageFigureOptions, "labels" | "title">, SubplotGridOptions {
+export interface ImagesGridOptions
+  extends Omit<ImageFigureOptions, "labels" | "title">, SubplotGridOptions {
   /** Same grey range in every panel (the union of the panels' ranges unless `range` is given). @default true */
   shareRange?: boolean;
 }
@@ -141,14 +156,28 @@ export interface ImagesGridOptions extends Omit<ImageFigureOptions, "labels" | "
  * @param panels - Volumes, or `{ image, plane, index, labels, title }` records.
  * @param options - Image options for all panels plus grid options (columns, titles, shareRange).
  */
-export function imagesGrid(panels: readonly (Volume | ImagePanel)[], options: ImagesGridOptions = {}): Figure {
+export function imagesGrid(
+  panels: readonly (Volume | ImagePanel)[],
+  options: ImagesGridOptions = {},
+): Figure {
   if (!Array.isArray(panels) || panels.length === 0) {
     throw new RangeError("`panels` must hold at least one image, received an empty list");
   }
   const n = panels.length;
   const maxPixels = options.maxPixels ?? Math.max(65536, Math.floor((512 * 512) / n));
-  const { title, width, height, columns, titles, horizontalSpacing, verticalSpacing, shareX, shareY, fontSize, ...imageOptions } =
-    options;
+  const {
+    title,
+    width,
+    height,
+    columns,
+    titles,
+    horizontalSpacing,
+    verticalSpacing,
+    shareX,
+    shareY,
+    fontSize,
+    ...imageOptions
+  } = options;
   const figures = panels.map((p, i) => {
     const panel: ImagePanel = "image" in p ? p : { image: p };
     checkVolume(panel.image, `panels[${i}].image`);

@@ -29,8 +29,12 @@ export interface HeatmapFigureOptions extends AxesOptions {
  * @param z - Rows of values (`z[j][i]` at x[i], y[j]).
  * @param options - Coordinates, colour scale and range, axis titles with units.
  */
-export function heatmapFigure(z: readonly ArrayLike<number>[], options: HeatmapFigureOptions = {}): Figure {
-  if (!Array.isArray(z) || z.length === 0) throw new RangeError("`z` must be a non-empty list of rows");
+export function heatmapFigure(
+  z: readonly ArrayLike<number>[],
+  options: HeatmapFigureOptions = {},
+): Figure {
+  if (!Array.isArray(z) || z.length === 0)
+    throw new RangeError("`z` must be a non-empty list of rows");
   const nx = z[0].length;
   const digits = options.digits ?? 6;
   const rows = z.map((row: ArrayLike<number>, j: number) => {
@@ -58,7 +62,13 @@ export function heatmapFigure(z: readonly ArrayLike<number>[], options: HeatmapF
         colorscale: options.colorscale ?? "Viridis",
         ...(options.zmin !== undefined ? { zmin: options.zmin } : {}),
         ...(options.zmax !== undefined ? { zmax: options.zmax } : {}),
-        colorbar: { ...(options.colorbarTitle ? { title: { text: options.colorbarTitle, side: "right" } } : {}), outlinewidth: 0, ticks: "outside" },
+        colorbar: {
+          ...(options.colorbarTitle
+            ? { title: { text: options.colorbarTitle, side: "right" } }
+            : {}),
+          outlinewidth: 0,
+          ticks: "outside",
+        },
       },
     ],
     layout,

@@ -80,7 +80,11 @@ function countByClass(
   return counts;
 }
 
-function normalise(counts: Float64Array, widths: number, mode: "count" | "probability" | "density"): Float64Array {
+function normalise(
+  counts: Float64Array,
+  widths: number,
+  mode: "count" | "probability" | "density",
+): Float64Array {
   if (mode === "count") return counts;
   let total = 0;
   for (const c of counts) total += c;
@@ -98,21 +102,30 @@ function normalise(counts: Float64Array, widths: number, mode: "count" | "probab
  * @param options - Bins, range, labels for a per-class split, normalisation, axes.
  * @returns A figure with one `bar` trace per class (or one for all values).
  */
-export function histogramFigure(values: Volume | ArrayLike<number>, options: HistogramFigureOptions = {}): Figure {
+export function histogramFigure(
+  values: Volume | ArrayLike<number>,
+  options: HistogramFigureOptions = {},
+): Figure {
   const v = dataOf(values, "values");
   const mode = options.histnorm ?? "count";
   if (!["count", "probability", "density"].includes(mode)) {
-    throw new RangeError(`\`histnorm\` must be "count", "probability" or "density", received ${JSON.stringify(mode)}`);
+    throw new RangeError(
+      `\`histnorm\` must be "count", "probability" or "density", received ${JSON.stringify(mode)}`,
+    );
   }
   const barmode = options.barmode ?? "overlay";
   if (barmode !== "overlay" && barmode !== "stack") {
-    throw new RangeError(`\`barmode\` must be "overlay" or "stack", received ${JSON.stringify(barmode)}`);
+    throw new RangeError(
+      `\`barmode\` must be "overlay" or "stack", received ${JSON.stringify(barmode)}`,
+    );
   }
   const all = histogram(v, { bins: options.bins, range: options.range });
   const { edges } = all;
   const bins = edges.length - 1;
   const width = (edges[bins] - edges[0]) / bins;
-  const centres = Array.from({ length: bins }, (_, i) => roundSignificant((edges[i] + edges[i + 1]) / 2, 10));
+  const centres = Array.from({ length: bins }, (_, i) =>
+    roundSignificant((edges[i] + edges[i + 1]) / 2, 10),
+  );
 
   const series: { label?: number; counts: Float64Array }[] = [];
   if (options.labels === undefined) {
@@ -120,21 +133,27 @@ export function histogramFigure(values: Volume | ArrayLike<number>, options: His
   } else {
     const labels = dataOf(options.labels, "labels");
     if (labels.length !== v.length) {
-      throw new RangeError(`\`labels\` has ${labels.length} elements but \`values\` has ${v.length}`);
+      throw new RangeError(
+        `\`labels\` has ${labels.length} elements but \`values\` has ${v.length}`,
+      );
     }
     const byClass = countByClass(v, labels, edges);
-    let classes = options.classes ? [...options.classes] : [...byClass.keys()].sort((a, b) => a - b);
+    let classes = options.classes
+      ? [...options.classes]
+      : [...byClass.keys()].sort((a, b) => a - b);
     if (!options.classes && !options.includeUnlabelled) classes = classes.filter((k) => k !== 0);
     if (classes.length > MAX_CLASSES) {
       throw new RangeError(
         `\`labels\` has ${classes.length} classes; a per-class histogram draws at most ${MAX_CLASSES} (pass \`classes\` to choose some)`,
       );
     }
-    for (const k of classes) series.push({ label: k, counts: byClass.get(k) ?? new Float64Array(bins) });
+    for (const k of classes)
+      series.push({ label: k, counts: byClass.get(k) ?? new Float64Array(bins) });
   }
 
   const split = options.labels !== undefined;
-  const opacity = options.opacity ?? (split && barmode === "overlay" && series.length > 1 ? 0.6 : 1);
+  const opacity =
+    options.opacity ?? (split && barmode === "overlay" && series.length > 1 ? 0.6 : 1);
   const data: Trace[] = series.map(({ label, counts }) => {
     const name =
       label === undefined
@@ -143,7 +162,8 @@ export function histogramFigure(values: Volume | ArrayLike<number>, options: His
     const color =
       label === undefined
         ? (lookup(options.colors, 0) ?? categoricalColor(0))
-        : (lookup(options.colors, label) ?? (label === 0 ? "#888888" : categoricalColor(label - 1)));
+        : (lookup(options.colors, label) ??
+          (label === 0 ? "#888888" : categoricalColor(label - 1)));
     const y = normalise(counts, width, mode);
     return {
       type: "bar",
@@ -157,7 +177,8 @@ export function histogramFigure(values: Volume | ArrayLike<number>, options: His
     };
   });
 
-  const yDefault = mode === "count" ? "Count" : mode === "probability" ? "Fraction" : "Probability density";
+  const yDefault =
+    mode === "count" ? "Count" : mode === "probability" ? "Fraction" : "Probability density";
   const layout = baseLayout(options);
   layout.barmode = barmode;
   layout.bargap = 0;

@@ -1,13 +1,32 @@
 export type { Figure, Trace, Layout, FigureOptions, AxesOptions } from "./types.js";
-export { CATEGORICAL_COLORS, FONT_FAMILY, categoricalColor, axisTitle, styledAxis, baseLayout } from "./style.js";
+export {
+  CATEGORICAL_COLORS,
+  FONT_FAMILY,
+  categoricalColor,
+  axisTitle,
+  styledAxis,
+  baseLayout,
+} from "./style.js";
 export { histogramFigure, type HistogramFigureOptions, type PerLabel } from "./histogram.js";
 export { imageFigure, type ImageFigureOptions } from "./image.js";
-export { imagesGrid, subplotGrid, type ImagePanel, type ImagesGridOptions, type SubplotGridOptions } from "./grid.js";
+export {
+  imagesGrid,
+  subplotGrid,
+  type ImagePanel,
+  type ImagesGridOptions,
+  type SubplotGridOptions,
+} from "./grid.js";
 export { barFigure, type BarSeries, type BarFigureOptions } from "./bar.js";
 export { lineFigure, type LineSeries, type LineFigureOptions } from "./line.js";
 export { boxFigure, type BoxGroup, type BoxFigureOptions } from "./box.js";
 export { heatmapFigure, type HeatmapFigureOptions } from "./heatmap.js";
-export { findChromium, locateChromium, findRepoRoot, CHROMIUM_FLAGS, type ChromiumLocation } from "./chromium.js";
+export {
+  findChromium,
+  locateChromium,
+  findRepoRoot,
+  CHROMIUM_FLAGS,
+  type ChromiumLocation,
+} from "./chromium.js";
 export {
   exportFigure,
   exportFigures,

@@ -42,9 +42,13 @@ function withAlpha(color: string, alpha: number): string {
  * @param series - One series or a list.
  * @param options - Axis titles with units, log axes, ranges.
  */
-export function lineFigure(series: LineSeries | readonly LineSeries[], options: LineFigureOptions = {}): Figure {
+export function lineFigure(
+  series: LineSeries | readonly LineSeries[],
+  options: LineFigureOptions = {},
+): Figure {
   const list = Array.isArray(series) ? (series as LineSeries[]) : [series as LineSeries];
-  if (list.length === 0) throw new RangeError("`series` must hold at least one series, received an empty list");
+  if (list.length === 0)
+    throw new RangeError("`series` must hold at least one series, received an empty list");
   const data: Trace[] = [];
   list.forEach((s, i) => {
     checkSameLength(s.x, `series[${i}].x`, s.y, `series[${i}].y`);
@@ -80,7 +84,14 @@ export function lineFigure(series: LineSeries | readonly LineSeries[], options: 
         });
         if (s.name !== undefined) trace.legendgroup = s.name;
       } else {
-        trace.error_y = { type: "data", array: err, visible: true, color, thickness: 1.2, width: 3 };
+        trace.error_y = {
+          type: "data",
+          array: err,
+          visible: true,
+          color,
+          thickness: 1.2,
+          width: 3,
+        };
       }
     }
     data.push(trace);
@@ -89,11 +100,15 @@ export function lineFigure(series: LineSeries | readonly LineSeries[], options: 
   layout.showlegend = options.showLegend ?? list.filter((s) => s.name !== undefined).length > 1;
   layout.xaxis = styledAxis(axisTitle(options.xTitle, options.xUnit), {
     ...(options.logX ? { type: "log" } : {}),
-    ...(options.xRange ? { range: options.logX ? options.xRange.map(Math.log10) : options.xRange } : {}),
+    ...(options.xRange
+      ? { range: options.logX ? options.xRange.map(Math.log10) : options.xRange }
+      : {}),
   });
   layout.yaxis = styledAxis(axisTitle(options.yTitle, options.yUnit), {
     ...(options.logY ? { type: "log" } : {}),
-    ...(options.yRange ? { range: options.logY ? options.yRange.map(Math.log10) : options.yRange } : {}),
+    ...(options.yRange
+      ? { range: options.logY ? options.yRange.map(Math.log10) : options.yRange }
+      : {}),
   });
   return { data, layout };
 }

@@ -33,7 +33,10 @@ export function axisTitle(title: string | undefined, unit?: string): string | un
 }
 
 /** A publication-style axis: black outline, outside ticks, no grid, title with unit. */
-export function styledAxis(title?: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function styledAxis(
+  title?: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     ...(title !== undefined ? { title: { text: title } } : {}),
     showline: true,
@@ -63,7 +66,8 @@ export function baseLayout(options: FigureOptions = {}): Layout {
     legend: { bgcolor: "rgba(255,255,255,0.8)", font: { size: size - 1 } },
     hoverlabel: { font: { family: FONT_FAMILY } },
   };
-  if (options.title) layout.title = { text: options.title, x: 0.5, xanchor: "center", font: { size: size + 3 } };
+  if (options.title)
+    layout.title = { text: options.title, x: 0.5, xanchor: "center", font: { size: size + 3 } };
   if (options.width !== undefined) layout.width = checkedSize(options.width, "width");
   if (options.height !== undefined) layout.height = checkedSize(options.height, "height");
   return layout;
