@@ -1,6 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- plotly figure JSON is untyped; tests read nested fields */
 import { describe, expect, it } from "vitest";
-import { decodeTypedArraySpec, downsampleFactor, imageFigure } from "../../kernel-lib/src/plot/image.js";
+import {
+  decodeTypedArraySpec,
+  downsampleFactor,
+  imageFigure,
+} from "../../kernel-lib/src/plot/image.js";
 import type { Volume } from "../../kernel-lib/src/volume/types.js";
 
 describe("imageFigure", () => {
@@ -36,10 +40,17 @@ describe("imageFigure", () => {
 
   it("stores pixels as a plotly typed array (dtype of the data), or as JSON lists on request", () => {
     const t = imageFigure(img).data[0];
-    expect(t.z).toEqual({ dtype: "u2", shape: "3,4", bdata: Buffer.from(img.data.buffer).toString("base64") });
+    expect(t.z).toEqual({
+      dtype: "u2",
+      shape: "3,4",
+      bdata: Buffer.from(img.data.buffer).toString("base64"),
+    });
     const json = imageFigure(img, { binary: false }).data[0];
     expect(json.z).toEqual(decodeTypedArraySpec(t.z));
-    const f = imageFigure({ ...img, data: Float32Array.from(img.data, (v) => v / 3) }, { binary: false }).data[0];
+    const f = imageFigure(
+      { ...img, data: Float32Array.from(img.data, (v) => v / 3) },
+      { binary: false },
+    ).data[0];
     expect((f.z as number[][])[0]).toEqual([0, 0.33333, 0.66667, 1]); // 5 significant digits
   });
 
