@@ -8,7 +8,13 @@ export {
   baseLayout,
 } from "./style.js";
 export { histogramFigure, type HistogramFigureOptions, type PerLabel } from "./histogram.js";
-export { imageFigure, type ImageFigureOptions } from "./image.js";
+export {
+  imageFigure,
+  typedArraySpec,
+  decodeTypedArraySpec,
+  type ImageFigureOptions,
+  type TypedArraySpec,
+} from "./image.js";
 export {
   imagesGrid,
   subplotGrid,
