@@ -224,7 +224,9 @@ export async function mapBlocks<P = unknown>(
 
   // Pool: at most `threads` blocks in flight, so an abort or error waits for
   // at most that many running blocks and nothing queued is left behind.
-  const pool = getPool();
+  // (The pool is looked up per block: a setThreads() during the job moves
+  // the remaining blocks to the new pool while the old one drains.)
+  const maxInFlight = Math.min(threads, getThreads());
   return new Promise<Volume[]>((resolve, reject) => {
     let next = 0;
     let done = 0;
@@ -243,28 +245,30 @@ export async function mapBlocks<P = unknown>(
       finish();
     }
     function launch(): void {
-      while (failure === undefined && running < threads && next < total) {
+      while (failure === undefined && running < maxInFlight && next < total) {
         const block = blocks[next++]!;
         running++;
-        pool.run(taskOf(block)).then(
-          () => {
-            running--;
-            done++;
-            if (failure === undefined) {
-              try {
-                options.onProgress?.(done, total);
-              } catch (error) {
-                failure = { error };
+        getPool()
+          .run(taskOf(block))
+          .then(
+            () => {
+              running--;
+              done++;
+              if (failure === undefined) {
+                try {
+                  options.onProgress?.(done, total);
+                } catch (error) {
+                  failure = { error };
+                }
               }
-            }
-            launch();
-            finish();
-          },
-          (error: unknown) => {
-            running--;
-            stop(wrapError(error, block, total));
-          },
-        );
+              launch();
+              finish();
+            },
+            (error: unknown) => {
+              running--;
+              stop(wrapError(error, block, total));
+            },
+          );
       }
     }
     launch();
