@@ -152,6 +152,25 @@ export function fitDistribution(data: ArrayLike<number>, family: UnivariateFamil
 }
 
 /**
+ * Standard errors of a family's parameters at given parameter values, from
+ * the observed information of `data` (the numerical Hessian of the negative
+ * log-likelihood). At the MLE this is what {@link fitDistribution} reports;
+ * at the true parameters it is the estimator's standard error in a simulation.
+ */
+export function standardErrorsAt(data: ArrayLike<number>, family: UnivariateFamily, params: Params): Params {
+  const x = checkData(data, family);
+  const negLL = (p: Params): number => {
+    try {
+      const ll = logLikelihood(family.create(p), x);
+      return Number.isFinite(ll) ? -ll : Infinity;
+    } catch {
+      return Infinity;
+    }
+  };
+  return standardErrors(negLL, params, family.paramNames, family.bounds);
+}
+
+/**
  * Standard errors sqrt(diag(H^-1)) from the numerical Hessian H of the
  * negative log-likelihood at the estimate; NaN when a parameter sits on a
  * bound or H is not positive definite.

@@ -13,7 +13,7 @@ export type { NormalMixtureParams } from "./normalMixture.js";
 export { sinDensity, sinFamily } from "./sinDensity.js";
 export { truncate, truncatedFamily, truncatedNormalMixture, truncatedNormalMixtureFamily } from "./truncate.js";
 export type { TruncatedDistribution } from "./truncate.js";
-export { fitDistribution, logLikelihood } from "./fit.js";
+export { fitDistribution, logLikelihood, standardErrorsAt } from "./fit.js";
 export type { FitOptions, FitResult } from "./fit.js";
 export { fitBest } from "./fitBest.js";
 export type { FitBestOptions, FitTable } from "./fitBest.js";

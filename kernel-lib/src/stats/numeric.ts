@@ -326,15 +326,31 @@ export function nelderMead(f: (x: number[]) => number, x0: number[], options: Ne
 }
 
 /**
- * Central-difference Hessian of f at x with relative steps; used for the
- * observed information of maximum likelihood fits.
+ * Central-difference Hessian of f at x, used for the observed information of
+ * maximum likelihood fits. Each coordinate's step is tuned so that f changes
+ * by about `targetChange` (h near 0.1 standard errors for a log-likelihood),
+ * which balances truncation and rounding error whatever the parameter's scale.
  */
-export function hessian(f: (x: number[]) => number, x: number[], relStep = 1e-4): number[][] {
+export function hessian(f: (x: number[]) => number, x: number[], targetChange = 0.005): number[][] {
   const n = x.length;
-  const h = x.map((xi) => relStep * Math.max(Math.abs(xi), 1e-2));
   const f0 = f(x);
-  const H: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   const at = (d: number[]): number => f(x.map((xi, i) => xi + d[i]!));
+  const h = x.map((xi, i) => {
+    let step = 1e-4 * Math.max(Math.abs(xi), 1e-3);
+    for (let it = 0; it < 60; it++) {
+      const e = new Array<number>(n).fill(0);
+      e[i] = step;
+      const up = at(e);
+      e[i] = -step;
+      const dn = at(e);
+      const change = Math.max(Math.abs(up - f0), Math.abs(dn - f0));
+      if (!Number.isFinite(change) || change > 10 * targetChange) step /= 3;
+      else if (change < targetChange / 10) step *= 3;
+      else break;
+    }
+    return step;
+  });
+  const H: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   for (let i = 0; i < n; i++) {
     const e = new Array<number>(n).fill(0);
     e[i] = h[i]!;
