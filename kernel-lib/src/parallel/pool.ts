@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import os from "node:os";
+import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import { DIST_URL } from "./runBlock.js";
 
@@ -28,6 +30,11 @@ function defaultThreads(): number {
  */
 export function getPool(): Piscina {
   if (pool === undefined) {
+    if (!existsSync(fileURLToPath(WORKER_URL))) {
+      throw new Error(
+        `the worker entry ${fileURLToPath(WORKER_URL)} is missing: build kernel-lib first (npm run build --workspace kernel-lib)`,
+      );
+    }
     const n = getThreads();
     pool = new Piscina({
       filename: WORKER_URL.href,
