@@ -11,3 +11,4 @@ export * from "./display/index.js";
 export * from "./stats/index.js";
 export * from "./synth/index.js";
 export * from "./metrics/index.js";
+export * from "./features/index.js";

@@ -1,0 +1,78 @@
+import type { Shape3 } from "../volume/types.js";
+import { checkShape } from "../volume/check.js";
+import { allocate } from "../volume/dtype.js";
+import { planBlocks } from "../parallel/blocks.js";
+import type { ParallelOptions } from "../parallel/types.js";
+import { computeFeatures, runsInline, type CropCache, type FeatureStack } from "./computeFeatures.js";
+import { resolveInputs, type FeatureInputs } from "./inputs.js";
+import { planFeatures } from "./plan.js";
+import { checkSpec, type FeatureSpec } from "./spec.js";
+
+export interface FeatureBlocksOptions extends Omit<ParallelOptions, "onProgress"> {
+  /**
+   * Shape of the regions handed out in turn (clipped at the far borders).
+   * @default whole xy planes, as many z slices as make about 2^21 voxels
+   */
+  regionShape?: Shape3;
+  /** Memory layout of each region's features. @default "channels" */
+  layout?: "channels" | "samples";
+  /** Called with `(done, total)` regions: 0 at the start, then after each region. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Go through a volume region by region, yielding each region's features
+ * (the ilastik / lazyflow way of predicting a large volume): memory holds the
+ * inputs, one region's features and one padded block per thread, never the
+ * whole feature stack. Each region is computed by all threads at once
+ * ({@link computeFeatures} with `region`); the yielded stack's `data` is
+ * reused for the next region, so consume it (e.g. predict labels) before
+ * asking for the next.
+ *
+ * @param inputs - The spec's source inputs (see {@link computeFeatures}).
+ * @param spec - From {@link featureSpec}.
+ * @example
+ * ```ts
+ * for await (const f of featureBlocks({ SE2: se2 }, spec, { layout: "samples" })) {
+ *   predictInto(labels, f.origin, f.shape, f.data); // f.data: voxels x channels
+ * }
+ * ```
+ */
+export async function* featureBlocks(
+  inputs: FeatureInputs,
+  spec: FeatureSpec,
+  options: FeatureBlocksOptions = {},
+): AsyncGenerator<FeatureStack, void, undefined> {
+  checkSpec(spec);
+  const volumes = resolveInputs(inputs, spec);
+  const shape = [...volumes[0]!.shape] as Shape3;
+  let regionShape: Shape3;
+  if (options.regionShape !== undefined) {
+    checkShape(options.regionShape, "regionShape");
+    regionShape = options.regionShape.map((n, a) => Math.min(n, shape[a]!)) as Shape3;
+  } else {
+    const plane = shape[1] * shape[2];
+    regionShape = [Math.max(1, Math.min(shape[0], Math.floor(2 ** 21 / plane))), shape[1], shape[2]];
+    if (plane > 2 ** 21) regionShape = [1, Math.max(1, Math.floor(2 ** 21 / shape[2])), shape[2]];
+  }
+  const channels = planFeatures(spec, shape).channels.length;
+  const regions = planBlocks(shape, regionShape);
+  const inline = runsInline(shape, options);
+  const out = allocate("float32", channels * regionShape[0] * regionShape[1] * regionShape[2], !inline) as Float32Array;
+  const cropCache: CropCache = { buffers: [] };
+  options.onProgress?.(0, regions.length);
+  for (const r of regions) {
+    options.signal?.throwIfAborted();
+    yield await computeFeatures(volumes, spec, {
+      region: { origin: r.origin, shape: r.shape },
+      layout: options.layout,
+      out,
+      cropCache,
+      threads: options.threads,
+      inline,
+      blockShape: options.blockShape,
+      signal: options.signal,
+    });
+    options.onProgress?.(r.index + 1, regions.length);
+  }
+}

@@ -1,0 +1,61 @@
+import type { Shape3, Volume } from "../volume/types.js";
+import { checkSameShape, checkVolume } from "../volume/check.js";
+import { sourceInputs, type FeatureSpec } from "./spec.js";
+
+/**
+ * Input volumes of a feature bank: one volume (for a spec with one source
+ * input), a list in the order of the spec's source inputs, or a record by
+ * input name (e.g. `{ SE2, InLens }`).
+ */
+export type FeatureInputs = Volume | readonly Volume[] | Readonly<Record<string, Volume>>;
+
+/** The source volumes in spec order, checked (same shape). @internal */
+export function resolveInputs(inputs: FeatureInputs, spec: FeatureSpec): Volume[] {
+  const names = sourceInputs(spec);
+  let list: Volume[];
+  if (Array.isArray(inputs)) list = [...(inputs as readonly Volume[])];
+  else if (typeof inputs === "object" && inputs !== null && "data" in inputs && "shape" in inputs) list = [inputs as Volume];
+  else if (typeof inputs === "object" && inputs !== null) {
+    const rec = inputs as Readonly<Record<string, Volume>>;
+    const missing = names.filter((n) => !(n in rec));
+    if (missing.length) {
+      throw new RangeError(`\`inputs\` must hold a volume for each source input of the spec (${names.join(", ")}); missing ${missing.join(", ")}`);
+    }
+    list = names.map((n) => rec[n]!);
+  } else throw new TypeError(`\`inputs\` must be a Volume, a list of volumes or a record by name, received ${String(inputs)}`);
+  if (list.length !== names.length) {
+    throw new RangeError(`the spec has ${names.length} source input(s) (${names.join(", ")}), received ${list.length} volume(s)`);
+  }
+  list.forEach((v, i) => checkVolume(v, `inputs.${names[i]}`));
+  for (let i = 1; i < list.length; i++) checkSameShape(list[i]!, `inputs.${names[i]}`, list[0]!, `inputs.${names[0]}`);
+  return list;
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * Default block shape for feature jobs: about `target` core voxels, halving
+ * the longest axis first (cube-like blocks keep the halo overhead low), then
+ * made to divide `align` (a region's start and end) where that costs at most
+ * a factor 2. @internal
+ */
+export function featureBlockShape(shape: Shape3, target = 2 ** 18, align?: { origin: Shape3; shape: Shape3 }): Shape3 {
+  const b = [...shape] as Shape3;
+  while (b[0] * b[1] * b[2] > target) {
+    let a = 0;
+    for (let k = 1; k < 3; k++) if (b[k]! > b[a]!) a = k;
+    if (b[a]! <= 1) break;
+    b[a] = Math.ceil(b[a]! / 2);
+  }
+  if (align) {
+    for (let a = 0; a < 3; a++) {
+      const start = align.origin[a]!;
+      const end = start + align.shape[a]!;
+      const g = gcd(start, end === shape[a] ? 0 : end) || shape[a]!;
+      let best = 0;
+      for (let d = 1; d <= Math.min(g, b[a]!); d++) if (g % d === 0) best = d;
+      if (best * 2 >= b[a]!) b[a] = best;
+    }
+  }
+  return b;
+}

@@ -1,0 +1,61 @@
+import type { Shape3, Volume } from "../volume/types.js";
+import { kernelTable, resolveGaussianOptions, sigmas, type GaussianFilterOptions } from "./gaussianKernels.js";
+import { filteredAxes } from "./gaussianFamilyBlock.js";
+import { runGaussianFamily } from "./runGaussianFamily.js";
+
+function checkOrder(order: unknown, volume: Volume): Shape3 {
+  const arr = typeof order === "number" ? null : Array.isArray(order) ? [...(order as unknown[])] : null;
+  if (arr === null || arr.length !== 3 || !arr.every((o) => Number.isInteger(o) && (o as number) >= 0)) {
+    throw new RangeError(`\`order\` must be [oz, oy, ox] of integers >= 0, received ${JSON.stringify(order)}`);
+  }
+  if (volume.shape[0] === 1 && (arr[0] as number) > 0) {
+    throw new RangeError(`\`order\` along z must be 0 for a 2D volume (nz = 1), received ${JSON.stringify(order)}`);
+  }
+  return arr as Shape3;
+}
+
+/**
+ * Gaussian derivative: separable correlation with a Gaussian derivative of
+ * order `order[a]` along each axis `a` (order 0 = smoothing), in float32,
+ * blockwise on the worker pool. With the default `style: "scipy"` it matches
+ * `scipy.ndimage.gaussian_filter(volume, sigma, order=order, mode=mode,
+ * truncate=truncate)`; with `style: "vigra"` and `mode: "mirror"` it uses
+ * vigra's kernels and border.
+ *
+ * @param volume - Any volume (integer types are read as float32).
+ * @param sigma - Standard deviation in voxels, one or `[sz, sy, sx]`; 0 on an
+ *   axis leaves it unfiltered (order 0 only); sigma z is ignored when nz = 1.
+ * @param order - Derivative orders `[oz, oy, ox]`.
+ * @returns New float32 volume, shape and spacing of `volume`.
+ * @see scipy.ndimage.gaussian_filter; vigra.filters.gaussianDerivative
+ */
+export async function gaussianDerivative(
+  volume: Volume,
+  sigma: number | Shape3,
+  order: Shape3,
+  options: GaussianFilterOptions = {},
+): Promise<Volume<Float32Array>> {
+  const resolved = resolveGaussianOptions(volume, options);
+  const s = sigmas(volume, sigma);
+  const o = checkOrder(order, volume);
+  const kernels = kernelTable(s, o, resolved);
+  const [out] = await runGaussianFamily(volume, { kind: "derivative", kernels, order: o }, 1, resolved, options);
+  return out!;
+}
+
+/**
+ * Gradient of Gaussian: the first derivatives along each filtered axis,
+ * computed together (the smoothing passes are shared).
+ * @param sigma - As for {@link gaussianDerivative}; an axis with sigma 0 (or z when nz = 1) gets no component.
+ * @returns `[dz, dy, dx]` (3D) or `[dy, dx]` (2D), float32.
+ */
+export async function gaussianGradient(
+  volume: Volume,
+  sigma: number | Shape3,
+  options: GaussianFilterOptions = {},
+): Promise<Volume<Float32Array>[]> {
+  const resolved = resolveGaussianOptions(volume, options);
+  const s = sigmas(volume, sigma);
+  const kernels = kernelTable(s, s.map((v) => (v > 1e-15 ? 1 : 0)) as Shape3, resolved);
+  return runGaussianFamily(volume, { kind: "gradient", kernels }, filteredAxes(kernels).length, resolved, options);
+}
