@@ -92,17 +92,18 @@ async function notebooks() {
 
 async function ui() {
   const result = await runUiTests();
-  if (result.skipped)
-    return { ok: true, passed: 0, failed: 0, skipped: 0, detail: `skipped: ${result.skipped}` };
+  if (result.missing)
+    return { ok: true, passed: 0, failed: 0, skipped: 0, detail: `skipped: ${result.missing}` };
   const passed = result.passed ?? 0;
+  const skipped = result.skipped ?? 0;
   const failed = result.failed ?? (result.code === 0 ? 0 : 1);
   const ok = result.code === 0 && failed === 0;
   return {
     ok,
     passed,
     failed: ok ? 0 : Math.max(failed, 1),
-    skipped: 0,
-    detail: `${passed} passed, ${failed} failed`,
+    skipped,
+    detail: `${passed} passed, ${failed} failed, ${skipped} skipped`,
   };
 }
 

@@ -8,7 +8,8 @@
 //   1. the plugin tomolab-jupyterlab:plugin activated (browser console), and
 //   2. the plotly MIME renderer drew the figure (an SVG inside .tl-PlotlyRenderer).
 // Screenshot: .cache/tomolab/ui-smoke.png. Exit 0 when both pass.
-// Results also go to $TOMOLAB_UI_RESULTS as {"passed": n, "failed": n} when set.
+// Results also go to $TOMOLAB_UI_RESULTS as {"passed", "failed", "skipped"} when set.
+// Without a Chromium both checks are skipped (exit 0).
 //
 // Galata/Playwright UI tests of the viewer and the label painter belong in this
 // folder too; make this script run them.
@@ -98,8 +99,21 @@ async function waitForServer(url, server) {
   throw new Error(`JupyterLab did not answer at ${url}`);
 }
 
+function report(passed, failed, skipped = 0) {
+  if (process.env.TOMOLAB_UI_RESULTS) {
+    fs.writeFileSync(process.env.TOMOLAB_UI_RESULTS, JSON.stringify({ passed, failed, skipped }));
+  }
+  console.log(`ui: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+}
+
 async function main() {
   if (!fs.existsSync(jupyter)) throw new Error(`${jupyter} is missing: run npm run setup`);
+  const executable = browserPath();
+  if (!fs.existsSync(executable)) {
+    console.log(`  skip: no Chromium at ${executable} (see README, Troubleshooting: No Chromium)`);
+    report(0, 0, 2);
+    return 0;
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tomolab-ui-"));
   fs.writeFileSync(path.join(dir, "plotly.ipynb"), JSON.stringify(plotlyNotebook(), null, 1));
   const port = await freePort();
@@ -133,7 +147,7 @@ async function main() {
   try {
     await waitForServer(`${base}/api/status?token=${token}`, server);
     browser = await chromium.launch({
-      executablePath: browserPath(),
+      executablePath: executable,
       headless: true,
       args: ["--no-sandbox"],
     });
@@ -171,9 +185,7 @@ async function main() {
   const failed = checks.length - passed;
   if (failed > 0 && serverLog)
     console.log(`server log (tail):\n${serverLog.split("\n").slice(-20).join("\n")}`);
-  if (process.env.TOMOLAB_UI_RESULTS)
-    fs.writeFileSync(process.env.TOMOLAB_UI_RESULTS, JSON.stringify({ passed, failed }));
-  console.log(`ui: ${passed} passed, ${failed} failed`);
+  report(passed, failed);
   return failed === 0 ? 0 : 1;
 }
 
@@ -181,8 +193,7 @@ main().then(
   (code) => process.exit(code),
   (error) => {
     console.error(`ui tests: ${error.message}`);
-    if (process.env.TOMOLAB_UI_RESULTS)
-      fs.writeFileSync(process.env.TOMOLAB_UI_RESULTS, JSON.stringify({ passed: 0, failed: 1 }));
+    report(0, 1);
     process.exit(1);
   },
 );

@@ -4,6 +4,7 @@
 //
 // Every step has `check()` (cheap: stamps, file contents, no subprocess where
 // possible) and `run()`. A step whose check passes is skipped.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { paths, root, KERNEL_NAME, EXTENSION_NAME } from "./paths.mjs";
@@ -43,11 +44,46 @@ function updateSetupJson(patch) {
 
 // ---------------------------------------------------------------- helpers
 
-function npm(args) {
+function npmCommand() {
   // Under `npm run`, npm_execpath is npm's own CLI: use the same npm.
   const cli = process.env.npm_execpath;
-  if (cli && /npm-cli\.[cm]?js$/.test(cli)) run(process.execPath, [cli, ...args]);
-  else run(process.platform === "win32" ? "npm.cmd" : "npm", args);
+  if (cli && /npm-cli\.[cm]?js$/.test(cli)) return [process.execPath, [cli]];
+  return [process.platform === "win32" ? "npm.cmd" : "npm", []];
+}
+
+function npm(args) {
+  const [cmd, pre] = npmCommand();
+  run(cmd, [...pre, ...args]);
+}
+
+/**
+ * `npm ci`, or, when npm refuses the lock file, `npm install --no-save` (same
+ * locked versions, lock file untouched). npm ci refuses a lock that lacks
+ * optional platform packages (e.g. @rollup/rollup-android-*) which the registry
+ * this lock was made with does not serve; npm install tolerates that.
+ */
+function npmCiOrInstall() {
+  const [cmd, pre] = npmCommand();
+  console.log("  $ npm ci --no-audit --no-fund");
+  // stderr is kept to show only npm's reason when it refuses (it appends its whole usage text).
+  const ci = spawnSync(cmd, [...pre, "ci", "--no-audit", "--no-fund"], {
+    cwd: root,
+    stdio: ["ignore", "inherit", "pipe"],
+    encoding: "utf8",
+  });
+  if (ci.status === 0) return;
+  const reason = (ci.stderr ?? "")
+    .split("\n")
+    .filter((line) => /npm error (code|.*Missing|.*in sync|.*ERR)/.test(line))
+    .slice(0, 6);
+  console.log(
+    reason.length > 0 ? reason.join("\n") : (ci.stderr ?? "").split("\n").slice(-15).join("\n"),
+  );
+  log.warn(
+    "node",
+    "npm ci failed; falling back to npm install --no-save (installs the locked versions, leaves package-lock.json as it is)",
+  );
+  npm(["install", "--no-save", "--no-audit", "--no-fund"]);
 }
 
 let aptUpdated = false;
@@ -175,7 +211,7 @@ export const steps = [
       };
     },
     run() {
-      npm(["ci", "--no-audit", "--no-fund"]);
+      npmCiOrInstall();
       writeStamp(paths.nodeStamp, nodeStampValue());
     },
   },

@@ -14,10 +14,10 @@ import { readSetupJson } from "./setup.mjs";
 export const UI_TESTS_ENTRY = path.join(paths.extension, "ui-tests", "run.mjs");
 const resultsFile = path.join(paths.cache, "ui-results.json");
 
-/** Resolves to `{ skipped: reason }` or `{ code, passed?, failed? }`. */
+/** Resolves to `{ missing: reason }` or `{ code, passed?, failed?, skipped? }`. */
 export async function runUiTests() {
   if (!fs.existsSync(UI_TESTS_ENTRY))
-    return { skipped: "no UI tests yet (jupyter-extension/ui-tests/run.mjs)" };
+    return { missing: "no UI tests yet (jupyter-extension/ui-tests/run.mjs)" };
   const chromium = readSetupJson().chromium;
   const env = jupyterEnv({
     PATH: [
