@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console, performance */
 // npm run reproduce: run every notebook in notebooks/ headlessly and collect its results.
 //
 //   figures/executed/<notebook>.ipynb     executed copy (also when a cell failed)
@@ -123,6 +122,9 @@ async function main() {
     log.warn("reproduce", "no notebooks in notebooks/");
   }
 
+  // A full run starts from an empty figures/ so nothing stale survives; a partial run
+  // replaces only the folders of the notebooks it runs.
+  if (options.selectors.length === 0) fs.rmSync(paths.figures, { recursive: true, force: true });
   const reproduceRoot = path.join(paths.figures, ".reproduce");
   const executedDir = path.join(paths.figures, "executed");
   log.step(

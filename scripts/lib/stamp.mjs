@@ -2,13 +2,15 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { root } from "./paths.mjs";
 
 /** sha256 (hex) of strings and/or file contents, in order. Missing files hash as "<missing>". */
 export function hashOf(...parts) {
   const hash = createHash("sha256");
   for (const part of parts) {
     if (part && typeof part === "object" && "file" in part) {
-      hash.update(`file:${part.file}\0`);
+      // Names relative to the checkout, so moving it keeps build stamps valid.
+      hash.update(`file:${path.relative(root, part.file)}\0`);
       hash.update(fs.existsSync(part.file) ? fs.readFileSync(part.file) : "<missing>");
     } else {
       hash.update(`str:${String(part)}\0`);
