@@ -329,8 +329,10 @@ export function separableBank(
 
 /**
  * Smooth (or otherwise filter) an image with one 1D kernel per axis (null:
- * none), choosing the order of the passes that does the least work: with a
- * large halo on some axes, the pass that crops the most goes first.
+ * none). The axis whose margin shrinks the most goes first (ties: z, y, x),
+ * so a large halo is cropped early; the order depends only on the margins,
+ * never on the block's core shape, so every block does the same float
+ * operations per voxel and results do not depend on the block layout.
  */
 export function separableFilter(
   arena: Arena,
@@ -340,38 +342,13 @@ export function separableFilter(
 ): Img {
   const axes = [0, 1, 2].filter((a) => weights[a] != null);
   if (axes.length === 0) return cropImage(arena, src, outMargin);
-  const core = coreShape(src);
-  const perms: number[][] = [];
-  const permute = (rest: number[], acc: number[]) => {
-    if (rest.length === 0) perms.push(acc);
-    rest.forEach((a, i) => permute([...rest.slice(0, i), ...rest.slice(i + 1)], [...acc, a]));
-  };
-  permute(axes, []);
-  let best: number[] = axes;
-  let bestCost = Infinity;
-  for (const perm of perms) {
-    // Extents after each pass: filtered axes shrink to the output margin, the
-    // rest keep what later passes still need (output margin + their radius).
-    let cost = 0;
-    perm.forEach((axis, step) => {
-      let voxels = 1;
-      for (let a = 0; a < 3; a++) {
-        const later = perm.indexOf(a) > step;
-        const r = weights[a] != null ? ((weights[a]!.length - 1) / 2) : 0;
-        voxels *= core[a]! + 2 * (later ? outMargin[a]! + r : outMargin[a]!);
-      }
-      cost += voxels * weights[axis]!.length;
-    });
-    if (cost < bestCost) {
-      bestCost = cost;
-      best = perm;
-    }
-  }
+  const shrink = (a: number) => src.margin[a]! - outMargin[a]!;
+  const order = [...axes].sort((a, b) => shrink(b) - shrink(a) || a - b);
   let cur = src;
-  best.forEach((axis, step) => {
+  order.forEach((axis, step) => {
     const m: Shape3 = [0, 0, 0];
     for (let a = 0; a < 3; a++) {
-      const later = best.indexOf(a) > step;
+      const later = order.indexOf(a) > step;
       const r = weights[a] != null ? (weights[a]!.length - 1) / 2 : 0;
       m[a] = later ? outMargin[a]! + r : outMargin[a]!;
     }

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { symmetricEigenvalues2x2, symmetricEigenvalues3x3, tensorEigenvalues } from "../../kernel-lib/src/filters/index.js";
+
+/** R diag(l) R^T for a rotation R from Euler angles. */
+function rotated(l: [number, number, number], a: number, b: number, c: number): number[] {
+  const ca = Math.cos(a), sa = Math.sin(a), cb = Math.cos(b), sb = Math.sin(b), cc = Math.cos(c), sc = Math.sin(c);
+  const R = [
+    [ca * cb, ca * sb * sc - sa * cc, ca * sb * cc + sa * sc],
+    [sa * cb, sa * sb * sc + ca * cc, sa * sb * cc - ca * sc],
+    [-sb, cb * sc, cb * cc],
+  ];
+  const m = (i: number, j: number) => R[i]![0]! * l[0] * R[j]![0]! + R[i]![1]! * l[1] * R[j]![1]! + R[i]![2]! * l[2] * R[j]![2]!;
+  return [m(0, 0), m(0, 1), m(0, 2), m(1, 1), m(1, 2), m(2, 2)];
+}
+
+function eig3(m: number[]): number[] {
+  const out = [0, 0, 0];
+  symmetricEigenvalues3x3(m[0]!, m[1]!, m[2]!, m[3]!, m[4]!, m[5]!, out);
+  return out;
+}
+
+describe("symmetricEigenvalues3x3", () => {
+  it("recovers known eigenvalues of rotated matrices, sorted descending", () => {
+    const cases: [number, number, number][] = [[3, -1, 2], [1e4, 1e-2, 5], [-7, -7, 2], [0.5, 0.5, 0.5], [1e6, 1e6 + 1, 1e6 - 1], [0, 0, 1e-3]];
+    for (const l of cases) {
+      const want = [...l].sort((a, b) => b - a);
+      for (const [a, b, c] of [[0.3, 1.1, -0.4], [2.0, -0.7, 0.9], [0, 0, 0]] as const) {
+        const got = eig3(rotated(l, a, b, c));
+        const scale = Math.max(...l.map(Math.abs));
+        // Double eigenvalues cost the trigonometric method sqrt(eps) of relative
+        // accuracy (~1e-8), still far below float32 resolution (6e-8).
+        got.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(1e-7 * scale + 1e-15));
+      }
+    }
+  });
+
+  it("handles degenerate cases exactly", () => {
+    expect(eig3([0, 0, 0, 0, 0, 0])).toEqual([0, 0, 0]);
+    expect(eig3([2.5, 0, 0, 2.5, 0, 2.5])).toEqual([2.5, 2.5, 2.5]);
+    expect(eig3([1, 0, 0, 3, 0, 2])).toEqual([3, 2, 1]);
+    // rank 1: v v^T with v = (1, 2, 2): eigenvalues 9, 0, 0
+    const r1 = eig3([1, 2, 2, 4, 4, 4]);
+    expect(r1[0]).toBeCloseTo(9, 12);
+    expect(Math.abs(r1[1]!)).toBeLessThan(1e-12);
+    expect(Math.abs(r1[2]!)).toBeLessThan(1e-12);
+  });
+
+  it("2x2 and field versions agree with the scalar ones", () => {
+    const out = [0, 0];
+    symmetricEigenvalues2x2(2, 1, 2, out);
+    expect(out).toEqual([3, 1]);
+    const comps = [new Float32Array([1, 4]), new Float32Array([0, 0]), new Float32Array([0, 0]), new Float32Array([3, 4]), new Float32Array([0, 0]), new Float32Array([2, 4])];
+    const o = [new Float32Array(2), new Float32Array(2), new Float32Array(2)];
+    tensorEigenvalues(comps, o, 2);
+    expect([o[0]![0], o[1]![0], o[2]![0]]).toEqual([3, 2, 1]);
+    expect([o[0]![1], o[1]![1], o[2]![1]]).toEqual([4, 4, 4]);
+    expect(() => tensorEigenvalues([new Float32Array(1)], [], 1)).toThrow(RangeError);
+  });
+});
