@@ -35,6 +35,7 @@ export interface Reference {
   univariate: UnivariateRef[];
   scipyFits: { name: string; data: number[]; params: Record<string, number>; logLik: number }[];
   copulas: CopulaRef[];
+  copulasExtreme: CopulaRef[];
   copulaFits: {
     generator: { family: string; params: number[]; rotation: number };
     u1: number[];

@@ -15,6 +15,10 @@ export interface Generator {
   logNegDphi(t: number): number;
   /** log phi''(t). */
   logD2phi(t: number): number;
+  /** Optional fused form for speed: returns logPhi(t) and writes logNegDphi(t) to out[0]. */
+  pointLog?(t: number, out: Float64Array): number;
+  /** Optional fused form for speed: logD2phi(t) - 3 logNegDphi(t). */
+  densityAtC?(t: number): number;
 }
 
 /** log(exp(a) + exp(b)). */
@@ -40,6 +44,28 @@ export function logExpm1(x: number): number {
  */
 export function archimedean(g: Generator): BaseCopula {
   const cdf = (u: number, v: number): number => g.phiInvLog(logAddExp(g.logPhi(u), g.logPhi(v)));
+  const pointLog = g.pointLog;
+  const densityAtC = g.densityAtC;
+  if (pointLog && densityAtC) {
+    const out = new Float64Array(1);
+    return {
+      cdf,
+      hfunc1(u, v) {
+        const lu = pointLog(u, out);
+        const ndu = out[0]!;
+        const c = g.phiInvLog(logAddExp(lu, g.logPhi(v)));
+        const h = Math.exp(ndu - g.logNegDphi(c));
+        return Number.isNaN(h) ? 0 : Math.min(1, Math.max(0, h));
+      },
+      logpdf(u, v) {
+        const lu = pointLog(u, out);
+        const ndu = out[0]!;
+        const lv = pointLog(v, out);
+        const ndv = out[0]!;
+        return densityAtC(g.phiInvLog(logAddExp(lu, lv))) + ndu + ndv;
+      },
+    };
+  }
   return {
     cdf,
     hfunc1(u, v) {

@@ -23,8 +23,8 @@ export interface CopulaFit {
   n: number;
   /** Number of parameters. */
   k: number;
-  /** Kendall's tau of the fitted copula. */
-  tau: number;
+  /** Kendall's tau of the fitted copula (computed on first access). */
+  readonly tau: number;
   copula: Copula;
 }
 
@@ -97,7 +97,25 @@ function fitWithDef(def: CopulaFamilyDef, a: Float64Array, b: Float64Array, rota
       }
     }
     const r = nelderMead(obj, bestZ, { step: 0.05, maxEval: 200, fTol: 0, fAbsTol: 1e-7, xTol: 1e-7 });
-    if (r.fx < bestF) bestZ = r.x;
+    if (r.fx < bestF) {
+      bestF = r.fx;
+      bestZ = r.x;
+    }
+    if (bestZ.some((z) => Math.abs(z) > 5)) {
+      // Near a bound the logistic scale flattens the surface: polish each
+      // parameter in natural coordinates with Brent's method.
+      const p = toP(bestZ);
+      for (let round = 0; round < 2; round++) {
+        for (let i = 0; i < 2; i++) {
+          const m = minimizeBounded((v) => negLL(i === 0 ? [v, p[1]!] : [p[0]!, v]), lo[i]!, hi[i]!, 1e-9);
+          if (m.fx < bestF) {
+            bestF = m.fx;
+            p[i] = m.x;
+          }
+        }
+      }
+      bestZ = p.map((v, i) => tr[i]!.toFree(v));
+    }
     best = toP(bestZ).map((v, i) => Math.min(hi[i]!, Math.max(lo[i]!, v)));
   }
   checkCopulaParams(def, best);
@@ -114,7 +132,7 @@ function fitWithDef(def: CopulaFamilyDef, a: Float64Array, b: Float64Array, rota
     stdErrors = names.map((nm) => se[nm]!);
   }
   const copula = makeRotated(def, def.make(best), Object.freeze([...best]), rotation);
-  return {
+  const fit = {
     family: def.name,
     label: def.label,
     rotation,
@@ -126,9 +144,11 @@ function fitWithDef(def: CopulaFamilyDef, a: Float64Array, b: Float64Array, rota
     bic: k * Math.log(n) - 2 * logLik,
     n,
     k,
-    tau: k === 0 ? 0 : copula.tau(),
     copula,
-  };
+  } as Omit<CopulaFit, "tau">;
+  // Kendall's tau may need numerical integration: computed on first access.
+  Object.defineProperty(fit, "tau", { get: () => copula.tau(), enumerable: true });
+  return fit as CopulaFit;
 }
 
 /**
@@ -145,6 +165,35 @@ export function fitCopula(u1: ArrayLike<number>, u2: ArrayLike<number>, family: 
   if (![0, 90, 180, 270].includes(rotation)) throw new RangeError(`copula rotation must be 0, 90, 180 or 270, received ${String(rotation)}`);
   const [a, b] = checkPseudoObs(u1, u2);
   return fitWithDef(def, a, b, rotation, options);
+}
+
+/**
+ * Standard errors of a copula's parameters at given values, from the observed
+ * information of the pseudo-observations (numerical Hessian of the negative
+ * log-likelihood); at the truth this is the estimator's standard error in a simulation.
+ */
+export function copulaStandardErrors(u1: ArrayLike<number>, u2: ArrayLike<number>, family: CopulaFamily, rotation: Rotation, params: readonly number[]): number[] {
+  const def = getDef(family);
+  checkCopulaParams(def, params);
+  const [a, b] = checkPseudoObs(u1, u2);
+  const names = def.paramNames;
+  const negLL = (p: Params): number => {
+    const v = names.map((nm) => p[nm]!);
+    try {
+      checkCopulaParams(def, v);
+    } catch {
+      return Infinity;
+    }
+    const base = def.make(v);
+    let s = 0;
+    for (let i = 0; i < a.length; i++) {
+      const [x, y] = rotateData(a[i]!, b[i]!, rotation);
+      s += base.logpdf(x, y);
+    }
+    return Number.isFinite(s) ? -s : Infinity;
+  };
+  const se = standardErrors(negLL, Object.fromEntries(names.map((nm, i) => [nm, params[i]!])), names, def.lower.map((l, i) => [l, def.upper[i]!] as const));
+  return names.map((nm) => se[nm]!);
 }
 
 /** A ranked table of copula fits. */

@@ -28,6 +28,19 @@ export const bb1Def: CopulaFamilyDef = {
         const inner = l + Math.log((de - 1) * th * (1 + Math.exp(-l)) + th + 1);
         return c - (th + 2) * Math.log(t) + (de - 2) * l + inner;
       },
+      pointLog(t, out) {
+        const lt = Math.log(t);
+        const l = logExpm1(-th * lt);
+        out[0] = c + (de - 1) * l - (th + 1) * lt;
+        return de * l;
+      },
+      densityAtC(t) {
+        const lt = Math.log(t);
+        const l = logExpm1(-th * lt);
+        const inner = l + Math.log((de - 1) * th * (1 + Math.exp(-l)) + th + 1);
+        const d2 = c - (th + 2) * lt + (de - 2) * l + inner;
+        return d2 - 3 * (c + (de - 1) * l - (th + 1) * lt);
+      },
     });
   },
   tau: ([theta, delta]) => 1 - 2 / (delta! * (theta! + 2)),

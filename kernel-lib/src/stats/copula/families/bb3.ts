@@ -5,6 +5,20 @@ import { archimedean, archimedeanTau, logExpm1, softplus } from "../archimedean.
 function bb3Generator(th: number, de: number): Generator {
   const c = Math.log(th) + Math.log(de);
   return {
+    pointLog(t, out) {
+      const x = -Math.log(t);
+      const lx = Math.log(x);
+      const w = de * Math.exp(th * lx);
+      out[0] = c + (th - 1) * lx + w + x;
+      return logExpm1(w);
+    },
+    densityAtC(t) {
+      const x = -Math.log(t);
+      const lx = Math.log(x);
+      const xt = Math.exp(th * lx);
+      const d2 = c + de * xt + 2 * x + (th - 2) * lx + Math.log(th - 1 + de * th * xt + x);
+      return d2 - 3 * (c + (th - 1) * lx + de * xt + x);
+    },
     logPhi: (t) => logExpm1(de * Math.pow(-Math.log(t), th)),
     phiInvLog: (l) => Math.exp(-Math.pow(softplus(l) / de, 1 / th)),
     logNegDphi(t) {

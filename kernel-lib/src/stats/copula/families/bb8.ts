@@ -7,7 +7,26 @@ function bb8Generator(th: number, de: number): Generator {
   const eta = -Math.expm1(th * Math.log1p(-de)); // 1 - (1 - delta)^theta
   const logA = (t: number): number => th * Math.log1p(-de * t); // log (1 - delta t)^theta
   const log1mA = (t: number): number => Math.log(-Math.expm1(logA(t)));
+  const pow1mDe = Math.exp(th * Math.log1p(-de)); // (1 - delta)^theta
+  const logPhiFrom = (t: number, logAt: number, oneMinusA: number): number => {
+    const num = de < 1 ? pow1mDe * Math.expm1(th * Math.log1p((de * (1 - t)) / (1 - de))) : Math.exp(logAt);
+    return Math.log(Math.log1p(num / oneMinusA));
+  };
   return {
+    pointLog(t, out) {
+      const q = Math.log1p(-de * t);
+      const logAt = th * q;
+      const oneMinusA = -Math.expm1(logAt);
+      out[0] = c + (th - 1) * q - Math.log(oneMinusA);
+      return logPhiFrom(t, logAt, oneMinusA);
+    },
+    densityAtC(t) {
+      const q = Math.log1p(-de * t);
+      const logAt = th * q;
+      const l1mA = Math.log(-Math.expm1(logAt));
+      const d2 = c + Math.log(de) + (th - 2) * q + Math.log(th - 1 + Math.exp(logAt)) - 2 * l1mA;
+      return d2 - 3 * (c + (th - 1) * q - l1mA);
+    },
     logPhi(t) {
       // phi = log(eta / (1 - a)) = log1p((a - (1 - delta)^theta) / (1 - a)), written without cancellation near t = 1.
       const oneMinusA = -Math.expm1(logA(t));
@@ -15,8 +34,11 @@ function bb8Generator(th: number, de: number): Generator {
       return Math.log(Math.log1p(num / oneMinusA));
     },
     phiInvLog(l) {
+      // C = (1 - (1 - eta e^-s)^(1/theta)) / delta, with 1 - eta e^-s = (1 - delta)^theta + eta (1 - e^-s)
+      // (no cancellation when delta -> 1 and s -> 0).
       const s = Math.exp(l);
-      return -Math.expm1(Math.log1p(-eta * Math.exp(-s)) / th) / de;
+      const inner = Math.log(pow1mDe + eta * -Math.expm1(-s));
+      return -Math.expm1(inner / th) / de;
     },
     logNegDphi: (t) => c + (th - 1) * Math.log1p(-de * t) - log1mA(t),
     logD2phi: (t) => c + Math.log(de) + (th - 2) * Math.log1p(-de * t) + Math.log(th - 1 + Math.exp(logA(t))) - 2 * log1mA(t),

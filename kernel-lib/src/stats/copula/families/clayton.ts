@@ -20,6 +20,12 @@ export const claytonDef: CopulaFamilyDef = {
       phiInvLog: (l) => Math.exp(-softplus(l) / th),
       logNegDphi: (t) => lt - (th + 1) * Math.log(t),
       logD2phi: (t) => lt + lt1 - (th + 2) * Math.log(t),
+      pointLog(t, out) {
+        const l = Math.log(t);
+        out[0] = lt - (th + 1) * l;
+        return logExpm1(-th * l);
+      },
+      densityAtC: (t) => lt1 - 2 * lt + (2 * th + 1) * Math.log(t),
     });
   },
   tau: ([theta]) => theta! / (theta! + 2),

@@ -6,6 +6,17 @@ function joeGenerator(th: number): Generator {
   const lt = Math.log(th);
   const log1mA = (t: number): number => Math.log(-Math.expm1(th * Math.log1p(-t))); // log(1 - (1-t)^theta)
   return {
+    pointLog(t, out) {
+      const q = Math.log1p(-t);
+      const a = Math.exp(th * q);
+      out[0] = lt + (th - 1) * q - Math.log(-Math.expm1(th * q));
+      return Math.log(-Math.log1p(-a));
+    },
+    densityAtC(t) {
+      const q = Math.log1p(-t);
+      const l1mA = Math.log(-Math.expm1(th * q));
+      return lt + (th - 2) * q + Math.log(th - 1 + Math.exp(th * q)) - 2 * l1mA - 3 * (lt + (th - 1) * q - l1mA);
+    },
     logPhi: (t) => Math.log(-Math.log1p(-Math.exp(th * Math.log1p(-t)))),
     phiInvLog(l) {
       const s = Math.exp(l);
