@@ -44,3 +44,6 @@ export {
   type ExportBatchOptions,
   type ExportResult,
 } from "./export.js";
+export { histogramFitFigure, type DensityCurve, type HistogramFitFigureOptions } from "./statsHistogram.js";
+export { densityMapFigure, type DensityMapFigureOptions } from "./statsDensityMap.js";
+export { fitTableFigure, tableFigure, type TableFigureOptions } from "./statsTable.js";
