@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process */
 // npm run setup: makes this checkout ready to run (idempotent, safe to re-run).
 // Node builtins only, so it runs before `npm ci`. See scripts/lib/setup.mjs for the steps.
 import { setup } from "./lib/setup.mjs";

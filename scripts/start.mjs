@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, fetch, setTimeout */
 // npm start: setup when needed, then JupyterLab from .venv on 127.0.0.1 in notebooks/ (no browser).
 // Prints the URL with its token once the server answers. Ctrl-C stops it.
 //

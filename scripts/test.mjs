@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console, performance */
 // npm test: setup when needed, then every test phase; exits non-zero when any fails.
 //   unit       vitest run (root vitest.config.ts)
 //   notebooks  every notebook in notebooks/ and test/notebooks/, executed headlessly (tslab kernel, nbclient)

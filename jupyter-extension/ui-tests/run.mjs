@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console, fetch, setTimeout */
 // Browser smoke test of the installed extension, run by `npm test` (phase "ui").
 //
 // Starts JupyterLab from .venv on a free port with a throwaway folder holding
