@@ -7,7 +7,7 @@ export default tseslint.config(
     ignores: [
       "**/node_modules/**",
       "**/dist/**",
-      "**/lib/**",
+      "jupyter-extension/lib/**",
       ".venv/**",
       ".cache/**",
       "figures/**",

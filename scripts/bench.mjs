@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console */
 // npm run bench -- [name...] [--runs N] [--rounds R] [--case <case>]
 // Builds kernel-lib when its sources are newer than dist/, then runs
 // test/bench/<name>.bench.mjs for each name (all benchmarks when none is

@@ -1,4 +1,3 @@
-/* global process, console */
 // Benchmark: 3D Gaussian smoothing (sigma = 2, float32) against
 // scipy.ndimage.gaussian_filter. Run: npm run bench -- gaussian
 import { gaussian } from "../../kernel-lib/dist/filters/index.js";

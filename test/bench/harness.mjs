@@ -1,4 +1,3 @@
-/* global process, console, performance */
 // Benchmark harness: runs tomolab and a reference tool side by side, case by
 // case, and writes test/bench/results/<name>.json.
 //

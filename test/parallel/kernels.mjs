@@ -1,4 +1,3 @@
-/* global setTimeout */
 // Block kernels used by the mapBlocks tests. Plain JavaScript so worker
 // threads can import it directly (kernels must be compiled modules).
 
