@@ -36,6 +36,7 @@ export interface Reference {
   scipyFits: { name: string; data: number[]; params: Record<string, number>; logLik: number }[];
   copulas: CopulaRef[];
   copulasExtreme: CopulaRef[];
+  spearman: { family: string; params: number[]; rho: number }[];
   copulaFits: {
     generator: { family: string; params: number[]; rotation: number };
     u1: number[];

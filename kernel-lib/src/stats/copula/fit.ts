@@ -88,7 +88,8 @@ function fitWithDef(def: CopulaFamilyDef, a: Float64Array, b: Float64Array, rota
     cand.sort((x, y) => x.f - y.f);
     let bestZ = cand[0]!.z;
     let bestF = cand[0]!.f;
-    // Coarse searches from the two best grid points, then a fine polish of the better one.
+    // Coarse searches from the two best grid points (the likelihood of BB3 / BB5 / BB8
+    // can have two modes along a ridge), then a fine polish of the better one.
     for (const c of cand.slice(0, 2)) {
       const r = nelderMead(obj, c.z, { step: 0.6, maxEval: 200, fTol: 0, fAbsTol: 1e-3, xTol: 1e-4 });
       if (r.fx < bestF) {
@@ -96,22 +97,23 @@ function fitWithDef(def: CopulaFamilyDef, a: Float64Array, b: Float64Array, rota
         bestZ = r.x;
       }
     }
-    const r = nelderMead(obj, bestZ, { step: 0.05, maxEval: 200, fTol: 0, fAbsTol: 1e-7, xTol: 1e-7 });
-    if (r.fx < bestF) {
-      bestF = r.fx;
-      bestZ = r.x;
+    for (let it = 0; it < 2; it++) {
+      const r = nelderMead(obj, bestZ, { step: it === 0 ? 0.05 : 0.01, maxEval: 200, fTol: 0, fAbsTol: 1e-7, xTol: 1e-7 });
+      if (r.fx < bestF) {
+        bestF = r.fx;
+        bestZ = r.x;
+      }
     }
     if (bestZ.some((z) => Math.abs(z) > 5)) {
-      // Near a bound the logistic scale flattens the surface: polish each
-      // parameter in natural coordinates with Brent's method.
+      // Near a bound the logistic scale flattens the surface: polish the
+      // parameters that sit near a bound in natural coordinates (Brent).
       const p = toP(bestZ);
-      for (let round = 0; round < 2; round++) {
-        for (let i = 0; i < 2; i++) {
-          const m = minimizeBounded((v) => negLL(i === 0 ? [v, p[1]!] : [p[0]!, v]), lo[i]!, hi[i]!, 1e-9);
-          if (m.fx < bestF) {
-            bestF = m.fx;
-            p[i] = m.x;
-          }
+      for (let i = 0; i < 2; i++) {
+        if (Math.abs(bestZ[i]!) <= 5) continue;
+        const m = minimizeBounded((v) => negLL(i === 0 ? [v, p[1]!] : [p[0]!, v]), lo[i]!, hi[i]!, 1e-7);
+        if (m.fx < bestF) {
+          bestF = m.fx;
+          p[i] = m.x;
         }
       }
       bestZ = p.map((v, i) => tr[i]!.toFree(v));
