@@ -18,3 +18,35 @@ export {
   type DisplayWriter,
 } from "./kernel.js";
 export { renderStaticSync, closeStaticRenderer } from "./staticImage.js";
+export {
+  view,
+  viewerMessage,
+  viewerThresholds,
+  onViewerMessage,
+  VOLUME_MIME,
+  VIEW_CACHE_DIR,
+  type ViewOptions,
+  type ViewOverlay,
+  type ViewHandle,
+} from "./view.js";
+export {
+  loadLabels,
+  saveLabels,
+  sanitizeLabelFileName,
+  encodeLabelRuns,
+  decodeLabelRuns,
+  countLabels,
+  DEFAULT_LABEL_CLASSES,
+  LABELS_SUFFIX,
+  type LoadLabelsOptions,
+  type LabelVolume,
+} from "./labels.js";
+export type {
+  VolumePayload,
+  ChannelPayload,
+  OverlayPayload,
+  LabelClass,
+  LabelFile,
+  ViewerMessage,
+  ArraySource,
+} from "./viewerTypes.js";

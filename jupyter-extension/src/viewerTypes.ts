@@ -1,0 +1,1 @@
+../../kernel-lib/src/display/viewerTypes.ts

@@ -1,0 +1,298 @@
+import { createHash } from "node:crypto";
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import { checkSameShape, checkVolume, formatShape } from "../volume/check.js";
+import { dtypeOf } from "../volume/dtype.js";
+import type { Plane, Volume, VoxelArray } from "../volume/types.js";
+import { sendDisplay, newDisplayId, type DisplayWriter } from "./kernel.js";
+import { DEFAULT_LABEL_CLASSES, sanitizeLabelFileName } from "./labels.js";
+import { writeFileAtomicSync } from "./reproduce.js";
+import type {
+  ArraySource,
+  ChannelPayload,
+  LabelClass,
+  OverlayKind,
+  OverlayPayload,
+  ViewerMessage,
+  VolumePayload,
+} from "./viewerTypes.js";
+
+/** MIME type drawn by tomolab-jupyterlab's slice viewer. */
+export const VOLUME_MIME = "application/vnd.tomolab.volume+json";
+
+/** Folder (in the kernel's cwd = the notebook's folder) holding volumes too big to inline. */
+export const VIEW_CACHE_DIR = "tomolab-cache";
+
+export interface ViewOverlay {
+  name?: string;
+  kind: OverlayKind;
+  volume: Volume;
+  /** @default 0.5 */
+  opacity?: number;
+  /** "labels": class id -> colour; "probability": one colour. */
+  palette?: Record<string, string> | string;
+}
+
+export interface ViewOptions {
+  /** Title above the viewer; also names the default label file. */
+  title?: string;
+  /** Initial plane. @default "xy" */
+  plane?: Plane;
+  /** Initial slice index along the plane's normal. @default the middle */
+  slice?: number;
+  /** Names of the channels (first = `volume`). @default ["channel 0", ...] */
+  channelNames?: string[];
+  /** More channels of the same shape (e.g. InLens next to SE2). @default [] */
+  channels?: Volume[];
+  /** Channels side by side or blended. @default "side" */
+  channelMode?: "side" | "blend";
+  /** Overlays: class labels, probabilities in [0, 1], grain instances. @default [] */
+  overlays?: ViewOverlay[];
+  /**
+   * Label painter file in the notebook's folder (sanitised, `.labels.json` added), or false
+   * for no painter. @default `${title}` or "volume"
+   */
+  labels?: string | false;
+  /** Painter classes. @default 1 = void, 2 = CBD, 3 = NMC */
+  classes?: LabelClass[];
+  /** Initial thresholds of the threshold tuner (1 to 3, ascending). @default none (tuner starts with one at the mean of the window) */
+  thresholds?: number[];
+  /** Arrays up to this many bytes are inlined (base64) in the notebook; bigger ones go to `tomolab-cache/`. @default 4 MiB */
+  inlineLimit?: number;
+  /** Unit of `spacing`. @default "nm" */
+  unit?: string;
+  /** Percentiles of the initial contrast window. @default [0.5, 99.5] */
+  percentiles?: [number, number];
+  /** Folder that relative cache paths are resolved against (the notebook's folder). @default process.cwd() */
+  baseDir?: string;
+  /** Display writer (tests, other front ends). @default the tslab kernel's */
+  writer?: DisplayWriter;
+}
+
+/** What {@link view} returns: ids, the payload, and what the viewer has sent back. */
+export interface ViewHandle {
+  viewId: string;
+  /** Label file (relative to the notebook), or undefined without a painter. */
+  labelsPath?: string;
+  payload: VolumePayload;
+  /** Thresholds last applied in the viewer's tuner, or undefined. */
+  thresholds(): number[] | undefined;
+  /** Label counts the viewer reported at its last save, or undefined. */
+  labelCounts(): Record<string, number> | undefined;
+  /** Files written to the cache folder (absolute paths). */
+  files: string[];
+}
+
+interface ViewState {
+  thresholds?: number[];
+  counts?: Record<string, number>;
+}
+
+const views = new Map<string, ViewState>();
+const handlers = new Map<string, (message: ViewerMessage) => unknown>();
+
+/** Percentile (0..100) from a histogram over [min, max] with bins of equal width. */
+function histogramPercentile(counts: Float64Array, min: number, max: number, total: number, p: number): number {
+  const target = (p / 100) * total;
+  let acc = 0;
+  const width = (max - min) / counts.length;
+  for (let i = 0; i < counts.length; i++) {
+    acc += counts[i];
+    if (acc >= target) return min + (i + 1) * width;
+  }
+  return max;
+}
+
+function describeChannel(data: VoxelArray, percentiles: [number, number]): Pick<ChannelPayload, "window" | "range" | "histogram"> {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (!Number.isFinite(min)) {
+    min = 0;
+    max = 1;
+  }
+  const integer = !(data instanceof Float32Array);
+  const bins = integer && max - min < 256 ? Math.max(1, max - min + 1) : 256;
+  const hi = integer && max - min < 256 ? min + bins : max > min ? max : min + 1;
+  const counts = new Float64Array(bins);
+  const scale = bins / (hi - min);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!(v >= min)) continue; // NaN
+    counts[Math.min(bins - 1, Math.floor((v - min) * scale))]++;
+  }
+  let lo = histogramPercentile(counts, min, hi, data.length, percentiles[0]);
+  let up = histogramPercentile(counts, min, hi, data.length, percentiles[1]);
+  // integer bins: bin i is the value min + i; the window ends at the value, not the bin edge
+  if (integer && max - min < 256) {
+    lo -= 1;
+    up -= 1;
+  }
+  if (!(up > lo)) {
+    lo = min;
+    up = max > min ? max : min + 1;
+  }
+  return { window: [lo, up], range: [min, max], histogram: { min, max: hi, counts: Array.from(counts) } };
+}
+
+function arraySource(data: VoxelArray, inlineLimit: number, baseDir: string, files: string[]): ArraySource {
+  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (data.byteLength <= inlineLimit) return { kind: "inline", base64: bytes.toString("base64") };
+  const hash = createHash("sha1").update(dtypeOf(data)).update(bytes).digest("hex").slice(0, 20);
+  const rel = `${VIEW_CACHE_DIR}/${hash}.${dtypeOf(data)}.raw`;
+  const abs = path.join(baseDir, rel);
+  if (!existsSync(abs) || statSync(abs).size !== data.byteLength) writeFileAtomicSync(abs, bytes);
+  files.push(abs);
+  return { kind: "file", path: rel, bytes: data.byteLength };
+}
+
+/**
+ * Show a volume in tomolab-jupyterlab's slice viewer (`application/vnd.tomolab.volume+json`):
+ * xy / xz / yz planes, contrast window, channels, overlays, label painter and threshold tuner.
+ * Arrays above `inlineLimit` are written to `tomolab-cache/<hash>.<dtype>.raw` next to the
+ * notebook and read slice by slice by the viewer, so the saved notebook stays small. A
+ * `text/plain` summary goes in the same output for front ends without the extension.
+ *
+ * @param volume - The (first) channel to show.
+ * @param options - Planes, channels, overlays, painter file and classes, thresholds.
+ * @returns A handle with the view id, the label file and what the viewer sent back.
+ */
+export function view(volume: Volume, options: ViewOptions = {}): ViewHandle {
+  checkVolume(volume, "volume");
+  const channels = [volume, ...(options.channels ?? [])];
+  channels.forEach((c, i) => {
+    if (i > 0) {
+      checkVolume(c, `channels[${i - 1}]`);
+      checkSameShape(c, `channels[${i - 1}]`, volume, "volume");
+    }
+  });
+  const overlays = options.overlays ?? [];
+  overlays.forEach((o, i) => {
+    checkVolume(o.volume, `overlays[${i}].volume`);
+    checkSameShape(o.volume, `overlays[${i}].volume`, volume, "volume");
+    if (!["labels", "probability", "instances"].includes(o.kind))
+      throw new RangeError(`\`overlays[${i}].kind\` must be "labels", "probability" or "instances", received ${JSON.stringify(o.kind)}`);
+  });
+  const plane = options.plane ?? "xy";
+  if (!["xy", "xz", "yz"].includes(plane))
+    throw new RangeError(`\`plane\` must be "xy", "xz" or "yz", received ${JSON.stringify(plane)}`);
+  const [nz, ny, nx] = volume.shape;
+  const depth = plane === "xy" ? nz : plane === "xz" ? ny : nx;
+  const slice = options.slice ?? Math.floor(depth / 2);
+  if (!Number.isInteger(slice) || slice < 0 || slice >= depth)
+    throw new RangeError(`\`slice\` must be an integer in [0, ${depth - 1}] for plane ${plane}, received ${slice}`);
+  const thresholds = options.thresholds;
+  if (thresholds !== undefined) {
+    if (!Array.isArray(thresholds) || thresholds.length < 1 || thresholds.length > 3 || thresholds.some((t, i) => !Number.isFinite(t) || (i > 0 && t < thresholds[i - 1])))
+      throw new RangeError(`\`thresholds\` must be 1 to 3 ascending numbers, received ${JSON.stringify(thresholds)}`);
+  }
+  const inlineLimit = options.inlineLimit ?? 4 * 1024 * 1024;
+  const baseDir = options.baseDir ?? process.cwd();
+  const percentiles = options.percentiles ?? [0.5, 99.5];
+  const files: string[] = [];
+  const viewId = newDisplayId();
+  const labelsPath =
+    options.labels === false ? undefined : sanitizeLabelFileName(options.labels ?? (options.title ?? "volume").replace(/[\\/]/g, "-"));
+
+  const payload: VolumePayload = {
+    version: 1,
+    viewId,
+    title: options.title,
+    shape: [nz, ny, nx],
+    spacing: [...volume.spacing],
+    unit: options.unit ?? "nm",
+    channels: channels.map((c, i) => ({
+      name: options.channelNames?.[i] ?? `channel ${i}`,
+      dtype: dtypeOf(c.data),
+      source: arraySource(c.data, inlineLimit, baseDir, files),
+      ...describeChannel(c.data, percentiles),
+    })),
+    channelMode: options.channelMode ?? "side",
+    overlays: overlays.map(
+      (o, i): OverlayPayload => ({
+        name: o.name ?? `${o.kind} ${i}`,
+        kind: o.kind,
+        dtype: dtypeOf(o.volume.data),
+        source: arraySource(o.volume.data, inlineLimit, baseDir, files),
+        opacity: o.opacity ?? 0.5,
+        ...(o.palette !== undefined ? { palette: o.palette } : {}),
+      }),
+    ),
+    initial: { plane, slice },
+    ...(labelsPath ? { labels: { path: labelsPath, classes: (options.classes ?? DEFAULT_LABEL_CLASSES).map((c) => ({ ...c })) } } : {}),
+    ...(thresholds ? { thresholds: [...thresholds] } : {}),
+  };
+  views.set(viewId, {});
+  const text =
+    `Volume ${formatShape(volume.shape)} ${dtypeOf(volume.data)}, spacing ${volume.spacing.join(" x ")} ${payload.unit}` +
+    `${channels.length > 1 ? `, ${channels.length} channels` : ""}${overlays.length ? `, ${overlays.length} overlays` : ""}` +
+    `${files.length ? `, data in ${VIEW_CACHE_DIR}/` : ""}${labelsPath ? `, labels: ${labelsPath}` : ""}` +
+    " (interactive viewer: tomolab-jupyterlab)";
+  const sent = sendDisplay({ [VOLUME_MIME]: payload, "text/plain": text }, { writer: options.writer });
+  if (!sent) console.log(`[tomolab] ${text}; not in a Jupyter kernel, nothing displayed`);
+  return {
+    viewId,
+    labelsPath,
+    payload,
+    files,
+    thresholds: () => views.get(viewId)?.thresholds?.slice(),
+    labelCounts: () => {
+      const c = views.get(viewId)?.counts;
+      return c ? { ...c } : undefined;
+    },
+  };
+}
+
+/**
+ * Register what the kernel does with a viewer message type (e.g. "retrain" once a forest
+ * engine exists). The handler receives the parsed message; its return value goes back to
+ * {@link viewerMessage}'s caller.
+ */
+export function onViewerMessage(type: ViewerMessage["type"], handler: ((message: ViewerMessage) => unknown) | undefined): void {
+  if (handler) handlers.set(type, handler);
+  else handlers.delete(type);
+}
+
+/**
+ * Entry point of the kernel link: tomolab-jupyterlab executes
+ * `viewerMessage(<JSON string literal>)` in the notebook's kernel. Only JSON crosses; it is
+ * validated here. Thresholds and label counts are kept per view (see {@link ViewHandle}).
+ * @returns What a registered handler returned, else true.
+ */
+export function viewerMessage(json: string): unknown {
+  if (typeof json !== "string") throw new TypeError(`viewer message must be a JSON string, received ${typeof json}`);
+  const message = JSON.parse(json) as ViewerMessage;
+  if (typeof message !== "object" || message === null || typeof message.viewId !== "string")
+    throw new TypeError(`viewer message must be an object with a viewId, received ${json.slice(0, 200)}`);
+  const state = views.get(message.viewId) ?? {};
+  views.set(message.viewId, state);
+  switch (message.type) {
+    case "thresholds": {
+      const t = message.thresholds;
+      if (!Array.isArray(t) || t.length < 1 || t.length > 3 || t.some((v, i) => !Number.isFinite(v) || (i > 0 && v < t[i - 1])))
+        throw new RangeError(`thresholds must be 1 to 3 ascending numbers, received ${JSON.stringify(t)}`);
+      state.thresholds = [...t];
+      break;
+    }
+    case "labels-saved":
+      state.counts = { ...message.counts };
+      break;
+    case "retrain":
+      if (!handlers.has("retrain")) throw new RangeError("live retraining needs a random-forest engine: none is registered (onViewerMessage(\"retrain\", ...))");
+      break;
+    default:
+      throw new RangeError(`unknown viewer message type ${JSON.stringify((message as { type?: unknown }).type)}`);
+  }
+  const handler = handlers.get(message.type);
+  return handler ? handler(message) : true;
+}
+
+/** Thresholds last applied in a viewer (the most recent view when no id is given). */
+export function viewerThresholds(viewId?: string): number[] | undefined {
+  const id = viewId ?? [...views.keys()].pop();
+  return id ? views.get(id)?.thresholds?.slice() : undefined;
+}

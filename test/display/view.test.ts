@@ -1,0 +1,88 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- payload JSON is read field by field */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { DisplayContent } from "../../kernel-lib/src/display/kernel.js";
+import { view, viewerMessage, viewerThresholds, onViewerMessage, VOLUME_MIME } from "../../kernel-lib/src/display/view.js";
+import type { VolumePayload } from "../../kernel-lib/src/display/viewerTypes.js";
+
+describe("view", () => {
+  let dir: string;
+  let sent: DisplayContent[];
+  const writer = (c: DisplayContent) => void sent.push(c);
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "tomolab-view-"));
+    sent = [];
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("inlines small volumes with window, histogram and painter classes", () => {
+    const data = new Uint8Array(2 * 3 * 4);
+    for (let i = 0; i < data.length; i++) data[i] = i < 12 ? 10 : 20;
+    const h = view({ data, shape: [2, 3, 4], spacing: [30, 5, 5] }, { title: "tiny / test", writer, baseDir: dir, percentiles: [0, 100] });
+    expect(sent).toHaveLength(1);
+    const p = sent[0].data[VOLUME_MIME] as VolumePayload;
+    expect(sent[0].data["text/plain"]).toMatch(/Volume 2x3x4 uint8, spacing 30 x 5 x 5 nm/);
+    expect(p.shape).toEqual([2, 3, 4]);
+    expect(p.initial).toEqual({ plane: "xy", slice: 1 });
+    const ch = p.channels[0];
+    expect(ch.source.kind).toBe("inline");
+    expect([...Buffer.from((ch.source as any).base64, "base64")]).toEqual([...data]);
+    expect(ch.range).toEqual([10, 20]);
+    expect(ch.window).toEqual([10, 20]);
+    // integer histogram: one bin per value from 10 to 20
+    expect(ch.histogram.counts.length).toBe(11);
+    expect(ch.histogram.counts[0]).toBe(12);
+    expect(ch.histogram.counts[10]).toBe(12);
+    expect(p.labels?.path).toBe("tiny-test.labels.json");
+    expect(p.labels?.classes.map((c) => c.id)).toEqual([1, 2, 3]);
+    expect(h.labelsPath).toBe("tiny-test.labels.json");
+  });
+
+  it("writes big volumes to tomolab-cache and references them", async () => {
+    const data = new Float32Array(8 * 8 * 8).map((_, i) => i);
+    const h = view({ data, shape: [8, 8, 8], spacing: [1, 1, 1] }, { writer, baseDir: dir, inlineLimit: 100, labels: false });
+    const p = sent[0].data[VOLUME_MIME] as VolumePayload;
+    const src = p.channels[0].source;
+    expect(src.kind).toBe("file");
+    if (src.kind !== "file") return;
+    expect(src.path).toMatch(/^tomolab-cache\/[0-9a-f]{20}\.float32\.raw$/);
+    expect(src.bytes).toBe(2048);
+    const raw = await readFile(path.join(dir, src.path));
+    expect(new Float32Array(raw.buffer, raw.byteOffset, 512)).toEqual(data);
+    expect(JSON.stringify(p).length).toBeLessThan(20_000);
+    expect(p.labels).toBeUndefined();
+    expect(h.files).toEqual([path.join(dir, src.path)]);
+    // percentile window from the 256-bin histogram: 0.5 % of 0..511 ~ 2.6, 99.5 % ~ 508.4
+    expect(p.channels[0].window[0]).toBeCloseTo(3.99, 1);
+    expect(p.channels[0].window[1]).toBeCloseTo(509, 0);
+  });
+
+  it("checks its arguments", () => {
+    const v = { data: new Uint8Array(8), shape: [2, 2, 2] as [number, number, number], spacing: [1, 1, 1] as [number, number, number] };
+    expect(() => view(v, { writer, plane: "zz" as any })).toThrow(/plane/);
+    expect(() => view(v, { writer, slice: 2 })).toThrow(/\[0, 1\]/);
+    expect(() => view(v, { writer, thresholds: [3, 1] })).toThrow(/ascending/);
+    expect(() => view(v, { writer, channels: [{ ...v, shape: [1, 2, 4] }] })).toThrow(/shape/);
+  });
+
+  it("receives thresholds and label counts through viewerMessage (JSON only)", () => {
+    const v = { data: new Uint8Array(8), shape: [2, 2, 2] as [number, number, number], spacing: [1, 1, 1] as [number, number, number] };
+    const h = view(v, { writer, baseDir: dir });
+    expect(h.thresholds()).toBeUndefined();
+    expect(viewerMessage(JSON.stringify({ type: "thresholds", viewId: h.viewId, channel: 0, thresholds: [40, 120] }))).toBe(true);
+    expect(h.thresholds()).toEqual([40, 120]);
+    expect(viewerThresholds()).toEqual([40, 120]);
+    viewerMessage(JSON.stringify({ type: "labels-saved", viewId: h.viewId, path: "x.labels.json", counts: { "1": 5 } }));
+    expect(h.labelCounts()).toEqual({ "1": 5 });
+    expect(() => viewerMessage(JSON.stringify({ type: "thresholds", viewId: h.viewId, thresholds: [5, 1] }))).toThrow(/ascending/);
+    expect(() => viewerMessage(JSON.stringify({ type: "eval", viewId: h.viewId }))).toThrow(/unknown viewer message/);
+    expect(() => viewerMessage(JSON.stringify({ type: "retrain", viewId: h.viewId }))).toThrow(/random-forest engine/);
+    onViewerMessage("retrain", (m) => `retrain ${m.viewId}`);
+    expect(viewerMessage(JSON.stringify({ type: "retrain", viewId: h.viewId }))).toBe(`retrain ${h.viewId}`);
+    onViewerMessage("retrain", undefined);
+  });
+});
