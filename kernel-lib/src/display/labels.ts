@@ -27,6 +27,7 @@ export function sanitizeLabelFileName(name: string): string {
   if (base.endsWith(LABELS_SUFFIX)) base = base.slice(0, -LABELS_SUFFIX.length);
   base = base
     .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/-{2,}/g, "-")
     .replace(/^[.-]+/, "")
     .replace(/[.-]+$/, "");
   if (!base)
