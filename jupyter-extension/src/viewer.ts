@@ -1,0 +1,903 @@
+// The slice viewer widget: planes, slices, zoom / pan, contrast, channels, overlays, label
+// painter with autosave, threshold tuner, kernel link. Rendered by volumeRenderer.ts.
+import { Widget } from "@lumino/widgets";
+import { DEFAULT_CLASSES, LabelFileError, LabelStore, planeDepth, planeSize, planeToVoxel, sanitizeLabelFileName } from "./labelModel.js";
+import { blendLabels, blendProbability, blendThresholds, formatLength, instanceColor, parseColor, scaleBar, windowToRgba, type RGB } from "./render.js";
+import { readFileRange, readTextFile, sendToKernel, writeTextFile } from "./server.js";
+import { VoxelArray, type Voxels } from "./volumeData.js";
+import type { LabelClass, ViewPlane, VolumePayload } from "./viewerTypes.js";
+
+type Tool = "navigate" | "brush" | "eraser" | "fill";
+
+const TINTS: RGB[] = [
+  [255, 0, 255],
+  [0, 255, 0],
+  [0, 128, 255],
+];
+
+/** Delay between the last paint stroke and the autosave. */
+export const AUTOSAVE_MS = 600;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** Options of the widget: where the notebook is (for files next to it). */
+export interface ViewerContext {
+  /** Folder of the notebook, server-relative ("" = root); undefined when unknown. */
+  notebookDir: string | undefined;
+}
+
+export class VolumeViewer extends Widget {
+  readonly payload: VolumePayload;
+  private readonly ctx: ViewerContext;
+  private readonly channels: VoxelArray[];
+  private readonly overlays: VoxelArray[];
+  private overlayOn: boolean[];
+  private overlayOpacity: number[];
+  private windows: [number, number][];
+  private plane: ViewPlane;
+  private slice: number;
+  private channelMode: "side" | "blend";
+  private scale = 1;
+  private offset: [number, number] = [0, 0];
+  private fitted = false;
+  private tool: Tool = "navigate";
+  private brushRadius = 3;
+  private activeClass = 1;
+  private labelOpacity = 0.6;
+  private readonly classes: LabelClass[];
+  private readonly palette: Map<number, RGB>;
+  private store: LabelStore | undefined;
+  private labelsFile: string | undefined;
+  private labelsReadOnly = false;
+  private lastSavedText: string | undefined;
+  private savedVersion = 0;
+  private saving: Promise<void> | undefined;
+  private saveTimer: number | undefined;
+  private thresholds: number[];
+  private thresholdPreview = false;
+  private dragThreshold = -1;
+  private renderQueued = false;
+  private renderToken = 0;
+  private painting: { last: [number, number] } | undefined;
+  private panning: { x: number; y: number; ox: number; oy: number } | undefined;
+  private hover: [number, number] | undefined;
+
+  // DOM
+  private readonly canvases: HTMLCanvasElement[] = [];
+  private readonly offscreen: HTMLCanvasElement[] = [];
+  private readonly stage = el("div", "tl-stage");
+  private readonly sliceInput = el("input");
+  private readonly sliceLabel = el("span", "tl-sliceLabel");
+  private readonly planeSelect = el("select");
+  private readonly loInput = el("input");
+  private readonly hiInput = el("input");
+  private readonly readout = el("div", "tl-readout", " ");
+  private readonly message = el("div", "tl-message");
+  private readonly saveStatus = el("span", "tl-saveStatus");
+  private readonly countsBox = el("span", "tl-counts");
+  private readonly classButtons = new Map<number, HTMLButtonElement>();
+  private readonly toolButtons = new Map<Tool, HTMLButtonElement>();
+  private readonly histogram = el("canvas", "tl-histogram");
+  private readonly thresholdText = el("span", "tl-thresholdValues");
+  private readonly applyStatus = el("span", "tl-applyStatus");
+
+  constructor(payload: VolumePayload, ctx: ViewerContext) {
+    super();
+    this.payload = payload;
+    this.ctx = ctx;
+    this.addClass("tl-VolumeViewer");
+    this.node.tabIndex = 0;
+    // Lumino skips JupyterLab's keyboard shortcuts for events from inside this node.
+    this.node.setAttribute("data-lm-suppress-shortcuts", "true");
+    this.node.dataset.viewId = payload.viewId;
+    const shape = payload.shape;
+    const dir = ctx.notebookDir;
+    const reader = dir === undefined ? undefined : (path: string, start: number, end: number) => readFileRange(dir, path, start, end);
+    this.channels = payload.channels.map((c) => new VoxelArray(shape, c.dtype, c.source, reader));
+    this.overlays = payload.overlays.map((o) => new VoxelArray(shape, o.dtype, o.source, reader));
+    this.overlayOn = payload.overlays.map(() => true);
+    this.overlayOpacity = payload.overlays.map((o) => o.opacity ?? 0.5);
+    this.windows = payload.channels.map((c) => [c.window[0], c.window[1]]);
+    this.plane = payload.initial.plane;
+    this.slice = payload.initial.slice;
+    this.channelMode = payload.channelMode;
+    this.classes = payload.labels?.classes?.length ? payload.labels.classes : DEFAULT_CLASSES;
+    this.palette = new Map(this.classes.map((c) => [c.id, parseColor(c.color)]));
+    const ch0 = payload.channels[0];
+    this.thresholds = payload.thresholds?.slice() ?? [(ch0.window[0] + ch0.window[1]) / 2];
+
+    this.onWheel = this.onWheel.bind(this);
+    this.onPointerDown = this.onPointerDown.bind(this);
+    this.onPointerMove = this.onPointerMove.bind(this);
+    this.onPointerUp = this.onPointerUp.bind(this);
+    this.onPointerLeave = this.onPointerLeave.bind(this);
+    this.onKeyDown = this.onKeyDown.bind(this);
+    this.onHistDown = this.onHistDown.bind(this);
+    this.onHistMove = this.onHistMove.bind(this);
+    this.onHistUp = this.onHistUp.bind(this);
+    this.buildDom();
+    if (payload.labels) void this.initLabels(payload.labels.path);
+    this.requestRender();
+  }
+
+  // ---------------------------------------------------------------- DOM
+
+  private buildDom(): void {
+    const p = this.payload;
+    if (p.title) this.node.appendChild(el("div", "tl-title", p.title));
+    const bar = el("div", "tl-toolbar");
+    for (const plane of ["xy", "xz", "yz"] as ViewPlane[]) {
+      const o = el("option", undefined, plane);
+      o.value = plane;
+      this.planeSelect.appendChild(o);
+    }
+    this.planeSelect.value = this.plane;
+    this.planeSelect.className = "tl-plane";
+    this.planeSelect.addEventListener("change", () => this.setPlane(this.planeSelect.value as ViewPlane));
+    this.sliceInput.type = "range";
+    this.sliceInput.className = "tl-slice";
+    this.sliceInput.min = "0";
+    this.sliceInput.addEventListener("input", () => this.setSlice(Number(this.sliceInput.value)));
+    bar.append(label("plane", this.planeSelect), label("slice", this.sliceInput), this.sliceLabel);
+    const fit = el("button", "tl-fit", "fit");
+    fit.title = "Reset zoom and pan (Ctrl+wheel zooms, drag with the navigate tool or the middle button pans)";
+    fit.addEventListener("click", () => {
+      this.fitted = false;
+      this.requestRender();
+    });
+    bar.appendChild(fit);
+    for (const input of [this.loInput, this.hiInput]) {
+      input.type = "number";
+      input.step = "any";
+      input.className = "tl-window";
+      input.addEventListener("change", () => {
+        this.windows[0] = [Number(this.loInput.value), Number(this.hiInput.value)];
+        this.requestRender();
+      });
+    }
+    this.syncWindowInputs();
+    const auto = el("button", "tl-auto", "auto");
+    auto.title = "Contrast window from the 0.5 / 99.5 percentiles";
+    auto.addEventListener("click", () => {
+      this.windows = p.channels.map((c) => [c.window[0], c.window[1]]);
+      this.syncWindowInputs();
+      this.requestRender();
+    });
+    bar.append(label("window", this.loInput), this.hiInput, auto);
+    if (p.channels.length > 1) {
+      const mode = el("select", "tl-channelMode");
+      for (const m of ["side", "blend"]) {
+        const o = el("option", undefined, m === "side" ? "side by side" : "blended");
+        o.value = m;
+        mode.appendChild(o);
+      }
+      mode.value = this.channelMode;
+      mode.addEventListener("change", () => {
+        this.channelMode = mode.value as "side" | "blend";
+        this.buildCanvases();
+        this.requestRender();
+      });
+      bar.appendChild(label("channels", mode));
+    }
+    p.overlays.forEach((o, i) => {
+      const box = el("input");
+      box.type = "checkbox";
+      box.checked = true;
+      box.addEventListener("change", () => {
+        this.overlayOn[i] = box.checked;
+        this.requestRender();
+      });
+      const op = el("input", "tl-opacity");
+      op.type = "range";
+      op.min = "0";
+      op.max = "1";
+      op.step = "0.05";
+      op.value = String(this.overlayOpacity[i]);
+      op.addEventListener("input", () => {
+        this.overlayOpacity[i] = Number(op.value);
+        this.requestRender();
+      });
+      bar.append(label(o.name, box), op);
+    });
+    this.node.appendChild(bar);
+    if (p.labels) this.node.appendChild(this.buildPaintBar());
+    this.node.appendChild(this.stage);
+    this.node.appendChild(this.readout);
+    this.node.appendChild(this.buildTuner());
+    this.node.appendChild(this.message);
+    this.buildCanvases();
+    this.syncSlice();
+  }
+
+  private buildPaintBar(): HTMLElement {
+    const bar = el("div", "tl-paintbar");
+    const tools: [Tool, string, string][] = [
+      ["navigate", "pan", "Navigate: drag pans (N)"],
+      ["brush", "brush", "Brush (B)"],
+      ["eraser", "eraser", "Eraser (E)"],
+      ["fill", "fill", "2D flood fill (F)"],
+    ];
+    for (const [tool, text, title] of tools) {
+      const b = el("button", `tl-tool tl-tool-${tool}`, text);
+      b.title = title;
+      b.addEventListener("click", () => this.setTool(tool));
+      this.toolButtons.set(tool, b);
+      bar.appendChild(b);
+    }
+    const size = el("input", "tl-brushSize");
+    size.type = "number";
+    size.min = "0";
+    size.max = "50";
+    size.value = String(this.brushRadius);
+    size.addEventListener("change", () => (this.brushRadius = Math.max(0, Math.min(50, Number(size.value) || 0))));
+    bar.appendChild(label("radius", size));
+    this.classes.forEach((c, i) => {
+      const b = el("button", "tl-class");
+      b.dataset.classId = String(c.id);
+      const sw = el("span", "tl-swatch");
+      sw.style.background = c.color;
+      b.append(sw, document.createTextNode(c.name));
+      b.title = `${c.name} (class ${c.id}, key ${i + 1})`;
+      b.addEventListener("click", () => this.setClass(c.id));
+      this.classButtons.set(c.id, b);
+      bar.appendChild(b);
+    });
+    const undo = el("button", "tl-undo", "undo");
+    undo.title = "Undo (Ctrl+Z)";
+    undo.addEventListener("click", () => this.undo());
+    const redo = el("button", "tl-redo", "redo");
+    redo.title = "Redo (Ctrl+Shift+Z)";
+    redo.addEventListener("click", () => this.redo());
+    const op = el("input", "tl-opacity");
+    op.type = "range";
+    op.min = "0";
+    op.max = "1";
+    op.step = "0.05";
+    op.value = String(this.labelOpacity);
+    op.addEventListener("input", () => {
+      this.labelOpacity = Number(op.value);
+      this.requestRender();
+    });
+    bar.append(undo, redo, label("labels", op), this.countsBox, this.saveStatus);
+    this.setTool("navigate");
+    this.setClass(this.classes[0]?.id ?? 1);
+    return bar;
+  }
+
+  private buildTuner(): HTMLElement {
+    const box = el("div", "tl-tuner");
+    this.histogram.width = 512;
+    this.histogram.height = 90;
+    const count = el("select", "tl-thresholdCount");
+    for (const n of [1, 2, 3]) {
+      const o = el("option", undefined, n === 1 ? "single" : n === 2 ? "double" : "triple");
+      o.value = String(n);
+      count.appendChild(o);
+    }
+    count.value = String(this.thresholds.length);
+    count.addEventListener("change", () => {
+      const n = Number(count.value);
+      const [lo, hi] = this.windows[0];
+      this.thresholds = Array.from({ length: n }, (_, i) => lo + ((i + 1) * (hi - lo)) / (n + 1));
+      this.drawHistogram();
+      this.requestRender();
+    });
+    const preview = el("input", "tl-thresholdPreview");
+    preview.type = "checkbox";
+    preview.addEventListener("change", () => {
+      this.thresholdPreview = preview.checked;
+      this.requestRender();
+    });
+    const apply = el("button", "tl-applyThresholds", "apply");
+    apply.title = "Send the thresholds to the kernel (read them with handle.thresholds() or viewerThresholds())";
+    apply.addEventListener("click", () => void this.applyThresholds());
+    const controls = el("div", "tl-tunerControls");
+    controls.append(label("threshold", count), label("preview", preview), apply, this.thresholdText, this.applyStatus);
+    box.append(this.histogram, controls);
+    this.drawHistogram();
+    return box;
+  }
+
+  private buildCanvases(): void {
+    for (const c of this.canvases) c.remove();
+    this.canvases.length = 0;
+    this.offscreen.length = 0;
+    const n = this.channelMode === "side" ? this.payload.channels.length : 1;
+    const width = n === 1 ? 560 : Math.max(240, Math.floor(1000 / n));
+    for (let i = 0; i < n; i++) {
+      const c = el("canvas", "tl-canvas");
+      c.width = width;
+      c.height = 480;
+      c.dataset.channel = String(i);
+      this.canvases.push(c);
+      this.offscreen.push(el("canvas"));
+      this.stage.appendChild(c);
+      if (this.isAttached) this.listenCanvas(c, true);
+    }
+    this.fitted = false;
+  }
+
+  private listenCanvas(c: HTMLCanvasElement, on: boolean): void {
+    const m = on ? "addEventListener" : "removeEventListener";
+    c[m]("wheel", this.onWheel as EventListener, { passive: false } as AddEventListenerOptions);
+    c[m]("pointerdown", this.onPointerDown as EventListener);
+    c[m]("pointermove", this.onPointerMove as EventListener);
+    c[m]("pointerup", this.onPointerUp as EventListener);
+    c[m]("pointerleave", this.onPointerLeave as EventListener);
+  }
+
+  protected override onAfterAttach(): void {
+    for (const c of this.canvases) this.listenCanvas(c, true);
+    this.node.addEventListener("keydown", this.onKeyDown);
+    this.histogram.addEventListener("pointerdown", this.onHistDown);
+    this.histogram.addEventListener("pointermove", this.onHistMove);
+    this.histogram.addEventListener("pointerup", this.onHistUp);
+    this.requestRender();
+  }
+
+  protected override onBeforeDetach(): void {
+    for (const c of this.canvases) this.listenCanvas(c, false);
+    this.node.removeEventListener("keydown", this.onKeyDown);
+    this.histogram.removeEventListener("pointerdown", this.onHistDown);
+    this.histogram.removeEventListener("pointermove", this.onHistMove);
+    this.histogram.removeEventListener("pointerup", this.onHistUp);
+    if (this.saveTimer !== undefined) {
+      window.clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+      void this.save();
+    }
+  }
+
+  override dispose(): void {
+    if (this.store && this.store.version !== this.savedVersion && !this.labelsReadOnly) void this.save();
+    super.dispose();
+  }
+
+  // ---------------------------------------------------------------- state
+
+  private syncWindowInputs(): void {
+    this.loInput.value = String(+this.windows[0][0].toPrecision(6));
+    this.hiInput.value = String(+this.windows[0][1].toPrecision(6));
+  }
+
+  private syncSlice(): void {
+    const depth = planeDepth(this.payload.shape, this.plane);
+    this.sliceInput.max = String(depth - 1);
+    this.sliceInput.value = String(this.slice);
+    const axis = this.plane === "xy" ? "z" : this.plane === "xz" ? "y" : "x";
+    this.sliceLabel.textContent = `${axis} = ${this.slice} / ${depth - 1}`;
+    this.node.dataset.plane = this.plane;
+    this.node.dataset.slice = String(this.slice);
+  }
+
+  setPlane(plane: ViewPlane): void {
+    if (plane === this.plane) return;
+    this.plane = plane;
+    this.planeSelect.value = plane;
+    this.slice = Math.floor(planeDepth(this.payload.shape, plane) / 2);
+    this.fitted = false;
+    this.syncSlice();
+    if (plane !== "xy" && this.channels.some((c) => !c.isLoaded)) this.showMessage("loading the whole volume for this plane...");
+    this.requestRender();
+  }
+
+  setSlice(slice: number): void {
+    const depth = planeDepth(this.payload.shape, this.plane);
+    const s = Math.max(0, Math.min(depth - 1, Math.round(slice)));
+    if (s === this.slice) return;
+    this.slice = s;
+    this.syncSlice();
+    this.requestRender();
+  }
+
+  private setTool(tool: Tool): void {
+    this.tool = tool;
+    for (const [t, b] of this.toolButtons) b.classList.toggle("tl-mod-active", t === tool);
+    this.node.dataset.tool = tool;
+    this.stage.style.cursor = tool === "navigate" ? "grab" : "crosshair";
+  }
+
+  private setClass(id: number): void {
+    this.activeClass = id;
+    for (const [c, b] of this.classButtons) b.classList.toggle("tl-mod-active", c === id);
+  }
+
+  private showMessage(text: string, error = false): void {
+    this.message.textContent = text;
+    this.message.classList.toggle("tl-mod-error", error);
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  requestRender(): void {
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    requestAnimationFrame(() => {
+      this.renderQueued = false;
+      void this.render();
+    });
+  }
+
+  private async render(): Promise<void> {
+    const token = ++this.renderToken;
+    const t0 = performance.now();
+    const plane = this.plane;
+    const slice = this.slice;
+    const [w, h] = planeSize(this.payload.shape, plane);
+    let values: Voxels[];
+    let overlayValues: (Voxels | undefined)[];
+    try {
+      values = await Promise.all(this.channels.map((c) => c.plane(plane, slice)));
+      overlayValues = await Promise.all(this.overlays.map((o, i) => (this.overlayOn[i] ? o.plane(plane, slice) : undefined)));
+    } catch (error) {
+      this.showMessage(`tomolab viewer: ${(error as Error).message}`, true);
+      return;
+    }
+    if (token !== this.renderToken) return; // a newer render started while reading
+    if (this.message.textContent?.startsWith("loading")) this.showMessage("");
+    const labels = this.store?.planeLabels(plane, slice);
+    const n = this.canvases.length;
+    for (let k = 0; k < n; k++) {
+      const off = this.offscreen[k];
+      if (off.width !== w || off.height !== h) {
+        off.width = w;
+        off.height = h;
+      }
+      const octx = off.getContext("2d")!;
+      const image = octx.createImageData(w, h);
+      const rgba = image.data;
+      if (this.channelMode === "blend" && this.channels.length > 1) {
+        values.forEach((v, i) => windowToRgba(v, this.windows[i][0], this.windows[i][1], rgba, TINTS[i % TINTS.length], i > 0));
+      } else windowToRgba(values[k], this.windows[k][0], this.windows[k][1], rgba);
+      if (this.thresholdPreview) {
+        const colors = [0, 1, 2, 3].map((i) => this.palette.get(this.classes[i]?.id ?? -1) ?? instanceColor(i + 1));
+        blendThresholds(values[0], this.thresholds, colors, 0.55, rgba);
+      }
+      this.payload.overlays.forEach((o, i) => {
+        const ov = overlayValues[i];
+        if (!ov) return;
+        if (o.kind === "probability") blendProbability(ov, parseColor(typeof o.palette === "string" ? o.palette : "#ff3030"), this.overlayOpacity[i], rgba);
+        else {
+          const pal = new Map<number, RGB>();
+          if (o.kind === "labels") {
+            const src = typeof o.palette === "object" ? o.palette : undefined;
+            if (src) for (const [id, c] of Object.entries(src)) pal.set(Number(id), parseColor(c));
+            else for (const [id, c] of this.palette) pal.set(id, c);
+          }
+          blendLabels(ov, pal, this.overlayOpacity[i], rgba);
+        }
+      });
+      if (labels) blendLabels(labels, this.palette, this.labelOpacity, rgba);
+      octx.putImageData(image, 0, 0);
+      this.draw(k);
+    }
+    const ms = performance.now() - t0;
+    this.node.dataset.rendered = `${plane}:${slice}`;
+    this.node.dispatchEvent(new CustomEvent("tl-rendered", { detail: { plane, slice, ms } }));
+    if (plane === "xy") for (const c of this.channels) c.prefetch(slice);
+  }
+
+  /** Physical size of a plane pixel along u and v. */
+  private pixelSize(): [number, number] {
+    const [dz, dy, dx] = this.payload.spacing;
+    return this.plane === "xy" ? [dx, dy] : this.plane === "xz" ? [dx, dz] : [dy, dz];
+  }
+
+  private draw(k: number): void {
+    const c = this.canvases[k];
+    const off = this.offscreen[k];
+    const ctx = c.getContext("2d")!;
+    const [pu, pv] = this.pixelSize();
+    const aspect = pv / pu;
+    if (!this.fitted) {
+      this.scale = Math.min(c.width / off.width, c.height / (off.height * aspect));
+      this.offset = [(c.width - off.width * this.scale) / 2, (c.height - off.height * aspect * this.scale) / 2];
+      this.fitted = true;
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = "#202020";
+    ctx.fillRect(0, 0, c.width, c.height);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(off, this.offset[0], this.offset[1], off.width * this.scale, off.height * aspect * this.scale);
+    // brush outline
+    if (this.hover && (this.tool === "brush" || this.tool === "eraser")) {
+      const [u, v] = this.hover;
+      ctx.strokeStyle = this.tool === "eraser" ? "#ffffff" : (this.classes.find((cl) => cl.id === this.activeClass)?.color ?? "#fff");
+      ctx.beginPath();
+      ctx.ellipse(
+        this.offset[0] + (u + 0.5) * this.scale,
+        this.offset[1] + (v + 0.5) * this.scale * aspect,
+        (this.brushRadius + 0.5) * this.scale,
+        (this.brushRadius + 0.5) * this.scale * aspect,
+        0,
+        0,
+        2 * Math.PI,
+      );
+      ctx.stroke();
+    }
+    // scale bar
+    const bar = scaleBar(pu / this.scale, 100);
+    const x0 = 12;
+    const y0 = c.height - 14;
+    ctx.fillStyle = "rgba(0,0,0,0.5)";
+    ctx.fillRect(x0 - 6, y0 - 18, bar.pixels + 12, 26);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(x0, y0, bar.pixels, 4);
+    ctx.font = "11px sans-serif";
+    ctx.fillText(formatLength(bar.length, this.payload.unit), x0, y0 - 5);
+    if (this.channelMode === "side" && this.payload.channels.length > 1) ctx.fillText(this.payload.channels[k].name, 8, 14);
+  }
+
+  private redrawAll(): void {
+    for (let k = 0; k < this.canvases.length; k++) this.draw(k);
+  }
+
+  // ---------------------------------------------------------------- input
+
+  /** Plane pixel under a pointer event, or undefined outside the image. */
+  private pixelAt(e: MouseEvent): [number, number] | undefined {
+    const c = e.currentTarget as HTMLCanvasElement;
+    const r = c.getBoundingClientRect();
+    const x = ((e.clientX - r.left) * c.width) / r.width;
+    const y = ((e.clientY - r.top) * c.height) / r.height;
+    const [pu, pv] = this.pixelSize();
+    const u = Math.floor((x - this.offset[0]) / this.scale);
+    const v = Math.floor((y - this.offset[1]) / (this.scale * (pv / pu)));
+    const [w, h] = planeSize(this.payload.shape, this.plane);
+    if (u < 0 || v < 0 || u >= w || v >= h) return undefined;
+    return [u, v];
+  }
+
+  private onWheel(e: WheelEvent): void {
+    e.preventDefault();
+    if (e.ctrlKey || e.metaKey) {
+      const c = e.currentTarget as HTMLCanvasElement;
+      const r = c.getBoundingClientRect();
+      const x = ((e.clientX - r.left) * c.width) / r.width;
+      const y = ((e.clientY - r.top) * c.height) / r.height;
+      const f = e.deltaY < 0 ? 1.25 : 0.8;
+      this.offset = [x - (x - this.offset[0]) * f, y - (y - this.offset[1]) * f];
+      this.scale *= f;
+      this.redrawAll();
+      return;
+    }
+    if (e.deltaY !== 0) this.setSlice(this.slice + (e.deltaY > 0 ? 1 : -1));
+  }
+
+  private onPointerDown(e: PointerEvent): void {
+    this.node.focus({ preventScroll: true });
+    const c = e.currentTarget as HTMLCanvasElement;
+    if (e.button === 1 || this.tool === "navigate" || e.shiftKey) {
+      this.panning = { x: e.clientX, y: e.clientY, ox: this.offset[0], oy: this.offset[1] };
+      c.setPointerCapture(e.pointerId);
+      return;
+    }
+    if (e.button !== 0 || !this.store || this.labelsReadOnly) return;
+    const p = this.pixelAt(e);
+    if (!p) return;
+    e.preventDefault();
+    if (this.tool === "fill") {
+      this.store.floodFill(this.plane, this.slice, p[0], p[1], this.activeClass);
+      this.afterEdit();
+      return;
+    }
+    this.store.beginStroke(this.tool === "eraser" ? 0 : this.activeClass);
+    this.store.paintDisc(this.plane, this.slice, p[0], p[1], this.brushRadius);
+    this.painting = { last: p };
+    c.setPointerCapture(e.pointerId);
+    this.requestRender();
+  }
+
+  private onPointerMove(e: PointerEvent): void {
+    if (this.panning) {
+      const c = e.currentTarget as HTMLCanvasElement;
+      const r = c.getBoundingClientRect();
+      const k = c.width / r.width;
+      this.offset = [this.panning.ox + (e.clientX - this.panning.x) * k, this.panning.oy + (e.clientY - this.panning.y) * k];
+      this.redrawAll();
+      return;
+    }
+    const p = this.pixelAt(e);
+    this.hover = p;
+    this.updateReadout(p);
+    if (this.painting && p && this.store) {
+      const [u0, v0] = this.painting.last;
+      this.store.paintLine(this.plane, this.slice, u0, v0, p[0], p[1], this.brushRadius);
+      this.painting.last = p;
+      this.requestRender();
+    } else if (this.tool === "brush" || this.tool === "eraser") this.redrawAll();
+  }
+
+  private onPointerUp(e: PointerEvent): void {
+    const c = e.currentTarget as HTMLCanvasElement;
+    if (c.hasPointerCapture(e.pointerId)) c.releasePointerCapture(e.pointerId);
+    this.panning = undefined;
+    if (this.painting && this.store) {
+      this.painting = undefined;
+      this.store.endStroke();
+      this.afterEdit();
+    }
+  }
+
+  private onPointerLeave(): void {
+    this.hover = undefined;
+    this.readout.textContent = " ";
+    this.redrawAll();
+  }
+
+  private onKeyDown(e: KeyboardEvent): void {
+    const key = e.key;
+    const mod = e.ctrlKey || e.metaKey;
+    let handled = true;
+    if (mod && key.toLowerCase() === "z") e.shiftKey ? this.redo() : this.undo();
+    else if (mod && key.toLowerCase() === "y") this.redo();
+    else if (mod) handled = false;
+    else if (key === "ArrowUp" || key === "PageUp" || key === ".") this.setSlice(this.slice + (key === "PageUp" ? 10 : 1));
+    else if (key === "ArrowDown" || key === "PageDown" || key === ",") this.setSlice(this.slice - (key === "PageDown" ? 10 : 1));
+    else if (key === "Home") this.setSlice(0);
+    else if (key === "End") this.setSlice(Number.MAX_SAFE_INTEGER);
+    else if (key === "n") this.setTool("navigate");
+    else if (key === "b" && this.store) this.setTool("brush");
+    else if (key === "e" && this.store) this.setTool("eraser");
+    else if (key === "f" && this.store) this.setTool("fill");
+    else if (/^[1-9]$/.test(key) && this.classes[Number(key) - 1]) this.setClass(this.classes[Number(key) - 1].id);
+    else if (key === "[" || key === "]") this.brushRadius = Math.max(0, this.brushRadius + (key === "]" ? 1 : -1));
+    else handled = false;
+    if (handled) {
+      e.preventDefault();
+      e.stopPropagation();
+    }
+  }
+
+  private updateReadout(p: [number, number] | undefined): void {
+    if (!p) {
+      this.readout.textContent = " ";
+      return;
+    }
+    const [z, y, x] = planeToVoxel(this.plane, this.slice, p[0], p[1]);
+    const [dz, dy, dx] = this.payload.spacing;
+    const unit = this.payload.unit;
+    const values = this.channels.map((c, i) => {
+      const v = c.valueAt(z, y, x);
+      return `${this.payload.channels[i].name} ${v === undefined ? "…" : +v.toPrecision(5)}`;
+    });
+    const label = this.store?.get(z, y, x) ?? 0;
+    const cls = this.classes.find((c) => c.id === label);
+    const overlays = this.payload.overlays.map((o, i) => {
+      const v = this.overlays[i].valueAt(z, y, x);
+      return `${o.name} ${v === undefined ? "…" : +v.toPrecision(4)}`;
+    });
+    this.readout.textContent =
+      `z ${z}  y ${y}  x ${x}  (${+(z * dz).toPrecision(5)}, ${+(y * dy).toPrecision(5)}, ${+(x * dx).toPrecision(5)} ${unit})  |  ` +
+      [...values, ...overlays, `label ${label ? `${label} ${cls?.name ?? ""}` : "-"}`].join("  |  ");
+  }
+
+  // ---------------------------------------------------------------- labels
+
+  private async initLabels(requested: string): Promise<void> {
+    const name = sanitizeLabelFileName(requested);
+    const shape = this.payload.shape;
+    if (!name) {
+      this.labelsReadOnly = true;
+      this.setSaveState("readonly", `label file name ${JSON.stringify(requested)} is not usable`);
+      return;
+    }
+    this.labelsFile = name;
+    this.node.dataset.labelsFile = name;
+    this.store = new LabelStore(shape);
+    if (this.ctx.notebookDir === undefined) {
+      this.setSaveState("readonly", "labels are not saved: the notebook's folder is unknown");
+      this.labelsReadOnly = false;
+      this.updateCounts();
+      return;
+    }
+    const dir = this.ctx.notebookDir;
+    try {
+      let text = await readTextFile(dir, name);
+      let restored = "";
+      if (text === undefined) {
+        text = await readTextFile(dir, `${name}.bak`);
+        if (text !== undefined) restored = " (restored from .bak)";
+      }
+      if (text !== undefined) {
+        const { store } = LabelStore.fromFile(text, shape, name);
+        this.store = store;
+        if (!restored) {
+          this.lastSavedText = text;
+          this.savedVersion = store.version;
+        } else this.savedVersion = -1;
+        this.setSaveState("saved", `loaded ${name}${restored}`);
+      } else this.setSaveState("saved", `labels will be saved to ${name}`);
+    } catch (error) {
+      this.labelsReadOnly = true;
+      const why = error instanceof LabelFileError ? error.message : `cannot read ${name}: ${(error as Error).message}`;
+      this.setSaveState("readonly", "painting disabled");
+      this.showMessage(`${why}. The file is left untouched; move or fix it and re-run the cell.`, true);
+    }
+    this.updateCounts();
+    this.requestRender();
+    if (this.savedVersion === -1) this.scheduleSave();
+  }
+
+  private afterEdit(): void {
+    this.updateCounts();
+    this.requestRender();
+    this.scheduleSave();
+  }
+
+  undo(): void {
+    if (this.store?.undo()) this.afterEdit();
+  }
+
+  redo(): void {
+    if (this.store?.redo()) this.afterEdit();
+  }
+
+  private updateCounts(): void {
+    if (!this.store) return;
+    const counts = this.store.counts();
+    this.countsBox.textContent = this.classes.map((c) => `${c.name} ${counts[String(c.id)] ?? 0}`).join(" · ");
+    this.node.dataset.counts = JSON.stringify(counts);
+  }
+
+  private setSaveState(state: "saved" | "saving" | "dirty" | "error" | "readonly", text: string): void {
+    this.saveStatus.textContent = text;
+    this.saveStatus.dataset.state = state;
+    this.node.dataset.saveState = state;
+  }
+
+  private scheduleSave(): void {
+    if (!this.store || this.labelsReadOnly || this.ctx.notebookDir === undefined) return;
+    this.setSaveState("dirty", "unsaved changes");
+    if (this.saveTimer !== undefined) window.clearTimeout(this.saveTimer);
+    this.saveTimer = window.setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.save();
+    }, AUTOSAVE_MS);
+  }
+
+  /**
+   * Autosave: the previous saved text goes to `<file>.bak`, then the new text to `<file>`
+   * (the server writes each atomically), so a failed save leaves the previous version.
+   */
+  private async save(): Promise<void> {
+    if (this.saving) {
+      await this.saving;
+      if (this.store && this.store.version !== this.savedVersion) return this.save();
+      return;
+    }
+    const store = this.store;
+    const dir = this.ctx.notebookDir;
+    const name = this.labelsFile;
+    if (!store || dir === undefined || !name || this.labelsReadOnly) return;
+    const version = store.version;
+    const text = JSON.stringify(store.toFile(this.classes, this.payload.spacing));
+    this.setSaveState("saving", "saving...");
+    this.saving = (async () => {
+      try {
+        if (this.lastSavedText !== undefined && this.lastSavedText !== text) await writeTextFile(dir, `${name}.bak`, this.lastSavedText);
+        await writeTextFile(dir, name, text);
+        this.lastSavedText = text;
+        this.savedVersion = version;
+        const total = Object.values(store.counts()).reduce((a, b) => a + b, 0);
+        this.setSaveState(
+          store.version === version ? "saved" : "dirty",
+          `saved ${new Date().toLocaleTimeString()} (${total} voxels) to ${name}`,
+        );
+      } catch (error) {
+        this.setSaveState("error", `save failed: ${(error as Error).message} (will retry)`);
+        this.scheduleSave();
+      }
+    })();
+    await this.saving;
+    this.saving = undefined;
+    if (store.version !== this.savedVersion && this.saveTimer === undefined) this.scheduleSave();
+  }
+
+  // ---------------------------------------------------------------- threshold tuner
+
+  private histX(value: number): number {
+    const h = this.payload.channels[0].histogram;
+    return ((value - h.min) / (h.max - h.min || 1)) * this.histogram.width;
+  }
+
+  private drawHistogram(): void {
+    const c = this.histogram;
+    const ctx = c.getContext("2d");
+    if (!ctx) return;
+    const h = this.payload.channels[0].histogram;
+    ctx.fillStyle = "#fafafa";
+    ctx.fillRect(0, 0, c.width, c.height);
+    const logs = h.counts.map((n) => Math.log1p(n));
+    const top = Math.max(1e-9, ...logs);
+    const bw = c.width / h.counts.length;
+    ctx.fillStyle = "#6b7280";
+    logs.forEach((l, i) => {
+      const bh = (l / top) * (c.height - 12);
+      ctx.fillRect(i * bw, c.height - bh, Math.max(1, bw - 0.5), bh);
+    });
+    const colors = this.classes.map((cl) => cl.color);
+    this.thresholds.forEach((t, i) => {
+      const x = this.histX(t);
+      ctx.strokeStyle = colors[i + 1] ?? "#ef4444";
+      ctx.lineWidth = 3;
+      ctx.beginPath();
+      ctx.moveTo(x, 0);
+      ctx.lineTo(x, c.height);
+      ctx.stroke();
+    });
+    ctx.fillStyle = "#111";
+    ctx.font = "10px sans-serif";
+    ctx.fillText(String(+h.min.toPrecision(4)), 2, 10);
+    const maxText = String(+h.max.toPrecision(4));
+    ctx.fillText(maxText, c.width - 6 * maxText.length - 2, 10);
+    this.thresholdText.textContent = this.thresholds.map((t) => +t.toPrecision(5)).join(", ");
+    this.node.dataset.thresholds = JSON.stringify(this.thresholds);
+  }
+
+  private histValue(e: PointerEvent): number {
+    const r = this.histogram.getBoundingClientRect();
+    const x = ((e.clientX - r.left) * this.histogram.width) / r.width;
+    const h = this.payload.channels[0].histogram;
+    return h.min + (x / this.histogram.width) * (h.max - h.min);
+  }
+
+  private onHistDown(e: PointerEvent): void {
+    const r = this.histogram.getBoundingClientRect();
+    const x = ((e.clientX - r.left) * this.histogram.width) / r.width;
+    let best = -1;
+    let dist = 8;
+    this.thresholds.forEach((t, i) => {
+      const d = Math.abs(this.histX(t) - x);
+      if (d <= dist) {
+        dist = d;
+        best = i;
+      }
+    });
+    if (best < 0) return;
+    this.dragThreshold = best;
+    this.histogram.setPointerCapture(e.pointerId);
+    e.preventDefault();
+  }
+
+  private onHistMove(e: PointerEvent): void {
+    if (this.dragThreshold < 0) return;
+    const i = this.dragThreshold;
+    const lo = i > 0 ? this.thresholds[i - 1] : this.payload.channels[0].histogram.min;
+    const hi = i < this.thresholds.length - 1 ? this.thresholds[i + 1] : this.payload.channels[0].histogram.max;
+    let v = Math.max(lo, Math.min(hi, this.histValue(e)));
+    if (this.payload.channels[0].dtype !== "float32") v = Math.round(v);
+    this.thresholds[i] = v;
+    this.drawHistogram();
+    if (this.thresholdPreview) this.requestRender();
+  }
+
+  private onHistUp(e: PointerEvent): void {
+    if (this.histogram.hasPointerCapture(e.pointerId)) this.histogram.releasePointerCapture(e.pointerId);
+    this.dragThreshold = -1;
+  }
+
+  private async applyThresholds(): Promise<void> {
+    this.applyStatus.textContent = "sending...";
+    this.applyStatus.dataset.state = "sending";
+    try {
+      await sendToKernel(this.node, { type: "thresholds", viewId: this.payload.viewId, channel: 0, thresholds: [...this.thresholds] });
+      this.applyStatus.textContent = "applied in the kernel";
+      this.applyStatus.dataset.state = "ok";
+    } catch (error) {
+      this.applyStatus.textContent = `not applied: ${(error as Error).message}`;
+      this.applyStatus.dataset.state = "error";
+    }
+  }
+}
+
+function label(text: string, control: HTMLElement): HTMLElement {
+  const l = el("label", "tl-field");
+  l.append(document.createTextNode(text + " "), control);
+  return l;
+}
