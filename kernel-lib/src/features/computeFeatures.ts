@@ -140,21 +140,25 @@ export async function computeFeatures(inputs: FeatureInputs, spec: FeatureSpec, 
   // halo and clipped to the volume. Inside the volume the crop holds the
   // real neighbourhood; where it meets the volume border the job's boundary
   // extension is the volume's, so the region's features are exactly the
-  // whole-volume ones, and the job only plans blocks near the region.
+  // whole-volume ones, and the job only plans blocks near the region. The
+  // crop starts a whole number of blocks before the region, so the blocks
+  // tile the region exactly (no block computes voxels outside it but at the
+  // region's far end when the block shape does not divide it).
   const whole = region.shape.every((n, a) => n === volumeShape[a]);
+  let blockShape = options.blockShape ?? featureBlockShape(region.shape, 2 ** 19);
+  blockShape = blockShape.map((b, a) => Math.min(b, region.shape[a]!)) as Shape3;
   let jobVolumes: Volume[];
   let jobRegion: Region;
   if (whole) {
     jobVolumes = inline ? volumes : volumes.map((v) => toShared(v));
     jobRegion = region;
   } else {
-    const start = region.origin.map((o, a) => Math.max(0, o - plan.halo[a]!)) as Shape3;
+    const start = region.origin.map((o, a) => Math.max(0, o - Math.ceil(plan.halo[a]! / blockShape[a]!) * blockShape[a]!)) as Shape3;
     const end = region.origin.map((o, a) => Math.min(volumeShape[a]!, o + region.shape[a]! + plan.halo[a]!));
     const cropShape = start.map((s0, a) => end[a]! - s0) as Shape3;
     jobVolumes = volumes.map((v, i) => cropBox(v, start, cropShape, !inline, options.cropCache, i));
     jobRegion = { origin: region.origin.map((o, a) => o - start[a]!) as Shape3, shape: region.shape };
   }
-  const jobShape = jobVolumes[0]!.shape;
   const dummy = jobVolumes[0]!;
   await mapBlocks<FeatureKernelParams>(
     jobVolumes,
@@ -171,7 +175,7 @@ export async function computeFeatures(inputs: FeatureInputs, spec: FeatureSpec, 
       out: [dummy],
       threads: options.threads,
       inline: inline,
-      blockShape: options.blockShape ?? featureBlockShape(jobShape, 2 ** 18, jobRegion),
+      blockShape,
       signal: options.signal,
       onProgress: options.onProgress,
     },

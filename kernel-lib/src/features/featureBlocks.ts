@@ -2,6 +2,7 @@ import type { Shape3 } from "../volume/types.js";
 import { checkShape } from "../volume/check.js";
 import { allocate } from "../volume/dtype.js";
 import { planBlocks } from "../parallel/blocks.js";
+import { isShared } from "../parallel/shared.js";
 import type { ParallelOptions } from "../parallel/types.js";
 import { computeFeatures, runsInline, type CropCache, type FeatureStack } from "./computeFeatures.js";
 import { resolveInputs, type FeatureInputs } from "./inputs.js";
@@ -18,6 +19,20 @@ export interface FeatureBlocksOptions extends Omit<ParallelOptions, "onProgress"
   layout?: "channels" | "samples";
   /** Called with `(done, total)` regions: 0 at the start, then after each region. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Memory to reuse across calls (pass the same object each time, e.g. when
+   * predicting several volumes of one shape): the region buffer and the
+   * inputs' crops are kept in it. Without it each call allocates its own.
+   */
+  buffers?: FeatureBuffers;
+}
+
+/** Reusable memory of {@link featureBlocks}; create it as `{}` and pass it to each call. */
+export interface FeatureBuffers {
+  /** @internal */
+  out?: Float32Array;
+  /** @internal */
+  crops?: CropCache;
 }
 
 /**
@@ -58,8 +73,14 @@ export async function* featureBlocks(
   const channels = planFeatures(spec, shape).channels.length;
   const regions = planBlocks(shape, regionShape);
   const inline = runsInline(shape, options);
-  const out = allocate("float32", channels * regionShape[0] * regionShape[1] * regionShape[2], !inline) as Float32Array;
-  const cropCache: CropCache = { buffers: [] };
+  const buffers = options.buffers ?? {};
+  const need = channels * regionShape[0] * regionShape[1] * regionShape[2];
+  if (buffers.out === undefined || buffers.out.length < need || (!inline && !isShared(buffers.out))) {
+    buffers.out = allocate("float32", need, !inline) as Float32Array;
+  }
+  const out = buffers.out;
+  buffers.crops ??= { buffers: [] };
+  const cropCache = buffers.crops;
   options.onProgress?.(0, regions.length);
   for (const r of regions) {
     options.signal?.throwIfAborted();

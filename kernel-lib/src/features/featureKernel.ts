@@ -55,13 +55,33 @@ export function featureKernel(ctx: BlockContext<FeatureKernelParams>): void {
     const C = target.channels;
     const data = target.data;
     const run = hi[2]! - lo[2]!;
+    const rows = hi[1]! - lo[1]!;
+    // Contiguous runs: whole planes when both sides' rows span the full run.
+    const planes = run === cx && run === rx && rows === cy && rows === ry;
+    const rowsOnly = run === cx && run === rx;
     computeBlockFeatures(ctx, spec, (c, core) => {
+      const base = target.layout === "channels" ? c * voxels : 0;
       for (let z = lo[0]!; z < hi[0]!; z++) {
-        for (let y = lo[1]!; y < hi[1]!; y++) {
-          const from = ((z - oz) * cy + (y - oy)) * cx + (lo[2]! - ox);
-          const to = ((z - target.origin[0]) * ry + (y - target.origin[1])) * rx + (lo[2]! - target.origin[2]);
-          if (target.layout === "channels") data.set(core.subarray(from, from + run), c * voxels + to);
-          else for (let i = 0; i < run; i++) data[(to + i) * C + c] = core[from + i]!;
+        const fromZ = ((z - oz) * cy + (lo[1]! - oy)) * cx + (lo[2]! - ox);
+        const toZ = ((z - target.origin[0]) * ry + (lo[1]! - target.origin[1])) * rx + (lo[2]! - target.origin[2]);
+        if (target.layout === "samples") {
+          for (let y = 0; y < rows; y++) {
+            const from = fromZ + y * cx;
+            const to = toZ + y * rx;
+            for (let i = 0; i < run; i++) data[(to + i) * C + c] = core[from + i]!;
+          }
+        } else if (planes) {
+          const n = (hi[0]! - z) * rows * run;
+          data.set(core.subarray(fromZ, fromZ + n), base + toZ);
+          break;
+        } else if (rowsOnly) {
+          data.set(core.subarray(fromZ, fromZ + rows * run), base + toZ);
+        } else {
+          for (let y = 0; y < rows; y++) {
+            const from = fromZ + y * cx;
+            const to = base + toZ + y * rx;
+            for (let i = 0; i < run; i++) data[to + i] = core[from + i]!;
+          }
         }
       }
     });

@@ -16,7 +16,7 @@ export {
 } from "./spec.js";
 export { featureHalo } from "./plan.js";
 export { computeFeatures, type ComputeFeaturesOptions, type FeatureStack, type Region } from "./computeFeatures.js";
-export { featureBlocks, type FeatureBlocksOptions } from "./featureBlocks.js";
+export { featureBlocks, type FeatureBlocksOptions, type FeatureBuffers } from "./featureBlocks.js";
 export { featuresAtLabels, type FeaturesAtLabelsOptions, type LabelledSamples } from "./featuresAtLabels.js";
 export { computeBlockFeatures, type FeatureBlockSource, type FeatureSink } from "./blockFeatures.js";
 export type { FeatureInputs } from "./inputs.js";

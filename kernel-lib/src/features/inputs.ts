@@ -31,31 +31,20 @@ export function resolveInputs(inputs: FeatureInputs, spec: FeatureSpec): Volume[
   return list;
 }
 
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-
 /**
- * Default block shape for feature jobs: about `target` core voxels, halving
- * the longest axis first (cube-like blocks keep the halo overhead low), then
- * made to divide `align` (a region's start and end) where that costs at most
- * a factor 2. @internal
+ * Default block shape for feature jobs: about `target` core voxels (at most
+ * a quarter of the volume, so two threads get two blocks each), halving the
+ * longest axis first: cube-like blocks keep the halo overhead low. @internal
  */
-export function featureBlockShape(shape: Shape3, target = 2 ** 18, align?: { origin: Shape3; shape: Shape3 }): Shape3 {
+export function featureBlockShape(shape: Shape3, target = 2 ** 19): Shape3 {
+  const voxels = shape[0] * shape[1] * shape[2];
+  const goal = Math.max(2 ** 15, Math.min(target, Math.ceil(voxels / 4)));
   const b = [...shape] as Shape3;
-  while (b[0] * b[1] * b[2] > target) {
+  while (b[0] * b[1] * b[2] > goal) {
     let a = 0;
     for (let k = 1; k < 3; k++) if (b[k]! > b[a]!) a = k;
     if (b[a]! <= 1) break;
     b[a] = Math.ceil(b[a]! / 2);
-  }
-  if (align) {
-    for (let a = 0; a < 3; a++) {
-      const start = align.origin[a]!;
-      const end = start + align.shape[a]!;
-      const g = gcd(start, end === shape[a] ? 0 : end) || shape[a]!;
-      let best = 0;
-      for (let d = 1; d <= Math.min(g, b[a]!); d++) if (g % d === 0) best = d;
-      if (best * 2 >= b[a]!) b[a] = best;
-    }
   }
   return b;
 }

@@ -1,3 +1,113 @@
+/*
+ * cos(phi) and sin(phi) for phi = acos(r) / 3 without Math.acos/Math.cos
+ * (the eigenvalue loops are the costliest part of the feature bank): for
+ * a = |r| and x = 2a - 1, cos(acos(a) / 3) and sin(acos(a) / 3) /
+ * sqrt((1 - a) / 2) are smooth on [0, 1]; their degree-16 Chebyshev fits at
+ * 400 nodes, expanded to powers of x, are accurate to 1.3e-15 and 6e-16
+ * (checked in test/filters/eigen3.test.ts). sin keeps its exact sqrt factor
+ * so it stays accurate relative to its size as phi -> 0, and r < 0 uses
+ * phi = pi/3 - acos(-r)/3, a rotation of the r >= 0 values.
+ */
+function cosThirdPoly(x: number): number {
+  return (
+    0.9396926207859089 +
+    x *
+      (0.06582180727244262 +
+        x *
+          (-0.006431413987660753 +
+            x *
+              (0.001106654956164637 +
+                x *
+                  (-0.00023364527952256613 +
+                    x *
+                      (5.491441414824099e-5 +
+                        x *
+                          (-1.379127695925401e-5 +
+                            x *
+                              (3.6233171347597274e-6 +
+                                x *
+                                  (-9.835453335469506e-7 +
+                                    x *
+                                      (2.7358717489855147e-7 +
+                                        x *
+                                          (-7.762149630458753e-8 +
+                                            x *
+                                              (2.2540508727436532e-8 +
+                                                x *
+                                                  (-6.579030153316887e-9 +
+                                                    x *
+                                                      (1.7602638947989858e-9 +
+                                                        x *
+                                                          (-5.256619683788765e-10 +
+                                                            x *
+                                                              (2.5994291210941274e-10 +
+                                                                x *
+                                                                  -7.802384194542786e-11)))))))))))))))
+  );
+}
+
+function sinThirdPoly(x: number): number {
+  return (
+    0.6840402866513378 +
+    x *
+      (-0.019667715051827076 +
+        x *
+          (0.002722455860146477 +
+            x *
+              (-0.0005220881597414912 +
+                x *
+                  (0.00011618717240993021 +
+                    x *
+                      (-2.816805220835815e-5 +
+                        x *
+                          (7.219968096800171e-6 +
+                            x *
+                              (-1.924430081731735e-6 +
+                                x *
+                                  (5.280258729968357e-7 +
+                                    x *
+                                      (-1.4810173981356537e-7 +
+                                        x *
+                                          (4.228724528046066e-8 +
+                                            x *
+                                              (-1.2345987053864815e-8 +
+                                                x *
+                                                  (3.6325570528399923e-9 +
+                                                    x *
+                                                      (-9.746100468181834e-10 +
+                                                        x *
+                                                          (2.8337844100438626e-10 +
+                                                            x *
+                                                              (-1.4374439514805574e-10 +
+                                                                x *
+                                                                  4.5562791509090917e-11)))))))))))))))
+  );
+}
+
+const SQRT3 = 1.7320508075688772;
+const SQRT3_2 = 0.8660254037844386;
+
+/** Eigenvalues `q + 2 p cos(phi + 2 pi k / 3)` for `r = cos(3 phi)`, written to `out` largest first. */
+function trigEigen(
+  q: number,
+  p: number,
+  r: number,
+  out: { [i: number]: number },
+  o0: number,
+  o1: number,
+  o2: number,
+): void {
+  const a = r < 0 ? -r : r;
+  const x = 2 * a - 1;
+  const c0 = cosThirdPoly(x);
+  const s0 = sinThirdPoly(x) * Math.sqrt((1 - a) * 0.5);
+  const c = r < 0 ? 0.5 * c0 + SQRT3_2 * s0 : c0;
+  const s = r < 0 ? SQRT3_2 * c0 - 0.5 * s0 : s0;
+  out[o0] = q + 2 * p * c;
+  out[o1] = q + p * (SQRT3 * s - c);
+  out[o2] = q - p * (SQRT3 * s + c);
+}
+
 /**
  * Eigenvalues of the symmetric 3x3 matrix `[[a00, a01, a02], [a01, a11, a12],
  * [a02, a12, a22]]`, in closed form, sorted in descending order (vigra's
@@ -5,13 +115,17 @@
  *
  * Trigonometric solution of the characteristic cubic on the shifted, scaled
  * matrix `B = (A - q I) / p` with `q = trace / 3` and `p` the RMS of B's
- * entries (O. K. Smith, Comm. ACM 4(4), 1961): shifting first keeps the
- * cubic's coefficients well conditioned when the eigenvalues are large
- * compared to their spread, where the textbook coefficients (vigra's
- * `symmetric3x3Eigenvalues`) lose digits. Degenerate cases are exact: a
- * multiple of the identity (including zero) gives three equal eigenvalues,
- * a diagonal matrix gives its sorted diagonal, and rounding that pushes the
- * cosine argument out of [-1, 1] is clamped. Arithmetic is double precision.
+ * entries (O. K. Smith, Comm. ACM 4(4), 1961): with `r = det(B) / 2`, the
+ * eigenvalues are `q + 2 p cos(phi + 2 pi k / 3)`, `phi = acos(r) / 3`.
+ * Shifting first keeps the cubic well conditioned when the eigenvalues are
+ * large compared to their spread, where the textbook coefficients (vigra's
+ * `symmetric3x3Eigenvalues`) lose digits (vigra's result is off by up to
+ * ~5e-3 of the range for the small eigenvalues of nearly rank-1 structure
+ * tensors). cos/sin(acos(r) / 3) come from a polynomial fit accurate to
+ * ~1.3e-15 instead of Math.acos/Math.cos. Degenerate
+ * cases are exact: a multiple of the identity (including zero) gives three
+ * equal eigenvalues, a diagonal matrix its sorted diagonal; rounding that
+ * pushes r out of [-1, 1] is clamped. Double precision throughout.
  *
  * @param out - Receives the three eigenvalues at `offset`.
  * @see vigra `symmetric3x3Eigenvalues` (include/vigra/mathutil.hxx)
@@ -28,14 +142,25 @@ export function symmetricEigenvalues3x3(
 ): void {
   const off = a01 * a01 + a02 * a02 + a12 * a12;
   if (off === 0) {
-    // Diagonal: sort three numbers.
     let e0 = a00;
     let e1 = a11;
     let e2 = a22;
     let t: number;
-    if (e0 < e1) { t = e0; e0 = e1; e1 = t; }
-    if (e1 < e2) { t = e1; e1 = e2; e2 = t; }
-    if (e0 < e1) { t = e0; e0 = e1; e1 = t; }
+    if (e0 < e1) {
+      t = e0;
+      e0 = e1;
+      e1 = t;
+    }
+    if (e1 < e2) {
+      t = e1;
+      e1 = e2;
+      e2 = t;
+    }
+    if (e0 < e1) {
+      t = e0;
+      e0 = e1;
+      e1 = t;
+    }
     out[offset] = e0;
     out[offset + 1] = e1;
     out[offset + 2] = e2;
@@ -45,22 +170,14 @@ export function symmetricEigenvalues3x3(
   const b00 = a00 - q;
   const b11 = a11 - q;
   const b22 = a22 - q;
-  const p = Math.sqrt((b00 * b00 + b11 * b11 + b22 * b22 + 2 * off) / 6);
-  // det(B) / (2 p^3), the cosine of 3 phi.
-  const det = b00 * (b11 * b22 - a12 * a12) - a01 * (a01 * b22 - a12 * a02) + a02 * (a01 * a12 - b11 * a02);
-  let r = det / (2 * p * p * p);
+  const p2 = (b00 * b00 + b11 * b11 + b22 * b22 + 2 * off) / 6;
+  const p = Math.sqrt(p2);
+  const det =
+    b00 * (b11 * b22 - a12 * a12) - a01 * (a01 * b22 - a12 * a02) + a02 * (a01 * a12 - b11 * a02);
+  let r = det / (2 * p2 * p);
   if (r > 1) r = 1;
   else if (r < -1) r = -1;
-  const phi = Math.acos(r) / 3;
-  const c = Math.cos(phi);
-  const s = Math.sqrt(Math.max(0, 1 - c * c));
-  // cos(phi + 2pi/3) and cos(phi - 2pi/3) from cos and sin of phi; phi in [0, pi/3]
-  // makes e0 >= e1 >= e2.
-  const cPlus = -0.5 * c - 0.8660254037844386 * s;
-  const cMinus = -0.5 * c + 0.8660254037844386 * s;
-  out[offset] = q + 2 * p * c;
-  out[offset + 1] = q + 2 * p * cMinus;
-  out[offset + 2] = q + 2 * p * cPlus;
+  trigEigen(q, p, r, out, offset, offset + 1, offset + 2);
 }
 
 /**
@@ -76,7 +193,8 @@ export function symmetricEigenvalues2x2(
   offset = 0,
 ): void {
   const m = 0.5 * (a00 + a11);
-  const d = Math.hypot(0.5 * (a00 - a11), a01);
+  const h = 0.5 * (a00 - a11);
+  const d = Math.sqrt(h * h + a01 * a01);
   out[offset] = m + d;
   out[offset + 1] = m - d;
 }
@@ -86,38 +204,81 @@ export function symmetricEigenvalues2x2(
  * component arrays, sorted descending per element.
  *
  * @param components - 3D: `[a00, a01, a02, a11, a12, a22]` (upper triangle,
- *   row by row); 2D: `[a00, a01, a11]`. Each holds `n` values (read from index
- *   `componentOffset`).
- * @param out - 3 (or 2) arrays receiving the eigenvalues, largest first, written from index 0.
+ *   row by row); 2D: `[a00, a01, a11]`. Each holds `n` values.
+ * @param out - 3 (or 2) arrays receiving the eigenvalues, largest first.
  * @param n - Number of elements.
  */
 export function tensorEigenvalues(
-  components: readonly ArrayLike<number>[],
-  out: readonly { [i: number]: number }[],
+  components: readonly Float32Array[],
+  out: readonly Float32Array[],
   n: number,
-  componentOffset = 0,
 ): void {
-  const tmp = new Float64Array(3);
   if (components.length === 6) {
-    const [c00, c01, c02, c11, c12, c22] = components as [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>, ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
-    const [o0, o1, o2] = out as [{ [i: number]: number }, { [i: number]: number }, { [i: number]: number }];
+    const [c00, c01, c02, c11, c12, c22] = components as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
+    const [o0, o1, o2] = out as [Float32Array, Float32Array, Float32Array];
     for (let i = 0; i < n; i++) {
-      const j = i + componentOffset;
-      symmetricEigenvalues3x3(c00[j]!, c01[j]!, c02[j]!, c11[j]!, c12[j]!, c22[j]!, tmp, 0);
-      o0[i] = tmp[0]!;
-      o1[i] = tmp[1]!;
-      o2[i] = tmp[2]!;
+      const a00 = c00[i]!;
+      const a01 = c01[i]!;
+      const a02 = c02[i]!;
+      const a11 = c11[i]!;
+      const a12 = c12[i]!;
+      const a22 = c22[i]!;
+      const off = a01 * a01 + a02 * a02 + a12 * a12;
+      if (off === 0) {
+        symmetricEigenvalues3x3(a00, a01, a02, a11, a12, a22, scratch, 0);
+        o0[i] = scratch[0]!;
+        o1[i] = scratch[1]!;
+        o2[i] = scratch[2]!;
+        continue;
+      }
+      const q = (a00 + a11 + a22) / 3;
+      const b00 = a00 - q;
+      const b11 = a11 - q;
+      const b22 = a22 - q;
+      const p2 = (b00 * b00 + b11 * b11 + b22 * b22 + 2 * off) / 6;
+      const p = Math.sqrt(p2);
+      const det =
+        b00 * (b11 * b22 - a12 * a12) -
+        a01 * (a01 * b22 - a12 * a02) +
+        a02 * (a01 * a12 - b11 * a02);
+      let r = det / (2 * p2 * p);
+      if (r > 1) r = 1;
+      else if (r < -1) r = -1;
+      const ax = r < 0 ? -r : r;
+      const x = 2 * ax - 1;
+      const c0 = cosThirdPoly(x);
+      const s0 = sinThirdPoly(x) * Math.sqrt((1 - ax) * 0.5);
+      const c = r < 0 ? 0.5 * c0 + SQRT3_2 * s0 : c0;
+      const s = r < 0 ? SQRT3_2 * c0 - 0.5 * s0 : s0;
+      o0[i] = q + 2 * p * c;
+      o1[i] = q + p * (SQRT3 * s - c);
+      o2[i] = q - p * (SQRT3 * s + c);
     }
   } else if (components.length === 3) {
-    const [c00, c01, c11] = components as [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
-    const [o0, o1] = out as [{ [i: number]: number }, { [i: number]: number }];
+    const [c00, c01, c11] = components as [Float32Array, Float32Array, Float32Array];
+    const [o0, o1] = out as [Float32Array, Float32Array];
     for (let i = 0; i < n; i++) {
-      const j = i + componentOffset;
-      symmetricEigenvalues2x2(c00[j]!, c01[j]!, c11[j]!, tmp, 0);
-      o0[i] = tmp[0]!;
-      o1[i] = tmp[1]!;
+      const a00 = c00[i]!;
+      const a01 = c01[i]!;
+      const a11 = c11[i]!;
+      const m = 0.5 * (a00 + a11);
+      const h = 0.5 * (a00 - a11);
+      const d = Math.sqrt(h * h + a01 * a01);
+      o0[i] = m + d;
+      o1[i] = m - d;
     }
   } else {
-    throw new RangeError(`\`components\` must hold 6 (3D) or 3 (2D) arrays, received ${components.length}`);
+    throw new RangeError(
+      `\`components\` must hold 6 (3D) or 3 (2D) arrays, received ${components.length}`,
+    );
   }
 }
+
+const scratch = new Float64Array(3);

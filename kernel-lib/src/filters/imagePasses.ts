@@ -207,27 +207,25 @@ export function extendBorder(
     if (j === -1) heap.fill(cval, p + z * plane, p + (z + 1) * plane);
     else heap.copyWithin(p + z * plane, p + j * plane, p + (j + 1) * plane);
   }
+  // Only the rows and columns that need fixing are visited.
+  const fixes = (map: Int32Array) => [...map.keys()].filter((i) => map[i] !== -2);
   const my = mapAxis(1, sY);
   const mx = mapAxis(2, sX);
-  const yFix = my.some((j) => j !== -2);
-  const xFix = mx.some((j) => j !== -2);
-  if (!yFix && !xFix) return;
+  const ys = fixes(my);
+  const xs = fixes(mx);
+  if (ys.length === 0 && xs.length === 0) return;
   for (let z = 0; z < sZ; z++) {
     const pz = p + z * plane;
-    if (yFix) {
-      for (let y = 0; y < sY; y++) {
-        const j = my[y]!;
-        if (j === -2) continue;
-        if (j === -1) heap.fill(cval, pz + y * sX, pz + (y + 1) * sX);
-        else heap.copyWithin(pz + y * sX, pz + j * sX, pz + (j + 1) * sX);
-      }
+    for (const y of ys) {
+      const j = my[y]!;
+      if (j === -1) heap.fill(cval, pz + y * sX, pz + (y + 1) * sX);
+      else heap.copyWithin(pz + y * sX, pz + j * sX, pz + (j + 1) * sX);
     }
-    if (xFix) {
+    if (xs.length > 0) {
       for (let y = 0; y < sY; y++) {
         const row = pz + y * sX;
-        for (let x = 0; x < sX; x++) {
+        for (const x of xs) {
           const j = mx[x]!;
-          if (j === -2) continue;
           heap[row + x] = j === -1 ? cval : heap[row + j]!;
         }
       }
