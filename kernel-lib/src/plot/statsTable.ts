@@ -8,6 +8,8 @@ export interface TableFigureOptions extends FigureOptions {
   digits?: number;
   /** Rows to show (the table is ranked, best first). @default all */
   maxRows?: number;
+  /** Relative column widths. @default from the longest text in each column */
+  columnWidths?: readonly number[];
 }
 
 function fmt(v: unknown, digits: number): string {
@@ -33,6 +35,7 @@ export function tableFigure(columns: Readonly<Record<string, ArrayLike<unknown>>
   const digits = options.digits ?? 4;
   const rows = Math.min(n, options.maxRows ?? n);
   const cells = names.map((k) => Array.from({ length: rows }, (_, i) => fmt(columns[k]![i], digits)));
+  const widths = options.columnWidths ?? names.map((k, j) => Math.min(40, Math.max(6, k.length, ...cells[j]!.map((c) => c.length))));
   const layout = baseLayout(options);
   layout.margin = { l: 10, r: 10, t: options.title ? 50 : 10, b: 10 };
   if (layout.height === undefined) layout.height = Math.min(900, 60 + (options.title ? 40 : 0) + 28 * (rows + 1));
@@ -40,6 +43,7 @@ export function tableFigure(columns: Readonly<Record<string, ArrayLike<unknown>>
     data: [
       {
         type: "table",
+        columnwidth: [...widths],
         header: {
           values: names.map((k) => `<b>${k}</b>`),
           align: "left",

@@ -1,5 +1,5 @@
 import type { BivariateModel } from "./bivariate.js";
-import { bivariateModel } from "./bivariate.js";
+import { bivariateCorrelation, bivariateModel } from "./bivariate.js";
 import { beta, betaFamily } from "./beta.js";
 import { createCopula } from "./copula/copula.js";
 import type { CopulaFitTable, FitCopulasOptions } from "./copula/fit.js";
@@ -182,4 +182,76 @@ export function paper2Refit(options: Paper2RefitOptions = {}): Paper2Refit {
     bivariate[p] = bivariateModel(marginals[x], marginals[y], fit.best.copula);
   }
   return { samples, pairSamples, marginalFits, marginals, copulaFits, bivariate };
+}
+
+/** Column tables of the paper's Tables 1-4 for display (e.g. with `tableFigure`). */
+export interface Paper2TableColumns {
+  [column: string]: (string | number)[];
+}
+
+const fmtParams = (p: Record<string, number>): string =>
+  Object.entries(p)
+    .map(([k, v]) => `${k} = ${Number(v.toPrecision(4))}`)
+    .join(", ") || "-";
+
+/**
+ * Tables of Furat et al. computed from models (published or refitted):
+ * Table 1 (marginal families and parameters), Table 2 (model mean and std beside the
+ * paper's empirical values), Table 3 (model correlation, Eq. 24, beside the empirical one),
+ * Table 4 (copula family, parameters, rotation, Kendall's tau).
+ * @param models - `paper2Models()` or a `paper2Refit()` result.
+ */
+export function paper2Tables(models: Paper2Models | Paper2Refit): {
+  table1: Paper2TableColumns;
+  table2: Paper2TableColumns;
+  table3: Paper2TableColumns;
+  table4: Paper2TableColumns;
+  /** The numbers of Tables 2 and 3 by key, e.g. `model_mean.d`, `model.s_c`. */
+  numbers: Record<string, number>;
+} {
+  const published = paper2Models();
+  const isRefit = "marginalFits" in models;
+  const marginals = models.marginals;
+  const chars = PAPER2_CHARACTERISTICS;
+  const numbers: Record<string, number> = {};
+  const t1: Paper2TableColumns = { characteristic: [], family: [], parameters: [] };
+  const t2: Paper2TableColumns = { characteristic: [], "model mean": [], "empirical mean": [], "model std": [], "empirical std": [] };
+  for (const k of chars) {
+    t1.characteristic!.push(k);
+    if (isRefit) {
+      const f = (models as Paper2Refit).marginalFits[k].best;
+      t1.family!.push(f.label);
+      t1.parameters!.push(fmtParams(f.params));
+    } else {
+      t1.family!.push((models as Paper2Models).table1[k].family);
+      t1.parameters!.push(fmtParams((models as Paper2Models).table1[k].params));
+    }
+    const mean = marginals[k].mean();
+    const std = Math.sqrt(marginals[k].variance());
+    numbers[`model_mean.${k}`] = mean;
+    numbers[`model_std.${k}`] = std;
+    t2.characteristic!.push(k);
+    t2["model mean"]!.push(Number(mean.toPrecision(4)));
+    t2["empirical mean"]!.push(published.empiricalMoments[k].mean);
+    t2["model std"]!.push(Number(std.toPrecision(4)));
+    t2["empirical std"]!.push(published.empiricalMoments[k].std);
+  }
+  const t3: Paper2TableColumns = { pair: [], "model correlation": [], "empirical correlation": [] };
+  const t4: Paper2TableColumns = { pair: [], copula: [], parameters: [], rotation: [], "Kendall tau": [] };
+  for (const p of PAPER2_PAIRS) {
+    const model = models.bivariate[p];
+    const rho = bivariateCorrelation(model);
+    numbers[`model.${p}`] = rho;
+    const pairName = `(${p.replace("_", ", ")})`;
+    t3.pair!.push(pairName);
+    t3["model correlation"]!.push(Number(rho.toPrecision(4)));
+    t3["empirical correlation"]!.push(published.empiricalCorrelation[p]);
+    const c = model.copula;
+    t4.pair!.push(pairName);
+    t4.copula!.push(c.label);
+    t4.parameters!.push(c.paramNames.map((nm, i) => `${nm} = ${Number(c.params[i]!.toPrecision(4))}`).join(", ") || "-");
+    t4.rotation!.push(c.rotation);
+    t4["Kendall tau"]!.push(Number(c.tau().toPrecision(4)));
+  }
+  return { table1: t1, table2: t2, table3: t3, table4: t4, numbers };
 }

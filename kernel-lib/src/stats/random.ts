@@ -45,14 +45,18 @@ class Xoshiro128 implements Rng {
   private s3: number;
   private spare = NaN;
 
-  constructor(seed: number) {
-    // Fold a double seed (possibly > 2^32 or fractional) into 32 bits.
-    const hi = Math.floor(seed / 4294967296) >>> 0;
-    const sm = splitmix32((seed >>> 0) ^ Math.imul(hi, 0x27d4eb2d));
-    this.s0 = sm();
-    this.s1 = sm();
-    this.s2 = sm();
-    this.s3 = sm();
+  constructor(seed: number, state?: readonly [number, number, number, number]) {
+    if (state) {
+      [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v >>> 0) as [number, number, number, number];
+    } else {
+      // Fold a double seed (possibly > 2^32 or fractional) into 32 bits.
+      const hi = Math.floor(seed / 4294967296) >>> 0;
+      const sm = splitmix32((seed >>> 0) ^ Math.imul(hi, 0x27d4eb2d));
+      this.s0 = sm();
+      this.s1 = sm();
+      this.s2 = sm();
+      this.s3 = sm();
+    }
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
@@ -159,6 +163,14 @@ function rotl(x: number, k: number): number {
 export function createRng(seed = 0): Rng {
   if (!Number.isFinite(seed)) throw new RangeError(`\`seed\` must be a finite number, received ${seed}`);
   return new Xoshiro128(seed);
+}
+
+/**
+ * A generator started from an explicit xoshiro128** state (four 32-bit words),
+ * e.g. to reproduce the reference implementation's output.
+ */
+export function rngFromState(state: readonly [number, number, number, number]): Rng {
+  return new Xoshiro128(0, state);
 }
 
 /** Accept a generator or a seed; a seed makes a new generator. */
