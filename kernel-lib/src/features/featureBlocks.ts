@@ -12,9 +12,11 @@ import { checkSpec, type FeatureSpec } from "./spec.js";
 export interface FeatureBlocksOptions extends Omit<ParallelOptions, "onProgress"> {
   /**
    * Shape of the regions handed out in turn (clipped at the far borders).
-   * @default whole xy planes, as many z slices as make about 2^21 voxels
+   * @default the volume halved along its longest axis until a region's features fit in `regionBytes`
    */
   regionShape?: Shape3;
+  /** Memory for one region's features when `regionShape` is not given. @default 2^30 (1 GiB) */
+  regionBytes?: number;
   /** Memory layout of each region's features. @default "channels" */
   layout?: "channels" | "samples";
   /** Called with `(done, total)` regions: 0 at the start, then after each region. */
@@ -38,8 +40,9 @@ export interface FeatureBuffers {
 /**
  * Go through a volume region by region, yielding each region's features
  * (the ilastik / lazyflow way of predicting a large volume): memory holds the
- * inputs, one region's features and one padded block per thread, never the
- * whole feature stack. Each region is computed by all threads at once
+ * inputs, one region's features (at most `regionBytes`), a crop of the inputs
+ * around the region and one padded block per thread, never the whole
+ * feature stack. Each region is computed by all threads at once
  * ({@link computeFeatures} with `region`); the yielded stack's `data` is
  * reused for the next region, so consume it (e.g. predict labels) before
  * asking for the next.
@@ -61,16 +64,23 @@ export async function* featureBlocks(
   checkSpec(spec);
   const volumes = resolveInputs(inputs, spec);
   const shape = [...volumes[0]!.shape] as Shape3;
+  const channels = planFeatures(spec, shape).channels.length;
   let regionShape: Shape3;
   if (options.regionShape !== undefined) {
     checkShape(options.regionShape, "regionShape");
     regionShape = options.regionShape.map((n, a) => Math.min(n, shape[a]!)) as Shape3;
   } else {
-    const plane = shape[1] * shape[2];
-    regionShape = [Math.max(1, Math.min(shape[0], Math.floor(2 ** 21 / plane))), shape[1], shape[2]];
-    if (plane > 2 ** 21) regionShape = [1, Math.max(1, Math.floor(2 ** 21 / shape[2])), shape[2]];
+    const bytes = options.regionBytes ?? 2 ** 30;
+    if (typeof bytes !== "number" || !(bytes > 0)) throw new RangeError(`\`regionBytes\` must be a positive number, received ${String(bytes)}`);
+    const budget = Math.max(1, Math.floor(bytes / (4 * channels)));
+    regionShape = [...shape] as Shape3;
+    while (regionShape[0] * regionShape[1] * regionShape[2] > budget) {
+      let a = 0;
+      for (let k = 1; k < 3; k++) if (regionShape[k]! > regionShape[a]!) a = k;
+      if (regionShape[a]! <= 1) break;
+      regionShape[a] = Math.ceil(regionShape[a]! / 2);
+    }
   }
-  const channels = planFeatures(spec, shape).channels.length;
   const regions = planBlocks(shape, regionShape);
   const inline = runsInline(shape, options);
   const buffers = options.buffers ?? {};

@@ -20,3 +20,4 @@ export { featureBlocks, type FeatureBlocksOptions, type FeatureBuffers } from ".
 export { featuresAtLabels, type FeaturesAtLabelsOptions, type LabelledSamples } from "./featuresAtLabels.js";
 export { computeBlockFeatures, type FeatureBlockSource, type FeatureSink } from "./blockFeatures.js";
 export type { FeatureInputs } from "./inputs.js";
+export { featureChannelsFigure, type FeatureChannelsFigureOptions } from "./featureChannelsFigure.js";
