@@ -79,7 +79,7 @@ export async function writeTextFile(dir: string, name: string, content: string):
  */
 export function kernelCode(message: ViewerMessage): string {
   const literal = JSON.stringify(JSON.stringify(message)).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
-  return `import { viewerMessage as __tomolabViewerMessage } from "tomolab";\n__tomolabViewerMessage(${literal});`;
+  return `import { viewerMessage as tomolab$viewerMessage } from "tomolab";\nvoid tomolab$viewerMessage(${literal});`;
 }
 
 /** Send a message to the kernel of the notebook that holds `node`; resolves on an "ok" reply. */

@@ -448,7 +448,8 @@ export class VolumeViewer extends Widget {
         off.width = w;
         off.height = h;
       }
-      const octx = off.getContext("2d")!;
+      const octx = off.getContext("2d");
+      if (!octx) return; // no canvas support (jsdom)
       const image = octx.createImageData(w, h);
       const rgba = image.data;
       if (this.channelMode === "blend" && this.channels.length > 1) {
@@ -491,7 +492,8 @@ export class VolumeViewer extends Widget {
   private draw(k: number): void {
     const c = this.canvases[k];
     const off = this.offscreen[k];
-    const ctx = c.getContext("2d")!;
+    const ctx = c.getContext("2d");
+    if (!ctx) return;
     const [pu, pv] = this.pixelSize();
     const aspect = pv / pu;
     if (!this.fitted) {
@@ -808,9 +810,12 @@ export class VolumeViewer extends Widget {
 
   private drawHistogram(): void {
     const c = this.histogram;
+    const h = this.payload.channels[0].histogram;
+    this.thresholdText.textContent = this.thresholds.map((t) => +t.toPrecision(5)).join(", ");
+    this.node.dataset.thresholds = JSON.stringify(this.thresholds);
+    c.dataset.range = JSON.stringify([h.min, h.max]);
     const ctx = c.getContext("2d");
     if (!ctx) return;
-    const h = this.payload.channels[0].histogram;
     ctx.fillStyle = "#fafafa";
     ctx.fillRect(0, 0, c.width, c.height);
     const logs = h.counts.map((n) => Math.log1p(n));
@@ -836,8 +841,6 @@ export class VolumeViewer extends Widget {
     ctx.fillText(String(+h.min.toPrecision(4)), 2, 10);
     const maxText = String(+h.max.toPrecision(4));
     ctx.fillText(maxText, c.width - 6 * maxText.length - 2, 10);
-    this.thresholdText.textContent = this.thresholds.map((t) => +t.toPrecision(5)).join(", ");
-    this.node.dataset.thresholds = JSON.stringify(this.thresholds);
   }
 
   private histValue(e: PointerEvent): number {

@@ -6,20 +6,22 @@
 // Chromium (playwright-core) and checks that
 //   1. the plugin tomolab-jupyterlab:plugin activated (browser console), and
 //   2. the plotly MIME renderer drew the figure (an SVG inside .tl-PlotlyRenderer).
-// Screenshot: .cache/tomolab/ui-smoke.png. Exit 0 when both pass.
+// Then it opens a second notebook whose first cell calls kernel-lib's view() on a
+// 512^3 uint8 volume (written to tomolab-cache/ and read by range requests) and checks
+// the slice viewer: slice-scroll latency, threshold tuner (drag + apply to the kernel),
+// label painter (two classes, undo, autosave), kernel restart + loadLabels counts, a
+// small saved notebook, and labels restored after a browser reload (viewer.mjs).
+// Screenshots: jupyter-extension/ui-tests/screenshots/*.png (gitignored artefacts).
 // Results also go to $TOMOLAB_UI_RESULTS as {"passed", "failed", "skipped"} when set.
-// Without a Chromium both checks are skipped (exit 0).
-//
-// Galata/Playwright UI tests of the viewer and the label painter belong in this
-// folder too; make this script run them.
+// Without a Chromium all checks are skipped (exit 0).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { VIEWER_CHECKS, viewerNotebook, viewerChecks } from "./viewer.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const jupyter = path.join(root, ".venv", "bin", "jupyter");
@@ -110,11 +112,15 @@ async function main() {
   const executable = browserPath();
   if (!fs.existsSync(executable)) {
     console.log(`  skip: no Chromium at ${executable} (see README, Troubleshooting: No Chromium)`);
-    report(0, 0, 2);
+    report(0, 0, 2 + VIEWER_CHECKS);
     return 0;
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tomolab-ui-"));
+  // inside the repository, so the kernel resolves `import ... from "tomolab"` (node_modules)
+  const scratch = path.join(root, ".cache", "tomolab");
+  fs.mkdirSync(scratch, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(scratch, "ui-"));
   fs.writeFileSync(path.join(dir, "plotly.ipynb"), JSON.stringify(plotlyNotebook(), null, 1));
+  fs.writeFileSync(path.join(dir, "viewer.ipynb"), JSON.stringify(viewerNotebook(), null, 1));
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
   const base = `http://${HOST}:${port}`;
@@ -130,6 +136,7 @@ async function main() {
       `--ServerApp.root_dir=${dir}`,
       `--IdentityProvider.token=${token}`,
       "--LabApp.news_url=",
+      "--LabApp.expose_app_in_browser=True",
       ...(isRoot ? ["--ServerApp.allow_root=True"] : []),
     ],
     {
@@ -171,6 +178,14 @@ async function main() {
     if (!activated || !plotted) {
       console.log(`browser console:\n  ${consoleLines.join("\n  ")}`);
       console.log(`screenshot: ${path.relative(root, shot)}`);
+    }
+    const shots = path.join(root, "jupyter-extension", "ui-tests", "screenshots");
+    fs.mkdirSync(shots, { recursive: true });
+    const viewerResults = await viewerChecks({ page, base, token, dir, shots, log: (l) => console.log(l) });
+    checks.push(...viewerResults);
+    if (viewerResults.some((c) => !c.ok)) {
+      await page.screenshot({ path: path.join(shots, "failure.png") }).catch(() => undefined);
+      console.log(`browser console (tail):\n  ${consoleLines.slice(-30).join("\n  ")}`);
     }
   } finally {
     await browser?.close().catch(() => undefined);

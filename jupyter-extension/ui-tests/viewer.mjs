@@ -1,0 +1,257 @@
+// Browser test of the slice viewer, threshold tuner and label painter (run by run.mjs).
+//
+// The notebook's first cell makes a 512^3 uint8 volume in the tslab kernel and calls view():
+// 128 MiB is far above the inline limit, so kernel-lib writes tomolab-cache/<hash>.uint8.raw
+// and the viewer reads z slabs with HTTP range requests. The test then
+//   - scrolls 60 slices with the mouse wheel and jumps to 12 far slices (measuring the time
+//     from the wheel event to the drawn slice),
+//   - drags a threshold of the double-threshold tuner and applies it to the kernel,
+//   - paints a stroke of class 1 and two of class 2, undoes the last one (Ctrl+Z), waits
+//     for the autosave,
+//   - restarts the kernel and reads the labels back with loadLabels() in the second cell,
+//   - saves the notebook (must stay small), reloads the page and checks the labels come back.
+import fs from "node:fs";
+import path from "node:path";
+
+/** Number of checks viewerChecks() reports (for the "skipped" count without a browser). */
+export const VIEWER_CHECKS = 7;
+
+const LABELS_FILE = "ui-volume.labels.json";
+
+function code(id, source) {
+  return { id, cell_type: "code", execution_count: null, metadata: {}, source, outputs: [] };
+}
+
+export function viewerNotebook() {
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+    cells: [
+      code(
+        "view",
+        [
+          'import { view } from "tomolab";',
+          "const n = 512;",
+          "const data = new Uint8Array(n * n * n);",
+          "for (let z = 0; z < n; z++)",
+          "  for (let y = 0; y < n; y++) {",
+          "    const row = (z * n + y) * n;",
+          "    for (let x = 0; x < n; x++) data[row + x] = (((x >> 5) + (y >> 5) + (z >> 3)) % 3) * 90 + ((x * 7 + y * 13 + z) & 31);",
+          "  }",
+          'const handle = view({ data, shape: [n, n, n], spacing: [10, 5, 5] }, { title: "ui volume", thresholds: [80, 170] });',
+        ].join("\n"),
+      ),
+      code(
+        "load",
+        [
+          'import { loadLabels } from "tomolab";',
+          `console.log("COUNTS " + JSON.stringify(loadLabels(${JSON.stringify(LABELS_FILE)}).counts));`,
+        ].join("\n"),
+      ),
+    ],
+  };
+}
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { n: s.length, median: +q(0.5).toFixed(1), p95: +q(0.95).toFixed(1), max: +s[s.length - 1].toFixed(1) };
+};
+
+async function runCell(page, index) {
+  await page.evaluate(async (i) => {
+    const app = window.jupyterapp;
+    const panel = app.shell.currentWidget;
+    panel.content.activeCellIndex = i;
+    await app.commands.execute("notebook:run-cell");
+  }, index);
+}
+
+async function kernelIdle(page, timeout = 120_000) {
+  await page.waitForFunction(
+    () => {
+      const k = window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel;
+      return k && k.status === "idle" && k.connectionStatus === "connected";
+    },
+    undefined,
+    { timeout, polling: 250 },
+  );
+}
+
+async function openNotebook(page, base, token) {
+  await page.goto(`${base}/lab/tree/viewer.ipynb?token=${token}`);
+  await page.waitForFunction(() => window.jupyterapp?.shell.currentWidget?.content?.widgets?.length === 2, undefined, {
+    timeout: 90_000,
+  });
+  await kernelIdle(page);
+}
+
+const counts = (page) => page.$eval(".tl-VolumeViewer", (n) => JSON.parse(n.dataset.counts ?? "{}"));
+
+/**
+ * Runs the viewer checks on an open page (JupyterLab at `base`, notebook folder `dir`).
+ * @returns [{ name, ok, detail }]
+ */
+export async function viewerChecks({ page, base, token, dir, shots, log }) {
+  const checks = [];
+  const add = (name, ok, detail = "") => {
+    checks.push({ name: detail ? `${name}: ${detail}` : name, ok });
+  };
+  const steps = [
+    "view() of a 512^3 uint8 volume renders from tomolab-cache (range requests)",
+    "slice scroll latency 512^3",
+    "threshold tuner: drag + apply reaches the kernel",
+    "painter: two classes, undo, autosave",
+    "labels survive a kernel restart (loadLabels counts)",
+    "saved notebook stays small",
+    "labels restored after a browser reload",
+  ];
+  let step = 0;
+  try {
+    await openNotebook(page, base, token);
+    const t0 = Date.now();
+    await runCell(page, 0);
+    await page.waitForSelector(".tl-VolumeViewer[data-rendered]", { timeout: 180_000 });
+    const cache = fs.readdirSync(path.join(dir, "tomolab-cache"));
+    add(steps[step++], cache.some((f) => f.endsWith(".uint8.raw")), `shown ${((Date.now() - t0) / 1000).toFixed(1)} s after run, cache ${cache.join(", ")}`);
+    await page.locator(".tl-VolumeViewer").scrollIntoViewIfNeeded();
+
+    // ---- slice scroll latency: wheel event -> slice drawn
+    const latency = await page.evaluate(async () => {
+      const node = document.querySelector(".tl-VolumeViewer");
+      const canvas = node.querySelector("canvas.tl-canvas");
+      const r = canvas.getBoundingClientRect();
+      const drawn = (slice) =>
+        new Promise((resolve) => {
+          const on = (e) => {
+            if (e.detail.slice === slice) {
+              node.removeEventListener("tl-rendered", on);
+              resolve();
+            }
+          };
+          node.addEventListener("tl-rendered", on);
+        });
+      const scroll = [];
+      for (let i = 0; i < 60; i++) {
+        const target = Number(node.dataset.slice) + 1;
+        const done = drawn(target);
+        const t = performance.now();
+        canvas.dispatchEvent(new WheelEvent("wheel", { deltaY: 100, clientX: r.left + 50, clientY: r.top + 50, bubbles: true, cancelable: true }));
+        await done;
+        scroll.push(performance.now() - t);
+      }
+      const slider = node.querySelector("input.tl-slice");
+      const jump = [];
+      for (const target of [20, 480, 100, 400, 5, 300, 200, 505, 60, 350, 150, 440]) {
+        const done = drawn(target);
+        const t = performance.now();
+        slider.value = String(target);
+        slider.dispatchEvent(new Event("input"));
+        await done;
+        jump.push(performance.now() - t);
+      }
+      return { scroll, jump };
+    });
+    const scroll = stats(latency.scroll);
+    const jump = stats(latency.jump);
+    log(`  latency 512^3 uint8: wheel scroll (next slice) ${JSON.stringify(scroll)} ms; jump to an unread slab ${JSON.stringify(jump)} ms`);
+    fs.writeFileSync(path.join(shots, "latency.json"), JSON.stringify({ scroll, jump, raw: latency }, null, 1));
+    add(steps[step++], scroll.median < 50 && jump.median < 500, `scroll median ${scroll.median} ms (p95 ${scroll.p95}), cold jump median ${jump.median} ms`);
+    await page.locator(".tl-VolumeViewer").screenshot({ path: path.join(shots, "viewer.png") });
+
+    // ---- threshold tuner
+    await page.click(".tl-thresholdPreview");
+    const hist = page.locator("canvas.tl-histogram");
+    const box = await hist.boundingBox();
+    const [hmin, hmax] = JSON.parse(await hist.getAttribute("data-range"));
+    const before = JSON.parse(await page.$eval(".tl-VolumeViewer", (n) => n.dataset.thresholds));
+    const x0 = box.x + ((before[0] - hmin) / (hmax - hmin)) * box.width;
+    await page.mouse.move(x0, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(x0 + 20, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const after = JSON.parse(await page.$eval(".tl-VolumeViewer", (n) => n.dataset.thresholds));
+    await page.click(".tl-applyThresholds");
+    await page.waitForSelector(".tl-applyStatus[data-state=ok], .tl-applyStatus[data-state=error]", { timeout: 60_000 });
+    const applied = await page.$eval(".tl-applyStatus", (n) => [n.dataset.state, n.textContent]);
+    await page.locator(".tl-tuner").screenshot({ path: path.join(shots, "threshold-tuner.png") });
+    await page.locator(".tl-VolumeViewer").screenshot({ path: path.join(shots, "threshold-preview.png") });
+    await page.click(".tl-thresholdPreview");
+    add(steps[step++], after[0] > before[0] && after[1] === before[1] && applied[0] === "ok", `thresholds ${before} -> ${after}, ${applied[1]}`);
+
+    // ---- painter
+    await page.click(".tl-tool-brush");
+    const canvas = page.locator("canvas.tl-canvas").first();
+    const cb = await canvas.boundingBox();
+    const cx = cb.x + cb.width / 2;
+    const cy = cb.y + cb.height / 2;
+    const stroke = async (ax, ay, bx, by) => {
+      await page.mouse.move(ax, ay);
+      await page.mouse.down();
+      await page.mouse.move(bx, by, { steps: 12 });
+      await page.mouse.up();
+    };
+    await page.click('.tl-class[data-class-id="1"]');
+    await stroke(cx - 150, cy - 60, cx + 150, cy - 60);
+    const c1 = await counts(page);
+    await page.click('.tl-class[data-class-id="2"]');
+    await stroke(cx - 120, cy + 40, cx + 60, cy + 100);
+    const c2 = await counts(page);
+    await stroke(cx + 100, cy - 150, cx + 100, cy + 150);
+    const c3 = await counts(page);
+    await canvas.focus().catch(() => undefined);
+    await page.keyboard.press("Control+z");
+    const undone = await counts(page);
+    await page.waitForSelector(".tl-VolumeViewer[data-save-state=saved]", { timeout: 30_000 });
+    await page.waitForTimeout(300);
+    const savedState = await page.$eval(".tl-VolumeViewer", (n) => n.dataset.saveState);
+    await page.locator(".tl-VolumeViewer").screenshot({ path: path.join(shots, "painter.png") });
+    const paintedOk =
+      c1["1"] > 0 && !c1["2"] && c2["2"] > 0 && c2["1"] === c1["1"] && c3["2"] > c2["2"] && JSON.stringify(undone) === JSON.stringify(c2) && savedState === "saved";
+    add(steps[step++], paintedOk, `after stroke 1 ${JSON.stringify(c1)}, 2 ${JSON.stringify(c2)}, 3 ${JSON.stringify(c3)}, undo ${JSON.stringify(undone)}`);
+
+    // ---- kernel restart, loadLabels
+    log("  restarting the kernel");
+    await page.evaluate(() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart());
+    await kernelIdle(page);
+    // like a user: click into the second cell's editor, Shift+Enter
+    await page.locator(".jp-Notebook .jp-Cell").nth(1).locator(".jp-InputArea-editor").click();
+    await page.keyboard.press("Shift+Enter");
+    const line = await page
+      .waitForFunction(
+        () => {
+          const cell = window.jupyterapp.shell.currentWidget.content.widgets[1];
+          const text = cell.node.querySelector(".jp-OutputArea")?.textContent ?? "";
+          const m = /COUNTS (\{[^}]*\})/.exec(text);
+          return m ? m[1] : (/Error[^\n]*/.exec(text)?.[0] ? `ERR ${text.slice(0, 300)}` : false);
+        },
+        undefined,
+        { timeout: 60_000, polling: 250 },
+      )
+      .then((h) => h.jsonValue());
+    const kernelCounts = line.startsWith("ERR") ? line : JSON.parse(line);
+    add(steps[step++], JSON.stringify(kernelCounts) === JSON.stringify(undone), `loadLabels counts ${JSON.stringify(kernelCounts)}`);
+
+    // ---- saved notebook size
+    await page.evaluate(() => window.jupyterapp.commands.execute("docmanager:save"));
+    await page.waitForTimeout(1000);
+    const size = fs.statSync(path.join(dir, "viewer.ipynb")).size;
+    add(steps[step++], size < 200_000, `${(size / 1024).toFixed(1)} KiB for a 128 MiB volume`);
+
+    // ---- reload: labels come back from the file
+    await openNotebook(page, base, token);
+    await page.waitForSelector(".tl-VolumeViewer[data-counts]", { timeout: 90_000 });
+    await page.waitForFunction(() => document.querySelector(".tl-VolumeViewer")?.dataset.saveState === "saved", undefined, { timeout: 30_000 });
+    const restored = await counts(page);
+    add(steps[step++], JSON.stringify(restored) === JSON.stringify(undone), `counts after reload ${JSON.stringify(restored)}`);
+  } catch (error) {
+    log(`  viewer checks stopped at "${steps[step]}": ${error.message.split("\n")[0]}`);
+    const outputs = await page
+      .evaluate(() => window.jupyterapp.shell.currentWidget.content.widgets.map((c) => c.node.querySelector(".jp-OutputArea")?.textContent ?? ""))
+      .catch(() => []);
+    log(`  cell outputs: ${JSON.stringify(outputs).slice(0, 1000)}`);
+    for (; step < steps.length; step++) add(steps[step], false, "not reached");
+  }
+  return checks;
+}

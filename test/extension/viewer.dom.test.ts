@@ -1,0 +1,104 @@
+// @vitest-environment jsdom
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { VolumePayload } from "../../kernel-lib/src/display/viewerTypes.js";
+
+// jsdom has no DragEvent, which @lumino/dragdrop (a @lumino/widgets dependency) subclasses
+// when it loads: define it before importing the widget modules.
+(globalThis as { DragEvent?: unknown }).DragEvent ??= class DragEvent extends MouseEvent {};
+type ViewerModule = typeof import("../../jupyter-extension/src/viewer.js");
+let VolumeViewer: ViewerModule["VolumeViewer"];
+let Widget: typeof import("@lumino/widgets").Widget;
+beforeAll(async () => {
+  ({ VolumeViewer } = await import("../../jupyter-extension/src/viewer.js"));
+  ({ Widget } = await import("@lumino/widgets"));
+});
+
+function payload(): VolumePayload {
+  const data = new Uint8Array(4 * 6 * 8).map((_, i) => i % 256);
+  return {
+    version: 1,
+    viewId: "v1",
+    title: "dom test",
+    shape: [4, 6, 8],
+    spacing: [10, 5, 5],
+    unit: "nm",
+    channels: [
+      {
+        name: "SE2",
+        dtype: "uint8",
+        source: { kind: "inline", base64: Buffer.from(data).toString("base64") },
+        window: [0, 191],
+        range: [0, 191],
+        histogram: { min: 0, max: 192, counts: new Array(192).fill(1) },
+      },
+    ],
+    channelMode: "side",
+    overlays: [],
+    initial: { plane: "xy", slice: 2 },
+    labels: {
+      path: "../escape/dom test",
+      classes: [
+        { id: 1, name: "void", color: "#0000ff" },
+        { id: 2, name: "CBD", color: "#ffaa00" },
+      ],
+    },
+    thresholds: [60, 120],
+  };
+}
+
+describe("VolumeViewer (jsdom)", () => {
+  let viewer: InstanceType<ViewerModule["VolumeViewer"]> | undefined;
+  afterEach(() => {
+    viewer?.dispose();
+    viewer = undefined;
+  });
+
+  it("builds the toolbar, palette and tuner from the payload", async () => {
+    viewer = new VolumeViewer(payload(), { notebookDir: undefined });
+    Widget.attach(viewer, document.body);
+    const node = viewer.node;
+    expect(node.querySelector(".tl-title")?.textContent).toBe("dom test");
+    expect([...node.querySelectorAll(".tl-class")].map((b) => b.textContent)).toEqual(["void", "CBD"]);
+    expect(node.querySelector<HTMLInputElement>("input.tl-slice")?.max).toBe("3");
+    expect(node.dataset.slice).toBe("2");
+    expect(JSON.parse(node.dataset.thresholds!)).toEqual([60, 120]);
+    await new Promise((r) => setTimeout(r, 0));
+    // the label file name is sanitised into the notebook folder
+    expect(node.dataset.labelsFile).toBe("dom-test.labels.json");
+    expect(node.dataset.saveState).toBe("readonly"); // no notebook folder: nothing is saved
+  });
+
+  it("changes slices, tools and classes from the keyboard", () => {
+    viewer = new VolumeViewer(payload(), { notebookDir: undefined });
+    Widget.attach(viewer, document.body);
+    const node = viewer.node;
+    const key = (k: string, init: KeyboardEventInit = {}) => node.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true, ...init }));
+    key("ArrowUp");
+    expect(node.dataset.slice).toBe("3");
+    key("ArrowUp"); // clamped at the last slice
+    expect(node.dataset.slice).toBe("3");
+    key("Home");
+    expect(node.dataset.slice).toBe("0");
+    key("b");
+    expect(node.dataset.tool).toBe("brush");
+    key("2");
+    expect(node.querySelector(".tl-class.tl-mod-active")?.textContent).toBe("CBD");
+    key("f");
+    expect(node.dataset.tool).toBe("fill");
+    // shortcuts handled here do not reach JupyterLab
+    const seen: string[] = [];
+    document.body.addEventListener("keydown", (e) => seen.push(e.key));
+    key("e");
+    expect(seen).toEqual([]);
+    expect(node.getAttribute("data-lm-suppress-shortcuts")).toBe("true");
+  });
+
+  it("switches planes with the right depth", () => {
+    viewer = new VolumeViewer(payload(), { notebookDir: undefined });
+    Widget.attach(viewer, document.body);
+    viewer.setPlane("yz");
+    expect(viewer.node.dataset.plane).toBe("yz");
+    expect(viewer.node.querySelector<HTMLInputElement>("input.tl-slice")?.max).toBe("7");
+    expect(viewer.node.dataset.slice).toBe("4");
+  });
+});
