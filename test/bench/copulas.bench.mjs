@@ -22,8 +22,20 @@ const dataDir = path.join(os.tmpdir(), "tomolab-bench-copulas");
 
 // Generating models: three of Furat et al.'s Table 4 copulas and a one-parameter family.
 const MODELS = [
-  { key: "bb8-270", family: "bb8", params: [4.24, 0.6], rotation: 270, label: "BB8 270 (Table 4 d,s)" },
-  { key: "bb1-180", family: "bb1", params: [0.36, 3.13], rotation: 180, label: "BB1 180 (Table 4 s,c)" },
+  {
+    key: "bb8-270",
+    family: "bb8",
+    params: [4.24, 0.6],
+    rotation: 270,
+    label: "BB8 270 (Table 4 d,s)",
+  },
+  {
+    key: "bb1-180",
+    family: "bb1",
+    params: [0.36, 3.13],
+    rotation: 180,
+    label: "BB1 180 (Table 4 s,c)",
+  },
   { key: "bb1-0", family: "bb1", params: [0.47, 1.47], rotation: 0, label: "BB1 0 (Table 4 s,e)" },
   { key: "gumbel-90", family: "gumbel", params: [1.8], rotation: 90, label: "Gumbel 90" },
 ];
@@ -85,7 +97,9 @@ if (result) {
     row.same_family = m ? m[1] === best.family : null;
     row.same_rotation = m ? Number(m[2]) === best.rotation : null;
     if (!m) row.ratio = null;
-    console.log(`${row.case}: tomolab selects ${row.tomolab_selected}; reference ${row.reference_selected ?? "n/a"}; same family: ${row.same_family}`);
+    console.log(
+      `${row.case}: tomolab selects ${row.tomolab_selected}; reference ${row.reference_selected ?? "n/a"}; same family: ${row.same_family}`,
+    );
   }
   const out = path.join(here, "results", "copulas.json");
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
@@ -123,15 +137,39 @@ async function selectionRate() {
       picks.push(`${best.family} ${best.rotation}`);
     }
     const f = picks.filter((p) => p.split(" ")[0] === family).length;
-    const fr = picks.filter((p) => p === `${family} ${rotation}` || (family === "frank" && p.startsWith("frank"))).length;
+    const fr = picks.filter(
+      (p) => p === `${family} ${rotation}` || (family === "frank" && p.startsWith("frank")),
+    ).length;
     fam += f;
     famRot += fr;
-    rows.push({ family, params, rotation, family_picked: f, family_and_rotation_picked: fr, picks });
-    console.log(`${family}(${params}) rot ${rotation}: family ${f}/${reps}, family+rotation ${fr}/${reps}: ${picks.join(", ")}`);
+    rows.push({
+      family,
+      params,
+      rotation,
+      family_picked: f,
+      family_and_rotation_picked: fr,
+      picks,
+    });
+    console.log(
+      `${family}(${params}) rot ${rotation}: family ${f}/${reps}, family+rotation ${fr}/${reps}: ${picks.join(", ")}`,
+    );
   }
   const total = models.length * reps;
-  const summary = { n, reps, total, family_rate: fam / total, family_and_rotation_rate: famRot / total, seconds: (performance.now() - t0) / 1000, rows };
-  console.log(`AIC picked the generating family in ${fam}/${total} (${((100 * fam) / total).toFixed(0)}%), family and rotation in ${famRot}/${total}`);
+  const summary = {
+    n,
+    reps,
+    total,
+    family_rate: fam / total,
+    family_and_rotation_rate: famRot / total,
+    seconds: (performance.now() - t0) / 1000,
+    rows,
+  };
+  console.log(
+    `AIC picked the generating family in ${fam}/${total} (${((100 * fam) / total).toFixed(0)}%), family and rotation in ${famRot}/${total}`,
+  );
   mkdirSync(path.join(here, "results"), { recursive: true });
-  writeFileSync(path.join(here, "results", "copulas-selection.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(
+    path.join(here, "results", "copulas-selection.json"),
+    `${JSON.stringify(summary, null, 2)}\n`,
+  );
 }

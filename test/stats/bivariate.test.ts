@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { beta } from "../../kernel-lib/src/stats/beta.js";
-import { bivariateCorrelation, bivariateModel, densityGrid, modelMoments } from "../../kernel-lib/src/stats/bivariate.js";
+import {
+  bivariateCorrelation,
+  bivariateModel,
+  densityGrid,
+  modelMoments,
+} from "../../kernel-lib/src/stats/bivariate.js";
 import { createCopula } from "../../kernel-lib/src/stats/copula/copula.js";
 import type { CopulaFamily } from "../../kernel-lib/src/stats/copula/types.js";
 import { fitMarginals, fitPairCopulas } from "../../kernel-lib/src/stats/fitModels.js";
@@ -8,7 +13,12 @@ import { gammaFamily } from "../../kernel-lib/src/stats/gamma.js";
 import { invgaussFamily } from "../../kernel-lib/src/stats/invgauss.js";
 import { normal } from "../../kernel-lib/src/stats/normal.js";
 import { integrate } from "../../kernel-lib/src/stats/numeric.js";
-import { PAPER2_CHARACTERISTICS, PAPER2_PAIRS, paper2Models, paper2Refit } from "../../kernel-lib/src/stats/paper2.js";
+import {
+  PAPER2_CHARACTERISTICS,
+  PAPER2_PAIRS,
+  paper2Models,
+  paper2Refit,
+} from "../../kernel-lib/src/stats/paper2.js";
 import { reference } from "./reference.js";
 
 const uniform = beta({ a: 1, b: 1 });
@@ -37,16 +47,23 @@ function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
 describe("correlation of a bivariate density (Eq. 24)", () => {
   for (const ref of reference.spearman) {
     it(`${ref.family}(${ref.params}) with uniform margins equals Spearman's rho (closed form, Nelsen 2006) to 1e-6`, () => {
-      const m = bivariateModel(uniform, uniform, { family: ref.family as CopulaFamily, params: ref.params });
+      const m = bivariateModel(uniform, uniform, {
+        family: ref.family as CopulaFamily,
+        params: ref.params,
+      });
       expect(Math.abs(bivariateCorrelation(m) - ref.rho)).toBeLessThan(1e-6);
     });
   }
   it("independence gives 0; normal margins with Frank follow the sign of the rotation", () => {
     const x = normal({ mu: 3, sigma: 2 });
     const y = normal({ mu: -1, sigma: 0.5 });
-    expect(Math.abs(bivariateCorrelation(bivariateModel(x, y, { family: "indep" })))).toBeLessThan(1e-12);
+    expect(Math.abs(bivariateCorrelation(bivariateModel(x, y, { family: "indep" })))).toBeLessThan(
+      1e-12,
+    );
     const pos = bivariateCorrelation(bivariateModel(x, y, { family: "clayton", params: [2] }));
-    const neg = bivariateCorrelation(bivariateModel(x, y, { family: "clayton", params: [2], rotation: 90 }));
+    const neg = bivariateCorrelation(
+      bivariateModel(x, y, { family: "clayton", params: [2], rotation: 90 }),
+    );
     expect(pos).toBeGreaterThan(0.5);
     expect(neg).toBeCloseTo(-pos, 10); // 90-degree rotation mirrors one margin; symmetric margins flip the sign
   });
@@ -90,7 +107,11 @@ describe("paper 2 models (Tables 1-4)", () => {
 
 describe("density grid and pair sampling", () => {
   it("z[j][i] = f(x[i], y[j]) and the grid density integrates to about 1", () => {
-    const m = bivariateModel(normal({ mu: 0, sigma: 1 }), normal({ mu: 5, sigma: 2 }), { family: "gumbel", params: [1.7], rotation: 90 });
+    const m = bivariateModel(normal({ mu: 0, sigma: 1 }), normal({ mu: 5, sigma: 2 }), {
+      family: "gumbel",
+      params: [1.7],
+      rotation: 90,
+    });
     const g = densityGrid(m, { xRange: [-6, 6], yRange: [-7, 17], nx: 121, ny: 161 });
     expect(g.z).toHaveLength(161);
     expect(g.z[0]).toHaveLength(121);
@@ -99,7 +120,12 @@ describe("density grid and pair sampling", () => {
     for (const row of g.z) for (const v of row) s += v;
     expect(s * (12 / 120) * (24 / 160)).toBeCloseTo(1, 2);
     // and f integrates to 1 (adaptive quadrature)
-    const total = integrate((a) => integrate((b) => m.pdf(a, b), -12, 22, { relTol: 1e-8 }), -7, 7, { relTol: 1e-7 });
+    const total = integrate(
+      (a) => integrate((b) => m.pdf(a, b), -12, 22, { relTol: 1e-8 }),
+      -7,
+      7,
+      { relTol: 1e-7 },
+    );
     expect(total).toBeCloseTo(1, 5);
     expect(() => densityGrid(m, { nx: 1 })).toThrow(/integers >= 2/);
   });
@@ -112,7 +138,8 @@ describe("density grid and pair sampling", () => {
     ] as const) {
       const sorted = Float64Array.from(v).sort();
       let ks = 0;
-      for (let i = 0; i < sorted.length; i++) ks = Math.max(ks, Math.abs(d.cdf(sorted[i]!) - (i + 0.5) / sorted.length));
+      for (let i = 0; i < sorted.length; i++)
+        ks = Math.max(ks, Math.abs(d.cdf(sorted[i]!) - (i + 0.5) / sorted.length));
       expect(ks).toBeLessThan(1.95 / Math.sqrt(sorted.length));
     }
   });
@@ -120,25 +147,41 @@ describe("density grid and pair sampling", () => {
 
 describe("fitting a table (marginals, then pair copulas)", () => {
   it("fitMarginals and fitPairCopulas recover a known model", () => {
-    const model = bivariateModel(paper2Models().marginals.d, paper2Models().marginals.s, createCopula({ family: "bb8", params: [4.24, 0.6], rotation: 270 }));
+    const model = bivariateModel(
+      paper2Models().marginals.d,
+      paper2Models().marginals.s,
+      createCopula({ family: "bb8", params: [4.24, 0.6], rotation: 270 }),
+    );
     const s = model.sample(600, 8);
     const table = { d: s.x, s: s.y };
     const marg = fitMarginals(table, { d: [invgaussFamily, gammaFamily] });
     expect(marg.d!.fits).toHaveLength(2);
-    const pairs = fitPairCopulas(table, [["d", "s"]], { families: ["bb8", "bb1", "frank", "clayton"], rotations: "tauSign", marginals: { d: marg.d!.best.distribution, s: model.y } });
+    const pairs = fitPairCopulas(table, [["d", "s"]], {
+      families: ["bb8", "bb1", "frank", "clayton"],
+      rotations: "tauSign",
+      marginals: { d: marg.d!.best.distribution, s: model.y },
+    });
     const fit = pairs.d_s!;
     expect(fit.x).toBe("d");
     expect(fit.empiricalTau).toBeLessThan(-0.2);
     expect([90, 270, 0]).toContain(fit.best.rotation);
     expect(fit.model).toBeDefined();
     // rank-based pseudo-observations when no marginals are given
-    const byRanks = fitPairCopulas(table, [["d", "s"]], { families: ["bb8"], rotations: [270] }).d_s!;
+    const byRanks = fitPairCopulas(table, [["d", "s"]], {
+      families: ["bb8"],
+      rotations: [270],
+    }).d_s!;
     expect(byRanks.best.family).toBe("bb8");
     expect(byRanks.model).toBeUndefined();
     expect(() => fitPairCopulas(table, [["d", "x"]])).toThrow(/column "x" is not in the table/);
   });
   it("paper2Refit runs the whole simulation study", () => {
-    const r = paper2Refit({ n: 150, seed: 3, families: ["indep", "frank", "bb1", "bb8"], rotations: "tauSign" });
+    const r = paper2Refit({
+      n: 150,
+      seed: 3,
+      families: ["indep", "frank", "bb1", "bb8"],
+      rotations: "tauSign",
+    });
     for (const k of PAPER2_CHARACTERISTICS) expect(r.samples[k]).toHaveLength(150);
     expect(r.marginalFits.theta.fits.length).toBeGreaterThan(1);
     for (const p of PAPER2_PAIRS) expect(r.copulaFits[p].fits.length).toBeGreaterThan(1);

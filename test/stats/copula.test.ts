@@ -10,18 +10,40 @@ const ROTATIONS: Rotation[] = [0, 90, 180, 270];
 describe("copula values vs pyvinecopulib and symbolic derivatives of the CDF formulas", () => {
   for (const ref of [...reference.copulas, ...reference.copulasExtreme]) {
     it(`${ref.family}(${ref.params.join(", ")}) rotation ${ref.rotation} [${ref.source}]`, () => {
-      const c = createCopula({ family: ref.family as CopulaFamily, params: ref.params, rotation: ref.rotation });
+      const c = createCopula({
+        family: ref.family as CopulaFamily,
+        params: ref.params,
+        rotation: ref.rotation,
+      });
       ref.u1.forEach((a, i) => {
         const b = ref.u2[i]!;
         const at = `at (${a}, ${b})`;
-        expect(close(c.pdf(a, b), ref.pdf[i]!, 1e-7, 1e-12), `pdf ${at}: ${c.pdf(a, b)} vs ${ref.pdf[i]}`).toBe(true);
-        expect(close(c.cdf(a, b), ref.cdf[i]!, 1e-8, 1e-12), `cdf ${at}: ${c.cdf(a, b)} vs ${ref.cdf[i]}`).toBe(true);
-        expect(close(c.hfunc1(a, b), ref.hfunc1[i]!, 1e-7, 1e-10), `hfunc1 ${at}: ${c.hfunc1(a, b)} vs ${ref.hfunc1[i]}`).toBe(true);
-        expect(close(c.hfunc2(a, b), ref.hfunc2[i]!, 1e-7, 1e-10), `hfunc2 ${at}: ${c.hfunc2(a, b)} vs ${ref.hfunc2[i]}`).toBe(true);
+        expect(
+          close(c.pdf(a, b), ref.pdf[i]!, 1e-7, 1e-12),
+          `pdf ${at}: ${c.pdf(a, b)} vs ${ref.pdf[i]}`,
+        ).toBe(true);
+        expect(
+          close(c.cdf(a, b), ref.cdf[i]!, 1e-8, 1e-12),
+          `cdf ${at}: ${c.cdf(a, b)} vs ${ref.cdf[i]}`,
+        ).toBe(true);
+        expect(
+          close(c.hfunc1(a, b), ref.hfunc1[i]!, 1e-7, 1e-10),
+          `hfunc1 ${at}: ${c.hfunc1(a, b)} vs ${ref.hfunc1[i]}`,
+        ).toBe(true);
+        expect(
+          close(c.hfunc2(a, b), ref.hfunc2[i]!, 1e-7, 1e-10),
+          `hfunc2 ${at}: ${c.hfunc2(a, b)} vs ${ref.hfunc2[i]}`,
+        ).toBe(true);
         if (ref.hinv1) {
           // pyvinecopulib's inverses are numerical (tolerance ~1e-6 in u)
-          expect(close(c.hinv1(a, b), ref.hinv1[i]!, 0, 2e-6), `hinv1 ${at}: ${c.hinv1(a, b)} vs ${ref.hinv1[i]}`).toBe(true);
-          expect(close(c.hinv2(a, b), ref.hinv2![i]!, 0, 2e-6), `hinv2 ${at}: ${c.hinv2(a, b)} vs ${ref.hinv2![i]}`).toBe(true);
+          expect(
+            close(c.hinv1(a, b), ref.hinv1[i]!, 0, 2e-6),
+            `hinv1 ${at}: ${c.hinv1(a, b)} vs ${ref.hinv1[i]}`,
+          ).toBe(true);
+          expect(
+            close(c.hinv2(a, b), ref.hinv2![i]!, 0, 2e-6),
+            `hinv2 ${at}: ${c.hinv2(a, b)} vs ${ref.hinv2![i]}`,
+          ).toBe(true);
         }
       });
       expect(close(c.tau(), ref.tau, 1e-7, 1e-9), `tau ${c.tau()} vs ${ref.tau}`).toBe(true);
@@ -64,7 +86,8 @@ describe("copula identities for every family and rotation", () => {
       const name = `${family}(${params.join(", ")}) rot ${rotation}`;
       it(`${name}: density integrates to 1 over the unit square`, () => {
         // For every u1 the density integrates to 1 in u2 (uniform margins), so the double integral is 1.
-        const inner = (a: number): number => integrate((b) => c.pdf(a, b), 0, 1, { absTol: 1e-9, relTol: 1e-8, maxIntervals: 300 });
+        const inner = (a: number): number =>
+          integrate((b) => c.pdf(a, b), 0, 1, { absTol: 1e-9, relTol: 1e-8, maxIntervals: 300 });
         for (const a of [0.03, 0.4, 0.77]) expect(inner(a)).toBeCloseTo(1, 5);
         const total = integrate(inner, 0, 1, { absTol: 1e-6, relTol: 1e-6, maxIntervals: 60 });
         expect(total).toBeCloseTo(1, 4);
@@ -72,8 +95,16 @@ describe("copula identities for every family and rotation", () => {
       it(`${name}: density = mixed finite difference of the cdf, h = first differences`, () => {
         const h = 1e-4;
         for (const [a, b] of POINTS) {
-          const fd = (c.cdf(a + h, b + h) - c.cdf(a + h, b - h) - c.cdf(a - h, b + h) + c.cdf(a - h, b - h)) / (4 * h * h);
-          expect(close(fd, c.pdf(a, b), 1e-4, 1e-6), `pdf at (${a}, ${b}): ${c.pdf(a, b)} vs FD ${fd}`).toBe(true);
+          const fd =
+            (c.cdf(a + h, b + h) -
+              c.cdf(a + h, b - h) -
+              c.cdf(a - h, b + h) +
+              c.cdf(a - h, b - h)) /
+            (4 * h * h);
+          expect(
+            close(fd, c.pdf(a, b), 1e-4, 1e-6),
+            `pdf at (${a}, ${b}): ${c.pdf(a, b)} vs FD ${fd}`,
+          ).toBe(true);
           const h1 = (c.cdf(a + h, b) - c.cdf(a - h, b)) / (2 * h);
           const h2 = (c.cdf(a, b + h) - c.cdf(a, b - h)) / (2 * h);
           expect(c.hfunc1(a, b)).toBeCloseTo(h1, 5);
@@ -110,8 +141,14 @@ describe("rotation conventions (vinecopulib Bicop::rotate_data, counter-clockwis
   it("90 and 270 flip the sign of tau; 180 keeps it and is the survival copula", () => {
     const c0 = createCopula({ family: "clayton", params: [2], rotation: 0 });
     const c180 = createCopula({ family: "clayton", params: [2], rotation: 180 });
-    expect(createCopula({ family: "clayton", params: [2], rotation: 90 }).tau()).toBeCloseTo(-0.5, 14);
-    expect(createCopula({ family: "clayton", params: [2], rotation: 270 }).tau()).toBeCloseTo(-0.5, 14);
+    expect(createCopula({ family: "clayton", params: [2], rotation: 90 }).tau()).toBeCloseTo(
+      -0.5,
+      14,
+    );
+    expect(createCopula({ family: "clayton", params: [2], rotation: 270 }).tau()).toBeCloseTo(
+      -0.5,
+      14,
+    );
     // survival: C180(u, v) = u + v - 1 + C0(1 - u, 1 - v); density c180(u, v) = c0(1 - u, 1 - v)
     expect(c180.cdf(0.3, 0.8)).toBeCloseTo(0.3 + 0.8 - 1 + c0.cdf(0.7, 0.2), 14);
     expect(c180.pdf(0.3, 0.8)).toBeCloseTo(c0.pdf(0.7, 0.2), 12);
@@ -128,12 +165,25 @@ describe("rotation conventions (vinecopulib Bicop::rotate_data, counter-clockwis
   });
   it("BB8 with delta = 1 is Joe; BB1 with delta = 1 is Clayton; BB3 with theta = 1 is Clayton(delta)", () => {
     const pairs: [ReturnType<typeof createCopula>, ReturnType<typeof createCopula>][] = [
-      [createCopula({ family: "bb8", params: [3, 1] }), createCopula({ family: "joe", params: [3] })],
-      [createCopula({ family: "bb1", params: [2, 1] }), createCopula({ family: "clayton", params: [2] })],
-      [createCopula({ family: "bb3", params: [1, 1.7] }), createCopula({ family: "clayton", params: [1.7] })],
-      [createCopula({ family: "bb5", params: [2.2, 1e-4] }), createCopula({ family: "gumbel", params: [2.2] })],
+      [
+        createCopula({ family: "bb8", params: [3, 1] }),
+        createCopula({ family: "joe", params: [3] }),
+      ],
+      [
+        createCopula({ family: "bb1", params: [2, 1] }),
+        createCopula({ family: "clayton", params: [2] }),
+      ],
+      [
+        createCopula({ family: "bb3", params: [1, 1.7] }),
+        createCopula({ family: "clayton", params: [1.7] }),
+      ],
+      [
+        createCopula({ family: "bb5", params: [2.2, 1e-4] }),
+        createCopula({ family: "gumbel", params: [2.2] }),
+      ],
     ];
-    for (const [a, b] of pairs) for (const [u, v] of POINTS) expect(a.pdf(u, v)).toBeCloseTo(b.pdf(u, v), 3);
+    for (const [a, b] of pairs)
+      for (const [u, v] of POINTS) expect(a.pdf(u, v)).toBeCloseTo(b.pdf(u, v), 3);
   });
 });
 
@@ -153,7 +203,8 @@ describe("copula sampling", () => {
         for (const u of [u1, u2]) {
           const s = Float64Array.from(u).sort();
           let ks = 0;
-          for (let i = 0; i < s.length; i++) ks = Math.max(ks, Math.abs(s[i]! - (i + 0.5) / s.length));
+          for (let i = 0; i < s.length; i++)
+            ks = Math.max(ks, Math.abs(s[i]! - (i + 0.5) / s.length));
           expect(ks).toBeLessThan(1.95 / Math.sqrt(s.length));
         }
       });
@@ -174,10 +225,20 @@ describe("empirical Kendall's tau", () => {
 
 describe("copula errors", () => {
   it("says what is wrong", () => {
-    expect(() => createCopula({ family: "bb8", params: [0.5, 0.5] })).toThrow("bb8 copula: parameter `theta` must be in [1, 8], received 0.5");
-    expect(() => createCopula({ family: "bb1", params: [1] })).toThrow("bb1 copula takes 2 parameter(s) (theta, delta), received 1");
-    expect(() => createCopula({ family: "nope" as CopulaFamily, params: [] })).toThrow(/unknown copula family "nope"/);
-    expect(() => createCopula({ family: "clayton", params: [1], rotation: 45 as Rotation })).toThrow(/rotation must be 0, 90, 180 or 270, received 45/);
-    expect(() => createCopula({ family: "amh", params: [1] })).toThrow(/must be in \[-1, 1\), received 1/);
+    expect(() => createCopula({ family: "bb8", params: [0.5, 0.5] })).toThrow(
+      "bb8 copula: parameter `theta` must be in [1, 8], received 0.5",
+    );
+    expect(() => createCopula({ family: "bb1", params: [1] })).toThrow(
+      "bb1 copula takes 2 parameter(s) (theta, delta), received 1",
+    );
+    expect(() => createCopula({ family: "nope" as CopulaFamily, params: [] })).toThrow(
+      /unknown copula family "nope"/,
+    );
+    expect(() =>
+      createCopula({ family: "clayton", params: [1], rotation: 45 as Rotation }),
+    ).toThrow(/rotation must be 0, 90, 180 or 270, received 45/);
+    expect(() => createCopula({ family: "amh", params: [1] })).toThrow(
+      /must be in \[-1, 1\), received 1/,
+    );
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createCopula } from "../../kernel-lib/src/stats/copula/copula.js";
-import { copulaStandardErrors, fitCopula, fitCopulas, pseudoObservations } from "../../kernel-lib/src/stats/copula/fit.js";
+import {
+  copulaStandardErrors,
+  fitCopula,
+  fitCopulas,
+  pseudoObservations,
+} from "../../kernel-lib/src/stats/copula/fit.js";
 import type { CopulaFamily, Rotation } from "../../kernel-lib/src/stats/copula/types.js";
 import { reference } from "./reference.js";
 
@@ -11,8 +16,14 @@ describe("copula MLE vs pyvinecopulib on the same 400 pseudo-observations", () =
     const g = ref.generator;
     it(`data from ${g.family}(${g.params.join(", ")}) rot ${g.rotation}: every family and rotation, and the AIC choice`, () => {
       for (const f of ref.fits) {
-        const fit = fitCopula(ref.u1, ref.u2, f.family as CopulaFamily, f.rotation, { stdErrors: false });
-        const c = createCopula({ family: f.family as CopulaFamily, params: f.params, rotation: f.rotation });
+        const fit = fitCopula(ref.u1, ref.u2, f.family as CopulaFamily, f.rotation, {
+          stdErrors: false,
+        });
+        const c = createCopula({
+          family: f.family as CopulaFamily,
+          params: f.params,
+          rotation: f.rotation,
+        });
         let atTheirs = 0;
         for (let i = 0; i < ref.u1.length; i++) atTheirs += c.logpdf(ref.u1[i]!, ref.u2[i]!);
         // Our log-likelihood at pyvinecopulib's estimate equals theirs, except for BB8 with
@@ -20,17 +31,29 @@ describe("copula MLE vs pyvinecopulib on the same 400 pseudo-observations", () =
         // (1.0001, 0.0002) rot 90 on the bb1 sample it reports 0.0098, while 50-digit mpmath on
         // the symbolic density of the paper's Eq. 22 gives -1.32888681e-6, as we do.
         if (!(f.family === "bb8" && f.params[1]! < 1e-3)) {
-          expect(Math.abs(atTheirs - f.logLik), `${f.family} ${f.rotation}: ${atTheirs} vs ${f.logLik}`).toBeLessThan(1e-6 * Math.abs(f.logLik) + 1e-5);
+          expect(
+            Math.abs(atTheirs - f.logLik),
+            `${f.family} ${f.rotation}: ${atTheirs} vs ${f.logLik}`,
+          ).toBeLessThan(1e-6 * Math.abs(f.logLik) + 1e-5);
         }
         // Our optimum is never worse than theirs (pyvinecopulib narrows its search interval
         // around the tau inversion, so it can stop short on poorly fitting rotations).
-        expect(fit.logLik, `${f.family} ${f.rotation}: ${fit.logLik} vs ${atTheirs}`).toBeGreaterThan(atTheirs - 1e-5);
+        expect(
+          fit.logLik,
+          `${f.family} ${f.rotation}: ${fit.logLik} vs ${atTheirs}`,
+        ).toBeGreaterThan(atTheirs - 1e-5);
       }
       const sel = fitCopulas(ref.u1, ref.u2, { families: PV_SET, rotations: "tauSign" });
       expect(sel.best.family).toBe(ref.selected.family);
       expect(sel.best.rotation).toBe(ref.selected.rotation);
-      sel.best.params.forEach((p, i) => expect(Math.abs(p - ref.selected.params[i]!)).toBeLessThan(1e-3 * Math.abs(ref.selected.params[i]!) + 1e-4));
-      const pvBest = ref.fits.find((f) => f.family === ref.selected.family && f.rotation === ref.selected.rotation)!;
+      sel.best.params.forEach((p, i) =>
+        expect(Math.abs(p - ref.selected.params[i]!)).toBeLessThan(
+          1e-3 * Math.abs(ref.selected.params[i]!) + 1e-4,
+        ),
+      );
+      const pvBest = ref.fits.find(
+        (f) => f.family === ref.selected.family && f.rotation === ref.selected.rotation,
+      )!;
       expect(Math.abs(sel.best.logLik - pvBest.logLik)).toBeLessThan(1e-4);
     });
   }
@@ -58,10 +81,16 @@ describe("copula MLE recovers known parameters (n = 2000, within 3 standard erro
       const { u1, u2 } = createCopula({ family, params, rotation }).sample(2000, 31);
       const fit = fitCopula(u1, u2, family, rotation);
       const se = fit.stdErrors;
-      if (family !== "bb5") expect(copulaStandardErrors(u1, u2, family, rotation, params).every((v) => v > 0)).toBe(true);
+      if (family !== "bb5")
+        expect(copulaStandardErrors(u1, u2, family, rotation, params).every((v) => v > 0)).toBe(
+          true,
+        );
       params.forEach((truth, i) => {
         expect(Number.isFinite(se[i]!) && se[i]! > 0).toBe(true);
-        expect(Math.abs(fit.params[i]! - truth) / se[i]!, `${fit.paramNames[i]}: ${fit.params[i]} vs ${truth} (se ${se[i]})`).toBeLessThan(3);
+        expect(
+          Math.abs(fit.params[i]! - truth) / se[i]!,
+          `${fit.paramNames[i]}: ${fit.params[i]} vs ${truth} (se ${se[i]})`,
+        ).toBeLessThan(3);
       });
       expect(fit.aic).toBeCloseTo(2 * params.length - 2 * fit.logLik, 10);
     });
@@ -92,7 +121,10 @@ describe("AIC selection over all families and rotations", () => {
       return t.best.family === family;
     });
     const rate = picks.filter(Boolean).length;
-    expect(rate, `generating family picked in ${rate} of ${models.length}: ${picks}`).toBeGreaterThanOrEqual(5);
+    expect(
+      rate,
+      `generating family picked in ${rate} of ${models.length}: ${picks}`,
+    ).toBeGreaterThanOrEqual(5);
   });
   it("rotations 'all' fits 4 rotations per rotatable family and 1 for frank and indep", () => {
     const { u1, u2 } = createCopula({ family: "clayton", params: [1] }).sample(200, 3);
@@ -108,10 +140,18 @@ describe("pseudo-observations and input errors", () => {
     expect(Array.from(pseudoObservations([3, 1, 2, 2]))).toEqual([4 / 5, 1 / 5, 2.5 / 5, 2.5 / 5]);
   });
   it("rejects bad pseudo-observations with a clear message", () => {
-    expect(() => fitCopula([0.1, 0.2], [0.3], "clayton")).toThrow("`u1` and `u2` must have the same length, received 2 and 1");
-    expect(() => fitCopula([0.1, 1.2], [0.3, 0.4], "clayton")).toThrow("pseudo-observations must be in [0, 1], received u1[1] = 1.2");
-    expect(() => fitCopula([0.1, Number.NaN], [0.3, 0.4], "clayton")).toThrow(/received u1\[1\] = NaN/);
+    expect(() => fitCopula([0.1, 0.2], [0.3], "clayton")).toThrow(
+      "`u1` and `u2` must have the same length, received 2 and 1",
+    );
+    expect(() => fitCopula([0.1, 1.2], [0.3, 0.4], "clayton")).toThrow(
+      "pseudo-observations must be in [0, 1], received u1[1] = 1.2",
+    );
+    expect(() => fitCopula([0.1, Number.NaN], [0.3, 0.4], "clayton")).toThrow(
+      /received u1\[1\] = NaN/,
+    );
     expect(() => fitCopula([0.1], [0.3], "clayton")).toThrow(/at least 2 pairs/);
-    expect(() => fitCopulas([0.1, 0.2], [0.3, 0.4], { families: [] })).toThrow("`families` is empty");
+    expect(() => fitCopulas([0.1, 0.2], [0.3, 0.4], { families: [] })).toThrow(
+      "`families` is empty",
+    );
   });
 });

@@ -14,7 +14,11 @@ import { weibull } from "../../kernel-lib/src/stats/weibull.js";
 import { weibullFamily } from "../../kernel-lib/src/stats/weibull.js";
 import { close, reference } from "./reference.js";
 
-function make(name: string, params: Record<string, number>, truncation?: [number, number]): Distribution {
+function make(
+  name: string,
+  params: Record<string, number>,
+  truncation?: [number, number],
+): Distribution {
   const p = params as never;
   switch (name) {
     case "normal":
@@ -53,16 +57,28 @@ describe("univariate distributions vs scipy.stats", () => {
       const d = make(ref.name, ref.params, ref.truncation);
       const rtol = RTOL[ref.name] ?? 1e-9;
       ref.x.forEach((x, i) => {
-        expect(close(d.pdf(x), ref.pdf[i]!, rtol, 1e-300), `pdf(${x}) = ${d.pdf(x)} vs ${ref.pdf[i]}`).toBe(true);
+        expect(
+          close(d.pdf(x), ref.pdf[i]!, rtol, 1e-300),
+          `pdf(${x}) = ${d.pdf(x)} vs ${ref.pdf[i]}`,
+        ).toBe(true);
         expect(close(d.logpdf(x), ref.logpdf[i]!, rtol, 1e-12), `logpdf(${x})`).toBe(true);
-        expect(close(d.cdf(x), ref.cdf[i]!, rtol, 1e-15), `cdf(${x}) = ${d.cdf(x)} vs ${ref.cdf[i]}`).toBe(true);
+        expect(
+          close(d.cdf(x), ref.cdf[i]!, rtol, 1e-15),
+          `cdf(${x}) = ${d.cdf(x)} vs ${ref.cdf[i]}`,
+        ).toBe(true);
       });
       ref.p.forEach((p, i) => {
         const q = d.quantile(p);
-        expect(close(q, ref.quantile[i]!, Math.max(rtol, 1e-9), 1e-12), `quantile(${p}) = ${q} vs ${ref.quantile[i]}`).toBe(true);
+        expect(
+          close(q, ref.quantile[i]!, Math.max(rtol, 1e-9), 1e-12),
+          `quantile(${p}) = ${q} vs ${ref.quantile[i]}`,
+        ).toBe(true);
       });
       expect(close(d.mean(), ref.mean, 1e-9, 1e-12), `mean ${d.mean()} vs ${ref.mean}`).toBe(true);
-      expect(close(d.variance(), ref.variance, 1e-8, 1e-14), `variance ${d.variance()} vs ${ref.variance}`).toBe(true);
+      expect(
+        close(d.variance(), ref.variance, 1e-8, 1e-14),
+        `variance ${d.variance()} vs ${ref.variance}`,
+      ).toBe(true);
     });
   }
 });
@@ -79,7 +95,10 @@ describe("sampling matches the distribution", () => {
     ["beta (paper s)", beta({ a: 40.1, b: 7.2 })],
     ["gev k=-0.42", gev({ k: -0.42, mu: 0.72, sigma: 0.086 })],
     ["gev truncated", truncate(gev({ k: 0, mu: 0.82, sigma: 0.048 }), 0, 1)],
-    ["mixture truncated (paper phi)", truncatedNormalMixture({ mu1: -1.7, mu2: 1.6, sigma1: 1, sigma2: 0.8, lambda: 0.4 })],
+    [
+      "mixture truncated (paper phi)",
+      truncatedNormalMixture({ mu1: -1.7, mu2: 1.6, sigma1: 1, sigma2: 0.8, lambda: 0.4 }),
+    ],
     ["sin", sinDensity()],
   ];
   for (const [name, d] of cases) {
@@ -131,10 +150,14 @@ describe("normal mixture and truncation", () => {
 
 describe("parameter validation", () => {
   it("says which parameter is wrong and what was received", () => {
-    expect(() => normal({ mu: 0, sigma: -1 })).toThrow("normal: parameter `sigma` must be in (0, Infinity], received -1");
+    expect(() => normal({ mu: 0, sigma: -1 })).toThrow(
+      "normal: parameter `sigma` must be in (0, Infinity], received -1",
+    );
     expect(() => beta({ a: Number.NaN, b: 1 })).toThrow(/`a` must be a number, received NaN/);
     expect(() => invgauss({ mu: 1 } as never)).toThrow(/`lambda` must be a number/);
-    expect(() => normalMixture({ mu1: 0, mu2: 1, sigma1: 1, sigma2: 1, lambda: 1.5 })).toThrow(/`lambda` must be in \[0, 1\]/);
+    expect(() => normalMixture({ mu1: 0, mu2: 1, sigma1: 1, sigma2: 1, lambda: 1.5 })).toThrow(
+      /`lambda` must be in \[0, 1\]/,
+    );
     expect(() => gamma({ shape: 1, scale: 1 }).sample(-1, 1)).toThrow(/non-negative integer/);
   });
   it("GEV support follows the sign of k (paper convention: k < 0 has an upper bound)", () => {

@@ -14,7 +14,11 @@ const models = paper2Models();
 describe("stats figures", () => {
   it("histogramFitFigure: a density-normalised histogram and one line per curve over the range", () => {
     const x = models.marginals.d.sample(200, 1);
-    const fig = histogramFitFigure(x, [{ name: "model", distribution: models.marginals.d }], { xTitle: "d", xUnit: "nm", points: 50 });
+    const fig = histogramFitFigure(x, [{ name: "model", distribution: models.marginals.d }], {
+      xTitle: "d",
+      xUnit: "nm",
+      points: 50,
+    });
     expect(fig.data.map((t) => t.type)).toEqual(["histogram", "scatter"]);
     expect(fig.data[0]!.histnorm).toBe("probability density");
     const line = fig.data[1]!;
@@ -23,7 +27,9 @@ describe("stats figures", () => {
     expect((line.y as number[])[10]).toBeCloseTo(models.marginals.d.pdf(xs[10]!), 8);
     expect((fig.layout.xaxis as { title: { text: string } }).title.text).toBe("d (nm)");
     // curves only, range from the quantiles
-    const only = histogramFitFigure(null, [{ name: "theta", distribution: models.marginals.theta }]);
+    const only = histogramFitFigure(null, [
+      { name: "theta", distribution: models.marginals.theta },
+    ]);
     expect(only.data).toHaveLength(1);
     expect(() => histogramFitFigure(null, [])).toThrow(/needs data or at least one density curve/);
   });
@@ -47,7 +53,14 @@ describe("stats figures", () => {
     expect(cells[0]).toHaveLength(2);
     expect(cells[1]![0]).toMatch(/mu = .*lambda = /);
     const s = models.bivariate.d_s.sample(100, 4);
-    const cop = fitTableFigure(fitCopulas(Float64Array.from(s.x, (v) => models.marginals.d.cdf(v)), Float64Array.from(s.y, (v) => models.marginals.s.cdf(v)), { families: ["indep", "bb8", "frank"] }), { maxRows: 3 });
+    const cop = fitTableFigure(
+      fitCopulas(
+        Float64Array.from(s.x, (v) => models.marginals.d.cdf(v)),
+        Float64Array.from(s.y, (v) => models.marginals.s.cdf(v)),
+        { families: ["indep", "bb8", "frank"] },
+      ),
+      { maxRows: 3 },
+    );
     const header = (cop.data[0]!.header as { values: string[] }).values;
     expect(header).toContain("<b>rotation</b>");
     expect((cop.data[0]!.cells as { values: string[][] }).values[0]).toHaveLength(3);

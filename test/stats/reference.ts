@@ -46,7 +46,10 @@ export interface Reference {
   }[];
 }
 
-const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/stats/reference.json");
+const file = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../fixtures/stats/reference.json",
+);
 export const reference: Reference = JSON.parse(fs.readFileSync(file, "utf8"));
 
 /** |a - b| <= atol + rtol |b| */

@@ -38,9 +38,14 @@ function fdBins(x: Float64Array): number {
  * @param data - Observations, or null for curves only.
  * @param curves - Densities to draw (e.g. the best fits or the published models).
  */
-export function histogramFitFigure(data: ArrayLike<number> | null, curves: readonly DensityCurve[], options: HistogramFitFigureOptions = {}): Figure {
+export function histogramFitFigure(
+  data: ArrayLike<number> | null,
+  curves: readonly DensityCurve[],
+  options: HistogramFitFigureOptions = {},
+): Figure {
   const x = data ? Float64Array.from(data).filter((v) => Number.isFinite(v)) : new Float64Array(0);
-  if (x.length === 0 && curves.length === 0) throw new RangeError("histogramFitFigure needs data or at least one density curve");
+  if (x.length === 0 && curves.length === 0)
+    throw new RangeError("histogramFitFigure needs data or at least one density curve");
   let [lo, hi] = options.range ?? [NaN, NaN];
   if (options.range === undefined) {
     if (x.length > 0) {

@@ -25,20 +25,32 @@ function fmt(v: unknown, digits: number): string {
  * A plotly table from columns: `{ family: [...], AIC: [...] }`.
  * @param columns - Column name -> values (all the same length).
  */
-export function tableFigure(columns: Readonly<Record<string, ArrayLike<unknown>>>, options: TableFigureOptions = {}): Figure {
+export function tableFigure(
+  columns: Readonly<Record<string, ArrayLike<unknown>>>,
+  options: TableFigureOptions = {},
+): Figure {
   const names = Object.keys(columns);
-  if (names.length === 0) throw new RangeError("`columns` is empty: a table needs at least one column");
+  if (names.length === 0)
+    throw new RangeError("`columns` is empty: a table needs at least one column");
   const n = columns[names[0]!]!.length;
   for (const k of names) {
-    if (columns[k]!.length !== n) throw new RangeError(`column "${k}" has ${columns[k]!.length} values, column "${names[0]}" has ${n}`);
+    if (columns[k]!.length !== n)
+      throw new RangeError(
+        `column "${k}" has ${columns[k]!.length} values, column "${names[0]}" has ${n}`,
+      );
   }
   const digits = options.digits ?? 4;
   const rows = Math.min(n, options.maxRows ?? n);
-  const cells = names.map((k) => Array.from({ length: rows }, (_, i) => fmt(columns[k]![i], digits)));
-  const widths = options.columnWidths ?? names.map((k, j) => Math.min(40, Math.max(6, k.length, ...cells[j]!.map((c) => c.length))));
+  const cells = names.map((k) =>
+    Array.from({ length: rows }, (_, i) => fmt(columns[k]![i], digits)),
+  );
+  const widths =
+    options.columnWidths ??
+    names.map((k, j) => Math.min(40, Math.max(6, k.length, ...cells[j]!.map((c) => c.length))));
   const layout = baseLayout(options);
   layout.margin = { l: 10, r: 10, t: options.title ? 50 : 10, b: 10 };
-  if (layout.height === undefined) layout.height = Math.min(900, 60 + (options.title ? 40 : 0) + 28 * (rows + 1));
+  if (layout.height === undefined)
+    layout.height = Math.min(900, 60 + (options.title ? 40 : 0) + 28 * (rows + 1));
   return {
     data: [
       {
@@ -71,7 +83,10 @@ function isCopulaTable(t: FitTable | CopulaFitTable): t is CopulaFitTable {
  * as a plotly table: family, parameters, log-likelihood, AIC, BIC (and rotation,
  * Kendall's tau for copulas) - Furat et al., Tables 1 and 4 style.
  */
-export function fitTableFigure(table: FitTable | CopulaFitTable, options: TableFigureOptions = {}): Figure {
+export function fitTableFigure(
+  table: FitTable | CopulaFitTable,
+  options: TableFigureOptions = {},
+): Figure {
   const digits = options.digits ?? 4;
   const p = (v: number): string => fmt(v, digits);
   if (isCopulaTable(table)) {
@@ -80,7 +95,9 @@ export function fitTableFigure(table: FitTable | CopulaFitTable, options: TableF
       {
         copula: fits.map((f) => f.label),
         rotation: fits.map((f) => f.rotation),
-        parameters: fits.map((f) => f.paramNames.map((nm, i) => `${nm} = ${p(f.params[i]!)}`).join(", ")),
+        parameters: fits.map((f) =>
+          f.paramNames.map((nm, i) => `${nm} = ${p(f.params[i]!)}`).join(", "),
+        ),
         "Kendall tau": fits.map((f) => (f.k === 0 ? 0 : f.copula.tau())),
         "log-lik": fits.map((f) => f.logLik),
         AIC: fits.map((f) => f.aic),
@@ -95,7 +112,10 @@ export function fitTableFigure(table: FitTable | CopulaFitTable, options: TableF
       family: fits.map((f) => f.label),
       parameters: fits.map((f) =>
         Object.entries(f.params)
-          .map(([k, v]) => `${k} = ${p(v)}${Number.isFinite(f.stdErrors[k]!) ? ` (${p(f.stdErrors[k]!)})` : ""}`)
+          .map(
+            ([k, v]) =>
+              `${k} = ${p(v)}${Number.isFinite(f.stdErrors[k]!) ? ` (${p(f.stdErrors[k]!)})` : ""}`,
+          )
           .join(", "),
       ),
       "log-lik": fits.map((f) => f.logLik),

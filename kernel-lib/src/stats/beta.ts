@@ -9,7 +9,10 @@ import { logBeta } from "./special.js";
  * scipy: `beta(a, b)`. cdf and quantile from jstat.
  */
 export function beta(params: { a: number; b: number }): Distribution {
-  checkParams("beta", params, { a: { lower: 0, upper: Infinity, lowerOpen: true }, b: { lower: 0, upper: Infinity, lowerOpen: true } });
+  checkParams("beta", params, {
+    a: { lower: 0, upper: Infinity, lowerOpen: true },
+    b: { lower: 0, upper: Infinity, lowerOpen: true },
+  });
   const { a, b } = params;
   const c = -logBeta(a, b);
   const logpdf = (x: number): number => {

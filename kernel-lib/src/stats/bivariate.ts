@@ -27,7 +27,11 @@ export interface BivariateModel {
  * @param y - Marginal of the second variable (u2).
  * @param copula - A copula or a spec for {@link createCopula}.
  */
-export function bivariateModel(x: Distribution, y: Distribution, copula: Copula | CopulaSpec): BivariateModel {
+export function bivariateModel(
+  x: Distribution,
+  y: Distribution,
+  copula: Copula | CopulaSpec,
+): BivariateModel {
   const c: Copula = "logpdf" in copula ? copula : createCopula(copula);
   const logpdf = (a: number, b: number): number => {
     const lx = x.logpdf(a);
@@ -86,7 +90,10 @@ export function densityGrid(model: BivariateModel, options: DensityGridOptions =
   }
   const [x0, x1] = options.xRange ?? [model.x.quantile(0.005), model.x.quantile(0.995)];
   const [y0, y1] = options.yRange ?? [model.y.quantile(0.005), model.y.quantile(0.995)];
-  if (!(x1 > x0) || !(y1 > y0)) throw new RangeError(`grid ranges must be increasing, received x [${x0}, ${x1}], y [${y0}, ${y1}]`);
+  if (!(x1 > x0) || !(y1 > y0))
+    throw new RangeError(
+      `grid ranges must be increasing, received x [${x0}, ${x1}], y [${y0}, ${y1}]`,
+    );
   const x = Array.from({ length: nx }, (_, i) => x0 + ((x1 - x0) * i) / (nx - 1));
   const y = Array.from({ length: ny }, (_, j) => y0 + ((y1 - y0) * j) / (ny - 1));
   const fx = x.map((v) => model.x.logpdf(v));
@@ -94,7 +101,11 @@ export function densityGrid(model: BivariateModel, options: DensityGridOptions =
   const z = y.map((yv) => {
     const fy = model.y.logpdf(yv);
     const Fy = model.y.cdf(yv);
-    return x.map((_, i) => (fx[i] === -Infinity || fy === -Infinity ? 0 : Math.exp(fx[i]! + fy + model.copula.logpdf(Fx[i]!, Fy))));
+    return x.map((_, i) =>
+      fx[i] === -Infinity || fy === -Infinity
+        ? 0
+        : Math.exp(fx[i]! + fy + model.copula.logpdf(Fx[i]!, Fy)),
+    );
   });
   return { x, y, z };
 }
@@ -125,7 +136,10 @@ function effectiveRange(d: Distribution): [number, number] {
  * bounded integrand even for copulas whose density is unbounded at the corners.
  * Accurate to better than 1e-4 for the paper's models.
  */
-export function bivariateCorrelation(model: BivariateModel, options: CorrelationOptions = {}): number {
+export function bivariateCorrelation(
+  model: BivariateModel,
+  options: CorrelationOptions = {},
+): number {
   const sx = Math.sqrt(model.x.variance());
   const sy = Math.sqrt(model.y.variance());
   const [ax, bx] = effectiveRange(model.x);
@@ -133,8 +147,16 @@ export function bivariateCorrelation(model: BivariateModel, options: Correlation
   if ((options.method ?? "hoeffding") === "density") {
     const mx = model.x.mean();
     const my = model.y.mean();
-    const inner = (a: number): number => integrate((b) => (a - mx) * (b - my) * model.pdf(a, b), ay, by, { absTol: 1e-10 * sx * sy, relTol: 1e-7, maxIntervals: 200 });
-    return integrate(inner, ax, bx, { absTol: 1e-9 * sx * sy, relTol: 1e-7, maxIntervals: 200 }) / (sx * sy);
+    const inner = (a: number): number =>
+      integrate((b) => (a - mx) * (b - my) * model.pdf(a, b), ay, by, {
+        absTol: 1e-10 * sx * sy,
+        relTol: 1e-7,
+        maxIntervals: 200,
+      });
+    return (
+      integrate(inner, ax, bx, { absTol: 1e-9 * sx * sy, relTol: 1e-7, maxIntervals: 200 }) /
+      (sx * sy)
+    );
   }
   const panels = options.panels ?? 24;
   const [gx, gw] = gaussLegendre(16);
@@ -157,7 +179,8 @@ export function bivariateCorrelation(model: BivariateModel, options: Correlation
   let cov = 0;
   for (let i = 0; i < Fx.length; i++) {
     let row = 0;
-    for (let j = 0; j < Fy.length; j++) row += Y.w[j]! * (model.copula.cdf(Fx[i]!, Fy[j]!) - Fx[i]! * Fy[j]!);
+    for (let j = 0; j < Fy.length; j++)
+      row += Y.w[j]! * (model.copula.cdf(Fx[i]!, Fy[j]!) - Fx[i]! * Fy[j]!);
     cov += X.w[i]! * row;
   }
   return cov / (sx * sy);

@@ -48,29 +48,42 @@ export interface UnivariateFamily {
 }
 
 /** Check that parameters are finite numbers inside their bounds. */
-export function checkParams(family: string, params: Params, spec: Record<string, { lower: number; upper: number; lowerOpen?: boolean; upperOpen?: boolean }>): void {
+export function checkParams(
+  family: string,
+  params: Params,
+  spec: Record<string, { lower: number; upper: number; lowerOpen?: boolean; upperOpen?: boolean }>,
+): void {
   for (const [name, b] of Object.entries(spec)) {
     const v = params[name];
     if (typeof v !== "number" || Number.isNaN(v)) {
-      throw new TypeError(`${family}: parameter \`${name}\` must be a number, received ${String(v)}`);
+      throw new TypeError(
+        `${family}: parameter \`${name}\` must be a number, received ${String(v)}`,
+      );
     }
     const okLo = b.lowerOpen ? v > b.lower : v >= b.lower;
     const okHi = b.upperOpen ? v < b.upper : v <= b.upper;
     if (!okLo || !okHi) {
       const lo = b.lowerOpen ? "(" : "[";
       const hi = b.upperOpen ? ")" : "]";
-      throw new RangeError(`${family}: parameter \`${name}\` must be in ${lo}${b.lower}, ${b.upper}${hi}, received ${v}`);
+      throw new RangeError(
+        `${family}: parameter \`${name}\` must be in ${lo}${b.lower}, ${b.upper}${hi}, received ${v}`,
+      );
     }
   }
 }
 
 /** Check a sample size. */
 export function checkCount(n: number): void {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`sample size \`n\` must be a non-negative integer, received ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`sample size \`n\` must be a non-negative integer, received ${n}`);
 }
 
 /** Draw by inversion, u uniform on (0, 1). */
-export function sampleByQuantile(quantile: (p: number) => number, n: number, rng: Rng | number): Float64Array {
+export function sampleByQuantile(
+  quantile: (p: number) => number,
+  n: number,
+  rng: Rng | number,
+): Float64Array {
   checkCount(n);
   const r = toRng(rng);
   const out = new Float64Array(n);
@@ -82,7 +95,13 @@ export function sampleByQuantile(quantile: (p: number) => number, n: number, rng
  * Numerical quantile: root of cdf(x) = p on a bracket grown from `guess`
  * inside `support`.
  */
-export function numericQuantile(cdf: (x: number) => number, p: number, support: readonly [number, number], guess: number, scale: number): number {
+export function numericQuantile(
+  cdf: (x: number) => number,
+  p: number,
+  support: readonly [number, number],
+  guess: number,
+  scale: number,
+): number {
   if (Number.isNaN(p) || p < 0 || p > 1) return NaN;
   if (p === 0) return support[0];
   if (p === 1) return support[1];
@@ -108,9 +127,19 @@ export function numericQuantile(cdf: (x: number) => number, p: number, support: 
 }
 
 /** Mean and variance by integrating x f(x) and x^2 f(x) over [a, b]. */
-export function numericMoments(pdf: (x: number) => number, a: number, b: number): { mean: number; variance: number } {
+export function numericMoments(
+  pdf: (x: number) => number,
+  a: number,
+  b: number,
+): { mean: number; variance: number } {
   const m0 = integrate(pdf, a, b, { absTol: 1e-13, relTol: 1e-12, maxIntervals: 400 });
-  const m1 = integrate((x) => x * pdf(x), a, b, { absTol: 1e-13, relTol: 1e-12, maxIntervals: 400 }) / m0;
-  const v = integrate((x) => (x - m1) * (x - m1) * pdf(x), a, b, { absTol: 1e-14, relTol: 1e-12, maxIntervals: 400 }) / m0;
+  const m1 =
+    integrate((x) => x * pdf(x), a, b, { absTol: 1e-13, relTol: 1e-12, maxIntervals: 400 }) / m0;
+  const v =
+    integrate((x) => (x - m1) * (x - m1) * pdf(x), a, b, {
+      absTol: 1e-14,
+      relTol: 1e-12,
+      maxIntervals: 400,
+    }) / m0;
   return { mean: m1, variance: v };
 }

@@ -39,21 +39,27 @@ export interface FitOptions {
  * @returns The data as a Float64Array.
  */
 export function checkData(data: ArrayLike<number>, family?: UnivariateFamily): Float64Array {
-  if (data == null || typeof data.length !== "number") throw new TypeError(`\`data\` must be an array of numbers, received ${String(data)}`);
-  if (data.length === 0) throw new RangeError("`data` is empty: need at least one observation to fit a distribution");
+  if (data == null || typeof data.length !== "number")
+    throw new TypeError(`\`data\` must be an array of numbers, received ${String(data)}`);
+  if (data.length === 0)
+    throw new RangeError("`data` is empty: need at least one observation to fit a distribution");
   const x = Float64Array.from(data);
   for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i]!)) throw new RangeError(`\`data\` must be finite, received ${x[i]} at index ${i}`);
+    if (!Number.isFinite(x[i]!))
+      throw new RangeError(`\`data\` must be finite, received ${x[i]} at index ${i}`);
   }
   if (family) {
     const d = family.domain;
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
-      const bad = (d.lowerOpen ? v <= d.lower : v < d.lower) || (d.upperOpen ? v >= d.upper : v > d.upper);
+      const bad =
+        (d.lowerOpen ? v <= d.lower : v < d.lower) || (d.upperOpen ? v >= d.upper : v > d.upper);
       if (bad) {
         const lo = d.lowerOpen ? "(" : "[";
         const hi = d.upperOpen ? ")" : "]";
-        throw new RangeError(`\`data\` value ${v} at index ${i} is outside the support ${lo}${d.lower}, ${d.upper}${hi} of the ${family.label} family`);
+        throw new RangeError(
+          `\`data\` value ${v} at index ${i} is outside the support ${lo}${d.lower}, ${d.upper}${hi} of the ${family.label} family`,
+        );
       }
     }
   }
@@ -77,13 +83,18 @@ export function logLikelihood(dist: Distribution, data: ArrayLike<number>): numb
  * @returns Parameters, log-likelihood, AIC, BIC and standard errors.
  * @throws RangeError for empty data, non-finite values, or data outside the family's support.
  */
-export function fitDistribution(data: ArrayLike<number>, family: UnivariateFamily, options: FitOptions = {}): FitResult {
+export function fitDistribution(
+  data: ArrayLike<number>,
+  family: UnivariateFamily,
+  options: FitOptions = {},
+): FitResult {
   const x = checkData(data, family);
   const n = x.length;
   const names = family.paramNames;
   const k = names.length;
   const tr = family.bounds.map(([lo, hi]) => boundTransform(lo, hi));
-  const toParams = (z: number[]): Params => Object.fromEntries(names.map((nm, i) => [nm, tr[i]!.fromFree(z[i]!)]));
+  const toParams = (z: number[]): Params =>
+    Object.fromEntries(names.map((nm, i) => [nm, tr[i]!.fromFree(z[i]!)]));
   const negLL = (p: Params): number => {
     let d: Distribution;
     try {
@@ -115,16 +126,29 @@ export function fitDistribution(data: ArrayLike<number>, family: UnivariateFamil
     for (const s of starts) {
       const z0 = names.map((nm, i) => tr[i]!.toFree(s[nm]!));
       if (z0.some((v) => !Number.isFinite(v))) continue;
-      const r = nelderMead(obj, z0, { step: steps, maxEval: options.maxEval ?? 3000, fTol: 1e-12, xTol: 1e-10 });
+      const r = nelderMead(obj, z0, {
+        step: steps,
+        maxEval: options.maxEval ?? 3000,
+        fTol: 1e-12,
+        xTol: 1e-10,
+      });
       if (r.fx < bestF) {
         bestF = r.fx;
         bestZ = r.x;
       }
     }
-    if (bestZ === null) throw new RangeError(`could not fit the ${family.label} family: no starting point has a finite likelihood`);
+    if (bestZ === null)
+      throw new RangeError(
+        `could not fit the ${family.label} family: no starting point has a finite likelihood`,
+      );
     // Restart from the optimum until no further improvement (Nelder-Mead can stall).
     for (let it = 0; it < 5; it++) {
-      const r = nelderMead(obj, bestZ, { step: steps.map((s) => s / 4), maxEval: options.maxEval ?? 3000, fTol: 1e-13, xTol: 1e-11 });
+      const r = nelderMead(obj, bestZ, {
+        step: steps.map((s) => s / 4),
+        maxEval: options.maxEval ?? 3000,
+        fTol: 1e-13,
+        xTol: 1e-11,
+      });
       const improved = bestF - r.fx;
       if (r.fx < bestF) {
         bestF = r.fx;
@@ -157,7 +181,11 @@ export function fitDistribution(data: ArrayLike<number>, family: UnivariateFamil
  * log-likelihood). At the MLE this is what {@link fitDistribution} reports;
  * at the true parameters it is the estimator's standard error in a simulation.
  */
-export function standardErrorsAt(data: ArrayLike<number>, family: UnivariateFamily, params: Params): Params {
+export function standardErrorsAt(
+  data: ArrayLike<number>,
+  family: UnivariateFamily,
+  params: Params,
+): Params {
   const x = checkData(data, family);
   const negLL = (p: Params): number => {
     try {
@@ -175,7 +203,12 @@ export function standardErrorsAt(data: ArrayLike<number>, family: UnivariateFami
  * negative log-likelihood at the estimate; NaN when a parameter sits on a
  * bound or H is not positive definite.
  */
-export function standardErrors(negLL: (p: Params) => number, est: Params, names: readonly string[], bounds: readonly (readonly [number, number])[]): Params {
+export function standardErrors(
+  negLL: (p: Params) => number,
+  est: Params,
+  names: readonly string[],
+  bounds: readonly (readonly [number, number])[],
+): Params {
   const out: Params = Object.fromEntries(names.map((nm) => [nm, NaN]));
   if (names.length === 0) return out;
   const v0 = names.map((nm) => est[nm]!);

@@ -28,23 +28,31 @@ export interface FitBestOptions extends FitOptions {
  * @param families - Candidate families, e.g. `[invgaussFamily, gammaFamily, lognormalFamily]`.
  * @throws RangeError for empty or non-finite data, or when no family can be fitted.
  */
-export function fitBest(data: ArrayLike<number>, families: readonly UnivariateFamily[], options: FitBestOptions = {}): FitTable {
+export function fitBest(
+  data: ArrayLike<number>,
+  families: readonly UnivariateFamily[],
+  options: FitBestOptions = {},
+): FitTable {
   const x = checkData(data);
-  if (families.length === 0) throw new RangeError("`families` is empty: give at least one family to fit");
+  if (families.length === 0)
+    throw new RangeError("`families` is empty: give at least one family to fit");
   const criterion = options.criterion ?? "aic";
   const fits: FitResult[] = [];
   const skipped: { family: string; reason: string }[] = [];
   for (const fam of families) {
     try {
       const r = fitDistribution(x, fam, options);
-      if (!Number.isFinite(r.logLik)) throw new RangeError("the log-likelihood at the estimate is not finite");
+      if (!Number.isFinite(r.logLik))
+        throw new RangeError("the log-likelihood at the estimate is not finite");
       fits.push(r);
     } catch (e) {
       skipped.push({ family: fam.name, reason: e instanceof Error ? e.message : String(e) });
     }
   }
   if (fits.length === 0) {
-    throw new RangeError(`no family could be fitted: ${skipped.map((s) => `${s.family}: ${s.reason}`).join("; ")}`);
+    throw new RangeError(
+      `no family could be fitted: ${skipped.map((s) => `${s.family}: ${s.reason}`).join("; ")}`,
+    );
   }
   fits.sort((a, b) => a[criterion] - b[criterion]);
   return { best: fits[0]!, fits, skipped, criterion };

@@ -21,7 +21,10 @@ export function fitMarginals(
   const out: Record<string, FitTable> = {};
   for (const [col, fams] of Object.entries(families)) {
     const data = table[col];
-    if (!data) throw new RangeError(`column "${col}" is not in the table (columns: ${Object.keys(table).join(", ")})`);
+    if (!data)
+      throw new RangeError(
+        `column "${col}" is not in the table (columns: ${Object.keys(table).join(", ")})`,
+      );
     out[col] = fitBest(data, fams, options);
   }
   return out;
@@ -59,7 +62,10 @@ export function fitPairCopulas(
   const out: Record<string, PairCopulaFit> = {};
   const pseudo = (col: string): Float64Array => {
     const data = table[col];
-    if (!data) throw new RangeError(`column "${col}" is not in the table (columns: ${Object.keys(table).join(", ")})`);
+    if (!data)
+      throw new RangeError(
+        `column "${col}" is not in the table (columns: ${Object.keys(table).join(", ")})`,
+      );
     const m = options.marginals?.[col];
     return m ? Float64Array.from(data, (v) => m.cdf(v)) : pseudoObservations(data);
   };
@@ -67,7 +73,12 @@ export function fitPairCopulas(
     const fit = fitCopulas(pseudo(x), pseudo(y), options);
     const mx = options.marginals?.[x];
     const my = options.marginals?.[y];
-    out[`${x}_${y}`] = { ...fit, x, y, ...(mx && my ? { model: bivariateModel(mx, my, fit.best.copula) } : {}) };
+    out[`${x}_${y}`] = {
+      ...fit,
+      x,
+      y,
+      ...(mx && my ? { model: bivariateModel(mx, my, fit.best.copula) } : {}),
+    };
   }
   return out;
 }

@@ -9,7 +9,10 @@ import { logGamma } from "./special.js";
  * scipy: `gamma(a=shape, scale=scale)`. cdf and quantile from jstat.
  */
 export function gamma(params: { shape: number; scale: number }): Distribution {
-  checkParams("gamma", params, { shape: { lower: 0, upper: Infinity, lowerOpen: true }, scale: { lower: 0, upper: Infinity, lowerOpen: true } });
+  checkParams("gamma", params, {
+    shape: { lower: 0, upper: Infinity, lowerOpen: true },
+    scale: { lower: 0, upper: Infinity, lowerOpen: true },
+  });
   const { shape, scale } = params;
   const c = -logGamma(shape) - shape * Math.log(scale);
   const logpdf = (x: number): number => {
@@ -51,7 +54,7 @@ function gammaStart(data: Float64Array): Params[] {
   v /= data.length;
   // Minka's closed-form approximation of the shape MLE, and moments.
   const s = Math.log(m) - ml;
-  const k = s > 0 ? (3 - s + Math.sqrt((s - 3) ** 2 + 24 * s)) / (12 * s) : m * m / v;
+  const k = s > 0 ? (3 - s + Math.sqrt((s - 3) ** 2 + 24 * s)) / (12 * s) : (m * m) / v;
   const starts: Params[] = [{ shape: k, scale: m / k }];
   if (v > 0) starts.push({ shape: (m * m) / v, scale: v / m });
   return starts;

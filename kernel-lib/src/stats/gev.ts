@@ -69,7 +69,8 @@ export function gev(params: { k: number; mu: number; sigma: number }): Distribut
       return out;
     },
     mean() {
-      if (Math.abs(k) < 1e-8) return mu + sigma * (EULER + (k * (EULER * EULER + (Math.PI * Math.PI) / 6)) / 2);
+      if (Math.abs(k) < 1e-8)
+        return mu + sigma * (EULER + (k * (EULER * EULER + (Math.PI * Math.PI) / 6)) / 2);
       if (k >= 1) return Infinity;
       return mu + (sigma * (g1() - 1)) / k;
     },

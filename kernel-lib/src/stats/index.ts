@@ -11,7 +11,12 @@ export { gev, gevFamily } from "./gev.js";
 export { normalMixture, normalMixtureFamily } from "./normalMixture.js";
 export type { NormalMixtureParams } from "./normalMixture.js";
 export { sinDensity, sinFamily } from "./sinDensity.js";
-export { truncate, truncatedFamily, truncatedNormalMixture, truncatedNormalMixtureFamily } from "./truncate.js";
+export {
+  truncate,
+  truncatedFamily,
+  truncatedNormalMixture,
+  truncatedNormalMixtureFamily,
+} from "./truncate.js";
 export type { TruncatedDistribution } from "./truncate.js";
 export { fitDistribution, logLikelihood, standardErrorsAt } from "./fit.js";
 export type { FitOptions, FitResult } from "./fit.js";
@@ -21,10 +26,26 @@ export type { Copula, CopulaFamily, CopulaSpec, Rotation } from "./copula/types.
 export { createCopula, copulaFamilies, copulaFamilyInfo, rotateData } from "./copula/copula.js";
 export { kendallTau } from "./copula/tau.js";
 export { copulaStandardErrors, fitCopula, fitCopulas, pseudoObservations } from "./copula/fit.js";
-export type { CopulaFit, CopulaFitTable, FitCopulaOptions, FitCopulasOptions } from "./copula/fit.js";
+export type {
+  CopulaFit,
+  CopulaFitTable,
+  FitCopulaOptions,
+  FitCopulasOptions,
+} from "./copula/fit.js";
 export { bivariateCorrelation, bivariateModel, densityGrid, modelMoments } from "./bivariate.js";
-export type { BivariateModel, CorrelationOptions, DensityGrid, DensityGridOptions } from "./bivariate.js";
-export { PAPER2_CHARACTERISTICS, PAPER2_LABELS, PAPER2_PAIRS, paper2CandidateFamilies, paper2Models } from "./paper2.js";
+export type {
+  BivariateModel,
+  CorrelationOptions,
+  DensityGrid,
+  DensityGridOptions,
+} from "./bivariate.js";
+export {
+  PAPER2_CHARACTERISTICS,
+  PAPER2_LABELS,
+  PAPER2_PAIRS,
+  paper2CandidateFamilies,
+  paper2Models,
+} from "./paper2.js";
 export type { Paper2Characteristic, Paper2Models, Paper2Pair } from "./paper2.js";
 export { fitMarginals, fitPairCopulas } from "./fitModels.js";
 export type { FitPairCopulasOptions, PairCopulaFit } from "./fitModels.js";

@@ -10,7 +10,10 @@ import { normCdf, normLogCdf, normQuantile } from "./special.js";
  * @param params - `mu` (> 0, mean), `lambda` (> 0, shape).
  */
 export function invgauss(params: { mu: number; lambda: number }): Distribution {
-  checkParams("invgauss", params, { mu: { lower: 0, upper: Infinity, lowerOpen: true }, lambda: { lower: 0, upper: Infinity, lowerOpen: true } });
+  checkParams("invgauss", params, {
+    mu: { lower: 0, upper: Infinity, lowerOpen: true },
+    lambda: { lower: 0, upper: Infinity, lowerOpen: true },
+  });
   const { mu, lambda } = params;
   const c = 0.5 * Math.log(lambda / (2 * Math.PI));
   const logpdf = (x: number): number => {
@@ -31,7 +34,11 @@ export function invgauss(params: { mu: number; lambda: number }): Distribution {
   const quantile = (p: number): number => {
     // Start from the log-normal with the same mean and variance.
     const s2 = Math.log1p(variance / (mu * mu));
-    const guess = Math.exp(Math.log(mu) - 0.5 * s2 + Math.sqrt(s2) * normQuantile(Math.min(Math.max(p, 1e-300), 1 - 1e-16)));
+    const guess = Math.exp(
+      Math.log(mu) -
+        0.5 * s2 +
+        Math.sqrt(s2) * normQuantile(Math.min(Math.max(p, 1e-300), 1 - 1e-16)),
+    );
     return numericQuantile(cdf, p, [0, Infinity], guess, Math.min(sd, guess / 2));
   };
   return {
@@ -50,7 +57,10 @@ export function invgauss(params: { mu: number; lambda: number }): Distribution {
       for (let i = 0; i < n; i++) {
         const nu = r.normal();
         const y = nu * nu;
-        const x = mu + (mu * mu * y) / (2 * lambda) - (mu / (2 * lambda)) * Math.sqrt(4 * mu * lambda * y + mu * mu * y * y);
+        const x =
+          mu +
+          (mu * mu * y) / (2 * lambda) -
+          (mu / (2 * lambda)) * Math.sqrt(4 * mu * lambda * y + mu * mu * y * y);
         out[i] = r.next() <= mu / (mu + x) ? x : (mu * mu) / x;
       }
       return out;

@@ -10,7 +10,10 @@ const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
  * @param params - `mu`, `sigma` (> 0) of log X.
  */
 export function lognormal(params: { mu: number; sigma: number }): Distribution {
-  checkParams("lognormal", params, { mu: { lower: -Infinity, upper: Infinity }, sigma: { lower: 0, upper: Infinity, lowerOpen: true } });
+  checkParams("lognormal", params, {
+    mu: { lower: -Infinity, upper: Infinity },
+    sigma: { lower: 0, upper: Infinity, lowerOpen: true },
+  });
   const { mu, sigma } = params;
   const logpdf = (x: number): number => {
     if (!(x > 0)) return -Infinity;

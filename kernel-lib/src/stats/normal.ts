@@ -10,7 +10,10 @@ const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
  * @param params - `mu` (mean), `sigma` (> 0, standard deviation).
  */
 export function normal(params: { mu: number; sigma: number }): Distribution {
-  checkParams("normal", params, { mu: { lower: -Infinity, upper: Infinity }, sigma: { lower: 0, upper: Infinity, lowerOpen: true } });
+  checkParams("normal", params, {
+    mu: { lower: -Infinity, upper: Infinity },
+    sigma: { lower: 0, upper: Infinity, lowerOpen: true },
+  });
   const { mu, sigma } = params;
   const logpdf = (x: number): number => {
     const z = (x - mu) / sigma;

@@ -41,9 +41,11 @@ export function normalMixture(params: NormalMixtureParams): Distribution {
     if (m === -Infinity) return -Infinity;
     return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
   };
-  const cdf = (x: number): number => lambda * normCdf((x - mu1) / sigma1) + (1 - lambda) * normCdf((x - mu2) / sigma2);
+  const cdf = (x: number): number =>
+    lambda * normCdf((x - mu1) / sigma1) + (1 - lambda) * normCdf((x - mu2) / sigma2);
   const mean = lambda * mu1 + (1 - lambda) * mu2;
-  const second = lambda * (sigma1 * sigma1 + mu1 * mu1) + (1 - lambda) * (sigma2 * sigma2 + mu2 * mu2);
+  const second =
+    lambda * (sigma1 * sigma1 + mu1 * mu1) + (1 - lambda) * (sigma2 * sigma2 + mu2 * mu2);
   const sd = Math.sqrt(second - mean * mean);
   return {
     family: "normalMixture",
@@ -57,7 +59,8 @@ export function normalMixture(params: NormalMixtureParams): Distribution {
       checkCount(n);
       const r = toRng(rng);
       const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = r.next() < lambda ? mu1 + sigma1 * r.normal() : mu2 + sigma2 * r.normal();
+      for (let i = 0; i < n; i++)
+        out[i] = r.next() < lambda ? mu1 + sigma1 * r.normal() : mu2 + sigma2 * r.normal();
       return out;
     },
     mean: () => mean,

@@ -14,7 +14,12 @@ import { lognormalFamily } from "./lognormal.js";
 import { normalFamily } from "./normal.js";
 import { createRng } from "./random.js";
 import { sinDensity, sinFamily } from "./sinDensity.js";
-import { truncate, truncatedFamily, truncatedNormalMixture, truncatedNormalMixtureFamily } from "./truncate.js";
+import {
+  truncate,
+  truncatedFamily,
+  truncatedNormalMixture,
+  truncatedNormalMixtureFamily,
+} from "./truncate.js";
 import { weibullFamily } from "./weibull.js";
 
 /** Grain characteristics of Furat et al. (section 2.4). */
@@ -22,7 +27,14 @@ export type Paper2Characteristic = "d" | "s" | "c" | "e" | "phi" | "theta";
 /** Modelled pairs of Table 4, `x_y` with x the copula's first argument. */
 export type Paper2Pair = "d_s" | "d_c" | "s_c" | "s_e" | "c_e" | "theta_phi";
 
-export const PAPER2_CHARACTERISTICS: readonly Paper2Characteristic[] = ["d", "s", "c", "e", "phi", "theta"];
+export const PAPER2_CHARACTERISTICS: readonly Paper2Characteristic[] = [
+  "d",
+  "s",
+  "c",
+  "e",
+  "phi",
+  "theta",
+];
 export const PAPER2_PAIRS: readonly Paper2Pair[] = ["d_s", "d_c", "s_c", "s_e", "c_e", "theta_phi"];
 
 /** Axis labels of the characteristics. */
@@ -40,7 +52,10 @@ export interface Paper2Models {
   marginals: Record<Paper2Characteristic, Distribution>;
   /** Table 1 as printed: family and parameters of each characteristic. */
   table1: Record<Paper2Characteristic, { family: string; params: Record<string, number> }>;
-  copulas: Record<Paper2Pair, { x: Paper2Characteristic; y: Paper2Characteristic; spec: Required<CopulaSpec>; copula: Copula }>;
+  copulas: Record<
+    Paper2Pair,
+    { x: Paper2Characteristic; y: Paper2Characteristic; spec: Required<CopulaSpec>; copula: Copula }
+  >;
   bivariate: Record<Paper2Pair, BivariateModel>;
   /** Table 2's empirical columns (mean, std). */
   empiricalMoments: Record<Paper2Characteristic, { mean: number; std: number }>;
@@ -66,7 +81,10 @@ export function paper2Models(): Paper2Models {
     s: { family: "beta", params: { a: 40.1, b: 7.2 } },
     c: { family: "GEV truncated to [0, 1]", params: { k: 0, mu: 0.82, sigma: 0.048 } },
     e: { family: "GEV truncated to [0, 1]", params: { k: -0.42, mu: 0.72, sigma: 0.086 } },
-    phi: { family: "mixture of two normals truncated to [-pi, pi)", params: { mu1: -1.7, mu2: 1.6, sigma1: 1, sigma2: 0.8, lambda: 0.4 } },
+    phi: {
+      family: "mixture of two normals truncated to [-pi, pi)",
+      params: { mu1: -1.7, mu2: 1.6, sigma1: 1, sigma2: 0.8, lambda: 0.4 },
+    },
     theta: { family: "sin density on [0, pi/2]", params: {} },
   };
   const marginals: Record<Paper2Characteristic, Distribution> = {
@@ -106,7 +124,14 @@ export function paper2Models(): Paper2Models {
       phi: { mean: 0.39, std: 1.7 },
       theta: { mean: 1.03, std: 0.382 },
     },
-    empiricalCorrelation: { d_s: -0.468, d_c: -0.3418, s_c: 0.9209, s_e: 0.6757, c_e: 0.51, theta_phi: -0.0473 },
+    empiricalCorrelation: {
+      d_s: -0.468,
+      d_c: -0.3418,
+      s_c: 0.9209,
+      s_e: 0.6757,
+      c_e: 0.51,
+      theta_phi: -0.0473,
+    },
     labels: PAPER2_LABELS,
   };
 }
@@ -117,7 +142,14 @@ export function paper2Models(): Paper2Models {
  * in [0, 1] also get the GEV truncated to [0, 1], angles get their circular models).
  */
 export function paper2CandidateFamilies(): Record<Paper2Characteristic, UnivariateFamily[]> {
-  const unit = [betaFamily, truncatedFamily(gevFamily, 0, 1), normalFamily, lognormalFamily, gammaFamily, weibullFamily];
+  const unit = [
+    betaFamily,
+    truncatedFamily(gevFamily, 0, 1),
+    normalFamily,
+    lognormalFamily,
+    gammaFamily,
+    weibullFamily,
+  ];
   return {
     d: [invgaussFamily, lognormalFamily, gammaFamily, weibullFamily, normalFamily, gevFamily],
     s: unit,
@@ -169,7 +201,10 @@ export function paper2Refit(options: Paper2RefitOptions = {}): Paper2Refit {
   for (const k of PAPER2_CHARACTERISTICS) samples[k] = models.marginals[k].sample(n, rng);
   const pairSamples = {} as Paper2Refit["pairSamples"];
   for (const p of PAPER2_PAIRS) pairSamples[p] = models.bivariate[p].sample(n, rng);
-  const marginalFits = fitMarginals(samples, paper2CandidateFamilies()) as Record<Paper2Characteristic, FitTable>;
+  const marginalFits = fitMarginals(samples, paper2CandidateFamilies()) as Record<
+    Paper2Characteristic,
+    FitTable
+  >;
   const marginals = {} as Paper2Refit["marginals"];
   for (const k of PAPER2_CHARACTERISTICS) marginals[k] = marginalFits[k].best.distribution;
   const copulaFits = {} as Paper2Refit["copulaFits"];
@@ -177,7 +212,10 @@ export function paper2Refit(options: Paper2RefitOptions = {}): Paper2Refit {
   for (const p of PAPER2_PAIRS) {
     const { x, y } = models.copulas[p];
     const s = pairSamples[p];
-    const fit = fitPairCopulas({ [x]: s.x, [y]: s.y }, [[x, y]], { ...options, marginals: options.pseudoObs === "ranks" ? undefined : marginals })[`${x}_${y}`]!;
+    const fit = fitPairCopulas({ [x]: s.x, [y]: s.y }, [[x, y]], {
+      ...options,
+      marginals: options.pseudoObs === "ranks" ? undefined : marginals,
+    })[`${x}_${y}`]!;
     copulaFits[p] = fit;
     bivariate[p] = bivariateModel(marginals[x], marginals[y], fit.best.copula);
   }
@@ -215,7 +253,13 @@ export function paper2Tables(models: Paper2Models | Paper2Refit): {
   const chars = PAPER2_CHARACTERISTICS;
   const numbers: Record<string, number> = {};
   const t1: Paper2TableColumns = { characteristic: [], family: [], parameters: [] };
-  const t2: Paper2TableColumns = { characteristic: [], "model mean": [], "empirical mean": [], "model std": [], "empirical std": [] };
+  const t2: Paper2TableColumns = {
+    characteristic: [],
+    "model mean": [],
+    "empirical mean": [],
+    "model std": [],
+    "empirical std": [],
+  };
   for (const k of chars) {
     t1.characteristic!.push(k);
     if (isRefit) {
@@ -237,7 +281,13 @@ export function paper2Tables(models: Paper2Models | Paper2Refit): {
     t2["empirical std"]!.push(published.empiricalMoments[k].std);
   }
   const t3: Paper2TableColumns = { pair: [], "model correlation": [], "empirical correlation": [] };
-  const t4: Paper2TableColumns = { pair: [], copula: [], parameters: [], rotation: [], "Kendall tau": [] };
+  const t4: Paper2TableColumns = {
+    pair: [],
+    copula: [],
+    parameters: [],
+    rotation: [],
+    "Kendall tau": [],
+  };
   for (const p of PAPER2_PAIRS) {
     const model = models.bivariate[p];
     const rho = bivariateCorrelation(model);
@@ -249,7 +299,10 @@ export function paper2Tables(models: Paper2Models | Paper2Refit): {
     const c = model.copula;
     t4.pair!.push(pairName);
     t4.copula!.push(c.label);
-    t4.parameters!.push(c.paramNames.map((nm, i) => `${nm} = ${Number(c.params[i]!.toPrecision(4))}`).join(", ") || "-");
+    t4.parameters!.push(
+      c.paramNames.map((nm, i) => `${nm} = ${Number(c.params[i]!.toPrecision(4))}`).join(", ") ||
+        "-",
+    );
     t4.rotation!.push(c.rotation);
     t4["Kendall tau"]!.push(Number(c.tau().toPrecision(4)));
   }

@@ -47,7 +47,12 @@ class Xoshiro128 implements Rng {
 
   constructor(seed: number, state?: readonly [number, number, number, number]) {
     if (state) {
-      [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v >>> 0) as [number, number, number, number];
+      [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v >>> 0) as [
+        number,
+        number,
+        number,
+        number,
+      ];
     } else {
       // Fold a double seed (possibly > 2^32 or fractional) into 32 bits.
       const hi = Math.floor(seed / 4294967296) >>> 0;
@@ -86,7 +91,8 @@ class Xoshiro128 implements Rng {
   }
 
   int(n: number): number {
-    if (!(n >= 1) || !Number.isInteger(n)) throw new RangeError(`\`n\` must be a positive integer, received ${n}`);
+    if (!(n >= 1) || !Number.isInteger(n))
+      throw new RangeError(`\`n\` must be a positive integer, received ${n}`);
     return Math.floor(this.next() * n);
   }
 
@@ -161,7 +167,8 @@ function rotl(x: number, k: number): number {
  * rng.normal(); // standard normal
  */
 export function createRng(seed = 0): Rng {
-  if (!Number.isFinite(seed)) throw new RangeError(`\`seed\` must be a finite number, received ${seed}`);
+  if (!Number.isFinite(seed))
+    throw new RangeError(`\`seed\` must be a finite number, received ${seed}`);
   return new Xoshiro128(seed);
 }
 

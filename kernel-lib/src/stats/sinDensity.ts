@@ -9,7 +9,8 @@ import { toRng } from "./random.js";
  */
 export function sinDensity(): Distribution {
   const half = Math.PI / 2;
-  const quantile = (p: number): number => (Number.isNaN(p) || p < 0 || p > 1 ? NaN : Math.acos(1 - p));
+  const quantile = (p: number): number =>
+    Number.isNaN(p) || p < 0 || p > 1 ? NaN : Math.acos(1 - p);
   return {
     family: "sin",
     params: {},

@@ -12,12 +12,21 @@ export interface ParamTransform {
 
 /** Transform for a parameter in [lo, hi] (open at finite ends). */
 export function boundTransform(lo: number, hi: number): ParamTransform {
-  if (lo === -Infinity && hi === Infinity) return { toFree: (p) => p, fromFree: (z) => z, identity: true };
+  if (lo === -Infinity && hi === Infinity)
+    return { toFree: (p) => p, fromFree: (z) => z, identity: true };
   if (hi === Infinity) {
-    return { toFree: (p) => Math.log(Math.max(p - lo, 1e-300)), fromFree: (z) => lo + Math.exp(z), identity: false };
+    return {
+      toFree: (p) => Math.log(Math.max(p - lo, 1e-300)),
+      fromFree: (z) => lo + Math.exp(z),
+      identity: false,
+    };
   }
   if (lo === -Infinity) {
-    return { toFree: (p) => Math.log(Math.max(hi - p, 1e-300)), fromFree: (z) => hi - Math.exp(z), identity: false };
+    return {
+      toFree: (p) => Math.log(Math.max(hi - p, 1e-300)),
+      fromFree: (z) => hi - Math.exp(z),
+      identity: false,
+    };
   }
   const w = hi - lo;
   return {

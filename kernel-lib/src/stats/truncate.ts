@@ -25,7 +25,9 @@ export function truncate(dist: Distribution, lower: number, upper: number): Trun
   const fb = b === Infinity ? 1 : dist.cdf(b);
   const mass = fb - fa;
   if (!(a < b) || !(mass > 0)) {
-    throw new RangeError(`truncate: ${dist.family} has no probability mass in [${lower}, ${upper}]`);
+    throw new RangeError(
+      `truncate: ${dist.family} has no probability mass in [${lower}, ${upper}]`,
+    );
   }
   const logMass = Math.log(mass);
   const logpdf = (x: number): number => (x < a || x > b ? -Infinity : dist.logpdf(x) - logMass);
@@ -37,7 +39,8 @@ export function truncate(dist: Distribution, lower: number, upper: number): Trun
     return Math.min(b, Math.max(a, dist.quantile(fa + p * mass)));
   };
   let moments: { mean: number; variance: number } | undefined;
-  const getMoments = (): { mean: number; variance: number } => (moments ??= numericMoments(pdf, a, b));
+  const getMoments = (): { mean: number; variance: number } =>
+    (moments ??= numericMoments(pdf, a, b));
   return {
     family: `truncated(${dist.family})`,
     params: dist.params,
@@ -75,7 +78,11 @@ export function truncate(dist: Distribution, lower: number, upper: number): Trun
  * A family truncated to a fixed interval, e.g. the GEV truncated to [0, 1]
  * of Furat et al., Table 1. The likelihood is that of the truncated density.
  */
-export function truncatedFamily(family: UnivariateFamily, lower: number, upper: number): UnivariateFamily {
+export function truncatedFamily(
+  family: UnivariateFamily,
+  lower: number,
+  upper: number,
+): UnivariateFamily {
   const d = family.domain;
   const lo = Math.max(lower, d.lower);
   const hi = Math.min(upper, d.upper);
@@ -84,7 +91,12 @@ export function truncatedFamily(family: UnivariateFamily, lower: number, upper: 
     label: `${family.label} truncated to [${fmt(lower)}, ${fmt(upper)}]`,
     paramNames: family.paramNames,
     bounds: family.bounds,
-    domain: { lower: lo, upper: hi, lowerOpen: lo === d.lower ? d.lowerOpen : false, upperOpen: hi === d.upper ? d.upperOpen : false },
+    domain: {
+      lower: lo,
+      upper: hi,
+      lowerOpen: lo === d.lower ? d.lowerOpen : false,
+      upperOpen: hi === d.upper ? d.upperOpen : false,
+    },
     create: (p) => truncate(family.create(p), lower, upper),
     start: (data) => family.start(data),
   };
@@ -100,9 +112,19 @@ function fmt(x: number): string {
  * The two-normal mixture truncated to [-pi, pi) (Furat et al., Eq. 20), the
  * paper's model of the azimuth phi.
  */
-export function truncatedNormalMixture(params: { mu1: number; mu2: number; sigma1: number; sigma2: number; lambda: number }): TruncatedDistribution {
+export function truncatedNormalMixture(params: {
+  mu1: number;
+  mu2: number;
+  sigma1: number;
+  sigma2: number;
+  lambda: number;
+}): TruncatedDistribution {
   return truncate(normalMixture(params), -Math.PI, Math.PI);
 }
 
 /** The mixture-of-two-normals family truncated to [-pi, pi) for fitting. */
-export const truncatedNormalMixtureFamily: UnivariateFamily = truncatedFamily(normalMixtureFamily, -Math.PI, Math.PI);
+export const truncatedNormalMixtureFamily: UnivariateFamily = truncatedFamily(
+  normalMixtureFamily,
+  -Math.PI,
+  Math.PI,
+);

@@ -8,7 +8,10 @@ import { gammaFn } from "./special.js";
  * scipy: `weibull_min(c=shape, scale=scale)`.
  */
 export function weibull(params: { shape: number; scale: number }): Distribution {
-  checkParams("weibull", params, { shape: { lower: 0, upper: Infinity, lowerOpen: true }, scale: { lower: 0, upper: Infinity, lowerOpen: true } });
+  checkParams("weibull", params, {
+    shape: { lower: 0, upper: Infinity, lowerOpen: true },
+    scale: { lower: 0, upper: Infinity, lowerOpen: true },
+  });
   const { shape, scale } = params;
   const logpdf = (x: number): number => {
     if (x < 0) return -Infinity;
@@ -16,7 +19,8 @@ export function weibull(params: { shape: number; scale: number }): Distribution 
     if (z === 0) return shape === 1 ? -Math.log(scale) : shape < 1 ? Infinity : -Infinity;
     return Math.log(shape / scale) + (shape - 1) * Math.log(z) - Math.pow(z, shape);
   };
-  const quantile = (p: number): number => (p <= 0 ? 0 : p >= 1 ? Infinity : scale * Math.pow(-Math.log1p(-p), 1 / shape));
+  const quantile = (p: number): number =>
+    p <= 0 ? 0 : p >= 1 ? Infinity : scale * Math.pow(-Math.log1p(-p), 1 / shape);
   return {
     family: "weibull",
     params: { shape, scale },
@@ -46,7 +50,10 @@ function weibullStart(data: Float64Array): Params[] {
   for (const x of data) v += (Math.log(x) - m) ** 2;
   v /= data.length;
   const k = v > 0 ? Math.PI / Math.sqrt(6 * v) : 1;
-  return [{ shape: k, scale: Math.exp(m + 0.5772156649015329 / k) }, { shape: 1, scale: Math.exp(m + 0.5772156649015329) }];
+  return [
+    { shape: k, scale: Math.exp(m + 0.5772156649015329 / k) },
+    { shape: 1, scale: Math.exp(m + 0.5772156649015329) },
+  ];
 }
 
 /** The Weibull family for fitting. */

@@ -2,31 +2,57 @@ import { findRoot } from "../numeric.js";
 import type { Rng } from "../random.js";
 import { toRng } from "../random.js";
 import { COPULA_FAMILIES } from "./families/index.js";
-import type { BaseCopula, Copula, CopulaFamily, CopulaFamilyDef, CopulaSpec, Rotation } from "./types.js";
+import type {
+  BaseCopula,
+  Copula,
+  CopulaFamily,
+  CopulaFamilyDef,
+  CopulaSpec,
+  Rotation,
+} from "./types.js";
 
 const TRIM = 1e-10;
 const trim = (u: number): number => (u < TRIM ? TRIM : u > 1 - TRIM ? 1 - TRIM : u);
 
 /** The names of all copula families. */
-export const copulaFamilies: readonly CopulaFamily[] = Object.keys(COPULA_FAMILIES) as CopulaFamily[];
+export const copulaFamilies: readonly CopulaFamily[] = Object.keys(
+  COPULA_FAMILIES,
+) as CopulaFamily[];
 
 /** Family metadata: label, parameter names and bounds. */
-export function copulaFamilyInfo(family: CopulaFamily): { label: string; paramNames: readonly string[]; lower: readonly number[]; upper: readonly number[]; rotationless: boolean } {
+export function copulaFamilyInfo(family: CopulaFamily): {
+  label: string;
+  paramNames: readonly string[];
+  lower: readonly number[];
+  upper: readonly number[];
+  rotationless: boolean;
+} {
   const d = getDef(family);
-  return { label: d.label, paramNames: d.paramNames, lower: d.lower, upper: d.upper, rotationless: d.rotationless ?? false };
+  return {
+    label: d.label,
+    paramNames: d.paramNames,
+    lower: d.lower,
+    upper: d.upper,
+    rotationless: d.rotationless ?? false,
+  };
 }
 
 /** @internal */
 export function getDef(family: CopulaFamily): CopulaFamilyDef {
   const d = (COPULA_FAMILIES as Record<string, CopulaFamilyDef>)[family];
-  if (!d) throw new RangeError(`unknown copula family "${String(family)}", expected one of ${Object.keys(COPULA_FAMILIES).join(", ")}`);
+  if (!d)
+    throw new RangeError(
+      `unknown copula family "${String(family)}", expected one of ${Object.keys(COPULA_FAMILIES).join(", ")}`,
+    );
   return d;
 }
 
 /** @internal Check parameters against the family's bounds. */
 export function checkCopulaParams(def: CopulaFamilyDef, params: readonly number[]): void {
   if (params.length !== def.paramNames.length) {
-    throw new RangeError(`${def.name} copula takes ${def.paramNames.length} parameter(s) (${def.paramNames.join(", ")}), received ${params.length}`);
+    throw new RangeError(
+      `${def.name} copula takes ${def.paramNames.length} parameter(s) (${def.paramNames.join(", ")}), received ${params.length}`,
+    );
   }
   params.forEach((p, i) => {
     const lo = def.lower[i]!;
@@ -84,18 +110,27 @@ function invertH(h: (x: number) => number, p: number): number {
  * c.tau(); // negative
  */
 export function createCopula(spec: CopulaSpec): Copula {
-  if (spec == null || typeof spec !== "object") throw new TypeError(`copula spec must be an object { family, params, rotation }, received ${String(spec)}`);
+  if (spec == null || typeof spec !== "object")
+    throw new TypeError(
+      `copula spec must be an object { family, params, rotation }, received ${String(spec)}`,
+    );
   const def = getDef(spec.family);
   const params = Object.freeze([...(spec.params ?? [])]);
   checkCopulaParams(def, params);
   const rotation = spec.rotation ?? 0;
-  if (![0, 90, 180, 270].includes(rotation)) throw new RangeError(`copula rotation must be 0, 90, 180 or 270, received ${String(rotation)}`);
+  if (![0, 90, 180, 270].includes(rotation))
+    throw new RangeError(`copula rotation must be 0, 90, 180 or 270, received ${String(rotation)}`);
   const base = def.make(params);
   return makeRotated(def, base, params, rotation);
 }
 
 /** @internal */
-export function makeRotated(def: CopulaFamilyDef, base: BaseCopula, params: readonly number[], rotation: Rotation): Copula {
+export function makeRotated(
+  def: CopulaFamilyDef,
+  base: BaseCopula,
+  params: readonly number[],
+  rotation: Rotation,
+): Copula {
   const bh1 = (u: number, v: number): number => base.hfunc1(u, v);
   const bh2 = (u: number, v: number): number => base.hfunc1(v, u); // exchangeable
   const cdf = (a: number, b: number): number => {
@@ -165,7 +200,8 @@ export function makeRotated(def: CopulaFamilyDef, base: BaseCopula, params: read
     hinv1: indep ? (_u1, p) => p : hinv1,
     hinv2: indep ? (p) => p : hinv2,
     sample(n: number, rng: Rng | number) {
-      if (!Number.isInteger(n) || n < 0) throw new RangeError(`sample size \`n\` must be a non-negative integer, received ${n}`);
+      if (!Number.isInteger(n) || n < 0)
+        throw new RangeError(`sample size \`n\` must be a non-negative integer, received ${n}`);
       const r = toRng(rng);
       const u1 = new Float64Array(n);
       const u2 = new Float64Array(n);

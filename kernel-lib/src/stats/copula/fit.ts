@@ -37,26 +37,43 @@ export interface FitCopulaOptions {
 const TRIM = 1e-10;
 
 /** @internal Validate paired pseudo-observations; returns trimmed copies. */
-export function checkPseudoObs(u1: ArrayLike<number>, u2: ArrayLike<number>): [Float64Array, Float64Array] {
+export function checkPseudoObs(
+  u1: ArrayLike<number>,
+  u2: ArrayLike<number>,
+): [Float64Array, Float64Array] {
   if (u1 == null || u2 == null || typeof u1.length !== "number" || typeof u2.length !== "number") {
     throw new TypeError("`u1` and `u2` must be arrays of numbers in [0, 1]");
   }
-  if (u1.length !== u2.length) throw new RangeError(`\`u1\` and \`u2\` must have the same length, received ${u1.length} and ${u2.length}`);
-  if (u1.length < 2) throw new RangeError(`need at least 2 pairs of pseudo-observations to fit a copula, received ${u1.length}`);
+  if (u1.length !== u2.length)
+    throw new RangeError(
+      `\`u1\` and \`u2\` must have the same length, received ${u1.length} and ${u2.length}`,
+    );
+  if (u1.length < 2)
+    throw new RangeError(
+      `need at least 2 pairs of pseudo-observations to fit a copula, received ${u1.length}`,
+    );
   const a = new Float64Array(u1.length);
   const b = new Float64Array(u1.length);
   for (let i = 0; i < u1.length; i++) {
     const x = u1[i]!;
     const y = u2[i]!;
-    if (!(x >= 0 && x <= 1)) throw new RangeError(`pseudo-observations must be in [0, 1], received u1[${i}] = ${x}`);
-    if (!(y >= 0 && y <= 1)) throw new RangeError(`pseudo-observations must be in [0, 1], received u2[${i}] = ${y}`);
+    if (!(x >= 0 && x <= 1))
+      throw new RangeError(`pseudo-observations must be in [0, 1], received u1[${i}] = ${x}`);
+    if (!(y >= 0 && y <= 1))
+      throw new RangeError(`pseudo-observations must be in [0, 1], received u2[${i}] = ${y}`);
     a[i] = Math.min(Math.max(x, TRIM), 1 - TRIM);
     b[i] = Math.min(Math.max(y, TRIM), 1 - TRIM);
   }
   return [a, b];
 }
 
-function fitWithDef(def: CopulaFamilyDef, a: Float64Array, b: Float64Array, rotation: Rotation, opts: FitCopulaOptions): CopulaFit {
+function fitWithDef(
+  def: CopulaFamilyDef,
+  a: Float64Array,
+  b: Float64Array,
+  rotation: Rotation,
+  opts: FitCopulaOptions,
+): CopulaFit {
   const n = a.length;
   const r1 = new Float64Array(n);
   const r2 = new Float64Array(n);
@@ -82,7 +99,7 @@ function fitWithDef(def: CopulaFamilyDef, a: Float64Array, b: Float64Array, rota
     const tr = lo.map((l, i) => boundTransform(l, hi[i]!));
     const toP = (z: number[]): number[] => z.map((zi, i) => tr[i]!.fromFree(zi));
     const obj = (z: number[]): number => negLL(toP(z));
-    const grid = [-3, -1.5, 0, 1.5, 3];
+    const grid = [-2.5, -0.8, 0.8, 2.5];
     const cand: { z: number[]; f: number }[] = [];
     for (const z0 of grid) for (const z1 of grid) cand.push({ z: [z0, z1], f: obj([z0, z1]) });
     cand.sort((x, y) => x.f - y.f);
@@ -91,18 +108,33 @@ function fitWithDef(def: CopulaFamilyDef, a: Float64Array, b: Float64Array, rota
     // Coarse searches from the two best grid points (the likelihood of BB3 / BB5 / BB8
     // can have two modes along a ridge), then a fine polish of the better one.
     for (const c of cand.slice(0, 2)) {
-      const r = nelderMead(obj, c.z, { step: 0.6, maxEval: 200, fTol: 0, fAbsTol: 1e-3, xTol: 1e-4 });
+      const r = nelderMead(obj, c.z, {
+        step: 0.6,
+        maxEval: 200,
+        fTol: 0,
+        fAbsTol: 1e-2,
+        xTol: 1e-4,
+      });
       if (r.fx < bestF) {
         bestF = r.fx;
         bestZ = r.x;
       }
     }
     for (let it = 0; it < 2; it++) {
-      const r = nelderMead(obj, bestZ, { step: it === 0 ? 0.05 : 0.01, maxEval: 200, fTol: 0, fAbsTol: 1e-7, xTol: 1e-7 });
+      const r = nelderMead(obj, bestZ, {
+        step: it === 0 ? 0.05 : 0.01,
+        maxEval: 200,
+        fTol: 0,
+        fAbsTol: 1e-7,
+        xTol: 1e-7,
+      });
+      const gain = bestF - r.fx;
       if (r.fx < bestF) {
         bestF = r.fx;
         bestZ = r.x;
       }
+      // Restart the polish once only when it was still improving noticeably.
+      if (!(gain > 1e-5)) break;
     }
     if (bestZ.some((z) => Math.abs(z) > 5)) {
       // Near a bound the logistic scale flattens the surface: polish the
@@ -110,7 +142,12 @@ function fitWithDef(def: CopulaFamilyDef, a: Float64Array, b: Float64Array, rota
       const p = toP(bestZ);
       for (let i = 0; i < 2; i++) {
         if (Math.abs(bestZ[i]!) <= 5) continue;
-        const m = minimizeBounded((v) => negLL(i === 0 ? [v, p[1]!] : [p[0]!, v]), lo[i]!, hi[i]!, 1e-7);
+        const m = minimizeBounded(
+          (v) => negLL(i === 0 ? [v, p[1]!] : [p[0]!, v]),
+          lo[i]!,
+          hi[i]!,
+          1e-7,
+        );
         if (m.fx < bestF) {
           bestF = m.fx;
           p[i] = m.x;
@@ -162,9 +199,16 @@ function fitWithDef(def: CopulaFamilyDef, a: Float64Array, b: Float64Array, rota
  * @param u1 - First pseudo-observations in [0, 1] (trimmed to [1e-10, 1 - 1e-10]).
  * @param u2 - Second pseudo-observations.
  */
-export function fitCopula(u1: ArrayLike<number>, u2: ArrayLike<number>, family: CopulaFamily, rotation: Rotation = 0, options: FitCopulaOptions = {}): CopulaFit {
+export function fitCopula(
+  u1: ArrayLike<number>,
+  u2: ArrayLike<number>,
+  family: CopulaFamily,
+  rotation: Rotation = 0,
+  options: FitCopulaOptions = {},
+): CopulaFit {
   const def = getDef(family);
-  if (![0, 90, 180, 270].includes(rotation)) throw new RangeError(`copula rotation must be 0, 90, 180 or 270, received ${String(rotation)}`);
+  if (![0, 90, 180, 270].includes(rotation))
+    throw new RangeError(`copula rotation must be 0, 90, 180 or 270, received ${String(rotation)}`);
   const [a, b] = checkPseudoObs(u1, u2);
   return fitWithDef(def, a, b, rotation, options);
 }
@@ -174,7 +218,13 @@ export function fitCopula(u1: ArrayLike<number>, u2: ArrayLike<number>, family: 
  * information of the pseudo-observations (numerical Hessian of the negative
  * log-likelihood); at the truth this is the estimator's standard error in a simulation.
  */
-export function copulaStandardErrors(u1: ArrayLike<number>, u2: ArrayLike<number>, family: CopulaFamily, rotation: Rotation, params: readonly number[]): number[] {
+export function copulaStandardErrors(
+  u1: ArrayLike<number>,
+  u2: ArrayLike<number>,
+  family: CopulaFamily,
+  rotation: Rotation,
+  params: readonly number[],
+): number[] {
   const def = getDef(family);
   checkCopulaParams(def, params);
   const [a, b] = checkPseudoObs(u1, u2);
@@ -194,7 +244,12 @@ export function copulaStandardErrors(u1: ArrayLike<number>, u2: ArrayLike<number
     }
     return Number.isFinite(s) ? -s : Infinity;
   };
-  const se = standardErrors(negLL, Object.fromEntries(names.map((nm, i) => [nm, params[i]!])), names, def.lower.map((l, i) => [l, def.upper[i]!] as const));
+  const se = standardErrors(
+    negLL,
+    Object.fromEntries(names.map((nm, i) => [nm, params[i]!])),
+    names,
+    def.lower.map((l, i) => [l, def.upper[i]!] as const),
+  );
   return names.map((nm) => se[nm]!);
 }
 
@@ -231,19 +286,45 @@ export interface FitCopulasOptions {
  * @param u1 - First pseudo-observations, e.g. `fittedMarginal.cdf(x)` or {@link pseudoObservations}.
  * @param u2 - Second pseudo-observations.
  */
-export function fitCopulas(u1: ArrayLike<number>, u2: ArrayLike<number>, options: FitCopulasOptions = {}): CopulaFitTable {
+export function fitCopulas(
+  u1: ArrayLike<number>,
+  u2: ArrayLike<number>,
+  options: FitCopulasOptions = {},
+): CopulaFitTable {
   const [a, b] = checkPseudoObs(u1, u2);
-  const families = options.families ?? (["indep", "amh", "clayton", "frank", "gumbel", "joe", "bb1", "bb3", "bb5", "bb8"] as CopulaFamily[]);
-  if (families.length === 0) throw new RangeError("`families` is empty: give at least one copula family");
+  const families =
+    options.families ??
+    ([
+      "indep",
+      "amh",
+      "clayton",
+      "frank",
+      "gumbel",
+      "joe",
+      "bb1",
+      "bb3",
+      "bb5",
+      "bb8",
+    ] as CopulaFamily[]);
+  if (families.length === 0)
+    throw new RangeError("`families` is empty: give at least one copula family");
   const criterion = options.criterion ?? "aic";
   const empiricalTau = kendallTau(a, b);
   const rot = options.rotations ?? "all";
-  const rotations: readonly Rotation[] = rot === "all" ? [0, 90, 180, 270] : rot === "tauSign" ? (empiricalTau > 0 ? [0, 180] : [90, 270]) : rot;
+  const rotations: readonly Rotation[] =
+    rot === "all"
+      ? [0, 90, 180, 270]
+      : rot === "tauSign"
+        ? empiricalTau > 0
+          ? [0, 180]
+          : [90, 270]
+        : rot;
   const fits: CopulaFit[] = [];
   for (const fam of families) {
     const def = getDef(fam);
     const rs = def.rotationless ? [0 as Rotation] : rotations;
-    for (const r of rs) fits.push(fitWithDef(def, a, b, r, { stdErrors: options.stdErrorsForAll ?? false }));
+    for (const r of rs)
+      fits.push(fitWithDef(def, a, b, r, { stdErrors: options.stdErrorsForAll ?? false }));
   }
   fits.sort((x, y) => x[criterion] - y[criterion]);
   let best = fits[0]!;

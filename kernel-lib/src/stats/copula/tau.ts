@@ -8,7 +8,11 @@ import type { BaseCopula } from "./types.js";
 export function numericTau(base: BaseCopula): number {
   const eps = 1e-12;
   const inner = (u: number): number =>
-    integrate((v) => base.hfunc1(u, v) * base.hfunc1(v, u), eps, 1 - eps, { absTol: 1e-11, relTol: 1e-9, maxIntervals: 100 });
+    integrate((v) => base.hfunc1(u, v) * base.hfunc1(v, u), eps, 1 - eps, {
+      absTol: 1e-11,
+      relTol: 1e-9,
+      maxIntervals: 100,
+    });
   return 1 - 4 * integrate(inner, eps, 1 - eps, { absTol: 1e-10, relTol: 1e-9, maxIntervals: 100 });
 }
 
@@ -18,7 +22,10 @@ export function numericTau(base: BaseCopula): number {
  */
 export function kendallTau(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
-  if (y.length !== n) throw new RangeError(`\`x\` and \`y\` must have the same length, received ${n} and ${y.length}`);
+  if (y.length !== n)
+    throw new RangeError(
+      `\`x\` and \`y\` must have the same length, received ${n} and ${y.length}`,
+    );
   if (n < 2) throw new RangeError(`Kendall's tau needs at least 2 pairs, received ${n}`);
   let conc = 0;
   let tx = 0;
@@ -38,7 +45,8 @@ export function kendallTau(x: ArrayLike<number>, y: ArrayLike<number>): number {
     }
   }
   let both = 0;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (x[i] === x[j] && y[i] === y[j]) both++;
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) if (x[i] === x[j] && y[i] === y[j]) both++;
   const n0 = total;
   const n1 = tx + both;
   const n2 = ty + both;

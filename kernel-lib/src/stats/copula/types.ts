@@ -1,7 +1,8 @@
 import type { Rng } from "../random.js";
 
 /** Copula families (names as in vinecopulib where it has them). */
-export type CopulaFamily = "indep" | "amh" | "clayton" | "frank" | "gumbel" | "joe" | "bb1" | "bb3" | "bb5" | "bb8";
+export type CopulaFamily =
+  "indep" | "amh" | "clayton" | "frank" | "gumbel" | "joe" | "bb1" | "bb3" | "bb5" | "bb8";
 
 /** Counter-clockwise rotation in degrees, as in VineCopula / vinecopulib. */
 export type Rotation = 0 | 90 | 180 | 270;

@@ -55,7 +55,10 @@ function bb5(th: number, de: number): BaseCopula {
  * analytic and A'' by central differences of A'.
  */
 function bb5Tau(th: number, de: number): number {
-  const S = (x: number, y: number): number => Math.pow(x, th) + Math.pow(y, th) - Math.pow(Math.pow(x, -th * de) + Math.pow(y, -th * de), -1 / de);
+  const S = (x: number, y: number): number =>
+    Math.pow(x, th) +
+    Math.pow(y, th) -
+    Math.pow(Math.pow(x, -th * de) + Math.pow(y, -th * de), -1 / de);
   const A = (t: number): number => Math.pow(S(1 - t, t), 1 / th);
   const dA = (t: number): number => {
     const x = 1 - t;

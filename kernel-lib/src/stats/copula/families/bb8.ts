@@ -9,7 +9,8 @@ function bb8Generator(th: number, de: number): Generator {
   const log1mA = (t: number): number => Math.log(-Math.expm1(logA(t)));
   const pow1mDe = Math.exp(th * Math.log1p(-de)); // (1 - delta)^theta
   const logPhiFrom = (t: number, logAt: number, oneMinusA: number): number => {
-    const num = de < 1 ? pow1mDe * Math.expm1(th * Math.log1p((de * (1 - t)) / (1 - de))) : Math.exp(logAt);
+    const num =
+      de < 1 ? pow1mDe * Math.expm1(th * Math.log1p((de * (1 - t)) / (1 - de))) : Math.exp(logAt);
     return Math.log(Math.log1p(num / oneMinusA));
   };
   return {
@@ -30,7 +31,10 @@ function bb8Generator(th: number, de: number): Generator {
     logPhi(t) {
       // phi = log(eta / (1 - a)) = log1p((a - (1 - delta)^theta) / (1 - a)), written without cancellation near t = 1.
       const oneMinusA = -Math.expm1(logA(t));
-      const num = de < 1 ? Math.exp(th * Math.log1p(-de)) * Math.expm1(th * Math.log1p((de * (1 - t)) / (1 - de))) : Math.exp(logA(t));
+      const num =
+        de < 1
+          ? Math.exp(th * Math.log1p(-de)) * Math.expm1(th * Math.log1p((de * (1 - t)) / (1 - de)))
+          : Math.exp(logA(t));
       return Math.log(Math.log1p(num / oneMinusA));
     },
     phiInvLog(l) {
@@ -41,7 +45,12 @@ function bb8Generator(th: number, de: number): Generator {
       return -Math.expm1(inner / th) / de;
     },
     logNegDphi: (t) => c + (th - 1) * Math.log1p(-de * t) - log1mA(t),
-    logD2phi: (t) => c + Math.log(de) + (th - 2) * Math.log1p(-de * t) + Math.log(th - 1 + Math.exp(logA(t))) - 2 * log1mA(t),
+    logD2phi: (t) =>
+      c +
+      Math.log(de) +
+      (th - 2) * Math.log1p(-de * t) +
+      Math.log(th - 1 + Math.exp(logA(t))) -
+      2 * log1mA(t),
   };
 }
 

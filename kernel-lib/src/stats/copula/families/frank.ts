@@ -42,7 +42,8 @@ export const frankDef: CopulaFamilyDef = {
   rotationless: true,
   make([theta]) {
     const th = theta!;
-    if (Math.abs(th) < 1e-10) return { cdf: (u, v) => u * v, logpdf: () => 0, hfunc1: (_u, v) => v };
+    if (Math.abs(th) < 1e-10)
+      return { cdf: (u, v) => u * v, logpdf: () => 0, hfunc1: (_u, v) => v };
     if (th > 0) return frankPositive(th);
     const p = frankPositive(-th);
     return {

@@ -27,7 +27,9 @@ export const gumbelDef: CopulaFamilyDef = {
       densityAtC(t) {
         const lx = Math.log(t);
         const llx = Math.log(-lx);
-        return lt + (th - 2) * llx + Math.log(th - 1 - lx) - 2 * lx - 3 * (lt + (th - 1) * llx - lx);
+        return (
+          lt + (th - 2) * llx + Math.log(th - 1 - lx) - 2 * lx - 3 * (lt + (th - 1) * llx - lx)
+        );
       },
       logD2phi: (t) => {
         const lx = Math.log(t);

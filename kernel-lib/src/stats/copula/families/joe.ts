@@ -15,7 +15,13 @@ function joeGenerator(th: number): Generator {
     densityAtC(t) {
       const q = Math.log1p(-t);
       const l1mA = Math.log(-Math.expm1(th * q));
-      return lt + (th - 2) * q + Math.log(th - 1 + Math.exp(th * q)) - 2 * l1mA - 3 * (lt + (th - 1) * q - l1mA);
+      return (
+        lt +
+        (th - 2) * q +
+        Math.log(th - 1 + Math.exp(th * q)) -
+        2 * l1mA -
+        3 * (lt + (th - 1) * q - l1mA)
+      );
     },
     logPhi: (t) => Math.log(-Math.log1p(-Math.exp(th * Math.log1p(-t)))),
     phiInvLog(l) {
@@ -24,7 +30,11 @@ function joeGenerator(th: number): Generator {
       return -Math.expm1(L / th);
     },
     logNegDphi: (t) => lt + (th - 1) * Math.log1p(-t) - log1mA(t),
-    logD2phi: (t) => lt + (th - 2) * Math.log1p(-t) + Math.log(th - 1 + Math.exp(th * Math.log1p(-t))) - 2 * log1mA(t),
+    logD2phi: (t) =>
+      lt +
+      (th - 2) * Math.log1p(-t) +
+      Math.log(th - 1 + Math.exp(th * Math.log1p(-t))) -
+      2 * log1mA(t),
   };
 }
 
