@@ -21,11 +21,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   activate: (app: JupyterFrontEnd): void => {
     // (the application's services typings may come from a newer copy: same runtime object)
-    const settings = app.serviceManager.serverSettings as unknown as Parameters<typeof setServerContext>[0];
+    const settings = app.serviceManager.serverSettings as unknown as Parameters<
+      typeof setServerContext
+    >[0];
     setServerContext(settings, (node) => {
       for (const widget of app.shell.widgets("main")) {
         const holder = widget as unknown as SessionHolder;
-        if (holder.sessionContext && holder.node.contains(node)) return holder.sessionContext.session?.kernel ?? null;
+        if (holder.sessionContext && holder.node.contains(node))
+          return holder.sessionContext.session?.kernel ?? null;
       }
       return null;
     });

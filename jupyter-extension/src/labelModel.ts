@@ -40,7 +40,12 @@ export function planeDepth(shape: Shape, plane: ViewPlane): number {
 }
 
 /** Voxel [z, y, x] of plane pixel (u, v) on slice `slice`. */
-export function planeToVoxel(plane: ViewPlane, slice: number, u: number, v: number): [number, number, number] {
+export function planeToVoxel(
+  plane: ViewPlane,
+  slice: number,
+  u: number,
+  v: number,
+): [number, number, number] {
   return plane === "xy" ? [slice, v, u] : plane === "xz" ? [v, slice, u] : [v, u, slice];
 }
 
@@ -163,11 +168,25 @@ export class LabelStore {
   }
 
   /** Paint discs along the segment (u0, v0) -> (u1, v1), one per pixel step. */
-  paintLine(plane: ViewPlane, slice: number, u0: number, v0: number, u1: number, v1: number, radius: number): void {
+  paintLine(
+    plane: ViewPlane,
+    slice: number,
+    u0: number,
+    v0: number,
+    u1: number,
+    v1: number,
+    radius: number,
+  ): void {
     const steps = Math.max(1, Math.ceil(Math.max(Math.abs(u1 - u0), Math.abs(v1 - v0))));
     for (let i = 0; i <= steps; i++) {
       const t = i / steps;
-      this.paintDisc(plane, slice, Math.round(u0 + (u1 - u0) * t), Math.round(v0 + (v1 - v0) * t), radius);
+      this.paintDisc(
+        plane,
+        slice,
+        Math.round(u0 + (u1 - u0) * t),
+        Math.round(v0 + (v1 - v0) * t),
+        radius,
+      );
     }
   }
 
@@ -189,7 +208,12 @@ export class LabelStore {
       const a = p % w;
       const b = (p - a) / w;
       this.paintVoxel(...planeToVoxel(plane, slice, a, b));
-      const next = [a > 0 ? p - 1 : -1, a < w - 1 ? p + 1 : -1, b > 0 ? p - w : -1, b < h - 1 ? p + w : -1];
+      const next = [
+        a > 0 ? p - 1 : -1,
+        a < w - 1 ? p + 1 : -1,
+        b > 0 ? p - w : -1,
+        b < h - 1 ? p + w : -1,
+      ];
       for (const q of next) {
         if (q < 0 || visited[q]) continue;
         const qa = q % w;
@@ -319,7 +343,11 @@ export class LabelStore {
    * Read a label file's text into a new store of `shape`.
    * @throws LabelFileError saying what is wrong (then the file must be left untouched).
    */
-  static fromFile(text: string, shape: Shape, name = "label file"): { store: LabelStore; classes?: LabelClass[] } {
+  static fromFile(
+    text: string,
+    shape: Shape,
+    name = "label file",
+  ): { store: LabelStore; classes?: LabelClass[] } {
     let f: Partial<LabelFile>;
     try {
       f = JSON.parse(text) as Partial<LabelFile>;
@@ -327,9 +355,13 @@ export class LabelStore {
       throw new LabelFileError(`${name} is not valid JSON (${(error as Error).message})`);
     }
     if (f?.format !== "tomolab-labels" || f.version !== 1)
-      throw new LabelFileError(`${name} is not a tomolab label file (format ${JSON.stringify(f?.format)}, version ${JSON.stringify(f?.version)})`);
+      throw new LabelFileError(
+        `${name} is not a tomolab label file (format ${JSON.stringify(f?.format)}, version ${JSON.stringify(f?.version)})`,
+      );
     if (!Array.isArray(f.shape) || f.shape.length !== 3 || f.shape.some((n, i) => n !== shape[i]))
-      throw new LabelFileError(`${name} has shape ${JSON.stringify(f.shape)}, the volume has ${JSON.stringify(shape)}`);
+      throw new LabelFileError(
+        `${name} has shape ${JSON.stringify(f.shape)}, the volume has ${JSON.stringify(shape)}`,
+      );
     if (f.encoding !== "rle-varint" || typeof f.data !== "string")
       throw new LabelFileError(`${name} has unsupported encoding ${JSON.stringify(f.encoding)}`);
     let runs: Uint8Array;
@@ -348,20 +380,26 @@ export class LabelStore {
       let run = 0;
       let scale = 1;
       for (;;) {
-        if (i >= runs.length) throw new LabelFileError(`${name} is truncated (run length at byte ${i})`);
+        if (i >= runs.length)
+          throw new LabelFileError(`${name} is truncated (run length at byte ${i})`);
         const b = runs[i++];
         run += (b & 0x7f) * scale;
         scale *= 128;
         if (b < 0x80) break;
       }
       if (run === 0 || pos + run > total)
-        throw new LabelFileError(`${name} is corrupt: runs do not match the shape ${nz}x${ny}x${nx}`);
+        throw new LabelFileError(
+          `${name} is corrupt: runs do not match the shape ${nz}x${ny}x${nx}`,
+        );
       if (value !== 0) for (let k = pos; k < pos + run; k++) store.write(k, value);
       pos += run;
     }
-    if (pos !== total) throw new LabelFileError(`${name} is corrupt: runs cover ${pos} of ${total} voxels`);
+    if (pos !== total)
+      throw new LabelFileError(`${name} is corrupt: runs cover ${pos} of ${total} voxels`);
     if (f.counts && JSON.stringify(sorted(f.counts)) !== JSON.stringify(sorted(store.counts())))
-      throw new LabelFileError(`${name} is corrupt: stored counts ${JSON.stringify(f.counts)} differ from the data ${JSON.stringify(store.counts())}`);
+      throw new LabelFileError(
+        `${name} is corrupt: stored counts ${JSON.stringify(f.counts)} differ from the data ${JSON.stringify(store.counts())}`,
+      );
     return { store, classes: Array.isArray(f.classes) ? f.classes : undefined };
   }
 }
@@ -373,7 +411,8 @@ function sorted(r: Record<string, number>): [string, number][] {
 /** Base64 of bytes (chunked, so large arrays do not overflow the argument list). */
 export function bytesToBase64(bytes: Uint8Array): string {
   let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);
 }
 

@@ -16,7 +16,14 @@ export function parseColor(css: string | undefined): RGB {
  * Grey values through the window [lo, hi] into RGBA. With `tint`, the channel is multiplied
  * by the colour and, when `add` is true, added to what `out` holds (channel blending).
  */
-export function windowToRgba(values: Voxels, lo: number, hi: number, out: Uint8ClampedArray, tint?: RGB, add = false): void {
+export function windowToRgba(
+  values: Voxels,
+  lo: number,
+  hi: number,
+  out: Uint8ClampedArray,
+  tint?: RGB,
+  add = false,
+): void {
   const scale = hi > lo ? 255 / (hi - lo) : 0;
   const [tr, tg, tb] = tint ?? [255, 255, 255];
   for (let i = 0, j = 0; i < values.length; i++, j += 4) {
@@ -36,7 +43,12 @@ export function windowToRgba(values: Voxels, lo: number, hi: number, out: Uint8C
 }
 
 /** Blend class colours over `out` where `labels` != 0 (colour per id from `palette`). */
-export function blendLabels(labels: ArrayLike<number>, palette: Map<number, RGB>, opacity: number, out: Uint8ClampedArray): void {
+export function blendLabels(
+  labels: ArrayLike<number>,
+  palette: Map<number, RGB>,
+  opacity: number,
+  out: Uint8ClampedArray,
+): void {
   const a = Math.max(0, Math.min(1, opacity));
   for (let i = 0, j = 0; i < labels.length; i++, j += 4) {
     const l = labels[i];
@@ -49,7 +61,12 @@ export function blendLabels(labels: ArrayLike<number>, palette: Map<number, RGB>
 }
 
 /** Blend one colour over `out` with alpha = opacity * p (p clipped to [0, 1]). */
-export function blendProbability(p: ArrayLike<number>, color: RGB, opacity: number, out: Uint8ClampedArray): void {
+export function blendProbability(
+  p: ArrayLike<number>,
+  color: RGB,
+  opacity: number,
+  out: Uint8ClampedArray,
+): void {
   for (let i = 0, j = 0; i < p.length; i++, j += 4) {
     const v = p[i];
     if (!(v > 0)) continue;
@@ -69,7 +86,14 @@ export function instanceColor(id: number): RGB {
   const p = 60;
   const q = p + (v - p) * (1 - f);
   const t = p + (v - p) * f;
-  const rgb: RGB[] = [[v, t, p], [q, v, p], [p, v, t], [p, q, v], [t, p, v], [v, p, q]];
+  const rgb: RGB[] = [
+    [v, t, p],
+    [q, v, p],
+    [p, v, t],
+    [p, q, v],
+    [t, p, v],
+    [v, p, q],
+  ];
   return rgb[i % 6].map(Math.round) as RGB;
 }
 
@@ -84,7 +108,13 @@ export function thresholdClass(value: number, thresholds: readonly number[]): nu
 }
 
 /** Recolour a plane by thresholds: class k (0-based) gets `colors[k]`, blended with opacity. */
-export function blendThresholds(values: Voxels, thresholds: readonly number[], colors: RGB[], opacity: number, out: Uint8ClampedArray): void {
+export function blendThresholds(
+  values: Voxels,
+  thresholds: readonly number[],
+  colors: RGB[],
+  opacity: number,
+  out: Uint8ClampedArray,
+): void {
   for (let i = 0, j = 0; i < values.length; i++, j += 4) {
     const c = colors[thresholdClass(values[i], thresholds)] ?? colors[colors.length - 1];
     out[j] = out[j] * (1 - opacity) + c[0] * opacity;

@@ -17,7 +17,10 @@ let settings: ServerConnection.ISettings | undefined;
 let kernelFinder: KernelFinder | undefined;
 
 /** Called by the plugin on activation. */
-export function setServerContext(serverSettings: ServerConnection.ISettings, finder: KernelFinder): void {
+export function setServerContext(
+  serverSettings: ServerConnection.ISettings,
+  finder: KernelFinder,
+): void {
   settings = serverSettings;
   kernelFinder = finder;
 }
@@ -41,11 +44,21 @@ function join(dir: string, name: string): string {
 }
 
 /** Reads bytes [start, end) of `dir/path` with an HTTP range request on /files/. */
-export async function readFileRange(dir: string, path: string, start: number, end: number): Promise<ArrayBuffer> {
+export async function readFileRange(
+  dir: string,
+  path: string,
+  start: number,
+  end: number,
+): Promise<ArrayBuffer> {
   const s = serverSettings();
   const url = `${s.baseUrl}files/${encodePath(join(dir, path))}`;
-  const response = await ServerConnection.makeRequest(url, { headers: { Range: `bytes=${start}-${end - 1}` }, cache: "no-store" }, s);
-  if (!response.ok) throw new Error(`reading ${join(dir, path)}: HTTP ${response.status} ${response.statusText}`);
+  const response = await ServerConnection.makeRequest(
+    url,
+    { headers: { Range: `bytes=${start}-${end - 1}` }, cache: "no-store" },
+    s,
+  );
+  if (!response.ok)
+    throw new Error(`reading ${join(dir, path)}: HTTP ${response.status} ${response.statusText}`);
   return response.arrayBuffer();
 }
 
@@ -57,7 +70,8 @@ export async function readTextFile(dir: string, name: string): Promise<string | 
   if (response.status === 404) return undefined;
   if (!response.ok) throw new Error(`reading ${join(dir, name)}: HTTP ${response.status}`);
   const model = (await response.json()) as { content?: unknown };
-  if (typeof model.content !== "string") throw new Error(`reading ${join(dir, name)}: no text content`);
+  if (typeof model.content !== "string")
+    throw new Error(`reading ${join(dir, name)}: no text content`);
   return model.content;
 }
 
@@ -70,7 +84,8 @@ export async function writeTextFile(dir: string, name: string, content: string):
     { method: "PUT", body: JSON.stringify({ type: "file", format: "text", content }) },
     s,
   );
-  if (!response.ok) throw new Error(`saving ${join(dir, name)}: HTTP ${response.status} ${response.statusText}`);
+  if (!response.ok)
+    throw new Error(`saving ${join(dir, name)}: HTTP ${response.status} ${response.statusText}`);
 }
 
 /**
@@ -78,7 +93,9 @@ export async function writeTextFile(dir: string, name: string, content: string):
  * string literal (JSON.stringify of the JSON text), never as code built from its fields.
  */
 export function kernelCode(message: ViewerMessage): string {
-  const literal = JSON.stringify(JSON.stringify(message)).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  const literal = JSON.stringify(JSON.stringify(message))
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
   return `import { viewerMessage as tomolab$viewerMessage } from "tomolab";\nvoid tomolab$viewerMessage(${literal});`;
 }
 
@@ -86,7 +103,13 @@ export function kernelCode(message: ViewerMessage): string {
 export async function sendToKernel(node: HTMLElement, message: ViewerMessage): Promise<void> {
   const kernel = kernelFinder?.(node);
   if (!kernel) throw new Error("no running kernel for this notebook");
-  const reply = await kernel.requestExecute({ code: kernelCode(message), silent: false, store_history: false }).done;
+  const reply = await kernel.requestExecute({
+    code: kernelCode(message),
+    silent: false,
+    store_history: false,
+  }).done;
   if (reply.content.status !== "ok")
-    throw new Error(`kernel: ${reply.content.ename ?? reply.content.status}: ${reply.content.evalue ?? ""}`);
+    throw new Error(
+      `kernel: ${reply.content.ename ?? reply.content.status}: ${reply.content.evalue ?? ""}`,
+    );
 }

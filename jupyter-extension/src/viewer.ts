@@ -1,8 +1,26 @@
 // The slice viewer widget: planes, slices, zoom / pan, contrast, channels, overlays, label
 // painter with autosave, threshold tuner, kernel link. Rendered by volumeRenderer.ts.
 import { Widget } from "@lumino/widgets";
-import { DEFAULT_CLASSES, LabelFileError, LabelStore, planeDepth, planeSize, planeToVoxel, sanitizeLabelFileName } from "./labelModel.js";
-import { blendLabels, blendProbability, blendThresholds, formatLength, instanceColor, parseColor, scaleBar, windowToRgba, type RGB } from "./render.js";
+import {
+  DEFAULT_CLASSES,
+  LabelFileError,
+  LabelStore,
+  planeDepth,
+  planeSize,
+  planeToVoxel,
+  sanitizeLabelFileName,
+} from "./labelModel.js";
+import {
+  blendLabels,
+  blendProbability,
+  blendThresholds,
+  formatLength,
+  instanceColor,
+  parseColor,
+  scaleBar,
+  windowToRgba,
+  type RGB,
+} from "./render.js";
 import { readFileRange, readTextFile, sendToKernel, writeTextFile } from "./server.js";
 import { VoxelArray, type Voxels } from "./volumeData.js";
 import type { LabelClass, ViewPlane, VolumePayload } from "./viewerTypes.js";
@@ -18,7 +36,11 @@ const TINTS: RGB[] = [
 /** Delay between the last paint stroke and the autosave. */
 export const AUTOSAVE_MS = 600;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (className) e.className = className;
   if (text !== undefined) e.textContent = text;
@@ -97,7 +119,10 @@ export class VolumeViewer extends Widget {
     this.node.dataset.viewId = payload.viewId;
     const shape = payload.shape;
     const dir = ctx.notebookDir;
-    const reader = dir === undefined ? undefined : (path: string, start: number, end: number) => readFileRange(dir, path, start, end);
+    const reader =
+      dir === undefined
+        ? undefined
+        : (path: string, start: number, end: number) => readFileRange(dir, path, start, end);
     this.channels = payload.channels.map((c) => new VoxelArray(shape, c.dtype, c.source, reader));
     this.overlays = payload.overlays.map((o) => new VoxelArray(shape, o.dtype, o.source, reader));
     this.overlayOn = payload.overlays.map(() => true);
@@ -138,14 +163,17 @@ export class VolumeViewer extends Widget {
     }
     this.planeSelect.value = this.plane;
     this.planeSelect.className = "tl-plane";
-    this.planeSelect.addEventListener("change", () => this.setPlane(this.planeSelect.value as ViewPlane));
+    this.planeSelect.addEventListener("change", () =>
+      this.setPlane(this.planeSelect.value as ViewPlane),
+    );
     this.sliceInput.type = "range";
     this.sliceInput.className = "tl-slice";
     this.sliceInput.min = "0";
     this.sliceInput.addEventListener("input", () => this.setSlice(Number(this.sliceInput.value)));
     bar.append(label("plane", this.planeSelect), label("slice", this.sliceInput), this.sliceLabel);
     const fit = el("button", "tl-fit", "fit");
-    fit.title = "Reset zoom and pan (Ctrl+wheel zooms, drag with the navigate tool or the middle button pans)";
+    fit.title =
+      "Reset zoom and pan (Ctrl+wheel zooms, drag with the navigate tool or the middle button pans)";
     fit.addEventListener("click", () => {
       this.fitted = false;
       this.requestRender();
@@ -234,7 +262,10 @@ export class VolumeViewer extends Widget {
     size.min = "0";
     size.max = "50";
     size.value = String(this.brushRadius);
-    size.addEventListener("change", () => (this.brushRadius = Math.max(0, Math.min(50, Number(size.value) || 0))));
+    size.addEventListener(
+      "change",
+      () => (this.brushRadius = Math.max(0, Math.min(50, Number(size.value) || 0))),
+    );
     bar.appendChild(label("radius", size));
     this.classes.forEach((c, i) => {
       const b = el("button", "tl-class");
@@ -294,10 +325,17 @@ export class VolumeViewer extends Widget {
       this.requestRender();
     });
     const apply = el("button", "tl-applyThresholds", "apply");
-    apply.title = "Send the thresholds to the kernel (read them with handle.thresholds() or viewerThresholds())";
+    apply.title =
+      "Send the thresholds to the kernel (read them with handle.thresholds() or viewerThresholds())";
     apply.addEventListener("click", () => void this.applyThresholds());
     const controls = el("div", "tl-tunerControls");
-    controls.append(label("threshold", count), label("preview", preview), apply, this.thresholdText, this.applyStatus);
+    controls.append(
+      label("threshold", count),
+      label("preview", preview),
+      apply,
+      this.thresholdText,
+      this.applyStatus,
+    );
     box.append(this.histogram, controls);
     this.drawHistogram();
     return box;
@@ -354,7 +392,8 @@ export class VolumeViewer extends Widget {
   }
 
   override dispose(): void {
-    if (this.store && this.store.version !== this.savedVersion && !this.labelsReadOnly) void this.save();
+    if (this.store && this.store.version !== this.savedVersion && !this.labelsReadOnly)
+      void this.save();
     super.dispose();
   }
 
@@ -382,7 +421,8 @@ export class VolumeViewer extends Widget {
     this.slice = Math.floor(planeDepth(this.payload.shape, plane) / 2);
     this.fitted = false;
     this.syncSlice();
-    if (plane !== "xy" && this.channels.some((c) => !c.isLoaded)) this.showMessage("loading the whole volume for this plane...");
+    if (plane !== "xy" && this.channels.some((c) => !c.isLoaded))
+      this.showMessage("loading the whole volume for this plane...");
     this.requestRender();
   }
 
@@ -433,7 +473,9 @@ export class VolumeViewer extends Widget {
     let overlayValues: (Voxels | undefined)[];
     try {
       values = await Promise.all(this.channels.map((c) => c.plane(plane, slice)));
-      overlayValues = await Promise.all(this.overlays.map((o, i) => (this.overlayOn[i] ? o.plane(plane, slice) : undefined)));
+      overlayValues = await Promise.all(
+        this.overlays.map((o, i) => (this.overlayOn[i] ? o.plane(plane, slice) : undefined)),
+      );
     } catch (error) {
       this.showMessage(`tomolab viewer: ${(error as Error).message}`, true);
       return;
@@ -453,16 +495,33 @@ export class VolumeViewer extends Widget {
       const image = octx.createImageData(w, h);
       const rgba = image.data;
       if (this.channelMode === "blend" && this.channels.length > 1) {
-        values.forEach((v, i) => windowToRgba(v, this.windows[i][0], this.windows[i][1], rgba, TINTS[i % TINTS.length], i > 0));
+        values.forEach((v, i) =>
+          windowToRgba(
+            v,
+            this.windows[i][0],
+            this.windows[i][1],
+            rgba,
+            TINTS[i % TINTS.length],
+            i > 0,
+          ),
+        );
       } else windowToRgba(values[k], this.windows[k][0], this.windows[k][1], rgba);
       if (this.thresholdPreview) {
-        const colors = [0, 1, 2, 3].map((i) => this.palette.get(this.classes[i]?.id ?? -1) ?? instanceColor(i + 1));
+        const colors = [0, 1, 2, 3].map(
+          (i) => this.palette.get(this.classes[i]?.id ?? -1) ?? instanceColor(i + 1),
+        );
         blendThresholds(values[0], this.thresholds, colors, 0.55, rgba);
       }
       this.payload.overlays.forEach((o, i) => {
         const ov = overlayValues[i];
         if (!ov) return;
-        if (o.kind === "probability") blendProbability(ov, parseColor(typeof o.palette === "string" ? o.palette : "#ff3030"), this.overlayOpacity[i], rgba);
+        if (o.kind === "probability")
+          blendProbability(
+            ov,
+            parseColor(typeof o.palette === "string" ? o.palette : "#ff3030"),
+            this.overlayOpacity[i],
+            rgba,
+          );
         else {
           const pal = new Map<number, RGB>();
           if (o.kind === "labels") {
@@ -498,18 +557,30 @@ export class VolumeViewer extends Widget {
     const aspect = pv / pu;
     if (!this.fitted) {
       this.scale = Math.min(c.width / off.width, c.height / (off.height * aspect));
-      this.offset = [(c.width - off.width * this.scale) / 2, (c.height - off.height * aspect * this.scale) / 2];
+      this.offset = [
+        (c.width - off.width * this.scale) / 2,
+        (c.height - off.height * aspect * this.scale) / 2,
+      ];
       this.fitted = true;
     }
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = "#202020";
     ctx.fillRect(0, 0, c.width, c.height);
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(off, this.offset[0], this.offset[1], off.width * this.scale, off.height * aspect * this.scale);
+    ctx.drawImage(
+      off,
+      this.offset[0],
+      this.offset[1],
+      off.width * this.scale,
+      off.height * aspect * this.scale,
+    );
     // brush outline
     if (this.hover && (this.tool === "brush" || this.tool === "eraser")) {
       const [u, v] = this.hover;
-      ctx.strokeStyle = this.tool === "eraser" ? "#ffffff" : (this.classes.find((cl) => cl.id === this.activeClass)?.color ?? "#fff");
+      ctx.strokeStyle =
+        this.tool === "eraser"
+          ? "#ffffff"
+          : (this.classes.find((cl) => cl.id === this.activeClass)?.color ?? "#fff");
       ctx.beginPath();
       ctx.ellipse(
         this.offset[0] + (u + 0.5) * this.scale,
@@ -532,7 +603,8 @@ export class VolumeViewer extends Widget {
     ctx.fillRect(x0, y0, bar.pixels, 4);
     ctx.font = "11px sans-serif";
     ctx.fillText(formatLength(bar.length, this.payload.unit), x0, y0 - 5);
-    if (this.channelMode === "side" && this.payload.channels.length > 1) ctx.fillText(this.payload.channels[k].name, 8, 14);
+    if (this.channelMode === "side" && this.payload.channels.length > 1)
+      ctx.fillText(this.payload.channels[k].name, 8, 14);
   }
 
   private redrawAll(): void {
@@ -600,7 +672,10 @@ export class VolumeViewer extends Widget {
       const c = e.currentTarget as HTMLCanvasElement;
       const r = c.getBoundingClientRect();
       const k = c.width / r.width;
-      this.offset = [this.panning.ox + (e.clientX - this.panning.x) * k, this.panning.oy + (e.clientY - this.panning.y) * k];
+      this.offset = [
+        this.panning.ox + (e.clientX - this.panning.x) * k,
+        this.panning.oy + (e.clientY - this.panning.y) * k,
+      ];
       this.redrawAll();
       return;
     }
@@ -636,19 +711,25 @@ export class VolumeViewer extends Widget {
     const key = e.key;
     const mod = e.ctrlKey || e.metaKey;
     let handled = true;
-    if (mod && key.toLowerCase() === "z") e.shiftKey ? this.redo() : this.undo();
-    else if (mod && key.toLowerCase() === "y") this.redo();
+    if (mod && key.toLowerCase() === "z") {
+      if (e.shiftKey) this.redo();
+      else this.undo();
+    } else if (mod && key.toLowerCase() === "y") this.redo();
     else if (mod) handled = false;
-    else if (key === "ArrowUp" || key === "PageUp" || key === ".") this.setSlice(this.slice + (key === "PageUp" ? 10 : 1));
-    else if (key === "ArrowDown" || key === "PageDown" || key === ",") this.setSlice(this.slice - (key === "PageDown" ? 10 : 1));
+    else if (key === "ArrowUp" || key === "PageUp" || key === ".")
+      this.setSlice(this.slice + (key === "PageUp" ? 10 : 1));
+    else if (key === "ArrowDown" || key === "PageDown" || key === ",")
+      this.setSlice(this.slice - (key === "PageDown" ? 10 : 1));
     else if (key === "Home") this.setSlice(0);
     else if (key === "End") this.setSlice(Number.MAX_SAFE_INTEGER);
     else if (key === "n") this.setTool("navigate");
     else if (key === "b" && this.store) this.setTool("brush");
     else if (key === "e" && this.store) this.setTool("eraser");
     else if (key === "f" && this.store) this.setTool("fill");
-    else if (/^[1-9]$/.test(key) && this.classes[Number(key) - 1]) this.setClass(this.classes[Number(key) - 1].id);
-    else if (key === "[" || key === "]") this.brushRadius = Math.max(0, this.brushRadius + (key === "]" ? 1 : -1));
+    else if (/^[1-9]$/.test(key) && this.classes[Number(key) - 1])
+      this.setClass(this.classes[Number(key) - 1].id);
+    else if (key === "[" || key === "]")
+      this.brushRadius = Math.max(0, this.brushRadius + (key === "]" ? 1 : -1));
     else handled = false;
     if (handled) {
       e.preventDefault();
@@ -676,7 +757,9 @@ export class VolumeViewer extends Widget {
     });
     this.readout.textContent =
       `z ${z}  y ${y}  x ${x}  (${+(z * dz).toPrecision(5)}, ${+(y * dy).toPrecision(5)}, ${+(x * dx).toPrecision(5)} ${unit})  |  ` +
-      [...values, ...overlays, `label ${label ? `${label} ${cls?.name ?? ""}` : "-"}`].join("  |  ");
+      [...values, ...overlays, `label ${label ? `${label} ${cls?.name ?? ""}` : "-"}`].join(
+        "  |  ",
+      );
   }
 
   // ---------------------------------------------------------------- labels
@@ -717,9 +800,15 @@ export class VolumeViewer extends Widget {
       } else this.setSaveState("saved", `labels will be saved to ${name}`);
     } catch (error) {
       this.labelsReadOnly = true;
-      const why = error instanceof LabelFileError ? error.message : `cannot read ${name}: ${(error as Error).message}`;
+      const why =
+        error instanceof LabelFileError
+          ? error.message
+          : `cannot read ${name}: ${(error as Error).message}`;
       this.setSaveState("readonly", "painting disabled");
-      this.showMessage(`${why}. The file is left untouched; move or fix it and re-run the cell.`, true);
+      this.showMessage(
+        `${why}. The file is left untouched; move or fix it and re-run the cell.`,
+        true,
+      );
     }
     this.updateCounts();
     this.requestRender();
@@ -743,11 +832,16 @@ export class VolumeViewer extends Widget {
   private updateCounts(): void {
     if (!this.store) return;
     const counts = this.store.counts();
-    this.countsBox.textContent = this.classes.map((c) => `${c.name} ${counts[String(c.id)] ?? 0}`).join(" · ");
+    this.countsBox.textContent = this.classes
+      .map((c) => `${c.name} ${counts[String(c.id)] ?? 0}`)
+      .join(" · ");
     this.node.dataset.counts = JSON.stringify(counts);
   }
 
-  private setSaveState(state: "saved" | "saving" | "dirty" | "error" | "readonly", text: string): void {
+  private setSaveState(
+    state: "saved" | "saving" | "dirty" | "error" | "readonly",
+    text: string,
+  ): void {
     this.saveStatus.textContent = text;
     this.saveStatus.dataset.state = state;
     this.node.dataset.saveState = state;
@@ -782,7 +876,8 @@ export class VolumeViewer extends Widget {
     this.setSaveState("saving", "saving...");
     this.saving = (async () => {
       try {
-        if (this.lastSavedText !== undefined && this.lastSavedText !== text) await writeTextFile(dir, `${name}.bak`, this.lastSavedText);
+        if (this.lastSavedText !== undefined && this.lastSavedText !== text)
+          await writeTextFile(dir, `${name}.bak`, this.lastSavedText);
         await writeTextFile(dir, name, text);
         this.lastSavedText = text;
         this.savedVersion = version;
@@ -872,7 +967,10 @@ export class VolumeViewer extends Widget {
     if (this.dragThreshold < 0) return;
     const i = this.dragThreshold;
     const lo = i > 0 ? this.thresholds[i - 1] : this.payload.channels[0].histogram.min;
-    const hi = i < this.thresholds.length - 1 ? this.thresholds[i + 1] : this.payload.channels[0].histogram.max;
+    const hi =
+      i < this.thresholds.length - 1
+        ? this.thresholds[i + 1]
+        : this.payload.channels[0].histogram.max;
     let v = Math.max(lo, Math.min(hi, this.histValue(e)));
     if (this.payload.channels[0].dtype !== "float32") v = Math.round(v);
     this.thresholds[i] = v;
@@ -881,7 +979,8 @@ export class VolumeViewer extends Widget {
   }
 
   private onHistUp(e: PointerEvent): void {
-    if (this.histogram.hasPointerCapture(e.pointerId)) this.histogram.releasePointerCapture(e.pointerId);
+    if (this.histogram.hasPointerCapture(e.pointerId))
+      this.histogram.releasePointerCapture(e.pointerId);
     this.dragThreshold = -1;
   }
 
@@ -889,7 +988,12 @@ export class VolumeViewer extends Widget {
     this.applyStatus.textContent = "sending...";
     this.applyStatus.dataset.state = "sending";
     try {
-      await sendToKernel(this.node, { type: "thresholds", viewId: this.payload.viewId, channel: 0, thresholds: [...this.thresholds] });
+      await sendToKernel(this.node, {
+        type: "thresholds",
+        viewId: this.payload.viewId,
+        channel: 0,
+        thresholds: [...this.thresholds],
+      });
       this.applyStatus.textContent = "applied in the kernel";
       this.applyStatus.dataset.state = "ok";
     } catch (error) {

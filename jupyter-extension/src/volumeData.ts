@@ -27,7 +27,8 @@ function view(dtype: ViewerDType, buffer: ArrayBuffer, byteOffset: number, lengt
 export type RangeReader = (path: string, start: number, end: number) => Promise<ArrayBuffer>;
 
 /** Cache paths the viewer reads: only the kernel's cache folder, never elsewhere. */
-export const CACHE_PATH = /^tomolab-cache\/[0-9a-f]{8,64}\.(uint8|uint16|int32|uint32|float32)\.raw$/;
+export const CACHE_PATH =
+  /^tomolab-cache\/[0-9a-f]{8,64}\.(uint8|uint16|int32|uint32|float32)\.raw$/;
 
 /** Bytes per slab request when reading a file (a few z slices). @default 2 MiB */
 export const SLAB_BYTES = 2 * 1024 * 1024;
@@ -55,17 +56,27 @@ export class VoxelArray {
     if (source.kind === "inline") {
       const bytes = base64ToBytes(source.base64);
       if (bytes.byteLength !== length * bpv)
-        throw new RangeError(`inline array has ${bytes.byteLength} bytes, shape ${shape.join("x")} ${dtype} needs ${length * bpv}`);
+        throw new RangeError(
+          `inline array has ${bytes.byteLength} bytes, shape ${shape.join("x")} ${dtype} needs ${length * bpv}`,
+        );
       this.full = view(dtype, bytes.buffer as ArrayBuffer, 0, length);
       this.slabDepth = shape[0];
     } else {
-      if (!CACHE_PATH.test(source.path)) throw new RangeError(`refusing to read ${JSON.stringify(source.path)}: not a tomolab-cache file`);
+      if (!CACHE_PATH.test(source.path))
+        throw new RangeError(
+          `refusing to read ${JSON.stringify(source.path)}: not a tomolab-cache file`,
+        );
       if (source.bytes !== length * bpv)
-        throw new RangeError(`${source.path} has ${source.bytes} bytes, shape ${shape.join("x")} ${dtype} needs ${length * bpv}`);
+        throw new RangeError(
+          `${source.path} has ${source.bytes} bytes, shape ${shape.join("x")} ${dtype} needs ${length * bpv}`,
+        );
       if (!reader) throw new Error(`cannot read ${source.path}: no Jupyter server connection`);
       this.path = source.path;
       this.reader = reader;
-      this.slabDepth = Math.max(1, Math.min(shape[0], Math.floor(SLAB_BYTES / (shape[1] * shape[2] * bpv))));
+      this.slabDepth = Math.max(
+        1,
+        Math.min(shape[0], Math.floor(SLAB_BYTES / (shape[1] * shape[2] * bpv))),
+      );
     }
   }
 
@@ -97,7 +108,10 @@ export class VoxelArray {
         // the server ignored the range and sent the whole file: keep all of it
         this.full = view(this.dtype, buf, 0, nz * ny * nx);
         voxels = view(this.dtype, buf, start, (z1 - z0) * ny * nx);
-      } else throw new RangeError(`${this.path}: expected ${end - start} bytes at ${start}, received ${buf.byteLength}`);
+      } else
+        throw new RangeError(
+          `${this.path}: expected ${end - start} bytes at ${start}, received ${buf.byteLength}`,
+        );
       this.slabs.set(i, voxels);
       this.pending.delete(i);
       return voxels;
@@ -108,12 +122,17 @@ export class VoxelArray {
   }
 
   /** Load every slab (xz / yz planes need the whole depth), `concurrency` reads at a time. */
-  async loadAll(concurrency = 4, onProgress?: (done: number, total: number) => void): Promise<void> {
+  async loadAll(
+    concurrency = 4,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<void> {
     if (this.full) return;
     const [nz, ny, nx] = this.shape;
     const bpv = bytesPerVoxel(this.dtype);
     if (nz * ny * nx * bpv > FULL_LOAD_LIMIT)
-      throw new RangeError(`xz / yz planes need the whole volume in the browser: ${nz * ny * nx * bpv} bytes is above ${FULL_LOAD_LIMIT}`);
+      throw new RangeError(
+        `xz / yz planes need the whole volume in the browser: ${nz * ny * nx * bpv} bytes is above ${FULL_LOAD_LIMIT}`,
+      );
     const total = Math.ceil(nz / this.slabDepth);
     let next = 0;
     let done = 0;
@@ -184,9 +203,11 @@ export function extractPlane(data: Voxels, shape: Shape, plane: ViewPlane, slice
   if (plane === "xy") return data.subarray(slice * ny * nx, (slice + 1) * ny * nx);
   const out = new (data.constructor as { new (n: number): Voxels })(w * h);
   if (plane === "xz") {
-    for (let z = 0; z < nz; z++) out.set(data.subarray((z * ny + slice) * nx, (z * ny + slice + 1) * nx), z * w);
+    for (let z = 0; z < nz; z++)
+      out.set(data.subarray((z * ny + slice) * nx, (z * ny + slice + 1) * nx), z * w);
   } else {
-    for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) out[z * w + y] = data[(z * ny + y) * nx + slice];
+    for (let z = 0; z < nz; z++)
+      for (let y = 0; y < ny; y++) out[z * w + y] = data[(z * ny + y) * nx + slice];
   }
   return out;
 }

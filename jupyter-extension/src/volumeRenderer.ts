@@ -7,7 +7,9 @@ import type { VolumeMimeType, VolumePayload } from "./viewerTypes.js";
 export const VOLUME_MIME: VolumeMimeType = "application/vnd.tomolab.volume+json";
 
 /** Folder of the notebook (server-relative) from the renderer's URL resolver, if any. */
-async function notebookDir(resolver: IRenderMime.IResolver | null | undefined): Promise<string | undefined> {
+async function notebookDir(
+  resolver: IRenderMime.IResolver | null | undefined,
+): Promise<string | undefined> {
   if (!resolver) return undefined;
   try {
     const probe = await resolver.resolveUrl("tomolab-probe");
@@ -22,8 +24,13 @@ async function notebookDir(resolver: IRenderMime.IResolver | null | undefined): 
 function checkPayload(p: unknown): string | undefined {
   const v = p as Partial<VolumePayload> | undefined;
   if (!v || typeof v !== "object") return "the output has no volume payload";
-  if (v.version !== 1) return `unsupported payload version ${JSON.stringify(v.version)} (this extension reads version 1)`;
-  if (!Array.isArray(v.shape) || v.shape.length !== 3 || !v.shape.every((n) => Number.isInteger(n) && n > 0))
+  if (v.version !== 1)
+    return `unsupported payload version ${JSON.stringify(v.version)} (this extension reads version 1)`;
+  if (
+    !Array.isArray(v.shape) ||
+    v.shape.length !== 3 ||
+    !v.shape.every((n) => Number.isInteger(n) && n > 0)
+  )
     return `shape must be 3 positive integers, received ${JSON.stringify(v.shape)}`;
   if (!Array.isArray(v.channels) || v.channels.length === 0) return "the payload has no channels";
   return undefined;

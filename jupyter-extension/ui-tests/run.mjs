@@ -181,7 +181,14 @@ async function main() {
     }
     const shots = path.join(root, "jupyter-extension", "ui-tests", "screenshots");
     fs.mkdirSync(shots, { recursive: true });
-    const viewerResults = await viewerChecks({ page, base, token, dir, shots, log: (l) => console.log(l) });
+    const viewerResults = await viewerChecks({
+      page,
+      base,
+      token,
+      dir,
+      shots,
+      log: (l) => console.log(l),
+    });
     checks.push(...viewerResults);
     if (viewerResults.some((c) => !c.ok)) {
       await page.screenshot({ path: path.join(shots, "failure.png") }).catch(() => undefined);

@@ -29,7 +29,9 @@ describe("label runs", () => {
     expect(decodeLabelRuns(encodeLabelRuns(data), data.length)).toEqual(data);
   });
   it("rejects runs that do not cover the shape", () => {
-    expect(() => decodeLabelRuns(Uint8Array.from([0, 5]), 6)).toThrow(/cover 5 voxels, the shape needs 6/);
+    expect(() => decodeLabelRuns(Uint8Array.from([0, 5]), 6)).toThrow(
+      /cover 5 voxels, the shape needs 6/,
+    );
     expect(() => decodeLabelRuns(Uint8Array.from([0, 7]), 6)).toThrow(/more than the 6/);
     expect(() => decodeLabelRuns(Uint8Array.from([0, 0x85]), 6)).toThrow(/truncated/);
   });
@@ -83,7 +85,20 @@ describe("saveLabels / loadLabels", () => {
     const file = path.join(dir, "hand.labels.json");
     // 2x1x3: [0 2 2 | 0 0 1] -> runs (0,1) (2,2) (0,2) (1,1)
     const runs = Buffer.from([0, 1, 2, 2, 0, 2, 1, 1]).toString("base64");
-    await writeFile(file, JSON.stringify({ format: "tomolab-labels", version: 1, shape: [2, 1, 3], spacing: [1, 1, 1], classes: [], encoding: "rle-varint", data: runs, counts: { "1": 1, "2": 2 }, saved: "" }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        format: "tomolab-labels",
+        version: 1,
+        shape: [2, 1, 3],
+        spacing: [1, 1, 1],
+        classes: [],
+        encoding: "rle-varint",
+        data: runs,
+        counts: { "1": 1, "2": 2 },
+        saved: "",
+      }),
+    );
     expect([...loadLabels(file).data]).toEqual([0, 2, 2, 0, 0, 1]);
   });
   it("gives clear messages for missing and corrupt files", async () => {
@@ -94,7 +109,17 @@ describe("saveLabels / loadLabels", () => {
     await writeFile(file, JSON.stringify({ format: "other" }));
     expect(() => loadLabels(file)).toThrow(/not a tomolab label file/);
     const runs = Buffer.from([0, 6]).toString("base64");
-    await writeFile(file, JSON.stringify({ format: "tomolab-labels", version: 1, shape: [1, 2, 3], encoding: "rle-varint", data: runs, counts: { "1": 4 } }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        format: "tomolab-labels",
+        version: 1,
+        shape: [1, 2, 3],
+        encoding: "rle-varint",
+        data: runs,
+        counts: { "1": 4 },
+      }),
+    );
     expect(() => loadLabels(file)).toThrow(/corrupt: stored counts/);
     expect(existsSync(`${file}.bak`)).toBe(false);
     expect(await readFile(file, "utf8")).toContain('"1":4');

@@ -4,7 +4,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DisplayContent } from "../../kernel-lib/src/display/kernel.js";
-import { view, viewerMessage, viewerThresholds, onViewerMessage, VOLUME_MIME } from "../../kernel-lib/src/display/view.js";
+import {
+  view,
+  viewerMessage,
+  viewerThresholds,
+  onViewerMessage,
+  VOLUME_MIME,
+} from "../../kernel-lib/src/display/view.js";
 import type { VolumePayload } from "../../kernel-lib/src/display/viewerTypes.js";
 
 describe("view", () => {
@@ -22,7 +28,10 @@ describe("view", () => {
   it("inlines small volumes with window, histogram and painter classes", () => {
     const data = new Uint8Array(2 * 3 * 4);
     for (let i = 0; i < data.length; i++) data[i] = i < 12 ? 10 : 20;
-    const h = view({ data, shape: [2, 3, 4], spacing: [30, 5, 5] }, { title: "tiny / test", writer, baseDir: dir, percentiles: [0, 100] });
+    const h = view(
+      { data, shape: [2, 3, 4], spacing: [30, 5, 5] },
+      { title: "tiny / test", writer, baseDir: dir, percentiles: [0, 100] },
+    );
     expect(sent).toHaveLength(1);
     const p = sent[0].data[VOLUME_MIME] as VolumePayload;
     expect(sent[0].data["text/plain"]).toMatch(/Volume 2x3x4 uint8, spacing 30 x 5 x 5 nm/);
@@ -44,7 +53,10 @@ describe("view", () => {
 
   it("writes big volumes to tomolab-cache and references them", async () => {
     const data = new Float32Array(8 * 8 * 8).map((_, i) => i);
-    const h = view({ data, shape: [8, 8, 8], spacing: [1, 1, 1] }, { writer, baseDir: dir, inlineLimit: 100, labels: false });
+    const h = view(
+      { data, shape: [8, 8, 8], spacing: [1, 1, 1] },
+      { writer, baseDir: dir, inlineLimit: 100, labels: false },
+    );
     const p = sent[0].data[VOLUME_MIME] as VolumePayload;
     const src = p.channels[0].source;
     expect(src.kind).toBe("file");
@@ -62,7 +74,11 @@ describe("view", () => {
   });
 
   it("checks its arguments", () => {
-    const v = { data: new Uint8Array(8), shape: [2, 2, 2] as [number, number, number], spacing: [1, 1, 1] as [number, number, number] };
+    const v = {
+      data: new Uint8Array(8),
+      shape: [2, 2, 2] as [number, number, number],
+      spacing: [1, 1, 1] as [number, number, number],
+    };
     expect(() => view(v, { writer, plane: "zz" as any })).toThrow(/plane/);
     expect(() => view(v, { writer, slice: 2 })).toThrow(/\[0, 1\]/);
     expect(() => view(v, { writer, thresholds: [3, 1] })).toThrow(/ascending/);
@@ -70,19 +86,42 @@ describe("view", () => {
   });
 
   it("receives thresholds and label counts through viewerMessage (JSON only)", () => {
-    const v = { data: new Uint8Array(8), shape: [2, 2, 2] as [number, number, number], spacing: [1, 1, 1] as [number, number, number] };
+    const v = {
+      data: new Uint8Array(8),
+      shape: [2, 2, 2] as [number, number, number],
+      spacing: [1, 1, 1] as [number, number, number],
+    };
     const h = view(v, { writer, baseDir: dir });
     expect(h.thresholds()).toBeUndefined();
-    expect(viewerMessage(JSON.stringify({ type: "thresholds", viewId: h.viewId, channel: 0, thresholds: [40, 120] }))).toBe(true);
+    expect(
+      viewerMessage(
+        JSON.stringify({ type: "thresholds", viewId: h.viewId, channel: 0, thresholds: [40, 120] }),
+      ),
+    ).toBe(true);
     expect(h.thresholds()).toEqual([40, 120]);
     expect(viewerThresholds()).toEqual([40, 120]);
-    viewerMessage(JSON.stringify({ type: "labels-saved", viewId: h.viewId, path: "x.labels.json", counts: { "1": 5 } }));
+    viewerMessage(
+      JSON.stringify({
+        type: "labels-saved",
+        viewId: h.viewId,
+        path: "x.labels.json",
+        counts: { "1": 5 },
+      }),
+    );
     expect(h.labelCounts()).toEqual({ "1": 5 });
-    expect(() => viewerMessage(JSON.stringify({ type: "thresholds", viewId: h.viewId, thresholds: [5, 1] }))).toThrow(/ascending/);
-    expect(() => viewerMessage(JSON.stringify({ type: "eval", viewId: h.viewId }))).toThrow(/unknown viewer message/);
-    expect(() => viewerMessage(JSON.stringify({ type: "retrain", viewId: h.viewId }))).toThrow(/random-forest engine/);
+    expect(() =>
+      viewerMessage(JSON.stringify({ type: "thresholds", viewId: h.viewId, thresholds: [5, 1] })),
+    ).toThrow(/ascending/);
+    expect(() => viewerMessage(JSON.stringify({ type: "eval", viewId: h.viewId }))).toThrow(
+      /unknown viewer message/,
+    );
+    expect(() => viewerMessage(JSON.stringify({ type: "retrain", viewId: h.viewId }))).toThrow(
+      /random-forest engine/,
+    );
     onViewerMessage("retrain", (m) => `retrain ${m.viewId}`);
-    expect(viewerMessage(JSON.stringify({ type: "retrain", viewId: h.viewId }))).toBe(`retrain ${h.viewId}`);
+    expect(viewerMessage(JSON.stringify({ type: "retrain", viewId: h.viewId }))).toBe(
+      `retrain ${h.viewId}`,
+    );
     onViewerMessage("retrain", undefined);
   });
 });

@@ -2,7 +2,13 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { LabelFileError, LabelStore, planeToVoxel, sanitizeLabelFileName, DEFAULT_CLASSES } from "../../jupyter-extension/src/labelModel.js";
+import {
+  LabelFileError,
+  LabelStore,
+  planeToVoxel,
+  sanitizeLabelFileName,
+  DEFAULT_CLASSES,
+} from "../../jupyter-extension/src/labelModel.js";
 import { decodeLabelRuns, loadLabels } from "../../kernel-lib/src/display/labels.js";
 
 const total = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
@@ -126,7 +132,10 @@ describe("label file", () => {
     s.endStroke();
     const decoded = decodeLabelRuns(s.encodeRuns(), 5 * 40 * 300);
     for (let z = 0; z < 5; z++)
-      for (let y = 0; y < 40; y++) for (let x = 0; x < 300; x++) if (decoded[(z * 40 + y) * 300 + x] !== s.get(z, y, x)) throw new Error(`differs at ${z},${y},${x}`);
+      for (let y = 0; y < 40; y++)
+        for (let x = 0; x < 300; x++)
+          if (decoded[(z * 40 + y) * 300 + x] !== s.get(z, y, x))
+            throw new Error(`differs at ${z},${y},${x}`);
     expect(s.encodeRuns().length).toBeLessThan(2000);
   });
 
@@ -154,11 +163,18 @@ describe("label file", () => {
 
   it("reports corrupt files clearly", () => {
     const ok = new LabelStore([1, 2, 2]).toFile(DEFAULT_CLASSES, [1, 1, 1]);
-    const bad = (f: unknown) => () => LabelStore.fromFile(typeof f === "string" ? f : JSON.stringify(f), [1, 2, 2], "a.labels.json");
+    const bad = (f: unknown) => () =>
+      LabelStore.fromFile(
+        typeof f === "string" ? f : JSON.stringify(f),
+        [1, 2, 2],
+        "a.labels.json",
+      );
     expect(bad("{ nope")).toThrow(LabelFileError);
     expect(bad("{ nope")).toThrow(/a\.labels\.json is not valid JSON/);
     expect(bad({ ...ok, format: "x" })).toThrow(/not a tomolab label file/);
-    expect(bad({ ...ok, shape: [1, 2, 3] })).toThrow(/has shape \[1,2,3\], the volume has \[1,2,2\]/);
+    expect(bad({ ...ok, shape: [1, 2, 3] })).toThrow(
+      /has shape \[1,2,3\], the volume has \[1,2,2\]/,
+    );
     expect(bad({ ...ok, data: btoa(String.fromCharCode(0, 3)) })).toThrow(/runs cover 3 of 4/);
     expect(bad({ ...ok, counts: { "1": 2 } })).toThrow(/stored counts/);
   });

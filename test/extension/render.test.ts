@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { blendLabels, formatLength, parseColor, scaleBar, thresholdClass, windowToRgba } from "../../jupyter-extension/src/render.js";
+import {
+  blendLabels,
+  formatLength,
+  parseColor,
+  scaleBar,
+  thresholdClass,
+  windowToRgba,
+} from "../../jupyter-extension/src/render.js";
 
 describe("render", () => {
   it("maps values through the contrast window", () => {

@@ -58,7 +58,10 @@ describe("VolumeViewer (jsdom)", () => {
     Widget.attach(viewer, document.body);
     const node = viewer.node;
     expect(node.querySelector(".tl-title")?.textContent).toBe("dom test");
-    expect([...node.querySelectorAll(".tl-class")].map((b) => b.textContent)).toEqual(["void", "CBD"]);
+    expect([...node.querySelectorAll(".tl-class")].map((b) => b.textContent)).toEqual([
+      "void",
+      "CBD",
+    ]);
     expect(node.querySelector<HTMLInputElement>("input.tl-slice")?.max).toBe("3");
     expect(node.dataset.slice).toBe("2");
     expect(JSON.parse(node.dataset.thresholds!)).toEqual([60, 120]);
@@ -72,7 +75,10 @@ describe("VolumeViewer (jsdom)", () => {
     viewer = new VolumeViewer(payload(), { notebookDir: undefined });
     Widget.attach(viewer, document.body);
     const node = viewer.node;
-    const key = (k: string, init: KeyboardEventInit = {}) => node.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true, ...init }));
+    const key = (k: string, init: KeyboardEventInit = {}) =>
+      node.dispatchEvent(
+        new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true, ...init }),
+      );
     key("ArrowUp");
     expect(node.dataset.slice).toBe("3");
     key("ArrowUp"); // clamped at the last slice

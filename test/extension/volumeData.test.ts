@@ -10,12 +10,19 @@ function volume(nz: number, ny: number, nx: number): Uint16Array {
 describe("VoxelArray", () => {
   it("decodes inline arrays and extracts planes", async () => {
     const d = volume(3, 4, 5);
-    const a = new VoxelArray([3, 4, 5], "uint16", { kind: "inline", base64: Buffer.from(d.buffer).toString("base64") });
+    const a = new VoxelArray([3, 4, 5], "uint16", {
+      kind: "inline",
+      base64: Buffer.from(d.buffer).toString("base64"),
+    });
     expect(Array.from(await a.plane("xy", 2))).toEqual(Array.from(d.subarray(40, 60)));
     // xz at y = 1: rows z, columns x -> (z*4+1)*5 + x
-    expect(Array.from(await a.plane("xz", 1))).toEqual([0, 1, 2].flatMap((z) => [0, 1, 2, 3, 4].map((x) => (z * 4 + 1) * 5 + x)));
+    expect(Array.from(await a.plane("xz", 1))).toEqual(
+      [0, 1, 2].flatMap((z) => [0, 1, 2, 3, 4].map((x) => (z * 4 + 1) * 5 + x)),
+    );
     // yz at x = 3: rows z, columns y
-    expect(Array.from(extractPlane(d, [3, 4, 5], "yz", 3))).toEqual([0, 1, 2].flatMap((z) => [0, 1, 2, 3].map((y) => (z * 4 + y) * 5 + 3)));
+    expect(Array.from(extractPlane(d, [3, 4, 5], "yz", 3))).toEqual(
+      [0, 1, 2].flatMap((z) => [0, 1, 2, 3].map((y) => (z * 4 + y) * 5 + 3)),
+    );
     expect(a.valueAt(2, 3, 4)).toBe(59);
   });
 
@@ -29,7 +36,12 @@ describe("VoxelArray", () => {
       requests.push([start, end]);
       return bytes.slice(start, end).buffer;
     };
-    const a = new VoxelArray([nz, ny, nx], "uint16", { kind: "file", path: "tomolab-cache/0123456789abcdef.uint16.raw", bytes: bytes.length }, reader);
+    const a = new VoxelArray(
+      [nz, ny, nx],
+      "uint16",
+      { kind: "file", path: "tomolab-cache/0123456789abcdef.uint16.raw", bytes: bytes.length },
+      reader,
+    );
     expect(a.peekPlane("xy", 12)).toBeUndefined();
     const p12 = await a.plane("xy", 12);
     expect(p12[0]).toBe((12 * ny * nx) & 0xffff);
@@ -45,17 +57,42 @@ describe("VoxelArray", () => {
 
   it("only reads tomolab-cache files and checks sizes", () => {
     const reader = async () => new ArrayBuffer(0);
-    expect(() => new VoxelArray([1, 1, 8], "uint8", { kind: "file", path: "../secret.uint8.raw", bytes: 8 }, reader)).toThrow(/not a tomolab-cache file/);
-    expect(() => new VoxelArray([1, 1, 8], "uint8", { kind: "file", path: "tomolab-cache/abcdef12.uint8.raw", bytes: 9 }, reader)).toThrow(/needs 8/);
-    expect(() => new VoxelArray([1, 1, 8], "uint8", { kind: "inline", base64: "AAAA" })).toThrow(/3 bytes/);
+    expect(
+      () =>
+        new VoxelArray(
+          [1, 1, 8],
+          "uint8",
+          { kind: "file", path: "../secret.uint8.raw", bytes: 8 },
+          reader,
+        ),
+    ).toThrow(/not a tomolab-cache file/);
+    expect(
+      () =>
+        new VoxelArray(
+          [1, 1, 8],
+          "uint8",
+          { kind: "file", path: "tomolab-cache/abcdef12.uint8.raw", bytes: 9 },
+          reader,
+        ),
+    ).toThrow(/needs 8/);
+    expect(() => new VoxelArray([1, 1, 8], "uint8", { kind: "inline", base64: "AAAA" })).toThrow(
+      /3 bytes/,
+    );
   });
 
   it("keeps the whole file when the server ignores the range", async () => {
     // 1 MiB slices: 2 per slab, so the first read asks for a range, and gets the whole file
     const n = 1024 * 1024;
     const d = new Uint8Array(3 * n).map((_, i) => i % 251);
-    const a = new VoxelArray([3, 1024, 1024], "uint8", { kind: "file", path: "tomolab-cache/abcdef12.uint8.raw", bytes: 3 * n }, async () => d.slice().buffer);
-    expect(Array.from((await a.plane("xy", 1)).subarray(0, 5))).toEqual(Array.from(d.subarray(n, n + 5)));
+    const a = new VoxelArray(
+      [3, 1024, 1024],
+      "uint8",
+      { kind: "file", path: "tomolab-cache/abcdef12.uint8.raw", bytes: 3 * n },
+      async () => d.slice().buffer,
+    );
+    expect(Array.from((await a.plane("xy", 1)).subarray(0, 5))).toEqual(
+      Array.from(d.subarray(n, n + 5)),
+    );
     expect(a.valueAt(2, 1023, 1023)).toBe(d[3 * n - 1]);
     expect(a.isLoaded).toBe(true);
   });

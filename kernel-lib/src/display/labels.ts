@@ -58,7 +58,11 @@ export function encodeLabelRuns(data: Uint8Array): Uint8Array {
 }
 
 /** Inverse of {@link encodeLabelRuns}; throws RangeError unless the runs cover exactly `length` voxels. */
-export function decodeLabelRuns(runs: Uint8Array, length: number, where = "label runs"): Uint8Array {
+export function decodeLabelRuns(
+  runs: Uint8Array,
+  length: number,
+  where = "label runs",
+): Uint8Array {
   const out = new Uint8Array(length);
   let pos = 0;
   let i = 0;
@@ -100,7 +104,10 @@ export interface LoadLabelsOptions {
 }
 
 /** Painted labels with their class table, as returned by {@link loadLabels}. */
-export type LabelVolume = Volume<Uint8Array> & { classes: LabelClass[]; counts: Record<string, number> };
+export type LabelVolume = Volume<Uint8Array> & {
+  classes: LabelClass[];
+  counts: Record<string, number>;
+};
 
 /**
  * Read a label file written by the tomolab-jupyterlab painter (`<name>.labels.json`, next to
@@ -127,10 +134,18 @@ export function loadLabels(file: string, options: LoadLabelsOptions = {}): Label
       `${file} is not a tomolab label file (expected format "tomolab-labels" version 1, received ${JSON.stringify(parsed?.format)} ${JSON.stringify(parsed?.version)})`,
     );
   const shape = parsed.shape;
-  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((n) => Number.isInteger(n) && n > 0))
-    throw new RangeError(`label file ${file}: shape must be 3 positive integers, received ${JSON.stringify(shape)}`);
+  if (
+    !Array.isArray(shape) ||
+    shape.length !== 3 ||
+    !shape.every((n) => Number.isInteger(n) && n > 0)
+  )
+    throw new RangeError(
+      `label file ${file}: shape must be 3 positive integers, received ${JSON.stringify(shape)}`,
+    );
   if (parsed.encoding !== "rle-varint" || typeof parsed.data !== "string")
-    throw new RangeError(`label file ${file}: unsupported encoding ${JSON.stringify(parsed.encoding)}`);
+    throw new RangeError(
+      `label file ${file}: unsupported encoding ${JSON.stringify(parsed.encoding)}`,
+    );
   if (options.shape && options.shape.some((n, i) => n !== shape[i]))
     throw new RangeError(
       `label file ${file} has shape ${formatShape(shape)}, expected ${formatShape(options.shape)}`,
@@ -145,11 +160,9 @@ export function loadLabels(file: string, options: LoadLabelsOptions = {}): Label
     throw new RangeError(
       `label file ${file} is corrupt: stored counts ${JSON.stringify(parsed.counts)} differ from decoded ${JSON.stringify(counts)}`,
     );
-  const spacing = (Array.isArray(parsed.spacing) && parsed.spacing.length === 3 ? parsed.spacing : [1, 1, 1]) as [
-    number,
-    number,
-    number,
-  ];
+  const spacing = (
+    Array.isArray(parsed.spacing) && parsed.spacing.length === 3 ? parsed.spacing : [1, 1, 1]
+  ) as [number, number, number];
   return {
     data,
     shape: [shape[0], shape[1], shape[2]],

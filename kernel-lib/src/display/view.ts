@@ -92,7 +92,13 @@ const views = new Map<string, ViewState>();
 const handlers = new Map<string, (message: ViewerMessage) => unknown>();
 
 /** Percentile (0..100) from a histogram over [min, max] with bins of equal width. */
-function histogramPercentile(counts: Float64Array, min: number, max: number, total: number, p: number): number {
+function histogramPercentile(
+  counts: Float64Array,
+  min: number,
+  max: number,
+  total: number,
+  p: number,
+): number {
   const target = (p / 100) * total;
   let acc = 0;
   const width = (max - min) / counts.length;
@@ -103,7 +109,10 @@ function histogramPercentile(counts: Float64Array, min: number, max: number, tot
   return max;
 }
 
-function describeChannel(data: VoxelArray, percentiles: [number, number]): Pick<ChannelPayload, "window" | "range" | "histogram"> {
+function describeChannel(
+  data: VoxelArray,
+  percentiles: [number, number],
+): Pick<ChannelPayload, "window" | "range" | "histogram"> {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < data.length; i++) {
@@ -136,10 +145,19 @@ function describeChannel(data: VoxelArray, percentiles: [number, number]): Pick<
     lo = min;
     up = max > min ? max : min + 1;
   }
-  return { window: [lo, up], range: [min, max], histogram: { min, max: hi, counts: Array.from(counts) } };
+  return {
+    window: [lo, up],
+    range: [min, max],
+    histogram: { min, max: hi, counts: Array.from(counts) },
+  };
 }
 
-function arraySource(data: VoxelArray, inlineLimit: number, baseDir: string, files: string[]): ArraySource {
+function arraySource(
+  data: VoxelArray,
+  inlineLimit: number,
+  baseDir: string,
+  files: string[],
+): ArraySource {
   const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (data.byteLength <= inlineLimit) return { kind: "inline", base64: bytes.toString("base64") };
   const hash = createHash("sha1").update(dtypeOf(data)).update(bytes).digest("hex").slice(0, 20);
@@ -175,7 +193,9 @@ export function view(volume: Volume, options: ViewOptions = {}): ViewHandle {
     checkVolume(o.volume, `overlays[${i}].volume`);
     checkSameShape(o.volume, `overlays[${i}].volume`, volume, "volume");
     if (!["labels", "probability", "instances"].includes(o.kind))
-      throw new RangeError(`\`overlays[${i}].kind\` must be "labels", "probability" or "instances", received ${JSON.stringify(o.kind)}`);
+      throw new RangeError(
+        `\`overlays[${i}].kind\` must be "labels", "probability" or "instances", received ${JSON.stringify(o.kind)}`,
+      );
   });
   const plane = options.plane ?? "xy";
   if (!["xy", "xz", "yz"].includes(plane))
@@ -184,11 +204,20 @@ export function view(volume: Volume, options: ViewOptions = {}): ViewHandle {
   const depth = plane === "xy" ? nz : plane === "xz" ? ny : nx;
   const slice = options.slice ?? Math.floor(depth / 2);
   if (!Number.isInteger(slice) || slice < 0 || slice >= depth)
-    throw new RangeError(`\`slice\` must be an integer in [0, ${depth - 1}] for plane ${plane}, received ${slice}`);
+    throw new RangeError(
+      `\`slice\` must be an integer in [0, ${depth - 1}] for plane ${plane}, received ${slice}`,
+    );
   const thresholds = options.thresholds;
   if (thresholds !== undefined) {
-    if (!Array.isArray(thresholds) || thresholds.length < 1 || thresholds.length > 3 || thresholds.some((t, i) => !Number.isFinite(t) || (i > 0 && t < thresholds[i - 1])))
-      throw new RangeError(`\`thresholds\` must be 1 to 3 ascending numbers, received ${JSON.stringify(thresholds)}`);
+    if (
+      !Array.isArray(thresholds) ||
+      thresholds.length < 1 ||
+      thresholds.length > 3 ||
+      thresholds.some((t, i) => !Number.isFinite(t) || (i > 0 && t < thresholds[i - 1]))
+    )
+      throw new RangeError(
+        `\`thresholds\` must be 1 to 3 ascending numbers, received ${JSON.stringify(thresholds)}`,
+      );
   }
   const inlineLimit = options.inlineLimit ?? 4 * 1024 * 1024;
   const baseDir = options.baseDir ?? process.cwd();
@@ -196,7 +225,9 @@ export function view(volume: Volume, options: ViewOptions = {}): ViewHandle {
   const files: string[] = [];
   const viewId = newDisplayId();
   const labelsPath =
-    options.labels === false ? undefined : sanitizeLabelFileName(options.labels ?? (options.title ?? "volume").replace(/[\\/]/g, "-"));
+    options.labels === false
+      ? undefined
+      : sanitizeLabelFileName(options.labels ?? (options.title ?? "volume").replace(/[\\/]/g, "-"));
 
   const payload: VolumePayload = {
     version: 1,
@@ -212,18 +243,23 @@ export function view(volume: Volume, options: ViewOptions = {}): ViewHandle {
       ...describeChannel(c.data, percentiles),
     })),
     channelMode: options.channelMode ?? "side",
-    overlays: overlays.map(
-      (o, i): OverlayPayload => ({
-        name: o.name ?? `${o.kind} ${i}`,
-        kind: o.kind,
-        dtype: dtypeOf(o.volume.data),
-        source: arraySource(o.volume.data, inlineLimit, baseDir, files),
-        opacity: o.opacity ?? 0.5,
-        ...(o.palette !== undefined ? { palette: o.palette } : {}),
-      }),
-    ),
+    overlays: overlays.map((o, i): OverlayPayload => ({
+      name: o.name ?? `${o.kind} ${i}`,
+      kind: o.kind,
+      dtype: dtypeOf(o.volume.data),
+      source: arraySource(o.volume.data, inlineLimit, baseDir, files),
+      opacity: o.opacity ?? 0.5,
+      ...(o.palette !== undefined ? { palette: o.palette } : {}),
+    })),
     initial: { plane, slice },
-    ...(labelsPath ? { labels: { path: labelsPath, classes: (options.classes ?? DEFAULT_LABEL_CLASSES).map((c) => ({ ...c })) } } : {}),
+    ...(labelsPath
+      ? {
+          labels: {
+            path: labelsPath,
+            classes: (options.classes ?? DEFAULT_LABEL_CLASSES).map((c) => ({ ...c })),
+          },
+        }
+      : {}),
     ...(thresholds ? { thresholds: [...thresholds] } : {}),
   };
   views.set(viewId, {});
@@ -232,7 +268,10 @@ export function view(volume: Volume, options: ViewOptions = {}): ViewHandle {
     `${channels.length > 1 ? `, ${channels.length} channels` : ""}${overlays.length ? `, ${overlays.length} overlays` : ""}` +
     `${files.length ? `, data in ${VIEW_CACHE_DIR}/` : ""}${labelsPath ? `, labels: ${labelsPath}` : ""}` +
     " (interactive viewer: tomolab-jupyterlab)";
-  const sent = sendDisplay({ [VOLUME_MIME]: payload, "text/plain": text }, { writer: options.writer });
+  const sent = sendDisplay(
+    { [VOLUME_MIME]: payload, "text/plain": text },
+    { writer: options.writer },
+  );
   if (!sent) console.log(`[tomolab] ${text}; not in a Jupyter kernel, nothing displayed`);
   return {
     viewId,
@@ -252,7 +291,10 @@ export function view(volume: Volume, options: ViewOptions = {}): ViewHandle {
  * engine exists). The handler receives the parsed message; its return value goes back to
  * {@link viewerMessage}'s caller.
  */
-export function onViewerMessage(type: ViewerMessage["type"], handler: ((message: ViewerMessage) => unknown) | undefined): void {
+export function onViewerMessage(
+  type: ViewerMessage["type"],
+  handler: ((message: ViewerMessage) => unknown) | undefined,
+): void {
   if (handler) handlers.set(type, handler);
   else handlers.delete(type);
 }
@@ -264,17 +306,27 @@ export function onViewerMessage(type: ViewerMessage["type"], handler: ((message:
  * @returns What a registered handler returned, else true.
  */
 export function viewerMessage(json: string): unknown {
-  if (typeof json !== "string") throw new TypeError(`viewer message must be a JSON string, received ${typeof json}`);
+  if (typeof json !== "string")
+    throw new TypeError(`viewer message must be a JSON string, received ${typeof json}`);
   const message = JSON.parse(json) as ViewerMessage;
   if (typeof message !== "object" || message === null || typeof message.viewId !== "string")
-    throw new TypeError(`viewer message must be an object with a viewId, received ${json.slice(0, 200)}`);
+    throw new TypeError(
+      `viewer message must be an object with a viewId, received ${json.slice(0, 200)}`,
+    );
   const state = views.get(message.viewId) ?? {};
   views.set(message.viewId, state);
   switch (message.type) {
     case "thresholds": {
       const t = message.thresholds;
-      if (!Array.isArray(t) || t.length < 1 || t.length > 3 || t.some((v, i) => !Number.isFinite(v) || (i > 0 && v < t[i - 1])))
-        throw new RangeError(`thresholds must be 1 to 3 ascending numbers, received ${JSON.stringify(t)}`);
+      if (
+        !Array.isArray(t) ||
+        t.length < 1 ||
+        t.length > 3 ||
+        t.some((v, i) => !Number.isFinite(v) || (i > 0 && v < t[i - 1]))
+      )
+        throw new RangeError(
+          `thresholds must be 1 to 3 ascending numbers, received ${JSON.stringify(t)}`,
+        );
       state.thresholds = [...t];
       break;
     }
@@ -282,10 +334,15 @@ export function viewerMessage(json: string): unknown {
       state.counts = { ...message.counts };
       break;
     case "retrain":
-      if (!handlers.has("retrain")) throw new RangeError("live retraining needs a random-forest engine: none is registered (onViewerMessage(\"retrain\", ...))");
+      if (!handlers.has("retrain"))
+        throw new RangeError(
+          'live retraining needs a random-forest engine: none is registered (onViewerMessage("retrain", ...))',
+        );
       break;
     default:
-      throw new RangeError(`unknown viewer message type ${JSON.stringify((message as { type?: unknown }).type)}`);
+      throw new RangeError(
+        `unknown viewer message type ${JSON.stringify((message as { type?: unknown }).type)}`,
+      );
   }
   const handler = handlers.get(message.type);
   return handler ? handler(message) : true;
