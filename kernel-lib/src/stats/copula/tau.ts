@@ -1,20 +1,3 @@
-import { integrate } from "../numeric.js";
-import type { BaseCopula } from "./types.js";
-
-/**
- * Kendall's tau of an exchangeable copula by numerical integration,
- * tau = 1 - 4 int int dC/du dC/dv du dv (Nelsen 2006, Thm 5.1.1).
- */
-export function numericTau(base: BaseCopula): number {
-  const eps = 1e-12;
-  const inner = (u: number): number =>
-    integrate((v) => base.hfunc1(u, v) * base.hfunc1(v, u), eps, 1 - eps, {
-      absTol: 1e-11,
-      relTol: 1e-9,
-      maxIntervals: 100,
-    });
-  return 1 - 4 * integrate(inner, eps, 1 - eps, { absTol: 1e-10, relTol: 1e-9, maxIntervals: 100 });
-}
 
 /**
  * Empirical Kendall's tau-b of paired samples (O(n^2); ties handled as in
