@@ -1,4 +1,3 @@
-
 /**
  * Empirical Kendall's tau-b of paired samples (O(n^2); ties handled as in
  * scipy.stats.kendalltau).
