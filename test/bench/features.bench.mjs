@@ -3,7 +3,11 @@
 // region through featureBlocks, as prediction would consume them) against
 // vigra's filters doing ilastik's computations (test/bench/features.py).
 // Run: npm run bench -- features [--case <case>] [--runs N] [--rounds R]
-import { computeFeatures, featureBlocks, featureSpec } from "../../kernel-lib/dist/features/index.js";
+import {
+  computeFeatures,
+  featureBlocks,
+  featureSpec,
+} from "../../kernel-lib/dist/features/index.js";
 import { closePool, getThreads, toShared } from "../../kernel-lib/dist/parallel/index.js";
 import { runBenchmark } from "./harness.mjs";
 
@@ -38,15 +42,22 @@ const cube = (n, threads) => ({
     let sum = 0;
     let regionMB = 0;
     for await (const f of featureBlocks(volume, spec, { buffers })) {
-      regionMB = (f.data.byteLength / 2 ** 20);
+      regionMB = f.data.byteLength / 2 ** 20;
       for (let i = 0; i < f.data.length; i += 4096) sum += f.data[i];
     }
     if (!Number.isFinite(sum)) throw new Error("non-finite features");
-    if (process.argv.includes("--child")) process.stderr.write(`[features ${n}^3] region features ${regionMB.toFixed(0)} MB, input ${(n ** 3 * 4 / 2 ** 20).toFixed(0)} MB\n`);
+    if (process.argv.includes("--child"))
+      process.stderr.write(
+        `[features ${n}^3] region features ${regionMB.toFixed(0)} MB, input ${((n ** 3 * 4) / 2 ** 20).toFixed(0)} MB\n`,
+      );
   },
   teardown: () => closePool(),
   reference: ["--size", String(n), "--threads", String(threads)],
 });
 
 if (!process.argv.includes("--child")) console.log(`tomolab threads: ${getThreads()}`);
-await runBenchmark(import.meta.url, { name: "features", runs: 3, cases: [cube(256, 2), cube(128, 2), cube(128, 1)] });
+await runBenchmark(import.meta.url, {
+  name: "features",
+  runs: 3,
+  cases: [cube(256, 2), cube(128, 2), cube(128, 1)],
+});

@@ -1,7 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { Shape3 } from "../../kernel-lib/src/volume/types.js";
 import { closePool } from "../../kernel-lib/src/parallel/index.js";
-import { computeFeatures, featureSpec, type FeatureStack } from "../../kernel-lib/src/features/index.js";
+import {
+  computeFeatures,
+  featureSpec,
+  type FeatureStack,
+} from "../../kernel-lib/src/features/index.js";
 import { symmetricEigenvalues3x3 } from "../../kernel-lib/src/filters/index.js";
 import { featureCase, input, interiorMaxDev, quadratic } from "./fixture.js";
 
@@ -15,14 +19,20 @@ afterAll(() => closePool());
  */
 function compare(stack: FeatureStack, name: string): number {
   const { c, positions, values } = featureCase(name);
-  expect(stack.channels.map((ch) => [ch.filter, ch.scale, ch.index])).toEqual(c.channels.map((ch) => [ch.filter, ch.scale, ch.index]));
+  expect(stack.channels.map((ch) => [ch.filter, ch.scale, ch.index])).toEqual(
+    c.channels.map((ch) => [ch.filter, ch.scale, ch.index]),
+  );
   let worst = 0;
   c.channels.forEach((ch, k) => {
     const got = stack.volumes[k]!.data;
     let m = 0;
-    for (let i = 0; i < c.count; i++) m = Math.max(m, Math.abs(got[positions[i]!]! - values[k * c.count + i]!));
+    for (let i = 0; i < c.count; i++)
+      m = Math.max(m, Math.abs(got[positions[i]!]! - values[k * c.count + i]!));
     const rel = m / ch.range;
-    if (rel > 1e-3) throw new Error(`${stack.channels[k]!.name}: max abs error ${m} is ${rel.toExponential(2)} of the channel range ${ch.range}`);
+    if (rel > 1e-3)
+      throw new Error(
+        `${stack.channels[k]!.name}: max abs error ${m} is ${rel.toExponential(2)} of the channel range ${ch.range}`,
+      );
     worst = Math.max(worst, rel);
   });
   return worst;
@@ -47,8 +57,14 @@ describe("ilastik features vs vigra (fixture, ilastik's semantics)", () => {
 describe("ilastik features: hand cases", () => {
   it("a constant volume: smoothing keeps the value, every edge and texture feature is zero", async () => {
     const shape: Shape3 = [20, 22, 24];
-    const v = { data: new Float32Array(20 * 22 * 24).fill(42), shape, spacing: [1, 1, 1] as Shape3 };
-    const stack = await computeFeatures(v, featureSpec({ scales: [0.3, 0.7, 1.6, 3.5] }), { inline: true });
+    const v = {
+      data: new Float32Array(20 * 22 * 24).fill(42),
+      shape,
+      spacing: [1, 1, 1] as Shape3,
+    };
+    const stack = await computeFeatures(v, featureSpec({ scales: [0.3, 0.7, 1.6, 3.5] }), {
+      inline: true,
+    });
     stack.channels.forEach((ch, k) => {
       const want = ch.filter === "GaussianSmoothing" ? 42 : 0;
       expect(interiorMaxDev(stack.volumes[k]!, want, 0)).toBeLessThan(2e-4);
@@ -58,7 +74,12 @@ describe("ilastik features: hand cases", () => {
   it("a quadratic: Hessian eigenvalues and LoG equal those of its constant Hessian at every scale (interior)", async () => {
     const h = { zz: 0.4, yy: -0.1, xx: 0.25, zy: 0.1, zx: -0.2, yx: 0.05 };
     const q = quadratic([36, 36, 36], h);
-    const spec = featureSpec({ filters: { LaplacianOfGaussian: [0.7, 1.6, 3.5], HessianOfGaussianEigenvalues: [0.7, 1.6, 3.5] } });
+    const spec = featureSpec({
+      filters: {
+        LaplacianOfGaussian: [0.7, 1.6, 3.5],
+        HessianOfGaussianEigenvalues: [0.7, 1.6, 3.5],
+      },
+    });
     const stack = await computeFeatures(q, spec, { inline: true });
     const eig = [0, 0, 0];
     symmetricEigenvalues3x3(h.zz, h.zy, h.zx, h.yy, h.yx, h.xx, eig);

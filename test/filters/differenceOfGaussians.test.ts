@@ -9,7 +9,9 @@ describe("differenceOfGaussians", () => {
   for (const name of ["dog_vol", "dog_img"]) {
     it(`matches skimage.filters.difference_of_gaussians (${name}), within 1e-5`, async () => {
       const { c, volume, expected } = filterCase(name);
-      const out = await differenceOfGaussians(volume, c["low"] as number, { highSigma: c["high"] as number });
+      const out = await differenceOfGaussians(volume, c["low"] as number, {
+        highSigma: c["high"] as number,
+      });
       expect(maxAbsDiff(out.data, expected[0]!)).toBeLessThan(1e-5);
     });
   }
@@ -24,6 +26,8 @@ describe("differenceOfGaussians", () => {
   });
 
   it("rejects a bad highSigma", async () => {
-    await expect(differenceOfGaussians(random([3, 4, 5], 1), 1, { highSigma: -1 })).rejects.toThrow(/highSigma/);
+    await expect(differenceOfGaussians(random([3, 4, 5], 1), 1, { highSigma: -1 })).rejects.toThrow(
+      /highSigma/,
+    );
   });
 });

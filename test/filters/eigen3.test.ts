@@ -1,16 +1,64 @@
 import { describe, expect, it } from "vitest";
-import { symmetricEigenvalues2x2, symmetricEigenvalues3x3, tensorEigenvalues } from "../../kernel-lib/src/filters/index.js";
+import {
+  symmetricEigenvalues2x2,
+  symmetricEigenvalues3x3,
+  tensorEigenvalues,
+} from "../../kernel-lib/src/filters/index.js";
 
 /** R diag(l) R^T for a rotation R from Euler angles. */
 function rotated(l: [number, number, number], a: number, b: number, c: number): number[] {
-  const ca = Math.cos(a), sa = Math.sin(a), cb = Math.cos(b), sb = Math.sin(b), cc = Math.cos(c), sc = Math.sin(c);
+  const ca = Math.cos(a),
+    sa = Math.sin(a),
+    cb = Math.cos(b),
+    sb = Math.sin(b),
+    cc = Math.cos(c),
+    sc = Math.sin(c);
   const R = [
     [ca * cb, ca * sb * sc - sa * cc, ca * sb * cc + sa * sc],
     [sa * cb, sa * sb * sc + ca * cc, sa * sb * cc - ca * sc],
     [-sb, cb * sc, cb * cc],
   ];
-  const m = (i: number, j: number) => R[i]![0]! * l[0] * R[j]![0]! + R[i]![1]! * l[1] * R[j]![1]! + R[i]![2]! * l[2] * R[j]![2]!;
+  const m = (i: number, j: number) =>
+    R[i]![0]! * l[0] * R[j]![0]! + R[i]![1]! * l[1] * R[j]![1]! + R[i]![2]! * l[2] * R[j]![2]!;
   return [m(0, 0), m(0, 1), m(0, 2), m(1, 1), m(1, 2), m(2, 2)];
+}
+
+/** Cyclic Jacobi rotations to convergence: an independent reference; eigenvalues descending. */
+function jacobi(m: number[]): number[] {
+  const a = [
+    [m[0]!, m[1]!, m[2]!],
+    [m[1]!, m[3]!, m[4]!],
+    [m[2]!, m[4]!, m[5]!],
+  ];
+  for (let sweep = 0; sweep < 50; sweep++) {
+    let off = 0;
+    for (const [p, q] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ] as const) {
+      off += a[p]![q]! ** 2;
+      if (a[p]![q] === 0) continue;
+      const theta = (a[q]![q]! - a[p]![p]!) / (2 * a[p]![q]!);
+      const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+      const c = 1 / Math.sqrt(t * t + 1);
+      const s = t * c;
+      for (let k = 0; k < 3; k++) {
+        const akp = a[k]![p]!;
+        const akq = a[k]![q]!;
+        a[k]![p] = c * akp - s * akq;
+        a[k]![q] = s * akp + c * akq;
+      }
+      for (let k = 0; k < 3; k++) {
+        const apk = a[p]![k]!;
+        const aqk = a[q]![k]!;
+        a[p]![k] = c * apk - s * aqk;
+        a[q]![k] = s * apk + c * aqk;
+      }
+    }
+    if (off < 1e-40) break;
+  }
+  return [a[0]![0]!, a[1]![1]!, a[2]![2]!].sort((x, y) => y - x);
 }
 
 function eig3(m: number[]): number[] {
@@ -21,17 +69,48 @@ function eig3(m: number[]): number[] {
 
 describe("symmetricEigenvalues3x3", () => {
   it("recovers known eigenvalues of rotated matrices, sorted descending", () => {
-    const cases: [number, number, number][] = [[3, -1, 2], [1e4, 1e-2, 5], [-7, -7, 2], [0.5, 0.5, 0.5], [1e6, 1e6 + 1, 1e6 - 1], [0, 0, 1e-3]];
+    const cases: [number, number, number][] = [
+      [3, -1, 2],
+      [1e4, 1e-2, 5],
+      [-7, -7, 2],
+      [0.5, 0.5, 0.5],
+      [1e6, 1e6 + 1, 1e6 - 1],
+      [0, 0, 1e-3],
+    ];
     for (const l of cases) {
       const want = [...l].sort((a, b) => b - a);
-      for (const [a, b, c] of [[0.3, 1.1, -0.4], [2.0, -0.7, 0.9], [0, 0, 0]] as const) {
+      for (const [a, b, c] of [
+        [0.3, 1.1, -0.4],
+        [2.0, -0.7, 0.9],
+        [0, 0, 0],
+      ] as const) {
         const got = eig3(rotated(l, a, b, c));
         const scale = Math.max(...l.map(Math.abs));
         // Double eigenvalues cost the trigonometric method sqrt(eps) of relative
         // accuracy (~1e-8), still far below float32 resolution (6e-8).
-        got.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(1e-7 * scale + 1e-15));
+        got.forEach((v, i) =>
+          expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(1e-7 * scale + 1e-15),
+        );
       }
     }
+  });
+
+  it("agrees with a Jacobi eigenvalue iteration on random matrices (all cosine arguments r)", () => {
+    let seed = 7;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 2 ** 32 - 0.5;
+    };
+    let worst = 0;
+    for (let t = 0; t < 3000; t++) {
+      const m = [rnd(), rnd(), rnd(), rnd(), rnd(), rnd()];
+      if (t % 3 === 0) m[0] += 5; // large trace vs spread
+      const got = eig3(m);
+      const want = jacobi(m);
+      const scale = Math.max(...want.map(Math.abs));
+      got.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - want[i]!) / scale)));
+    }
+    expect(worst).toBeLessThan(1e-12);
   });
 
   it("handles degenerate cases exactly", () => {
@@ -49,7 +128,14 @@ describe("symmetricEigenvalues3x3", () => {
     const out = [0, 0];
     symmetricEigenvalues2x2(2, 1, 2, out);
     expect(out).toEqual([3, 1]);
-    const comps = [new Float32Array([1, 4]), new Float32Array([0, 0]), new Float32Array([0, 0]), new Float32Array([3, 4]), new Float32Array([0, 0]), new Float32Array([2, 4])];
+    const comps = [
+      new Float32Array([1, 4]),
+      new Float32Array([0, 0]),
+      new Float32Array([0, 0]),
+      new Float32Array([3, 4]),
+      new Float32Array([0, 0]),
+      new Float32Array([2, 4]),
+    ];
     const o = [new Float32Array(2), new Float32Array(2), new Float32Array(2)];
     tensorEigenvalues(comps, o, 2);
     expect([o[0]![0], o[1]![0], o[2]![0]]).toEqual([3, 2, 1]);

@@ -21,15 +21,29 @@ describe("gaussianDerivative", () => {
 
   it("matches vigra.filters.gaussianDerivative with style vigra, window 2, mirror border", async () => {
     const { c, volume, expected } = filterCase("vigra_derivative_vol");
-    const out = await gaussianDerivative(volume, c["sigma"] as number, c["order"] as Shape3, { style: "vigra", windowSize: 2, mode: "mirror" });
+    const out = await gaussianDerivative(volume, c["sigma"] as number, c["order"] as Shape3, {
+      style: "vigra",
+      windowSize: 2,
+      mode: "mirror",
+    });
     expect(maxAbsDiff(out.data, expected[0]!)).toBeLessThan(1e-5);
   });
 
   it("gives the same result for any block layout and on worker threads", async () => {
     const v = random([21, 19, 23], 7);
-    const ref = await gaussianDerivative(v, [1.5, 0.9, 1.2], [1, 0, 1], { inline: true, blockShape: [21, 19, 23] });
-    const blocks = await gaussianDerivative(v, [1.5, 0.9, 1.2], [1, 0, 1], { inline: true, blockShape: [4, 7, 9] });
-    const workers = await gaussianDerivative(v, [1.5, 0.9, 1.2], [1, 0, 1], { inline: false, threads: 2, blockShape: [5, 19, 23] });
+    const ref = await gaussianDerivative(v, [1.5, 0.9, 1.2], [1, 0, 1], {
+      inline: true,
+      blockShape: [21, 19, 23],
+    });
+    const blocks = await gaussianDerivative(v, [1.5, 0.9, 1.2], [1, 0, 1], {
+      inline: true,
+      blockShape: [4, 7, 9],
+    });
+    const workers = await gaussianDerivative(v, [1.5, 0.9, 1.2], [1, 0, 1], {
+      inline: false,
+      threads: 2,
+      blockShape: [5, 19, 23],
+    });
     expect(blocks.data).toEqual(ref.data);
     expect(workers.data).toEqual(ref.data);
   });
@@ -39,7 +53,8 @@ describe("gaussianDerivative", () => {
     const [gz, gy, gx] = await gaussianGradient(q, 1, { style: "vigra", windowSize: 3 });
     // d/dz at the centre plane... check d/dx = 0.05 x - 0.2 at x = 0 plane through an interior point.
     const [, ny, nx] = q.shape;
-    const at = (v: { data: Float32Array }, z: number, y: number, x: number) => v.data[(z * ny + y) * nx + x]!;
+    const at = (v: { data: Float32Array }, z: number, y: number, x: number) =>
+      v.data[(z * ny + y) * nx + x]!;
     expect(at(gx!, 8, 8, 9)).toBeCloseTo(0.05 * 0 - 0.2, 4);
     expect(at(gx!, 8, 8, 12)).toBeCloseTo(0.05 * 3 - 0.2, 4);
     expect(at(gy!, 8, 11, 9)).toBeCloseTo(-0.1 * (11 - 8.5) + 0.03 * (8 - 8), 4);
@@ -47,7 +62,11 @@ describe("gaussianDerivative", () => {
   });
 
   it("hand case: a constant volume has zero derivatives (any mode but constant)", async () => {
-    const v = { data: new Float32Array(9 * 10 * 11).fill(3), shape: [9, 10, 11] as Shape3, spacing: [1, 1, 1] as Shape3 };
+    const v = {
+      data: new Float32Array(9 * 10 * 11).fill(3),
+      shape: [9, 10, 11] as Shape3,
+      spacing: [1, 1, 1] as Shape3,
+    };
     const d = await gaussianDerivative(v, 1.3, [1, 1, 0], { mode: "nearest" });
     expect(interiorMaxDev(d, 0, 0)).toBeLessThan(1e-6);
     const g = await gaussianGradient(v, 2);
@@ -57,7 +76,9 @@ describe("gaussianDerivative", () => {
   it("rejects a derivative along z of a 2D image, or along an unfiltered axis", async () => {
     const img = random([1, 8, 8], 1);
     await expect(gaussianDerivative(img, 1, [1, 0, 0])).rejects.toThrow(/2D/);
-    await expect(gaussianDerivative(random([4, 8, 8], 1), [0, 1, 1], [1, 0, 0])).rejects.toThrow(/sigma > 0/);
+    await expect(gaussianDerivative(random([4, 8, 8], 1), [0, 1, 1], [1, 0, 0])).rejects.toThrow(
+      /sigma > 0/,
+    );
     await expect(gaussianDerivative(img, 1, [0, 1] as unknown as Shape3)).rejects.toThrow(/order/);
   });
 });

@@ -16,7 +16,10 @@ describe("gaussianGradientMagnitude", () => {
 
   it("matches vigra.filters.gaussianGradientMagnitude (default window, mirror), within 1e-5", async () => {
     const { c, volume, expected } = filterCase("vigra_gradmag_vol");
-    const out = await gaussianGradientMagnitude(volume, c["sigma"] as number, { style: "vigra", mode: "mirror" });
+    const out = await gaussianGradientMagnitude(volume, c["sigma"] as number, {
+      style: "vigra",
+      mode: "mirror",
+    });
     expect(maxAbsDiff(out.data, expected[0]!)).toBeLessThan(1e-5);
   });
 

@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { closePool } from "../../kernel-lib/src/parallel/index.js";
-import { hessianOfGaussian, hessianOfGaussianEigenvalues } from "../../kernel-lib/src/filters/index.js";
+import {
+  hessianOfGaussian,
+  hessianOfGaussianEigenvalues,
+} from "../../kernel-lib/src/filters/index.js";
 import { filterCase, interiorMaxDev, maxAbsDiff, quadratic } from "../features/fixture.js";
 
 afterAll(() => closePool());
@@ -25,9 +28,13 @@ describe("hessianOfGaussian", () => {
     const h = { zz: 0.4, yy: -0.1, xx: 0.25, zy: 0.1, zx: -0.2, yx: 0.05 };
     const q = quadratic([14, 15, 16], h);
     const comps = await hessianOfGaussian(q, 1, { style: "vigra", windowSize: 2 });
-    [h.zz, h.zy, h.zx, h.yy, h.yx, h.xx].forEach((want, k) => expect(interiorMaxDev(comps[k]!, want, 2)).toBeLessThan(1e-4));
+    [h.zz, h.zy, h.zx, h.yy, h.yx, h.xx].forEach((want, k) =>
+      expect(interiorMaxDev(comps[k]!, want, 2)).toBeLessThan(1e-4),
+    );
     // eigenvalues of [[0.4, 0.1, -0.2], [0.1, -0.1, 0.05], [-0.2, 0.05, 0.25]] (numpy eigvalsh): 0.543246, 0.148912, -0.142158
     const eig = await hessianOfGaussianEigenvalues(q, 1, { style: "vigra", windowSize: 2 });
-    [0.54324607, 0.148912, -0.14215808].forEach((want, k) => expect(interiorMaxDev(eig[k]!, want, 2)).toBeLessThan(2e-4));
+    [0.54324607, 0.148912, -0.14215808].forEach((want, k) =>
+      expect(interiorMaxDev(eig[k]!, want, 2)).toBeLessThan(2e-4),
+    );
   });
 });

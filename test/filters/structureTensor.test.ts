@@ -9,20 +9,35 @@ describe("structureTensor", () => {
   for (const d of ["vol", "img"]) {
     it(`matches scipy gradient products smoothed with gaussian_filter, mode nearest, border included (${d})`, async () => {
       const { c, volume, expected } = filterCase(`tensor_${d}`);
-      const out = await structureTensor(volume, c["inner"] as number, c["outer"] as number, { mode: "nearest" });
+      const out = await structureTensor(volume, c["inner"] as number, c["outer"] as number, {
+        mode: "nearest",
+      });
       out.forEach((o, k) => expect(maxAbsDiff(o.data, expected[k]!)).toBeLessThan(1e-5));
     });
     it(`eigenvalues match numpy eigvalsh, descending (${d})`, async () => {
       const { c, volume, expected } = filterCase(`tensor_eig_${d}`);
-      const out = await structureTensorEigenvalues(volume, c["inner"] as number, c["outer"] as number, { mode: "nearest" });
+      const out = await structureTensorEigenvalues(
+        volume,
+        c["inner"] as number,
+        c["outer"] as number,
+        { mode: "nearest" },
+      );
       out.forEach((o, k) => expect(maxAbsDiff(o.data, expected[k]!)).toBeLessThan(1e-5));
     });
   }
 
   it("does not depend on the block layout (the second stage sees the border like a whole-volume filter)", async () => {
     const v = random([13, 17, 19], 11);
-    const ref = await structureTensor(v, 1, 2, { inline: true, blockShape: [13, 17, 19], mode: "wrap" });
-    const blocks = await structureTensor(v, 1, 2, { inline: true, blockShape: [3, 5, 7], mode: "wrap" });
+    const ref = await structureTensor(v, 1, 2, {
+      inline: true,
+      blockShape: [13, 17, 19],
+      mode: "wrap",
+    });
+    const blocks = await structureTensor(v, 1, 2, {
+      inline: true,
+      blockShape: [3, 5, 7],
+      mode: "wrap",
+    });
     blocks.forEach((b, k) => expect(b.data).toEqual(ref[k]!.data));
   });
 

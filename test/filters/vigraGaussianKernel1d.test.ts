@@ -13,7 +13,12 @@ describe("vigraGaussianKernel1d", () => {
   }
 
   it("has exact moments: sum 1 (order 0), derivative of x^n is 1 (order n), no DC (order > 0)", () => {
-    for (const [sigma, order, window] of [[0.7, 1, 2], [0.7, 2, 2], [1.3, 2, 0], [0.3, 1, 2]] as const) {
+    for (const [sigma, order, window] of [
+      [0.7, 1, 2],
+      [0.7, 2, 2],
+      [1.3, 2, 0],
+      [0.3, 1, 2],
+    ] as const) {
       const k = vigraGaussianKernel1d(sigma, order, window);
       const r = (k.length - 1) / 2;
       let dc = 0;

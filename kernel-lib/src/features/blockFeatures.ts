@@ -17,9 +17,20 @@ import {
   type AxisKernels,
   type Img,
 } from "../filters/imagePasses.js";
-import { eigenImages, gradientOrders, hessianOrders, outerProducts } from "../filters/gaussianFamilyBlock.js";
+import {
+  eigenImages,
+  gradientOrders,
+  hessianOrders,
+  outerProducts,
+} from "../filters/gaussianFamilyBlock.js";
 import { vigraGaussianKernel1d } from "../filters/vigraGaussianKernel1d.js";
-import { planFeatures, TAILORED_WINDOW, type FeaturePlan, type ScalePlan, type TailoredPlan } from "./plan.js";
+import {
+  planFeatures,
+  TAILORED_WINDOW,
+  type FeaturePlan,
+  type ScalePlan,
+  type TailoredPlan,
+} from "./plan.js";
 import type { FeatureSpec } from "./spec.js";
 
 /** The part of a block context the feature computation uses. */
@@ -60,7 +71,15 @@ function newCore(arena: Arena, shape: Shape3, f: (d: Float32Array) => void): Img
 }
 
 /** ilastik's filters at one scale, from the padded input `src`. */
-function ilastikScale(arena: Arena, src: Img, p: ScalePlan, block: FeatureBlockSource, mode: FeaturePlan["mode"], base: number, sink: FeatureSink): void {
+function ilastikScale(
+  arena: Arena,
+  src: Img,
+  p: ScalePlan,
+  block: FeatureBlockSource,
+  mode: FeaturePlan["mode"],
+  base: number,
+  sink: FeatureSink,
+): void {
   const shape = block.shape;
   const sel = p.channel;
   const has = (f: keyof typeof sel) => sel[f] !== undefined;
@@ -88,10 +107,18 @@ function ilastikScale(arena: Arena, src: Img, p: ScalePlan, block: FeatureBlockS
   };
   const iG = has("GaussianSmoothing") || has("DifferenceOfGaussians") ? want([0, 0, 0]) : -1;
   const stMargin = ro as Shape3;
-  const iGrad = has("GaussianGradientMagnitude") || has("StructureTensorEigenvalues")
-    ? gradientOrders(axes).map((o) => want(o, has("StructureTensorEigenvalues") ? stMargin : ZERO))
-    : [];
-  const iHess = has("HessianOfGaussianEigenvalues") || has("LaplacianOfGaussian") ? hessianOrders(axes).map((o) => (has("HessianOfGaussianEigenvalues") || o.some((v) => v === 2) ? want(o) : -1)) : [];
+  const iGrad =
+    has("GaussianGradientMagnitude") || has("StructureTensorEigenvalues")
+      ? gradientOrders(axes).map((o) =>
+          want(o, has("StructureTensorEigenvalues") ? stMargin : ZERO),
+        )
+      : [];
+  const iHess =
+    has("HessianOfGaussianEigenvalues") || has("LaplacianOfGaussian")
+      ? hessianOrders(axes).map((o) =>
+          has("HessianOfGaussianEigenvalues") || o.some((v) => v === 2) ? want(o) : -1,
+        )
+      : [];
   const imgs = separableBank(arena, P, p.filter as unknown as AxisKernels, orders, margins);
 
   if (has("GaussianSmoothing")) sink(base + sel.GaussianSmoothing!, imageData(arena, imgs[iG]!));
@@ -112,7 +139,9 @@ function ilastikScale(arena: Arena, src: Img, p: ScalePlan, block: FeatureBlockS
   if (iHess.length > 0) {
     const hess = iHess.map((i) => (i >= 0 ? imgs[i]! : null));
     if (has("LaplacianOfGaussian")) {
-      const diag = hessianOrders(axes).map((o, k) => (o.some((v) => v === 2) ? hess[k]! : null)).filter((x): x is Img => x !== null);
+      const diag = hessianOrders(axes)
+        .map((o, k) => (o.some((v) => v === 2) ? hess[k]! : null))
+        .filter((x): x is Img => x !== null);
       const lap = newCore(arena, shape, (out) => {
         const parts = diag.map((h) => imageData(arena, h));
         out.set(parts[0]!);
@@ -168,12 +197,21 @@ function ilastikScale(arena: Arena, src: Img, p: ScalePlan, block: FeatureBlockS
 }
 
 /** The tailored milling-direction features (see {@link TailoredFeature}), from the padded input `src`. */
-function tailoredFeatures(arena: Arena, src: Img, plan: FeaturePlan, block: FeatureBlockSource, base: number, sink: FeatureSink): void {
+function tailoredFeatures(
+  arena: Arena,
+  src: Img,
+  plan: FeaturePlan,
+  block: FeatureBlockSource,
+  base: number,
+  sink: FeatureSink,
+): void {
   const shape = block.shape;
   const [cz, cy, cx] = shape;
   const planeN = cy * cx;
   const mode = plan.mode;
-  const shifts = plan.tailored.filter((t) => t.feature !== "ZGradient" && t.feature !== "ZContrastChange");
+  const shifts = plan.tailored.filter(
+    (t) => t.feature !== "ZGradient" && t.feature !== "ZContrastChange",
+  );
   const contrast = plan.tailored.filter((t) => t.feature === "ZContrastChange");
   const emit = (t: TailoredPlan, f: (out: Float32Array) => void) => {
     const img = newCore(arena, shape, f);
@@ -225,8 +263,14 @@ function tailoredFeatures(arena: Arena, src: Img, plan: FeaturePlan, block: Feat
               let jLo = 0;
               for (let j = 1; j <= k; j++) {
                 const v = s[o0 + i + j * planeN]!;
-                if (v > hi) { hi = v; jHi = j; }
-                if (v < lo) { lo = v; jLo = j; }
+                if (v > hi) {
+                  hi = v;
+                  jHi = j;
+                }
+                if (v < lo) {
+                  lo = v;
+                  jLo = j;
+                }
               }
               out[i] = jHi - jLo;
             }
@@ -240,7 +284,16 @@ function tailoredFeatures(arena: Arena, src: Img, plan: FeaturePlan, block: Feat
   }
   if (contrast.length > 0) {
     const K = Math.max(...contrast.map((t) => t.param));
-    const [gy, gx] = separableBank(arena, src, [null, [w0, w1], [w0, w1]] as unknown as AxisKernels, [[0, 1, 0], [0, 0, 1]], [K, 0, 0]);
+    const [gy, gx] = separableBank(
+      arena,
+      src,
+      [null, [w0, w1], [w0, w1]] as unknown as AxisKernels,
+      [
+        [0, 1, 0],
+        [0, 0, 1],
+      ],
+      [K, 0, 0],
+    );
     const C = allocImage(arena, shape, [K, 0, 0]);
     {
       const c = imageData(arena, C);
@@ -266,7 +319,13 @@ function tailoredFeatures(arena: Arena, src: Img, plan: FeaturePlan, block: Feat
     const sigma = t.param;
     const g0 = gaussWeights(sigma, 0);
     const g1 = gaussWeights(sigma, 1);
-    const [g] = separableBank(arena, src, [[g0, g1], [g0], [g0]] as unknown as AxisKernels, [[1, 0, 0]], ZERO);
+    const [g] = separableBank(
+      arena,
+      src,
+      [[g0, g1], [g0], [g0]] as unknown as AxisKernels,
+      [[1, 0, 0]],
+      ZERO,
+    );
     sink(base + t.channel, imageData(arena, g!));
     arena.free(g!.ptr);
   }
@@ -292,11 +351,17 @@ function gaussWeights(sigma: number, order: number): number[] {
  * @param spec - From {@link featureSpec}.
  * @param sink - Receives each channel's core (valid only during the call).
  */
-export function computeBlockFeatures(block: FeatureBlockSource, spec: FeatureSpec, sink: FeatureSink): void {
+export function computeBlockFeatures(
+  block: FeatureBlockSource,
+  spec: FeatureSpec,
+  sink: FeatureSink,
+): void {
   const plan = cachedPlan(spec, block.volumeShape);
   for (let a = 0; a < 3; a++) {
     if (block.halo[a]! < plan.halo[a]!) {
-      throw new RangeError(`feature block: halo ${block.halo.join(",")} is smaller than the ${plan.halo.join(",")} the features need`);
+      throw new RangeError(
+        `feature block: halo ${block.halo.join(",")} is smaller than the ${plan.halo.join(",")} the features need`,
+      );
     }
   }
   const arena = getArena();

@@ -47,11 +47,17 @@ export interface ComputeFeaturesOptions extends ParallelOptions {
 
 function checkRegion(region: unknown, shape: Shape3): Region {
   const r = region as Region;
-  if (typeof r !== "object" || r === null) throw new TypeError(`\`region\` must be { origin, shape }, received ${String(region)}`);
+  if (typeof r !== "object" || r === null)
+    throw new TypeError(`\`region\` must be { origin, shape }, received ${String(region)}`);
   checkShape(r.shape, "region.shape");
-  const ok = Array.isArray(r.origin) && r.origin.length === 3 && r.origin.every((v, a) => Number.isInteger(v) && v >= 0 && v + r.shape[a]! <= shape[a]!);
+  const ok =
+    Array.isArray(r.origin) &&
+    r.origin.length === 3 &&
+    r.origin.every((v, a) => Number.isInteger(v) && v >= 0 && v + r.shape[a]! <= shape[a]!);
   if (!ok) {
-    throw new RangeError(`\`region\` (origin ${JSON.stringify(r.origin)}, shape ${JSON.stringify(r.shape)}) must lie inside the volume of shape ${shape.join("x")}`);
+    throw new RangeError(
+      `\`region\` (origin ${JSON.stringify(r.origin)}, shape ${JSON.stringify(r.shape)}) must lie inside the volume of shape ${shape.join("x")}`,
+    );
   }
   return { origin: [...r.origin] as Shape3, shape: [...r.shape] as Shape3 };
 }
@@ -59,7 +65,11 @@ function checkRegion(region: unknown, shape: Shape3): Region {
 /** Whether mapBlocks will run a job of this size in the calling thread. @internal */
 export function runsInline(shape: Shape3, options: ParallelOptions): boolean {
   const voxels = shape[0] * shape[1] * shape[2];
-  return options.threads === 1 || options.inline === true || ((options.inline ?? "auto") === "auto" && voxels < 2 ** 18);
+  return (
+    options.threads === 1 ||
+    options.inline === true ||
+    ((options.inline ?? "auto") === "auto" && voxels < 2 ** 18)
+  );
 }
 
 /** Reusable memory for the crops of {@link computeFeatures} (see {@link featureBlocks}). @internal */
@@ -71,11 +81,23 @@ export interface CropCache {
  * Copy of the box `start`/`shape` of a volume (inside it), in shared memory
  * when `shared`, reusing `cache[i]` when it is large enough.
  */
-function cropBox(volume: Volume, start: Shape3, shape: Shape3, shared: boolean, cache: CropCache | undefined, i: number): Volume {
+function cropBox(
+  volume: Volume,
+  start: Shape3,
+  shape: Shape3,
+  shared: boolean,
+  cache: CropCache | undefined,
+  i: number,
+): Volume {
   const n = shape[0] * shape[1] * shape[2];
   const dtype = dtypeOf(volume.data);
   let data = cache?.buffers[i] as VoxelArray | undefined;
-  if (data === undefined || data.length < n || dtypeOf(data) !== dtype || (shared && !isShared(data))) {
+  if (
+    data === undefined ||
+    data.length < n ||
+    dtypeOf(data) !== dtype ||
+    (shared && !isShared(data))
+  ) {
     data = allocate(dtype, n, shared);
     if (cache) cache.buffers[i] = data;
   }
@@ -114,14 +136,23 @@ function cropBox(volume: Volume, start: Shape3, shape: Shape3, shared: boolean, 
  * ```
  * @see ilastik lazyflow/operators/opPixelFeaturesPresmoothed.py
  */
-export async function computeFeatures(inputs: FeatureInputs, spec: FeatureSpec, options: ComputeFeaturesOptions = {}): Promise<FeatureStack> {
+export async function computeFeatures(
+  inputs: FeatureInputs,
+  spec: FeatureSpec,
+  options: ComputeFeaturesOptions = {},
+): Promise<FeatureStack> {
   checkSpec(spec);
   const volumes = resolveInputs(inputs, spec);
   const volumeShape = [...volumes[0]!.shape] as Shape3;
-  const region = options.region === undefined ? { origin: [0, 0, 0] as Shape3, shape: volumeShape } : checkRegion(options.region, volumeShape);
+  const region =
+    options.region === undefined
+      ? { origin: [0, 0, 0] as Shape3, shape: volumeShape }
+      : checkRegion(options.region, volumeShape);
   const layout = options.layout ?? "channels";
   if (layout !== "channels" && layout !== "samples") {
-    throw new RangeError(`\`layout\` must be "channels" or "samples", received ${JSON.stringify(layout)}`);
+    throw new RangeError(
+      `\`layout\` must be "channels" or "samples", received ${JSON.stringify(layout)}`,
+    );
   }
   const plan = planFeatures(spec, volumeShape);
   const C = plan.channels.length;
@@ -130,9 +161,14 @@ export async function computeFeatures(inputs: FeatureInputs, spec: FeatureSpec, 
   let data: Float32Array;
   if (options.out !== undefined) {
     if (!(options.out instanceof Float32Array) || options.out.length < C * voxels) {
-      throw new RangeError(`\`out\` must be a Float32Array of at least ${C * voxels} elements (${C} channels x ${voxels} voxels)`);
+      throw new RangeError(
+        `\`out\` must be a Float32Array of at least ${C * voxels} elements (${C} channels x ${voxels} voxels)`,
+      );
     }
-    if (!inline && !isShared(options.out)) throw new TypeError("`out` must be in shared memory (a SharedArrayBuffer) to be written by worker threads");
+    if (!inline && !isShared(options.out))
+      throw new TypeError(
+        "`out` must be in shared memory (a SharedArrayBuffer) to be written by worker threads",
+      );
     data = options.out.subarray(0, C * voxels);
   } else data = allocate("float32", C * voxels, !inline) as Float32Array;
 
@@ -153,11 +189,18 @@ export async function computeFeatures(inputs: FeatureInputs, spec: FeatureSpec, 
     jobVolumes = inline ? volumes : volumes.map((v) => toShared(v));
     jobRegion = region;
   } else {
-    const start = region.origin.map((o, a) => Math.max(0, o - Math.ceil(plan.halo[a]! / blockShape[a]!) * blockShape[a]!)) as Shape3;
-    const end = region.origin.map((o, a) => Math.min(volumeShape[a]!, o + region.shape[a]! + plan.halo[a]!));
+    const start = region.origin.map((o, a) =>
+      Math.max(0, o - Math.ceil(plan.halo[a]! / blockShape[a]!) * blockShape[a]!),
+    ) as Shape3;
+    const end = region.origin.map((o, a) =>
+      Math.min(volumeShape[a]!, o + region.shape[a]! + plan.halo[a]!),
+    );
     const cropShape = start.map((s0, a) => end[a]! - s0) as Shape3;
     jobVolumes = volumes.map((v, i) => cropBox(v, start, cropShape, !inline, options.cropCache, i));
-    jobRegion = { origin: region.origin.map((o, a) => o - start[a]!) as Shape3, shape: region.shape };
+    jobRegion = {
+      origin: region.origin.map((o, a) => o - start[a]!) as Shape3,
+      shape: region.shape,
+    };
   }
   const dummy = jobVolumes[0]!;
   await mapBlocks<FeatureKernelParams>(
@@ -165,7 +208,17 @@ export async function computeFeatures(inputs: FeatureInputs, spec: FeatureSpec, 
     {
       module: "features/featureKernel.js",
       name: "featureKernel",
-      params: { spec, target: { kind: "region", origin: jobRegion.origin, shape: jobRegion.shape, data, layout, channels: C } },
+      params: {
+        spec,
+        target: {
+          kind: "region",
+          origin: jobRegion.origin,
+          shape: jobRegion.shape,
+          data,
+          layout,
+          channels: C,
+        },
+      },
     },
     {
       halo: plan.halo,
@@ -190,7 +243,11 @@ export async function computeFeatures(inputs: FeatureInputs, spec: FeatureSpec, 
     data,
     volumes:
       layout === "channels"
-        ? plan.channels.map((_, c) => ({ data: data.subarray(c * voxels, (c + 1) * voxels), shape: [...region.shape] as Shape3, spacing: [...spacing] as Spacing3 }))
+        ? plan.channels.map((_, c) => ({
+            data: data.subarray(c * voxels, (c + 1) * voxels),
+            shape: [...region.shape] as Shape3,
+            spacing: [...spacing] as Spacing3,
+          }))
         : [],
   };
 }

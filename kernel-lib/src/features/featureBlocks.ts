@@ -4,7 +4,12 @@ import { allocate } from "../volume/dtype.js";
 import { planBlocks } from "../parallel/blocks.js";
 import { isShared } from "../parallel/shared.js";
 import type { ParallelOptions } from "../parallel/types.js";
-import { computeFeatures, runsInline, type CropCache, type FeatureStack } from "./computeFeatures.js";
+import {
+  computeFeatures,
+  runsInline,
+  type CropCache,
+  type FeatureStack,
+} from "./computeFeatures.js";
 import { resolveInputs, type FeatureInputs } from "./inputs.js";
 import { planFeatures } from "./plan.js";
 import { checkSpec, type FeatureSpec } from "./spec.js";
@@ -71,7 +76,8 @@ export async function* featureBlocks(
     regionShape = options.regionShape.map((n, a) => Math.min(n, shape[a]!)) as Shape3;
   } else {
     const bytes = options.regionBytes ?? 2 ** 30;
-    if (typeof bytes !== "number" || !(bytes > 0)) throw new RangeError(`\`regionBytes\` must be a positive number, received ${String(bytes)}`);
+    if (typeof bytes !== "number" || !(bytes > 0))
+      throw new RangeError(`\`regionBytes\` must be a positive number, received ${String(bytes)}`);
     const budget = Math.max(1, Math.floor(bytes / (4 * channels)));
     regionShape = [...shape] as Shape3;
     while (regionShape[0] * regionShape[1] * regionShape[2] > budget) {
@@ -85,7 +91,11 @@ export async function* featureBlocks(
   const inline = runsInline(shape, options);
   const buffers = options.buffers ?? {};
   const need = channels * regionShape[0] * regionShape[1] * regionShape[2];
-  if (buffers.out === undefined || buffers.out.length < need || (!inline && !isShared(buffers.out))) {
+  if (
+    buffers.out === undefined ||
+    buffers.out.length < need ||
+    (!inline && !isShared(buffers.out))
+  ) {
     buffers.out = allocate("float32", need, !inline) as Float32Array;
   }
   const out = buffers.out;

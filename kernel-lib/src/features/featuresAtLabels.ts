@@ -102,7 +102,10 @@ export async function featuresAtLabels(
       {
         module: "features/featureKernel.js",
         name: "featureKernel",
-        params: { spec, target: { kind: "labels", labelInput: volumes.length, offsets, samples, channels: C } },
+        params: {
+          spec,
+          target: { kind: "labels", labelInput: volumes.length, offsets, samples, channels: C },
+        },
       },
       {
         halo: plan.halo,

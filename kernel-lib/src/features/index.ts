@@ -15,9 +15,25 @@ export {
   type TailoredFeature,
 } from "./spec.js";
 export { featureHalo } from "./plan.js";
-export { computeFeatures, type ComputeFeaturesOptions, type FeatureStack, type Region } from "./computeFeatures.js";
+export {
+  computeFeatures,
+  type ComputeFeaturesOptions,
+  type FeatureStack,
+  type Region,
+} from "./computeFeatures.js";
 export { featureBlocks, type FeatureBlocksOptions, type FeatureBuffers } from "./featureBlocks.js";
-export { featuresAtLabels, type FeaturesAtLabelsOptions, type LabelledSamples } from "./featuresAtLabels.js";
-export { computeBlockFeatures, type FeatureBlockSource, type FeatureSink } from "./blockFeatures.js";
+export {
+  featuresAtLabels,
+  type FeaturesAtLabelsOptions,
+  type LabelledSamples,
+} from "./featuresAtLabels.js";
+export {
+  computeBlockFeatures,
+  type FeatureBlockSource,
+  type FeatureSink,
+} from "./blockFeatures.js";
 export type { FeatureInputs } from "./inputs.js";
-export { featureChannelsFigure, type FeatureChannelsFigureOptions } from "./featureChannelsFigure.js";
+export {
+  featureChannelsFigure,
+  type FeatureChannelsFigureOptions,
+} from "./featureChannelsFigure.js";

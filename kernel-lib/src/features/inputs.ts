@@ -14,20 +14,29 @@ export function resolveInputs(inputs: FeatureInputs, spec: FeatureSpec): Volume[
   const names = sourceInputs(spec);
   let list: Volume[];
   if (Array.isArray(inputs)) list = [...(inputs as readonly Volume[])];
-  else if (typeof inputs === "object" && inputs !== null && "data" in inputs && "shape" in inputs) list = [inputs as Volume];
+  else if (typeof inputs === "object" && inputs !== null && "data" in inputs && "shape" in inputs)
+    list = [inputs as Volume];
   else if (typeof inputs === "object" && inputs !== null) {
     const rec = inputs as Readonly<Record<string, Volume>>;
     const missing = names.filter((n) => !(n in rec));
     if (missing.length) {
-      throw new RangeError(`\`inputs\` must hold a volume for each source input of the spec (${names.join(", ")}); missing ${missing.join(", ")}`);
+      throw new RangeError(
+        `\`inputs\` must hold a volume for each source input of the spec (${names.join(", ")}); missing ${missing.join(", ")}`,
+      );
     }
     list = names.map((n) => rec[n]!);
-  } else throw new TypeError(`\`inputs\` must be a Volume, a list of volumes or a record by name, received ${String(inputs)}`);
+  } else
+    throw new TypeError(
+      `\`inputs\` must be a Volume, a list of volumes or a record by name, received ${String(inputs)}`,
+    );
   if (list.length !== names.length) {
-    throw new RangeError(`the spec has ${names.length} source input(s) (${names.join(", ")}), received ${list.length} volume(s)`);
+    throw new RangeError(
+      `the spec has ${names.length} source input(s) (${names.join(", ")}), received ${list.length} volume(s)`,
+    );
   }
   list.forEach((v, i) => checkVolume(v, `inputs.${names[i]}`));
-  for (let i = 1; i < list.length; i++) checkSameShape(list[i]!, `inputs.${names[i]}`, list[0]!, `inputs.${names[0]}`);
+  for (let i = 1; i < list.length; i++)
+    checkSameShape(list[i]!, `inputs.${names[i]}`, list[0]!, `inputs.${names[0]}`);
   return list;
 }
 

@@ -61,7 +61,8 @@ export interface FeaturePlan {
   halo: Shape3;
 }
 
-const weights = (sigma: number, order: number, window: number) => Array.from(vigraGaussianKernel1d(sigma, order, window)).reverse();
+const weights = (sigma: number, order: number, window: number) =>
+  Array.from(vigraGaussianKernel1d(sigma, order, window)).reverse();
 const radius = (w: number[] | null | undefined) => (w ? (w.length - 1) / 2 : 0);
 
 /**
@@ -72,11 +73,12 @@ export function planFeatures(spec: FeatureSpec, volumeShape: Shape3): FeaturePla
   const channels = featureChannels(spec, volumeShape);
   const nz = volumeShape[0];
   const sources = sourceInputs(spec);
-  const inputs = spec.inputs.map((i) => ({
+  const featured = spec.inputs.filter((i) => i.features !== false);
+  const inputs = featured.map((i) => ({
     name: i.name,
     sources: i.difference ? i.difference.map((d) => sources.indexOf(d)) : [sources.indexOf(i.name)],
   }));
-  const perInput = channels.length / spec.inputs.length;
+  const perInput = channels.length / featured.length;
   const halo: Shape3 = [0, 0, 0];
   const grow = (h: Shape3) => h.forEach((v, a) => (halo[a] = Math.max(halo[a]!, v)));
 
@@ -94,7 +96,9 @@ export function planFeatures(spec: FeatureSpec, volumeShape: Shape3): FeaturePla
         scale,
         in2d,
         pre: axes.map((on) => (on ? weights(pre, 0, PRESMOOTH_WINDOW) : null)),
-        filter: axes.map((on) => (on ? [0, 1, 2].map((o) => weights(fs, o, FILTER_WINDOW)) : null)) as Table,
+        filter: axes.map((on) =>
+          on ? [0, 1, 2].map((o) => weights(fs, o, FILTER_WINDOW)) : null,
+        ) as Table,
         dog: null,
         outer: null,
         channel: {},
@@ -103,35 +107,67 @@ export function planFeatures(spec: FeatureSpec, volumeShape: Shape3): FeaturePla
     }
     const fs = Math.min(scale, 1);
     const axes = [0, 1, 2].map((a) => !(a === 0 && in2d));
-    if (filter === "DifferenceOfGaussians") plan.dog = axes.map((on) => (on ? weights(0.66 * fs, 0, FILTER_WINDOW) : null));
-    if (filter === "StructureTensorEigenvalues") plan.outer = axes.map((on) => (on ? weights(0.5 * fs, 0, FILTER_WINDOW) : null));
+    if (filter === "DifferenceOfGaussians")
+      plan.dog = axes.map((on) => (on ? weights(0.66 * fs, 0, FILTER_WINDOW) : null));
+    if (filter === "StructureTensorEigenvalues")
+      plan.outer = axes.map((on) => (on ? weights(0.5 * fs, 0, FILTER_WINDOW) : null));
     plan.channel[filter] = c;
-    c += filter === "StructureTensorEigenvalues" || filter === "HessianOfGaussianEigenvalues" ? (in2d ? 2 : 3) : 1;
+    c +=
+      filter === "StructureTensorEigenvalues" || filter === "HessianOfGaussianEigenvalues"
+        ? in2d
+          ? 2
+          : 3
+        : 1;
   }
   const scales = [...scaleMap.values()].sort((a, b) => a.scale - b.scale);
   for (const p of scales) {
-    const h = [0, 1, 2].map((a) => radius(p.pre[a]) + radius(p.filter[a]?.[0]) + radius(p.outer?.[a])) as Shape3;
+    const h = [0, 1, 2].map(
+      (a) => radius(p.pre[a]) + radius(p.filter[a]?.[0]) + radius(p.outer?.[a]),
+    ) as Shape3;
     grow(h);
   }
 
-  const tailored: TailoredPlan[] = spec.tailored.map(({ feature, param }) => ({ feature, param, channel: c++ }));
+  const tailored: TailoredPlan[] = spec.tailored.map(({ feature, param }) => ({
+    feature,
+    param,
+    channel: c++,
+  }));
   let inPlane: number[][] | null = null;
   let zReach = 0;
   if (tailored.length > 0) {
-    inPlane = [weights(spec.inPlaneSigma, 0, TAILORED_WINDOW), weights(spec.inPlaneSigma, 1, TAILORED_WINDOW)];
+    inPlane = [
+      weights(spec.inPlaneSigma, 0, TAILORED_WINDOW),
+      weights(spec.inPlaneSigma, 1, TAILORED_WINDOW),
+    ];
     const rS = Math.max(radius(inPlane[0]), radius(inPlane[1]));
     for (const t of tailored) {
       if (t.feature === "ZGradient") {
         const r = vigraKernelRadius(t.param, 1, TAILORED_WINDOW);
-        grow([r, vigraKernelRadius(t.param, 0, TAILORED_WINDOW), vigraKernelRadius(t.param, 0, TAILORED_WINDOW)]);
+        grow([
+          r,
+          vigraKernelRadius(t.param, 0, TAILORED_WINDOW),
+          vigraKernelRadius(t.param, 0, TAILORED_WINDOW),
+        ]);
       } else {
         zReach = Math.max(zReach, t.param);
         grow([t.param, rS, rS]);
       }
     }
   }
-  if (c !== perInput) throw new Error(`internal: planned ${c} channels per input, expected ${perInput}`);
-  return { volumeShape: [...volumeShape] as Shape3, mode: spec.mode, channels, channelsPerInput: perInput, inputs, scales, tailored, inPlane, zReach, halo };
+  if (c !== perInput)
+    throw new Error(`internal: planned ${c} channels per input, expected ${perInput}`);
+  return {
+    volumeShape: [...volumeShape] as Shape3,
+    mode: spec.mode,
+    channels,
+    channelsPerInput: perInput,
+    inputs,
+    scales,
+    tailored,
+    inPlane,
+    zReach,
+    halo,
+  };
 }
 
 /** The halo per axis `[hz, hy, hx]` a block needs to compute a spec's features exactly (as on the whole volume). */

@@ -116,14 +116,27 @@ export const TAILORED_DEFAULTS: Readonly<Record<TailoredFeature, readonly number
   ZContrastChange: [1, 4],
 };
 
-const FILTER_INFO: Record<IlastikFilter, { title: string; group: FeatureGroup; minScale: number }> = {
-  GaussianSmoothing: { title: "Gaussian Smoothing", group: "smooth", minScale: 0.3 },
-  LaplacianOfGaussian: { title: "Laplacian of Gaussian", group: "edge", minScale: 0.7 },
-  GaussianGradientMagnitude: { title: "Gaussian Gradient Magnitude", group: "edge", minScale: 0.7 },
-  DifferenceOfGaussians: { title: "Difference of Gaussians", group: "edge", minScale: 0.7 },
-  StructureTensorEigenvalues: { title: "Structure Tensor Eigenvalues", group: "texture", minScale: 0.7 },
-  HessianOfGaussianEigenvalues: { title: "Hessian of Gaussian Eigenvalues", group: "texture", minScale: 0.7 },
-};
+const FILTER_INFO: Record<IlastikFilter, { title: string; group: FeatureGroup; minScale: number }> =
+  {
+    GaussianSmoothing: { title: "Gaussian Smoothing", group: "smooth", minScale: 0.3 },
+    LaplacianOfGaussian: { title: "Laplacian of Gaussian", group: "edge", minScale: 0.7 },
+    GaussianGradientMagnitude: {
+      title: "Gaussian Gradient Magnitude",
+      group: "edge",
+      minScale: 0.7,
+    },
+    DifferenceOfGaussians: { title: "Difference of Gaussians", group: "edge", minScale: 0.7 },
+    StructureTensorEigenvalues: {
+      title: "Structure Tensor Eigenvalues",
+      group: "texture",
+      minScale: 0.7,
+    },
+    HessianOfGaussianEigenvalues: {
+      title: "Hessian of Gaussian Eigenvalues",
+      group: "texture",
+      minScale: 0.7,
+    },
+  };
 
 const TAILORED_INFO: Record<TailoredFeature, { title: string; param: "k" | "K" | "σ" }> = {
   ZForwardDifference: { title: "Z Forward Difference", param: "k" },
@@ -141,6 +154,8 @@ export interface FeatureInput {
   name: string;
   /** `[a, b]`: this input is `a - b` of two source inputs, computed on the fly per block. */
   difference?: [string, string];
+  /** `false`: a source only (e.g. an operand of a difference), no feature channels of its own. @default true */
+  features?: boolean;
 }
 
 /** Options of {@link featureSpec}. */
@@ -216,8 +231,16 @@ export function formatScale(s: number): string {
 }
 
 function positiveList(value: unknown, name: string, integer: boolean): number[] {
-  if (!Array.isArray(value) || !value.every((v) => typeof v === "number" && Number.isFinite(v) && v > 0 && (!integer || Number.isInteger(v)))) {
-    throw new RangeError(`\`${name}\` must be a list of ${integer ? "positive integers" : "positive numbers"}, received ${JSON.stringify(value)}`);
+  if (
+    !Array.isArray(value) ||
+    !value.every(
+      (v) =>
+        typeof v === "number" && Number.isFinite(v) && v > 0 && (!integer || Number.isInteger(v)),
+    )
+  ) {
+    throw new RangeError(
+      `\`${name}\` must be a list of ${integer ? "positive integers" : "positive numbers"}, received ${JSON.stringify(value)}`,
+    );
   }
   return [...new Set(value as number[])].sort((a, b) => a - b);
 }
@@ -239,38 +262,63 @@ function positiveList(value: unknown, name: string, integer: boolean): number[] 
 export function featureSpec(options: FeatureSpecOptions = {}): FeatureSpec {
   const rawInputs = options.inputs ?? ["raw"];
   if (!Array.isArray(rawInputs) || rawInputs.length === 0) {
-    throw new RangeError(`\`inputs\` must be a non-empty list of names, received ${JSON.stringify(rawInputs)}`);
+    throw new RangeError(
+      `\`inputs\` must be a non-empty list of names, received ${JSON.stringify(rawInputs)}`,
+    );
   }
   const inputs: FeatureInput[] = rawInputs.map((i, n) => {
     if (typeof i === "string" && i.length > 0) return { name: i };
     if (typeof i === "object" && i !== null && typeof i.name === "string" && i.name.length > 0) {
-      if (i.difference === undefined) return { name: i.name };
-      if (Array.isArray(i.difference) && i.difference.length === 2) return { name: i.name, difference: [i.difference[0], i.difference[1]] };
+      const flag = i.features === false ? { features: false } : {};
+      if (i.features !== undefined && typeof i.features !== "boolean") {
+        throw new TypeError(
+          `\`inputs[${n}].features\` must be a boolean, received ${JSON.stringify(i.features)}`,
+        );
+      }
+      if (i.difference === undefined) return { name: i.name, ...flag };
+      if (Array.isArray(i.difference) && i.difference.length === 2)
+        return { name: i.name, difference: [i.difference[0], i.difference[1]], ...flag };
     }
-    throw new TypeError(`\`inputs[${n}]\` must be a name or { name, difference: [a, b] }, received ${JSON.stringify(i)}`);
+    throw new TypeError(
+      `\`inputs[${n}]\` must be a name or { name, difference: [a, b] }, received ${JSON.stringify(i)}`,
+    );
   });
   const names = inputs.map((i) => i.name);
-  if (new Set(names).size !== names.length) throw new RangeError(`input names must be unique, received ${JSON.stringify(names)}`);
+  if (new Set(names).size !== names.length)
+    throw new RangeError(`input names must be unique, received ${JSON.stringify(names)}`);
   for (const i of inputs) {
     if (!i.difference) continue;
     for (const d of i.difference) {
       const src = inputs.find((j) => j.name === d);
       if (!src || src.difference) {
-        throw new RangeError(`input "${i.name}": difference operand "${d}" must be a source input (one of ${inputs.filter((j) => !j.difference).map((j) => `"${j.name}"`).join(", ")})`);
+        throw new RangeError(
+          `input "${i.name}": difference operand "${d}" must be a source input (one of ${inputs
+            .filter((j) => !j.difference)
+            .map((j) => `"${j.name}"`)
+            .join(", ")})`,
+        );
       }
     }
   }
-  if (inputs.every((i) => i.difference)) throw new RangeError("`inputs` must include at least one source input");
+  if (inputs.every((i) => i.features === false)) {
+    throw new RangeError("`inputs` must include at least one input with features");
+  }
+  if (inputs.every((i) => i.difference))
+    throw new RangeError("`inputs` must include at least one source input");
 
   const scales = positiveList(options.scales ?? ILASTIK_SCALES, "scales", false);
   const ilastik: FeatureSpec["ilastik"] = [];
   const filters = options.filters;
   if (filters !== undefined && (typeof filters !== "object" || filters === null)) {
-    throw new TypeError(`\`filters\` must be a record of filter -> true/false/scales, received ${JSON.stringify(filters)}`);
+    throw new TypeError(
+      `\`filters\` must be a record of filter -> true/false/scales, received ${JSON.stringify(filters)}`,
+    );
   }
   for (const key of Object.keys(filters ?? {})) {
     if (!ILASTIK_FILTERS.includes(key as IlastikFilter)) {
-      throw new RangeError(`unknown filter "${key}" in \`filters\`; expected one of ${ILASTIK_FILTERS.join(", ")}`);
+      throw new RangeError(
+        `unknown filter "${key}" in \`filters\`; expected one of ${ILASTIK_FILTERS.join(", ")}`,
+      );
     }
   }
   for (const filter of ILASTIK_FILTERS) {
@@ -283,7 +331,9 @@ export function featureSpec(options: FeatureSpecOptions = {}): FeatureSpec {
       list = positiveList(sel, `filters.${filter}`, false);
       const bad = list.filter((s) => s < min);
       if (bad.length) {
-        throw new RangeError(`${filter} needs scales >= ${min} (as in ilastik), received ${bad.join(", ")}`);
+        throw new RangeError(
+          `${filter} needs scales >= ${min} (as in ilastik), received ${bad.join(", ")}`,
+        );
       }
     }
     for (const scale of list) ilastik.push({ filter, scale });
@@ -293,23 +343,35 @@ export function featureSpec(options: FeatureSpecOptions = {}): FeatureSpec {
   const t = options.tailored ?? false;
   if (t !== false) {
     if (t !== true && (typeof t !== "object" || t === null)) {
-      throw new TypeError(`\`tailored\` must be true, false or a record of feature -> true/false/parameters, received ${JSON.stringify(t)}`);
+      throw new TypeError(
+        `\`tailored\` must be true, false or a record of feature -> true/false/parameters, received ${JSON.stringify(t)}`,
+      );
     }
     if (t !== true) {
       for (const key of Object.keys(t)) {
         if (!TAILORED_FEATURES.includes(key as TailoredFeature)) {
-          throw new RangeError(`unknown tailored feature "${key}"; expected one of ${TAILORED_FEATURES.join(", ")}`);
+          throw new RangeError(
+            `unknown tailored feature "${key}"; expected one of ${TAILORED_FEATURES.join(", ")}`,
+          );
         }
       }
     }
     for (const feature of TAILORED_FEATURES) {
       const sel = t === true ? true : (t[feature] ?? false);
       const integer = feature !== "ZGradient";
-      const list = sel === true ? [...TAILORED_DEFAULTS[feature]] : sel === false ? [] : positiveList(sel, `tailored.${feature}`, integer);
+      const list =
+        sel === true
+          ? [...TAILORED_DEFAULTS[feature]]
+          : sel === false
+            ? []
+            : positiveList(sel, `tailored.${feature}`, integer);
       for (const param of list) tailored.push({ feature, param });
     }
   }
-  if (ilastik.length === 0 && tailored.length === 0) throw new RangeError("the feature selection is empty: select at least one filter or tailored feature");
+  if (ilastik.length === 0 && tailored.length === 0)
+    throw new RangeError(
+      "the feature selection is empty: select at least one filter or tailored feature",
+    );
 
   const c2 = options.computeIn2d ?? "auto";
   let computeIn2d: FeatureSpec["computeIn2d"];
@@ -317,11 +379,15 @@ export function featureSpec(options: FeatureSpecOptions = {}): FeatureSpec {
   else computeIn2d = positiveList(c2, "computeIn2d", false);
   const mode = options.mode ?? "mirror";
   if (!BOUNDARY_MODES.includes(mode)) {
-    throw new RangeError(`\`mode\` must be one of ${BOUNDARY_MODES.join(", ")}, received ${JSON.stringify(mode)}`);
+    throw new RangeError(
+      `\`mode\` must be one of ${BOUNDARY_MODES.join(", ")}, received ${JSON.stringify(mode)}`,
+    );
   }
   const inPlaneSigma = options.inPlaneSigma ?? 1;
   if (typeof inPlaneSigma !== "number" || !Number.isFinite(inPlaneSigma) || inPlaneSigma <= 0) {
-    throw new RangeError(`\`inPlaneSigma\` must be a finite number > 0, received ${String(inPlaneSigma)}`);
+    throw new RangeError(
+      `\`inPlaneSigma\` must be a finite number > 0, received ${String(inPlaneSigma)}`,
+    );
   }
   return { inputs, ilastik, tailored, computeIn2d, mode, inPlaneSigma };
 }
@@ -329,8 +395,16 @@ export function featureSpec(options: FeatureSpecOptions = {}): FeatureSpec {
 /** Check a spec received from outside (e.g. after JSON round trips). @internal */
 export function checkSpec(spec: unknown): asserts spec is FeatureSpec {
   const s = spec as FeatureSpec;
-  if (typeof s !== "object" || s === null || !Array.isArray(s.inputs) || !Array.isArray(s.ilastik) || !Array.isArray(s.tailored)) {
-    throw new TypeError(`\`spec\` must be a FeatureSpec made by featureSpec(), received ${JSON.stringify(spec)?.slice(0, 200)}`);
+  if (
+    typeof s !== "object" ||
+    s === null ||
+    !Array.isArray(s.inputs) ||
+    !Array.isArray(s.ilastik) ||
+    !Array.isArray(s.tailored)
+  ) {
+    throw new TypeError(
+      `\`spec\` must be a FeatureSpec made by featureSpec(), received ${JSON.stringify(spec)?.slice(0, 200)}`,
+    );
   }
 }
 
@@ -358,25 +432,44 @@ export function featureChannels(spec: FeatureSpec, shape: Shape3): FeatureChanne
   checkShape(shape, "shape");
   const nz = shape[0];
   if (nz === 1 && spec.tailored.length > 0) {
-    throw new RangeError("tailored milling-direction features need a 3D volume (nz > 1), received a 2D image");
+    throw new RangeError(
+      "tailored milling-direction features need a 3D volume (nz > 1), received a 2D image",
+    );
   }
   const out: FeatureChannel[] = [];
-  for (const input of spec.inputs) {
+  for (const input of spec.inputs.filter((i) => i.features !== false)) {
     for (const { filter, scale } of spec.ilastik) {
       const info = FILTER_INFO[filter];
       const in2d = scaleIn2d(spec, scale, nz);
       const suffix = in2d && nz > 1 ? " in 2D" : "";
       const base = `${info.title} (σ=${formatScale(scale)})${suffix} [${input.name}]`;
-      const multi = filter === "StructureTensorEigenvalues" || filter === "HessianOfGaussianEigenvalues";
+      const multi =
+        filter === "StructureTensorEigenvalues" || filter === "HessianOfGaussianEigenvalues";
       const count = multi ? (in2d ? 2 : 3) : 1;
       for (let k = 0; k < count; k++) {
-        out.push({ name: multi ? `${base} #${k}` : base, group: info.group, input: input.name, filter, scale, index: k, in2d: in2d && nz > 1 });
+        out.push({
+          name: multi ? `${base} #${k}` : base,
+          group: info.group,
+          input: input.name,
+          filter,
+          scale,
+          index: k,
+          in2d: in2d && nz > 1,
+        });
       }
     }
     for (const { feature, param } of spec.tailored) {
       const info = TAILORED_INFO[feature];
       const p = info.param === "σ" ? formatScale(param) : String(param);
-      out.push({ name: `${info.title} (${info.param}=${p}) [${input.name}]`, group: "milling", input: input.name, filter: feature, scale: param, index: 0, in2d: false });
+      out.push({
+        name: `${info.title} (${info.param}=${p}) [${input.name}]`,
+        group: "milling",
+        input: input.name,
+        filter: feature,
+        scale: param,
+        index: 0,
+        in2d: false,
+      });
     }
   }
   return out;

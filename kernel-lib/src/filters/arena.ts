@@ -32,7 +32,8 @@ export class Arena {
 
   /** Current float32 view of the whole memory (replaced when the memory grows). */
   get heap(): Float32Array {
-    if (this.f32.buffer !== this.wasm.memory.buffer) this.f32 = new Float32Array(this.wasm.memory.buffer);
+    if (this.f32.buffer !== this.wasm.memory.buffer)
+      this.f32 = new Float32Array(this.wasm.memory.buffer);
     return this.f32;
   }
 

@@ -1,5 +1,10 @@
 import type { Shape3, Volume } from "../volume/types.js";
-import { kernelTable, resolveGaussianOptions, sigmas, type GaussianFilterOptions } from "./gaussianKernels.js";
+import {
+  kernelTable,
+  resolveGaussianOptions,
+  sigmas,
+  type GaussianFilterOptions,
+} from "./gaussianKernels.js";
 import { runGaussianFamily } from "./runGaussianFamily.js";
 
 export interface DifferenceOfGaussiansOptions extends GaussianFilterOptions {
@@ -26,9 +31,18 @@ export async function differenceOfGaussians(
 ): Promise<Volume<Float32Array>> {
   const resolved = resolveGaussianOptions(volume, options);
   const low = sigmas(volume, lowSigma, "lowSigma");
-  const high = options.highSigma === undefined ? (low.map((s) => 1.6 * s) as Shape3) : sigmas(volume, options.highSigma, "highSigma");
+  const high =
+    options.highSigma === undefined
+      ? (low.map((s) => 1.6 * s) as Shape3)
+      : sigmas(volume, options.highSigma, "highSigma");
   const kernels = kernelTable(low, [0, 0, 0], resolved);
   const kernels2 = kernelTable(high, [0, 0, 0], resolved);
-  const [out] = await runGaussianFamily(volume, { kind: "dog", kernels, kernels2 }, 1, resolved, options);
+  const [out] = await runGaussianFamily(
+    volume,
+    { kind: "dog", kernels, kernels2 },
+    1,
+    resolved,
+    options,
+  );
   return out!;
 }

@@ -1,15 +1,29 @@
 import type { Shape3, Volume } from "../volume/types.js";
-import { kernelTable, resolveGaussianOptions, sigmas, type GaussianFilterOptions } from "./gaussianKernels.js";
+import {
+  kernelTable,
+  resolveGaussianOptions,
+  sigmas,
+  type GaussianFilterOptions,
+} from "./gaussianKernels.js";
 import { filteredAxes } from "./gaussianFamilyBlock.js";
 import { runGaussianFamily } from "./runGaussianFamily.js";
 
 function checkOrder(order: unknown, volume: Volume): Shape3 {
-  const arr = typeof order === "number" ? null : Array.isArray(order) ? [...(order as unknown[])] : null;
-  if (arr === null || arr.length !== 3 || !arr.every((o) => Number.isInteger(o) && (o as number) >= 0)) {
-    throw new RangeError(`\`order\` must be [oz, oy, ox] of integers >= 0, received ${JSON.stringify(order)}`);
+  const arr =
+    typeof order === "number" ? null : Array.isArray(order) ? [...(order as unknown[])] : null;
+  if (
+    arr === null ||
+    arr.length !== 3 ||
+    !arr.every((o) => Number.isInteger(o) && (o as number) >= 0)
+  ) {
+    throw new RangeError(
+      `\`order\` must be [oz, oy, ox] of integers >= 0, received ${JSON.stringify(order)}`,
+    );
   }
   if (volume.shape[0] === 1 && (arr[0] as number) > 0) {
-    throw new RangeError(`\`order\` along z must be 0 for a 2D volume (nz = 1), received ${JSON.stringify(order)}`);
+    throw new RangeError(
+      `\`order\` along z must be 0 for a 2D volume (nz = 1), received ${JSON.stringify(order)}`,
+    );
   }
   return arr as Shape3;
 }
@@ -39,7 +53,13 @@ export async function gaussianDerivative(
   const s = sigmas(volume, sigma);
   const o = checkOrder(order, volume);
   const kernels = kernelTable(s, o, resolved);
-  const [out] = await runGaussianFamily(volume, { kind: "derivative", kernels, order: o }, 1, resolved, options);
+  const [out] = await runGaussianFamily(
+    volume,
+    { kind: "derivative", kernels, order: o },
+    1,
+    resolved,
+    options,
+  );
   return out!;
 }
 
@@ -57,5 +77,11 @@ export async function gaussianGradient(
   const resolved = resolveGaussianOptions(volume, options);
   const s = sigmas(volume, sigma);
   const kernels = kernelTable(s, s.map((v) => (v > 1e-15 ? 1 : 0)) as Shape3, resolved);
-  return runGaussianFamily(volume, { kind: "gradient", kernels }, filteredAxes(kernels).length, resolved, options);
+  return runGaussianFamily(
+    volume,
+    { kind: "gradient", kernels },
+    filteredAxes(kernels).length,
+    resolved,
+    options,
+  );
 }

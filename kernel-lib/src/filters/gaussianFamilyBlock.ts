@@ -2,7 +2,14 @@ import type { Shape3 } from "../volume/types.js";
 import type { BlockContext, BoundaryMode } from "../parallel/types.js";
 import { getArena, type Arena } from "./arena.js";
 import { tensorEigenvalues } from "./eigen3.js";
-import { allocImage, extendBorder, imageData, separableBank, type AxisKernels, type Img } from "./imagePasses.js";
+import {
+  allocImage,
+  extendBorder,
+  imageData,
+  separableBank,
+  type AxisKernels,
+  type Img,
+} from "./imagePasses.js";
 import type { KernelTable } from "./gaussianKernels.js";
 
 /** What {@link gaussianFamilyBlock} computes. @internal */
@@ -89,7 +96,15 @@ export function outerProducts(arena: Arena, g: readonly Img[]): Img[] {
   const out: Img[] = [];
   for (let i = 0; i < g.length; i++) {
     for (let j = i; j < g.length; j++) {
-      const img = allocImage(arena, [g[0]!.shape[0] - 2 * g[0]!.margin[0], g[0]!.shape[1] - 2 * g[0]!.margin[1], g[0]!.shape[2] - 2 * g[0]!.margin[2]], g[0]!.margin);
+      const img = allocImage(
+        arena,
+        [
+          g[0]!.shape[0] - 2 * g[0]!.margin[0],
+          g[0]!.shape[1] - 2 * g[0]!.margin[1],
+          g[0]!.shape[2] - 2 * g[0]!.margin[2],
+        ],
+        g[0]!.margin,
+      );
       const d = imageData(arena, img);
       const a = imageData(arena, g[i]!);
       const b = imageData(arena, g[j]!);
@@ -131,32 +146,57 @@ export function gaussianFamilyBlock(ctx: BlockContext<GaussianFamilyParams>): vo
         outs = separableBank(arena, src, kernels, gradientOrders(axes), NO_MARGIN);
         break;
       case "laplacian": {
-        const second = separableBank(arena, src, kernels, axes.map((a) => { const o: Shape3 = [0, 0, 0]; o[a] = 2; return o; }), NO_MARGIN);
-        outs = [mapImage(arena, core, (d) => {
-          const parts = second.map((s) => imageData(arena, s));
-          d.set(parts[0]!);
-          for (let k = 1; k < parts.length; k++) { const s = parts[k]!; for (let i = 0; i < d.length; i++) d[i] = d[i]! + s[i]!; }
-        })];
+        const second = separableBank(
+          arena,
+          src,
+          kernels,
+          axes.map((a) => {
+            const o: Shape3 = [0, 0, 0];
+            o[a] = 2;
+            return o;
+          }),
+          NO_MARGIN,
+        );
+        outs = [
+          mapImage(arena, core, (d) => {
+            const parts = second.map((s) => imageData(arena, s));
+            d.set(parts[0]!);
+            for (let k = 1; k < parts.length; k++) {
+              const s = parts[k]!;
+              for (let i = 0; i < d.length; i++) d[i] = d[i]! + s[i]!;
+            }
+          }),
+        ];
         break;
       }
       case "gradientMagnitude": {
         const g = separableBank(arena, src, kernels, gradientOrders(axes), NO_MARGIN);
-        outs = [mapImage(arena, core, (d) => {
-          const parts = g.map((s) => imageData(arena, s));
-          d.fill(0);
-          for (const s of parts) for (let i = 0; i < d.length; i++) d[i] = d[i]! + s[i]! * s[i]!;
-          for (let i = 0; i < d.length; i++) d[i] = Math.sqrt(d[i]!);
-        })];
+        outs = [
+          mapImage(arena, core, (d) => {
+            const parts = g.map((s) => imageData(arena, s));
+            d.fill(0);
+            for (const s of parts) for (let i = 0; i < d.length; i++) d[i] = d[i]! + s[i]! * s[i]!;
+            for (let i = 0; i < d.length; i++) d[i] = Math.sqrt(d[i]!);
+          }),
+        ];
         break;
       }
       case "dog": {
         const [g1] = separableBank(arena, src, kernels, [[0, 0, 0]], NO_MARGIN);
-        const [g2] = separableBank(arena, src, p.kernels2 as unknown as AxisKernels, [[0, 0, 0]], NO_MARGIN);
-        outs = [mapImage(arena, core, (d) => {
-          const a = imageData(arena, g1!);
-          const b = imageData(arena, g2!);
-          for (let i = 0; i < d.length; i++) d[i] = a[i]! - b[i]!;
-        })];
+        const [g2] = separableBank(
+          arena,
+          src,
+          p.kernels2 as unknown as AxisKernels,
+          [[0, 0, 0]],
+          NO_MARGIN,
+        );
+        outs = [
+          mapImage(arena, core, (d) => {
+            const a = imageData(arena, g1!);
+            const b = imageData(arena, g2!);
+            for (let i = 0; i < d.length; i++) d[i] = a[i]! - b[i]!;
+          }),
+        ];
         break;
       }
       case "hessian":
@@ -177,7 +217,9 @@ export function gaussianFamilyBlock(ctx: BlockContext<GaussianFamilyParams>): vo
           // Second stage: smooth the products as a whole-volume filter would,
           // with the products themselves extended by the boundary mode.
           extendBorder(arena, t, ctx.origin, ctx.volumeShape, p.mode, p.cval);
-          tensor.push(separableBank(arena, t, outer as unknown as AxisKernels, [[0, 0, 0]], NO_MARGIN)[0]!);
+          tensor.push(
+            separableBank(arena, t, outer as unknown as AxisKernels, [[0, 0, 0]], NO_MARGIN)[0]!,
+          );
           arena.free(t.ptr);
         }
         outs = p.kind === "structureTensor" ? tensor : eigenImages(arena, tensor, core);

@@ -1,5 +1,10 @@
 import type { Shape3, Volume } from "../volume/types.js";
-import { kernelTable, resolveGaussianOptions, sigmas, type GaussianFilterOptions } from "./gaussianKernels.js";
+import {
+  kernelTable,
+  resolveGaussianOptions,
+  sigmas,
+  type GaussianFilterOptions,
+} from "./gaussianKernels.js";
 import { runGaussianFamily } from "./runGaussianFamily.js";
 
 /**
@@ -20,6 +25,12 @@ export async function gaussianGradientMagnitude(
   const resolved = resolveGaussianOptions(volume, options);
   const s = sigmas(volume, sigma);
   const kernels = kernelTable(s, s.map((v) => (v > 1e-15 ? 1 : 0)) as Shape3, resolved);
-  const [out] = await runGaussianFamily(volume, { kind: "gradientMagnitude", kernels }, 1, resolved, options);
+  const [out] = await runGaussianFamily(
+    volume,
+    { kind: "gradientMagnitude", kernels },
+    1,
+    resolved,
+    options,
+  );
   return out!;
 }

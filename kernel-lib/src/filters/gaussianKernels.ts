@@ -39,7 +39,10 @@ export interface ResolvedGaussianOptions {
 }
 
 /** Check the options common to the Gaussian family. @internal */
-export function resolveGaussianOptions(volume: Volume, options: GaussianFilterOptions): ResolvedGaussianOptions {
+export function resolveGaussianOptions(
+  volume: Volume,
+  options: GaussianFilterOptions,
+): ResolvedGaussianOptions {
   checkVolume(volume, "volume");
   const style = options.style ?? "scipy";
   if (style !== "scipy" && style !== "vigra") {
@@ -51,14 +54,19 @@ export function resolveGaussianOptions(volume: Volume, options: GaussianFilterOp
   }
   const windowSize = options.windowSize ?? 0;
   if (typeof windowSize !== "number" || !Number.isFinite(windowSize) || windowSize < 0) {
-    throw new RangeError(`\`windowSize\` must be a finite number >= 0, received ${String(windowSize)}`);
+    throw new RangeError(
+      `\`windowSize\` must be a finite number >= 0, received ${String(windowSize)}`,
+    );
   }
   const mode = options.mode ?? "reflect";
   if (!BOUNDARY_MODES.includes(mode)) {
-    throw new RangeError(`\`mode\` must be one of ${BOUNDARY_MODES.join(", ")}, received ${JSON.stringify(mode)}`);
+    throw new RangeError(
+      `\`mode\` must be one of ${BOUNDARY_MODES.join(", ")}, received ${JSON.stringify(mode)}`,
+    );
   }
   const cval = options.cval ?? 0;
-  if (typeof cval !== "number" || Number.isNaN(cval)) throw new RangeError(`\`cval\` must be a number, received ${String(cval)}`);
+  if (typeof cval !== "number" || Number.isNaN(cval))
+    throw new RangeError(`\`cval\` must be a number, received ${String(cval)}`);
   return { style, truncate, windowSize, mode, cval };
 }
 
@@ -66,7 +74,11 @@ export function resolveGaussianOptions(volume: Volume, options: GaussianFilterOp
  * 1D correlation weights (the reversed convolution kernel) of a Gaussian
  * derivative of `order` at `sigma`, in the given style. @internal
  */
-export function correlationWeights(sigma: number, order: number, o: Pick<ResolvedGaussianOptions, "style" | "truncate" | "windowSize">): number[] {
+export function correlationWeights(
+  sigma: number,
+  order: number,
+  o: Pick<ResolvedGaussianOptions, "style" | "truncate" | "windowSize">,
+): number[] {
   const k =
     o.style === "vigra"
       ? vigraGaussianKernel1d(sigma, order, o.windowSize)
@@ -78,10 +90,17 @@ export function correlationWeights(sigma: number, order: number, o: Pick<Resolve
  * Kernel table for derivatives up to `maxOrder` per axis at per-axis `sigma`
  * (0 on an axis: not filtered, only order 0 allowed there). @internal
  */
-export function kernelTable(sigma: Shape3, maxOrder: Shape3, o: Pick<ResolvedGaussianOptions, "style" | "truncate" | "windowSize">): KernelTable {
+export function kernelTable(
+  sigma: Shape3,
+  maxOrder: Shape3,
+  o: Pick<ResolvedGaussianOptions, "style" | "truncate" | "windowSize">,
+): KernelTable {
   return sigma.map((s, a) => {
     if (s <= 1e-15) {
-      if (maxOrder[a]! > 0) throw new RangeError(`a derivative along axis ${a} needs sigma > 0 there, received sigma ${s}`);
+      if (maxOrder[a]! > 0)
+        throw new RangeError(
+          `a derivative along axis ${a} needs sigma > 0 there, received sigma ${s}`,
+        );
       return null;
     }
     return Array.from({ length: maxOrder[a]! + 1 }, (_, order) => correlationWeights(s, order, o));
@@ -90,7 +109,9 @@ export function kernelTable(sigma: Shape3, maxOrder: Shape3, o: Pick<ResolvedGau
 
 /** Halo per axis that a kernel table needs (largest radius). @internal */
 export function kernelHalo(table: KernelTable): Shape3 {
-  return table.map((k) => (k === null ? 0 : Math.max(...k.map((w) => (w.length - 1) / 2)))) as Shape3;
+  return table.map((k) =>
+    k === null ? 0 : Math.max(...k.map((w) => (w.length - 1) / 2)),
+  ) as Shape3;
 }
 
 /** Check `sigma` and return it per axis (z = 0 for 2D volumes). @internal */

@@ -1,5 +1,10 @@
 import type { Shape3, Volume } from "../volume/types.js";
-import { kernelTable, resolveGaussianOptions, sigmas, type GaussianFilterOptions } from "./gaussianKernels.js";
+import {
+  kernelTable,
+  resolveGaussianOptions,
+  sigmas,
+  type GaussianFilterOptions,
+} from "./gaussianKernels.js";
 import { filteredAxes } from "./gaussianFamilyBlock.js";
 import { runGaussianFamily } from "./runGaussianFamily.js";
 
@@ -28,7 +33,13 @@ export async function hessianOfGaussian(
   options: GaussianFilterOptions = {},
 ): Promise<Volume<Float32Array>[]> {
   const { resolved, kernels, n } = tableFor(volume, sigma, options);
-  return runGaussianFamily(volume, { kind: "hessian", kernels }, (n * (n + 1)) / 2, resolved, options);
+  return runGaussianFamily(
+    volume,
+    { kind: "hessian", kernels },
+    (n * (n + 1)) / 2,
+    resolved,
+    options,
+  );
 }
 
 /**

@@ -29,7 +29,11 @@ const size = (s: Shape3) => s[0] * s[1] * s[2];
 
 /** The core shape of an image. */
 export function coreShape(img: Img): Shape3 {
-  return [img.shape[0] - 2 * img.margin[0], img.shape[1] - 2 * img.margin[1], img.shape[2] - 2 * img.margin[2]];
+  return [
+    img.shape[0] - 2 * img.margin[0],
+    img.shape[1] - 2 * img.margin[1],
+    img.shape[2] - 2 * img.margin[2],
+  ];
 }
 
 /** Allocate an image of `core + 2 * margin` voxels (contents undefined). */
@@ -61,7 +65,13 @@ function checkMargins(src: Img, outMargin: Shape3, axis: number, radius: number)
  * order: `out[i] = sum_k w[k] in[i + k - r]`), producing an image with margins
  * `outMargin` (cropped on the other axes as needed). Float32 SIMD.
  */
-export function correlatePass(arena: Arena, src: Img, axis: 0 | 1 | 2, weights: ArrayLike<number>, outMargin: Shape3): Img {
+export function correlatePass(
+  arena: Arena,
+  src: Img,
+  axis: 0 | 1 | 2,
+  weights: ArrayLike<number>,
+  outMargin: Shape3,
+): Img {
   const ntaps = weights.length;
   if (ntaps % 2 !== 1) throw new RangeError(`pass: kernel length must be odd, received ${ntaps}`);
   const r = (ntaps - 1) / 2;
@@ -85,7 +95,17 @@ export function correlatePass(arena: Arena, src: Img, axis: 0 | 1 | 2, weights: 
       corr(out * 4, base * 4, w * 4, ntaps, 4, groups(oX), oZ * oY, sX * 4, oX * 4);
     } else {
       for (let z = 0; z < oZ; z++) {
-        corr((out + z * oY * oX) * 4, (base + z * plane) * 4, w * 4, ntaps, 4, groups(oX), oY, sX * 4, oX * 4);
+        corr(
+          (out + z * oY * oX) * 4,
+          (base + z * plane) * 4,
+          w * 4,
+          ntaps,
+          4,
+          groups(oX),
+          oY,
+          sX * 4,
+          oX * 4,
+        );
       }
     }
   } else if (axis === 1) {
@@ -94,7 +114,17 @@ export function correlatePass(arena: Arena, src: Img, axis: 0 | 1 | 2, weights: 
       corr(out * 4, base * 4, w * 4, ntaps, sX * 4, groups(oY * oX), oZ, plane * 4, oY * oX * 4);
     } else {
       for (let z = 0; z < oZ; z++) {
-        corr((out + z * oY * oX) * 4, (base + z * plane) * 4, w * 4, ntaps, sX * 4, groups(oX), oY, sX * 4, oX * 4);
+        corr(
+          (out + z * oY * oX) * 4,
+          (base + z * plane) * 4,
+          w * 4,
+          ntaps,
+          sX * 4,
+          groups(oX),
+          oY,
+          sX * 4,
+          oX * 4,
+        );
       }
     }
   } else if (oX === sX) {
@@ -107,11 +137,31 @@ export function correlatePass(arena: Arena, src: Img, axis: 0 | 1 | 2, weights: 
     for (let c = chunks - 1; c >= 0; c--) {
       const start = c * Z_CHUNK;
       const len = Math.min(Z_CHUNK, run - start);
-      corr((out + start) * 4, (base + start) * 4, w * 4, ntaps, plane * 4, groups(len), oZ, plane * 4, run * 4);
+      corr(
+        (out + start) * 4,
+        (base + start) * 4,
+        w * 4,
+        ntaps,
+        plane * 4,
+        groups(len),
+        oZ,
+        plane * 4,
+        run * 4,
+      );
     }
   } else {
     for (let z = 0; z < oZ; z++) {
-      corr((out + z * oY * oX) * 4, (base + z * plane) * 4, w * 4, ntaps, plane * 4, groups(oX), oY, sX * 4, oX * 4);
+      corr(
+        (out + z * oY * oX) * 4,
+        (base + z * plane) * 4,
+        w * 4,
+        ntaps,
+        plane * 4,
+        groups(oX),
+        oY,
+        sX * 4,
+        oX * 4,
+      );
     }
   }
   arena.free(w);
@@ -246,7 +296,8 @@ export type AxisKernels = readonly [
 function kernelFor(kernels: AxisKernels, axis: number, order: number): ArrayLike<number> | null {
   const k = kernels[axis];
   if (k === null) {
-    if (order !== 0) throw new RangeError(`derivative of order ${order} requested along unfiltered axis ${axis}`);
+    if (order !== 0)
+      throw new RangeError(`derivative of order ${order} requested along unfiltered axis ${axis}`);
     return null;
   }
   const w = k?.[order];
@@ -276,7 +327,9 @@ export function separableBank(
   outMargin: Shape3 | readonly Shape3[],
 ): Img[] {
   const margins: Shape3[] = orders.map((_, i) =>
-    Array.isArray(outMargin[0]) ? [...(outMargin as readonly Shape3[])[i]!] as Shape3 : [...(outMargin as Shape3)] as Shape3,
+    Array.isArray(outMargin[0])
+      ? ([...(outMargin as readonly Shape3[])[i]!] as Shape3)
+      : ([...(outMargin as Shape3)] as Shape3),
   );
   const results: Img[] = new Array<Img>(orders.length);
   const owned = new Set<Img>();
@@ -292,7 +345,10 @@ export function separableBank(
   };
   const rad = (axis: number, i: number) => radiusOf(kernelFor(kernels, axis, orders[i]![axis]!));
   const maxOver = (list: readonly number[], f: (i: number) => number) => Math.max(...list.map(f));
-  for (const [ox, xList] of group(orders.map((_, i) => i), 2)) {
+  for (const [ox, xList] of group(
+    orders.map((_, i) => i),
+    2,
+  )) {
     const wx = kernelFor(kernels, 2, ox);
     const xMargin: Shape3 = [
       maxOver(xList, (i) => margins[i]![0] + rad(0, i)),

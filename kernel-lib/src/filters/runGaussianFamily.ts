@@ -16,7 +16,8 @@ export async function runGaussianFamily(
   if (params.kernels2) {
     const h2 = kernelHalo(params.kernels2);
     // DoG: the larger of the two; structure tensor: inner + outer radius.
-    for (let a = 0; a < 3; a++) halo[a] = params.kind === "dog" ? Math.max(halo[a]!, h2[a]!) : halo[a]! + h2[a]!;
+    for (let a = 0; a < 3; a++)
+      halo[a] = params.kind === "dog" ? Math.max(halo[a]!, h2[a]!) : halo[a]! + h2[a]!;
   }
   const out = await mapBlocks<GaussianFamilyParams>(
     volume,

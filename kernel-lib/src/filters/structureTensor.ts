@@ -1,9 +1,19 @@
 import type { Shape3, Volume } from "../volume/types.js";
-import { kernelTable, resolveGaussianOptions, sigmas, type GaussianFilterOptions } from "./gaussianKernels.js";
+import {
+  kernelTable,
+  resolveGaussianOptions,
+  sigmas,
+  type GaussianFilterOptions,
+} from "./gaussianKernels.js";
 import { filteredAxes } from "./gaussianFamilyBlock.js";
 import { runGaussianFamily } from "./runGaussianFamily.js";
 
-function tablesFor(volume: Volume, innerSigma: unknown, outerSigma: unknown, options: GaussianFilterOptions) {
+function tablesFor(
+  volume: Volume,
+  innerSigma: unknown,
+  outerSigma: unknown,
+  options: GaussianFilterOptions,
+) {
   const resolved = resolveGaussianOptions(volume, options);
   const inner = sigmas(volume, innerSigma, "innerSigma");
   const outer = sigmas(volume, outerSigma, "outerSigma");
@@ -34,7 +44,13 @@ export async function structureTensor(
   options: GaussianFilterOptions = {},
 ): Promise<Volume<Float32Array>[]> {
   const { resolved, kernels, kernels2, n } = tablesFor(volume, innerSigma, outerSigma, options);
-  return runGaussianFamily(volume, { kind: "structureTensor", kernels, kernels2 }, (n * (n + 1)) / 2, resolved, options);
+  return runGaussianFamily(
+    volume,
+    { kind: "structureTensor", kernels, kernels2 },
+    (n * (n + 1)) / 2,
+    resolved,
+    options,
+  );
 }
 
 /**
@@ -50,5 +66,11 @@ export async function structureTensorEigenvalues(
   options: GaussianFilterOptions = {},
 ): Promise<Volume<Float32Array>[]> {
   const { resolved, kernels, kernels2, n } = tablesFor(volume, innerSigma, outerSigma, options);
-  return runGaussianFamily(volume, { kind: "structureTensorEigenvalues", kernels, kernels2 }, n, resolved, options);
+  return runGaussianFamily(
+    volume,
+    { kind: "structureTensorEigenvalues", kernels, kernels2 },
+    n,
+    resolved,
+    options,
+  );
 }

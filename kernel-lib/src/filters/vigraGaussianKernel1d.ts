@@ -42,7 +42,9 @@ export function vigraGaussianKernel1d(sigma: number, order: number, windowSize =
     throw new RangeError(`\`order\` must be an integer >= 0, received ${String(order)}`);
   }
   if (typeof windowSize !== "number" || !Number.isFinite(windowSize) || windowSize < 0) {
-    throw new RangeError(`\`windowSize\` must be a finite number >= 0, received ${String(windowSize)}`);
+    throw new RangeError(
+      `\`windowSize\` must be a finite number >= 0, received ${String(windowSize)}`,
+    );
   }
   const radius = vigraKernelRadius(sigma, order, windowSize);
   const n = 2 * radius + 1;
