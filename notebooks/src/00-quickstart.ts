@@ -7,7 +7,7 @@
 // read from `../shared/data` beside the project.
 
 // %%
-import { readTiff, readPngStack, requireSharedData, showImage, histogramFigure, show, exportFigure, phaseFractions, record } from "tomolab";
+import { readTiff, readPngStack, requireSharedData, showImage, histogramFigure, show, exportFigure, phaseFractions, record, view } from "tomolab";
 
 // %% [markdown]
 // ## Load a multi-page TIFF stack
@@ -24,6 +24,17 @@ console.log(`shape ${volume.shape.join(" x ")}, ${volume.data.constructor.name},
 // %%
 showImage(volume, "xy", 128, { id: "electrode-xy", title: "xy slice, z = 128" });
 showImage(volume, "xz", 128, { id: "electrode-xz", title: "xz slice, y = 128" });
+
+// %% [markdown]
+// ## Look through the whole volume
+// `view` shows the volume in the tomolab-jupyterlab slice viewer: scroll slices (wheel, arrow keys),
+// switch between xy, xz and yz, zoom with Ctrl+wheel, adjust the contrast window, move double
+// thresholds on the histogram and paint training labels (void / CBD / NMC), which autosave to
+// `electrode.labels.json` beside this notebook (read them with `loadLabels`). The 16 MiB volume is
+// written to `tomolab-cache/` and read slice by slice, so the saved notebook stays small.
+
+// %%
+const electrodeView = view(volume, { title: "electrode", thresholds: [42, 128] });
 
 // %% [markdown]
 // ## Phase fractions

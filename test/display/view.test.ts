@@ -125,3 +125,23 @@ describe("view", () => {
     onViewerMessage("retrain", undefined);
   });
 });
+
+describe("slicePng", () => {
+  it("draws the initial slice through the window (hand-checked pixels)", async () => {
+    const { decode } = await import("fast-png");
+    const { slicePng } = await import("../../kernel-lib/src/display/view.js");
+    // 2 x 2 x 3 volume, value = x + 10 z; xz plane at y = 1: rows z, columns x
+    const data = new Float32Array(12).map((_, i) => (i % 3) + 10 * Math.floor(i / 6));
+    const png = decode(slicePng({ data, shape: [2, 2, 3], spacing: [1, 1, 1] }, "xz", 1, [0, 12]));
+    expect([png.width, png.height, png.channels]).toEqual([3, 2, 1]);
+    expect(Array.from(png.data)).toEqual([0, 21, 43, 213, 234, 255]);
+    // downsampled to at most 256 px on the longest side
+    const big = {
+      data: new Uint8Array(1 * 600 * 300),
+      shape: [1, 600, 300] as [number, number, number],
+      spacing: [1, 1, 1] as [number, number, number],
+    };
+    const small = decode(slicePng(big, "xy", 0, [0, 1]));
+    expect([small.width, small.height]).toEqual([128, 256]);
+  });
+});

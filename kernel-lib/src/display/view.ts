@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { encode } from "fast-png";
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { checkSameShape, checkVolume, formatShape } from "../volume/check.js";
@@ -65,6 +66,11 @@ export interface ViewOptions {
   percentiles?: [number, number];
   /** Folder that relative cache paths are resolved against (the notebook's folder). @default process.cwd() */
   baseDir?: string;
+  /**
+   * Put a small greyscale PNG of the initial slice (longest side at most 256 px) in the
+   * output, shown where the extension is missing (GitHub, nbviewer). @default true
+   */
+  fallbackImage?: boolean;
   /** Display writer (tests, other front ends). @default the tslab kernel's */
   writer?: DisplayWriter;
 }
@@ -150,6 +156,38 @@ function describeChannel(
     range: [min, max],
     histogram: { min, max: hi, counts: Array.from(counts) },
   };
+}
+
+/** Greyscale PNG of one plane through the contrast window, nearest-sampled to `maxSide`. */
+export function slicePng(
+  volume: Volume,
+  plane: Plane,
+  slice: number,
+  window: [number, number],
+  maxSide = 256,
+): Uint8Array {
+  const [nz, ny, nx] = volume.shape;
+  const [w, h] = plane === "xy" ? [nx, ny] : plane === "xz" ? [nx, nz] : [ny, nz];
+  const f = Math.max(1, Math.max(w, h) / maxSide);
+  const ow = Math.max(1, Math.round(w / f));
+  const oh = Math.max(1, Math.round(h / f));
+  const out = new Uint8Array(ow * oh);
+  const scale = window[1] > window[0] ? 255 / (window[1] - window[0]) : 0;
+  for (let b = 0; b < oh; b++) {
+    const v = Math.min(h - 1, Math.floor(b * f));
+    for (let a = 0; a < ow; a++) {
+      const u = Math.min(w - 1, Math.floor(a * f));
+      const index =
+        plane === "xy"
+          ? (slice * ny + v) * nx + u
+          : plane === "xz"
+            ? (v * ny + slice) * nx + u
+            : (v * ny + u) * nx + slice;
+      const g = (volume.data[index] - window[0]) * scale;
+      out[b * ow + a] = g < 0 ? 0 : g > 255 ? 255 : Math.round(g);
+    }
+  }
+  return encode({ width: ow, height: oh, data: out, depth: 8, channels: 1 });
 }
 
 function arraySource(
@@ -268,10 +306,12 @@ export function view(volume: Volume, options: ViewOptions = {}): ViewHandle {
     `${channels.length > 1 ? `, ${channels.length} channels` : ""}${overlays.length ? `, ${overlays.length} overlays` : ""}` +
     `${files.length ? `, data in ${VIEW_CACHE_DIR}/` : ""}${labelsPath ? `, labels: ${labelsPath}` : ""}` +
     " (interactive viewer: tomolab-jupyterlab)";
-  const sent = sendDisplay(
-    { [VOLUME_MIME]: payload, "text/plain": text },
-    { writer: options.writer },
-  );
+  const bundle: Record<string, unknown> = { [VOLUME_MIME]: payload, "text/plain": text };
+  if (options.fallbackImage ?? true)
+    bundle["image/png"] = Buffer.from(
+      slicePng(volume, plane, slice, payload.channels[0].window),
+    ).toString("base64");
+  const sent = sendDisplay(bundle, { writer: options.writer });
   if (!sent) console.log(`[tomolab] ${text}; not in a Jupyter kernel, nothing displayed`);
   return {
     viewId,
