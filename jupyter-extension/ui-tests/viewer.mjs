@@ -15,7 +15,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 /** Number of checks viewerChecks() reports (for the "skipped" count without a browser). */
-export const VIEWER_CHECKS = 7;
+export const VIEWER_CHECKS = 8;
 
 const LABELS_FILE = "ui-volume.labels.json";
 
@@ -48,6 +48,34 @@ export function viewerNotebook() {
         [
           'import { loadLabels } from "tomolab";',
           `console.log("COUNTS " + JSON.stringify(loadLabels(${JSON.stringify(LABELS_FILE)}).counts));`,
+        ].join("\n"),
+      ),
+      code(
+        "channels",
+        [
+          'import { view as view2 } from "tomolab";',
+          "const m = 64;",
+          "const vox = m * m * m;",
+          "const se2 = new Float32Array(vox), inlens = new Float32Array(vox), phases = new Uint8Array(vox);",
+          "const prob = new Float32Array(vox), grains = new Int32Array(vox);",
+          "for (let i = 0; i < vox; i++) {",
+          "  const x = i % m, y = Math.floor(i / m) % m, z = Math.floor(i / (m * m));",
+          "  const r = Math.hypot(x - 32, y - 32, (z - 32) * 2);",
+          "  se2[i] = r < 20 ? 200 : 50 + ((x + y) % 30);",
+          "  inlens[i] = r < 20 ? 60 : 180 - ((x * y) % 40);",
+          "  phases[i] = r < 20 ? 3 : x < 12 ? 1 : 0;",
+          "  prob[i] = Math.max(0, 1 - Math.abs(r - 20) / 6);",
+          "  grains[i] = 1 + (x >> 4) + 4 * (y >> 4);",
+          "}",
+          "const grid = { shape: [m, m, m] as [number, number, number], spacing: [20, 10, 10] as [number, number, number] };",
+          "view2({ ...grid, data: se2 }, {",
+          '  title: "two channels", channels: [{ ...grid, data: inlens }], channelNames: ["SE2", "InLens"], labels: false,',
+          "  overlays: [",
+          '    { kind: "labels", name: "phases", volume: { ...grid, data: phases } },',
+          '    { kind: "probability", name: "P(NMC)", volume: { ...grid, data: prob }, palette: "#ff00ff" },',
+          '    { kind: "instances", name: "grains", volume: { ...grid, data: grains }, opacity: 0.25 },',
+          "  ],",
+          "});",
         ].join("\n"),
       ),
     ],
@@ -88,13 +116,18 @@ async function kernelIdle(page, timeout = 120_000) {
 async function openNotebook(page, base, token) {
   await page.goto(`${base}/lab/tree/viewer.ipynb?token=${token}`);
   await page.waitForFunction(
-    () => window.jupyterapp?.shell.currentWidget?.content?.widgets?.length === 2,
+    () => window.jupyterapp?.shell.currentWidget?.content?.widgets?.length === 3,
     undefined,
     {
       timeout: 90_000,
     },
   );
   await kernelIdle(page);
+  // JupyterLab asks about news in a toast that covers part of the page: say no
+  await page
+    .locator(".jp-toast-button", { hasText: "No" })
+    .click({ timeout: 2000 })
+    .catch(() => undefined);
 }
 
 const counts = (page) =>
@@ -117,6 +150,7 @@ export async function viewerChecks({ page, base, token, dir, shots, log }) {
     "labels survive a kernel restart (loadLabels counts)",
     "saved notebook stays small",
     "labels restored after a browser reload",
+    "two channels with label / probability / instance overlays: side by side, blended, xz",
   ];
   let step = 0;
   try {
@@ -323,6 +357,32 @@ export async function viewerChecks({ page, base, token, dir, shots, log }) {
       steps[step++],
       JSON.stringify(restored) === JSON.stringify(undone),
       `counts after reload ${JSON.stringify(restored)}`,
+    );
+
+    // ---- channels and overlays (inline payload)
+    await runCell(page, 2);
+    const second = page.locator(".tl-VolumeViewer").nth(1);
+    await page.waitForFunction(
+      () => document.querySelectorAll(".tl-VolumeViewer[data-rendered]").length === 2,
+      undefined,
+      { timeout: 60_000 },
+    );
+    await second.scrollIntoViewIfNeeded();
+    const sideCanvases = await second.locator("canvas.tl-canvas").count();
+    await second.screenshot({ path: path.join(shots, "channels-overlays.png") });
+    await second.locator("select.tl-channelMode").selectOption("blend");
+    const blendCanvases = await second.locator("canvas.tl-canvas").count();
+    await second.locator("select.tl-plane").selectOption("xz");
+    await page.waitForFunction(
+      () => document.querySelectorAll(".tl-VolumeViewer")[1].dataset.rendered === "xz:32",
+      undefined,
+      { timeout: 30_000 },
+    );
+    await second.screenshot({ path: path.join(shots, "channels-blended-xz.png") });
+    add(
+      steps[step++],
+      sideCanvases === 2 && blendCanvases === 1,
+      `${sideCanvases} canvases side by side, ${blendCanvases} blended`,
     );
   } catch (error) {
     log(`  viewer checks stopped at "${steps[step]}": ${error.message.split("\n")[0]}`);

@@ -68,6 +68,7 @@ describe("view", () => {
     expect(JSON.stringify(p).length).toBeLessThan(20_000);
     expect(p.labels).toBeUndefined();
     expect(h.files).toEqual([path.join(dir, src.path)]);
+    expect(await readFile(path.join(dir, "tomolab-cache", ".gitignore"), "utf8")).toMatch(/^\*$/m);
     // percentile window from the 256-bin histogram: 0.5 % of 0..511 ~ 2.6, 99.5 % ~ 508.4
     expect(p.channels[0].window[0]).toBeCloseTo(3.99, 1);
     expect(p.channels[0].window[1]).toBeCloseTo(509, 0);
