@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { VoxelArray, extractPlane } from "../../jupyter-extension/src/volumeData.js";
+import { VoxelArray, extractPlane } from "../src/volumeData.js";
 
 function volume(nz: number, ny: number, nx: number): Uint16Array {
   const d = new Uint16Array(nz * ny * nx);

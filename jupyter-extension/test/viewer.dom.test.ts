@@ -1,15 +1,15 @@
 // @vitest-environment jsdom
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { VolumePayload } from "../../kernel-lib/src/display/viewerTypes.js";
+import type { VolumePayload } from "../src/viewerTypes.js";
 
 // jsdom has no DragEvent, which @lumino/dragdrop (a @lumino/widgets dependency) subclasses
 // when it loads: define it before importing the widget modules.
 (globalThis as { DragEvent?: unknown }).DragEvent ??= class DragEvent extends MouseEvent {};
-type ViewerModule = typeof import("../../jupyter-extension/src/viewer.js");
+type ViewerModule = typeof import("../src/viewer.js");
 let VolumeViewer: ViewerModule["VolumeViewer"];
 let Widget: typeof import("@lumino/widgets").Widget;
 beforeAll(async () => {
-  ({ VolumeViewer } = await import("../../jupyter-extension/src/viewer.js"));
+  ({ VolumeViewer } = await import("../src/viewer.js"));
   ({ Widget } = await import("@lumino/widgets"));
 });
 

@@ -6,7 +6,7 @@ import {
   scaleBar,
   thresholdClass,
   windowToRgba,
-} from "../../jupyter-extension/src/render.js";
+} from "../src/render.js";
 
 describe("render", () => {
   it("maps values through the contrast window", () => {

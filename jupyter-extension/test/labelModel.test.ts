@@ -8,7 +8,7 @@ import {
   planeToVoxel,
   sanitizeLabelFileName,
   DEFAULT_CLASSES,
-} from "../../jupyter-extension/src/labelModel.js";
+} from "../src/labelModel.js";
 import { decodeLabelRuns, loadLabels } from "../../kernel-lib/src/display/labels.js";
 
 const total = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
