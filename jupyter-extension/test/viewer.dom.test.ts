@@ -5,6 +5,8 @@ import type { VolumePayload } from "../src/viewerTypes.js";
 // jsdom has no DragEvent, which @lumino/dragdrop (a @lumino/widgets dependency) subclasses
 // when it loads: define it before importing the widget modules.
 (globalThis as { DragEvent?: unknown }).DragEvent ??= class DragEvent extends MouseEvent {};
+// no canvas in jsdom: drawing is skipped (jsdom would log "not implemented" for each call)
+HTMLCanvasElement.prototype.getContext = (() => null) as never;
 type ViewerModule = typeof import("../src/viewer.js");
 let VolumeViewer: ViewerModule["VolumeViewer"];
 let Widget: typeof import("@lumino/widgets").Widget;
