@@ -61,6 +61,7 @@ export class VolumeViewer extends Widget {
   private overlayOn: boolean[];
   private overlayOpacity: number[];
   private windows: [number, number][];
+  private windowChannel = 0;
   private plane: ViewPlane;
   private slice: number;
   private channelMode: "side" | "blend";
@@ -184,7 +185,7 @@ export class VolumeViewer extends Widget {
       input.step = "any";
       input.className = "tl-window";
       input.addEventListener("change", () => {
-        this.windows[0] = [Number(this.loInput.value), Number(this.hiInput.value)];
+        this.windows[this.windowChannel] = [Number(this.loInput.value), Number(this.hiInput.value)];
         this.requestRender();
       });
     }
@@ -196,7 +197,20 @@ export class VolumeViewer extends Widget {
       this.syncWindowInputs();
       this.requestRender();
     });
-    bar.append(label("window", this.loInput), this.hiInput, auto);
+    if (p.channels.length > 1) {
+      // the window inputs edit one channel at a time
+      const which = el("select", "tl-windowChannel");
+      p.channels.forEach((c, i) => {
+        const o = el("option", undefined, c.name);
+        o.value = String(i);
+        which.appendChild(o);
+      });
+      which.addEventListener("change", () => {
+        this.windowChannel = Number(which.value);
+        this.syncWindowInputs();
+      });
+      bar.append(label("window", which), this.loInput, this.hiInput, auto);
+    } else bar.append(label("window", this.loInput), this.hiInput, auto);
     if (p.channels.length > 1) {
       const mode = el("select", "tl-channelMode");
       for (const m of ["side", "blend"]) {
@@ -400,8 +414,9 @@ export class VolumeViewer extends Widget {
   // ---------------------------------------------------------------- state
 
   private syncWindowInputs(): void {
-    this.loInput.value = String(+this.windows[0][0].toPrecision(6));
-    this.hiInput.value = String(+this.windows[0][1].toPrecision(6));
+    const [lo, hi] = this.windows[this.windowChannel];
+    this.loInput.value = String(+lo.toPrecision(6));
+    this.hiInput.value = String(+hi.toPrecision(6));
   }
 
   private syncSlice(): void {
