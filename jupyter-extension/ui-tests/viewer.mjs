@@ -250,10 +250,10 @@ export async function viewerChecks({ page, base, token, dir, shots, log }) {
     const jump = stats(latency.jump);
     const xz = { first: +latency.xzFirst.toFixed(0), scroll: stats(latency.xzScroll) };
     log(
-      `  latency 512^3 uint8: wheel scroll (next slice) ${JSON.stringify(scroll)} ms; jump to an unread slab ${JSON.stringify(jump)} ms`,
+      `  latency 512^3 uint8: wheel scroll (next slice) ${JSON.stringify(scroll)} ms; jump to an unread slab ${JSON.stringify(jump)} ms; xz: first slice ${xz.first} ms (loads the whole volume), scroll ${JSON.stringify(xz.scroll)} ms`,
     );
     fs.writeFileSync(
-      path.join(shots, "latency.json"),
+      path.join(shots, "latency.txt"),
       JSON.stringify({ scroll, jump, xz, raw: latency }, null, 1),
     );
     add(
