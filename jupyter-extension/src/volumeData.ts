@@ -32,6 +32,8 @@ export const CACHE_PATH =
 
 /** Bytes per slab request when reading a file (a few z slices). @default 2 MiB */
 export const SLAB_BYTES = 2 * 1024 * 1024;
+/** Most bytes of xy slabs kept in memory (least recently used slabs are dropped). */
+export const SLAB_CACHE_BYTES = 256 * 1024 * 1024;
 /** Largest file the viewer loads completely for xz / yz planes. */
 export const FULL_LOAD_LIMIT = 1024 * 1024 * 1024;
 
@@ -45,10 +47,20 @@ export class VoxelArray {
   private readonly slabDepth: number;
   private readonly slabs = new Map<number, Voxels>();
   private readonly pending = new Map<number, Promise<Voxels>>();
+  private loadingAll = false;
   /** Slab reads issued (for tests and the latency report). */
   reads = 0;
 
-  constructor(shape: Shape, dtype: ViewerDType, source: ArraySource, reader?: RangeReader) {
+  private readonly cacheBytes: number;
+
+  constructor(
+    shape: Shape,
+    dtype: ViewerDType,
+    source: ArraySource,
+    reader?: RangeReader,
+    options: { cacheBytes?: number } = {},
+  ) {
+    this.cacheBytes = options.cacheBytes ?? SLAB_CACHE_BYTES;
     this.shape = shape;
     this.dtype = dtype;
     const length = shape[0] * shape[1] * shape[2];
@@ -90,7 +102,7 @@ export class VoxelArray {
 
   /** The z slab `i` (slices i*depth .. ), read once and cached. */
   slab(i: number): Promise<Voxels> {
-    const have = this.slabs.get(i);
+    const have = this.touch(i);
     if (have) return Promise.resolve(have);
     let p = this.pending.get(i);
     if (p) return p;
@@ -114,11 +126,32 @@ export class VoxelArray {
         );
       this.slabs.set(i, voxels);
       this.pending.delete(i);
+      if (!this.loadingAll) this.evict(i);
       return voxels;
     });
     p.catch(() => this.pending.delete(i));
     this.pending.set(i, p);
     return p;
+  }
+
+  /** Drop least recently used slabs (Map order) beyond `cacheBytes` (at least 3 kept), never `keep`. */
+  private evict(keep: number): void {
+    const slabBytes = this.slabDepth * this.shape[1] * this.shape[2] * bytesPerVoxel(this.dtype);
+    const most = Math.max(3, Math.floor(this.cacheBytes / slabBytes));
+    for (const key of this.slabs.keys()) {
+      if (this.slabs.size <= most) break;
+      if (key !== keep) this.slabs.delete(key);
+    }
+  }
+
+  /** Mark slab i as recently used. */
+  private touch(i: number): Voxels | undefined {
+    const s = this.slabs.get(i);
+    if (s) {
+      this.slabs.delete(i);
+      this.slabs.set(i, s);
+    }
+    return s;
   }
 
   /** Load every slab (xz / yz planes need the whole depth), `concurrency` reads at a time. */
@@ -143,7 +176,12 @@ export class VoxelArray {
         onProgress?.(++done, total);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, total) }, work));
+    this.loadingAll = true;
+    try {
+      await Promise.all(Array.from({ length: Math.min(concurrency, total) }, work));
+    } finally {
+      this.loadingAll = false;
+    }
     if (this.full) return;
     const all = new CTORS[this.dtype](nz * ny * nx);
     for (let i = 0; i < total; i++) all.set(this.slabs.get(i)!, i * this.slabDepth * ny * nx);
@@ -156,7 +194,7 @@ export class VoxelArray {
     const [, ny, nx] = this.shape;
     if (plane === "xy") {
       if (this.full) return this.full.subarray(slice * ny * nx, (slice + 1) * ny * nx);
-      const s = this.slabs.get(this.slabIndex(slice));
+      const s = this.touch(this.slabIndex(slice));
       if (!s) return undefined;
       const off = (slice - this.slabIndex(slice) * this.slabDepth) * ny * nx;
       return s.subarray(off, off + ny * nx);

@@ -97,3 +97,32 @@ describe("VoxelArray", () => {
     expect(a.isLoaded).toBe(true);
   });
 });
+
+describe("VoxelArray slab cache", () => {
+  it("drops the least recently used xy slabs beyond its byte budget", async () => {
+    // 1 MiB slices -> 2 slices per slab (2 MiB); budget 6 MiB -> 3 slabs kept
+    const reads: number[] = [];
+    const reader = async (_: string, start: number, end: number) => {
+      reads.push(start / (2 * 1024 * 1024));
+      return new ArrayBuffer(end - start);
+    };
+    const a = new VoxelArray(
+      [20, 1024, 1024],
+      "uint8",
+      { kind: "file", path: "tomolab-cache/abcdef12.uint8.raw", bytes: 20 * 1024 * 1024 },
+      reader,
+      { cacheBytes: 6 * 1024 * 1024 },
+    );
+    for (const z of [0, 2, 4]) await a.plane("xy", z); // slabs 0, 1, 2
+    await a.plane("xy", 0); // touch slab 0
+    await a.plane("xy", 6); // slab 3: drops slab 1 (least recently used)
+    expect(a.peekPlane("xy", 0)).toBeDefined();
+    expect(a.peekPlane("xy", 2)).toBeUndefined();
+    expect(a.peekPlane("xy", 4)).toBeDefined();
+    await a.plane("xy", 3); // slab 1 again: read again
+    expect(reads).toEqual([0, 1, 2, 3, 1]);
+    // the whole volume for xz ignores the budget
+    await a.plane("xz", 0);
+    expect(a.isLoaded).toBe(true);
+  });
+});
