@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { fromArray, fromFunction } from "../../kernel-lib/src/volume/index.js";
-import { applyThresholds, doubleThreshold, tripleThreshold } from "../../kernel-lib/src/classify/threshold.js";
+import {
+  applyThresholds,
+  doubleThreshold,
+  tripleThreshold,
+} from "../../kernel-lib/src/classify/threshold.js";
 import { histogramValleys } from "../../kernel-lib/src/classify/thresholdValleys.js";
 import { fitThresholds } from "../../kernel-lib/src/classify/thresholdFit.js";
 import { weightedError } from "../../kernel-lib/src/metrics/index.js";
@@ -20,7 +24,9 @@ describe("global thresholds", () => {
   it("reject unordered thresholds and a wrong number of classes", () => {
     const g = fromArray(new Uint8Array(4), [1, 2, 2]);
     expect(() => applyThresholds(g, [5, 3])).toThrow(/ascending, received \[5,3\]/);
-    expect(() => applyThresholds(g, [5], { classes: [1, 2, 3] })).toThrow(/must hold 2 integer class ids/);
+    expect(() => applyThresholds(g, [5], { classes: [1, 2, 3] })).toThrow(
+      /must hold 2 integer class ids/,
+    );
     expect(() => tripleThreshold(g, [1, 2] as never)).toThrow(/\[t1, t2, t3\]/);
   });
 });
@@ -78,9 +84,12 @@ describe("fitThresholds (exhaustive best global thresholds)", () => {
     let brute = Infinity;
     for (let a = 0; a <= 8; a++)
       for (let b = a; b <= 8; b++)
-        for (let c = b; c <= 8; c++) brute = Math.min(brute, weightedError(t, tripleThreshold(g, [a, b, c])));
+        for (let c = b; c <= 8; c++)
+          brute = Math.min(brute, weightedError(t, tripleThreshold(g, [a, b, c])));
     expect(fit.awe).toBeCloseTo(brute, 10);
-    expect(weightedError(t, tripleThreshold(g, fit.thresholds as [number, number, number]))).toBeCloseTo(fit.awe, 10);
+    expect(
+      weightedError(t, tripleThreshold(g, fit.thresholds as [number, number, number])),
+    ).toBeCloseTo(fit.awe, 10);
     expect(fit.evaluated).toBe((257 * 258 * 259) / 6);
     // Double threshold: fewer degrees of freedom, never better.
     const fit2 = fitThresholds(g, t, { classes: [1, 2, 3] });
@@ -91,7 +100,11 @@ describe("fitThresholds (exhaustive best global thresholds)", () => {
     const g = fromArray(Uint8Array.from([10, 20, 30, 200]), [1, 2, 2]);
     const t = fromArray(Uint8Array.from([1, 2, 3, 1]), [1, 2, 2]);
     expect(fitThresholds(g, t).awe).toBeCloseTo(0, 12);
-    expect(() => fitThresholds(fromArray(new Float32Array(4), [1, 2, 2]), t)).toThrow(/dtype uint8/);
-    expect(() => fitThresholds(g, fromArray(new Uint8Array(2), [1, 1, 2]))).toThrow(/must have the shape/);
+    expect(() => fitThresholds(fromArray(new Float32Array(4), [1, 2, 2]), t)).toThrow(
+      /dtype uint8/,
+    );
+    expect(() => fitThresholds(g, fromArray(new Uint8Array(2), [1, 1, 2]))).toThrow(
+      /must have the shape/,
+    );
   });
 });

@@ -58,7 +58,9 @@ describe("confusion matrix, IoU and awe (Osenberg et al. Eq. 1)", () => {
   });
 
   it("rejects mismatched sizes and bad classes with clear messages", () => {
-    expect(() => confusionMatrix([1, 2], [1])).toThrow(/`prediction` has 1 voxels but `truth` has 2/);
+    expect(() => confusionMatrix([1, 2], [1])).toThrow(
+      /`prediction` has 1 voxels but `truth` has 2/,
+    );
     expect(() => confusionMatrix([1, 2], [1, 2], { classes: [1, 1] })).toThrow(/distinct/);
     expect(() => weightedError([0, 0], [1, 1])).toThrow(/empty scoring region/);
   });

@@ -33,15 +33,22 @@ export function applyThresholds(
 ): Volume<Uint8Array> {
   checkVolume(image, "image");
   if (!Array.isArray(thresholds) || thresholds.length === 0 || !thresholds.every(Number.isFinite)) {
-    throw new RangeError(`\`thresholds\` must be a non-empty array of finite numbers, received ${JSON.stringify(thresholds)}`);
+    throw new RangeError(
+      `\`thresholds\` must be a non-empty array of finite numbers, received ${JSON.stringify(thresholds)}`,
+    );
   }
   for (let i = 1; i < thresholds.length; i++) {
     if (thresholds[i] < thresholds[i - 1]) {
-      throw new RangeError(`\`thresholds\` must be ascending, received ${JSON.stringify(thresholds)}`);
+      throw new RangeError(
+        `\`thresholds\` must be ascending, received ${JSON.stringify(thresholds)}`,
+      );
     }
   }
   const classes = options.classes ?? defaultClasses(thresholds.length);
-  if (classes.length !== thresholds.length + 1 || !classes.every((c) => Number.isInteger(c) && c >= 0 && c <= 255)) {
+  if (
+    classes.length !== thresholds.length + 1 ||
+    !classes.every((c) => Number.isInteger(c) && c >= 0 && c <= 255)
+  ) {
     throw new RangeError(
       `\`classes\` must hold ${thresholds.length + 1} integer class ids in [0, 255] (one per interval), received ${JSON.stringify(classes)}`,
     );
@@ -80,7 +87,9 @@ export function doubleThreshold(
   options: ThresholdOptions = {},
 ): Volume<Uint8Array> {
   if (!Array.isArray(thresholds) || thresholds.length !== 2) {
-    throw new RangeError(`\`thresholds\` must be [low, high], received ${JSON.stringify(thresholds)}`);
+    throw new RangeError(
+      `\`thresholds\` must be [low, high], received ${JSON.stringify(thresholds)}`,
+    );
   }
   return applyThresholds(image, thresholds, { classes: options.classes ?? [1, 2, 3] });
 }
@@ -97,7 +106,9 @@ export function tripleThreshold(
   options: ThresholdOptions = {},
 ): Volume<Uint8Array> {
   if (!Array.isArray(thresholds) || thresholds.length !== 3) {
-    throw new RangeError(`\`thresholds\` must be [t1, t2, t3], received ${JSON.stringify(thresholds)}`);
+    throw new RangeError(
+      `\`thresholds\` must be [t1, t2, t3], received ${JSON.stringify(thresholds)}`,
+    );
   }
   return applyThresholds(image, thresholds, { classes: options.classes ?? [1, 2, 3, 1] });
 }

@@ -37,7 +37,11 @@ export interface FittedThresholds {
  * @param truth - Ground-truth class labels, same shape.
  * @see Osenberg et al., Sect. 3.2
  */
-export function fitThresholds(image: Volume, truth: Volume, options: FitThresholdsOptions = {}): FittedThresholds {
+export function fitThresholds(
+  image: Volume,
+  truth: Volume,
+  options: FitThresholdsOptions = {},
+): FittedThresholds {
   checkVolume(image, "image", { dtypes: ["uint8"] });
   checkVolume(truth, "truth");
   checkSameShape(truth, "truth", image, "image");
@@ -76,7 +80,10 @@ export function fitThresholds(image: Volume, truth: Volume, options: FitThreshol
     rowTotal[k] = prefix[k * 257 + 256];
     total += rowTotal[k];
   }
-  if (total === 0) throw new RangeError("fitThresholds: no truth voxel has one of the classes " + JSON.stringify(order));
+  if (total === 0)
+    throw new RangeError(
+      "fitThresholds: no truth voxel has one of the classes " + JSON.stringify(order),
+    );
   const predIndex = order.map((v) => distinct.indexOf(v));
   const nThr = order.length - 1;
   const thr = new Int32Array(nThr);

@@ -11,6 +11,12 @@ export interface HistogramValleysOptions {
   range?: [number, number];
   /** Use only voxels where the mask is non-zero. */
   mask?: Volume;
+  /**
+   * Ignore the first and last bin (for uint8: grey values 0 and 255), where
+   * clipped, saturated pixels pile up into spikes that are not material peaks.
+   * @default true
+   */
+  ignoreEnds?: boolean;
 }
 
 export interface HistogramValleys {
@@ -76,9 +82,14 @@ function prominences(h: Float64Array): { index: number; prominence: number }[] {
  * @param count - Number of thresholds (valleys). @default 2
  * @see Osenberg et al., Sect. 3.1, Fig. 2
  */
-export function histogramValleys(image: Volume, count = 2, options: HistogramValleysOptions = {}): HistogramValleys {
+export function histogramValleys(
+  image: Volume,
+  count = 2,
+  options: HistogramValleysOptions = {},
+): HistogramValleys {
   checkVolume(image, "image");
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`\`count\` must be a positive integer, received ${count}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new RangeError(`\`count\` must be a positive integer, received ${count}`);
   const sigma = options.smooth ?? 2;
   if (!(sigma >= 0)) throw new RangeError(`\`smooth\` must be >= 0, received ${sigma}`);
   const isU8 = image.data instanceof Uint8Array;
@@ -87,7 +98,12 @@ export function histogramValleys(image: Volume, count = 2, options: HistogramVal
     range: options.range ?? (isU8 ? [0, 256] : undefined),
     mask: options.mask,
   });
-  const s = smooth1d(h.counts, sigma);
+  const counts = h.counts.slice();
+  if (options.ignoreEnds ?? true) {
+    counts[0] = 0;
+    counts[counts.length - 1] = 0;
+  }
+  const s = smooth1d(counts, sigma);
   const found = prominences(s);
   if (found.length < count + 1) {
     throw new RangeError(

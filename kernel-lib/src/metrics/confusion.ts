@@ -33,9 +33,16 @@ export function labelValues(input: LabelInput, name: string): ArrayLike<number> 
   return (input as Volume).data;
 }
 
-function sameLength(a: ArrayLike<number>, aName: string, b: ArrayLike<number>, bName: string): void {
+function sameLength(
+  a: ArrayLike<number>,
+  aName: string,
+  b: ArrayLike<number>,
+  bName: string,
+): void {
   if (a.length !== b.length) {
-    throw new RangeError(`\`${bName}\` has ${b.length} voxels but \`${aName}\` has ${a.length}; they must match`);
+    throw new RangeError(
+      `\`${bName}\` has ${b.length} voxels but \`${aName}\` has ${a.length}; they must match`,
+    );
   }
 }
 
@@ -60,8 +67,14 @@ export function confusionMatrix(
   let classes: number[];
   if (options.classes) {
     classes = [...options.classes];
-    if (classes.length === 0 || new Set(classes).size !== classes.length || !classes.every(Number.isFinite)) {
-      throw new RangeError(`\`classes\` must be distinct finite numbers, received ${JSON.stringify(options.classes)}`);
+    if (
+      classes.length === 0 ||
+      new Set(classes).size !== classes.length ||
+      !classes.every(Number.isFinite)
+    ) {
+      throw new RangeError(
+        `\`classes\` must be distinct finite numbers, received ${JSON.stringify(options.classes)}`,
+      );
     }
   } else {
     const seen = new Set<number>();
@@ -74,7 +87,8 @@ export function confusionMatrix(
   classes.forEach((c, i) => index.set(c, i));
   const lut = new Int32Array(256).fill(-1);
   for (const [c, i] of index) if (Number.isInteger(c) && c >= 0 && c < 256) lut[c] = i;
-  const look = (v: number) => (v >= 0 && v < 256 && Number.isInteger(v) ? lut[v] : (index.get(v) ?? -1));
+  const look = (v: number) =>
+    v >= 0 && v < 256 && Number.isInteger(v) ? lut[v] : (index.get(v) ?? -1);
   const counts = new Float64Array(k * (k + 1));
   for (let n = 0; n < t.length; n++) {
     if (mask && !mask[n]) continue;

@@ -1,4 +1,9 @@
-import { confusionMatrix, type ConfusionMatrix, type ConfusionOptions, type LabelInput } from "./confusion.js";
+import {
+  confusionMatrix,
+  type ConfusionMatrix,
+  type ConfusionOptions,
+  type LabelInput,
+} from "./confusion.js";
 
 /** Per-class scores, in the order of `classes`. */
 export interface ClassScores {
@@ -40,6 +45,10 @@ export function scoresFromConfusion(cm: ConfusionMatrix): ClassScores {
  * @example
  * const { classes, iou } = iouPerClass(truth, prediction, { classes: [1, 2, 3] });
  */
-export function iouPerClass(truth: LabelInput, prediction: LabelInput, options: ConfusionOptions = {}): ClassScores {
+export function iouPerClass(
+  truth: LabelInput,
+  prediction: LabelInput,
+  options: ConfusionOptions = {},
+): ClassScores {
   return scoresFromConfusion(confusionMatrix(truth, prediction, options));
 }

@@ -1,4 +1,9 @@
-import { confusionMatrix, type ConfusionMatrix, type ConfusionOptions, type LabelInput } from "./confusion.js";
+import {
+  confusionMatrix,
+  type ConfusionMatrix,
+  type ConfusionOptions,
+  type LabelInput,
+} from "./confusion.js";
 import { scoresFromConfusion } from "./iou.js";
 
 /**
@@ -8,7 +13,8 @@ import { scoresFromConfusion } from "./iou.js";
  * @see Osenberg et al., Eq. 1
  */
 export function weightedErrorFromConfusion(cm: ConfusionMatrix): number {
-  if (cm.total === 0) throw new RangeError("weighted error of an empty scoring region (no labelled truth voxels)");
+  if (cm.total === 0)
+    throw new RangeError("weighted error of an empty scoring region (no labelled truth voxels)");
   const { iou, fraction } = scoresFromConfusion(cm);
   let s = 0;
   for (let i = 0; i < iou.length; i++) if (fraction[i] > 0) s += iou[i] * fraction[i];
@@ -25,6 +31,10 @@ export function weightedErrorFromConfusion(cm: ConfusionMatrix): number {
  * @example
  * weightedError(truth, prediction, { classes: [1, 2, 3] }); // e.g. 30.8
  */
-export function weightedError(truth: LabelInput, prediction: LabelInput, options: ConfusionOptions = {}): number {
+export function weightedError(
+  truth: LabelInput,
+  prediction: LabelInput,
+  options: ConfusionOptions = {},
+): number {
   return weightedErrorFromConfusion(confusionMatrix(truth, prediction, options));
 }
