@@ -9,6 +9,8 @@ import { checkFraction, checkNonNegative, checkPositive, checkSeed } from "./opt
 /**
  * How one detector turns what the beam hits into a signal. Signals are in
  * arbitrary "yield" units (about 0-1.5); the grey value is `offset + gain * signal`.
+ * Defaults: {@link SE2_DETECTOR} and {@link INLENS_DETECTOR}; override any field
+ * through `FibsemOptions.se2` / `FibsemOptions.inlens`.
  */
 export interface DetectorModel {
   /** Signal of NMC on the milled face (material contrast). */
@@ -124,7 +126,7 @@ export const INLENS_DETECTOR: Readonly<DetectorModel> = Object.freeze({
 export interface FibsemEffects {
   /** Surfaces behind pores seen through them, darker and blurrier with depth. @default true */
   shineThrough: boolean;
-  /** Edge brightening, one-sided shadowing and tilt contrast. @default true */
+  /** Tilt contrast of surfaces behind pores, pore rim glow, edge brightening and one-sided shadowing. @default true */
   topography: boolean;
   /** Grain-to-grain NMC brightness and granular CBD texture. @default true */
   texture: boolean;
@@ -245,11 +247,15 @@ function detector(
  * - shine-through: where the face is a pore, the beam travels on into the
  *   open pore (at `viewAngle` to z, so laterally shifted along +y) and the
  *   detector sees the first solid surface behind the face, at depth d and
- *   z' > z: the surface's material signal times its tilt contrast, times
- *   exp(-d / attenuationLength), blurred by `depthBlur` per 100 nm. Near pore
- *   walls are bright (often brighter than NMC on the face), deep pores dark,
- *   so void grey values spread over both solids' ranges;
- * - topography: edge brightening and one-sided shadowing at pore edges;
+ *   z' > z (material that truly exists there): the surface's material signal
+ *   times its tilt contrast, times exp(-d / attenuationLength), times the
+ *   fraction 1 / (1 + (d / (aperture r))^2) that escapes a pore of local radius r,
+ *   blurred by `depthBlur` per 100 nm (splatted by depth bands, so a deep dark
+ *   pixel stays dark beside a sharp wall). Narrow or deep pores are dark, walls
+ *   of open pores show through, so void grey values spread over both solids' ranges;
+ * - topography: pore rim glow (the wall just under a pore edge, seen at grazing
+ *   incidence: the bright void peak above NMC in SE2), edge brightening of solid
+ *   edges and one-sided shadowing;
  * - re-deposition: milled material settling in large pores near the face,
  *   which looks like solid but is void in the truth;
  * - curtaining stripes along y varying with z, a slow intensity gradient,

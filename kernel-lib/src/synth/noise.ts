@@ -62,22 +62,6 @@ export function valueNoise3(x: number, y: number, z: number, salt: number): numb
   return e + fz * (f - e);
 }
 
-/** Two-octave value noise in [0, 1] with feature size `scale` (in the units of x, y, z). */
-export function fractalNoise3(
-  x: number,
-  y: number,
-  z: number,
-  scale: number,
-  salt: number,
-): number {
-  const s = 1 / scale;
-  return (
-    (2 * valueNoise3(x * s, y * s, z * s, salt) +
-      valueNoise3(2.03 * x * s, 2.03 * y * s, 2.03 * z * s, salt ^ 0x5bd1e995)) /
-    3
-  );
-}
-
 /** One box-filter pass of radius r along one axis of a 3D float field (edge-replicating), in place via `tmp`. */
 function boxAxis(
   a: Float32Array,
