@@ -47,7 +47,8 @@ function newestMtime(dir) {
 
 function ensureBuilt() {
   const src = path.join(root, "kernel-lib", "src");
-  if (existsSync(dist) && statSync(dist).mtimeMs >= newestMtime(src)) return;
+  // tsc (incremental) re-emits only changed files: compare the newest output with the newest source.
+  if (existsSync(dist) && newestMtime(path.dirname(path.dirname(dist))) >= newestMtime(src)) return;
   console.log("data: compiling kernel-lib (tsc -p kernel-lib) ...");
   const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
   const r = spawnSync(process.execPath, [tsc, "-p", path.join(root, "kernel-lib")], {

@@ -15,14 +15,21 @@ export interface BrushStrokeOptions {
    * @default min(30, floor(nz / 8))
    */
   gap?: number;
-  /** Number of labelled slices, spread evenly over the allowed ones. @default 6 */
+  /** Number of labelled slices, spread evenly over the allowed ones. @default 8 */
   slices?: number;
-  /** Strokes per class on each labelled slice. @default 3 */
+  /** Strokes per class on each labelled slice. @default 4 */
   strokesPerClass?: number;
   /** Length of one stroke, nm. @default 300 */
   strokeLength?: number;
   /** Brush radius, nm (a disc painted along the stroke). @default 15 */
   brushRadius?: number;
+  /**
+   * Distance the brush keeps from other classes, nm: 0 lets a stroke touch the
+   * last pixels of its class (an annotator painting up to an edge); larger
+   * values keep strokes in region centres (where classifiers learn least about edges).
+   * @default 0
+   */
+  clearance?: number;
   /** Classes to paint. @default [1, 2, 3] */
   classes?: readonly number[];
 }
@@ -49,7 +56,7 @@ export interface BrushStrokeLabels {
  * Sparse "brush stroke" labels that mimic a person labelling in a GUI such as
  * ilastik: on a few slices, a few short, wandering strokes of a round brush per
  * class, each kept inside one region of that class (a careful annotator paints
- * away from boundaries, so no stroke crosses a class edge), and no labels at
+ * up to, never across, class edges), and no labels at
  * all within `gap` slices of the test slice.
  * @param truth - Ground-truth class labels (1 void, 2 CBD, 3 NMC).
  * @see Osenberg et al., Sect. 2.2.2 (evaluation protocol)
@@ -65,10 +72,11 @@ export function brushStrokeLabels(
   const seed = checkSeed(options.seed ?? 1);
   const testSlice = checkInteger(options.testSlice ?? Math.floor(nz / 2), "testSlice", 0, nz - 1);
   const gap = checkInteger(options.gap ?? Math.min(30, Math.floor(nz / 8)), "gap", 0);
-  const nSlices = checkInteger(options.slices ?? 6, "slices", 1);
-  const perClass = checkInteger(options.strokesPerClass ?? 3, "strokesPerClass", 0);
+  const nSlices = checkInteger(options.slices ?? 8, "slices", 1);
+  const perClass = checkInteger(options.strokesPerClass ?? 4, "strokesPerClass", 0);
   const length = checkPositive(options.strokeLength ?? 300, "strokeLength");
   const radiusNm = checkNonNegative(options.brushRadius ?? 15, "brushRadius");
+  const clearance = checkNonNegative(options.clearance ?? 0, "clearance") / truth.spacing[1];
   const classes = [...(options.classes ?? [1, 2, 3])];
   if (!classes.every((c) => Number.isInteger(c) && c > 0 && c < 256)) {
     throw new RangeError(
@@ -110,8 +118,9 @@ export function brushStrokeLabels(
       const mask = new Uint8Array(plane);
       for (let p = 0; p < plane; p++) mask[p] = data[z * plane + p] === c ? 1 : 0;
       const dist = chamfer2d(mask, ny, nx);
-      // Keep the brush one pixel clear of the class boundary where the region allows it.
-      let margin = r + 1.5;
+      // Stroke centres at chamfer distance >= r + 1 + clearance keep the whole disc inside the class
+      // (a class pixel next to another class has distance 1); narrower regions get a smaller brush.
+      let margin = r + 1 + clearance;
       let eligible: number[] = [];
       while (margin >= 1) {
         eligible = [];
