@@ -115,7 +115,7 @@ export function laguerreParticle(
     Math.min(3 * meanD, gammaVariate(grng, meanD, 1.7 * cv)),
   ).sort((a, b) => b - a);
   const packing = 0.62; // ball diameter / target cell diameter (ball volume fraction ~0.24, reachable by RSA)
-  const cell = Math.max(...diameters) * packing; // hash grid cell >= largest ball diameter
+  const cell = diameters[0] * packing; // hash grid cell >= largest ball diameter (sorted descending)
   const gdim = [0, 1, 2].map((a) => Math.max(1, Math.ceil((hi[a] - lo[a]) / cell)));
   const buckets = new Map<number, number[]>();
   const centers: number[][] = [];
@@ -163,7 +163,7 @@ export function laguerreParticle(
     for (let y = 0; y < ny; y++)
       for (let x = 0; x < nx; x++, i++)
         if (inside((z + 0.5) * sz, (y + 0.5) * sy, (x + 0.5) * sx)) mask[i] = 1;
-  const rmax = Math.max(...radii);
+  const rmax = radii.reduce((m, r) => Math.max(m, r), 0);
   // A voxel lies at most about one largest radius beyond its own generator's ball in such a
   // packing (measured: < 1.1 rmax); 1.6 rmax leaves a margin.
   const reachOf = (r: number) => r + 1.6 * rmax;
