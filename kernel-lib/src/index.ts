@@ -12,3 +12,4 @@ export * from "./stats/index.js";
 export * from "./synth/index.js";
 export * from "./metrics/index.js";
 export * from "./features/index.js";
+export * from "./classify/index.js";
