@@ -325,9 +325,14 @@ export function simulateFibsem(structure: Volume, options: FibsemOptions = {}): 
   const tMax = Math.max(1, Math.min(254, Math.floor(maxDepth / sz)));
   const yStep = new Int32Array(tMax + 1);
   for (let t = 0; t <= tMax; t++) yStep[t] = Math.round((t * sz * Math.tan(theta)) / sy);
+  // Attenuation with depth; over the last quarter of `maxDepth` it tapers linearly to 0, so the
+  // cut-off leaves no step between surfaces just within reach and those beyond it.
   const atten = dets.map((d) => {
     const a = new Float32Array(tMax + 1);
-    for (let t = 0; t <= tMax; t++) a[t] = Math.exp((-t * sz) / d.attenuationLength);
+    for (let t = 0; t <= tMax; t++) {
+      const taper = Math.min(1, Math.max(0, (tMax + 1 - t) / (0.25 * tMax + 1)));
+      a[t] = Math.exp((-t * sz) / d.attenuationLength) * taper;
+    }
     return a;
   });
 

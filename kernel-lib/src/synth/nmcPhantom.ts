@@ -275,7 +275,8 @@ export function nmcPhantom(shape: Shape3, options: NmcPhantomOptions = {}): Volu
   // 4. Carbon-binder domain: smooth random field, biased towards particle surfaces and necks.
   const dist = new Float32Array(labels.length).fill(Infinity);
   for (const p of particles) {
-    const ext = p.rmax + 2 * cbdReach;
+    // Beyond rmax + 3 reach the penalty below is saturated, so the field is continuous at the box faces.
+    const ext = p.rmax + 3 * cbdReach;
     const [z0, z1] = range(p.c[0], ext, 0);
     const [y0, y1] = range(p.c[1], ext, 1);
     const [x0, x1] = range(p.c[2], ext, 2);
