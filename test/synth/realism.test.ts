@@ -16,7 +16,7 @@ import {
  * Keeps the FIB/SEM problem honest (Osenberg et al.: 60.8 % for the double
  * threshold, 30.8 % for the tree-fitted triple threshold on the real data).
  * Runs on fibsem-nmc when `npm run data` has made it (a second to load);
- * otherwise on a medium variant (48 x 128 x 128, seed 1) generated here in a few seconds.
+ * otherwise on a medium variant (64 x 160 x 160, seed 1) generated here in about 10 s.
  */
 describe("realism of the FIB/SEM sample", () => {
   it("global thresholds stay poor: valleys double threshold > 35 %, best triple threshold > 15 %", async () => {
@@ -26,8 +26,8 @@ describe("realism of the FIB/SEM sample", () => {
       sample = await loadSample("fibsem-nmc", { generate: false });
       which = "fibsem-nmc";
     } else {
-      sample = fibsemSample({ shape: [48, 128, 128], seed: 1 });
-      which = "medium variant 48x128x128 (fibsem-nmc not generated)";
+      sample = fibsemSample({ shape: [64, 160, 160], seed: 1 });
+      which = "medium variant 64x160x160 (fibsem-nmc not generated)";
     }
     const valleys = histogramValleys(sample.se2, 2);
     const double = weightedError(
