@@ -231,7 +231,7 @@ export interface FibsemSampleOptions {
    * An external structure to image instead of a phantom (labels 1 void, 2 CBD,
    * 3 NMC, e.g. `remapLabels(electrode, TAUFACTOR_ELECTRODE_CLASSES)`); `shape`
    * then defaults to the structure's shape less the margins the shine-through
-   * needs behind the last slice and beyond the +y edge, when it is big enough.
+   * needs behind the last slice and beyond the +y edge (40 slices and 30 rows at the defaults), when it is larger than those.
    */
   structure?: Volume<Uint8Array>;
 }
@@ -249,7 +249,7 @@ function fibsemGenerated(options: FibsemSampleOptions): Generated {
   if (structure) {
     checkVolume(structure, "structure", { dtypes: ["uint8"] });
     const [sz, sy, sx] = structure.shape;
-    shape ??= sz > 2 * mz && sy > 2 * my ? [sz - mz, sy - my, sx] : [sz, sy, sx];
+    shape ??= sz > mz && sy > my ? [sz - mz, sy - my, sx] : [sz, sy, sx];
   } else {
     shape ??= [160, 192, 192];
     checkShape(shape);
