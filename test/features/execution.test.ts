@@ -208,6 +208,22 @@ describe("feature execution (blockwise, regions, labels)", async () => {
     expect(seen.every((s) => s === 1)).toBe(true);
   });
 
+  it("featureBlocks sizes regions by regionBytes: halving the longest axis until a region's features fit", async () => {
+    const C = whole.channels.length;
+    const shapes: number[][] = [];
+    for await (const f of featureBlocks({ A: a, B: b }, spec, { regionBytes: 4 * C * 20 * 13 * 15, inline: true })) {
+      shapes.push(f.shape);
+      expect(f.data.length).toBeLessThanOrEqual(C * 20 * 13 * 15);
+    }
+    // 20x26x30 -> 20x26x15 -> 20x13x15
+    expect(shapes).toEqual([
+      [20, 13, 15],
+      [20, 13, 15],
+      [20, 13, 15],
+      [20, 13, 15],
+    ]);
+  });
+
   it("falls back to 2D for a thin volume: those scales equal the 2D features of each slice", async () => {
     const thin = random([6, 21, 23], 17);
     const s = featureSpec({
