@@ -27,6 +27,8 @@ export interface FeatureChannelsFigureOptions extends ParallelOptions {
   title?: string;
   /** Figure width in pixels. */
   width?: number;
+  /** Base font size (panel titles are the long channel names). @default 11 */
+  fontSize?: number;
 }
 
 /**
@@ -121,6 +123,7 @@ export async function featureChannelsFigure(
       columns: options.columns ?? 3,
       title: options.title ?? `Feature channels, slice z = ${z}`,
       width: options.width,
+      fontSize: options.fontSize ?? 11,
       percentiles: [1, 99],
       colorbar: false,
     },
