@@ -472,6 +472,28 @@ export const steps = [
       writeStamp(buildStamp("kernel-lib"), inputs);
     },
   },
+  {
+    name: "samples",
+    title: "generate the default sample data (npm run data -> data-samples/)",
+    check() {
+      const dir = path.join(paths.root, "data-samples");
+      let manifest;
+      try {
+        manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
+      } catch {
+        return { done: false, why: "data-samples/manifest.json is missing or unreadable" };
+      }
+      const missing = manifest.samples
+        .flatMap((s) => s.files.map((f) => f.file))
+        .filter((f) => !fs.existsSync(path.join(dir, f)));
+      if (missing.length === 0) return { done: true, why: "every sample file is present" };
+      return { done: false, why: `${missing.length} sample file(s) missing, e.g. ${missing[0]}` };
+    },
+    run() {
+      // Generates missing samples and checks every file against the manifest's sha256.
+      run(process.execPath, [path.join(paths.root, "scripts", "data.mjs")]);
+    },
+  },
 ];
 
 /**
