@@ -22,4 +22,9 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },
+  {
+    // Notebook sources: a cell's results stay in scope for the user's next cells.
+    files: ["notebooks/src/**"],
+    rules: { "@typescript-eslint/no-unused-vars": "off" },
+  },
 );

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // npm test: setup when needed, then every test phase; exits non-zero when any fails.
+//   static     type-check (kernel-lib, tests, extension tests) and eslint
 //   unit       vitest run (root vitest.config.ts)
 //   notebooks  every notebook in notebooks/ and test/notebooks/, executed headlessly (tslab kernel, nbclient)
 //   ui         the extension's browser tests (hook: jupyter-extension/ui-tests/run.mjs)
-// Options: --unit, --notebooks, --ui pick phases (default: all); other arguments go to vitest,
+// Options: --static, --unit, --notebooks, --ui pick phases (default: all); other arguments go to vitest,
 // e.g. `npm test -- --unit test/io`.
 import fs from "node:fs";
 import path from "node:path";
@@ -16,15 +17,38 @@ import { runUiTests } from "./lib/ui-tests.mjs";
 import { table } from "./lib/table.mjs";
 
 const argv = process.argv.slice(2);
-const phaseFlags = ["--unit", "--notebooks", "--ui"];
+const phaseFlags = ["--static", "--unit", "--notebooks", "--ui"];
 const chosen = phaseFlags.filter((flag) => argv.includes(flag)).map((flag) => flag.slice(2));
-const phases = chosen.length > 0 ? chosen : ["unit", "notebooks", "ui"];
+const phases = chosen.length > 0 ? chosen : ["static", "unit", "notebooks", "ui"];
 const vitestArgs = argv.filter((arg) => !phaseFlags.includes(arg));
 
 const t0 = performance.now();
 ensureSetup();
 const rows = [];
 const totals = { passed: 0, failed: 0, skipped: 0 };
+
+/** Type errors and lint errors fail the run (vitest alone strips types without checking them). */
+async function staticChecks() {
+  const tsc = path.join(paths.nodeModules, "typescript", "bin", "tsc");
+  const checks = [
+    ["tsc kernel-lib", [tsc, "-p", path.join(root, "kernel-lib"), "--noEmit"]],
+    ["tsc test", [tsc, "-p", path.join(root, "test"), "--noEmit"]],
+    ["tsc extension tests", [tsc, "-p", path.join(root, "jupyter-extension", "test"), "--noEmit"]],
+    ["eslint", [path.join(paths.nodeModules, "eslint", "bin", "eslint.js"), root]],
+  ];
+  const failedChecks = [];
+  for (const [name, args] of checks) {
+    if ((await runAsync(process.execPath, args)) !== 0) failedChecks.push(name);
+  }
+  const ok = failedChecks.length === 0;
+  return {
+    ok,
+    passed: checks.length - failedChecks.length,
+    failed: failedChecks.length,
+    skipped: 0,
+    detail: ok ? `${checks.length} checks clean` : `failed: ${failedChecks.join(", ")}`,
+  };
+}
 
 async function unit() {
   const report = path.join(paths.cache, "vitest.json");
@@ -106,7 +130,7 @@ async function ui() {
   };
 }
 
-const runners = { unit, notebooks, ui };
+const runners = { static: staticChecks, unit, notebooks, ui };
 let ok = true;
 for (const phase of phases) {
   const start = performance.now();
