@@ -11,3 +11,4 @@ export type { ReadPngStackOptions } from "./readPngStack.js";
 export { writePngStack } from "./writePngStack.js";
 export type { WritePngStackOptions } from "./writePngStack.js";
 export { sharedDataPath, requireSharedData } from "./sharedData.js";
+export { findRepoRoot } from "./projectRoot.js";

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { findRepoRoot } from "../plot/chromium.js";
+import { findRepoRoot } from "./projectRoot.js";
 
 /**
  * Absolute path of a file in the project's shared reference data

@@ -29,7 +29,6 @@ export { heatmapFigure, type HeatmapFigureOptions } from "./heatmap.js";
 export {
   findChromium,
   locateChromium,
-  findRepoRoot,
   CHROMIUM_FLAGS,
   type ChromiumLocation,
 } from "./chromium.js";

@@ -3,7 +3,7 @@ import { existsSync, promises as fsp, readFileSync } from "node:fs";
 import path from "node:path";
 import { readTiff } from "../io/readTiff.js";
 import { writeTiff } from "../io/writeTiff.js";
-import { findRepoRoot } from "../plot/chromium.js";
+import { findRepoRoot } from "../io/projectRoot.js";
 import { dtypeOf } from "../volume/dtype.js";
 import type { DType, Shape3, Spacing3, Volume, VoxelArray } from "../volume/types.js";
 import { checkShape, checkVolume } from "../volume/check.js";
