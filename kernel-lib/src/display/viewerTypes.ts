@@ -21,6 +21,13 @@ export type ArraySource =
       path: string;
       /** Bytes in the file (checked against shape x dtype size). */
       bytes: number;
+      /**
+       * Downsampled copies for arrays too big to load whole in the browser (above 1 GiB):
+       * level i is the array averaged (intensities) or subsampled (labels) by `factor` along
+       * each axis, shape `ceil(shape / factor)`, same dtype, x fastest. The viewer draws
+       * xz / yz planes from the finest level it can hold and refines what it can.
+       */
+      levels?: { factor: number; path: string; bytes: number; shape: [number, number, number] }[];
     };
 
 /** One intensity channel (SE2, InLens, ...). */
@@ -79,7 +86,119 @@ export interface VolumePayload {
   labels?: { path: string; classes: LabelClass[] };
   /** Threshold tuner: initial thresholds (1 to 3, ascending) on channel 0. */
   thresholds?: number[];
+  /** Live training (random forest on the painted labels); absent = no training panel. Needs `labels`. */
+  training?: TrainingPayload;
 }
+
+/** One filter row of the feature picker (ilastik's feature dialog). */
+export interface TrainingFilterOption {
+  /** Filter id, e.g. "GaussianSmoothing" (kernel-lib's IlastikFilter). */
+  id: string;
+  /** "Gaussian Smoothing". */
+  title: string;
+  /** "smooth" | "edge" | "texture". */
+  group: string;
+  /** Scales of `TrainingPayload.scales` this filter accepts (Gaussian smoothing from 0.3, others from 0.7). */
+  scales: number[];
+}
+
+/** One tailored milling-direction (z) feature of the picker: ticking it selects all its params. */
+export interface TrainingTailoredOption {
+  /** Feature id, e.g. "ZForwardDifference" (kernel-lib's TailoredFeature). */
+  id: string;
+  title: string;
+  /** Slice offsets / windows / sigmas computed when ticked. */
+  params: number[];
+}
+
+/** What the live forest uses: the state of the feature picker. JSON only. */
+export interface TrainingSelection {
+  /** Input signals used, by name (the channel names, plus derived inputs such as "SE2 - InLens"). */
+  inputs: string[];
+  /** Filter id -> ticked scales (absent or [] = filter off). */
+  filters: Record<string, number[]>;
+  /** Ticked tailored feature ids (3D volumes only). */
+  tailored: string[];
+}
+
+/** The training panel's options, sent by the kernel in the volume payload. */
+export interface TrainingPayload {
+  /** Input signals the picker offers (channel names, then derived ones like "SE2 - InLens"). */
+  inputs: string[];
+  /** Column scales of the picker grid (ilastik's 0.3 ... 10). */
+  scales: number[];
+  filters: TrainingFilterOption[];
+  /** Tailored z features; [] for 2D volumes. */
+  tailored: TrainingTailoredOption[];
+  /** Initial selection. */
+  selection: TrainingSelection;
+  /** Trees of the live forest. */
+  trees: number;
+}
+
+/** MIME type of the kernel's answers to "retrain" (display_data sent during that execute request). */
+export type TrainingMimeType = "application/vnd.tomolab.training+json";
+
+/** Importance of one picker cell (a filter at a scale, a tailored feature, on one input). */
+export interface FeatureImportance {
+  /** Picker key: `${filterId}@${scale}` or `${tailoredId}` (summed over inputs and eigenvalue channels). */
+  key: string;
+  /** Readable name, e.g. "Gaussian Smoothing σ=1.6". */
+  label: string;
+  /** Mean decrease in Gini impurity, summed over the cell's channels; all keys sum to 1. */
+  importance: number;
+}
+
+/** One kernel answer to a "retrain" message. */
+export type TrainingResult =
+  | {
+      version: 1;
+      viewId: string;
+      requestId: string;
+      status: "progress";
+      /** Stage being run: "features", "training", "predicting". */
+      stage: string;
+      /** 0..1 over the whole request. */
+      fraction: number;
+    }
+  | {
+      version: 1;
+      viewId: string;
+      requestId: string;
+      status: "error";
+      message: string;
+    }
+  | {
+      version: 1;
+      viewId: string;
+      requestId: string;
+      status: "done";
+      plane: ViewPlane;
+      slice: number;
+      /** Plane size (u fastest), as the viewer's planes. */
+      width: number;
+      height: number;
+      /** Class ids, in the order of `probabilities`. */
+      classes: number[];
+      /** base64 uint8, width x height: predicted class id per pixel. */
+      prediction: string;
+      /** base64 uint8, classes.length x width x height: probability x 255 per class. */
+      probabilities: string;
+      /** base64 uint8, width x height: uncertainty x 255 = (1 - (p_best - p_second)) x 255, as ilastik's. */
+      uncertainty: string;
+      /** Per picker key, sorted descending. */
+      importances: FeatureImportance[];
+      /** Labelled voxels trained on, per class id. */
+      samples: Record<string, number>;
+      /** Number of feature channels. */
+      channels: number;
+      /** Out-of-bag error of the forest (fraction), when bootstrapping. */
+      oobError?: number;
+      /** Wall-clock milliseconds of each stage. */
+      timings: Record<string, number>;
+      /** True when the forest was reused (same labels and selection), only the slice re-predicted. */
+      reused: boolean;
+    };
 
 /** The label file written by the painter and read by `loadLabels`: `<name>.labels.json`. */
 export interface LabelFile {
@@ -105,11 +224,16 @@ export type ViewerMessage =
   | { type: "thresholds"; viewId: string; channel: number; thresholds: number[] }
   | { type: "labels-saved"; viewId: string; path: string; counts: Record<string, number> }
   | {
-      /** Hook for live training (no forest engine yet): retrain on painted labels, predict `slice`. */
+      /**
+       * Live training: train the view's forest on the painted labels (the label file as last
+       * saved) with the picker's selection, predict plane `plane` at `slice`, answer with
+       * `application/vnd.tomolab.training+json` display data carrying `requestId`.
+       */
       type: "retrain";
       viewId: string;
+      requestId: string;
       labelsPath: string;
       plane: ViewPlane;
       slice: number;
-      features?: string[];
+      selection: TrainingSelection;
     };

@@ -6,6 +6,8 @@ export {
   ILASTIK_FILTERS,
   TAILORED_FEATURES,
   TAILORED_DEFAULTS,
+  FILTER_INFO,
+  TAILORED_INFO,
   type FeatureSpec,
   type FeatureSpecOptions,
   type FeatureChannel,

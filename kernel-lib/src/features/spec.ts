@@ -116,29 +116,33 @@ export const TAILORED_DEFAULTS: Readonly<Record<TailoredFeature, readonly number
   ZContrastChange: [1, 4],
 };
 
-const FILTER_INFO: Record<IlastikFilter, { title: string; group: FeatureGroup; minScale: number }> =
-  {
-    GaussianSmoothing: { title: "Gaussian Smoothing", group: "smooth", minScale: 0.3 },
-    LaplacianOfGaussian: { title: "Laplacian of Gaussian", group: "edge", minScale: 0.7 },
-    GaussianGradientMagnitude: {
-      title: "Gaussian Gradient Magnitude",
-      group: "edge",
-      minScale: 0.7,
-    },
-    DifferenceOfGaussians: { title: "Difference of Gaussians", group: "edge", minScale: 0.7 },
-    StructureTensorEigenvalues: {
-      title: "Structure Tensor Eigenvalues",
-      group: "texture",
-      minScale: 0.7,
-    },
-    HessianOfGaussianEigenvalues: {
-      title: "Hessian of Gaussian Eigenvalues",
-      group: "texture",
-      minScale: 0.7,
-    },
-  };
+/** Title, feature group and smallest scale of each ilastik filter (as in ilastik's dialog). */
+export const FILTER_INFO: Record<
+  IlastikFilter,
+  { title: string; group: FeatureGroup; minScale: number }
+> = {
+  GaussianSmoothing: { title: "Gaussian Smoothing", group: "smooth", minScale: 0.3 },
+  LaplacianOfGaussian: { title: "Laplacian of Gaussian", group: "edge", minScale: 0.7 },
+  GaussianGradientMagnitude: {
+    title: "Gaussian Gradient Magnitude",
+    group: "edge",
+    minScale: 0.7,
+  },
+  DifferenceOfGaussians: { title: "Difference of Gaussians", group: "edge", minScale: 0.7 },
+  StructureTensorEigenvalues: {
+    title: "Structure Tensor Eigenvalues",
+    group: "texture",
+    minScale: 0.7,
+  },
+  HessianOfGaussianEigenvalues: {
+    title: "Hessian of Gaussian Eigenvalues",
+    group: "texture",
+    minScale: 0.7,
+  },
+};
 
-const TAILORED_INFO: Record<TailoredFeature, { title: string; param: "k" | "K" | "σ" }> = {
+/** Title and parameter kind of each tailored feature. */
+export const TAILORED_INFO: Record<TailoredFeature, { title: string; param: "k" | "K" | "σ" }> = {
   ZForwardDifference: { title: "Z Forward Difference", param: "k" },
   ZBackwardDifference: { title: "Z Backward Difference", param: "k" },
   ZRelativeDifference: { title: "Z Relative Difference", param: "k" },
