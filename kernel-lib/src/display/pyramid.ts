@@ -48,6 +48,12 @@ export interface PyramidOptions extends DownsampleOptions {
 /** Largest level the pyramid stops at by default (what the viewer holds easily). */
 export const MAX_LEVEL_BYTES = 256 * 1024 * 1024;
 
+/**
+ * Cached arrays above this many bytes get levels by default: the viewer's `FULL_LOAD_LIMIT`
+ * (tomolab-jupyterlab loads arrays up to 1 GiB whole for xz / yz planes).
+ */
+export const LEVELS_ABOVE = 1024 * 1024 * 1024;
+
 function checkArgs(data: VoxelArray, shape: readonly number[], factor: number): void {
   if (shape.length !== 3 || shape.some((n) => !Number.isInteger(n) || n < 1))
     throw new RangeError(
