@@ -1,0 +1,314 @@
+/**
+ * Growing one CART tree (Gini impurity) on binned data: depth first, sample
+ * indices partitioned in place, per split either a class histogram over the
+ * feature's bins (large nodes) or a sort of the node's codes (small nodes).
+ * Every step is linear or n log n in the node's samples, so a tree costs
+ * about `mtry x n x depth`. @internal
+ */
+import type { BinnedData } from "./binning.js";
+import { Rng, treeSeed } from "./rng.js";
+
+/** Resolved per-tree settings. @internal */
+export interface TreeSettings {
+  /** Features drawn per split (non-constant ones counted, as sklearn). */
+  mtry: number;
+  maxDepth: number;
+  minSamplesLeaf: number;
+  minSamplesSplit: number;
+  bootstrap: boolean;
+  /** Bootstrap draws per tree. */
+  nBootstrap: number;
+  /** Weight of each class. */
+  classWeight: Float64Array;
+  seed: number;
+}
+
+/** One grown tree, flat arrays (child indices local to the tree; feature -1 marks a leaf). @internal */
+export interface TreeArrays {
+  feature: Int32Array;
+  threshold: Float32Array;
+  left: Int32Array;
+  right: Int32Array;
+  /** nodes x classes: class probabilities of leaves (0 for inner nodes). */
+  value: Float32Array;
+  /** Impurity decrease per feature, normalised to sum 1 (all 0 for a single-leaf tree). */
+  importance: Float64Array;
+  /** Training rows not in this tree's bootstrap sample, and the leaf each falls into. */
+  oobRows: Int32Array;
+  oobLeaves: Int32Array;
+}
+
+const EPSILON = 2.220446049250313e-16;
+const KEY = 2097152; // 2^21: sort keys are code * KEY + position
+
+/** Grow tree `index` of a forest. @internal */
+export function buildTree(data: BinnedData, s: TreeSettings, index: number): TreeArrays {
+  const { n, nFeatures: F, codes, nBins, binOffset, binLo, binHi, y, nClasses: K } = data;
+  const rng = new Rng(treeSeed(s.seed, index));
+  const w = new Float64Array(n);
+  let counts: Int32Array | undefined;
+  let m = 0;
+  if (s.bootstrap) {
+    counts = new Int32Array(n);
+    for (let k = 0; k < s.nBootstrap; k++) counts[rng.int(n)]!++;
+    for (let i = 0; i < n; i++) if (counts[i]! > 0) m++;
+  } else m = n;
+  const idx = new Int32Array(m);
+  {
+    let j = 0;
+    for (let i = 0; i < n; i++) {
+      const c = counts ? counts[i]! : 1;
+      if (c === 0) continue;
+      idx[j++] = i;
+      w[i] = c * s.classWeight[y[i]!]!;
+    }
+  }
+
+  let maxBins = 1;
+  for (let f = 0; f < F; f++) maxBins = Math.max(maxBins, nBins[f]!);
+  const histW = new Float64Array(maxBins * K);
+  const histN = new Int32Array(maxBins);
+  const keys = new Float64Array(m);
+  const local = new Int32Array(m);
+  const perm = new Int32Array(F);
+  for (let f = 0; f < F; f++) perm[f] = f;
+  const left = new Float64Array(K);
+  const bestLeft = new Float64Array(K);
+  const totals = new Float64Array(K);
+
+  // Node storage, grown on demand.
+  let cap = Math.max(16, Math.min(2 * m + 1, 1024));
+  let feature = new Int32Array(cap);
+  let threshold = new Float32Array(cap);
+  let lchild = new Int32Array(cap);
+  let rchild = new Int32Array(cap);
+  let splitBin = new Int32Array(cap);
+  let value = new Float32Array(cap * K);
+  let nodes = 0;
+  const grow = () => {
+    cap *= 2;
+    const g = <T extends Int32Array | Float32Array>(a: T, size: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(size);
+      b.set(a);
+      return b;
+    };
+    feature = g(feature, cap);
+    threshold = g(threshold, cap);
+    lchild = g(lchild, cap);
+    rchild = g(rchild, cap);
+    splitBin = g(splitBin, cap);
+    value = g(value, cap * K);
+  };
+  const importance = new Float64Array(F);
+
+  // Stack of pending nodes: start, end, depth, parent (-1 root), side (0 left, 1 right).
+  const stack: number[] = [0, m, 0, -1, 0];
+  while (stack.length > 0) {
+    const side = stack.pop()!;
+    const parent = stack.pop()!;
+    const depth = stack.pop()!;
+    const end = stack.pop()!;
+    const start = stack.pop()!;
+    if (nodes === cap) grow();
+    const node = nodes++;
+    if (parent >= 0) {
+      if (side === 0) lchild[parent] = node;
+      else rchild[parent] = node;
+    }
+    const nNode = end - start;
+    totals.fill(0);
+    for (let p = start; p < end; p++) {
+      const i = idx[p]!;
+      totals[y[i]!] += w[i]!;
+    }
+    let W = 0;
+    let sq = 0;
+    for (let k = 0; k < K; k++) {
+      W += totals[k]!;
+      sq += totals[k]! * totals[k]!;
+    }
+    const impurity = W > 0 ? 1 - sq / (W * W) : 0;
+    let isLeaf =
+      depth >= s.maxDepth ||
+      nNode < s.minSamplesSplit ||
+      nNode < 2 * s.minSamplesLeaf ||
+      impurity <= EPSILON;
+
+    let bestScore = -Infinity;
+    let bestF = -1;
+    let bestBin = -1;
+    let bestNext = -1;
+    let bestNL = 0;
+    if (!isLeaf) {
+      const minLeaf = s.minSamplesLeaf;
+      let nonConstant = 0;
+      for (let j = 0; j < F && nonConstant < s.mtry; j++) {
+        const r = j + rng.int(F - j);
+        const f = perm[r]!;
+        perm[r] = perm[j]!;
+        perm[j] = f;
+        const nb = nBins[f]!;
+        const col = f * n;
+        // Evaluate a candidate: left = bins <= lb (class weights in `left`, nL samples), next bin nbn.
+        const consider = (nL: number, lb: number, nbn: number) => {
+          const nR = nNode - nL;
+          if (nL < minLeaf || nR < minLeaf) return;
+          let wl = 0;
+          let sl = 0;
+          let sr = 0;
+          for (let k = 0; k < K; k++) wl += left[k]!;
+          const wr = W - wl;
+          if (!(wl > 0 && wr > 0)) return;
+          for (let k = 0; k < K; k++) {
+            const a = left[k]!;
+            const b = totals[k]! - a;
+            sl += a * a;
+            sr += b * b;
+          }
+          const score = sl / wl + sr / wr;
+          if (score > bestScore) {
+            bestScore = score;
+            bestF = f;
+            bestBin = lb;
+            bestNext = nbn;
+            bestNL = nL;
+            bestLeft.set(left);
+          }
+        };
+        if (nb <= 4 * nNode || nNode >= KEY) {
+          // Histogram over the bins.
+          let lo = nb;
+          let hi = -1;
+          for (let p = start; p < end; p++) {
+            const i = idx[p]!;
+            const b = codes[col + i]!;
+            histN[b]!++;
+            histW[b * K + y[i]!] += w[i]!;
+            if (b < lo) lo = b;
+            if (b > hi) hi = b;
+          }
+          if (lo < hi) {
+            nonConstant++;
+            left.fill(0);
+            let nL = 0;
+            let prev = -1;
+            for (let b = lo; b <= hi; b++) {
+              const c = histN[b]!;
+              if (c === 0) continue;
+              if (prev >= 0) consider(nL, prev, b);
+              nL += c;
+              for (let k = 0; k < K; k++) left[k] += histW[b * K + k]!;
+              prev = b;
+            }
+          }
+          histN.fill(0, lo, hi + 1);
+          histW.fill(0, lo * K, (hi + 1) * K);
+        } else {
+          // Sort the node's codes (with positions) and sweep.
+          for (let q = 0; q < nNode; q++) {
+            const i = idx[start + q]!;
+            local[q] = i;
+            keys[q] = codes[col + i]! * KEY + q;
+          }
+          const sorted = keys.subarray(0, nNode);
+          sorted.sort();
+          const first = Math.floor(sorted[0]! / KEY);
+          const last = Math.floor(sorted[nNode - 1]! / KEY);
+          if (first === last) continue;
+          nonConstant++;
+          left.fill(0);
+          let prev = -1;
+          for (let q = 0; q < nNode; q++) {
+            const key = sorted[q]!;
+            const code = Math.floor(key / KEY);
+            const i = local[key - code * KEY]!;
+            if (q > 0 && code !== prev) consider(q, prev, code);
+            left[y[i]!] += w[i]!;
+            prev = code;
+          }
+        }
+      }
+      if (bestF < 0) isLeaf = true;
+    }
+
+    if (isLeaf) {
+      feature[node] = -1;
+      if (W > 0) for (let k = 0; k < K; k++) value[node * K + k] = totals[k]! / W;
+      continue;
+    }
+    // Split: threshold between the largest value of the left bin and the smallest of the next.
+    const off = binOffset[bestF]!;
+    const a = binHi[off + bestBin]!;
+    const b = binLo[off + bestNext]!;
+    let t = Math.fround(a / 2 + b / 2);
+    if (!(t < b) || !Number.isFinite(t)) t = a;
+    feature[node] = bestF;
+    threshold[node] = t;
+    splitBin[node] = bestBin;
+    // Impurity decrease (sklearn's compute_feature_importances numerator).
+    let wl = 0;
+    let sl = 0;
+    let sr = 0;
+    for (let k = 0; k < K; k++) wl += bestLeft[k]!;
+    const wr = W - wl;
+    for (let k = 0; k < K; k++) {
+      const l = bestLeft[k]!;
+      const r = totals[k]! - l;
+      sl += l * l;
+      sr += r * r;
+    }
+    const impL = 1 - sl / (wl * wl);
+    const impR = 1 - sr / (wr * wr);
+    importance[bestF] += W * impurity - wl * impL - wr * impR;
+    // Partition [start, end) by code <= bestBin.
+    const col = bestF * n;
+    let i0 = start;
+    let j0 = end - 1;
+    while (i0 <= j0) {
+      if (codes[col + idx[i0]!]! <= bestBin) i0++;
+      else {
+        const tmp = idx[i0]!;
+        idx[i0] = idx[j0]!;
+        idx[j0] = tmp;
+        j0--;
+      }
+    }
+    if (i0 - start !== bestNL) throw new Error("internal: partition size mismatch");
+    // right first, so the left child is grown next (sklearn's depth-first order)
+    stack.push(i0, end, depth + 1, node, 1);
+    stack.push(start, i0, depth + 1, node, 0);
+  }
+
+  // sklearn: importances / root weight, then normalised to sum 1.
+  let sum = 0;
+  for (let f = 0; f < F; f++) sum += importance[f]!;
+  if (sum > 0) for (let f = 0; f < F; f++) importance[f] = importance[f]! / sum;
+
+  // Out-of-bag rows and their leaves (walked on the codes: code <= splitBin is x <= threshold).
+  let oobRows = new Int32Array(0);
+  let oobLeaves = new Int32Array(0);
+  if (counts) {
+    oobRows = new Int32Array(n - m);
+    oobLeaves = new Int32Array(n - m);
+    let j = 0;
+    for (let i = 0; i < n; i++) {
+      if (counts[i]! > 0) continue;
+      let nd = 0;
+      while (feature[nd]! >= 0) {
+        nd = codes[feature[nd]! * n + i]! <= splitBin[nd]! ? lchild[nd]! : rchild[nd]!;
+      }
+      oobRows[j] = i;
+      oobLeaves[j++] = nd;
+    }
+  }
+  return {
+    feature: feature.slice(0, nodes),
+    threshold: threshold.slice(0, nodes),
+    left: lchild.slice(0, nodes),
+    right: rchild.slice(0, nodes),
+    value: value.slice(0, nodes * K),
+    importance,
+    oobRows,
+    oobLeaves,
+  };
+}

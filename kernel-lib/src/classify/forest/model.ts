@@ -1,0 +1,307 @@
+import { argmaxRows, predictRowsInto, type ForestArrays } from "./predictRows.js";
+
+/** Row layout of a samples matrix given to a forest. */
+export interface PredictOptions {
+  /**
+   * `"samples"`: row-major `count x nFeatures` (row i at `i * nFeatures`, as
+   * {@link featuresAtLabels} returns); `"channels"`: channel-major, feature f
+   * of row i at `f * count + i` (as {@link computeFeatures} returns).
+   * @default "samples"
+   */
+  layout?: "samples" | "channels";
+  /** Number of rows. @default samples.length / nFeatures */
+  count?: number;
+}
+
+/** JSON form of a {@link RandomForest} (typed arrays as base64, little-endian). */
+export interface ForestJSON {
+  format: "tomolab-random-forest";
+  version: 1;
+  classes: number[];
+  nFeatures: number;
+  nTrees: number;
+  oobError: number | null;
+  /** Node count of each tree. */
+  treeSizes: number[];
+  /** base64 of Int32Array / Float32Array / Float64Array data. */
+  feature: string;
+  threshold: string;
+  left: string;
+  right: string;
+  value: string;
+  /** Per-tree importances (nTrees x nFeatures, Float64). */
+  importances: string;
+  /** The options the forest was trained with (informative). */
+  options?: Record<string, unknown>;
+}
+
+/** A trained random forest classifier (see {@link trainForest}). */
+export interface RandomForest {
+  /** Sorted distinct label values; probability column k is `classes[k]`. */
+  readonly classes: number[];
+  /** Number of features (columns) a sample has. */
+  readonly nFeatures: number;
+  readonly nTrees: number;
+  /** Out-of-bag error (fraction of training rows misclassified by the trees that did not see them), when trained with bootstrap. */
+  readonly oobError: number | undefined;
+  /** Mean decrease in Gini impurity per feature, normalised to sum 1 (sklearn's `feature_importances_`). */
+  featureImportances(): Float64Array;
+  /** Class probabilities (mean of the trees' leaf frequencies): `count x classes.length`, row-major. */
+  predictProba(samples: Float32Array, options?: PredictOptions): Float32Array;
+  /** Class values (argmax of {@link RandomForest.predictProba}; ties go to the first class). */
+  predict(samples: Float32Array, options?: PredictOptions): Int32Array;
+  /** JSON-safe copy that {@link forestFromJSON} restores exactly. */
+  toJSON(): ForestJSON;
+}
+
+/** Everything that defines a forest. @internal */
+export interface ForestParts extends ForestArrays {
+  classes: number[];
+  treeSizes: Int32Array;
+  /** nTrees x nFeatures. */
+  importances: Float64Array;
+  oobError: number | undefined;
+  options?: Record<string, unknown>;
+}
+
+/** Rows of a samples matrix, checked. @internal */
+export function resolveRows(
+  samples: unknown,
+  nFeatures: number,
+  options: PredictOptions | undefined,
+  name = "samples",
+): { layout: "samples" | "channels"; count: number } {
+  if (!(samples instanceof Float32Array)) {
+    throw new TypeError(
+      `\`${name}\` must be a Float32Array, received ${samples === null ? "null" : typeof samples === "object" ? (samples as object).constructor.name : typeof samples}`,
+    );
+  }
+  const layout = options?.layout ?? "samples";
+  if (layout !== "samples" && layout !== "channels") {
+    throw new RangeError(`\`layout\` must be "samples" or "channels", received ${JSON.stringify(layout)}`);
+  }
+  let count = options?.count;
+  if (count === undefined) {
+    if (samples.length % nFeatures !== 0) {
+      throw new RangeError(
+        `\`${name}\` has ${samples.length} values, not a multiple of the forest's ${nFeatures} features`,
+      );
+    }
+    count = samples.length / nFeatures;
+  } else if (!Number.isInteger(count) || count < 0) {
+    throw new RangeError(`\`count\` must be a non-negative integer, received ${String(count)}`);
+  } else if (count * nFeatures > samples.length) {
+    throw new RangeError(
+      `\`${name}\` has ${samples.length} values, fewer than count x nFeatures = ${count} x ${nFeatures}`,
+    );
+  }
+  return { layout, count };
+}
+
+/** Throw if any value the forest will read is NaN. @internal */
+export function checkNoNaN(samples: Float32Array, n: number, name: string): void {
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(samples[i]!)) {
+      throw new RangeError(`\`${name}\` holds NaN (first at index ${i}); features must be numbers`);
+    }
+  }
+}
+
+function toBase64(a: Int32Array | Float32Array | Float64Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
+}
+
+function fromBase64<T extends Int32Array | Float32Array | Float64Array>(
+  s: unknown,
+  Type: { new (n: number): T; BYTES_PER_ELEMENT: number },
+  name: string,
+): T {
+  if (typeof s !== "string") throw new TypeError(`forest JSON: \`${name}\` must be a base64 string`);
+  const buf = Buffer.from(s, "base64");
+  if (buf.length % Type.BYTES_PER_ELEMENT !== 0)
+    throw new RangeError(`forest JSON: \`${name}\` has ${buf.length} bytes, not whole elements`);
+  const out = new Type(buf.length / Type.BYTES_PER_ELEMENT);
+  new Uint8Array(out.buffer).set(buf);
+  return out;
+}
+
+/** The forest implementation. @internal */
+export class Forest implements RandomForest {
+  readonly classes: number[];
+  readonly nFeatures: number;
+  readonly nTrees: number;
+  readonly oobError: number | undefined;
+  /** @internal */
+  readonly parts: ForestParts;
+  private shared: ForestArrays | undefined;
+
+  constructor(parts: ForestParts) {
+    this.parts = parts;
+    this.classes = [...parts.classes];
+    this.nFeatures = parts.nFeatures;
+    this.nTrees = parts.roots.length;
+    this.oobError = parts.oobError;
+  }
+
+  featureImportances(): Float64Array {
+    const F = this.nFeatures;
+    const out = new Float64Array(F);
+    let used = 0;
+    for (let t = 0; t < this.nTrees; t++) {
+      let s = 0;
+      for (let f = 0; f < F; f++) s += this.parts.importances[t * F + f]!;
+      if (this.parts.treeSizes[t]! <= 1 || s === 0) continue;
+      used++;
+      for (let f = 0; f < F; f++) out[f] += this.parts.importances[t * F + f]!;
+    }
+    if (used === 0) return out;
+    let sum = 0;
+    for (let f = 0; f < F; f++) sum += out[f]! / used;
+    for (let f = 0; f < F; f++) out[f] = out[f]! / used / sum;
+    return out;
+  }
+
+  predictProba(samples: Float32Array, options?: PredictOptions): Float32Array {
+    const { layout, count } = resolveRows(samples, this.nFeatures, options);
+    checkNoNaN(samples, count * this.nFeatures, "samples");
+    const out = new Float32Array(count * this.classes.length);
+    predictRowsInto(this.parts, samples, layout, count, 0, count, out, 0);
+    return out;
+  }
+
+  predict(samples: Float32Array, options?: PredictOptions): Int32Array {
+    const proba = this.predictProba(samples, options);
+    const K = this.classes.length;
+    const rows = proba.length / K;
+    const out = new Int32Array(rows);
+    argmaxRows(proba, K, rows, out, this.classes);
+    return out;
+  }
+
+  /** The node arrays in shared memory (made once), for worker threads. @internal */
+  sharedArrays(): ForestArrays {
+    if (this.shared === undefined) {
+      const share = <T extends Int32Array | Float32Array>(a: T): T => {
+        const b = new (a.constructor as new (buf: SharedArrayBuffer) => T)(
+          new SharedArrayBuffer(Math.max(1, a.length) * a.BYTES_PER_ELEMENT),
+        );
+        b.set(a);
+        return b.subarray(0, a.length) as T;
+      };
+      const p = this.parts;
+      this.shared = {
+        nClasses: p.nClasses,
+        nFeatures: p.nFeatures,
+        roots: share(p.roots),
+        feature: share(p.feature),
+        threshold: share(p.threshold),
+        left: share(p.left),
+        right: share(p.right),
+        value: share(p.value),
+      };
+    }
+    return this.shared;
+  }
+
+  toJSON(): ForestJSON {
+    const p = this.parts;
+    // child indices stored local to each tree, so the JSON does not depend on the concatenation
+    const left = new Int32Array(p.left.length);
+    const right = new Int32Array(p.right.length);
+    for (let t = 0; t < this.nTrees; t++) {
+      const r = p.roots[t]!;
+      const e = r + p.treeSizes[t]!;
+      for (let i = r; i < e; i++) {
+        left[i] = p.feature[i]! >= 0 ? p.left[i]! - r : -1;
+        right[i] = p.feature[i]! >= 0 ? p.right[i]! - r : -1;
+      }
+    }
+    return {
+      format: "tomolab-random-forest",
+      version: 1,
+      classes: [...p.classes],
+      nFeatures: p.nFeatures,
+      nTrees: this.nTrees,
+      oobError: p.oobError ?? null,
+      treeSizes: Array.from(p.treeSizes),
+      feature: toBase64(p.feature),
+      threshold: toBase64(p.threshold),
+      left: toBase64(left),
+      right: toBase64(right),
+      value: toBase64(p.value),
+      importances: toBase64(p.importances),
+      ...(p.options ? { options: p.options } : {}),
+    };
+  }
+}
+
+/**
+ * Restore a forest saved with {@link RandomForest.toJSON} (e.g. after
+ * `JSON.stringify` to a file): predictions and importances are identical.
+ * @param json - The object `toJSON()` returned (or its parsed JSON text).
+ * @returns The forest.
+ * @example
+ * ```ts
+ * await writeFile("forest.json", JSON.stringify(forest));
+ * const again = forestFromJSON(JSON.parse(await readFile("forest.json", "utf8")));
+ * ```
+ */
+export function forestFromJSON(json: ForestJSON): RandomForest {
+  if (typeof json !== "object" || json === null || json.format !== "tomolab-random-forest") {
+    throw new TypeError(
+      `forestFromJSON expects the object RandomForest.toJSON() made (format "tomolab-random-forest"), received ${typeof json === "object" && json !== null ? `format ${JSON.stringify((json as { format?: unknown }).format)}` : typeof json}`,
+    );
+  }
+  if (json.version !== 1) throw new RangeError(`forest JSON: unsupported version ${String(json.version)}`);
+  const K = json.classes.length;
+  const F = json.nFeatures;
+  const sizes = Int32Array.from(json.treeSizes);
+  const feature = fromBase64(json.feature, Int32Array, "feature");
+  const threshold = fromBase64(json.threshold, Float32Array, "threshold");
+  const left = fromBase64(json.left, Int32Array, "left");
+  const right = fromBase64(json.right, Int32Array, "right");
+  const value = fromBase64(json.value, Float32Array, "value");
+  const importances = fromBase64(json.importances, Float64Array, "importances");
+  const nodes = sizes.reduce((a, b) => a + b, 0);
+  if (
+    sizes.length !== json.nTrees ||
+    feature.length !== nodes ||
+    threshold.length !== nodes ||
+    left.length !== nodes ||
+    right.length !== nodes ||
+    value.length !== nodes * K ||
+    importances.length !== json.nTrees * F
+  ) {
+    throw new RangeError(`forest JSON: array sizes do not match ${json.nTrees} trees of ${nodes} nodes in total`);
+  }
+  const roots = new Int32Array(sizes.length);
+  let r = 0;
+  for (let t = 0; t < sizes.length; t++) {
+    roots[t] = r;
+    for (let i = r; i < r + sizes[t]!; i++) {
+      if (feature[i]! >= F) throw new RangeError(`forest JSON: node ${i} uses feature ${feature[i]}, the forest has ${F}`);
+      if (feature[i]! >= 0) {
+        if (left[i]! <= 0 || left[i]! >= sizes[t]! || right[i]! <= 0 || right[i]! >= sizes[t]!)
+          throw new RangeError(`forest JSON: node ${i} has children outside its tree`);
+        left[i] = left[i]! + r;
+        right[i] = right[i]! + r;
+      }
+    }
+    r += sizes[t]!;
+  }
+  return new Forest({
+    classes: [...json.classes],
+    nClasses: K,
+    nFeatures: F,
+    roots,
+    feature,
+    threshold,
+    left,
+    right,
+    value,
+    treeSizes: sizes,
+    importances,
+    oobError: json.oobError ?? undefined,
+    ...(json.options ? { options: json.options } : {}),
+  });
+}
