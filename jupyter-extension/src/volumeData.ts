@@ -1,5 +1,7 @@
 // Voxel arrays of the viewer: inline (decoded once) or file-backed (read lazily in z slabs with
-// HTTP range requests through the Jupyter server). No DOM here.
+// HTTP range requests through the Jupyter server). Arrays above the full-load limit draw xz / yz
+// planes from a downsampled level written by the kernel (upsampled by nearest neighbour to the
+// full plane size), and xz planes can be refined to full resolution one row per z. No DOM here.
 import { base64ToBytes, planeSize, type Shape } from "./labelModel.js";
 import type { ArraySource, ViewerDType, ViewPlane } from "./viewerTypes.js";
 
@@ -23,8 +25,17 @@ function view(dtype: ViewerDType, buffer: ArrayBuffer, byteOffset: number, lengt
   return new CTORS[dtype](buffer, byteOffset, length);
 }
 
-/** Reads bytes [start, end) of a file next to the notebook (path relative to it). */
-export type RangeReader = (path: string, start: number, end: number) => Promise<ArrayBuffer>;
+/**
+ * Reads bytes [start, end) of a file next to the notebook (path relative to it). `signal` is
+ * aborted when the read is no longer wanted (a refinement cancelled by a slice change); readers
+ * may pass it to `fetch`, or ignore it (the answer is then dropped).
+ */
+export type RangeReader = (
+  path: string,
+  start: number,
+  end: number,
+  signal?: AbortSignal,
+) => Promise<ArrayBuffer>;
 
 /** Cache paths the viewer reads: only the kernel's cache folder, never elsewhere. */
 export const CACHE_PATH =
@@ -36,6 +47,24 @@ export const SLAB_BYTES = 2 * 1024 * 1024;
 export const SLAB_CACHE_BYTES = 256 * 1024 * 1024;
 /** Largest file the viewer loads completely for xz / yz planes. */
 export const FULL_LOAD_LIMIT = 1024 * 1024 * 1024;
+/** Row reads in flight at once when refining an xz plane to full resolution. */
+export const REFINE_CONCURRENCY = 8;
+/** Refined (full-resolution) xz planes kept per array. */
+const REFINED_KEEP = 4;
+
+type Level = NonNullable<Extract<ArraySource, { kind: "file" }>["levels"]>[number];
+
+export interface VoxelArrayOptions {
+  /** Most bytes of xy slabs kept in memory. @default SLAB_CACHE_BYTES (256 MiB) */
+  cacheBytes?: number;
+  /**
+   * Largest array (or level) loaded whole for xz / yz planes; above it, xz / yz come from the
+   * finest level of at most this size. @default FULL_LOAD_LIMIT (1 GiB)
+   */
+  fullLoadLimit?: number;
+  /** Row reads in flight at once in {@link VoxelArray.refinePlane}. @default REFINE_CONCURRENCY (8) */
+  refineConcurrency?: number;
+}
 
 /** One voxel array of the view (a channel or an overlay). */
 export class VoxelArray {
@@ -48,19 +77,35 @@ export class VoxelArray {
   private readonly slabs = new Map<number, Voxels>();
   private readonly pending = new Map<number, Promise<Voxels>>();
   private loadingAll = false;
-  /** Slab reads issued (for tests and the latency report). */
+  /** Range reads issued: slabs and refinement rows (for tests and the latency report). */
   reads = 0;
+  /**
+   * Downsampling factor of the last plane {@link plane} returned: 1 = full resolution, f > 1 =
+   * drawn from the level of factor f (coarse, upsampled by nearest neighbour).
+   */
+  lastPlaneLevel = 1;
 
   private readonly cacheBytes: number;
+  private readonly fullLoadLimit: number;
+  private readonly refineConcurrency: number;
+  private readonly levels: Level[] = [];
+  private level: { factor: number; array: VoxelArray } | undefined;
+  private levelLoading: Promise<void> | undefined;
+  private coarseCache: { key: string; voxels: Voxels } | undefined;
+  private readonly refined = new Map<string, Voxels>();
+  private refining:
+    { key: string; promise: Promise<Voxels | undefined>; abort: AbortController } | undefined;
 
   constructor(
     shape: Shape,
     dtype: ViewerDType,
     source: ArraySource,
     reader?: RangeReader,
-    options: { cacheBytes?: number } = {},
+    options: VoxelArrayOptions = {},
   ) {
     this.cacheBytes = options.cacheBytes ?? SLAB_CACHE_BYTES;
+    this.fullLoadLimit = options.fullLoadLimit ?? FULL_LOAD_LIMIT;
+    this.refineConcurrency = Math.max(1, options.refineConcurrency ?? REFINE_CONCURRENCY);
     this.shape = shape;
     this.dtype = dtype;
     const length = shape[0] * shape[1] * shape[2];
@@ -85,6 +130,24 @@ export class VoxelArray {
       if (!reader) throw new Error(`cannot read ${source.path}: no Jupyter server connection`);
       this.path = source.path;
       this.reader = reader;
+      for (const level of source.levels ?? []) {
+        const f = level.factor;
+        const want = shape.map((n) => Math.ceil(n / f));
+        if (!Number.isInteger(f) || f < 2 || level.shape?.some((n, i) => n !== want[i]))
+          throw new RangeError(
+            `level of ${source.path}: factor ${f} shape ${level.shape?.join("x")}, expected an integer factor >= 2 and shape ${want.join("x")}`,
+          );
+        if (!CACHE_PATH.test(level.path))
+          throw new RangeError(
+            `refusing to read ${JSON.stringify(level.path)}: not a tomolab-cache file`,
+          );
+        if (level.bytes !== want[0] * want[1] * want[2] * bpv)
+          throw new RangeError(
+            `${level.path} has ${level.bytes} bytes, shape ${want.join("x")} ${dtype} needs ${want[0] * want[1] * want[2] * bpv}`,
+          );
+        this.levels.push(level);
+      }
+      this.levels.sort((a, b) => a.factor - b.factor);
       this.slabDepth = Math.max(
         1,
         Math.min(shape[0], Math.floor(SLAB_BYTES / (shape[1] * shape[2] * bpv))),
@@ -96,6 +159,35 @@ export class VoxelArray {
     return this.full !== undefined;
   }
 
+  /** Bytes of the whole array. */
+  get byteLength(): number {
+    return this.shape[0] * this.shape[1] * this.shape[2] * bytesPerVoxel(this.dtype);
+  }
+
+  /** True when xz / yz planes can be exact: the array is in memory or small enough to load whole. */
+  get canLoadAll(): boolean {
+    return this.full !== undefined || this.byteLength <= this.fullLoadLimit;
+  }
+
+  /**
+   * Factor of the level xz / yz planes are drawn from while the whole array cannot be loaded
+   * (the finest level of at most `fullLoadLimit` bytes), or undefined when planes are exact
+   * ({@link canLoadAll}) or no level fits (then xz / yz planes throw).
+   */
+  get coarseFactor(): number | undefined {
+    if (this.canLoadAll) return undefined;
+    return this.levels.find((l) => l.bytes <= this.fullLoadLimit)?.factor;
+  }
+
+  /**
+   * Downsampling factor of what {@link peekPlane} returns for this plane and slice now: 1 =
+   * full resolution, f > 1 = coarse (level of factor f), undefined = nothing in memory yet.
+   * The viewer shows a "coarse" note when this is above 1 (and for xz, calls
+   * {@link refinePlane}).
+   */
+  planeLevel(plane: ViewPlane, slice: number): number | undefined {
+    return this.peek(plane, slice)?.[1];
+  }
   private slabIndex(z: number): number {
     return Math.floor(z / this.slabDepth);
   }
@@ -162,9 +254,12 @@ export class VoxelArray {
     if (this.full) return;
     const [nz, ny, nx] = this.shape;
     const bpv = bytesPerVoxel(this.dtype);
-    if (nz * ny * nx * bpv > FULL_LOAD_LIMIT)
+    if (nz * ny * nx * bpv > this.fullLoadLimit)
       throw new RangeError(
-        `xz / yz planes need the whole volume in the browser: ${nz * ny * nx * bpv} bytes is above ${FULL_LOAD_LIMIT}`,
+        `xz / yz planes need the whole volume in the browser: ${nz * ny * nx * bpv} bytes is above ${this.fullLoadLimit}` +
+          (this.levels.length
+            ? " (and no downsampled level fits)"
+            : " (and the kernel wrote no downsampled levels)"),
       );
     const total = Math.ceil(nz / this.slabDepth);
     let next = 0;
@@ -189,28 +284,189 @@ export class VoxelArray {
     this.slabs.clear();
   }
 
-  /** Plane data if already in memory (no request), else undefined. */
+  /** Plane data if already in memory (no request), else undefined; may be coarse, see {@link planeLevel}. */
   peekPlane(plane: ViewPlane, slice: number): Voxels | undefined {
+    return this.peek(plane, slice)?.[0];
+  }
+
+  /** The plane in memory and its level factor (1 = exact): xy slab, whole array, refined row set, or coarse level. */
+  private peek(plane: ViewPlane, slice: number): [Voxels, number] | undefined {
     const [, ny, nx] = this.shape;
     if (plane === "xy") {
-      if (this.full) return this.full.subarray(slice * ny * nx, (slice + 1) * ny * nx);
+      if (this.full) return [this.full.subarray(slice * ny * nx, (slice + 1) * ny * nx), 1];
       const s = this.touch(this.slabIndex(slice));
       if (!s) return undefined;
       const off = (slice - this.slabIndex(slice) * this.slabDepth) * ny * nx;
-      return s.subarray(off, off + ny * nx);
+      return [s.subarray(off, off + ny * nx), 1];
     }
-    if (!this.full) return undefined;
-    return extractPlane(this.full, this.shape, plane, slice);
+    if (this.full) return [extractPlane(this.full, this.shape, plane, slice), 1];
+    const key = `${plane}:${slice}`;
+    const r = this.refined.get(key);
+    if (r) {
+      this.refined.delete(key);
+      this.refined.set(key, r);
+      return [r, 1];
+    }
+    if (!this.level) return undefined;
+    const f = this.level.factor;
+    if (this.coarseCache?.key !== key) {
+      const coarse = extractPlane(
+        this.level.array.full!,
+        this.level.array.shape,
+        plane,
+        Math.floor(slice / f),
+      );
+      const [lw, lh] = planeSize(this.level.array.shape, plane);
+      const [w, h] = planeSize(this.shape, plane);
+      this.coarseCache = { key, voxels: upsamplePlane(coarse, lw, lh, w, h, f) };
+    }
+    return [this.coarseCache.voxels, f];
   }
 
-  /** Plane data (w * h, u fastest), reading what is missing. */
+  /**
+   * Plane data (w * h, u fastest), reading what is missing. xz / yz planes of arrays above the
+   * full-load limit come from the finest level that fits, upsampled by nearest neighbour to the
+   * full plane size ({@link lastPlaneLevel} / {@link planeLevel} say so); a call for another
+   * plane or slice cancels a {@link refinePlane} in progress.
+   */
   async plane(plane: ViewPlane, slice: number): Promise<Voxels> {
-    const have = this.peekPlane(plane, slice);
-    if (have) return have;
-    if (plane === "xy") {
-      await this.slab(this.slabIndex(slice));
-    } else await this.loadAll();
-    return this.peekPlane(plane, slice)!;
+    if (this.refining && this.refining.key !== `${plane}:${slice}`) this.cancelRefine();
+    let have = this.peek(plane, slice);
+    if (!have) {
+      if (plane === "xy") await this.slab(this.slabIndex(slice));
+      else if (this.canLoadAll || this.coarseFactor === undefined) await this.loadAll();
+      else await this.loadLevel();
+      have = this.peek(plane, slice)!;
+    }
+    this.lastPlaneLevel = have[1];
+    return have[0];
+  }
+
+  /** Load the coarse level (whole) once. */
+  private loadLevel(): Promise<void> {
+    if (this.level) return Promise.resolve();
+    if (!this.levelLoading) {
+      const factor = this.coarseFactor!;
+      const l = this.levels.find((x) => x.factor === factor)!;
+      const array = new VoxelArray(
+        l.shape,
+        this.dtype,
+        { kind: "file", path: l.path, bytes: l.bytes },
+        this.reader,
+        { fullLoadLimit: this.fullLoadLimit },
+      );
+      this.levelLoading = array.loadAll().then(
+        () => {
+          this.reads += array.reads;
+          this.level = { factor, array };
+        },
+        (error: unknown) => {
+          this.reads += array.reads;
+          this.levelLoading = undefined;
+          throw error;
+        },
+      );
+    }
+    return this.levelLoading;
+  }
+
+  /** Stop the refinement in progress (its promise resolves undefined). */
+  cancelRefine(): void {
+    this.refining?.abort.abort();
+    this.refining = undefined;
+  }
+
+  /**
+   * Full-resolution plane, when {@link plane} returned a coarse one: for xz planes of arrays
+   * above the full-load limit, reads one row (nx voxels) per z with range requests,
+   * `refineConcurrency` at a time (rows of xy slabs already in memory are not read again), and
+   * keeps the result so {@link plane} returns it from then on (re-render when this resolves).
+   * yz planes are not refined (a yz row is one voxel per read): they stay coarse.
+   * @returns The exact plane; undefined for yz planes of big arrays, or when cancelled (another
+   *   plane or slice was asked for, or {@link cancelRefine}). Rejects when a read fails.
+   */
+  refinePlane(
+    plane: ViewPlane,
+    slice: number,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Voxels | undefined> {
+    const have = this.peek(plane, slice);
+    if (have && have[1] === 1) return Promise.resolve(have[0]);
+    if (plane === "xy" || this.canLoadAll) return this.plane(plane, slice);
+    if (plane !== "xz") return Promise.resolve(undefined);
+    const key = `${plane}:${slice}`;
+    if (this.refining?.key === key) return this.refining.promise;
+    this.cancelRefine();
+    const abort = new AbortController();
+    const promise = this.readRows(slice, abort, onProgress).then(
+      (rows) => {
+        if (this.refining?.abort === abort) this.refining = undefined;
+        if (!rows) return undefined;
+        this.refined.set(key, rows);
+        for (const k of this.refined.keys()) {
+          if (this.refined.size <= REFINED_KEEP) break;
+          this.refined.delete(k);
+        }
+        return rows;
+      },
+      (error: unknown) => {
+        if (this.refining?.abort === abort) this.refining = undefined;
+        throw error;
+      },
+    );
+    this.refining = { key, promise, abort };
+    return promise;
+  }
+
+  /** xz plane at y = `slice` read row by row (undefined when aborted; a failed read aborts the rest). */
+  private async readRows(
+    slice: number,
+    abort: AbortController,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Voxels | undefined> {
+    const [nz, ny, nx] = this.shape;
+    const bpv = bytesPerVoxel(this.dtype);
+    const signal = abort.signal;
+    const out = new CTORS[this.dtype](nz * nx);
+    let next = 0;
+    let done = 0;
+    let failure: unknown;
+    const row = async (z: number): Promise<void> => {
+      const s = this.slabs.get(this.slabIndex(z));
+      if (s) {
+        const off = ((z - this.slabIndex(z) * this.slabDepth) * ny + slice) * nx;
+        out.set(s.subarray(off, off + nx), z * nx);
+        return;
+      }
+      const start = (z * ny + slice) * nx * bpv;
+      this.reads++;
+      const buf = await this.reader!(this.path!, start, start + nx * bpv, signal);
+      if (signal.aborted) return;
+      if (buf.byteLength === nx * bpv) out.set(view(this.dtype, buf, 0, nx), z * nx);
+      else if (buf.byteLength === this.byteLength)
+        out.set(view(this.dtype, buf, start, nx), z * nx); // the server ignored the range
+      else
+        throw new RangeError(
+          `${this.path}: expected ${nx * bpv} bytes at ${start}, received ${buf.byteLength}`,
+        );
+    };
+    const work = async (): Promise<void> => {
+      while (next < nz && !signal.aborted) {
+        try {
+          await row(next++);
+        } catch (error) {
+          if (!signal.aborted) {
+            failure = error;
+            abort.abort();
+          }
+          return;
+        }
+        if (!signal.aborted) onProgress?.(++done, nz);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.refineConcurrency, nz) }, work));
+    if (failure !== undefined) throw failure;
+    return signal.aborted ? undefined : out;
   }
 
   /** Start reading the slabs around slice z (xy scrolling). */
@@ -229,7 +485,7 @@ export class VoxelArray {
     const [, ny, nx] = this.shape;
     if (this.full) return this.full[(z * ny + y) * nx + x];
     const s = this.slabs.get(this.slabIndex(z));
-    if (!s) return undefined;
+    if (!s) return this.refined.get(`xz:${y}`)?.[z * nx + x];
     return s[((z - this.slabIndex(z) * this.slabDepth) * ny + y) * nx + x];
   }
 }
@@ -246,6 +502,32 @@ export function extractPlane(data: Voxels, shape: Shape, plane: ViewPlane, slice
   } else {
     for (let z = 0; z < nz; z++)
       for (let y = 0; y < ny; y++) out[z * w + y] = data[(z * ny + y) * nx + slice];
+  }
+  return out;
+}
+
+/**
+ * Nearest-neighbour upsampling of a level plane (lw x lh, u fastest) to the full plane size
+ * (w x h): pixel (u, v) takes level pixel (floor(u / f), floor(v / f)).
+ */
+export function upsamplePlane(
+  coarse: Voxels,
+  lw: number,
+  lh: number,
+  w: number,
+  h: number,
+  factor: number,
+): Voxels {
+  const out = new (coarse.constructor as { new (n: number): Voxels })(w * h);
+  for (let v = 0; v < h; v++) {
+    const lv = Math.floor(v / factor);
+    if (lv >= lh) break;
+    if (v % factor !== 0) {
+      out.copyWithin(v * w, (v - 1) * w, v * w); // same level row as the row above
+      continue;
+    }
+    const row = lv * lw;
+    for (let u = 0; u < w; u++) out[v * w + u] = coarse[row + Math.floor(u / factor)];
   }
   return out;
 }
