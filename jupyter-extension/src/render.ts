@@ -77,6 +77,27 @@ export function blendProbability(
   }
 }
 
+/**
+ * Blend one colour over `out` with alpha = opacity * v / 255 (a colour ramp from transparent
+ * to `color` over uint8 values: the live forest's uncertainty x 255).
+ */
+export function blendRamp(
+  values: Uint8Array,
+  color: RGB,
+  opacity: number,
+  out: Uint8ClampedArray,
+): void {
+  const k = Math.max(0, Math.min(1, opacity)) / 255;
+  for (let i = 0, j = 0; i < values.length; i++, j += 4) {
+    const v = values[i];
+    if (v === 0) continue;
+    const a = v * k;
+    out[j] = out[j] * (1 - a) + color[0] * a;
+    out[j + 1] = out[j + 1] * (1 - a) + color[1] * a;
+    out[j + 2] = out[j + 2] * (1 - a) + color[2] * a;
+  }
+}
+
 /** A stable, well-spread colour for an instance (grain) id. */
 export function instanceColor(id: number): RGB {
   const h = ((id * 0.618033988749895) % 1) * 6;

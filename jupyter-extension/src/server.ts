@@ -1,14 +1,32 @@
 // Everything that talks to the Jupyter server or the kernel: file ranges, the contents API,
 // and the kernel link. Requests go through ServerConnection (token and XSRF handled there).
 import { ServerConnection } from "@jupyterlab/services";
-import type { ViewerMessage } from "./viewerTypes.js";
+import type { TrainingMimeType, TrainingResult, ViewerMessage } from "./viewerTypes.js";
+
+/** An IOPub message of an execute request, as far as the link reads it. */
+export interface IOPubMessageLike {
+  header: { msg_type: string };
+  content: unknown;
+}
+
+/** The part of a kernel's execute future the link uses (JupyterLab's IShellFuture). */
+export interface ExecuteFutureLike {
+  done: Promise<{ content: { status: string; ename?: string; evalue?: string } }>;
+  /** Called with each IOPub message whose parent is this request. */
+  onIOPub?: (msg: IOPubMessageLike) => void | PromiseLike<void>;
+}
 
 /** The part of a kernel connection the link uses. */
 export interface KernelLike {
-  requestExecute(content: { code: string; silent?: boolean; store_history?: boolean }): {
-    done: Promise<{ content: { status: string; ename?: string; evalue?: string } }>;
-  };
+  requestExecute(content: {
+    code: string;
+    silent?: boolean;
+    store_history?: boolean;
+  }): ExecuteFutureLike;
 }
+
+/** MIME type of the kernel's answers to "retrain". */
+export const TRAINING_MIME: TrainingMimeType = "application/vnd.tomolab.training+json";
 
 /** Finds the kernel of the notebook holding a DOM node (set by the plugin, which sees the shell). */
 export type KernelFinder = (node: HTMLElement) => KernelLike | null | undefined;
@@ -88,28 +106,111 @@ export async function writeTextFile(dir: string, name: string, content: string):
     throw new Error(`saving ${join(dir, name)}: HTTP ${response.status} ${response.statusText}`);
 }
 
+/** Options of {@link kernelCode}. */
+export interface KernelCodeOptions {
+  /**
+   * Await the kernel-lib call (tslab runs top-level await), so the execute request lasts until
+   * its promise settles and the outputs it displays belong to this request. @default false
+   */
+  await?: boolean;
+}
+
 /**
  * Code that hands one message to kernel-lib's `viewerMessage`: the message travels as a JSON
  * string literal (JSON.stringify of the JSON text), never as code built from its fields.
  */
-export function kernelCode(message: ViewerMessage): string {
+export function kernelCode(message: ViewerMessage, options: KernelCodeOptions = {}): string {
   const literal = JSON.stringify(JSON.stringify(message))
     .replace(/\u2028/g, "\\u2028")
     .replace(/\u2029/g, "\\u2029");
-  return `import { viewerMessage as tomolab$viewerMessage } from "tomolab";\nvoid tomolab$viewerMessage(${literal});`;
+  const call = `tomolab$viewerMessage(${literal})`;
+  return (
+    `import { viewerMessage as tomolab$viewerMessage } from "tomolab";\n` +
+    (options.await ? `void (await ${call});` : `void ${call};`)
+  );
+}
+
+function findKernel(node: HTMLElement): KernelLike {
+  const kernel = kernelFinder?.(node);
+  if (!kernel) throw new Error("no running kernel for this notebook");
+  return kernel;
+}
+
+/** Text of an error reply: ename / evalue, else the last stderr or error output of the request. */
+function replyError(
+  content: { status: string; ename?: string; evalue?: string },
+  stderr: string,
+): Error {
+  const line = stderr.trim().split("\n")[0];
+  if (content.evalue) return new Error(`kernel: ${content.ename ?? "Error"}: ${content.evalue}`);
+  return new Error(`kernel: ${line || content.ename || content.status}`);
+}
+
+/** Stderr text or error value carried by an IOPub message ("" for other messages). */
+function errorText(msg: IOPubMessageLike): string {
+  const c = msg.content as { name?: string; text?: string; ename?: string; evalue?: string };
+  if (msg.header.msg_type === "stream" && c.name === "stderr") return c.text ?? "";
+  if (msg.header.msg_type === "error") return `${c.ename ?? "Error"}: ${c.evalue ?? ""}\n`;
+  return "";
+}
+
+/**
+ * The training result carried by an IOPub message of a retrain request, or undefined when the
+ * message is something else (other MIME types, stream output, another request's answer).
+ */
+export function trainingResultOf(
+  msg: IOPubMessageLike,
+  requestId: string,
+): TrainingResult | undefined {
+  const type = msg.header.msg_type;
+  if (type !== "display_data" && type !== "update_display_data" && type !== "execute_result")
+    return undefined;
+  const data = (msg.content as { data?: Record<string, unknown> }).data;
+  const result = data?.[TRAINING_MIME] as TrainingResult | undefined;
+  if (!result || typeof result !== "object" || result.requestId !== requestId) return undefined;
+  return result;
 }
 
 /** Send a message to the kernel of the notebook that holds `node`; resolves on an "ok" reply. */
 export async function sendToKernel(node: HTMLElement, message: ViewerMessage): Promise<void> {
-  const kernel = kernelFinder?.(node);
-  if (!kernel) throw new Error("no running kernel for this notebook");
-  const reply = await kernel.requestExecute({
+  const kernel = findKernel(node);
+  const future = kernel.requestExecute({
     code: kernelCode(message),
     silent: false,
     store_history: false,
-  }).done;
-  if (reply.content.status !== "ok")
-    throw new Error(
-      `kernel: ${reply.content.ename ?? reply.content.status}: ${reply.content.evalue ?? ""}`,
-    );
+  });
+  let stderr = "";
+  future.onIOPub = (msg) => {
+    stderr += errorText(msg);
+  };
+  const reply = await future.done;
+  if (reply.content.status !== "ok") throw replyError(reply.content, stderr);
+}
+
+/**
+ * Send a "retrain" message and pass each training result the kernel displays while running it
+ * (display_data / update_display_data of MIME `application/vnd.tomolab.training+json` with the
+ * message's requestId) to `onResult`. The code awaits kernel-lib's call, so the request lasts
+ * until the answer is sent. Resolves on an "ok" reply; rejects on an error reply (with the
+ * kernel's stderr) or when the notebook has no kernel.
+ */
+export async function sendRetrain(
+  node: HTMLElement,
+  message: Extract<ViewerMessage, { type: "retrain" }>,
+  onResult: (result: TrainingResult) => void,
+): Promise<void> {
+  const kernel = findKernel(node);
+  const future = kernel.requestExecute({
+    code: kernelCode(message, { await: true }),
+    silent: false,
+    store_history: false,
+  });
+  let stderr = "";
+  future.onIOPub = (msg) => {
+    const result = trainingResultOf(msg, message.requestId);
+    if (result) onResult(result);
+    else stderr += errorText(msg);
+  };
+  const reply = await future.done;
+  if (reply.content.status !== "ok") throw replyError(reply.content, stderr);
 }

@@ -13,6 +13,7 @@ import {
 import {
   blendLabels,
   blendProbability,
+  blendRamp,
   blendThresholds,
   formatLength,
   instanceColor,
@@ -21,7 +22,9 @@ import {
   windowToRgba,
   type RGB,
 } from "./render.js";
-import { readFileRange, readTextFile, sendToKernel, writeTextFile } from "./server.js";
+import { histogramCounts } from "./histogram.js";
+import { readFileRange, readTextFile, sendRetrain, sendToKernel, writeTextFile } from "./server.js";
+import { TrainingPanel } from "./trainingPanel.js";
 import { VoxelArray, type Voxels } from "./volumeData.js";
 import type { LabelClass, ViewPlane, VolumePayload } from "./viewerTypes.js";
 
@@ -32,6 +35,9 @@ const TINTS: RGB[] = [
   [0, 255, 0],
   [0, 128, 255],
 ];
+
+/** Colour of the uncertainty ramp (transparent -> magenta). */
+const UNCERTAINTY_COLOR: RGB = [255, 0, 255];
 
 /** Delay between the last paint stroke and the autosave. */
 export const AUTOSAVE_MS = 600;
@@ -89,6 +95,12 @@ export class VolumeViewer extends Widget {
   private painting: { last: [number, number] } | undefined;
   private panning: { x: number; y: number; ox: number; oy: number } | undefined;
   private hover: [number, number] | undefined;
+  private training: TrainingPanel | undefined;
+  /** A retrain is flushing the save: it sends the saved labels itself, no extra retrain. */
+  private flushing = false;
+  private histSource: "volume" | "slice" = "volume";
+  /** Histogram of channel 0 on the shown plane (`plane:slice` it was computed for). */
+  private sliceHist: { key: string; counts: Float64Array } | undefined;
 
   // DOM
   private readonly canvases: HTMLCanvasElement[] = [];
@@ -146,6 +158,7 @@ export class VolumeViewer extends Widget {
     this.onHistDown = this.onHistDown.bind(this);
     this.onHistMove = this.onHistMove.bind(this);
     this.onHistUp = this.onHistUp.bind(this);
+    if (payload.training && payload.labels) this.training = this.buildTraining();
     this.buildDom();
     if (payload.labels) void this.initLabels(payload.labels.path);
     this.requestRender();
@@ -250,6 +263,7 @@ export class VolumeViewer extends Widget {
     if (p.labels) this.node.appendChild(this.buildPaintBar());
     this.node.appendChild(this.stage);
     this.node.appendChild(this.readout);
+    if (this.training) this.node.appendChild(this.training.element);
     this.node.appendChild(this.buildTuner());
     this.node.appendChild(this.message);
     this.buildCanvases();
@@ -338,12 +352,28 @@ export class VolumeViewer extends Widget {
       this.thresholdPreview = preview.checked;
       this.requestRender();
     });
+    const source = el("select", "tl-histSource");
+    for (const [value, text] of [
+      ["volume", "volume"],
+      ["slice", "this slice"],
+    ]) {
+      const o = el("option", undefined, text);
+      o.value = value;
+      source.appendChild(o);
+    }
+    source.title = "Histogram of the whole volume or of the shown slice (channel 0, same bins)";
+    source.addEventListener("change", () => {
+      this.histSource = source.value as "volume" | "slice";
+      if (this.histSource === "slice") this.requestRender();
+      this.drawHistogram();
+    });
     const apply = el("button", "tl-applyThresholds", "apply");
     apply.title =
       "Send the thresholds to the kernel (read them with handle.thresholds() or viewerThresholds())";
     apply.addEventListener("click", () => void this.applyThresholds());
     const controls = el("div", "tl-tunerControls");
     controls.append(
+      label("histogram", source),
       label("threshold", count),
       label("preview", preview),
       apply,
@@ -406,6 +436,8 @@ export class VolumeViewer extends Widget {
   }
 
   override dispose(): void {
+    if (this.isDisposed) return;
+    this.training?.dispose();
     if (this.store && this.store.version !== this.savedVersion && !this.labelsReadOnly)
       void this.save();
     super.dispose();
@@ -439,6 +471,7 @@ export class VolumeViewer extends Widget {
     if (plane !== "xy" && this.channels.some((c) => !c.isLoaded))
       this.showMessage("loading the whole volume for this plane...");
     this.requestRender();
+    this.training?.viewChanged();
   }
 
   setSlice(slice: number): void {
@@ -448,6 +481,7 @@ export class VolumeViewer extends Widget {
     this.slice = s;
     this.syncSlice();
     this.requestRender();
+    this.training?.viewChanged();
   }
 
   private setTool(tool: Tool): void {
@@ -498,6 +532,11 @@ export class VolumeViewer extends Widget {
     if (token !== this.renderToken) return; // a newer render started while reading
     if (this.message.textContent?.startsWith("loading")) this.showMessage("");
     const labels = this.store?.planeLabels(plane, slice);
+    let training = this.training?.overlay(plane, slice);
+    if (training && (training.width !== w || training.height !== h)) training = undefined;
+    if (training) this.node.dataset.prediction = `${plane}:${slice}`;
+    else delete this.node.dataset.prediction;
+    if (this.histSource === "slice") this.updateSliceHistogram(values[0], `${plane}:${slice}`);
     const n = this.canvases.length;
     for (let k = 0; k < n; k++) {
       const off = this.offscreen[k];
@@ -547,6 +586,10 @@ export class VolumeViewer extends Widget {
           blendLabels(ov, pal, this.overlayOpacity[i], rgba);
         }
       });
+      if (training?.prediction)
+        blendLabels(training.prediction, this.palette, training.predictionOpacity, rgba);
+      if (training?.uncertainty)
+        blendRamp(training.uncertainty, UNCERTAINTY_COLOR, training.uncertaintyOpacity, rgba);
       if (labels) blendLabels(labels, this.palette, this.labelOpacity, rgba);
       octx.putImageData(image, 0, 0);
       this.draw(k);
@@ -770,11 +813,15 @@ export class VolumeViewer extends Widget {
       const v = this.overlays[i].valueAt(z, y, x);
       return `${o.name} ${v === undefined ? "…" : +v.toPrecision(4)}`;
     });
+    const predicted = this.training?.readout(this.plane, this.slice, p[0], p[1]);
     this.readout.textContent =
       `z ${z}  y ${y}  x ${x}  (${+(z * dz).toPrecision(5)}, ${+(y * dy).toPrecision(5)}, ${+(x * dx).toPrecision(5)} ${unit})  |  ` +
-      [...values, ...overlays, `label ${label ? `${label} ${cls?.name ?? ""}` : "-"}`].join(
-        "  |  ",
-      );
+      [
+        ...values,
+        ...overlays,
+        `label ${label ? `${label} ${cls?.name ?? ""}` : "-"}`,
+        ...(predicted ? [predicted] : []),
+      ].join("  |  ");
   }
 
   // ---------------------------------------------------------------- labels
@@ -901,6 +948,7 @@ export class VolumeViewer extends Widget {
           store.version === version ? "saved" : "dirty",
           `saved ${new Date().toLocaleTimeString()} (${total} voxels) to ${name}`,
         );
+        if (!this.flushing) this.training?.labelsSaved();
       } catch (error) {
         this.setSaveState("error", `save failed: ${(error as Error).message} (will retry)`);
         this.scheduleSave();
@@ -909,6 +957,40 @@ export class VolumeViewer extends Widget {
     await this.saving;
     this.saving = undefined;
     if (store.version !== this.savedVersion && this.saveTimer === undefined) this.scheduleSave();
+  }
+
+  /** Save now when a save is pending or running (before a retrain reads the label file). */
+  private async flushLabels(): Promise<void> {
+    this.flushing = true;
+    try {
+      if (this.saveTimer !== undefined) {
+        window.clearTimeout(this.saveTimer);
+        this.saveTimer = undefined;
+        await this.save();
+      } else if (this.saving) await this.saving;
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  // ---------------------------------------------------------------- training
+
+  private buildTraining(): TrainingPanel {
+    return new TrainingPanel(this.payload.training!, {
+      viewId: this.payload.viewId,
+      classes: this.classes,
+      send: (message, onResult) => sendRetrain(this.node, message, onResult),
+      view: () => ({
+        plane: this.plane,
+        slice: this.slice,
+        labelsPath: this.ctx.notebookDir === undefined ? undefined : this.labelsFile,
+      }),
+      beforeSend: () => this.flushLabels(),
+      onChange: () => {
+        this.requestRender();
+        if (this.hover) this.updateReadout(this.hover);
+      },
+    });
   }
 
   // ---------------------------------------------------------------- threshold tuner
@@ -921,6 +1003,9 @@ export class VolumeViewer extends Widget {
   private drawHistogram(): void {
     const c = this.histogram;
     const h = this.payload.channels[0].histogram;
+    const counts = this.histSource === "slice" && this.sliceHist ? this.sliceHist.counts : h.counts;
+    c.dataset.source = this.histSource === "slice" && this.sliceHist ? "slice" : "volume";
+    if (this.sliceHist && this.histSource === "slice") c.dataset.slice = this.sliceHist.key;
     this.thresholdText.textContent = this.thresholds.map((t) => +t.toPrecision(5)).join(", ");
     this.node.dataset.thresholds = JSON.stringify(this.thresholds);
     c.dataset.range = JSON.stringify([h.min, h.max]);
@@ -928,9 +1013,10 @@ export class VolumeViewer extends Widget {
     if (!ctx) return;
     ctx.fillStyle = "#fafafa";
     ctx.fillRect(0, 0, c.width, c.height);
-    const logs = h.counts.map((n) => Math.log1p(n));
-    const top = Math.max(1e-9, ...logs);
-    const bw = c.width / h.counts.length;
+    const logs = Array.from(counts, (n) => Math.log1p(n));
+    let top = 1e-9;
+    for (const l of logs) if (l > top) top = l;
+    const bw = c.width / counts.length;
     ctx.fillStyle = "#6b7280";
     logs.forEach((l, i) => {
       const bh = (l / top) * (c.height - 12);
@@ -951,6 +1037,14 @@ export class VolumeViewer extends Widget {
     ctx.fillText(String(+h.min.toPrecision(4)), 2, 10);
     const maxText = String(+h.max.toPrecision(4));
     ctx.fillText(maxText, c.width - 6 * maxText.length - 2, 10);
+  }
+
+  /** Slice histogram of channel 0 (volume histogram's bins), recomputed on a new plane / slice. */
+  private updateSliceHistogram(values: Voxels, key: string): void {
+    if (this.sliceHist?.key === key) return;
+    const h = this.payload.channels[0].histogram;
+    this.sliceHist = { key, counts: histogramCounts(values, h.min, h.max, h.counts.length) };
+    this.drawHistogram();
   }
 
   private histValue(e: PointerEvent): number {

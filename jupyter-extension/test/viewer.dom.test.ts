@@ -101,6 +101,47 @@ describe("VolumeViewer (jsdom)", () => {
     expect(node.getAttribute("data-lm-suppress-shortcuts")).toBe("true");
   });
 
+  it("shows the training panel only with training options and labels", () => {
+    const training = {
+      inputs: ["SE2"],
+      scales: [0.3, 1],
+      filters: [
+        { id: "GaussianSmoothing", title: "Gaussian Smoothing", group: "smooth", scales: [0.3, 1] },
+      ],
+      tailored: [],
+      selection: { inputs: ["SE2"], filters: { GaussianSmoothing: [1] }, tailored: [] },
+      trees: 8,
+    };
+    viewer = new VolumeViewer({ ...payload(), training }, { notebookDir: undefined });
+    Widget.attach(viewer, document.body);
+    const panel = viewer.node.querySelector<HTMLElement>("details.tl-training");
+    expect(panel?.querySelector("summary")?.textContent).toContain("8 trees");
+    expect(panel?.querySelectorAll("input.tl-pick").length).toBe(2);
+    expect(panel?.querySelector(".tl-pickerGroup")?.textContent).toBe("Color / intensity");
+    viewer.dispose();
+    viewer = new VolumeViewer(
+      { ...payload(), training, labels: undefined },
+      { notebookDir: undefined },
+    );
+    expect(viewer.node.querySelector(".tl-training")).toBeNull();
+  });
+
+  it("tuner: slice histogram of channel 0 in the volume histogram's bins", async () => {
+    viewer = new VolumeViewer(payload(), { notebookDir: undefined });
+    Widget.attach(viewer, document.body);
+    const hist = viewer.node.querySelector<HTMLCanvasElement>("canvas.tl-histogram")!;
+    expect(hist.dataset.source).toBe("volume");
+    const source = viewer.node.querySelector<HTMLSelectElement>("select.tl-histSource")!;
+    source.value = "slice";
+    source.dispatchEvent(new Event("change"));
+    await new Promise((r) => setTimeout(r, 50)); // one animation frame: render reads the plane
+    expect(hist.dataset.source).toBe("slice");
+    expect(hist.dataset.slice).toBe("xy:2");
+    viewer.setSlice(3);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(hist.dataset.slice).toBe("xy:3");
+  });
+
   it("switches planes with the right depth", () => {
     viewer = new VolumeViewer(payload(), { notebookDir: undefined });
     Widget.attach(viewer, document.body);
