@@ -149,3 +149,63 @@ describe("writeLevels", () => {
     expect(lab[0].path).not.toBe(levels[0].path);
   });
 });
+
+describe("view() levels", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "tomolab-pyramid-view-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("adds levels to cached arrays above levelsAbove: means for channels, subsampled labels", async () => {
+    const { view, VOLUME_MIME } = await import("../../kernel-lib/src/display/view.js");
+    const shape: [number, number, number] = [6, 8, 10];
+    const data = new Float32Array(480).map((_, i) => Math.sin(i));
+    const labels = new Uint8Array(480).map((_, i) => i % 3);
+    const sent: { data: Record<string, unknown> }[] = [];
+    const h = view(
+      { data, shape, spacing: [1, 1, 1] },
+      {
+        writer: (c) => void sent.push(c),
+        baseDir: dir,
+        inlineLimit: 100,
+        levelsAbove: 400,
+        labels: false,
+        fallbackImage: false,
+        overlays: [{ kind: "labels", volume: { data: labels, shape, spacing: [1, 1, 1] } }],
+      },
+    );
+    const p = sent[0].data[
+      VOLUME_MIME
+    ] as import("../../kernel-lib/src/display/viewerTypes.js").VolumePayload;
+    const ch = p.channels[0].source;
+    const ov = p.overlays[0].source;
+    if (ch.kind !== "file" || ov.kind !== "file") throw new Error("expected file sources");
+    // float32 1920 bytes > 400: one level (3x4x5x4 = 240 bytes <= 256 MiB)
+    expect(ch.levels?.map((l) => [l.factor, l.shape, l.bytes])).toEqual([[2, [3, 4, 5], 240]]);
+    const b = await readFile(path.join(dir, ch.levels![0].path));
+    expect(
+      Array.from(new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length))),
+    ).toEqual(Array.from(downsample(data, shape, 2)));
+    // uint8 labels, 480 bytes > 400: subsampled
+    const lb = await readFile(path.join(dir, ov.levels![0].path));
+    expect(Array.from(lb)).toEqual(Array.from(downsample(labels, shape, 2, { mode: "nearest" })));
+    expect(h.files).toContain(path.join(dir, ch.levels![0].path));
+    // below the threshold: no levels
+    sent.length = 0;
+    view(
+      { data, shape, spacing: [1, 1, 1] },
+      {
+        writer: (c) => void sent.push(c),
+        baseDir: dir,
+        inlineLimit: 100,
+        labels: false,
+        fallbackImage: false,
+      },
+    );
+    const q = sent[0].data[VOLUME_MIME] as { channels: { source: { levels?: unknown } }[] };
+    expect(q.channels[0].source.levels).toBeUndefined();
+  });
+});
