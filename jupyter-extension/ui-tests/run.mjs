@@ -10,7 +10,10 @@
 // 512^3 uint8 volume (written to tomolab-cache/ and read by range requests) and checks
 // the slice viewer: slice-scroll latency, threshold tuner (drag + apply to the kernel),
 // label painter (two classes, undo, autosave), kernel restart + loadLabels counts, a
-// small saved notebook, and labels restored after a browser reload (viewer.mjs).
+// small saved notebook, and labels restored after a browser reload (viewer.mjs). A third
+// notebook views a sample volume with live training: slice histogram, feature picker, Train,
+// prediction overlay, importances, live update (training.mjs; skipped without the kernel side).
+// TOMOLAB_UI_ONLY=training runs only the plugin check and the training checks.
 // Screenshots: jupyter-extension/ui-tests/screenshots/*.png (gitignored artefacts).
 // Results also go to $TOMOLAB_UI_RESULTS as {"passed", "failed", "skipped"} when set.
 // Without a Chromium all checks are skipped (exit 0).
@@ -21,6 +24,12 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import {
+  TRAINING_CHECKS,
+  TRAINING_NOTEBOOK,
+  trainingChecks,
+  trainingNotebook,
+} from "./training.mjs";
 import { VIEWER_CHECKS, viewerNotebook, viewerChecks } from "./viewer.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -112,7 +121,7 @@ async function main() {
   const executable = browserPath();
   if (!fs.existsSync(executable)) {
     console.log(`  skip: no Chromium at ${executable} (see README, Troubleshooting: No Chromium)`);
-    report(0, 0, 2 + VIEWER_CHECKS);
+    report(0, 0, 2 + VIEWER_CHECKS + TRAINING_CHECKS);
     return 0;
   }
   // inside the repository, so the kernel resolves `import ... from "tomolab"` (node_modules)
@@ -121,6 +130,7 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(scratch, "ui-"));
   fs.writeFileSync(path.join(dir, "plotly.ipynb"), JSON.stringify(plotlyNotebook(), null, 1));
   fs.writeFileSync(path.join(dir, "viewer.ipynb"), JSON.stringify(viewerNotebook(), null, 1));
+  fs.writeFileSync(path.join(dir, TRAINING_NOTEBOOK), JSON.stringify(trainingNotebook(), null, 1));
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
   const base = `http://${HOST}:${port}`;
@@ -181,16 +191,29 @@ async function main() {
     }
     const shots = path.join(root, "jupyter-extension", "ui-tests", "screenshots");
     fs.mkdirSync(shots, { recursive: true });
-    const viewerResults = await viewerChecks({
+    const only = process.env.TOMOLAB_UI_ONLY;
+    const viewerResults =
+      only === "training"
+        ? []
+        : await viewerChecks({
+            page,
+            base,
+            token,
+            dir,
+            shots,
+            log: (l) => console.log(l),
+          });
+    checks.push(...viewerResults);
+    const trainingResults = await trainingChecks({
       page,
       base,
       token,
-      dir,
+      root,
       shots,
       log: (l) => console.log(l),
     });
-    checks.push(...viewerResults);
-    if (viewerResults.some((c) => !c.ok)) {
+    checks.push(...trainingResults);
+    if ([...viewerResults, ...trainingResults].some((c) => !c.ok)) {
       await page.screenshot({ path: path.join(shots, "failure.png") }).catch(() => undefined);
       console.log(`browser console (tail):\n  ${consoleLines.slice(-30).join("\n  ")}`);
     }
@@ -201,12 +224,14 @@ async function main() {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
-  for (const check of checks) console.log(`  ${check.ok ? "ok  " : "FAIL"} ${check.name}`);
-  const passed = checks.filter((c) => c.ok).length;
-  const failed = checks.length - passed;
+  for (const check of checks)
+    console.log(`  ${check.skip ? "skip" : check.ok ? "ok  " : "FAIL"} ${check.name}`);
+  const skipped = checks.filter((c) => c.skip).length;
+  const passed = checks.filter((c) => c.ok && !c.skip).length;
+  const failed = checks.length - passed - skipped;
   if (failed > 0 && serverLog)
     console.log(`server log (tail):\n${serverLog.split("\n").slice(-20).join("\n")}`);
-  report(passed, failed);
+  report(passed, failed, skipped);
   return failed === 0 ? 0 : 1;
 }
 

@@ -1,0 +1,272 @@
+// Browser test of live training in the slice viewer (run by run.mjs after viewer.mjs).
+//
+// The notebook views the committed sample "fibsem-nmc-small" (48 x 96 x 96, SE2 + InLens,
+// inline payload) with `training: true`. The test
+//   - switches the tuner to the slice histogram (counts of the shown slice, same bins),
+//   - paints two classes, opens the training panel, ticks a small feature selection,
+//   - clicks Train and waits for the prediction overlay of the shown slice (every pixel
+//     classified, importances listed),
+//   - turns live update on, moves one slice and waits for that slice's prediction.
+// The kernel side (kernel-lib/src/display/training.ts, view(..., { training })) is needed:
+// without it in kernel-lib/dist the checks are reported as skipped.
+/* global window, document -- code inside page.evaluate runs in the browser */
+import fs from "node:fs";
+import path from "node:path";
+
+/** Number of checks trainingChecks() reports. */
+export const TRAINING_CHECKS = 5;
+
+export const TRAINING_NOTEBOOK = "training.ipynb";
+const LABELS = "training-ui";
+
+function code(id, source) {
+  return { id, cell_type: "code", execution_count: null, metadata: {}, source, outputs: [] };
+}
+
+export function trainingNotebook() {
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+    cells: [
+      code(
+        "view",
+        [
+          'import { loadSample, view } from "tomolab";',
+          'const s = await loadSample("fibsem-nmc-small");',
+          "const tv = view(s.se2, {",
+          '  title: "training ui", channels: [s.inlens], channelNames: ["SE2", "InLens"],',
+          `  training: true, labels: ${JSON.stringify(LABELS)},`,
+          "});",
+        ].join("\n"),
+      ),
+    ],
+  };
+}
+
+/** True when kernel-lib's compiled view() knows the `training` option. */
+export function kernelTrainingAvailable(root) {
+  const dist = path.join(root, "kernel-lib", "dist", "display");
+  try {
+    return (
+      fs.existsSync(path.join(dist, "training.js")) &&
+      fs.readFileSync(path.join(dist, "view.js"), "utf8").includes("createLiveTrainer")
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs the training checks (JupyterLab at `base`, notebook folder `dir`).
+ * @returns [{ name, ok, skip?, detail }]
+ */
+export async function trainingChecks({ page, base, token, root, shots, log }) {
+  const steps = [
+    "tuner: slice histogram of the shown slice (volume bins), follows the slice",
+    "training panel: view(sample, { training: true }) shows the feature picker",
+    "painting two classes + Train: prediction overlay covers the slice",
+    "importances listed and shaded in the picker after training",
+    "live update: moving one slice re-predicts that slice",
+  ];
+  const checks = [];
+  const add = (name, ok, detail = "") =>
+    checks.push({ name: detail ? `${name}: ${detail}` : name, ok });
+  if (!kernelTrainingAvailable(root)) {
+    log("  training checks skipped: kernel-lib/dist has no live training (view training option)");
+    return steps.map((name) => ({
+      name: `${name}: skipped (no kernel side)`,
+      ok: true,
+      skip: true,
+    }));
+  }
+  let step = 0;
+  const viewer = page.locator(".tl-VolumeViewer").first();
+  const panel = viewer.locator("details.tl-training");
+  try {
+    // a fresh workspace: only this notebook open
+    await page.goto(
+      `${base}/lab/workspaces/tomolab-training/tree/${TRAINING_NOTEBOOK}?reset&token=${token}`,
+    );
+    await page.waitForFunction(
+      (name) => window.jupyterapp?.shell.currentWidget?.context?.path === name,
+      TRAINING_NOTEBOOK,
+      { timeout: 90_000 },
+    );
+    await page.waitForFunction(
+      () => {
+        const k = window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel;
+        return k && k.status === "idle" && k.connectionStatus === "connected";
+      },
+      undefined,
+      { timeout: 120_000, polling: 250 },
+    );
+    await page
+      .locator(".jp-toast-button", { hasText: "No" })
+      .click({ timeout: 2000 })
+      .catch(() => undefined);
+    const t0 = Date.now();
+    await page.evaluate(async () => {
+      const app = window.jupyterapp;
+      app.shell.currentWidget.content.activeCellIndex = 0;
+      await app.commands.execute("notebook:run-cell");
+    });
+    await page.waitForSelector(".tl-VolumeViewer[data-rendered]", { timeout: 180_000 });
+    await page.waitForSelector(".tl-VolumeViewer[data-save-state]", { timeout: 30_000 });
+    log(`  training view shown ${((Date.now() - t0) / 1000).toFixed(1)} s after run`);
+    await viewer.scrollIntoViewIfNeeded();
+
+    // ---- slice histogram
+    const hist = viewer.locator("canvas.tl-histogram");
+    await viewer.locator("select.tl-histSource").selectOption("slice");
+    const slice0 = await viewer.evaluate((n) => `${n.dataset.plane}:${n.dataset.slice}`);
+    await page.waitForFunction(
+      (key) =>
+        document.querySelector(".tl-VolumeViewer canvas.tl-histogram")?.dataset.slice === key,
+      slice0,
+      { timeout: 10_000 },
+    );
+    await viewer.locator(".tl-tuner").screenshot({ path: path.join(shots, "slice-histogram.png") });
+    await viewer.focus();
+    await page.keyboard.press("ArrowUp");
+    const slice1 = await viewer.evaluate((n) => `${n.dataset.plane}:${n.dataset.slice}`);
+    await page.waitForFunction(
+      (key) =>
+        document.querySelector(".tl-VolumeViewer canvas.tl-histogram")?.dataset.slice === key,
+      slice1,
+      { timeout: 10_000 },
+    );
+    await page.keyboard.press("ArrowDown");
+    const source = await hist.getAttribute("data-source");
+    add(steps[step++], source === "slice" && slice1 !== slice0, `${slice0} -> ${slice1}`);
+    await viewer.locator("select.tl-histSource").selectOption("volume");
+
+    // ---- panel and picker
+    await panel.locator("summary").click();
+    const open = await panel.evaluate((d) => d.open);
+    const cells = await panel.locator("input.tl-pick").count();
+    const rows = await panel.locator("tr.tl-pickerRow").count();
+    await panel.locator("button.tl-pickNone").click();
+    // a small selection: smoothing and gradient magnitude at sigma 1.6 on both detectors
+    for (const key of [
+      "GaussianSmoothing@1.6",
+      "GaussianGradientMagnitude@1.6",
+      "GaussianSmoothing@0.7",
+    ])
+      await panel.locator(`input.tl-pick[data-key="${key}"]`).check();
+    for (const input of ["SE2", "InLens"])
+      await panel.locator(`input.tl-trainInput[data-input="${input}"]`).check();
+    const selection = JSON.parse(await panel.getAttribute("data-selection"));
+    await panel
+      .locator("table.tl-picker")
+      .screenshot({ path: path.join(shots, "feature-picker.png") });
+    add(
+      steps[step++],
+      open && cells > 20 && rows >= 7 && Object.keys(selection.filters).length === 2,
+      `${rows} picker rows, ${cells} checkboxes, selection ${JSON.stringify(selection)}`,
+    );
+
+    // ---- paint two classes, train
+    await viewer.locator(".tl-tool-brush").click();
+    const canvas = viewer.locator("canvas.tl-canvas").first();
+    const cb = await canvas.boundingBox();
+    const stroke = async (ax, ay, bx, by) => {
+      await page.mouse.move(cb.x + ax * cb.width, cb.y + ay * cb.height);
+      await page.mouse.down();
+      await page.mouse.move(cb.x + bx * cb.width, cb.y + by * cb.height, { steps: 10 });
+      await page.mouse.up();
+    };
+    await viewer.locator('.tl-class[data-class-id="1"]').click();
+    await stroke(0.3, 0.3, 0.45, 0.35);
+    await viewer.locator('.tl-class[data-class-id="2"]').click();
+    await stroke(0.55, 0.65, 0.7, 0.7);
+    await page.waitForFunction(
+      () => document.querySelector(".tl-VolumeViewer")?.dataset.saveState === "saved",
+      undefined,
+      { timeout: 30_000 },
+    );
+    const counts = JSON.parse(await viewer.getAttribute("data-counts"));
+    const t1 = Date.now();
+    await panel.locator("button.tl-train").click();
+    await page.waitForFunction(
+      () => {
+        const s = document.querySelector(".tl-VolumeViewer details.tl-training")?.dataset.state;
+        return s === "done" || s === "error";
+      },
+      undefined,
+      { timeout: 240_000, polling: 200 },
+    );
+    const trainMs = Date.now() - t1;
+    const state = await panel.getAttribute("data-state");
+    const status = await panel.locator(".tl-trainStatus").textContent();
+    const shown = await viewer.evaluate((n) => `${n.dataset.plane}:${n.dataset.slice}`);
+    await page
+      .waitForFunction(
+        (key) => document.querySelector(".tl-VolumeViewer")?.dataset.prediction === key,
+        shown,
+        { timeout: 10_000 },
+      )
+      .catch(() => undefined);
+    const drawn = await viewer.getAttribute("data-prediction");
+    const coverage = Number(await panel.getAttribute("data-coverage"));
+    await viewer.screenshot({ path: path.join(shots, "prediction-overlay.png") });
+    await panel.screenshot({ path: path.join(shots, "training-panel.png") });
+    log(`  train: ${trainMs} ms, ${status}`);
+    add(
+      steps[step++],
+      state === "done" && drawn === shown && coverage > 0.999,
+      `labels ${JSON.stringify(counts)}, ${state} after ${(trainMs / 1000).toFixed(1)} s, drawn ${drawn} (shown ${shown}), coverage ${coverage}; ${status}`,
+    );
+
+    // ---- importances
+    const items = await panel.locator("li.tl-importance").count();
+    const top = await panel
+      .locator("li.tl-importance .tl-importanceLabel")
+      .first()
+      .textContent()
+      .catch(() => "");
+    const shaded = await panel.locator("td.tl-pickerCell[data-importance]").count();
+    add(
+      steps[step++],
+      items > 0 && shaded > 0,
+      `${items} listed (top: ${top}), ${shaded} cells shaded`,
+    );
+
+    // ---- live update: one slice up
+    await panel.locator("input.tl-liveUpdate").check();
+    await viewer.focus();
+    await page.keyboard.press("ArrowUp");
+    const next = await viewer.evaluate((n) => `${n.dataset.plane}:${n.dataset.slice}`);
+    const t2 = Date.now();
+    await page.waitForFunction(
+      (key) => {
+        const v = document.querySelector(".tl-VolumeViewer");
+        const p = v?.querySelector("details.tl-training");
+        return v?.dataset.prediction === key || p?.dataset.state === "error";
+      },
+      next,
+      { timeout: 240_000, polling: 200 },
+    );
+    const liveMs = Date.now() - t2;
+    const liveStatus = await panel.locator(".tl-trainStatus").textContent();
+    const reused = await panel.getAttribute("data-reused");
+    add(
+      steps[step++],
+      (await viewer.getAttribute("data-prediction")) === next && next !== shown,
+      `${shown} -> ${next} predicted after ${liveMs} ms (reused forest: ${reused}); ${liveStatus}`,
+    );
+    await panel.locator("input.tl-liveUpdate").uncheck();
+  } catch (error) {
+    log(`  training checks stopped at "${steps[step]}": ${error.message.split("\n")[0]}`);
+    const outputs = await page
+      .evaluate(() =>
+        window.jupyterapp.shell.currentWidget.content.widgets.map(
+          (c) => c.node.querySelector(".jp-OutputArea")?.textContent ?? "",
+        ),
+      )
+      .catch(() => []);
+    log(`  cell outputs: ${JSON.stringify(outputs).slice(0, 1000)}`);
+    for (; step < steps.length; step++) add(steps[step], false, "not reached");
+  }
+  return checks;
+}
