@@ -1013,15 +1013,8 @@ export class VolumeViewer extends Widget {
     if (!ctx) return;
     ctx.fillStyle = "#fafafa";
     ctx.fillRect(0, 0, c.width, c.height);
-    const logs = Array.from(counts, (n) => Math.log1p(n));
-    let top = 1e-9;
-    for (const l of logs) if (l > top) top = l;
-    const bw = c.width / counts.length;
-    ctx.fillStyle = "#6b7280";
-    logs.forEach((l, i) => {
-      const bh = (l / top) * (c.height - 12);
-      ctx.fillRect(i * bw, c.height - bh, Math.max(1, bw - 0.5), bh);
-    });
+    if (counts !== h.counts) this.drawBars(ctx, h.counts, "#d1d5db"); // volume, behind the slice
+    this.drawBars(ctx, counts, "#6b7280");
     const colors = this.classes.map((cl) => cl.color);
     this.thresholds.forEach((t, i) => {
       const x = this.histX(t);
@@ -1037,6 +1030,20 @@ export class VolumeViewer extends Widget {
     ctx.fillText(String(+h.min.toPrecision(4)), 2, 10);
     const maxText = String(+h.max.toPrecision(4));
     ctx.fillText(maxText, c.width - 6 * maxText.length - 2, 10);
+  }
+
+  /** Histogram bars on a log scale, normalised to their own largest bin. */
+  private drawBars(ctx: CanvasRenderingContext2D, counts: ArrayLike<number>, color: string): void {
+    const c = this.histogram;
+    const logs = Array.from(counts, (n) => Math.log1p(n));
+    let top = 1e-9;
+    for (const l of logs) if (l > top) top = l;
+    const bw = c.width / counts.length;
+    ctx.fillStyle = color;
+    logs.forEach((l, i) => {
+      const bh = (l / top) * (c.height - 12);
+      ctx.fillRect(i * bw, c.height - bh, Math.max(1, bw - 0.5), bh);
+    });
   }
 
   /** Slice histogram of channel 0 (volume histogram's bins), recomputed on a new plane / slice. */

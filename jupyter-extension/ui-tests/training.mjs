@@ -67,7 +67,7 @@ export async function trainingChecks({ page, base, token, root, shots, log }) {
     "training panel: view(sample, { training: true }) shows the feature picker",
     "painting two classes + Train: prediction overlay covers the slice",
     "importances listed and shaded in the picker after training",
-    "live update: moving one slice re-predicts that slice",
+    "live update: moving one slice re-predicts it, a new stroke retrains",
   ];
   const checks = [];
   const add = (name, ok, detail = "") =>
@@ -209,13 +209,28 @@ export async function trainingChecks({ page, base, token, root, shots, log }) {
       .catch(() => undefined);
     const drawn = await viewer.getAttribute("data-prediction");
     const coverage = Number(await panel.getAttribute("data-coverage"));
-    await viewer.screenshot({ path: path.join(shots, "prediction-overlay.png") });
+    await viewer
+      .locator(".tl-stage")
+      .screenshot({ path: path.join(shots, "prediction-overlay.png") });
+    // readout under the cursor: predicted class and uncertainty
+    await page.mouse.move(cb.x + 0.5 * cb.width, cb.y + 0.5 * cb.height);
+    const readout = await viewer.locator(".tl-readout").textContent();
+    await panel.locator("input.tl-showPrediction").uncheck();
+    await panel.locator("input.tl-showUncertainty").check();
+    await viewer
+      .locator(".tl-stage")
+      .screenshot({ path: path.join(shots, "uncertainty-overlay.png") });
+    await panel.locator("input.tl-showUncertainty").uncheck();
+    await panel.locator("input.tl-showPrediction").check();
     await panel.screenshot({ path: path.join(shots, "training-panel.png") });
     log(`  train: ${trainMs} ms, ${status}`);
     add(
       steps[step++],
-      state === "done" && drawn === shown && coverage > 0.999,
-      `labels ${JSON.stringify(counts)}, ${state} after ${(trainMs / 1000).toFixed(1)} s, drawn ${drawn} (shown ${shown}), coverage ${coverage}; ${status}`,
+      state === "done" &&
+        drawn === shown &&
+        coverage > 0.999 &&
+        /predicted \S+ .*uncertainty/.test(readout),
+      `labels ${JSON.stringify(counts)}, ${state} after ${(trainMs / 1000).toFixed(1)} s, drawn ${drawn} (shown ${shown}), coverage ${coverage}; readout "${readout.split("|").pop().trim()}"; ${status}`,
     );
 
     // ---- importances
@@ -250,10 +265,29 @@ export async function trainingChecks({ page, base, token, root, shots, log }) {
     const liveMs = Date.now() - t2;
     const liveStatus = await panel.locator(".tl-trainStatus").textContent();
     const reused = await panel.getAttribute("data-reused");
+    const livePredicted = (await viewer.getAttribute("data-prediction")) === next;
+    // a new stroke while live: autosave, then a retrain (not a reused forest)
+    const sentBefore = Number(await panel.getAttribute("data-sent"));
+    await viewer.locator('.tl-class[data-class-id="1"]').click();
+    await stroke(0.2, 0.75, 0.3, 0.8);
+    const t3 = Date.now();
+    await page.waitForFunction(
+      (sent) => {
+        const p = document.querySelector(".tl-VolumeViewer details.tl-training");
+        return (
+          (Number(p?.dataset.sent) > sent && p?.dataset.state === "done") ||
+          p?.dataset.state === "error"
+        );
+      },
+      sentBefore,
+      { timeout: 240_000, polling: 200 },
+    );
+    const retrainMs = Date.now() - t3;
+    const retrained = await panel.getAttribute("data-reused");
     add(
       steps[step++],
-      (await viewer.getAttribute("data-prediction")) === next && next !== shown,
-      `${shown} -> ${next} predicted after ${liveMs} ms (reused forest: ${reused}); ${liveStatus}`,
+      livePredicted && next !== shown && retrained === "false",
+      `${shown} -> ${next} predicted after ${liveMs} ms (reused forest: ${reused}); stroke -> retrained in ${retrainMs} ms (reused: ${retrained}); ${liveStatus}`,
     );
     await panel.locator("input.tl-liveUpdate").uncheck();
   } catch (error) {
