@@ -67,7 +67,7 @@ export async function trainingChecks({ page, base, token, root, shots, log }) {
     "training panel: view(sample, { training: true }) shows the feature picker",
     "painting two classes + Train: prediction overlay covers the slice",
     "importances listed and shaded in the picker after training",
-    "live update: moving one slice re-predicts it, a new stroke retrains",
+    "live update: a slice change re-predicts, a new stroke retrains, xz is predicted",
   ];
   const checks = [];
   const add = (name, ok, detail = "") =>
@@ -284,10 +284,29 @@ export async function trainingChecks({ page, base, token, root, shots, log }) {
     );
     const retrainMs = Date.now() - t3;
     const retrained = await panel.getAttribute("data-reused");
+    // another plane: the xz prediction comes with that plane's size
+    await viewer.locator("select.tl-plane").selectOption("xz");
+    const xz = await viewer.evaluate((n) => `${n.dataset.plane}:${n.dataset.slice}`);
+    const t4 = Date.now();
+    await page.waitForFunction(
+      (key) => {
+        const v = document.querySelector(".tl-VolumeViewer");
+        const p = v?.querySelector("details.tl-training");
+        return v?.dataset.prediction === key || p?.dataset.state === "error";
+      },
+      xz,
+      { timeout: 240_000, polling: 200 },
+    );
+    const xzMs = Date.now() - t4;
+    const xzOk = (await viewer.getAttribute("data-prediction")) === xz;
+    const xzCoverage = Number(await panel.getAttribute("data-coverage"));
+    await viewer
+      .locator(".tl-stage")
+      .screenshot({ path: path.join(shots, "prediction-overlay-xz.png") });
     add(
       steps[step++],
-      livePredicted && next !== shown && retrained === "false",
-      `${shown} -> ${next} predicted after ${liveMs} ms (reused forest: ${reused}); stroke -> retrained in ${retrainMs} ms (reused: ${retrained}); ${liveStatus}`,
+      livePredicted && next !== shown && retrained === "false" && xzOk && xzCoverage > 0.999,
+      `${shown} -> ${next} predicted after ${liveMs} ms (reused forest: ${reused}); stroke -> retrained in ${retrainMs} ms (reused: ${retrained}); ${xz} predicted after ${xzMs} ms (coverage ${xzCoverage}); ${liveStatus}`,
     );
     await panel.locator("input.tl-liveUpdate").uncheck();
   } catch (error) {
