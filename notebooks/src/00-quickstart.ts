@@ -53,6 +53,7 @@ for (const [phase, fraction] of Object.entries(fractions)) record(`quickstart.fr
 const tem = await readPngStack(requireSharedData("isbi2012-membrane/image"));
 console.log(`shape ${tem.shape.join(" x ")}, ${tem.data.constructor.name}`);
 showImage(tem, "xy", 0, { id: "tem-xy", title: "TEM section 0" });
+view(tem, { title: "isbi-tem", slice: 0, labels: false });
 const fig = histogramFigure(tem, { title: "Grey values of the TEM stack" });
 show(fig, { id: "tem-histogram" });
 

@@ -11,6 +11,7 @@
 import {
   loadSample, fibsemSlices, imagesGrid, histogramFigure, show, record, phaseFractions,
   histogramValleys, doubleThreshold, fitThresholds, weightedError, featureChannelsFigure, featureSpec, slice,
+  view,
 } from "tomolab";
 
 // %% [markdown]
@@ -42,6 +43,20 @@ show(
   ),
   { id: "fibsem-test-slice", width: 1200, height: 460 },
 );
+
+// %% [markdown]
+// The whole sample in the slice viewer: SE2 and InLens side by side (or blended), the truth as a
+// class overlay, every plane. Look at xz: shine-through is the bright smear below open pores.
+
+// %%
+view(fib.se2, {
+  title: "fibsem-nmc",
+  channels: [fib.inlens],
+  channelNames: ["SE2", "InLens"],
+  overlays: [{ name: "truth", kind: "labels", volume: fib.truth, opacity: 0.35 }],
+  slice: s.z,
+  labels: false,
+});
 
 // %% [markdown]
 // ## Grey values by true class (Paper 1, Fig. 2)
@@ -117,3 +132,14 @@ show(
   ]),
   { id: "ebsd-iq", width: 1100, height: 480 },
 );
+
+// %% [markdown]
+// The aligned IQ stack with the true grain ids as an instance overlay (one colour per grain).
+
+// %%
+view(ebsd.iqAligned, {
+  title: "ebsd-particle",
+  channelNames: ["IQ"],
+  overlays: [{ name: "grains", kind: "instances", volume: ebsd.grains, opacity: 0.3 }],
+  labels: false,
+});

@@ -117,7 +117,7 @@ describe("view", () => {
       /unknown viewer message/,
     );
     expect(() => viewerMessage(JSON.stringify({ type: "retrain", viewId: h.viewId }))).toThrow(
-      /random-forest engine/,
+      /has no live training/,
     );
     onViewerMessage("retrain", (m) => `retrain ${m.viewId}`);
     expect(viewerMessage(JSON.stringify({ type: "retrain", viewId: h.viewId }))).toBe(

@@ -28,7 +28,16 @@ export {
   type ViewOptions,
   type ViewOverlay,
   type ViewHandle,
+  type RetrainOptions,
 } from "./view.js";
+export {
+  trainingImages,
+  TRAINING_MIME,
+  DEFAULT_LIVE_FILTERS,
+  type LiveTrainingOptions,
+  type LiveTrainingState,
+  type TrainingImages,
+} from "./training.js";
 export {
   loadLabels,
   saveLabels,
@@ -49,4 +58,8 @@ export type {
   LabelFile,
   ViewerMessage,
   ArraySource,
+  TrainingPayload,
+  TrainingSelection,
+  TrainingResult,
+  FeatureImportance,
 } from "./viewerTypes.js";

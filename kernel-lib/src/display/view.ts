@@ -7,13 +7,23 @@ import { dtypeOf } from "../volume/dtype.js";
 import type { Plane, Volume, VoxelArray } from "../volume/types.js";
 import { sendDisplay, newDisplayId, type DisplayWriter } from "./kernel.js";
 import { DEFAULT_LABEL_CLASSES, sanitizeLabelFileName } from "./labels.js";
+import { LEVELS_ABOVE, writeLevels, type DownsampleMode } from "./pyramid.js";
 import { writeFileAtomicSync } from "./reproduce.js";
+import {
+  createLiveTrainer,
+  labelsFileOf,
+  type LiveTrainer,
+  type LiveTrainingOptions,
+  type LiveTrainingState,
+} from "./training.js";
 import type {
   ArraySource,
   ChannelPayload,
   LabelClass,
   OverlayKind,
   OverlayPayload,
+  TrainingResult,
+  TrainingSelection,
   ViewerMessage,
   VolumePayload,
 } from "./viewerTypes.js";
@@ -60,6 +70,13 @@ export interface ViewOptions {
   thresholds?: number[];
   /** Arrays up to this many bytes are inlined (base64) in the notebook; bigger ones go to `tomolab-cache/`. @default 4 MiB */
   inlineLimit?: number;
+  /**
+   * Cached arrays above this many bytes also get downsampled levels (factors 2, 4, ... down to
+   * at most 256 MiB, see `writeLevels`), from which the viewer draws xz / yz planes of arrays
+   * too big to load whole. Channels and probabilities are block means, labels and instances
+   * are subsampled. @default 1 GiB (the viewer's full-load limit)
+   */
+  levelsAbove?: number;
   /** Unit of `spacing`. @default "nm" */
   unit?: string;
   /** Percentiles of the initial contrast window. @default [0.5, 99.5] */
@@ -71,8 +88,25 @@ export interface ViewOptions {
    * output, shown where the extension is missing (GitHub, nbviewer). @default true
    */
   fallbackImage?: boolean;
+  /**
+   * Live training panel (ilastik's training view): a feature picker and a random forest
+   * retrained on the painted labels, predicting the plane on screen. `true` for the defaults
+   * (see {@link LiveTrainingOptions}). Needs the label painter. Channels are the feature
+   * inputs, named by `channelNames`. @default false
+   */
+  training?: boolean | LiveTrainingOptions;
   /** Display writer (tests, other front ends). @default the tslab kernel's */
   writer?: DisplayWriter;
+}
+
+/** Options of {@link ViewHandle.retrain}: what the viewer's Train button sends. */
+export interface RetrainOptions {
+  /** @default the view's initial plane */
+  plane?: Plane;
+  /** @default the view's initial slice */
+  slice?: number;
+  /** Feature picker state. @default the picker's initial selection */
+  selection?: TrainingSelection;
 }
 
 /** What {@link view} returns: ids, the payload, and what the viewer has sent back. */
@@ -87,11 +121,19 @@ export interface ViewHandle {
   labelCounts(): Record<string, number> | undefined;
   /** Files written to the cache folder (absolute paths). */
   files: string[];
+  /**
+   * Train the live forest on the label file and predict a plane, exactly as the viewer's
+   * Train button does (use it in scripts and headless runs). Needs `training`.
+   */
+  retrain(options?: RetrainOptions): Promise<TrainingResult>;
+  /** The forest, feature spec and inputs of the last training, or undefined. */
+  training(): LiveTrainingState | undefined;
 }
 
 interface ViewState {
   thresholds?: number[];
   counts?: Record<string, number>;
+  trainer?: LiveTrainer;
 }
 
 const views = new Map<string, ViewState>();
@@ -195,6 +237,9 @@ function arraySource(
   inlineLimit: number,
   baseDir: string,
   files: string[],
+  shape: [number, number, number],
+  mode: DownsampleMode,
+  levelsAbove = LEVELS_ABOVE,
 ): ArraySource {
   const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (data.byteLength <= inlineLimit) return { kind: "inline", base64: bytes.toString("base64") };
@@ -207,7 +252,9 @@ function arraySource(
   if (!existsSync(ignore))
     writeFileAtomicSync(ignore, "# written by tomolab view(): volumes shown in notebooks\n*\n");
   files.push(abs);
-  return { kind: "file", path: rel, bytes: data.byteLength };
+  if (data.byteLength <= levelsAbove) return { kind: "file", path: rel, bytes: data.byteLength };
+  const levels = writeLevels(data, shape, hash, { baseDir, cacheDir: VIEW_CACHE_DIR, mode, files });
+  return { kind: "file", path: rel, bytes: data.byteLength, levels };
 }
 
 /**
@@ -281,7 +328,15 @@ export function view(volume: Volume, options: ViewOptions = {}): ViewHandle {
     channels: channels.map((c, i) => ({
       name: options.channelNames?.[i] ?? `channel ${i}`,
       dtype: dtypeOf(c.data),
-      source: arraySource(c.data, inlineLimit, baseDir, files),
+      source: arraySource(
+        c.data,
+        inlineLimit,
+        baseDir,
+        files,
+        c.shape,
+        "mean",
+        options.levelsAbove,
+      ),
       ...describeChannel(c.data, percentiles),
     })),
     channelMode: options.channelMode ?? "side",
@@ -289,7 +344,15 @@ export function view(volume: Volume, options: ViewOptions = {}): ViewHandle {
       name: o.name ?? `${o.kind} ${i}`,
       kind: o.kind,
       dtype: dtypeOf(o.volume.data),
-      source: arraySource(o.volume.data, inlineLimit, baseDir, files),
+      source: arraySource(
+        o.volume.data,
+        inlineLimit,
+        baseDir,
+        files,
+        o.volume.shape,
+        o.kind === "probability" ? "mean" : "nearest",
+        options.levelsAbove,
+      ),
       opacity: o.opacity ?? 0.5,
       ...(o.palette !== undefined ? { palette: o.palette } : {}),
     })),
@@ -304,7 +367,31 @@ export function view(volume: Volume, options: ViewOptions = {}): ViewHandle {
       : {}),
     ...(thresholds ? { thresholds: [...thresholds] } : {}),
   };
-  views.set(viewId, {});
+  let trainer: LiveTrainer | undefined;
+  if (options.training) {
+    if (!labelsPath)
+      throw new RangeError(
+        "`training` needs the label painter: give `labels` a file name (or leave it out), not false",
+      );
+    const names = payload.channels.map((c) => c.name);
+    if (new Set(names).size !== names.length)
+      throw new RangeError(
+        `\`training\` needs distinct channel names (the feature inputs), received ${JSON.stringify(names)}`,
+      );
+    trainer = createLiveTrainer(
+      {
+        viewId,
+        channels: Object.fromEntries(channels.map((c, i) => [names[i], c])),
+        shape: [nz, ny, nx],
+        labelsFile: labelsFileOf(baseDir, labelsPath),
+        labelsPath,
+        writer: options.writer,
+      },
+      options.training === true ? {} : options.training,
+    );
+    payload.training = trainer.payload;
+  }
+  views.set(viewId, { trainer });
   const text =
     `Volume ${formatShape(volume.shape)} ${dtypeOf(volume.data)}, spacing ${volume.spacing.join(" x ")} ${payload.unit}` +
     `${channels.length > 1 ? `, ${channels.length} channels` : ""}${overlays.length ? `, ${overlays.length} overlays` : ""}` +
@@ -327,12 +414,26 @@ export function view(volume: Volume, options: ViewOptions = {}): ViewHandle {
       const c = views.get(viewId)?.counts;
       return c ? { ...c } : undefined;
     },
+    retrain: async (o: RetrainOptions = {}) => {
+      if (!trainer || !labelsPath)
+        throw new RangeError("this view has no live training: call view(..., { training: true })");
+      return trainer.retrain({
+        type: "retrain",
+        viewId,
+        requestId: newDisplayId(),
+        labelsPath,
+        plane: o.plane ?? plane,
+        slice: o.slice ?? slice,
+        selection: o.selection ?? trainer.payload.selection,
+      });
+    },
+    training: () => trainer?.state(),
   };
 }
 
 /**
- * Register what the kernel does with a viewer message type (e.g. "retrain" once a forest
- * engine exists). The handler receives the parsed message; its return value goes back to
+ * Register what the kernel does with a viewer message type (replacing the built-in handling,
+ * e.g. a custom "retrain" instead of the views' live trainers). The handler receives the parsed message; its return value goes back to
  * {@link viewerMessage}'s caller.
  */
 export function onViewerMessage(
@@ -378,11 +479,12 @@ export function viewerMessage(json: string): unknown {
       state.counts = { ...message.counts };
       break;
     case "retrain":
-      if (!handlers.has("retrain"))
+      if (handlers.has("retrain")) break;
+      if (!state.trainer)
         throw new RangeError(
-          'live retraining needs a random-forest engine: none is registered (onViewerMessage("retrain", ...))',
+          `view ${message.viewId} has no live training (view(..., { training: true })) and no "retrain" handler is registered`,
         );
-      break;
+      return state.trainer.retrain(message);
     default:
       throw new RangeError(
         `unknown viewer message type ${JSON.stringify((message as { type?: unknown }).type)}`,

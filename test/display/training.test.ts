@@ -1,0 +1,245 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- payload JSON is read field by field */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { DisplayContent } from "../../kernel-lib/src/display/kernel.js";
+import { saveLabels } from "../../kernel-lib/src/display/labels.js";
+import {
+  TRAINING_MIME,
+  importancesByKey,
+  planeRegion,
+  probabilityImages,
+  selectionSpec,
+  trainingPayload,
+} from "../../kernel-lib/src/display/training.js";
+import { view, viewerMessage, VOLUME_MIME } from "../../kernel-lib/src/display/view.js";
+import type { TrainingResult, VolumePayload } from "../../kernel-lib/src/display/viewerTypes.js";
+import { featureChannels } from "../../kernel-lib/src/features/spec.js";
+import type { Shape3, Volume } from "../../kernel-lib/src/volume/types.js";
+
+describe("training helpers", () => {
+  it("maps planes to regions and image sizes like the viewer", () => {
+    const shape: Shape3 = [4, 5, 6];
+    expect(planeRegion("xy", 2, shape)).toEqual({
+      origin: [2, 0, 0],
+      shape: [1, 5, 6],
+      width: 6,
+      height: 5,
+    });
+    expect(planeRegion("xz", 4, shape)).toEqual({
+      origin: [0, 4, 0],
+      shape: [4, 1, 6],
+      width: 6,
+      height: 4,
+    });
+    expect(planeRegion("yz", 0, shape)).toEqual({
+      origin: [0, 0, 0],
+      shape: [4, 5, 1],
+      width: 5,
+      height: 4,
+    });
+    expect(() => planeRegion("xy", 4, shape)).toThrow(/\[0, 3\]/);
+    expect(() => planeRegion("zz" as any, 0, shape)).toThrow(/plane/);
+  });
+
+  it("turns probabilities into class, probability and margin-uncertainty images (hand case)", () => {
+    // three pixels, classes 1, 2, 3
+    const proba = Float32Array.from([0.75, 0.125, 0.125, 0.375, 0.375, 0.25, 0, 0, 1]);
+    const img = probabilityImages(proba, [1, 2, 3]);
+    expect([...img.prediction]).toEqual([1, 1, 3]); // a tie goes to the first class
+    // channel-major: class 1 of the 3 pixels, then class 2, then class 3
+    expect([...img.probabilities]).toEqual([191, 96, 0, 32, 96, 0, 32, 64, 255]);
+    // 1 - (p1 - p2): 1 - 0.625 = 0.375, 1 - 0 = 1, 1 - 1 = 0
+    expect([...img.uncertainty]).toEqual([96, 255, 0]);
+  });
+
+  it("sums importances per picker cell over inputs and eigenvalues", () => {
+    const spec = selectionSpec(
+      {
+        inputs: ["A", "B"],
+        filters: { GaussianSmoothing: [0.7], HessianOfGaussianEigenvalues: [1.6] },
+        tailored: [],
+      },
+      ["A", "B"],
+      [],
+    );
+    const channels = featureChannels(spec, [8, 8, 8]);
+    expect(channels).toHaveLength(8); // (1 + 3) per input
+    const imp = channels.map((_, i) => i + 1); // 1..8, total 36
+    const out = importancesByKey(channels, imp);
+    const hess = channels.flatMap((c, i) =>
+      c.filter === "HessianOfGaussianEigenvalues" ? [i + 1] : [],
+    );
+    expect(out.map((o) => o.key)).toEqual([
+      "HessianOfGaussianEigenvalues@1.6",
+      "GaussianSmoothing@0.7",
+    ]);
+    expect(out[0].importance).toBe(hess.reduce((a, b) => a + b, 0));
+    expect(out[0].importance + out[1].importance).toBe(36);
+    expect(out[1].label).toBe("Gaussian Smoothing σ=0.7");
+  });
+
+  it("offers ilastik's grid, tailored features in 3D only, and checks the selection", () => {
+    const p3 = trainingPayload(["SE2", "InLens"], 10, {}, [
+      { name: "SE2 - InLens", difference: ["SE2", "InLens"] },
+    ]);
+    expect(p3.inputs).toEqual(["SE2", "InLens", "SE2 - InLens"]);
+    expect(p3.filters.map((f) => f.id)).toHaveLength(6);
+    expect(p3.filters[0].scales).toEqual([0.3, 0.7, 1, 1.6, 3.5, 5, 10]);
+    expect(p3.filters[1].scales[0]).toBe(0.7);
+    expect(p3.tailored.length).toBe(8);
+    expect(p3.selection.inputs).toEqual(["SE2", "InLens"]);
+    expect(trainingPayload(["raw"], 1, {}, []).tailored).toEqual([]);
+    expect(() =>
+      trainingPayload(["raw"], 10, { selection: { filters: { LaplacianOfGaussian: [0.3] } } }, []),
+    ).toThrow(/LaplacianOfGaussian scales must be among 0.7/);
+    expect(() => trainingPayload(["raw"], 10, { selection: { inputs: ["nope"] } }, [])).toThrow(
+      /selection.inputs/,
+    );
+    expect(() => trainingPayload(["raw"], 10, { selection: { filters: {} } }, [])).toThrow(/empty/);
+  });
+
+  it("keeps difference operands as source inputs without their own features", () => {
+    const spec = selectionSpec(
+      { inputs: ["A - B"], filters: { GaussianSmoothing: [1] }, tailored: [] },
+      ["A", "B"],
+      [{ name: "A - B", difference: ["A", "B"] }],
+    );
+    expect(spec.inputs).toEqual([
+      { name: "A", features: false },
+      { name: "B", features: false },
+      { name: "A - B", difference: ["A", "B"] },
+    ]);
+    expect(featureChannels(spec, [4, 4, 4]).map((c) => c.input)).toEqual(["A - B"]);
+  });
+});
+
+/** Two phases: a bright ball in a dark box, with noise; truth = 2 inside, 1 outside. */
+function ballVolume(n: number): { image: Volume<Float32Array>; truth: Uint8Array } {
+  const image = new Float32Array(n * n * n);
+  const truth = new Uint8Array(n * n * n);
+  let seed = 7;
+  const rnd = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const c = (n - 1) / 2;
+  for (let z = 0; z < n; z++)
+    for (let y = 0; y < n; y++)
+      for (let x = 0; x < n; x++) {
+        const i = (z * n + y) * n + x;
+        const inside = (z - c) ** 2 + (y - c) ** 2 + (x - c) ** 2 < (n / 3) ** 2;
+        truth[i] = inside ? 2 : 1;
+        image[i] = (inside ? 160 : 60) + 60 * (rnd() - 0.5);
+      }
+  return { image: { data: image, shape: [n, n, n], spacing: [10, 10, 10] }, truth };
+}
+
+describe("live training through view()", () => {
+  let dir: string;
+  let sent: DisplayContent[];
+  const writer = (c: DisplayContent) => void sent.push(c);
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "tomolab-train-"));
+    sent = [];
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("trains on painted labels, predicts the requested plane and reports importances", async () => {
+    const n = 24;
+    const { image, truth } = ballVolume(n);
+    const h = view(image, {
+      writer,
+      baseDir: dir,
+      labels: "ball",
+      channelNames: ["SE2"],
+      training: { forest: { trees: 20, threads: 1 }, threads: 1 },
+    });
+    const payload = sent[0].data[VOLUME_MIME] as VolumePayload;
+    expect(payload.training?.inputs).toEqual(["SE2"]);
+    expect(payload.training?.trees).toBe(20);
+    // paint a few strokes of each class on slice z = 12
+    const labels = new Uint8Array(n * n * n);
+    const z = 12;
+    for (let x = 2; x < 6; x++) labels[(z * n + 2) * n + x] = 1;
+    for (let x = 10; x < 14; x++) labels[(z * n + 12) * n + x] = 2;
+    saveLabels(
+      { data: labels, shape: [n, n, n], spacing: [10, 10, 10] },
+      path.join(dir, "ball.labels.json"),
+    );
+    sent = [];
+    const reply = (await viewerMessage(
+      JSON.stringify({
+        type: "retrain",
+        viewId: h.viewId,
+        requestId: "r1",
+        labelsPath: "ball.labels.json",
+        plane: "xz",
+        slice: 10,
+        selection: payload.training!.selection,
+      }),
+    )) as TrainingResult;
+    expect(reply.status).toBe("done");
+    if (reply.status !== "done") return;
+    const outputs = sent.map((c) => c.data[TRAINING_MIME] as TrainingResult);
+    expect(outputs.some((o) => o.status === "progress")).toBe(true);
+    expect(outputs[outputs.length - 1]).toEqual(reply);
+    expect(reply.requestId).toBe("r1");
+    expect([reply.width, reply.height]).toEqual([n, n]);
+    expect(reply.samples).toEqual({ "1": 4, "2": 4 });
+    expect(reply.classes).toEqual([1, 2]);
+    expect(reply.reused).toBe(false);
+    // the xz plane at y = 10: rows z, columns x
+    const pred = Buffer.from(reply.prediction, "base64");
+    let correct = 0;
+    for (let zz = 0; zz < n; zz++)
+      for (let x = 0; x < n; x++) if (pred[zz * n + x] === truth[(zz * n + 10) * n + x]) correct++;
+    expect(correct / (n * n)).toBeGreaterThan(0.9);
+    const sum = reply.importances.reduce((a, b) => a + b.importance, 0);
+    expect(sum).toBeCloseTo(1, 6);
+    expect(Buffer.from(reply.probabilities, "base64").length).toBe(2 * n * n);
+    // same labels and selection: the forest is reused, only the new slice is predicted
+    const again = (await h.retrain({ plane: "xy", slice: 3 })) as TrainingResult;
+    expect(again.status === "done" && again.reused).toBe(true);
+    expect(h.training()?.forest.nTrees).toBe(20);
+  });
+
+  it("answers bad requests with an error result, not a crash", async () => {
+    const { image } = ballVolume(8);
+    const h = view(image, { writer, baseDir: dir, labels: "tiny", training: true });
+    sent = [];
+    // no label file yet
+    const r1 = (await h.retrain()) as TrainingResult;
+    expect(r1.status).toBe("error");
+    if (r1.status === "error") expect(r1.message).toMatch(/tiny.labels.json does not exist/);
+    const one = new Uint8Array(512);
+    one[5] = 1;
+    saveLabels(
+      { data: one, shape: [8, 8, 8], spacing: [1, 1, 1] },
+      path.join(dir, "tiny.labels.json"),
+    );
+    const r2 = (await h.retrain()) as TrainingResult;
+    expect(r2.status === "error" && r2.message).toMatch(/at least two classes/);
+    const r3 = (await viewerMessage(
+      JSON.stringify({
+        type: "retrain",
+        viewId: h.viewId,
+        requestId: "x",
+        labelsPath: "../elsewhere.labels.json",
+        plane: "xy",
+        slice: 0,
+        selection: { inputs: ["channel 0"], filters: { GaussianSmoothing: [1] }, tailored: [] },
+      }),
+    )) as TrainingResult;
+    expect(r3.status === "error" && r3.message).toMatch(
+      /labelsPath must be this view's label file/,
+    );
+    expect(sent.map((c) => (c.data[TRAINING_MIME] as TrainingResult).status)).toContain("error");
+    expect(() => view(image, { writer, baseDir: dir, labels: false, training: true })).toThrow(
+      /needs the label painter/,
+    );
+  });
+});
