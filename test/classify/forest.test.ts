@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { closePool } from "../../kernel-lib/src/parallel/index.js";
 import { forestFromJSON, trainForest } from "../../kernel-lib/src/classify/forest/index.js";
-import { loadFixture, pearson, spearman } from "./forestFixture.js";
+import { loadFixture, pearson, spearman } from "../fixtures/forest/fixture.js";
 
 afterAll(() => closePool());
 

@@ -1,4 +1,4 @@
-/** Classification: global grey-value thresholds (Paper 1 methods 3.1-3.2). */
+/** Classification: global grey-value thresholds (Paper 1 methods 3.1-3.2), random forest (ilastik pixel classification). */
 export {
   applyThresholds,
   doubleThreshold,
@@ -11,3 +11,19 @@ export {
   type HistogramValleysOptions,
   type HistogramValleys,
 } from "./thresholdValleys.js";
+export {
+  trainForest,
+  forestFromJSON,
+  predictProbaParallel,
+  permutationImportance,
+  predictVolume,
+  type ForestOptions,
+  type RandomForest,
+  type ForestJSON,
+  type PredictOptions,
+  type PredictParallelOptions,
+  type PermutationImportanceOptions,
+  type PermutationImportance,
+  type PredictVolumeOptions,
+  type VolumePrediction,
+} from "./forest/index.js";

@@ -149,32 +149,11 @@ export function buildTree(data: BinnedData, s: TreeSettings, index: number): Tre
         perm[j] = f;
         const nb = nBins[f]!;
         const col = f * n;
-        // Evaluate a candidate: left = bins <= lb (class weights in `left`, nL samples), next bin nbn.
-        const consider = (nL: number, lb: number, nbn: number) => {
-          const nR = nNode - nL;
-          if (nL < minLeaf || nR < minLeaf) return;
-          let wl = 0;
-          let sl = 0;
-          let sr = 0;
-          for (let k = 0; k < K; k++) wl += left[k]!;
-          const wr = W - wl;
-          if (!(wl > 0 && wr > 0)) return;
-          for (let k = 0; k < K; k++) {
-            const a = left[k]!;
-            const b = totals[k]! - a;
-            sl += a * a;
-            sr += b * b;
-          }
-          const score = sl / wl + sr / wr;
-          if (score > bestScore) {
-            bestScore = score;
-            bestF = f;
-            bestBin = lb;
-            bestNext = nbn;
-            bestNL = nL;
-            bestLeft.set(left);
-          }
-        };
+        // Candidates "left = bins <= prev" are scored as sklearn's proxy
+        // (sum_k L_k^2 / wL + sum_k R_k^2 / wR); the first best one wins.
+        let prev = -1;
+        let nL = 0;
+        let wl = 0;
         if (nb <= 4 * nNode || nNode >= KEY) {
           // Histogram over the bins.
           let lo = nb;
@@ -190,14 +169,37 @@ export function buildTree(data: BinnedData, s: TreeSettings, index: number): Tre
           if (lo < hi) {
             nonConstant++;
             left.fill(0);
-            let nL = 0;
-            let prev = -1;
             for (let b = lo; b <= hi; b++) {
               const c = histN[b]!;
               if (c === 0) continue;
-              if (prev >= 0) consider(nL, prev, b);
+              if (prev >= 0 && nL >= minLeaf && nNode - nL >= minLeaf) {
+                const wr = W - wl;
+                if (wl > 0 && wr > 0) {
+                  let sl = 0;
+                  let sr = 0;
+                  for (let k = 0; k < K; k++) {
+                    const a = left[k]!;
+                    const r = totals[k]! - a;
+                    sl += a * a;
+                    sr += r * r;
+                  }
+                  const score = sl / wl + sr / wr;
+                  if (score > bestScore) {
+                    bestScore = score;
+                    bestF = f;
+                    bestBin = prev;
+                    bestNext = b;
+                    bestNL = nL;
+                    bestLeft.set(left);
+                  }
+                }
+              }
               nL += c;
-              for (let k = 0; k < K; k++) left[k] += histW[b * K + k]!;
+              for (let k = 0; k < K; k++) {
+                const v = histW[b * K + k]!;
+                left[k] += v;
+                wl += v;
+              }
               prev = b;
             }
           }
@@ -210,20 +212,51 @@ export function buildTree(data: BinnedData, s: TreeSettings, index: number): Tre
             local[q] = i;
             keys[q] = codes[col + i]! * KEY + q;
           }
-          const sorted = keys.subarray(0, nNode);
-          sorted.sort();
-          const first = Math.floor(sorted[0]! / KEY);
-          const last = Math.floor(sorted[nNode - 1]! / KEY);
+          if (nNode <= 48) {
+            for (let q = 1; q < nNode; q++) {
+              const v = keys[q]!;
+              let r = q - 1;
+              while (r >= 0 && keys[r]! > v) {
+                keys[r + 1] = keys[r]!;
+                r--;
+              }
+              keys[r + 1] = v;
+            }
+          } else keys.subarray(0, nNode).sort();
+          const first = Math.floor(keys[0]! / KEY);
+          const last = Math.floor(keys[nNode - 1]! / KEY);
           if (first === last) continue;
           nonConstant++;
           left.fill(0);
-          let prev = -1;
           for (let q = 0; q < nNode; q++) {
-            const key = sorted[q]!;
+            const key = keys[q]!;
             const code = Math.floor(key / KEY);
             const i = local[key - code * KEY]!;
-            if (q > 0 && code !== prev) consider(q, prev, code);
-            left[y[i]!] += w[i]!;
+            if (q > 0 && code !== prev && q >= minLeaf && nNode - q >= minLeaf) {
+              const wr = W - wl;
+              if (wl > 0 && wr > 0) {
+                let sl = 0;
+                let sr = 0;
+                for (let k = 0; k < K; k++) {
+                  const a = left[k]!;
+                  const r = totals[k]! - a;
+                  sl += a * a;
+                  sr += r * r;
+                }
+                const score = sl / wl + sr / wr;
+                if (score > bestScore) {
+                  bestScore = score;
+                  bestF = f;
+                  bestBin = prev;
+                  bestNext = code;
+                  bestNL = q;
+                  bestLeft.set(left);
+                }
+              }
+            }
+            const wi = w[i]!;
+            left[y[i]!] += wi;
+            wl += wi;
             prev = code;
           }
         }

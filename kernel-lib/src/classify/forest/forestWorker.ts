@@ -6,7 +6,7 @@
  */
 import type { BinnedData } from "./binning.js";
 import { buildTree, type TreeArrays, type TreeSettings } from "./buildTree.js";
-import { predictRowsInto, type ForestArrays } from "./predictRows.js";
+import { predictRowsInto, type PackedForest } from "./predictRows.js";
 
 /** Grow the trees `trees` (indices into the forest). @internal */
 export interface TrainTask {
@@ -19,7 +19,7 @@ export interface TrainTask {
 /** Predict rows `[from, to)` into the shared `out`. @internal */
 export interface PredictTask {
   op: "predict";
-  forest: ForestArrays;
+  forest: PackedForest;
   samples: Float32Array;
   layout: "samples" | "channels";
   count: number;

@@ -6,3 +6,14 @@ export {
   type ForestJSON,
   type PredictOptions,
 } from "./model.js";
+export { predictProbaParallel, type PredictParallelOptions } from "./predictProbaParallel.js";
+export {
+  permutationImportance,
+  type PermutationImportanceOptions,
+  type PermutationImportance,
+} from "./permutationImportance.js";
+export {
+  predictVolume,
+  type PredictVolumeOptions,
+  type VolumePrediction,
+} from "./predictVolume.js";

@@ -1,4 +1,4 @@
-import { argmaxRows, predictRowsInto, type ForestArrays } from "./predictRows.js";
+import { argmaxRows, packForest, predictRowsInto, type PackedForest } from "./predictRows.js";
 
 /** Row layout of a samples matrix given to a forest. */
 export interface PredictOptions {
@@ -52,6 +52,20 @@ export interface RandomForest {
   predict(samples: Float32Array, options?: PredictOptions): Int32Array;
   /** JSON-safe copy that {@link forestFromJSON} restores exactly. */
   toJSON(): ForestJSON;
+}
+
+/** Flat node arrays of all trees (child indices absolute; feature -1 marks a leaf). @internal */
+export interface ForestArrays {
+  nClasses: number;
+  nFeatures: number;
+  /** Root node of each tree. */
+  roots: Int32Array;
+  feature: Int32Array;
+  threshold: Float32Array;
+  left: Int32Array;
+  right: Int32Array;
+  /** nodes x classes: leaf class probabilities. */
+  value: Float32Array;
 }
 
 /** Everything that defines a forest. @internal */
@@ -133,7 +147,8 @@ export class Forest implements RandomForest {
   readonly oobError: number | undefined;
   /** @internal */
   readonly parts: ForestParts;
-  private shared: ForestArrays | undefined;
+  private packed: PackedForest;
+  private shared: PackedForest | undefined;
 
   constructor(parts: ForestParts) {
     this.parts = parts;
@@ -141,6 +156,7 @@ export class Forest implements RandomForest {
     this.nFeatures = parts.nFeatures;
     this.nTrees = parts.roots.length;
     this.oobError = parts.oobError;
+    this.packed = packForest(parts, false);
   }
 
   featureImportances(): Float64Array {
@@ -165,7 +181,7 @@ export class Forest implements RandomForest {
     const { layout, count } = resolveRows(samples, this.nFeatures, options);
     checkNoNaN(samples, count * this.nFeatures, "samples");
     const out = new Float32Array(count * this.classes.length);
-    predictRowsInto(this.parts, samples, layout, count, 0, count, out, 0);
+    predictRowsInto(this.packed, samples, layout, count, 0, count, out, 0);
     return out;
   }
 
@@ -178,28 +194,9 @@ export class Forest implements RandomForest {
     return out;
   }
 
-  /** The node arrays in shared memory (made once), for worker threads. @internal */
-  sharedArrays(): ForestArrays {
-    if (this.shared === undefined) {
-      const share = <T extends Int32Array | Float32Array>(a: T): T => {
-        const b = new (a.constructor as new (buf: SharedArrayBuffer) => T)(
-          new SharedArrayBuffer(Math.max(1, a.length) * a.BYTES_PER_ELEMENT),
-        );
-        b.set(a);
-        return b.subarray(0, a.length) as T;
-      };
-      const p = this.parts;
-      this.shared = {
-        nClasses: p.nClasses,
-        nFeatures: p.nFeatures,
-        roots: share(p.roots),
-        feature: share(p.feature),
-        threshold: share(p.threshold),
-        left: share(p.left),
-        right: share(p.right),
-        value: share(p.value),
-      };
-    }
+  /** The forest packed for prediction in shared memory (made once), for worker threads. @internal */
+  sharedPacked(): PackedForest {
+    this.shared ??= packForest(this.parts, true);
     return this.shared;
   }
 

@@ -1,28 +1,74 @@
 /** Prediction loops over the flat node arrays of a forest. @internal */
 
-/** The arrays a prediction needs (all trees concatenated; child indices absolute). @internal */
-export interface ForestArrays {
+/**
+ * A forest packed for prediction: 4 int32 per node `[feature, threshold
+ * bits (float32), left, right]` with children as offsets into `nodes`
+ * (node index x 4); a leaf has feature -1 and its `value` offset in `left`.
+ * Nodes of one tree are contiguous, so a prediction walks few cache lines.
+ * @internal
+ */
+export interface PackedForest {
   nClasses: number;
   nFeatures: number;
-  /** Root node of each tree. */
+  /** Offset (into `nodes`) of each tree's root. */
   roots: Int32Array;
-  feature: Int32Array;
-  threshold: Float32Array;
-  left: Int32Array;
-  right: Int32Array;
+  nodes: Int32Array;
   /** nodes x classes: leaf class probabilities. */
   value: Float32Array;
 }
 
 /**
+ * Pack flat arrays (absolute child indices, feature -1 at leaves) for
+ * prediction, in shared memory when `shared`. @internal
+ */
+export function packForest(
+  a: {
+    nClasses: number;
+    nFeatures: number;
+    roots: Int32Array;
+    feature: Int32Array;
+    threshold: Float32Array;
+    left: Int32Array;
+    right: Int32Array;
+    value: Float32Array;
+  },
+  shared: boolean,
+): PackedForest {
+  const N = a.feature.length;
+  const K = a.nClasses;
+  const mk = (len: number) =>
+    shared ? new Int32Array(new SharedArrayBuffer(Math.max(1, len) * 4), 0, len) : new Int32Array(len);
+  const nodes = mk(4 * N);
+  const thr = new Float32Array(nodes.buffer, nodes.byteOffset, nodes.length);
+  for (let i = 0; i < N; i++) {
+    const f = a.feature[i]!;
+    nodes[4 * i] = f;
+    if (f >= 0) {
+      thr[4 * i + 1] = a.threshold[i]!;
+      nodes[4 * i + 2] = 4 * a.left[i]!;
+      nodes[4 * i + 3] = 4 * a.right[i]!;
+    } else nodes[4 * i + 2] = i * K;
+  }
+  const roots = Int32Array.from(a.roots, (r) => 4 * r);
+  let value = a.value;
+  if (shared) {
+    value = new Float32Array(new SharedArrayBuffer(Math.max(1, value.length) * 4), 0, value.length);
+    value.set(a.value);
+  }
+  return { nClasses: K, nFeatures: a.nFeatures, roots, nodes, value };
+}
+
+/** Rows per block: trees walk a block one after the other (a tree's nodes stay in cache). */
+const BLOCK = 32768;
+
+/**
  * Mean class probabilities of rows `[from, to)` into `out` (row-major rows x
- * classes, starting at `out[outOffset]`). Trees run one after the other over
- * all rows (a tree's nodes stay in cache).
+ * classes, starting at `out[outOffset]`).
  * @param samples - `"samples"`: row i's features at `i * nFeatures`;
  *   `"channels"`: feature f of row i at `f * count + i`.
  */
 export function predictRowsInto(
-  forest: ForestArrays,
+  forest: PackedForest,
   samples: Float32Array,
   layout: "samples" | "channels",
   count: number,
@@ -31,34 +77,44 @@ export function predictRowsInto(
   out: Float32Array,
   outOffset: number,
 ): void {
-  const { roots, feature, threshold, left, right, value, nClasses: K, nFeatures: F } = forest;
-  const rows = to - from;
-  const acc = new Float64Array(rows * K);
+  const { roots, nodes, value, nClasses: K, nFeatures: F } = forest;
+  const thr = new Float32Array(nodes.buffer, nodes.byteOffset, nodes.length);
   const T = roots.length;
-  // Row stride and feature stride of the layout.
   const rs = layout === "samples" ? F : 1;
   const fs = layout === "samples" ? 1 : count;
-  for (let t = 0; t < T; t++) {
-    const root = roots[t]!;
-    for (let r = 0; r < rows; r++) {
-      const base = (from + r) * rs;
-      let nd = root;
-      let f = feature[nd]!;
-      while (f >= 0) {
-        nd = samples[base + f * fs]! <= threshold[nd]! ? left[nd]! : right[nd]!;
-        f = feature[nd]!;
-      }
-      const v = nd * K;
-      const o = r * K;
-      for (let k = 0; k < K; k++) acc[o + k] += value[v + k]!;
-    }
-  }
+  const acc = new Float64Array(Math.min(BLOCK, Math.max(0, to - from)) * K);
   const inv = 1 / T;
-  for (let j = 0; j < rows * K; j++) out[outOffset + j] = acc[j]! * inv;
+  for (let b0 = from; b0 < to; b0 += BLOCK) {
+    const b1 = Math.min(to, b0 + BLOCK);
+    acc.fill(0);
+    for (let t = 0; t < T; t++) {
+      const root = roots[t]!;
+      for (let r = b0; r < b1; r++) {
+        const base = r * rs;
+        let o = root;
+        let f = nodes[o]!;
+        while (f >= 0) {
+          o = samples[base + f * fs]! <= thr[o + 1]! ? nodes[o + 2]! : nodes[o + 3]!;
+          f = nodes[o]!;
+        }
+        const v = nodes[o + 2]!;
+        const a = (r - b0) * K;
+        for (let k = 0; k < K; k++) acc[a + k] += value[v + k]!;
+      }
+    }
+    const o0 = outOffset + (b0 - from) * K;
+    for (let j = 0; j < (b1 - b0) * K; j++) out[o0 + j] = acc[j]! * inv;
+  }
 }
 
 /** Argmax per row of a rows x classes matrix (ties: first class). @internal */
-export function argmaxRows(proba: Float32Array, K: number, rows: number, out: Int32Array, classes: readonly number[]): void {
+export function argmaxRows(
+  proba: Float32Array,
+  K: number,
+  rows: number,
+  out: Int32Array,
+  classes: readonly number[],
+): void {
   for (let r = 0; r < rows; r++) {
     let best = 0;
     let bv = proba[r * K]!;

@@ -1,0 +1,69 @@
+import type { Shape3 } from "../../volume/types.js";
+import type { BlockContext } from "../../parallel/types.js";
+import { computeBlockFeatures } from "../../features/blockFeatures.js";
+import type { FeatureSpec } from "../../features/spec.js";
+import { predictRowsInto, type PackedForest } from "./predictRows.js";
+
+/** Parameters of {@link predictKernel}. @internal */
+export interface PredictKernelParams {
+  spec: FeatureSpec;
+  channels: number;
+  forest: PackedForest;
+  /** Class value of each probability column. */
+  classes: number[];
+  /** Whole-volume outputs (shared memory unless inline). */
+  labels: Uint8Array;
+  probabilities: Float32Array[] | null;
+  uncertainty: Float32Array | null;
+}
+
+let featureScratch = new Float32Array(0);
+let probaScratch = new Float32Array(0);
+
+/**
+ * Block kernel of {@link predictVolume} (run as
+ * `{ module: "classify/forest/predictKernel.js", name: "predictKernel" }`):
+ * computes the block's features in this thread ({@link computeBlockFeatures}),
+ * predicts them with the forest and writes labels (and optionally
+ * probabilities and the margin uncertainty) of the block's core, so a
+ * feature stack only ever exists for one block per thread.
+ * @internal
+ */
+export function predictKernel(ctx: BlockContext<PredictKernelParams>): void {
+  const p = ctx.params;
+  const [cz, cy, cx] = ctx.shape;
+  const V = cz * cy * cx;
+  const C = p.channels;
+  const K = p.classes.length;
+  if (featureScratch.length < C * V) featureScratch = new Float32Array(C * V);
+  if (probaScratch.length < K * V) probaScratch = new Float32Array(K * V);
+  const feats = featureScratch;
+  const proba = probaScratch;
+  computeBlockFeatures(ctx, p.spec, (c, core) => feats.set(core.subarray(0, V), c * V));
+  predictRowsInto(p.forest, feats, "channels", V, 0, V, proba, 0);
+  const [, ny, nx] = ctx.volumeShape;
+  const o: Shape3 = ctx.origin;
+  let v = 0;
+  for (let z = 0; z < cz; z++) {
+    for (let y = 0; y < cy; y++) {
+      const row = ((o[0] + z) * ny + o[1] + y) * nx + o[2];
+      for (let x = 0; x < cx; x++, v++) {
+        const at = row + x;
+        let best = 0;
+        let p1 = proba[v * K]!;
+        let p2 = -Infinity;
+        for (let k = 1; k < K; k++) {
+          const q = proba[v * K + k]!;
+          if (q > p1) {
+            p2 = p1;
+            p1 = q;
+            best = k;
+          } else if (q > p2) p2 = q;
+        }
+        p.labels[at] = p.classes[best]!;
+        if (p.probabilities) for (let k = 0; k < K; k++) p.probabilities[k]![at] = proba[v * K + k]!;
+        if (p.uncertainty) p.uncertainty[at] = 1 - (p1 - p2);
+      }
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import type { Shape3, Spacing3, Volume } from "../../volume/types.js";
+import { allocate, dtypeOf } from "../../volume/dtype.js";
+import { mapBlocks } from "../../parallel/mapBlocks.js";
+import { toShared } from "../../parallel/shared.js";
+import type { ParallelOptions } from "../../parallel/types.js";
+import { runsInline } from "../../features/computeFeatures.js";
+import { featureBlockShape, resolveInputs, type FeatureInputs } from "../../features/inputs.js";
+import { planFeatures } from "../../features/plan.js";
+import { checkSpec, type FeatureSpec } from "../../features/spec.js";
+import { Forest, type RandomForest } from "./model.js";
+import type { PredictKernelParams } from "./predictKernel.js";
+
+/** Options of {@link predictVolume}. */
+export interface PredictVolumeOptions extends ParallelOptions {
+  /** Also return one probability volume per class (in `forest.classes` order). @default false */
+  probabilities?: boolean;
+  /** Also return ilastik's margin uncertainty `1 - (p_best - p_second)`. @default false */
+  uncertainty?: boolean;
+}
+
+/** Result of {@link predictVolume}. */
+export interface VolumePrediction {
+  /** Predicted class value of every voxel. */
+  labels: Volume<Uint8Array>;
+  /** Probability of each class (`forest.classes` order), when asked for. */
+  probabilities?: Volume<Float32Array>[];
+  /** `1 - (p_best - p_second)` per voxel, when asked for. */
+  uncertainty?: Volume<Float32Array>;
+}
+
+/**
+ * Segment a volume with a forest trained on features of the same spec:
+ * blockwise on the worker pool, each block's features are computed and
+ * predicted inside the worker ({@link computeBlockFeatures}), so the whole
+ * feature stack is never held (memory: the outputs plus one block's
+ * features per thread). The result equals predicting
+ * `computeFeatures(inputs, spec)` voxel by voxel, for any block shape and
+ * thread count.
+ * @param forest - Trained on `spec`'s channels (`forest.nFeatures` = channel count).
+ * @param inputs - The spec's source inputs (see {@link computeFeatures}).
+ * @param spec - From {@link featureSpec}.
+ * @returns Class values (uint8; class values must be <= 255), optionally probabilities and uncertainty.
+ * @example
+ * ```ts
+ * const forest = await trainForest(train.samples, train.labels, train.channels.length);
+ * const { labels, uncertainty } = await predictVolume(forest, { SE2: se2 }, spec, { uncertainty: true });
+ * ```
+ * @see ilastik pixel classification, "live update" and export of simple segmentation / uncertainty
+ */
+export async function predictVolume(
+  forest: RandomForest,
+  inputs: FeatureInputs,
+  spec: FeatureSpec,
+  options: PredictVolumeOptions = {},
+): Promise<VolumePrediction> {
+  if (!(forest instanceof Forest))
+    throw new TypeError("`forest` must be a RandomForest from trainForest or forestFromJSON");
+  checkSpec(spec);
+  const volumes = resolveInputs(inputs, spec);
+  const shape = [...volumes[0]!.shape] as Shape3;
+  const spacing = [...volumes[0]!.spacing] as Spacing3;
+  const plan = planFeatures(spec, shape);
+  const C = plan.channels.length;
+  if (C !== forest.nFeatures) {
+    throw new RangeError(
+      `the spec gives ${C} feature channels for this volume, the forest was trained on ${forest.nFeatures}`,
+    );
+  }
+  const big = forest.classes.find((c) => c > 255);
+  if (big !== undefined)
+    throw new RangeError(`predictVolume writes uint8 labels: class ${big} is > 255`);
+  const K = forest.classes.length;
+  const inline = runsInline(shape, options);
+  const n = shape[0] * shape[1] * shape[2];
+  const labels = allocate("uint8", n, !inline) as Uint8Array;
+  const probabilities = options.probabilities
+    ? Array.from({ length: K }, () => allocate("float32", n, !inline) as Float32Array)
+    : null;
+  const uncertainty = options.uncertainty ? (allocate("float32", n, !inline) as Float32Array) : null;
+  const jobVolumes = inline ? volumes : volumes.map((v) => toShared(v));
+  const dummy = jobVolumes[0]!;
+  // Blocks of about 2^24 / C voxels: one block's features are about 64 MB.
+  const target = Math.max(2 ** 15, Math.min(2 ** 19, Math.floor(2 ** 24 / C)));
+  await mapBlocks<PredictKernelParams>(
+    jobVolumes,
+    {
+      module: "classify/forest/predictKernel.js",
+      name: "predictKernel",
+      params: {
+        spec,
+        channels: C,
+        forest: forest.sharedPacked(),
+        classes: forest.classes,
+        labels,
+        probabilities,
+        uncertainty,
+      },
+    },
+    {
+      halo: plan.halo,
+      mode: spec.mode,
+      channels: 1,
+      dtype: dtypeOf(dummy.data),
+      out: [dummy],
+      threads: options.threads,
+      inline,
+      blockShape: options.blockShape ?? featureBlockShape(shape, target),
+      signal: options.signal,
+      onProgress: options.onProgress,
+    },
+  );
+  const vol = <T extends Uint8Array | Float32Array>(data: T): Volume<T> => ({
+    data,
+    shape: [...shape] as Shape3,
+    spacing: [...spacing] as Spacing3,
+  });
+  return {
+    labels: vol(labels),
+    ...(probabilities ? { probabilities: probabilities.map(vol) } : {}),
+    ...(uncertainty ? { uncertainty: vol(uncertainty) } : {}),
+  };
+}
