@@ -188,6 +188,7 @@ export class VoxelArray {
   planeLevel(plane: ViewPlane, slice: number): number | undefined {
     return this.peek(plane, slice)?.[1];
   }
+
   private slabIndex(z: number): number {
     return Math.floor(z / this.slabDepth);
   }
@@ -432,6 +433,10 @@ export class VoxelArray {
     let done = 0;
     let failure: unknown;
     const row = async (z: number): Promise<void> => {
+      if (this.full) {
+        out.set(this.full.subarray((z * ny + slice) * nx, (z * ny + slice + 1) * nx), z * nx);
+        return;
+      }
       const s = this.slabs.get(this.slabIndex(z));
       if (s) {
         const off = ((z - this.slabIndex(z) * this.slabDepth) * ny + slice) * nx;
@@ -443,9 +448,11 @@ export class VoxelArray {
       const buf = await this.reader!(this.path!, start, start + nx * bpv, signal);
       if (signal.aborted) return;
       if (buf.byteLength === nx * bpv) out.set(view(this.dtype, buf, 0, nx), z * nx);
-      else if (buf.byteLength === this.byteLength)
-        out.set(view(this.dtype, buf, start, nx), z * nx); // the server ignored the range
-      else
+      else if (buf.byteLength === this.byteLength) {
+        // the server ignored the range and sent the whole file: keep it, read no more rows
+        this.full ??= view(this.dtype, buf, 0, this.byteLength / bpv);
+        out.set(view(this.dtype, buf, start, nx), z * nx);
+      } else
         throw new RangeError(
           `${this.path}: expected ${nx * bpv} bytes at ${start}, received ${buf.byteLength}`,
         );

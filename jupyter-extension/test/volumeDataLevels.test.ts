@@ -236,6 +236,23 @@ describe("VoxelArray levels (arrays above the full-load limit)", () => {
     await expect(a.refinePlane("xz", 7)).rejects.toThrow(/network down/);
   });
 
+  it("keeps the whole file when the server ignores the range of a row read", async () => {
+    const { a, data } = setup(shape, 1000, 2);
+    let fullReads = 0;
+    const inner = (a as unknown as { reader: RangeReader }).reader;
+    (a as unknown as { reader: RangeReader }).reader = async (p, s, e, signal) => {
+      if (p !== FULL) return inner(p, s, e, signal);
+      fullReads++;
+      return data.slice().buffer; // whole file
+    };
+    await a.plane("xz", 3);
+    const exact = await a.refinePlane("xz", 3);
+    expect(Array.from(exact!)).toEqual(Array.from(extractPlane(data, shape, "xz", 3)));
+    expect(fullReads).toBe(2); // the two rows in flight, then no more reads
+    expect(a.isLoaded).toBe(true);
+    expect(a.planeLevel("yz", 1)).toBe(1);
+  });
+
   it("checks levels: cache paths, shapes and sizes", () => {
     const reader: RangeReader = async () => new ArrayBuffer(0);
     const base = { kind: "file" as const, path: "tomolab-cache/abcdef12.uint8.raw", bytes: 64 };
