@@ -315,6 +315,8 @@ export class TrainingController {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private inFlight: string | undefined;
   private queued = false;
+  /** Every request folded into the queued one was view-only. */
+  private queuedViewOnly = false;
   private counter = 0;
   /** Bumped when labels or the selection change: a request for the same view is then needed. */
   private generation = 0;
@@ -363,6 +365,7 @@ export class TrainingController {
     const fire = () => {
       this.timer = undefined;
       if (this.inFlight !== undefined) {
+        this.queuedViewOnly = (this.queued ? this.queuedViewOnly : true) && !!options.viewOnly;
         this.queued = true;
         this.emit(this.withQueued(true));
       } else void this.dispatch();
@@ -455,7 +458,11 @@ export class TrainingController {
         this.emit({ phase: "error", message: (error as Error).message, queued: this.queued });
     } finally {
       this.inFlight = undefined;
-      if (this.queued && !this.disposed) void this.dispatch();
+      if (this.queued && this.queuedViewOnly && this.upToDate()) {
+        // the answer already shows the view the queued request was for
+        this.queued = false;
+        this.emit(this.withQueued(false));
+      } else if (this.queued && !this.disposed) void this.dispatch();
     }
   }
 }

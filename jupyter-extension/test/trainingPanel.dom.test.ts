@@ -204,6 +204,41 @@ describe("TrainingPanel with a fake kernel", () => {
     expect(kernel.requests.length).toBe(4);
   });
 
+  it("live mode: a queued view-only request is dropped when the answer already shows the view", async () => {
+    q<HTMLInputElement>("input.tl-liveUpdate").click();
+    await vi.advanceTimersByTimeAsync(300);
+    expect(kernel.requests.length).toBe(1);
+    view = { ...view, slice: 3 };
+    panel.viewChanged();
+    await vi.advanceTimersByTimeAsync(300); // queued (slice 3)
+    view = { ...view, slice: 2 };
+    panel.viewChanged();
+    await vi.advanceTimersByTimeAsync(300); // still queued: slice 2 has no result yet
+    expect(q(".tl-trainStage").textContent).toContain("another request queued");
+    kernel.requests[0].result(smallResult(msg(0).requestId, 2));
+    kernel.requests[0].reply("ok");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(kernel.requests.length).toBe(1);
+    expect(q(".tl-trainStage").textContent).toBe("");
+    expect(panel.element.dataset.predictionShown).toBe("current");
+    // a label save folded into the queue is not view-only: it is sent
+    view = { ...view, slice: 4 };
+    panel.viewChanged();
+    await vi.advanceTimersByTimeAsync(300);
+    expect(kernel.requests.length).toBe(2);
+    view = { ...view, slice: 5 };
+    panel.viewChanged();
+    await vi.advanceTimersByTimeAsync(300);
+    panel.labelsSaved();
+    view = { ...view, slice: 4 };
+    await vi.advanceTimersByTimeAsync(300);
+    kernel.requests[1].result(smallResult(msg(1).requestId, 4));
+    kernel.requests[1].reply("ok");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(kernel.requests.length).toBe(3);
+    expect(msg(2).slice).toBe(4);
+  });
+
   it("shows errors: error replies, error results, no kernel, no label file", async () => {
     q<HTMLButtonElement>("button.tl-train").click();
     await vi.advanceTimersByTimeAsync(0);
