@@ -49,7 +49,6 @@ const viewer = view(fib.se2, {
 
 // %%
 const first = await viewer.retrain({ plane: "xy", slice: z });
-if (first.status !== "done") throw new Error(`training failed: ${first.status === "error" ? first.message : first.status}`);
 console.log(`trained on ${Object.entries(first.samples).map(([c, n]) => `${n} ${fib.classes[Number(c)]}`).join(", ")} voxels, ${first.channels} channels`);
 console.log(`timings (ms): ${JSON.stringify(first.timings)}; out-of-bag error ${(100 * (first.oobError ?? NaN)).toFixed(1)} %`);
 const truthSlice = slice(fib.truth, "xy", z);

@@ -202,8 +202,9 @@ describe("live training through view()", () => {
     expect(sum).toBeCloseTo(1, 6);
     expect(Buffer.from(reply.probabilities, "base64").length).toBe(2 * n * n);
     // same labels and selection: the forest is reused, only the new slice is predicted
-    const again = (await h.retrain({ plane: "xy", slice: 3 })) as TrainingResult;
-    expect(again.status === "done" && again.reused).toBe(true);
+    const again = await h.retrain({ plane: "xy", slice: 3 });
+    expect(again.reused).toBe(true);
+    expect([again.plane, again.slice]).toEqual(["xy", 3]);
     expect(h.training()?.forest.nTrees).toBe(20);
   });
 
@@ -212,17 +213,14 @@ describe("live training through view()", () => {
     const h = view(image, { writer, baseDir: dir, labels: "tiny", training: true });
     sent = [];
     // no label file yet
-    const r1 = (await h.retrain()) as TrainingResult;
-    expect(r1.status).toBe("error");
-    if (r1.status === "error") expect(r1.message).toMatch(/tiny.labels.json does not exist/);
+    await expect(h.retrain()).rejects.toThrow(/tiny.labels.json does not exist/);
     const one = new Uint8Array(512);
     one[5] = 1;
     saveLabels(
       { data: one, shape: [8, 8, 8], spacing: [1, 1, 1] },
       path.join(dir, "tiny.labels.json"),
     );
-    const r2 = (await h.retrain()) as TrainingResult;
-    expect(r2.status === "error" && r2.message).toMatch(/at least two classes/);
+    await expect(h.retrain()).rejects.toThrow(/at least two classes/);
     const r3 = (await viewerMessage(
       JSON.stringify({
         type: "retrain",

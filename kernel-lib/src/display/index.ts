@@ -37,6 +37,7 @@ export {
   type LiveTrainingOptions,
   type LiveTrainingState,
   type TrainingImages,
+  type TrainingDone,
 } from "./training.js";
 export {
   loadLabels,

@@ -100,7 +100,9 @@ export interface LiveTrainer {
   state(): LiveTrainingState | undefined;
 }
 
-type Done = Extract<TrainingResult, { status: "done" }>;
+/** A successful training answer (status "done"). */
+export type TrainingDone = Extract<TrainingResult, { status: "done" }>;
+type Done = TrainingDone;
 
 function checkSelection(sel: unknown, payload: TrainingPayload, nz: number): TrainingSelection {
   const s = sel as TrainingSelection;

@@ -15,6 +15,7 @@ import {
   type LiveTrainer,
   type LiveTrainingOptions,
   type LiveTrainingState,
+  type TrainingDone,
 } from "./training.js";
 import type {
   ArraySource,
@@ -22,7 +23,6 @@ import type {
   LabelClass,
   OverlayKind,
   OverlayPayload,
-  TrainingResult,
   TrainingSelection,
   ViewerMessage,
   VolumePayload,
@@ -124,8 +124,9 @@ export interface ViewHandle {
   /**
    * Train the live forest on the label file and predict a plane, exactly as the viewer's
    * Train button does (use it in scripts and headless runs). Needs `training`.
+   * @throws RangeError with the trainer's message when training fails (no labels, one class, ...).
    */
-  retrain(options?: RetrainOptions): Promise<TrainingResult>;
+  retrain(options?: RetrainOptions): Promise<TrainingDone>;
   /** The forest, feature spec and inputs of the last training, or undefined. */
   training(): LiveTrainingState | undefined;
 }
@@ -417,7 +418,7 @@ export function view(volume: Volume, options: ViewOptions = {}): ViewHandle {
     retrain: async (o: RetrainOptions = {}) => {
       if (!trainer || !labelsPath)
         throw new RangeError("this view has no live training: call view(..., { training: true })");
-      return trainer.retrain({
+      const result = await trainer.retrain({
         type: "retrain",
         viewId,
         requestId: newDisplayId(),
@@ -426,6 +427,11 @@ export function view(volume: Volume, options: ViewOptions = {}): ViewHandle {
         slice: o.slice ?? slice,
         selection: o.selection ?? trainer.payload.selection,
       });
+      if (result.status !== "done")
+        throw new RangeError(
+          `live training failed: ${result.status === "error" ? result.message : result.status}`,
+        );
+      return result;
     },
     training: () => trainer?.state(),
   };
