@@ -94,3 +94,50 @@ describe("trainForest forest mode vs sklearn RandomForestClassifier(100)", () =>
     expect(again.oobError).toBe(a.oobError);
   });
 });
+
+describe("trainForest by hand", () => {
+  it("splits at the midpoint, left is <=, importances by impurity decrease", async () => {
+    // feature 0 separates perfectly at 2.5; feature 1 is constant
+    const X = new Float32Array([1, 7, 2, 7, 3, 7, 4, 7]);
+    const f = await trainForest(X, [5, 5, 9, 9], 2, { trees: 1, bootstrap: false, bins: 0, maxFeatures: "all", threads: 1 });
+    expect(f.classes).toEqual([5, 9]);
+    expect(Array.from(f.predict(new Float32Array([2.5, 0, 2.5000002, 0])))).toEqual([5, 9]);
+    expect(Array.from(f.featureImportances())).toEqual([1, 0]);
+    expect(f.oobError).toBeUndefined();
+  });
+
+  it("histogram bins: thresholds between bins' training values; bins >= distinct values is exact", async () => {
+    const n = 400;
+    const X = Float32Array.from({ length: n }, (_, i) => i);
+    const y = Int32Array.from({ length: n }, (_, i) => (i < 130 ? 1 : 2));
+    // 4 bins of 100 values: the best split is between bins 0..99 | 100..199 (pure left)
+    const f4 = await trainForest(X, y, 1, { trees: 1, bootstrap: false, bins: 4, maxDepth: 1, threads: 1 });
+    const t4 = f4.toJSON();
+    expect(new Float32Array(decode(t4.threshold))[0]).toBe(99.5);
+    // exact: the split is at 129.5
+    const f0 = await trainForest(X, y, 1, { trees: 1, bootstrap: false, bins: 0, maxDepth: 1, threads: 1 });
+    expect(new Float32Array(decode(f0.toJSON().threshold))[0]).toBe(129.5);
+    const f512 = await trainForest(X, y, 1, { trees: 1, bootstrap: false, bins: 512, maxDepth: 1, threads: 1 });
+    expect(f512.toJSON().threshold).toBe(f0.toJSON().threshold);
+  });
+
+  it("reports progress, honours maxSamples, classWeight records and minSamplesLeaf", async () => {
+    const fx = loadFixture("exact_leaf5");
+    const calls: number[] = [];
+    const f = await trainForest(fx.f32("X"), fx.i32("y"), 5, {
+      trees: 6,
+      maxSamples: 0.5,
+      classWeight: { 1: 2, 3: 0.5 },
+      minSamplesLeaf: 4,
+      seed: 2,
+      threads: 2,
+      onProgress: (done) => calls.push(done),
+    });
+    expect(calls).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(f.nTrees).toBe(6);
+    expect(f.oobError).toBeGreaterThanOrEqual(0);
+    expect(f.toJSON().options).toMatchObject({ nBootstrap: 150, classWeight: [2, 1, 0.5], minSamplesLeaf: 4 });
+    // a leaf holds >= 4 distinct samples: 300 samples -> at most 37 leaves per tree of 150 draws
+    for (const size of f.toJSON().treeSizes) expect(size).toBeLessThanOrEqual(2 * 37 - 1);
+  });
+});
