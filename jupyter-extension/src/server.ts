@@ -61,18 +61,19 @@ function join(dir: string, name: string): string {
   return dir ? `${dir.replace(/\/+$/, "")}/${name}` : name;
 }
 
-/** Reads bytes [start, end) of `dir/path` with an HTTP range request on /files/. */
+/** Reads bytes [start, end) of `dir/path` with an HTTP range request on /files/; `signal` cancels it. */
 export async function readFileRange(
   dir: string,
   path: string,
   start: number,
   end: number,
+  signal?: AbortSignal,
 ): Promise<ArrayBuffer> {
   const s = serverSettings();
   const url = `${s.baseUrl}files/${encodePath(join(dir, path))}`;
   const response = await ServerConnection.makeRequest(
     url,
-    { headers: { Range: `bytes=${start}-${end - 1}` }, cache: "no-store" },
+    { headers: { Range: `bytes=${start}-${end - 1}` }, cache: "no-store", signal },
     s,
   );
   if (!response.ok)

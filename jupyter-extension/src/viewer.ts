@@ -25,7 +25,7 @@ import {
 import { histogramCounts } from "./histogram.js";
 import { readFileRange, readTextFile, sendRetrain, sendToKernel, writeTextFile } from "./server.js";
 import { TrainingPanel } from "./trainingPanel.js";
-import { VoxelArray, type Voxels } from "./volumeData.js";
+import { VoxelArray, type RangeReader, type VoxelArrayOptions, type Voxels } from "./volumeData.js";
 import type { LabelClass, ViewPlane, VolumePayload } from "./viewerTypes.js";
 
 type Tool = "navigate" | "brush" | "eraser" | "fill";
@@ -57,6 +57,10 @@ function el<K extends keyof HTMLElementTagNameMap>(
 export interface ViewerContext {
   /** Folder of the notebook, server-relative ("" = root); undefined when unknown. */
   notebookDir: string | undefined;
+  /** Reads cache files (tests); @default range requests through the Jupyter server */
+  reader?: RangeReader;
+  /** Options of the voxel arrays (tests: a small full-load limit). */
+  arrayOptions?: VoxelArrayOptions;
 }
 
 export class VolumeViewer extends Widget {
@@ -133,11 +137,18 @@ export class VolumeViewer extends Widget {
     const shape = payload.shape;
     const dir = ctx.notebookDir;
     const reader =
-      dir === undefined
+      ctx.reader ??
+      (dir === undefined
         ? undefined
-        : (path: string, start: number, end: number) => readFileRange(dir, path, start, end);
-    this.channels = payload.channels.map((c) => new VoxelArray(shape, c.dtype, c.source, reader));
-    this.overlays = payload.overlays.map((o) => new VoxelArray(shape, o.dtype, o.source, reader));
+        : (path: string, start: number, end: number, signal?: AbortSignal) =>
+            readFileRange(dir, path, start, end, signal));
+    const opts = ctx.arrayOptions;
+    this.channels = payload.channels.map(
+      (c) => new VoxelArray(shape, c.dtype, c.source, reader, opts),
+    );
+    this.overlays = payload.overlays.map(
+      (o) => new VoxelArray(shape, o.dtype, o.source, reader, opts),
+    );
     this.overlayOn = payload.overlays.map(() => true);
     this.overlayOpacity = payload.overlays.map((o) => o.opacity ?? 0.5);
     this.windows = payload.channels.map((c) => [c.window[0], c.window[1]]);
@@ -469,7 +480,11 @@ export class VolumeViewer extends Widget {
     this.fitted = false;
     this.syncSlice();
     if (plane !== "xy" && this.channels.some((c) => !c.isLoaded))
-      this.showMessage("loading the whole volume for this plane...");
+      this.showMessage(
+        this.channels.every((c) => c.canLoadAll)
+          ? "loading the whole volume for this plane..."
+          : "loading a downsampled copy for this plane...",
+      );
     this.requestRender();
     this.training?.viewChanged();
   }
@@ -494,6 +509,31 @@ export class VolumeViewer extends Widget {
   private setClass(id: number): void {
     this.activeClass = id;
     for (const [c, b] of this.classButtons) b.classList.toggle("tl-mod-active", c === id);
+  }
+
+  /**
+   * Arrays above the browser's full-load limit show xz / yz from a downsampled level: say so,
+   * and for xz read the plane's rows at full resolution, then draw again.
+   */
+  private noteCoarse(plane: ViewPlane, slice: number): void {
+    if (plane === "xy") return;
+    const arrays = [...this.channels, ...this.overlays.filter((_, i) => this.overlayOn[i])];
+    const coarse = Math.max(1, ...arrays.map((a) => a.planeLevel(plane, slice) ?? 1));
+    this.node.dataset.coarse = String(coarse);
+    if (coarse === 1) return;
+    this.showMessage(
+      `coarse preview (1/${coarse} resolution)${plane === "xz" ? ", refining..." : "; yz stays coarse for volumes above 1 GiB"}`,
+    );
+    if (plane !== "xz") return;
+    void Promise.all(arrays.map((a) => a.refinePlane(plane, slice))).then(
+      (planes) => {
+        if (planes.every(Boolean) && this.plane === plane && this.slice === slice) {
+          this.showMessage("");
+          this.requestRender();
+        }
+      },
+      (error: Error) => this.showMessage(`tomolab viewer: ${error.message}`, true),
+    );
   }
 
   private showMessage(text: string, error = false): void {
@@ -531,6 +571,7 @@ export class VolumeViewer extends Widget {
     }
     if (token !== this.renderToken) return; // a newer render started while reading
     if (this.message.textContent?.startsWith("loading")) this.showMessage("");
+    this.noteCoarse(plane, slice);
     const labels = this.store?.planeLabels(plane, slice);
     let training = this.training?.overlay(plane, slice);
     if (training && (training.width !== w || training.height !== h)) training = undefined;

@@ -142,6 +142,61 @@ describe("VolumeViewer (jsdom)", () => {
     expect(hist.dataset.slice).toBe("xy:3");
   });
 
+  it("marks xz planes of big arrays as coarse, then refines them to full resolution", async () => {
+    // 4 x 6 x 8 uint8 in a cache file with a factor-2 level; full-load limit below its size
+    const full = new Uint8Array(4 * 6 * 8).map((_, i) => (i * 37) % 251);
+    const level = new Uint8Array(2 * 3 * 4).fill(7);
+    const files = new Map([
+      ["tomolab-cache/00000000000000000001.uint8.raw", full],
+      ["tomolab-cache/00000000000000000002.uint8.raw", level],
+    ]);
+    const reads: string[] = [];
+    const reader = async (p: string, start: number, end: number) => {
+      reads.push(`${p}:${start}-${end}`);
+      return files.get(p)!.slice(start, end).buffer;
+    };
+    const base = payload();
+    base.channels[0].source = {
+      kind: "file",
+      path: "tomolab-cache/00000000000000000001.uint8.raw",
+      bytes: full.byteLength,
+      levels: [
+        {
+          factor: 2,
+          path: "tomolab-cache/00000000000000000002.uint8.raw",
+          bytes: level.byteLength,
+          shape: [2, 3, 4],
+        },
+      ],
+    };
+    viewer = new VolumeViewer(base, {
+      notebookDir: "",
+      reader,
+      arrayOptions: { fullLoadLimit: 100 },
+    });
+    Widget.attach(viewer, document.body);
+    viewer.setPlane("xz");
+    const message = viewer.node.querySelector(".tl-message")!;
+    await new Promise((r) => setTimeout(r, 30));
+    // the first render drew the level; xz rows are then read at full resolution
+    expect(reads.some((r) => r.startsWith("tomolab-cache/00000000000000000002.uint8.raw"))).toBe(
+      true,
+    );
+    for (let i = 0; i < 20 && viewer.node.dataset.coarse !== "1"; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(viewer.node.dataset.coarse).toBe("1");
+    expect(message.textContent).toBe("");
+    // one row of nx bytes per z for the refined xz plane at y = 3
+    const rowReads = reads.filter((r) => r.startsWith("tomolab-cache/00000000000000000001"));
+    expect(rowReads).toContain(
+      `tomolab-cache/00000000000000000001.uint8.raw:${(0 * 6 + 3) * 8}-${(0 * 6 + 3) * 8 + 8}`,
+    );
+    viewer.setPlane("yz");
+    await new Promise((r) => setTimeout(r, 30));
+    expect(viewer.node.dataset.coarse).toBe("2");
+    expect(message.textContent).toMatch(/coarse preview \(1\/2 resolution\); yz stays coarse/);
+  });
+
   it("switches planes with the right depth", () => {
     viewer = new VolumeViewer(payload(), { notebookDir: undefined });
     Widget.attach(viewer, document.body);
