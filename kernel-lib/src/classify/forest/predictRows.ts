@@ -58,8 +58,14 @@ export function packForest(
   return { nClasses: K, nFeatures: a.nFeatures, roots, nodes, value };
 }
 
-/** Rows per block: trees walk a block one after the other (a tree's nodes stay in cache). */
-const BLOCK = 32768;
+/**
+ * Rows per block. Each tree walks all rows of a block before the next tree
+ * starts, so the tree's nodes stay in cache; measured on 100-tree forests
+ * of ~2000 nodes per tree, this beats blocks small enough to keep the rows
+ * in cache instead (the row's features are read a few times per tree, the
+ * nodes once per row), in both layouts.
+ */
+const BLOCK = 65536;
 
 /**
  * Mean class probabilities of rows `[from, to)` into `out` (row-major rows x
@@ -80,12 +86,14 @@ export function predictRowsInto(
   const { roots, nodes, value, nClasses: K, nFeatures: F } = forest;
   const thr = new Float32Array(nodes.buffer, nodes.byteOffset, nodes.length);
   const T = roots.length;
+  // Row stride and feature stride of the layout.
   const rs = layout === "samples" ? F : 1;
   const fs = layout === "samples" ? 1 : count;
-  const acc = new Float64Array(Math.min(BLOCK, Math.max(0, to - from)) * K);
+  const block = Math.min(BLOCK, Math.max(0, to - from));
+  const acc = new Float64Array(block * K);
   const inv = 1 / T;
-  for (let b0 = from; b0 < to; b0 += BLOCK) {
-    const b1 = Math.min(to, b0 + BLOCK);
+  for (let b0 = from; b0 < to; b0 += block) {
+    const b1 = Math.min(to, b0 + block);
     acc.fill(0);
     for (let t = 0; t < T; t++) {
       const root = roots[t]!;

@@ -128,7 +128,9 @@ export async function trainForest(
     );
   }
   for (let i = 0; i < samples.length; i++) {
-    if (!Number.isFinite(samples[i]!)) {
+    const v = samples[i]!;
+    if (v - v !== 0) {
+      // NaN or infinite
       const row = Math.floor(i / nFeatures);
       throw new RangeError(
         `\`samples\` holds ${samples[i]} at row ${row}, feature ${i - row * nFeatures}; features must be finite numbers`,
