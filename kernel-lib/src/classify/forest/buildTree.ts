@@ -53,16 +53,22 @@ export function buildTree(data: BinnedData, s: TreeSettings, index: number): Tre
     for (let k = 0; k < s.nBootstrap; k++) counts[rng.int(n)]!++;
     for (let i = 0; i < n; i++) if (counts[i]! > 0) m++;
   } else m = n;
-  const idx = new Int32Array(m);
+  let idx = new Int32Array(m);
   {
     let j = 0;
     for (let i = 0; i < n; i++) {
       const c = counts ? counts[i]! : 1;
-      if (c === 0) continue;
+      const wi = c * s.classWeight[y[i]!]!;
+      if (wi === 0) continue; // zero-weight samples take no part (as in sklearn)
       idx[j++] = i;
-      w[i] = c * s.classWeight[y[i]!]!;
+      w[i] = wi;
     }
+    m = j;
+    idx = idx.subarray(0, m);
   }
+  // Sample counts per bin are only needed to enforce minSamplesLeaf > 1
+  // (every sample has a positive weight, so a bin is empty iff its weight is 0).
+  const countSamples = s.minSamplesLeaf > 1;
 
   let maxBins = 1;
   for (let f = 0; f < F; f++) maxBins = Math.max(maxBins, nBins[f]!);
@@ -161,7 +167,7 @@ export function buildTree(data: BinnedData, s: TreeSettings, index: number): Tre
           for (let p = start; p < end; p++) {
             const i = idx[p]!;
             const b = codes[col + i]!;
-            histN[b]!++;
+            if (countSamples) histN[b]!++;
             histW[b * K + y[i]!] += w[i]!;
             if (b < lo) lo = b;
             if (b > hi) hi = b;
@@ -170,8 +176,10 @@ export function buildTree(data: BinnedData, s: TreeSettings, index: number): Tre
             nonConstant++;
             left.fill(0);
             for (let b = lo; b <= hi; b++) {
-              const c = histN[b]!;
-              if (c === 0) continue;
+              let wb = 0;
+              for (let k = 0; k < K; k++) wb += histW[b * K + k]!;
+              if (wb === 0) continue;
+              const c = countSamples ? histN[b]! : 1;
               if (prev >= 0 && nL >= minLeaf && nNode - nL >= minLeaf) {
                 const wr = W - wl;
                 if (wl > 0 && wr > 0) {
@@ -195,15 +203,12 @@ export function buildTree(data: BinnedData, s: TreeSettings, index: number): Tre
                 }
               }
               nL += c;
-              for (let k = 0; k < K; k++) {
-                const v = histW[b * K + k]!;
-                left[k] += v;
-                wl += v;
-              }
+              for (let k = 0; k < K; k++) left[k] += histW[b * K + k]!;
+              wl += wb;
               prev = b;
             }
           }
-          histN.fill(0, lo, hi + 1);
+          if (countSamples) histN.fill(0, lo, hi + 1);
           histW.fill(0, lo * K, (hi + 1) * K);
         } else {
           // Sort the node's codes (with positions) and sweep.
@@ -305,7 +310,7 @@ export function buildTree(data: BinnedData, s: TreeSettings, index: number): Tre
       else local[nr++] = i;
     }
     idx.set(local.subarray(0, nr), i0);
-    if (i0 - start !== bestNL) throw new Error("internal: partition size mismatch");
+    if (countSamples && i0 - start !== bestNL) throw new Error("internal: partition size mismatch");
     // right first, so the left child is grown next (sklearn's depth-first order)
     stack.push(i0, end, depth + 1, node, 1);
     stack.push(start, i0, depth + 1, node, 0);
