@@ -101,7 +101,18 @@ const trainCase = (size, tool) => ({
     report(`train ${size}`, s.forest, s.d);
     await closePool();
   },
-  reference: ["--data", DATA, "--op", "train", "--tool", tool, "--n", String(size), "--threads", threads],
+  reference: [
+    "--data",
+    DATA,
+    "--op",
+    "train",
+    "--tool",
+    tool,
+    "--n",
+    String(size),
+    "--threads",
+    threads,
+  ],
 });
 const predictCase = (tool) => ({
   case: `predict 262k rows (forest of 20k) vs ${tool}`,
@@ -114,7 +125,18 @@ const predictCase = (tool) => ({
   },
   run: ({ d, forest }) => predictProbaParallel(forest, d.Xp),
   teardown: () => closePool(),
-  reference: ["--data", DATA, "--op", "predict", "--tool", tool, "--n", "20000", "--threads", threads],
+  reference: [
+    "--data",
+    DATA,
+    "--op",
+    "predict",
+    "--tool",
+    tool,
+    "--n",
+    "20000",
+    "--threads",
+    threads,
+  ],
 });
 
 if (!process.argv.includes("--child")) {

@@ -20,7 +20,11 @@ describe("trainForest exact mode = sklearn DecisionTreeClassifier", () => {
   for (const name of ["full", "depth3", "leaf5", "balanced"]) {
     it(`case ${name}`, async () => {
       const fx = loadFixture(`exact_${name}`);
-      const p = fx.meta["params"] as { max_depth?: number; min_samples_leaf?: number; class_weight?: "balanced" };
+      const p = fx.meta["params"] as {
+        max_depth?: number;
+        min_samples_leaf?: number;
+        class_weight?: "balanced";
+      };
       const forest = await trainForest(fx.f32("X"), fx.i32("y"), fx.meta.nFeatures, {
         trees: 1,
         bins: 0,
@@ -38,11 +42,13 @@ describe("trainForest exact mode = sklearn DecisionTreeClassifier", () => {
       const proba = forest.predictProba(fx.f32("Xt"));
       const ref = fx.f32("proba");
       let maxDiff = 0;
-      for (let i = 0; i < ref.length; i++) maxDiff = Math.max(maxDiff, Math.abs(proba[i]! - ref[i]!));
+      for (let i = 0; i < ref.length; i++)
+        maxDiff = Math.max(maxDiff, Math.abs(proba[i]! - ref[i]!));
       expect(maxDiff).toBeLessThan(1e-6);
       const imp = forest.featureImportances();
       const refImp = fx.meta["importances"] as number[];
-      for (let f = 0; f < refImp.length; f++) expect(Math.abs(imp[f]! - refImp[f]!)).toBeLessThan(1e-9);
+      for (let f = 0; f < refImp.length; f++)
+        expect(Math.abs(imp[f]! - refImp[f]!)).toBeLessThan(1e-9);
       const json = forest.toJSON();
       expect(json.treeSizes).toEqual([fx.meta["nodeCount"]]);
       // thresholds: sklearn's midpoints (float64) vs ours (float32)
@@ -82,10 +88,22 @@ describe("trainForest forest mode vs sklearn RandomForestClassifier(100)", () =>
     expect(Math.abs(1 - forest.oobError! - (fx.meta["oobScore"] as number))).toBeLessThan(0.03);
   });
   it("is deterministic given a seed, for 1 and 2 threads, and round-trips through JSON", async () => {
-    const a = await trainForest(X.subarray(0, 600 * 20), y.subarray(0, 600), 20, { trees: 12, seed: 9, threads: 1 });
-    const b = await trainForest(X.subarray(0, 600 * 20), y.subarray(0, 600), 20, { trees: 12, seed: 9, threads: 2 });
+    const a = await trainForest(X.subarray(0, 600 * 20), y.subarray(0, 600), 20, {
+      trees: 12,
+      seed: 9,
+      threads: 1,
+    });
+    const b = await trainForest(X.subarray(0, 600 * 20), y.subarray(0, 600), 20, {
+      trees: 12,
+      seed: 9,
+      threads: 2,
+    });
     expect(b.toJSON()).toEqual(a.toJSON());
-    const c = await trainForest(X.subarray(0, 600 * 20), y.subarray(0, 600), 20, { trees: 12, seed: 10, threads: 1 });
+    const c = await trainForest(X.subarray(0, 600 * 20), y.subarray(0, 600), 20, {
+      trees: 12,
+      seed: 10,
+      threads: 1,
+    });
     expect(c.toJSON()).not.toEqual(a.toJSON());
     const again = forestFromJSON(JSON.parse(JSON.stringify(a)));
     const Xt = fx.f32("Xt");
@@ -99,7 +117,13 @@ describe("trainForest by hand", () => {
   it("splits at the midpoint, left is <=, importances by impurity decrease", async () => {
     // feature 0 separates perfectly at 2.5; feature 1 is constant
     const X = new Float32Array([1, 7, 2, 7, 3, 7, 4, 7]);
-    const f = await trainForest(X, [5, 5, 9, 9], 2, { trees: 1, bootstrap: false, bins: 0, maxFeatures: "all", threads: 1 });
+    const f = await trainForest(X, [5, 5, 9, 9], 2, {
+      trees: 1,
+      bootstrap: false,
+      bins: 0,
+      maxFeatures: "all",
+      threads: 1,
+    });
     expect(f.classes).toEqual([5, 9]);
     expect(Array.from(f.predict(new Float32Array([2.5, 0, 2.5000002, 0])))).toEqual([5, 9]);
     expect(Array.from(f.featureImportances())).toEqual([1, 0]);
@@ -111,13 +135,31 @@ describe("trainForest by hand", () => {
     const X = Float32Array.from({ length: n }, (_, i) => i);
     const y = Int32Array.from({ length: n }, (_, i) => (i < 130 ? 1 : 2));
     // 4 bins of 100 values: the best split is between bins 0..99 | 100..199 (pure left)
-    const f4 = await trainForest(X, y, 1, { trees: 1, bootstrap: false, bins: 4, maxDepth: 1, threads: 1 });
+    const f4 = await trainForest(X, y, 1, {
+      trees: 1,
+      bootstrap: false,
+      bins: 4,
+      maxDepth: 1,
+      threads: 1,
+    });
     const t4 = f4.toJSON();
     expect(new Float32Array(decode(t4.threshold))[0]).toBe(99.5);
     // exact: the split is at 129.5
-    const f0 = await trainForest(X, y, 1, { trees: 1, bootstrap: false, bins: 0, maxDepth: 1, threads: 1 });
+    const f0 = await trainForest(X, y, 1, {
+      trees: 1,
+      bootstrap: false,
+      bins: 0,
+      maxDepth: 1,
+      threads: 1,
+    });
     expect(new Float32Array(decode(f0.toJSON().threshold))[0]).toBe(129.5);
-    const f512 = await trainForest(X, y, 1, { trees: 1, bootstrap: false, bins: 512, maxDepth: 1, threads: 1 });
+    const f512 = await trainForest(X, y, 1, {
+      trees: 1,
+      bootstrap: false,
+      bins: 512,
+      maxDepth: 1,
+      threads: 1,
+    });
     expect(f512.toJSON().threshold).toBe(f0.toJSON().threshold);
   });
 
@@ -136,7 +178,11 @@ describe("trainForest by hand", () => {
     expect(calls).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(f.nTrees).toBe(6);
     expect(f.oobError).toBeGreaterThanOrEqual(0);
-    expect(f.toJSON().options).toMatchObject({ nBootstrap: 150, classWeight: [2, 1, 0.5], minSamplesLeaf: 4 });
+    expect(f.toJSON().options).toMatchObject({
+      nBootstrap: 150,
+      classWeight: [2, 1, 0.5],
+      minSamplesLeaf: 4,
+    });
     // a leaf holds >= 4 distinct samples: 300 samples -> at most 37 leaves per tree of 150 draws
     for (const size of f.toJSON().treeSizes) expect(size).toBeLessThanOrEqual(2 * 37 - 1);
   });

@@ -1,7 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { closePool } from "../../kernel-lib/src/parallel/index.js";
-import { featureSpec, featuresAtLabels, type FeatureSpecOptions } from "../../kernel-lib/src/features/index.js";
+import {
+  featureSpec,
+  featuresAtLabels,
+  type FeatureSpecOptions,
+} from "../../kernel-lib/src/features/index.js";
 import { loadSample } from "../../kernel-lib/src/synth/index.js";
 import { trainForest } from "../../kernel-lib/src/classify/index.js";
 import { loadFixture, pearson, spearman } from "../fixtures/forest/fixture.js";
@@ -31,12 +35,18 @@ describe.skipIf(!same)("forest on tomolab's features of fibsem-nmc-small vs skle
     const rows = async (indices: Int32Array) => {
       const mark = new Uint8Array(se2.data.length);
       for (const i of indices) mark[i] = 1;
-      const r = await featuresAtLabels(se2, { data: mark, shape: se2.shape, spacing: se2.spacing }, spec);
+      const r = await featuresAtLabels(
+        se2,
+        { data: mark, shape: se2.shape, spacing: se2.spacing },
+        spec,
+      );
       const C = r.channels.length;
       const rowOf = new Map<number, number>();
       for (let k = 0; k < r.count; k++) rowOf.set(r.indices[k]!, k);
       const out = new Float32Array(indices.length * C);
-      indices.forEach((v, i) => out.set(r.samples.subarray(rowOf.get(v)! * C, (rowOf.get(v)! + 1) * C), i * C));
+      indices.forEach((v, i) =>
+        out.set(r.samples.subarray(rowOf.get(v)! * C, (rowOf.get(v)! + 1) * C), i * C),
+      );
       return { X: out, y: Int32Array.from(indices, (v) => truth.data[v]!), C };
     };
     const train = await rows(fx.i32("train"));

@@ -1,7 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { Shape3, Volume } from "../../kernel-lib/src/volume/types.js";
 import { closePool } from "../../kernel-lib/src/parallel/index.js";
-import { computeFeatures, featureSpec, featuresAtLabels } from "../../kernel-lib/src/features/index.js";
+import {
+  computeFeatures,
+  featureSpec,
+  featuresAtLabels,
+} from "../../kernel-lib/src/features/index.js";
 import {
   forestFromJSON,
   permutationImportance,
@@ -83,10 +87,15 @@ describe("predictProbaParallel", () => {
     // channel-major layout of the same rows
     const count = Xt.length / 20;
     const ch = new Float32Array(Xt.length);
-    for (let i = 0; i < count; i++) for (let f = 0; f < 20; f++) ch[f * count + i] = Xt[i * 20 + f]!;
+    for (let i = 0; i < count; i++)
+      for (let f = 0; f < 20; f++) ch[f * count + i] = Xt[i * 20 + f]!;
     expect(forest.predictProba(ch, { layout: "channels" })).toEqual(ref);
     expect(
-      await predictProbaParallel(forest, ch, { layout: "channels", threads: 2, minRowsPerThread: 100 }),
+      await predictProbaParallel(forest, ch, {
+        layout: "channels",
+        threads: 2,
+        minRowsPerThread: 100,
+      }),
     ).toEqual(ref);
   });
 });
@@ -109,7 +118,11 @@ describe("predictVolume", () => {
   const volume: Volume<Float32Array> = { data: image, shape, spacing: [1, 1, 1] };
   const labelVolume: Volume<Uint8Array> = { data: labels, shape, spacing: [1, 1, 1] };
   const spec = featureSpec({
-    filters: { GaussianSmoothing: [0.7, 1.6], GaussianGradientMagnitude: [1.0], HessianOfGaussianEigenvalues: [1.6] },
+    filters: {
+      GaussianSmoothing: [0.7, 1.6],
+      GaussianGradientMagnitude: [1.0],
+      HessianOfGaussianEigenvalues: [1.6],
+    },
   });
 
   it("equals predicting computeFeatures' full stack, for 1 and 2 threads", async () => {
@@ -137,7 +150,10 @@ describe("predictVolume", () => {
         const pk = Float32Array.from({ length: n }, (_, i) => proba[i * K + k]!);
         expect(r.probabilities![k]!.data).toEqual(pk);
       }
-      const u = Float32Array.from({ length: n }, (_, i) => 1 - Math.abs(proba[i * K]! - proba[i * K + 1]!));
+      const u = Float32Array.from(
+        { length: n },
+        (_, i) => 1 - Math.abs(proba[i * K]! - proba[i * K + 1]!),
+      );
       expect(r.uncertainty!.data).toEqual(u);
     }
     // and the segmentation is right where the phases are clear
@@ -147,9 +163,17 @@ describe("predictVolume", () => {
   });
 
   it("rejects a forest trained on another channel count, and classes > 255", async () => {
-    const f = await trainForest(new Float32Array([0, 1, 2, 3]), [1, 2], 2, { trees: 2, threads: 1 });
+    const f = await trainForest(new Float32Array([0, 1, 2, 3]), [1, 2], 2, {
+      trees: 2,
+      threads: 1,
+    });
     await expect(predictVolume(f, volume, spec, { threads: 1 })).rejects.toThrow(/channels/);
-    const C = (await computeFeatures(volume, spec, { threads: 1, region: { origin: [0, 0, 0], shape: [1, 1, 1] } })).channels.length;
+    const C = (
+      await computeFeatures(volume, spec, {
+        threads: 1,
+        region: { origin: [0, 0, 0], shape: [1, 1, 1] },
+      })
+    ).channels.length;
     const rows = Float32Array.from({ length: 2 * C }, (_, i) => (i < C ? 0 : 1));
     const g = await trainForest(rows, [1, 300], C, { trees: 2, threads: 1 });
     await expect(predictVolume(g, volume, spec, { threads: 1 })).rejects.toThrow(/255/);
@@ -162,11 +186,15 @@ describe("input validation", () => {
     await expect(trainForest(new Float32Array([0, NaN]), [1, 2], 1)).rejects.toThrow(/NaN/);
     await expect(trainForest(new Float32Array([0, 1]), [1, 1], 1)).rejects.toThrow(/two classes/);
     await expect(trainForest(new Float32Array([0, 1]), [1, -2], 1)).rejects.toThrow(/non-negative/);
-    await expect(trainForest(new Float32Array([0, 1]), [1, 2], 1, { maxFeatures: 3 })).rejects.toThrow(
-      /maxFeatures/,
+    await expect(
+      trainForest(new Float32Array([0, 1]), [1, 2], 1, { maxFeatures: 3 }),
+    ).rejects.toThrow(/maxFeatures/);
+    await expect(trainForest(new Float32Array([0, 1]), [1, 2], 1, { bins: 1 })).rejects.toThrow(
+      /bins/,
     );
-    await expect(trainForest(new Float32Array([0, 1]), [1, 2], 1, { bins: 1 })).rejects.toThrow(/bins/);
-    await expect(trainForest([0, 1] as unknown as Float32Array, [1, 2], 1)).rejects.toThrow(TypeError);
+    await expect(trainForest([0, 1] as unknown as Float32Array, [1, 2], 1)).rejects.toThrow(
+      TypeError,
+    );
     const f = await trainForest(new Float32Array([0, 1]), [1, 2], 1, { threads: 1, trees: 3 });
     expect(() => f.predict(new Float32Array([NaN]))).toThrow(/NaN/);
     expect(() => f.predict(new Float32Array(3), { count: 4 })).toThrow(RangeError);

@@ -92,7 +92,9 @@ export function resolveRows(
   }
   const layout = options?.layout ?? "samples";
   if (layout !== "samples" && layout !== "channels") {
-    throw new RangeError(`\`layout\` must be "samples" or "channels", received ${JSON.stringify(layout)}`);
+    throw new RangeError(
+      `\`layout\` must be "samples" or "channels", received ${JSON.stringify(layout)}`,
+    );
   }
   let count = options?.count;
   if (count === undefined) {
@@ -130,7 +132,8 @@ function fromBase64<T extends Int32Array | Float32Array | Float64Array>(
   Type: { new (n: number): T; BYTES_PER_ELEMENT: number },
   name: string,
 ): T {
-  if (typeof s !== "string") throw new TypeError(`forest JSON: \`${name}\` must be a base64 string`);
+  if (typeof s !== "string")
+    throw new TypeError(`forest JSON: \`${name}\` must be a base64 string`);
   const buf = Buffer.from(s, "base64");
   if (buf.length % Type.BYTES_PER_ELEMENT !== 0)
     throw new RangeError(`forest JSON: \`${name}\` has ${buf.length} bytes, not whole elements`);
@@ -249,7 +252,8 @@ export function forestFromJSON(json: ForestJSON): RandomForest {
       `forestFromJSON expects the object RandomForest.toJSON() made (format "tomolab-random-forest"), received ${typeof json === "object" && json !== null ? `format ${JSON.stringify((json as { format?: unknown }).format)}` : typeof json}`,
     );
   }
-  if (json.version !== 1) throw new RangeError(`forest JSON: unsupported version ${String(json.version)}`);
+  if (json.version !== 1)
+    throw new RangeError(`forest JSON: unsupported version ${String(json.version)}`);
   const K = json.classes.length;
   const F = json.nFeatures;
   const sizes = Int32Array.from(json.treeSizes);
@@ -269,14 +273,19 @@ export function forestFromJSON(json: ForestJSON): RandomForest {
     value.length !== nodes * K ||
     importances.length !== json.nTrees * F
   ) {
-    throw new RangeError(`forest JSON: array sizes do not match ${json.nTrees} trees of ${nodes} nodes in total`);
+    throw new RangeError(
+      `forest JSON: array sizes do not match ${json.nTrees} trees of ${nodes} nodes in total`,
+    );
   }
   const roots = new Int32Array(sizes.length);
   let r = 0;
   for (let t = 0; t < sizes.length; t++) {
     roots[t] = r;
     for (let i = r; i < r + sizes[t]!; i++) {
-      if (feature[i]! >= F) throw new RangeError(`forest JSON: node ${i} uses feature ${feature[i]}, the forest has ${F}`);
+      if (feature[i]! >= F)
+        throw new RangeError(
+          `forest JSON: node ${i} uses feature ${feature[i]}, the forest has ${F}`,
+        );
       if (feature[i]! >= 0) {
         if (left[i]! <= 0 || left[i]! >= sizes[t]! || right[i]! <= 0 || right[i]! >= sizes[t]!)
           throw new RangeError(`forest JSON: node ${i} has children outside its tree`);

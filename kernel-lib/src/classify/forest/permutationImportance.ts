@@ -44,7 +44,9 @@ export function permutationImportance(
   if (!(forest instanceof Forest))
     throw new TypeError("`forest` must be a RandomForest from trainForest or forestFromJSON");
   if (nFeatures !== forest.nFeatures)
-    throw new RangeError(`\`nFeatures\` (${nFeatures}) must equal the forest's ${forest.nFeatures}`);
+    throw new RangeError(
+      `\`nFeatures\` (${nFeatures}) must equal the forest's ${forest.nFeatures}`,
+    );
   const { count } = resolveRows(samples, nFeatures, undefined);
   if (labels === null || typeof labels !== "object" || labels.length !== count)
     throw new RangeError(
@@ -76,7 +78,8 @@ export function permutationImportance(
       }
     }
     right[0] = right[0]! / count;
-    for (let k = 0; k < K; k++) right[k + 1] = classCount[k]! > 0 ? right[k + 1]! / classCount[k]! : 0;
+    for (let k = 0; k < K; k++)
+      right[k + 1] = classCount[k]! > 0 ? right[k + 1]! / classCount[k]! : 0;
     return right;
   };
   const work = samples.slice(0, count * nFeatures);

@@ -61,7 +61,8 @@ export function predictKernel(ctx: BlockContext<PredictKernelParams>): void {
           } else if (q > p2) p2 = q;
         }
         p.labels[at] = p.classes[best]!;
-        if (p.probabilities) for (let k = 0; k < K; k++) p.probabilities[k]![at] = proba[v * K + k]!;
+        if (p.probabilities)
+          for (let k = 0; k < K; k++) p.probabilities[k]![at] = proba[v * K + k]!;
         if (p.uncertainty) p.uncertainty[at] = 1 - (p1 - p2);
       }
     }

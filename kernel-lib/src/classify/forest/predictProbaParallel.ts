@@ -1,7 +1,13 @@
 import { getThreads } from "../../parallel/pool.js";
 import { isShared } from "../../parallel/shared.js";
 import type { PredictTask } from "./forestWorker.js";
-import { checkNoNaN, Forest, resolveRows, type PredictOptions, type RandomForest } from "./model.js";
+import {
+  checkNoNaN,
+  Forest,
+  resolveRows,
+  type PredictOptions,
+  type RandomForest,
+} from "./model.js";
 import { runForestTasks } from "./workerPool.js";
 
 /** Options of {@link predictProbaParallel}. */

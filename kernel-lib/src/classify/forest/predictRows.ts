@@ -37,7 +37,9 @@ export function packForest(
   const N = a.feature.length;
   const K = a.nClasses;
   const mk = (len: number) =>
-    shared ? new Int32Array(new SharedArrayBuffer(Math.max(1, len) * 4), 0, len) : new Int32Array(len);
+    shared
+      ? new Int32Array(new SharedArrayBuffer(Math.max(1, len) * 4), 0, len)
+      : new Int32Array(len);
   const nodes = mk(4 * N);
   const thr = new Float32Array(nodes.buffer, nodes.byteOffset, nodes.length);
   for (let i = 0; i < N; i++) {

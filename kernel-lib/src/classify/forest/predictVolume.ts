@@ -76,7 +76,9 @@ export async function predictVolume(
   const probabilities = options.probabilities
     ? Array.from({ length: K }, () => allocate("float32", n, !inline) as Float32Array)
     : null;
-  const uncertainty = options.uncertainty ? (allocate("float32", n, !inline) as Float32Array) : null;
+  const uncertainty = options.uncertainty
+    ? (allocate("float32", n, !inline) as Float32Array)
+    : null;
   const jobVolumes = inline ? volumes : volumes.map((v) => toShared(v));
   const dummy = jobVolumes[0]!;
   // Blocks of about 2^24 / C voxels: one block's features are about 64 MB.

@@ -74,7 +74,10 @@ export function resolveMaxFeatures(v: ForestOptions["maxFeatures"], F: number): 
   if (typeof v === "number" && v > 0 && Number.isFinite(v)) {
     if (v < 1) return Math.max(1, Math.floor(v * F));
     if (Number.isInteger(v)) {
-      if (v > F) throw new RangeError(`\`maxFeatures\` (${v}) must be at most the number of features (${F})`);
+      if (v > F)
+        throw new RangeError(
+          `\`maxFeatures\` (${v}) must be at most the number of features (${F})`,
+        );
       return v;
     }
   }
@@ -120,7 +123,9 @@ export async function trainForest(
     throw new TypeError(`\`samples\` must be a Float32Array, received ${describe(samples)}`);
   positiveInt(nFeatures, "nFeatures");
   if (labels === null || typeof labels !== "object" || typeof labels.length !== "number")
-    throw new TypeError(`\`labels\` must be an array of class values, received ${describe(labels)}`);
+    throw new TypeError(
+      `\`labels\` must be an array of class values, received ${describe(labels)}`,
+    );
   const n = labels.length;
   if (samples.length !== n * nFeatures) {
     throw new RangeError(
@@ -141,7 +146,9 @@ export async function trainForest(
   for (let i = 0; i < n; i++) {
     const v = labels[i]!;
     if (!Number.isInteger(v) || v < 0)
-      throw new RangeError(`\`labels\` must be non-negative integers, received ${String(v)} at row ${i}`);
+      throw new RangeError(
+        `\`labels\` must be non-negative integers, received ${String(v)} at row ${i}`,
+      );
     classSet.add(v);
   }
   const classes = [...classSet].sort((a, b) => a - b);
@@ -167,7 +174,8 @@ export async function trainForest(
   const minSamplesLeaf = positiveInt(options.minSamplesLeaf ?? 1, "minSamplesLeaf");
   const minSamplesSplit = positiveInt(options.minSamplesSplit ?? 2, "minSamplesSplit", 2);
   const bootstrap = options.bootstrap ?? true;
-  if (typeof bootstrap !== "boolean") throw new TypeError(`\`bootstrap\` must be a boolean, received ${describe(bootstrap)}`);
+  if (typeof bootstrap !== "boolean")
+    throw new TypeError(`\`bootstrap\` must be a boolean, received ${describe(bootstrap)}`);
   let nBootstrap = n;
   if (options.maxSamples !== undefined) {
     const ms = options.maxSamples;
@@ -186,17 +194,22 @@ export async function trainForest(
     for (let k = 0; k < K; k++) classWeight[k] = n / (K * classCount[k]!);
   } else if (cw !== undefined) {
     if (typeof cw !== "object" || cw === null)
-      throw new TypeError(`\`classWeight\` must be "balanced" or { classValue: weight }, received ${describe(cw)}`);
+      throw new TypeError(
+        `\`classWeight\` must be "balanced" or { classValue: weight }, received ${describe(cw)}`,
+      );
     for (const [key, wv] of Object.entries(cw)) {
       const k = classIndex.get(Number(key));
       if (typeof wv !== "number" || !(wv >= 0) || !Number.isFinite(wv))
-        throw new RangeError(`\`classWeight[${key}]\` must be a finite number >= 0, received ${String(wv)}`);
+        throw new RangeError(
+          `\`classWeight[${key}]\` must be a finite number >= 0, received ${String(wv)}`,
+        );
       if (k !== undefined) classWeight[k] = wv;
     }
   }
   const seed =
     options.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : Number(options.seed);
-  if (!Number.isFinite(seed)) throw new RangeError(`\`seed\` must be a number, received ${String(options.seed)}`);
+  if (!Number.isFinite(seed))
+    throw new RangeError(`\`seed\` must be a number, received ${String(options.seed)}`);
   const threads = positiveInt(options.threads ?? getThreads(), "threads");
   const inline = threads === 1;
 
