@@ -17,7 +17,7 @@
 import { existsSync } from "node:fs";
 import {
   loadSample, view, saveLabels, trainingImages, weightedError, barFigure, show, record, slice,
-  imagesGrid,
+  imagesGrid, predictVolume,
 } from "tomolab";
 
 // %%
@@ -71,6 +71,30 @@ show(
   }),
   { id: "live-importance", width: 800, height: 420 },
 );
+
+// %% [markdown]
+// ## Predict the whole volume
+// `predictVolume` runs the forest trained above block by block on the worker pool: each block's features
+// are computed (with the halo the filters need), classified and dropped, so the feature stack of the
+// whole volume is never held. The result goes back into the viewer as overlays.
+
+// %%
+const trained = viewer.training()!;
+const whole = await predictVolume(trained.forest, trained.inputs, trained.spec, { uncertainty: true });
+const aweWhole = weightedError(fib.truth, whole.labels, { classes: [1, 2, 3] });
+console.log(`awe over the whole volume: ${aweWhole.toFixed(1)} % (brush-stroke slices included)`);
+record("live.awe.whole_volume", aweWhole);
+view(fib.se2, {
+  title: "fibsem-nmc-prediction",
+  channels: [fib.inlens],
+  channelNames: ["SE2", "InLens"],
+  overlays: [
+    { name: "prediction", kind: "labels", volume: whole.labels, opacity: 0.4 },
+    { name: "uncertainty", kind: "probability", volume: whole.uncertainty!, opacity: 0.6, palette: "#d946ef" },
+  ],
+  slice: z,
+  labels: false,
+});
 
 // %% [markdown]
 // ## Tick more features: all detectors, their difference and the tailored z features

@@ -16,6 +16,7 @@ import {
 import { view, viewerMessage, VOLUME_MIME } from "../../kernel-lib/src/display/view.js";
 import type { TrainingResult, VolumePayload } from "../../kernel-lib/src/display/viewerTypes.js";
 import { featureChannels } from "../../kernel-lib/src/features/spec.js";
+import { predictVolume } from "../../kernel-lib/src/classify/forest/index.js";
 import type { Shape3, Volume } from "../../kernel-lib/src/volume/types.js";
 
 describe("training helpers", () => {
@@ -206,6 +207,11 @@ describe("live training through view()", () => {
     expect(again.reused).toBe(true);
     expect([again.plane, again.slice]).toEqual(["xy", 3]);
     expect(h.training()?.forest.nTrees).toBe(20);
+    // the live plane prediction is the blockwise volume prediction's plane
+    const state = h.training()!;
+    const whole = await predictVolume(state.forest, state.inputs, state.spec, { threads: 1 });
+    const live = Buffer.from(again.prediction, "base64");
+    expect([...live]).toEqual([...whole.labels.data.subarray(3 * n * n, 4 * n * n)]);
   });
 
   it("answers bad requests with an error result, not a crash", async () => {
