@@ -21,7 +21,12 @@ import {
   type IlastikFilter,
   type TailoredFeature,
 } from "../features/spec.js";
-import { trainForest, type ForestOptions, type RandomForest } from "../classify/forest/index.js";
+import {
+  predictProbaParallel,
+  trainForest,
+  type ForestOptions,
+  type RandomForest,
+} from "../classify/forest/index.js";
 import type { Shape3, Volume } from "../volume/types.js";
 import { sendDisplay, newDisplayId, type DisplayWriter } from "./kernel.js";
 import { loadLabels, sanitizeLabelFileName } from "./labels.js";
@@ -391,7 +396,10 @@ export function createLiveTrainer(ctx: TrainerContext, options: LiveTrainingOpti
       while (sliceFeatures.size > 4) sliceFeatures.delete(sliceFeatures.keys().next().value!);
       lap("slice features");
     }
-    const proba = forest.predictProba(features, { layout: "samples" });
+    const proba = await predictProbaParallel(forest, features, {
+      layout: "samples",
+      threads: options.forest?.threads,
+    });
     const images = probabilityImages(proba, forest.classes);
     lap("predict");
     const channels = forest.nFeatures;
