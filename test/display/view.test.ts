@@ -119,6 +119,9 @@ describe("view", () => {
     expect(() => viewerMessage(JSON.stringify({ type: "retrain", viewId: h.viewId }))).toThrow(
       /has no live training/,
     );
+    expect(() => viewerMessage(JSON.stringify({ type: "retrain", viewId: "feedbeef" }))).toThrow(
+      /kernel restarted\?\): run the cell/,
+    );
     onViewerMessage("retrain", (m) => `retrain ${m.viewId}`);
     expect(viewerMessage(JSON.stringify({ type: "retrain", viewId: h.viewId }))).toBe(
       `retrain ${h.viewId}`,

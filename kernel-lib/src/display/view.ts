@@ -464,6 +464,7 @@ export function viewerMessage(json: string): unknown {
     throw new TypeError(
       `viewer message must be an object with a viewId, received ${json.slice(0, 200)}`,
     );
+  const known = views.has(message.viewId);
   const state = views.get(message.viewId) ?? {};
   views.set(message.viewId, state);
   switch (message.type) {
@@ -488,7 +489,9 @@ export function viewerMessage(json: string): unknown {
       if (handlers.has("retrain")) break;
       if (!state.trainer)
         throw new RangeError(
-          `view ${message.viewId} has no live training (view(..., { training: true })) and no "retrain" handler is registered`,
+          known
+            ? `view ${message.viewId} has no live training (view(..., { training: true })) and no "retrain" handler is registered`
+            : `this kernel does not know view ${message.viewId} (was the kernel restarted?): run the cell with view(..., { training: true }) again; painted labels are kept in the label file`,
         );
       return state.trainer.retrain(message);
     default:
