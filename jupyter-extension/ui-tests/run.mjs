@@ -24,6 +24,7 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { codeCell, tslabNotebook } from "./notebook.mjs";
 import {
   TRAINING_CHECKS,
   TRAINING_NOTEBOOK,
@@ -74,27 +75,20 @@ function plotlyNotebook() {
     ],
     layout: { title: { text: "tomolab ui smoke" }, width: 500, height: 320 },
   };
-  return {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
-    cells: [
-      {
-        id: "plot",
-        cell_type: "code",
-        execution_count: 1,
-        metadata: {},
-        source: ["// output saved in the file: rendered by tomolab-jupyterlab's plotly renderer"],
-        outputs: [
-          {
-            output_type: "display_data",
-            metadata: {},
-            data: { "application/vnd.plotly.v1+json": figure, "text/plain": ["<plotly figure>"] },
-          },
-        ],
-      },
-    ],
-  };
+  return tslabNotebook([
+    codeCell(
+      "plot",
+      ["// output saved in the file: rendered by tomolab-jupyterlab's plotly renderer"],
+      [
+        {
+          output_type: "display_data",
+          metadata: {},
+          data: { "application/vnd.plotly.v1+json": figure, "text/plain": ["<plotly figure>"] },
+        },
+      ],
+      1,
+    ),
+  ]);
 }
 
 async function waitForServer(url, server) {

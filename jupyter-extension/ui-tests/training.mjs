@@ -12,6 +12,7 @@
 /* global window, document -- code inside page.evaluate runs in the browser */
 import fs from "node:fs";
 import path from "node:path";
+import { codeCell, tslabNotebook } from "./notebook.mjs";
 
 /** Number of checks trainingChecks() reports. */
 export const TRAINING_CHECKS = 5;
@@ -19,29 +20,22 @@ export const TRAINING_CHECKS = 5;
 export const TRAINING_NOTEBOOK = "training.ipynb";
 const LABELS = "training-ui";
 
-function code(id, source) {
-  return { id, cell_type: "code", execution_count: null, metadata: {}, source, outputs: [] };
-}
+const code = (id, source) => codeCell(id, source);
 
 export function trainingNotebook() {
-  return {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
-    cells: [
-      code(
-        "view",
-        [
-          'import { loadSample, view } from "tomolab";',
-          'const s = await loadSample("fibsem-nmc-small");',
-          "const tv = view(s.se2, {",
-          '  title: "training ui", channels: [s.inlens], channelNames: ["SE2", "InLens"],',
-          `  training: true, labels: ${JSON.stringify(LABELS)},`,
-          "});",
-        ].join("\n"),
-      ),
-    ],
-  };
+  return tslabNotebook([
+    code(
+      "view",
+      [
+        'import { loadSample, view } from "tomolab";',
+        'const s = await loadSample("fibsem-nmc-small");',
+        "const tv = view(s.se2, {",
+        '  title: "training ui", channels: [s.inlens], channelNames: ["SE2", "InLens"],',
+        `  training: true, labels: ${JSON.stringify(LABELS)},`,
+        "});",
+      ].join("\n"),
+    ),
+  ]);
 }
 
 /** True when kernel-lib's compiled view() knows the `training` option. */

@@ -13,73 +13,67 @@
 /* global window, document, WheelEvent -- code inside page.evaluate runs in the browser */
 import fs from "node:fs";
 import path from "node:path";
+import { codeCell, tslabNotebook } from "./notebook.mjs";
 
 /** Number of checks viewerChecks() reports (for the "skipped" count without a browser). */
 export const VIEWER_CHECKS = 8;
 
 const LABELS_FILE = "ui-volume.labels.json";
 
-function code(id, source) {
-  return { id, cell_type: "code", execution_count: null, metadata: {}, source, outputs: [] };
-}
+const code = (id, source) => codeCell(id, source);
 
 export function viewerNotebook() {
-  return {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
-    cells: [
-      code(
-        "view",
-        [
-          'import { view } from "tomolab";',
-          "const n = 512;",
-          "const data = new Uint8Array(n * n * n);",
-          "for (let z = 0; z < n; z++)",
-          "  for (let y = 0; y < n; y++) {",
-          "    const row = (z * n + y) * n;",
-          "    for (let x = 0; x < n; x++) data[row + x] = (((x >> 5) + (y >> 5) + (z >> 3)) % 3) * 90 + ((x * 7 + y * 13 + z) & 31);",
-          "  }",
-          'const handle = view({ data, shape: [n, n, n], spacing: [10, 5, 5] }, { title: "ui volume", thresholds: [80, 170] });',
-        ].join("\n"),
-      ),
-      code(
-        "load",
-        [
-          'import { loadLabels } from "tomolab";',
-          `console.log("COUNTS " + JSON.stringify(loadLabels(${JSON.stringify(LABELS_FILE)}).counts));`,
-        ].join("\n"),
-      ),
-      code(
-        "channels",
-        [
-          'import { view as view2 } from "tomolab";',
-          "const m = 64;",
-          "const vox = m * m * m;",
-          "const se2 = new Float32Array(vox), inlens = new Float32Array(vox), phases = new Uint8Array(vox);",
-          "const prob = new Float32Array(vox), grains = new Int32Array(vox);",
-          "for (let i = 0; i < vox; i++) {",
-          "  const x = i % m, y = Math.floor(i / m) % m, z = Math.floor(i / (m * m));",
-          "  const r = Math.hypot(x - 32, y - 32, (z - 32) * 2);",
-          "  se2[i] = r < 20 ? 200 : 50 + ((x + y) % 30);",
-          "  inlens[i] = r < 20 ? 60 : 180 - ((x * y) % 40);",
-          "  phases[i] = r < 20 ? 3 : x < 12 ? 1 : 0;",
-          "  prob[i] = Math.max(0, 1 - Math.abs(r - 20) / 6);",
-          "  grains[i] = 1 + (x >> 4) + 4 * (y >> 4);",
-          "}",
-          "const grid = { shape: [m, m, m] as [number, number, number], spacing: [20, 10, 10] as [number, number, number] };",
-          "view2({ ...grid, data: se2 }, {",
-          '  title: "two channels", channels: [{ ...grid, data: inlens }], channelNames: ["SE2", "InLens"], labels: false,',
-          "  overlays: [",
-          '    { kind: "labels", name: "phases", volume: { ...grid, data: phases } },',
-          '    { kind: "probability", name: "P(NMC)", volume: { ...grid, data: prob }, palette: "#ff00ff" },',
-          '    { kind: "instances", name: "grains", volume: { ...grid, data: grains }, opacity: 0.25 },',
-          "  ],",
-          "});",
-        ].join("\n"),
-      ),
-    ],
-  };
+  return tslabNotebook([
+    code(
+      "view",
+      [
+        'import { view } from "tomolab";',
+        "const n = 512;",
+        "const data = new Uint8Array(n * n * n);",
+        "for (let z = 0; z < n; z++)",
+        "  for (let y = 0; y < n; y++) {",
+        "    const row = (z * n + y) * n;",
+        "    for (let x = 0; x < n; x++) data[row + x] = (((x >> 5) + (y >> 5) + (z >> 3)) % 3) * 90 + ((x * 7 + y * 13 + z) & 31);",
+        "  }",
+        'const handle = view({ data, shape: [n, n, n], spacing: [10, 5, 5] }, { title: "ui volume", thresholds: [80, 170] });',
+      ].join("\n"),
+    ),
+    code(
+      "load",
+      [
+        'import { loadLabels } from "tomolab";',
+        `console.log("COUNTS " + JSON.stringify(loadLabels(${JSON.stringify(LABELS_FILE)}).counts));`,
+      ].join("\n"),
+    ),
+    code(
+      "channels",
+      [
+        'import { view as view2 } from "tomolab";',
+        "const m = 64;",
+        "const vox = m * m * m;",
+        "const se2 = new Float32Array(vox), inlens = new Float32Array(vox), phases = new Uint8Array(vox);",
+        "const prob = new Float32Array(vox), grains = new Int32Array(vox);",
+        "for (let i = 0; i < vox; i++) {",
+        "  const x = i % m, y = Math.floor(i / m) % m, z = Math.floor(i / (m * m));",
+        "  const r = Math.hypot(x - 32, y - 32, (z - 32) * 2);",
+        "  se2[i] = r < 20 ? 200 : 50 + ((x + y) % 30);",
+        "  inlens[i] = r < 20 ? 60 : 180 - ((x * y) % 40);",
+        "  phases[i] = r < 20 ? 3 : x < 12 ? 1 : 0;",
+        "  prob[i] = Math.max(0, 1 - Math.abs(r - 20) / 6);",
+        "  grains[i] = 1 + (x >> 4) + 4 * (y >> 4);",
+        "}",
+        "const grid = { shape: [m, m, m] as [number, number, number], spacing: [20, 10, 10] as [number, number, number] };",
+        "view2({ ...grid, data: se2 }, {",
+        '  title: "two channels", channels: [{ ...grid, data: inlens }], channelNames: ["SE2", "InLens"], labels: false,',
+        "  overlays: [",
+        '    { kind: "labels", name: "phases", volume: { ...grid, data: phases } },',
+        '    { kind: "probability", name: "P(NMC)", volume: { ...grid, data: prob }, palette: "#ff00ff" },',
+        '    { kind: "instances", name: "grains", volume: { ...grid, data: grains }, opacity: 0.25 },',
+        "  ],",
+        "});",
+      ].join("\n"),
+    ),
+  ]);
 }
 
 const stats = (xs) => {
