@@ -27,3 +27,32 @@ export {
   type PredictVolumeOptions,
   type VolumePrediction,
 } from "./forest/index.js";
+export {
+  zGradientSignals,
+  zGradientVoids,
+  zGradientMethod,
+  fitZGradientMethod,
+  voidsFromSignals,
+  type ZGradientSignalOptions,
+  type ZGradientSignals,
+  type ZGradientThresholds,
+  type ZGradientVoidsOptions,
+  type ZGradientMethodOptions,
+  type FitZGradientOptions,
+  type FittedZGradient,
+} from "./zGradient.js";
+export {
+  paper1Methods,
+  paper1FeatureSpec,
+  nmcCrop,
+  importanceGroups,
+  PAPER1_METHODS,
+  type Paper1MethodId,
+  type Paper1Options,
+  type Paper1Result,
+  type Paper1MethodResult,
+  type Paper1Importance,
+  type Paper1Crop,
+  type NmcCropOptions,
+  type ImportanceGroupsOptions,
+} from "./paper1.js";
