@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { fromArray } from "../../kernel-lib/src/volume/index.js";
+import { loadSample } from "../../kernel-lib/src/synth/index.js";
+import {
+  importanceGroups,
+  nmcCrop,
+  paper1FeatureSpec,
+  paper1Methods,
+} from "../../kernel-lib/src/classify/paper1.js";
+import { featureChannels } from "../../kernel-lib/src/features/index.js";
+
+describe("nmcCrop", () => {
+  it("finds the largest square without CBD and with enough NMC", () => {
+    // 6x6 slice: NMC block rows 1-4, cols 1-4 with one pore; CBD at (0,0).
+    const t = new Uint8Array(36).fill(1);
+    for (let y = 1; y <= 4; y++) for (let x = 1; x <= 4; x++) t[y * 6 + x] = 3;
+    t[2 * 6 + 2] = 1; // inner pore
+    t[0] = 2;
+    const crop = nmcCrop(fromArray(t, [1, 6, 6]), { minSize: 2, minNmc: 0.6, maxCbd: 0 });
+    // 5x5 squares hold at most 15/25 = 0.6 NMC; those at (0,1), (1,0) and (1,1) avoid the CBD
+    // voxel; the first in row-major order wins the tie.
+    expect(crop).toEqual({
+      y: 0,
+      x: 1,
+      size: 5,
+      fractions: { void: 10 / 25, cbd: 0, nmc: 15 / 25 },
+    });
+    const strict = nmcCrop(fromArray(t, [1, 6, 6]), { minSize: 2, minNmc: 0.9, maxCbd: 0 });
+    // 4x4 at (1,1) has 15/16 NMC
+    expect(strict).toMatchObject({ y: 1, x: 1, size: 4 });
+    expect(nmcCrop(fromArray(new Uint8Array(36).fill(2), [1, 6, 6]))).toBeUndefined();
+    expect(() => nmcCrop(fromArray(new Uint8Array(8), [2, 2, 2]))).toThrow(/one slice/);
+  });
+});
+
+describe("paper1FeatureSpec", () => {
+  it("has Paper 1's feature counts: 61, 183, 183 + tailored", () => {
+    const shape: [number, number, number] = [48, 96, 96];
+    expect(featureChannels(paper1FeatureSpec("3.4"), shape)).toHaveLength(61);
+    expect(featureChannels(paper1FeatureSpec("3.5"), shape)).toHaveLength(183);
+    const t = featureChannels(paper1FeatureSpec("3.6"), shape);
+    expect(t.length).toBeGreaterThan(183);
+    expect(t.some((c) => c.group === "milling")).toBe(true);
+  });
+});
+
+describe("paper1Methods on fibsem-nmc-small", () => {
+  it("runs the six methods; forests beat the double threshold", async () => {
+    const fib = await loadSample("fibsem-nmc-small");
+    const steps: number[] = [];
+    const r = await paper1Methods(fib, {
+      trees: 10,
+      importanceSamples: 300,
+      importanceRepeats: 1,
+      scales: [0.7, 1.6, 3.5],
+      onProgress: (d) => steps.push(d),
+    });
+    expect(r.methods.map((m) => m.id)).toEqual(["3.1", "3.2", "3.3", "3.4", "3.5", "3.6"]);
+    expect(steps.at(-1)).toBe(15);
+    const [, ny, nx] = fib.se2.shape;
+    for (const m of r.methods) {
+      expect(m.awe).toBeGreaterThanOrEqual(0);
+      expect(m.awe).toBeLessThanOrEqual(100);
+      expect(m.segmentation.shape).toEqual([1, ny, nx]);
+      expect(new Set(m.segmentation.data).size).toBeGreaterThan(1);
+      expect(m.scores.classes).toEqual([1, 2, 3]);
+      if (r.crop) expect(m.aweCrop).toBeGreaterThanOrEqual(0);
+    }
+    const awe = Object.fromEntries(r.methods.map((m) => [m.id, m.awe]));
+    for (const id of ["3.4", "3.5", "3.6"]) expect(awe[id]).toBeLessThan(awe["3.1"]!);
+    // 3.2 is fitted to the test slice's truth: it must not be worse than 3.1
+    expect(awe["3.2"]).toBeLessThanOrEqual(awe["3.1"]!);
+    // The channel counts with three scales: SE2 only, three inputs, plus tailored
+    const ch = r.methods.filter((m) => m.importance).map((m) => m.importance!.channels.length);
+    expect(ch[1]).toBe(3 * ch[0]!);
+    expect(ch[2]).toBeGreaterThan(ch[1]!);
+    const imp = r.methods[5]!.importance!;
+    expect(Object.keys(imp.perClass).map(Number)).toEqual([1, 2, 3]);
+    expect(imp.samples).toBe(300);
+    const byGroup = importanceGroups(imp);
+    expect(new Set(byGroup.map((g) => g.group))).toEqual(
+      new Set(["smooth", "edge", "texture", "milling"]),
+    );
+    const total = byGroup.filter((g) => g.class === 1).reduce((s, g) => s + g.values.length, 0);
+    expect(total).toBe(imp.channels.length);
+    const byInput = importanceGroups(imp, { by: "input" });
+    expect(byInput.filter((g) => g.class === 2).map((g) => g.group)).toEqual([
+      "SE2",
+      "InLens",
+      "SE2 - InLens",
+    ]);
+  }, 120_000);
+
+  it("rejects unknown methods", async () => {
+    const fib = await loadSample("fibsem-nmc-small");
+    await expect(paper1Methods(fib, { methods: ["3.9" as never] })).rejects.toThrow(
+      /unknown method/,
+    );
+  });
+});
