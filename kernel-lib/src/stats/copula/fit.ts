@@ -4,7 +4,7 @@ import { minimizeBounded, nelderMead } from "../numeric.js";
 import { boundTransform } from "../transform.js";
 import { checkCopulaParams, getDef, makeRotated, rotateData } from "./copula.js";
 import { kendallTau } from "./tau.js";
-import type { Copula, CopulaFamily, CopulaFamilyDef, Rotation } from "./types.js";
+import type { Copula, CopulaFamily, CopulaFamilyDef, PairData, Rotation } from "./types.js";
 
 /** Result of a maximum likelihood copula fit. */
 export interface CopulaFit {
@@ -141,6 +141,31 @@ function newtonPolish2(
   return { z, f: fz };
 }
 
+/** @internal Per-point logarithms of (rotated) pseudo-observations in (0, 1). */
+export function pairData(u: Float64Array, v: Float64Array): PairData {
+  const n = u.length;
+  const lu = new Float64Array(n);
+  const lv = new Float64Array(n);
+  const l1u = new Float64Array(n);
+  const l1v = new Float64Array(n);
+  const llu = new Float64Array(n);
+  const llv = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = u[i]!;
+    const b = v[i]!;
+    const la = Math.log(a);
+    const lb = Math.log(b);
+    lu[i] = la;
+    lv[i] = lb;
+    l1u[i] = Math.log1p(-a);
+    l1v[i] = Math.log1p(-b);
+    // -log u without cancellation near u = 1.
+    llu[i] = Math.log(a > 0.5 ? -Math.log1p(a - 1) : -la);
+    llv[i] = Math.log(b > 0.5 ? -Math.log1p(b - 1) : -lb);
+  }
+  return { n, u, v, lu, lv, l1u, l1v, llu, llv };
+}
+
 /** Negative log-likelihood of a family on rotated data, and the fitting bounds. */
 function likelihood(
   def: CopulaFamilyDef,
@@ -156,10 +181,15 @@ function likelihood(
     r1[i] = x;
     r2[i] = y;
   }
+  const fast = def.logLik;
+  const d = fast ? pairData(r1, r2) : undefined;
   const negLL = (p: readonly number[]): number => {
-    const base = def.make(p);
     let s = 0;
-    for (let i = 0; i < n; i++) s += base.logpdf(r1[i]!, r2[i]!);
+    if (fast) s = fast(p, d!);
+    else {
+      const base = def.make(p);
+      for (let i = 0; i < n; i++) s += base.logpdf(r1[i]!, r2[i]!);
+    }
     return Number.isFinite(s) ? -s : Infinity;
   };
   const lo = def.lower.map((l, i) => (def.openLower?.[i] ? l + 1e-9 * (def.upper[i]! - l) : l));

@@ -53,6 +53,25 @@ export interface BaseCopula {
   hfunc1(u: number, v: number): number;
 }
 
+/**
+ * Rotated pseudo-observations with per-point logarithms, computed once per fit
+ * and shared by every likelihood evaluation. Internal.
+ */
+export interface PairData {
+  n: number;
+  u: Float64Array;
+  v: Float64Array;
+  /** log u, log v. */
+  lu: Float64Array;
+  lv: Float64Array;
+  /** log(1 - u), log(1 - v). */
+  l1u: Float64Array;
+  l1v: Float64Array;
+  /** log(-log u), log(-log v). */
+  llu: Float64Array;
+  llv: Float64Array;
+}
+
 /** What the library knows about a family. Internal. */
 export interface CopulaFamilyDef {
   name: CopulaFamily;
@@ -64,6 +83,11 @@ export interface CopulaFamilyDef {
   openLower?: readonly boolean[];
   openUpper?: readonly boolean[];
   make(params: readonly number[]): BaseCopula;
+  /**
+   * Optional fast log-likelihood: sum of log c over the data (a closed form in a
+   * tight loop); must agree with `make(params).logpdf`.
+   */
+  logLik?(params: readonly number[], d: PairData): number;
   /** Kendall's tau of the unrotated copula. */
   tau(params: readonly number[]): number;
   /** True when rotating changes nothing useful (indep, frank: negative parameters cover negative dependence). */

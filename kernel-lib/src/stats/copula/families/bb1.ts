@@ -43,5 +43,35 @@ export const bb1Def: CopulaFamilyDef = {
       },
     });
   },
+  logLik([theta, delta], d) {
+    // With x = u^-theta - 1, s = x^delta + y^delta, w = s^(1/delta):
+    // c = (1 + w)^(-1/theta - 2) s^(1/delta - 2) (x y)^(delta - 1) (u v)^(-theta - 1) (w (1 + theta delta) + theta (delta - 1))
+    // (c = psi''(s) phi'(u) phi'(v) with psi(s) = (1 + s^(1/delta))^(-1/theta)).
+    const th = theta!;
+    const de = delta!;
+    const e1 = 1 / th + 2;
+    const e2 = 1 / de - 2;
+    const k1 = 1 + th * de;
+    const k0 = th * (de - 1);
+    const { lu, lv, n } = d;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const a = lu[i]!;
+      const b = lv[i]!;
+      const lx = logExpm1(-th * a);
+      const ly = logExpm1(-th * b);
+      const p = de * lx;
+      const q = de * ly;
+      const logS = (p > q ? p : q) + Math.log1p(Math.exp(-Math.abs(p - q)));
+      const w = Math.exp(logS / de);
+      s +=
+        -e1 * Math.log1p(w) +
+        e2 * logS +
+        (de - 1) * (lx + ly) -
+        (th + 1) * (a + b) +
+        Math.log(w * k1 + k0);
+    }
+    return s;
+  },
   tau: ([theta, delta]) => 1 - 2 / (delta! * (theta! + 2)),
 };

@@ -70,5 +70,32 @@ export const bb8Def: CopulaFamilyDef = {
     if (theta === 1) return { cdf: (u, v) => u * v, logpdf: () => 0, hfunc1: (_u, v) => v };
     return archimedean(bb8Generator(theta!, delta!));
   },
+  logLik([theta, delta], d) {
+    // With A = (1 - delta u)^theta, B likewise, p = (1 - delta)^theta, eta = 1 - p and
+    // w = (A (1 - B) + B - p) / eta (= 1 - (1 - A)(1 - B) / eta, without cancellation):
+    // c = (delta / eta) ((1 - delta u)(1 - delta v))^(theta - 1) w^(1/theta - 2) (theta - 1 + w).
+    const th = theta!;
+    const de = delta!;
+    if (th === 1) return 0;
+    const l1d = Math.log1p(-de);
+    const p = Math.exp(th * l1d);
+    const eta = -Math.expm1(th * l1d);
+    const logEta = Math.log(eta);
+    const c0 = Math.log(de) - logEta;
+    const k = 1 / th - 2;
+    const r = de / (1 - de);
+    const { u, v, n } = d;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const qa = Math.log1p(-de * u[i]!);
+      const qb = Math.log1p(-de * v[i]!);
+      const A = Math.exp(th * qa);
+      const oneMinusB = -Math.expm1(th * qb);
+      const bMinusP = de < 1 ? p * Math.expm1(th * Math.log1p(r * (1 - v[i]!))) : Math.exp(th * qb);
+      const w = (A * oneMinusB + bMinusP) / eta;
+      s += c0 + (th - 1) * (qa + qb) + k * Math.log(w) + Math.log(th - 1 + w);
+    }
+    return s;
+  },
   tau: ([theta, delta]) => (theta === 1 ? 0 : archimedeanTau(bb8Generator(theta!, delta!))),
 };

@@ -28,5 +28,19 @@ export const claytonDef: CopulaFamilyDef = {
       densityAtC: (t) => lt1 - 2 * lt + (2 * th + 1) * Math.log(t),
     });
   },
+  logLik([theta], d) {
+    // log c = log(1 + theta) - (1 + theta)(log u + log v) - (2 + 1/theta) log(u^-theta + v^-theta - 1)
+    const th = theta!;
+    const c0 = Math.log1p(th);
+    const e = 2 + 1 / th;
+    const { lu, lv, n } = d;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const a = lu[i]!;
+      const b = lv[i]!;
+      s += c0 - (th + 1) * (a + b) - e * Math.log1p(Math.expm1(-th * a) + Math.expm1(-th * b));
+    }
+    return s;
+  },
   tau: ([theta]) => theta! / (theta! + 2),
 };

@@ -37,5 +37,24 @@ export const gumbelDef: CopulaFamilyDef = {
       },
     });
   },
+  logLik([theta], d) {
+    // With x = -log u, A = x^theta + y^theta, l = A^(1/theta):
+    // log c = -l - log u - log v + (theta - 1) log(x y) + (2/theta - 2) log A + log(1 + (theta - 1) / l)
+    const th = theta!;
+    const tm1 = th - 1;
+    const k = 2 / th - 2;
+    const { lu, lv, llu, llv, n } = d;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const lx = llu[i]!;
+      const ly = llv[i]!;
+      const a = th * lx;
+      const b = th * ly;
+      const logA = (a > b ? a : b) + Math.log1p(Math.exp(-Math.abs(a - b)));
+      const ell = Math.exp(logA / th);
+      s += -ell - lu[i]! - lv[i]! + tm1 * (lx + ly) + k * logA + Math.log1p(tm1 / ell);
+    }
+    return s;
+  },
   tau: ([theta]) => 1 - 1 / theta!,
 };

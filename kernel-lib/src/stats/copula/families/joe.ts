@@ -49,5 +49,22 @@ export const joeDef: CopulaFamilyDef = {
   lower: [1],
   upper: [30],
   make: ([theta]) => archimedean(joeGenerator(theta!)),
+  logLik([theta], d) {
+    // With A = (1-u)^theta, B = (1-v)^theta, S = A + B - A B:
+    // log c = (1/theta - 2) log S + (theta - 1) log((1-u)(1-v)) + log(theta - 1 + S)
+    const th = theta!;
+    const k = 1 / th - 2;
+    const { l1u, l1v, n } = d;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const qa = l1u[i]!;
+      const qb = l1v[i]!;
+      const A = Math.exp(th * qa);
+      const B = Math.exp(th * qb);
+      const S = A + B * (1 - A);
+      s += k * Math.log(S) + (th - 1) * (qa + qb) + Math.log(th - 1 + S);
+    }
+    return s;
+  },
   tau: ([theta]) => (theta === 1 ? 0 : archimedeanTau(joeGenerator(theta!))),
 };
