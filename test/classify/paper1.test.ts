@@ -6,6 +6,7 @@ import {
   nmcCrop,
   paper1FeatureSpec,
   paper1Methods,
+  segmentationErrors,
 } from "../../kernel-lib/src/classify/paper1.js";
 import { featureChannels } from "../../kernel-lib/src/features/index.js";
 
@@ -30,6 +31,17 @@ describe("nmcCrop", () => {
     expect(strict).toMatchObject({ y: 1, x: 1, size: 4 });
     expect(nmcCrop(fromArray(new Uint8Array(36).fill(2), [1, 6, 6]))).toBeUndefined();
     expect(() => nmcCrop(fromArray(new Uint8Array(8), [2, 2, 2]))).toThrow(/one slice/);
+  });
+});
+
+describe("segmentationErrors", () => {
+  it("marks the predicted class where it differs from a labelled truth", () => {
+    const truth = fromArray(Uint8Array.from([1, 2, 3, 0, 3]), [1, 1, 5]);
+    const seg = fromArray(Uint8Array.from([1, 3, 2, 2, 3]), [1, 1, 5]);
+    expect(Array.from(segmentationErrors(truth, seg).data)).toEqual([0, 3, 2, 0, 0]);
+    expect(() => segmentationErrors(truth, fromArray(new Uint8Array(4), [1, 1, 4]))).toThrow(
+      /shape/,
+    );
   });
 });
 
@@ -78,6 +90,7 @@ describe("paper1Methods on fibsem-nmc-small", () => {
     expect(Object.keys(imp.perClass).map(Number)).toEqual([1, 2, 3]);
     expect(imp.samples).toBe(300);
     const byGroup = importanceGroups(imp);
+    expect(new Set(byGroup.map((g) => g.color)).size).toBe(4);
     expect(new Set(byGroup.map((g) => g.group))).toEqual(
       new Set(["smooth", "edge", "texture", "milling"]),
     );

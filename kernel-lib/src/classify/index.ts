@@ -46,6 +46,7 @@ export {
   paper1FeatureSpec,
   nmcCrop,
   importanceGroups,
+  segmentationErrors,
   PAPER1_METHODS,
   type Paper1MethodId,
   type Paper1Options,

@@ -1,5 +1,6 @@
 import type { Shape3, Volume } from "../volume/types.js";
 import { slice } from "../volume/slice.js";
+import { checkSameShape, checkVolume } from "../volume/check.js";
 import type { FibsemSample } from "../synth/samples.js";
 import {
   featureChannels,
@@ -22,6 +23,7 @@ import { trainForest } from "./forest/trainForest.js";
 import { predictProbaParallel } from "./forest/predictProbaParallel.js";
 import { permutationImportance } from "./forest/permutationImportance.js";
 import { Rng } from "./forest/rng.js";
+import { categoricalColor } from "../plot/style.js";
 
 /** Osenberg et al.'s six segmentation methods, by section number. */
 export type Paper1MethodId = "3.1" | "3.2" | "3.3" | "3.4" | "3.5" | "3.6";
@@ -518,12 +520,12 @@ export interface ImportanceGroupsOptions {
  * Per-class permutation importances of one forest split into groups of
  * channels (Paper 1, Fig. 3): one box per class and filter group (or input),
  * named `"<class>: <group>"`, holding the importances of that group's
- * channels. Feed to `boxFigure`.
+ * channels, coloured by group. Feed to `boxFigure`.
  */
 export function importanceGroups(
   importance: Paper1Importance,
   options: ImportanceGroupsOptions = {},
-): { name: string; values: Float64Array; class: number; group: string }[] {
+): { name: string; values: Float64Array; class: number; group: string; color: string }[] {
   const by = options.by ?? "group";
   const names = options.classNames ?? { 1: "void", 2: "CBD", 3: "NMC" };
   const keyOf = (c: FeatureChannel): string => (by === "group" ? c.group : c.input);
@@ -533,10 +535,11 @@ export function importanceGroups(
     const rank: FeatureGroup[] = ["smooth", "edge", "texture", "milling"];
     order.sort((a, b) => rank.indexOf(a as FeatureGroup) - rank.indexOf(b as FeatureGroup));
   }
-  const out: { name: string; values: Float64Array; class: number; group: string }[] = [];
+  const out: { name: string; values: Float64Array; class: number; group: string; color: string }[] =
+    [];
   for (const cls of Object.keys(importance.perClass).map(Number)) {
     const v = importance.perClass[cls]!;
-    for (const g of order) {
+    for (const [gi, g] of order.entries()) {
       const vals: number[] = [];
       importance.channels.forEach((c, i) => {
         if (keyOf(c) === g) vals.push(v[i]!);
@@ -546,8 +549,29 @@ export function importanceGroups(
         values: Float64Array.from(vals),
         class: cls,
         group: g,
+        color: categoricalColor(gi),
       });
     }
   }
   return out;
+}
+
+/**
+ * Where a segmentation is wrong (Paper 1, Fig. 4's marked errors): the
+ * predicted class where it differs from the truth, 0 where it agrees or the
+ * truth is unlabelled (0). Use as a `labels` overlay.
+ * @param truth - Truth, e.g. {@link Paper1Result.truth}.
+ * @param segmentation - Same shape.
+ */
+export function segmentationErrors(truth: Volume, segmentation: Volume): Volume<Uint8Array> {
+  checkVolume(truth, "truth");
+  checkVolume(segmentation, "segmentation");
+  checkSameShape(segmentation, "segmentation", truth, "truth");
+  const out = new Uint8Array(truth.data.length);
+  for (let i = 0; i < out.length; i++) {
+    const t = truth.data[i]!;
+    const p = segmentation.data[i]!;
+    out[i] = t !== 0 && p !== t ? p : 0;
+  }
+  return { data: out, shape: [...truth.shape], spacing: [...truth.spacing] };
 }
