@@ -77,8 +77,10 @@ function newtonPolish2(
   z0: number[],
   f0: number,
   maxIter = 12,
-): { z: number[]; f: number } {
+  stopAtBounds = true,
+): { z: number[]; f: number; bound: boolean[] } {
   let z = z0.slice();
+  const bound = [false, false];
   let fz = f0;
   const h = 1e-3;
   for (let it = 0; it < maxIter; it++) {
@@ -109,15 +111,21 @@ function newtonPolish2(
       d0 = -g0 / (Math.abs(h00) + Math.abs(g0) + 1e-300);
       d1 = -g1 / (Math.abs(h11) + Math.abs(g1) + 1e-300);
     }
-    // Pushing a coordinate further into a bound's flat tail: leave it to the caller.
-    if ((Math.abs(x) > 8 && d0 * x > 0) || (Math.abs(y) > 8 && d1 * y > 0)) break;
     // Limit the step to 1 in free coordinates.
     const len = Math.hypot(d0, d1);
     if (len > 1) {
       d0 /= len;
       d1 /= len;
     }
+    // A full step heading into a bound's flat tail: leave it to the caller's bound polish.
+    // (Against a bound in free coordinates f ~ a + b e^-|z|: Newton steps of about 1.)
+    if (stopAtBounds) {
+      bound[0] = Math.abs(x + d0) > 5 && d0 * x > 0 && Math.abs(d0) > 0.3;
+      bound[1] = Math.abs(y + d1) > 5 && d1 * y > 0 && Math.abs(d1) > 0.3;
+      if (bound[0] || bound[1]) break;
+    }
     const pred = -(g0 * d0 + g1 * d1);
+    if (!(pred > 1e-10)) break;
     let t = 1;
     let accepted = false;
     for (let ls = 0; ls < 12; ls++) {
@@ -130,15 +138,14 @@ function newtonPolish2(
         accepted = true;
         // A descent step that gains little is creeping along a flat direction (a bound in
         // free coordinates): stop, the caller polishes bounds in natural coordinates.
-        if (gain < 1e-9 || (!newton && gain < 1e-7)) return { z, f: fz };
+        if (gain < 1e-9 || (!newton && gain < 1e-7)) return { z, f: fz, bound };
         break;
       }
       t /= 2;
     }
-    if (!accepted) break;
-    if (pred < 1e-9) break;
+    if (!accepted || pred < 1e-9) break;
   }
-  return { z, f: fz };
+  return { z, f: fz, bound };
 }
 
 /** @internal Per-point logarithms of (rotated) pseudo-observations in (0, 1). */
@@ -215,6 +222,43 @@ function fitStdErrors(
   return names.map((nm) => se[nm]!);
 }
 
+/** One-dimensional Newton polish with central differences (3 evaluations per step). */
+function newtonPolish1(
+  f: (z: number) => number,
+  z0: number,
+  f0: number,
+  maxIter = 10,
+): { z: number; f: number } {
+  let z = z0;
+  let fz = f0;
+  const h = 1e-3;
+  for (let it = 0; it < maxIter; it++) {
+    const fp = f(z + h);
+    const fm = f(z - h);
+    const g = (fp - fm) / (2 * h);
+    const hh = (fp - 2 * fz + fm) / (h * h);
+    if (!Number.isFinite(g) || !Number.isFinite(hh)) break;
+    let d = hh > 0 ? -g / hh : -Math.sign(g);
+    if (Math.abs(d) > 1) d = Math.sign(d);
+    if (!(Math.abs(g * d) > 1e-10)) break;
+    let accepted = false;
+    for (let ls = 0; ls < 12; ls++) {
+      const fn = f(z + d);
+      if (fn <= fz) {
+        const gain = fz - fn;
+        z += d;
+        fz = fn;
+        accepted = true;
+        if (gain < 1e-9) return { z, f: fz };
+        break;
+      }
+      d /= 2;
+    }
+    if (!accepted) break;
+  }
+  return { z, f: fz };
+}
+
 function fitWithDef(
   def: CopulaFamilyDef,
   a: Float64Array,
@@ -259,9 +303,9 @@ function fitWithDef(
     const pol = newtonPolish2(obj, bestZ, bestF);
     bestZ = pol.z;
     bestF = pol.f;
-    if (bestZ.some((z) => Math.abs(z) > 5)) {
-      // Near a bound the logistic scale flattens the surface: polish the parameters that
-      // sit near a bound in natural coordinates (Brent), then re-polish the other one.
+    const nearBound = bestZ.map((z, i) => Math.abs(z) > 5 || pol.bound[i]!);
+    if (nearBound[0] || nearBound[1]) {
+      // Near a bound the logistic scale flattens the surface.
       const p = toP(bestZ);
       const at = (i: number, v: number): number[] => (i === 0 ? [v, p[1]!] : [p[0]!, v]);
       const polish = (i: number): void => {
@@ -271,10 +315,57 @@ function fitWithDef(
           p[i] = m.x;
         }
       };
-      const nearBound = bestZ.map((z) => Math.abs(z) > 5);
-      for (let i = 0; i < 2; i++) if (nearBound[i]) polish(i);
-      // The other parameter, with this one fixed (it may drift to its own bound).
-      if (nearBound[0] !== nearBound[1]) polish(nearBound[0] ? 1 : 0);
+      let done = false;
+      if (nearBound[0] !== nearBound[1]) {
+        // One parameter heads for a bound: optimise the other with this one at the bound
+        // (Newton in free coordinates) and keep that face optimum when it is at least as
+        // good and f grows inwards from the bound (a constrained optimum).
+        const i = nearBound[0] ? 0 : 1;
+        const j = 1 - i;
+        const edge = bestZ[i]! > 0 ? hi[i]! : lo[i]!;
+        const q = p.slice();
+        q[i] = edge;
+        const onFace = (z: number): number => {
+          q[j] = tr[j]!.fromFree(z);
+          return negLL(q);
+        };
+        const z0 = tr[j]!.toFree(p[j]!);
+        const r = newtonPolish1(onFace, z0, onFace(z0));
+        if (r.f <= bestF && Math.abs(r.z) <= 4) {
+          q[j] = tr[j]!.fromFree(r.z);
+          const qi = q.slice();
+          qi[i] = edge + (bestZ[i]! > 0 ? -1e-4 : 1e-4) * (hi[i]! - lo[i]!);
+          if (negLL(qi) >= r.f) {
+            // Brent along the bounded parameter guards against a better interior mode
+            // along a ridge (BB5, BB3): then finish there in both coordinates.
+            const m = minimizeBounded(
+              (v) => negLL(i === 0 ? [v, q[1]!] : [q[0]!, v]),
+              lo[i]!,
+              hi[i]!,
+              1e-7,
+            );
+            if (m.fx < r.f - 1e-9) {
+              const zm = [0, 0];
+              zm[i] = tr[i]!.toFree(m.x);
+              zm[j] = r.z;
+              const rr = newtonPolish2(obj, zm, m.fx, 12, false);
+              bestF = rr.f;
+              p[0] = tr[0]!.fromFree(rr.z[0]!);
+              p[1] = tr[1]!.fromFree(rr.z[1]!);
+            } else {
+              bestF = r.f;
+              p[i] = edge;
+              p[j] = q[j]!;
+            }
+            done = true;
+          }
+        }
+      }
+      if (!done) {
+        // Brent in natural coordinates on the parameters near a bound, then the other one.
+        for (let i = 0; i < 2; i++) if (nearBound[i]) polish(i);
+        if (nearBound[0] !== nearBound[1]) polish(nearBound[0] ? 1 : 0);
+      }
       bestZ = p.map((v, i) => tr[i]!.toFree(v));
       best = p.map((v, i) => Math.min(hi[i]!, Math.max(lo[i]!, v)));
     } else {
