@@ -45,5 +45,47 @@ export const bb3Def: CopulaFamilyDef = {
   lower: [1, 1e-4],
   upper: [8, 20],
   make: ([theta, delta]) => archimedean(bb3Generator(theta!, delta!)),
+  logLik([theta, delta], d) {
+    // c = psi''(s) phi'(u) phi'(v), phi(t) = exp(delta x^theta) - 1 (x = -log t),
+    // psi(s) = exp(-L^(1/theta)), L = log(1 + s) / delta:
+    // log c = -L^(1/theta) - 2 log(1 + s) - log(theta delta) + (1/theta - 2) log L
+    //   + log(L^(1/theta) / (theta delta) + L + (theta - 1) / (theta delta))
+    //   + sum over u, v of [delta x^theta + log(delta theta) + (theta - 1) log x - log u].
+    const th = theta!;
+    const de = delta!;
+    const ltd = Math.log(th * de);
+    const itd = 1 / (th * de);
+    const k0 = (th - 1) * itd;
+    const k = 1 / th - 2;
+    const { lu, lv, llu, llv, n } = d;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const lx = llu[i]!;
+      const ly = llv[i]!;
+      const a = de * Math.exp(th * lx);
+      const b = de * Math.exp(th * ly);
+      const m = a > b ? a : b;
+      // log(1 + s) = log(e^a + e^b - 1), in log space when e^a would overflow.
+      const l1s =
+        m < 700
+          ? Math.log1p(Math.expm1(a) + Math.expm1(b))
+          : m + Math.log1p(Math.exp((a > b ? b : a) - m) - Math.exp(-m));
+      const L = l1s / de;
+      const lL = Math.log(L);
+      const w = Math.exp(lL / th);
+      sum +=
+        -w -
+        2 * l1s +
+        ltd +
+        k * lL +
+        Math.log(w * itd + L + k0) +
+        a +
+        b +
+        (th - 1) * (lx + ly) -
+        lu[i]! -
+        lv[i]!;
+    }
+    return sum;
+  },
   tau: ([theta, delta]) => archimedeanTau(bb3Generator(theta!, delta!)),
 };
