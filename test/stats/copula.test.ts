@@ -221,6 +221,42 @@ describe("empirical Kendall's tau", () => {
     expect(kendallTau([1, 2, 2, 3], [1, 3, 2, 3])).toBeCloseTo(0.8, 14);
     expect(kendallTau([1, 1, 2, 2, 3], [1, 2, 1, 2, 3])).toBeCloseTo(0.5, 14);
   });
+  it("O(n log n) merge-sort count equals the O(n^2) pair count of tau-b, with many ties", () => {
+    // Reference: count every pair (the definition scipy.stats.kendalltau implements).
+    const pairCount = (x: number[], y: number[]): number => {
+      let s = 0;
+      let tx = 0;
+      let ty = 0;
+      let tot = 0;
+      for (let i = 0; i < x.length; i++)
+        for (let j = i + 1; j < x.length; j++) {
+          tot++;
+          const dx = Math.sign(x[i]! - x[j]!);
+          const dy = Math.sign(y[i]! - y[j]!);
+          s += dx * dy;
+          if (dx === 0) tx++;
+          if (dy === 0) ty++;
+        }
+      return s / Math.sqrt((tot - tx) * (tot - ty));
+    };
+    let seed = 7;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (const [n, levels] of [
+      [2, 3],
+      [3, 2],
+      [17, 4],
+      [100, 5],
+      [257, 1000],
+      [600, 1e9],
+    ] as const) {
+      const x = Array.from({ length: n }, () => Math.floor(rnd() * levels));
+      const y = x.map((v) => Math.floor((0.6 * v + 0.4 * rnd() * levels) % levels));
+      const want = pairCount(x, y);
+      const got = kendallTau(x, y);
+      if (Number.isNaN(want)) expect(got).toBeNaN();
+      else expect(Math.abs(got - want), `n ${n}, ${levels} levels`).toBeLessThan(1e-12);
+    }
+  });
 });
 
 describe("copula errors", () => {
