@@ -290,7 +290,7 @@ function fitWithDef(
         step: 0.6,
         maxEval: 200,
         fTol: 0,
-        fAbsTol: 5e-2,
+        fAbsTol: 0.5,
         xTol: 1e-3,
       });
       if (r.fx < bestF) {

@@ -90,8 +90,10 @@ export const bb8Def: CopulaFamilyDef = {
       const qa = Math.log1p(-de * u[i]!);
       const qb = Math.log1p(-de * v[i]!);
       const A = Math.exp(th * qa);
-      const oneMinusB = -Math.expm1(th * qb);
-      const bMinusP = de < 1 ? p * Math.expm1(th * Math.log1p(r * (1 - v[i]!))) : Math.exp(th * qb);
+      const B = Math.exp(th * qb);
+      // 1 - B and B - p directly where that loses at most a bit, else without cancellation.
+      const oneMinusB = B < 0.5 ? 1 - B : -Math.expm1(th * qb);
+      const bMinusP = B > 2 * p ? B - p : p * Math.expm1(th * Math.log1p(r * (1 - v[i]!)));
       const w = (A * oneMinusB + bMinusP) / eta;
       s += c0 + (th - 1) * (qa + qb) + k * Math.log(w) + Math.log(th - 1 + w);
     }
