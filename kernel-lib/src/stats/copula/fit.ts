@@ -342,7 +342,7 @@ function fitWithDef(
               (v) => negLL(i === 0 ? [v, q[1]!] : [q[0]!, v]),
               lo[i]!,
               hi[i]!,
-              1e-7,
+              1e-4,
             );
             if (m.fx < r.f - 1e-9) {
               const zm = [0, 0];
