@@ -166,9 +166,8 @@ export function pairData(u: Float64Array, v: Float64Array): PairData {
     lv[i] = lb;
     l1u[i] = Math.log1p(-a);
     l1v[i] = Math.log1p(-b);
-    // -log u without cancellation near u = 1.
-    llu[i] = Math.log(a > 0.5 ? -Math.log1p(a - 1) : -la);
-    llv[i] = Math.log(b > 0.5 ? -Math.log1p(b - 1) : -lb);
+    llu[i] = Math.log(-la);
+    llv[i] = Math.log(-lb);
   }
   return { n, u, v, lu, lv, l1u, l1v, llu, llv };
 }
@@ -402,8 +401,11 @@ function fitWithDef(
  * Maximum likelihood fit of one copula family and rotation to
  * pseudo-observations (like pyvinecopulib `Bicop.fit` with a single family).
  * One-parameter families: Brent's method over the whole parameter range;
- * two-parameter families: a 5 x 5 grid on transformed parameters, then
- * Nelder-Mead from the two best grid points.
+ * two-parameter families: a 4 x 4 grid on logistic-transformed parameters, a
+ * coarse Nelder-Mead from the two best grid points, then Newton's method on
+ * finite differences; a parameter that heads for a bound is fixed there when that
+ * is a constrained optimum (else Brent in natural coordinates). Log-likelihoods
+ * are closed forms summed in one loop over precomputed logarithms of the data.
  * @param u1 - First pseudo-observations in [0, 1] (trimmed to [1e-10, 1 - 1e-10]).
  * @param u2 - Second pseudo-observations.
  */
