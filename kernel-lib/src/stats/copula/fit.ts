@@ -289,7 +289,7 @@ function fitWithDef(
         step: 0.6,
         maxEval: 200,
         fTol: 0,
-        fAbsTol: 0.5,
+        fAbsTol: 5e-2,
         xTol: 1e-3,
       });
       if (r.fx < bestF) {
