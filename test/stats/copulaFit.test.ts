@@ -135,6 +135,28 @@ describe("AIC selection over all families and rotations", () => {
   });
 });
 
+describe("two-parameter fits with several modes along the likelihood ridge", () => {
+  // BB8's (theta, delta) trade off along a ridge; on this sample the likelihood has a second,
+  // lower mode near (7.4, 0.36). A brute-force grid (theta step 0.05, delta step 0.01, around
+  // the better mode) is the reference: the fit must reach at least its best value.
+  it("BB8 270, n = 500: the fit reaches the better mode", () => {
+    const spec = { family: "bb8", params: [4.24, 0.6], rotation: 270 } as const;
+    const { u1, u2 } = createCopula(spec).sample(500, 1007);
+    let gridBest = -Infinity;
+    for (let th = 4; th <= 6; th += 0.05)
+      for (let de = 0.4; de <= 0.6; de += 0.01) {
+        const c = createCopula({ family: "bb8", params: [th, de], rotation: 270 });
+        let s = 0;
+        for (let i = 0; i < u1.length; i++) s += c.logpdf(u1[i]!, u2[i]!);
+        gridBest = Math.max(gridBest, s);
+      }
+    const fit = fitCopula(u1, u2, "bb8", 270, { stdErrors: false });
+    expect(fit.logLik, `fit ${fit.params} ${fit.logLik} vs grid ${gridBest}`).toBeGreaterThan(
+      gridBest - 1e-6,
+    );
+  });
+});
+
 describe("pseudo-observations and input errors", () => {
   it("ranks / (n + 1) with average ranks for ties", () => {
     expect(Array.from(pseudoObservations([3, 1, 2, 2]))).toEqual([4 / 5, 1 / 5, 2.5 / 5, 2.5 / 5]);
