@@ -537,7 +537,7 @@ export function fitCopulas(
       fits.push(fitWithDef(def, a, b, r, { stdErrors: options.stdErrorsForAll ?? false }));
   }
   fits.sort((x, y) => x[criterion] - y[criterion]);
-  let best = fits[0]!;
+  const best = fits[0]!;
   if (!options.stdErrorsForAll && best.k > 0) {
     // Standard errors at the estimate already found (no second fit).
     const def = getDef(best.family);
