@@ -14,6 +14,8 @@ export default function setup(): void {
     encoding: "utf8",
   });
   if (result.status !== 0) {
-    process.stderr.write(`[global-setup] tsc reported errors while building kernel-lib/dist:\n${result.stdout}${result.stderr}\n`);
+    process.stderr.write(
+      `[global-setup] tsc reported errors while building kernel-lib/dist:\n${result.stdout}${result.stderr}\n`,
+    );
   }
 }

@@ -211,7 +211,10 @@ describe("feature execution (blockwise, regions, labels)", async () => {
   it("featureBlocks sizes regions by regionBytes: halving the longest axis until a region's features fit", async () => {
     const C = whole.channels.length;
     const shapes: number[][] = [];
-    for await (const f of featureBlocks({ A: a, B: b }, spec, { regionBytes: 4 * C * 20 * 13 * 15, inline: true })) {
+    for await (const f of featureBlocks({ A: a, B: b }, spec, {
+      regionBytes: 4 * C * 20 * 13 * 15,
+      inline: true,
+    })) {
       shapes.push(f.shape);
       expect(f.data.length).toBeLessThanOrEqual(C * 20 * 13 * 15);
     }

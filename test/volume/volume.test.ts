@@ -15,7 +15,8 @@ import {
 } from "../../kernel-lib/src/volume/index.js";
 
 // v(z, y, x) = 100 z + 10 y + x on a 2 x 3 x 4 grid: every voxel names its own position.
-const coded = () => fromFunction([2, 3, 4], (z, y, x) => 100 * z + 10 * y + x, "int32", { spacing: [5, 2, 1] });
+const coded = () =>
+  fromFunction([2, 3, 4], (z, y, x) => 100 * z + 10 * y + x, "int32", { spacing: [5, 2, 1] });
 
 describe("construction and validation", () => {
   it("zeros allocates the right length, dtype and spacing, optionally shared", () => {
@@ -27,21 +28,25 @@ describe("construction and validation", () => {
   });
 
   it("fromArray rejects a length that does not match the shape, naming both", () => {
-    expect(() => fromArray(new Uint8Array(10), [2, 3, 4])).toThrow(/10 elements but shape 2x3x4 needs 24/);
+    expect(() => fromArray(new Uint8Array(10), [2, 3, 4])).toThrow(
+      /10 elements but shape 2x3x4 needs 24/,
+    );
   });
 
   it("checkVolume names the argument and what it received", () => {
     expect(() => checkVolume(null, "image")).toThrow(/`image` must be a Volume.*received null/);
-    expect(() => checkVolume({ data: new Float64Array(1), shape: [1, 1, 1], spacing: [1, 1, 1] }, "image")).toThrow(
-      /received Float64Array/,
+    expect(() =>
+      checkVolume({ data: new Float64Array(1), shape: [1, 1, 1], spacing: [1, 1, 1] }, "image"),
+    ).toThrow(/received Float64Array/);
+    expect(() =>
+      checkVolume({ data: new Uint8Array(1), shape: [1, 1, 0], spacing: [1, 1, 1] }, "image"),
+    ).toThrow(/`image.shape` must be \[nz, ny, nx\] of positive integers, received \[1,1,0\]/);
+    expect(() =>
+      checkVolume({ data: new Uint8Array(1), shape: [1, 1, 1], spacing: [1, -1, 1] }, "image"),
+    ).toThrow(/`image.spacing`.*received \[1,-1,1\]/);
+    expect(() => checkVolume(coded(), "labels", { dtypes: ["uint8"] })).toThrow(
+      /dtype uint8, received int32/,
     );
-    expect(() => checkVolume({ data: new Uint8Array(1), shape: [1, 1, 0], spacing: [1, 1, 1] }, "image")).toThrow(
-      /`image.shape` must be \[nz, ny, nx\] of positive integers, received \[1,1,0\]/,
-    );
-    expect(() => checkVolume({ data: new Uint8Array(1), shape: [1, 1, 1], spacing: [1, -1, 1] }, "image")).toThrow(
-      /`image.spacing`.*received \[1,-1,1\]/,
-    );
-    expect(() => checkVolume(coded(), "labels", { dtypes: ["uint8"] })).toThrow(/dtype uint8, received int32/);
   });
 
   it("clone copies data so the original is untouched", () => {
@@ -57,7 +62,9 @@ describe("slice", () => {
   it("xy at z = 1 has rows y and columns x", () => {
     const s = slice(coded(), "xy", 1);
     expect(s.shape).toEqual([1, 3, 4]);
-    expect(Array.from(s.data)).toEqual([100, 101, 102, 103, 110, 111, 112, 113, 120, 121, 122, 123]);
+    expect(Array.from(s.data)).toEqual([
+      100, 101, 102, 103, 110, 111, 112, 113, 120, 121, 122, 123,
+    ]);
     expect(s.spacing).toEqual([1, 2, 1]);
   });
 
@@ -84,7 +91,11 @@ describe("slice", () => {
 
 describe("crop", () => {
   it("returns the half-open box", () => {
-    const c = crop(coded(), [[1, 2], [0, 2], [2, 4]]);
+    const c = crop(coded(), [
+      [1, 2],
+      [0, 2],
+      [2, 4],
+    ]);
     expect(c.shape).toEqual([1, 2, 2]);
     expect(Array.from(c.data)).toEqual([102, 103, 112, 113]);
     expect(crop(coded(), [null, null, [0, 1]]).data.length).toBe(6);
@@ -98,7 +109,9 @@ describe("cast", () => {
   it("rounds and saturates into uint8", () => {
     const v = fromArray(new Float32Array([-3, 0.4, 0.6, 254.5, 300, NaN]), [1, 1, 6]);
     expect(Array.from(cast(v, "uint8").data)).toEqual([0, 0, 1, 255, 255, 0]);
-    expect(() => cast(v, "uint8", { overflow: "error" })).toThrow(/voxel 0 has value -3 outside \[0, 255\]/);
+    expect(() => cast(v, "uint8", { overflow: "error" })).toThrow(
+      /voxel 0 has value -3 outside \[0, 255\]/,
+    );
   });
   it("keeps values exactly when widening", () => {
     const v = coded();
@@ -118,7 +131,10 @@ describe("percentile, normalisation and histogram", () => {
   });
 
   it("normalizePercentile maps the percentiles to the output range and clips", () => {
-    const v = fromArray(Float32Array.from({ length: 101 }, (_, i) => i), [1, 1, 101]);
+    const v = fromArray(
+      Float32Array.from({ length: 101 }, (_, i) => i),
+      [1, 1, 101],
+    );
     const n = normalizePercentile(v, { low: 10, high: 90 });
     expect(n.data[10]).toBeCloseTo(0, 6);
     expect(n.data[90]).toBeCloseTo(1, 6);
@@ -153,6 +169,9 @@ describe("phaseFractions", () => {
     const f = phaseFractions(v, { 0: "pore", 85: "nmc", 170: "cbd" });
     expect(f).toEqual({ pore: 3 / 8, nmc: 1 / 8, cbd: 3 / 8 });
     const mask = fromArray(new Uint8Array([1, 1, 1, 1, 0, 0, 0, 0]), [1, 2, 4]);
-    expect(phaseFractions(v, { 0: "pore", 170: "cbd" }, { mask })).toEqual({ pore: 0.5, cbd: 0.25 });
+    expect(phaseFractions(v, { 0: "pore", 170: "cbd" }, { mask })).toEqual({
+      pore: 0.5,
+      cbd: 0.25,
+    });
   });
 });

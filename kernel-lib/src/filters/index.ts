@@ -12,6 +12,9 @@ export type { GaussianFilterOptions } from "./gaussianKernels.js";
 export { gaussianDerivative, gaussianGradient } from "./gaussianDerivative.js";
 export { laplacianOfGaussian } from "./laplacianOfGaussian.js";
 export { gaussianGradientMagnitude } from "./gaussianGradientMagnitude.js";
-export { differenceOfGaussians, type DifferenceOfGaussiansOptions } from "./differenceOfGaussians.js";
+export {
+  differenceOfGaussians,
+  type DifferenceOfGaussiansOptions,
+} from "./differenceOfGaussians.js";
 export { hessianOfGaussian, hessianOfGaussianEigenvalues } from "./hessianOfGaussian.js";
 export { structureTensor, structureTensorEigenvalues } from "./structureTensor.js";

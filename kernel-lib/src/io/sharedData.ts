@@ -26,7 +26,10 @@ export function requireSharedData(relative: string): string {
   const file = sharedDataPath(relative);
   if (file) return file;
   const repo = findRepoRoot();
-  const where = [process.env.TOMOLAB_SHARED_DATA, repo && path.join(repo, "..", "shared", "data")].filter(Boolean);
+  const where = [
+    process.env.TOMOLAB_SHARED_DATA,
+    repo && path.join(repo, "..", "shared", "data"),
+  ].filter(Boolean);
   throw new Error(
     `shared data file "${relative}" not found (looked in ${where.join(", ") || "no data folder"}); ` +
       `place the data folder at ../shared/data beside the project root or set TOMOLAB_SHARED_DATA`,

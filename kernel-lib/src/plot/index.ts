@@ -26,12 +26,7 @@ export { barFigure, type BarSeries, type BarFigureOptions } from "./bar.js";
 export { lineFigure, type LineSeries, type LineFigureOptions } from "./line.js";
 export { boxFigure, type BoxGroup, type BoxFigureOptions } from "./box.js";
 export { heatmapFigure, type HeatmapFigureOptions } from "./heatmap.js";
-export {
-  findChromium,
-  locateChromium,
-  CHROMIUM_FLAGS,
-  type ChromiumLocation,
-} from "./chromium.js";
+export { findChromium, locateChromium, CHROMIUM_FLAGS, type ChromiumLocation } from "./chromium.js";
 export {
   exportFigure,
   exportFigures,
@@ -43,6 +38,10 @@ export {
   type ExportBatchOptions,
   type ExportResult,
 } from "./export.js";
-export { histogramFitFigure, type DensityCurve, type HistogramFitFigureOptions } from "./statsHistogram.js";
+export {
+  histogramFitFigure,
+  type DensityCurve,
+  type HistogramFitFigureOptions,
+} from "./statsHistogram.js";
 export { densityMapFigure, type DensityMapFigureOptions } from "./statsDensityMap.js";
 export { fitTableFigure, tableFigure, type TableFigureOptions } from "./statsTable.js";

@@ -26,11 +26,17 @@ export interface CastOptions {
  * {@link normalizePercentile} first to map intensities into a range.
  * @param dtype - Target type.
  */
-export function cast<D extends DType>(volume: Volume, dtype: D, options: CastOptions = {}): Volume<ArrayOf<D>> {
+export function cast<D extends DType>(
+  volume: Volume,
+  dtype: D,
+  options: CastOptions = {},
+): Volume<ArrayOf<D>> {
   checkVolume(volume, "volume");
   const Ctor = ARRAY_TYPES[dtype];
   if (!Ctor) {
-    throw new TypeError(`\`dtype\` must be one of ${Object.keys(ARRAY_TYPES).join(", ")}, received ${JSON.stringify(dtype)}`);
+    throw new TypeError(
+      `\`dtype\` must be one of ${Object.keys(ARRAY_TYPES).join(", ")}, received ${JSON.stringify(dtype)}`,
+    );
   }
   const src = volume.data as VoxelArray;
   const n = src.length;
@@ -45,7 +51,9 @@ export function cast<D extends DType>(volume: Volume, dtype: D, options: CastOpt
       if (v !== v) v = 0;
       if (v < lo || v > hi) {
         if (strict) {
-          throw new RangeError(`cast to ${dtype}: voxel ${i} has value ${src[i]} outside [${lo}, ${hi}]`);
+          throw new RangeError(
+            `cast to ${dtype}: voxel ${i} has value ${src[i]} outside [${lo}, ${hi}]`,
+          );
         }
         v = v < lo ? lo : hi;
       }

@@ -9,14 +9,23 @@ export function formatShape(shape: readonly number[]): string {
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return `array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name} of length ${(value as VoxelArray).length}`;
-  return typeof value === "object" ? (value.constructor?.name ?? "object") : `${typeof value} ${String(value)}`;
+  if (ArrayBuffer.isView(value))
+    return `${value.constructor.name} of length ${(value as VoxelArray).length}`;
+  return typeof value === "object"
+    ? (value.constructor?.name ?? "object")
+    : `${typeof value} ${String(value)}`;
 }
 
 /** Check that `shape` is three positive integers. */
 export function checkShape(shape: unknown, name = "shape"): asserts shape is Shape3 {
-  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((n) => Number.isInteger(n) && n > 0)) {
-    throw new RangeError(`\`${name}\` must be [nz, ny, nx] of positive integers, received ${JSON.stringify(shape)}`);
+  if (
+    !Array.isArray(shape) ||
+    shape.length !== 3 ||
+    !shape.every((n) => Number.isInteger(n) && n > 0)
+  ) {
+    throw new RangeError(
+      `\`${name}\` must be [nz, ny, nx] of positive integers, received ${JSON.stringify(shape)}`,
+    );
   }
 }
 
@@ -52,7 +61,9 @@ export function checkVolume<T extends VoxelArray = VoxelArray>(
   options: CheckVolumeOptions = {},
 ): asserts volume is Volume<T> {
   if (typeof volume !== "object" || volume === null) {
-    throw new TypeError(`\`${name}\` must be a Volume { data, shape, spacing }, received ${describe(volume)}`);
+    throw new TypeError(
+      `\`${name}\` must be a Volume { data, shape, spacing }, received ${describe(volume)}`,
+    );
   }
   const v = volume as Partial<Volume>;
   checkShape(v.shape, `${name}.shape`);
@@ -69,10 +80,14 @@ export function checkVolume<T extends VoxelArray = VoxelArray>(
     );
   }
   if (options.dtypes && !options.dtypes.includes(dtype)) {
-    throw new TypeError(`\`${name}\` must have dtype ${options.dtypes.join(" or ")}, received ${dtype}`);
+    throw new TypeError(
+      `\`${name}\` must have dtype ${options.dtypes.join(" or ")}, received ${dtype}`,
+    );
   }
   if (options.nz !== undefined && nz !== options.nz) {
-    throw new RangeError(`\`${name}\` must have nz = ${options.nz}, received shape ${formatShape(v.shape)}`);
+    throw new RangeError(
+      `\`${name}\` must have nz = ${options.nz}, received shape ${formatShape(v.shape)}`,
+    );
   }
 }
 

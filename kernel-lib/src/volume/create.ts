@@ -39,10 +39,13 @@ export function fromArray<T extends VoxelArray>(
   checkShape(shape);
   const spacing = options.spacing ?? [1, 1, 1];
   checkSpacing(spacing);
-  if (!ArrayBuffer.isView(data)) throw new TypeError(`\`data\` must be a typed array, received ${typeof data}`);
+  if (!ArrayBuffer.isView(data))
+    throw new TypeError(`\`data\` must be a typed array, received ${typeof data}`);
   const expected = shape[0] * shape[1] * shape[2];
   if (data.length !== expected) {
-    throw new RangeError(`\`data\` has ${data.length} elements but shape ${formatShape(shape)} needs ${expected}`);
+    throw new RangeError(
+      `\`data\` has ${data.length} elements but shape ${formatShape(shape)} needs ${expected}`,
+    );
   }
   return { data, shape: [...shape], spacing: [...spacing] };
 }
@@ -60,16 +63,22 @@ export function fromFunction<D extends DType = "float32">(
   const v = zeros(shape, dtype, options);
   const [nz, ny, nx] = shape;
   let i = 0;
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) v.data[i++] = fn(z, y, x);
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) v.data[i++] = fn(z, y, x);
   return v;
 }
 
 /** A deep copy (same dtype); with `shared`, the copy lives in a SharedArrayBuffer. */
-export function clone<T extends VoxelArray>(volume: Volume<T>, options: { shared?: boolean } = {}): Volume<T> {
+export function clone<T extends VoxelArray>(
+  volume: Volume<T>,
+  options: { shared?: boolean } = {},
+): Volume<T> {
   const Ctor = volume.data.constructor as (typeof ARRAY_TYPES)[DType];
   let data: VoxelArray;
   if (options.shared) {
-    data = new (Ctor as unknown as new (b: ArrayBufferLike) => VoxelArray)(new SharedArrayBuffer(volume.data.byteLength));
+    data = new (Ctor as unknown as new (b: ArrayBufferLike) => VoxelArray)(
+      new SharedArrayBuffer(volume.data.byteLength),
+    );
     data.set(volume.data as never);
   } else {
     data = (volume.data as VoxelArray).slice();

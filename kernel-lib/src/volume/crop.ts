@@ -14,7 +14,9 @@ export function crop<T extends VoxelArray>(
 ): Volume<T> {
   checkVolume(volume, "volume");
   if (!Array.isArray(ranges) || ranges.length !== 3) {
-    throw new RangeError(`\`ranges\` must be [[z0, z1], [y0, y1], [x0, x1]], received ${JSON.stringify(ranges)}`);
+    throw new RangeError(
+      `\`ranges\` must be [[z0, z1], [y0, y1], [x0, x1]], received ${JSON.stringify(ranges)}`,
+    );
   }
   const axes = ["z", "y", "x"];
   const r = ranges.map((range, a) => {

@@ -27,7 +27,10 @@ export function dtypeOf(data: VoxelArray): DType {
 /** Allocate a zeroed array of a dtype; with `shared`, backed by a SharedArrayBuffer (for worker threads). */
 export function allocate<D extends DType>(dtype: D, length: number, shared = false): ArrayOf<D> {
   const Ctor = ARRAY_TYPES[dtype];
-  if (!Ctor) throw new TypeError(`unknown dtype "${String(dtype)}"; expected one of ${Object.keys(ARRAY_TYPES).join(", ")}`);
+  if (!Ctor)
+    throw new TypeError(
+      `unknown dtype "${String(dtype)}"; expected one of ${Object.keys(ARRAY_TYPES).join(", ")}`,
+    );
   if (!shared) return new Ctor(length) as ArrayOf<D>;
   const buffer = new SharedArrayBuffer(length * Ctor.BYTES_PER_ELEMENT);
   return new (Ctor as unknown as new (b: ArrayBufferLike) => ArrayOf<D>)(buffer);

@@ -1,6 +1,13 @@
 export type { DType, Plane, Shape3, Spacing3, Volume, VoxelArray } from "./types.js";
 export { allocate, dtypeOf, ARRAY_TYPES, type ArrayOf } from "./dtype.js";
-export { checkVolume, checkShape, checkSpacing, checkSameShape, formatShape, type CheckVolumeOptions } from "./check.js";
+export {
+  checkVolume,
+  checkShape,
+  checkSpacing,
+  checkSameShape,
+  formatShape,
+  type CheckVolumeOptions,
+} from "./check.js";
 export { zeros, fromArray, fromFunction, clone, type CreateOptions } from "./create.js";
 export { slice, planeDepth } from "./slice.js";
 export { crop, type Range1 } from "./crop.js";

@@ -19,10 +19,16 @@ export function planeDepth(shape: readonly number[], plane: Plane): number {
  * @param plane - "xy", "xz" or "yz".
  * @param index - Position along the fixed axis; negative counts from the end. @default middle
  */
-export function slice<T extends VoxelArray>(volume: Volume<T>, plane: Plane = "xy", index?: number): Volume<T> {
+export function slice<T extends VoxelArray>(
+  volume: Volume<T>,
+  plane: Plane = "xy",
+  index?: number,
+): Volume<T> {
   checkVolume(volume, "volume");
   if (!PLANES.includes(plane)) {
-    throw new RangeError(`\`plane\` must be one of ${PLANES.join(", ")}, received ${JSON.stringify(plane)}`);
+    throw new RangeError(
+      `\`plane\` must be one of ${PLANES.join(", ")}, received ${JSON.stringify(plane)}`,
+    );
   }
   const [nz, ny, nx] = volume.shape;
   const [dz, dy, dx] = volume.spacing;

@@ -27,10 +27,13 @@ export function minMax(input: Volume | ArrayLike<number>): [number, number] {
  */
 export function percentile(input: Volume | ArrayLike<number>, q: number[]): number[] {
   for (const p of q) {
-    if (!(p >= 0 && p <= 100)) throw new RangeError(`percentiles must be in [0, 100], received ${p}`);
+    if (!(p >= 0 && p <= 100))
+      throw new RangeError(`percentiles must be in [0, 100], received ${p}`);
   }
   const v = values(input, "input");
-  const sorted = Float64Array.from(v as ArrayLike<number>).filter((x) => x === x).sort();
+  const sorted = Float64Array.from(v as ArrayLike<number>)
+    .filter((x) => x === x)
+    .sort();
   const n = sorted.length;
   if (n === 0) throw new RangeError("percentile of an empty input (or all NaN)");
   return q.map((p) => {
@@ -56,7 +59,10 @@ export interface NormalizeOptions {
  * Float32 copy with intensities rescaled so that the `low` and `high` percentiles
  * map to `outRange` (robust contrast normalisation, as csbdeep's `normalize`).
  */
-export function normalizePercentile(volume: Volume, options: NormalizeOptions = {}): Volume<Float32Array> {
+export function normalizePercentile(
+  volume: Volume,
+  options: NormalizeOptions = {},
+): Volume<Float32Array> {
   checkVolume(volume, "volume");
   const { low = 1, high = 99, outRange = [0, 1], clip = true } = options;
   if (!(low < high)) throw new RangeError(`\`low\` (${low}) must be below \`high\` (${high})`);
@@ -95,11 +101,15 @@ export interface Histogram {
  * Histogram with equal-width bins, numpy's convention (`np.histogram`): bins are
  * half-open [e_i, e_{i+1}) except the last, which includes its right edge.
  */
-export function histogram(input: Volume | ArrayLike<number>, options: HistogramOptions = {}): Histogram {
+export function histogram(
+  input: Volume | ArrayLike<number>,
+  options: HistogramOptions = {},
+): Histogram {
   const v = values(input, "input");
   const isU8 = v instanceof Uint8Array;
   const bins = options.bins ?? (isU8 ? 256 : 100);
-  if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`\`bins\` must be a positive integer, received ${bins}`);
+  if (!Number.isInteger(bins) || bins < 1)
+    throw new RangeError(`\`bins\` must be a positive integer, received ${bins}`);
   let mask: ArrayLike<number> | undefined;
   if (options.mask) {
     checkVolume(options.mask, "mask");
@@ -110,7 +120,10 @@ export function histogram(input: Volume | ArrayLike<number>, options: HistogramO
   }
   let [lo, hi] = options.range ?? (isU8 && options.bins === undefined ? [0, 256] : minMax(v));
   if (!(lo <= hi) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
-    if (options.range) throw new RangeError(`\`range\` must be finite [min, max], received ${JSON.stringify(options.range)}`);
+    if (options.range)
+      throw new RangeError(
+        `\`range\` must be finite [min, max], received ${JSON.stringify(options.range)}`,
+      );
     lo = 0;
     hi = 1;
   }
@@ -151,11 +164,15 @@ export function phaseFractions(
   checkVolume(labels, "labels");
   const keys = Object.keys(phases).map(Number);
   if (keys.length === 0 || keys.some((k) => !Number.isFinite(k))) {
-    throw new RangeError(`\`phases\` must map label values to names, received ${JSON.stringify(phases)}`);
+    throw new RangeError(
+      `\`phases\` must map label values to names, received ${JSON.stringify(phases)}`,
+    );
   }
   const mask = options.mask?.data;
   if (mask && mask.length !== labels.data.length) {
-    throw new RangeError(`\`mask\` has ${mask.length} voxels but \`labels\` has ${labels.data.length}`);
+    throw new RangeError(
+      `\`mask\` has ${mask.length} voxels but \`labels\` has ${labels.data.length}`,
+    );
   }
   const counts = new Map<number, number>(keys.map((k) => [k, 0]));
   let total = 0;
