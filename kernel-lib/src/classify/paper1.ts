@@ -22,7 +22,7 @@ import { fitZGradientMethod, zGradientFromSignals } from "./zGradient.js";
 import { trainForest } from "./forest/trainForest.js";
 import { predictProbaParallel } from "./forest/predictProbaParallel.js";
 import { permutationImportance } from "./forest/permutationImportance.js";
-import { Rng } from "./forest/rng.js";
+import { createRng } from "../stats/random.js";
 import { categoricalColor } from "../plot/style.js";
 
 /** Osenberg et al.'s six segmentation methods, by section number. */
@@ -262,7 +262,7 @@ function selectColumns(m: Float32Array, C: number, cols: number[]): Float32Array
 
 /** Class-stratified random subset of row indices (at most `n / classes` per class). */
 function stratified(labels: Uint8Array, classes: number[], n: number, seed: number): Int32Array {
-  const rng = new Rng(seed);
+  const rng = createRng(seed);
   const per = Math.max(1, Math.floor(n / classes.length));
   const out: number[] = [];
   for (const c of classes) {

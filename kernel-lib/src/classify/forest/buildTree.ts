@@ -6,7 +6,8 @@
  * about `mtry x n x depth`. @internal
  */
 import type { BinnedData } from "./binning.js";
-import { Rng, treeSeed } from "./rng.js";
+import { createRng } from "../../stats/random.js";
+import { treeSeed } from "./rng.js";
 
 /** Resolved per-tree settings. @internal */
 export interface TreeSettings {
@@ -44,7 +45,7 @@ const KEY = 2097152; // 2^21: sort keys are code * KEY + position
 /** Grow tree `index` of a forest. @internal */
 export function buildTree(data: BinnedData, s: TreeSettings, index: number): TreeArrays {
   const { n, nFeatures: F, codes, nBins, binOffset, binLo, binHi, y, nClasses: K } = data;
-  const rng = new Rng(treeSeed(s.seed, index));
+  const rng = createRng(treeSeed(s.seed, index));
   const w = new Float64Array(n);
   let counts: Int32Array | undefined;
   let m = 0;

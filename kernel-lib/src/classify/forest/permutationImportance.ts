@@ -1,5 +1,5 @@
 import { Forest, resolveRows, type RandomForest } from "./model.js";
-import { Rng } from "./rng.js";
+import { createRng } from "../../stats/random.js";
 
 /** Options of {@link permutationImportance}. */
 export interface PermutationImportanceOptions {
@@ -55,7 +55,7 @@ export function permutationImportance(
   const repeats = options.repeats ?? 5;
   if (!Number.isInteger(repeats) || repeats < 1)
     throw new RangeError(`\`repeats\` must be a positive integer, received ${String(repeats)}`);
-  const rng = new Rng(options.seed ?? 0);
+  const rng = createRng(options.seed ?? 0);
   const classes = forest.classes;
   const K = classes.length;
   const kOf = new Map(classes.map((c, k) => [c, k]));
