@@ -10,6 +10,7 @@ export type {
 export { BOUNDARY_MODES } from "./types.js";
 export { mapBlocks, type MapBlocksOptions } from "./mapBlocks.js";
 export { getThreads, setThreads, closePool } from "./pool.js";
+export { runTasks, type RunTasksOptions } from "./runTasks.js";
 export { toShared, isShared } from "./shared.js";
 export { boundaryIndex } from "./boundary.js";
 export { defaultBlockShape, planBlocks, type Block } from "./blocks.js";
