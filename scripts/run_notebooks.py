@@ -2,8 +2,10 @@
 
 Run with the project's .venv Python (scripts/test.mjs and scripts/reproduce.mjs
 do): each notebook runs top to bottom in a fresh kernel whose working folder is
-the notebook's folder; the first cell error stops that notebook and marks it
-failed. The kernel inherits this process's environment; with --reproduce-dir,
+the notebook's folder, or with --workdir a scratch folder <workdir>/<notebook name>
+(emptied first; it must lie inside the checkout so the kernel resolves
+`tomolab` from node_modules), so test runs leave nothing in notebooks/; the
+first cell error stops that notebook and marks it failed. The kernel inherits this process's environment; with --reproduce-dir,
 TOMOLAB_REPRODUCE_DIR is set to <reproduce-dir>/<notebook name> (emptied
 first), where kernel-lib's record()/show() leave numbers and figures.
 
@@ -42,6 +44,13 @@ def run_one(path, args):
     else:
         os.environ.pop("TOMOLAB_REPRODUCE_DIR", None)
 
+    if args.workdir:
+        cwd = os.path.join(os.path.abspath(args.workdir), name)
+        shutil.rmtree(cwd, ignore_errors=True)
+        os.makedirs(cwd)
+    else:
+        cwd = os.path.dirname(os.path.abspath(path))
+
     result = {"name": name, "path": path, "ok": False, "seconds": 0.0, "error": None, "executed": None}
     start = time.monotonic()
     nb = None
@@ -54,7 +63,7 @@ def run_one(path, args):
             kernel_name=args.kernel,
             allow_errors=False,
             record_timing=True,
-            resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
+            resources={"metadata": {"path": cwd}},
         )
         client.execute()
         result["ok"] = True
@@ -85,6 +94,10 @@ def main():
     parser.add_argument("--executed-dir", help="write executed copies here as <name>.ipynb")
     parser.add_argument("--reproduce-dir", help="set TOMOLAB_REPRODUCE_DIR=<dir>/<name> for each notebook")
     parser.add_argument("--summary", help="write the results as JSON here")
+    parser.add_argument(
+        "--workdir",
+        help="run each notebook's kernel in <workdir>/<name> (emptied first) instead of the notebook's folder",
+    )
     args = parser.parse_args()
 
     names = [os.path.splitext(os.path.basename(p))[0] for p in args.notebooks]

@@ -12,7 +12,7 @@ import { ensureSetup } from "./lib/setup.mjs";
 import { paths, root } from "./lib/paths.mjs";
 import { log, seconds } from "./lib/log.mjs";
 import { runAsync } from "./lib/proc.mjs";
-import { listNotebooks, runNotebooks } from "./lib/notebooks.mjs";
+import { listNotebooks, runNotebooks, usesSharedData } from "./lib/notebooks.mjs";
 import { runUiTests } from "./lib/ui-tests.mjs";
 import { table } from "./lib/table.mjs";
 
@@ -89,27 +89,58 @@ async function unit() {
   };
 }
 
+/**
+ * Every notebook, each kernel in a scratch folder under .cache/ (tests never write into
+ * notebooks/); then the notebooks that read ../shared/data once more with it hidden
+ * (TOMOLAB_SHARED_DATA=none), as on a fresh clone without the data.
+ */
 async function notebooks() {
   const files = [...listNotebooks(paths.notebooks), ...listNotebooks(paths.testNotebooks)];
   if (files.length === 0)
     return { ok: true, passed: 0, failed: 0, skipped: 0, detail: "no notebooks" };
-  const { code, results } = await runNotebooks(files, {
-    executedDir: path.join(paths.cache, "executed"),
-    summaryFile: path.join(paths.cache, "test-notebooks.json"),
-  });
-  const failedList = results.filter((r) => !r.ok);
-  for (const r of failedList)
-    log.error(
-      "notebooks",
-      `${r.path} failed (executed copy: ${r.executed ? path.relative(root, r.executed) : "none"})`,
-    );
-  const passed = results.length - failedList.length;
+  const scratch = path.join(paths.cache, "notebook-runs");
+  fs.rmSync(scratch, { recursive: true, force: true });
+  const runs = [
+    { label: "", files, dir: "with-data", env: {} },
+    {
+      label: " (no shared data)",
+      files: files.filter(usesSharedData),
+      dir: "no-shared-data",
+      env: { TOMOLAB_SHARED_DATA: "none" },
+    },
+  ];
+  const all = [];
+  let ok = true;
+  for (const run of runs) {
+    if (run.files.length === 0) continue;
+    if (run.label)
+      log.step(
+        "notebooks",
+        `again${run.label}: ${run.files.map((f) => path.basename(f)).join(", ")}`,
+      );
+    const { code, results } = await runNotebooks(run.files, {
+      executedDir: path.join(paths.cache, "executed", run.dir),
+      summaryFile: path.join(paths.cache, `test-notebooks-${run.dir}.json`),
+      workdir: path.join(scratch, run.dir),
+      env: run.env,
+    });
+    ok &&= code === 0;
+    for (const r of results) {
+      all.push({ ...r, name: r.name + run.label });
+      if (!r.ok)
+        log.error(
+          "notebooks",
+          `${r.path}${run.label} failed (executed copy: ${r.executed ? path.relative(root, r.executed) : "none"})`,
+        );
+    }
+  }
+  const failedList = all.filter((r) => !r.ok);
   return {
-    ok: code === 0 && failedList.length === 0,
-    passed,
+    ok: ok && failedList.length === 0,
+    passed: all.length - failedList.length,
     failed: failedList.length,
     skipped: 0,
-    detail: results.map((r) => `${r.name} ${r.ok ? "ok" : "FAILED"} ${r.seconds}s`).join(", "),
+    detail: all.map((r) => `${r.name} ${r.ok ? "ok" : "FAILED"} ${r.seconds}s`).join(", "),
   };
 }
 

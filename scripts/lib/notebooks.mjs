@@ -36,13 +36,19 @@ export function selectNotebooks(selectors) {
   });
 }
 
+/** True when the notebook's code reads the optional shared data (`../shared/data`). */
+export function usesSharedData(file) {
+  return /\b(sharedDataPath|requireSharedData)\b/.test(fs.readFileSync(file, "utf8"));
+}
+
 /**
- * Executes notebooks one after another; resolves to `{ code, results }` where
+ * Executes notebooks one after another (kernels in `workdir/<name>` when given, else in
+ * the notebook's folder); resolves to `{ code, results }` where
  * results are run_notebooks.py's `{ name, path, ok, seconds, error, executed }`.
  */
 export async function runNotebooks(
   notebooks,
-  { executedDir, reproduceDir, summaryFile, timeout = 1200, env = {} },
+  { executedDir, reproduceDir, summaryFile, workdir, timeout = 1200, env = {} },
 ) {
   fs.mkdirSync(path.dirname(summaryFile), { recursive: true });
   fs.rmSync(summaryFile, { force: true });
@@ -57,6 +63,7 @@ export async function runNotebooks(
   ];
   if (executedDir) args.push("--executed-dir", executedDir);
   if (reproduceDir) args.push("--reproduce-dir", reproduceDir);
+  if (workdir) args.push("--workdir", workdir);
   args.push(...notebooks.map((file) => path.relative(root, file)));
   const code = await runAsync(paths.venvPython, args, { env: jupyterEnv(env) });
   let results = [];

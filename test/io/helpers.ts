@@ -12,7 +12,11 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.resolve(here, "..", "fixtures", "io");
-export const SHARED_DATA = path.resolve(here, "..", "..", "..", "shared", "data");
+/** `../shared/data` beside the checkout; a path that does not exist when `TOMOLAB_SHARED_DATA=none`. */
+export const SHARED_DATA =
+  process.env.TOMOLAB_SHARED_DATA === "none"
+    ? path.join(os.tmpdir(), "tomolab-shared-data-hidden")
+    : path.resolve(here, "..", "..", "..", "shared", "data");
 
 export interface FixtureEntry {
   file: string;

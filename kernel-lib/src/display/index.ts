@@ -8,6 +8,7 @@ export {
   type ShowOptions,
 } from "./show.js";
 export { record, recordedNumbers, clearRecordedNumbers } from "./record.js";
+export { realData } from "./realData.js";
 export { progress, formatDuration, type Progress, type ProgressOptions } from "./progress.js";
 export {
   inKernel,
