@@ -164,10 +164,13 @@ export async function trainingChecks({ page, base, token, root, shots, log }) {
     await viewer.locator(".tl-tool-brush").click();
     const canvas = viewer.locator("canvas.tl-canvas").first();
     const cb = await canvas.boundingBox();
+    // Strokes measure the canvas each time: the layout moves while training runs.
     const stroke = async (ax, ay, bx, by) => {
-      await page.mouse.move(cb.x + ax * cb.width, cb.y + ay * cb.height);
+      await canvas.scrollIntoViewIfNeeded();
+      const box = await canvas.boundingBox();
+      await page.mouse.move(box.x + ax * box.width, box.y + ay * box.height);
       await page.mouse.down();
-      await page.mouse.move(cb.x + bx * cb.width, cb.y + by * cb.height, { steps: 10 });
+      await page.mouse.move(box.x + bx * box.width, box.y + by * box.height, { steps: 10 });
       await page.mouse.up();
     };
     await viewer.locator('.tl-class[data-class-id="1"]').click();
@@ -206,8 +209,28 @@ export async function trainingChecks({ page, base, token, root, shots, log }) {
     await viewer
       .locator(".tl-stage")
       .screenshot({ path: path.join(shots, "prediction-overlay.png") });
-    // readout under the cursor: predicted class and uncertainty
-    await page.mouse.move(cb.x + 0.5 * cb.width, cb.y + 0.5 * cb.height);
+    // readout under the cursor: predicted class and uncertainty. The canvas is located
+    // again here: the element screenshots above scroll the stage into view and the panel
+    // grows when the result arrives, so the box measured before training can be stale and
+    // a move to it may land outside the canvas (the readout is then empty: the race behind
+    // the old one-in-N failure). hover() scrolls the canvas into view and aims at its centre.
+    const before = await canvas.boundingBox();
+    await canvas.hover({ position: { x: before.width / 2, y: before.height / 2 } });
+    const moved = await canvas.boundingBox();
+    const shifted =
+      Math.abs(moved.x - cb.x) > 1 || Math.abs(moved.y - cb.y) > 1
+        ? ` (canvas moved from ${Math.round(cb.x)},${Math.round(cb.y)} to ${Math.round(moved.x)},${Math.round(moved.y)} during training)`
+        : "";
+    await page
+      .waitForFunction(
+        () =>
+          /predicted/.test(
+            document.querySelector(".tl-VolumeViewer .tl-readout")?.textContent ?? "",
+          ),
+        undefined,
+        { timeout: 5_000 },
+      )
+      .catch(() => undefined);
     const readout = await viewer.locator(".tl-readout").textContent();
     await panel.locator("input.tl-showPrediction").uncheck();
     await panel.locator("input.tl-showUncertainty").check();
@@ -224,7 +247,7 @@ export async function trainingChecks({ page, base, token, root, shots, log }) {
         drawn === shown &&
         coverage > 0.999 &&
         /predicted \S+ .*uncertainty/.test(readout),
-      `labels ${JSON.stringify(counts)}, ${state} after ${(trainMs / 1000).toFixed(1)} s, drawn ${drawn} (shown ${shown}), coverage ${coverage}; readout "${readout.split("|").pop().trim()}"; ${status}`,
+      `labels ${JSON.stringify(counts)}, ${state} after ${(trainMs / 1000).toFixed(1)} s, drawn ${drawn} (shown ${shown}), coverage ${coverage}; readout "${readout.split("|").pop().trim()}"${shifted}; ${status}`,
     );
 
     // ---- importances
