@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // npm test: setup when needed, then every test phase; exits non-zero when any fails.
 //   static     type-check (kernel-lib, tests, extension tests) and eslint
-//   unit       vitest run (root vitest.config.ts)
-//   notebooks  every notebook in notebooks/ and test/notebooks/, executed headlessly (tslab kernel, nbclient)
+//   unit       vitest run (root vitest.config.ts); then the test files that read ../shared/data
+//              again with it hidden (TOMOLAB_SHARED_DATA=none)
+//   notebooks  every notebook in notebooks/ and test/notebooks/, executed headlessly (tslab kernel,
+//              nbclient) in scratch folders under .cache/tomolab/notebook-runs/; then the notebooks
+//              that read ../shared/data again with it hidden
 //   ui         the extension's browser tests (hook: jupyter-extension/ui-tests/run.mjs)
 // Options: --static, --unit, --notebooks, --ui pick phases (default: all); other arguments go to vitest,
 // e.g. `npm test -- --unit test/io`.
@@ -50,19 +53,23 @@ async function staticChecks() {
   };
 }
 
-async function unit() {
-  const report = path.join(paths.cache, "vitest.json");
+/** One vitest run; resolves to its counts (a file that fails to load counts as a failure). */
+async function vitestRun(args, { report, env } = {}) {
   fs.mkdirSync(paths.cache, { recursive: true });
   fs.rmSync(report, { force: true });
   const vitest = path.join(paths.nodeModules, "vitest", "vitest.mjs");
-  const code = await runAsync(process.execPath, [
-    vitest,
-    "run",
-    "--reporter=default",
-    "--reporter=json",
-    `--outputFile.json=${report}`,
-    ...vitestArgs,
-  ]);
+  const code = await runAsync(
+    process.execPath,
+    [
+      vitest,
+      "run",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${report}`,
+      ...args,
+    ],
+    env ? { env: { ...process.env, ...env } } : {},
+  );
   let passed = 0;
   let failed = 0;
   let skipped = 0;
@@ -71,7 +78,6 @@ async function unit() {
     passed = json.numPassedTests;
     failed = json.numFailedTests;
     skipped = json.numPendingTests + json.numTodoTests;
-    // A file that fails to load has no failed test but is a failure.
     failed += json.testResults.filter(
       (file) =>
         file.status === "failed" && !file.assertionResults.some((a) => a.status === "failed"),
@@ -80,12 +86,54 @@ async function unit() {
     if (code !== 0) failed += 1;
   }
   if (code !== 0 && failed === 0) failed = 1;
+  return { ok: code === 0, passed, failed, skipped };
+}
+
+/** Test files that read ../shared/data (they skip parts when it is absent). */
+function sharedDataTestFiles(dir = path.join(root, "test")) {
+  const found = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== "fixtures" && entry.name !== "bench")
+        found.push(...sharedDataTestFiles(file));
+    } else if (
+      entry.name.endsWith(".test.ts") &&
+      /\b(SHARED_DATA|sharedDataPath|requireSharedData|realData)\b/.test(
+        fs.readFileSync(file, "utf8"),
+      )
+    )
+      found.push(path.relative(root, file));
+  }
+  return found.sort();
+}
+
+/**
+ * vitest over test/; then, on a full run, the test files that read ../shared/data once
+ * more with it hidden (TOMOLAB_SHARED_DATA=none), as on a fresh clone without the data.
+ */
+async function unit() {
+  const main = await vitestRun(vitestArgs, { report: path.join(paths.cache, "vitest.json") });
+  const rerun = vitestArgs.length === 0 ? sharedDataTestFiles() : [];
+  let hidden = { ok: true, passed: 0, failed: 0, skipped: 0 };
+  if (rerun.length > 0) {
+    log.step("unit", `again without shared data (TOMOLAB_SHARED_DATA=none): ${rerun.join(", ")}`);
+    hidden = await vitestRun(rerun, {
+      report: path.join(paths.cache, "vitest-no-shared-data.json"),
+      env: { TOMOLAB_SHARED_DATA: "none" },
+    });
+  }
+  const sum = (key) => main[key] + hidden[key];
   return {
-    ok: code === 0,
-    passed,
-    failed,
-    skipped,
-    detail: `${passed} passed, ${failed} failed, ${skipped} skipped`,
+    ok: main.ok && hidden.ok,
+    passed: sum("passed"),
+    failed: sum("failed"),
+    skipped: sum("skipped"),
+    detail:
+      `${main.passed} passed, ${main.failed} failed, ${main.skipped} skipped` +
+      (rerun.length > 0
+        ? `; without shared data (${rerun.length} files): ${hidden.passed} passed, ${hidden.failed} failed, ${hidden.skipped} skipped`
+        : ""),
   };
 }
 
