@@ -2,10 +2,12 @@
 export { trainForest, type ForestOptions } from "./trainForest.js";
 export {
   forestFromJSON,
+  type ForestFromJSONOptions,
   type RandomForest,
   type ForestJSON,
   type PredictOptions,
 } from "./model.js";
+export { loadForest } from "./loadForest.js";
 export { predictProbaParallel, type PredictParallelOptions } from "./predictProbaParallel.js";
 export {
   permutationImportance,

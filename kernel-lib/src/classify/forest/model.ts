@@ -1,3 +1,4 @@
+import { checkForestJSON } from "./checkForestJSON.js";
 import { argmaxRows, packForest, predictRowsInto, type PackedForest } from "./predictRows.js";
 
 /** Row layout of a samples matrix given to a forest. */
@@ -127,21 +128,6 @@ function toBase64(a: Int32Array | Float32Array | Float64Array): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
 }
 
-function fromBase64<T extends Int32Array | Float32Array | Float64Array>(
-  s: unknown,
-  Type: { new (n: number): T; BYTES_PER_ELEMENT: number },
-  name: string,
-): T {
-  if (typeof s !== "string")
-    throw new TypeError(`forest JSON: \`${name}\` must be a base64 string`);
-  const buf = Buffer.from(s, "base64");
-  if (buf.length % Type.BYTES_PER_ELEMENT !== 0)
-    throw new RangeError(`forest JSON: \`${name}\` has ${buf.length} bytes, not whole elements`);
-  const out = new Type(buf.length / Type.BYTES_PER_ELEMENT);
-  new Uint8Array(out.buffer).set(buf);
-  return out;
-}
-
 /** The forest implementation. @internal */
 export class Forest implements RandomForest {
   readonly classes: number[];
@@ -235,79 +221,36 @@ export class Forest implements RandomForest {
   }
 }
 
+/** Options of {@link forestFromJSON}. */
+export interface ForestFromJSONOptions {
+  /** What the JSON came from, named in error messages (e.g. its file). @default "forest JSON" */
+  source?: string;
+}
+
 /**
  * Restore a forest saved with {@link RandomForest.toJSON} (e.g. after
  * `JSON.stringify` to a file): predictions and importances are identical.
+ * The whole structure is checked first (field types and lengths, each tree
+ * a tree: every node reached once from the root, children after their
+ * parent, feature indices below `nFeatures`, finite thresholds, leaf class
+ * frequencies in [0, 1] summing to 1), so a damaged or hand-edited file
+ * gives an error instead of a prediction that never returns.
  * @param json - The object `toJSON()` returned (or its parsed JSON text).
  * @returns The forest.
+ * @throws TypeError / RangeError naming the source and the field, e.g.
+ *   `forest JSON: \`trees[3].left[17]\` must be a node after 17 ...`.
  * @example
  * ```ts
  * await writeFile("forest.json", JSON.stringify(forest));
  * const again = forestFromJSON(JSON.parse(await readFile("forest.json", "utf8")));
  * ```
  */
-export function forestFromJSON(json: ForestJSON): RandomForest {
-  if (typeof json !== "object" || json === null || json.format !== "tomolab-random-forest") {
-    throw new TypeError(
-      `forestFromJSON expects the object RandomForest.toJSON() made (format "tomolab-random-forest"), received ${typeof json === "object" && json !== null ? `format ${JSON.stringify((json as { format?: unknown }).format)}` : typeof json}`,
-    );
-  }
-  if (json.version !== 1)
-    throw new RangeError(`forest JSON: unsupported version ${String(json.version)}`);
-  const K = json.classes.length;
-  const F = json.nFeatures;
-  const sizes = Int32Array.from(json.treeSizes);
-  const feature = fromBase64(json.feature, Int32Array, "feature");
-  const threshold = fromBase64(json.threshold, Float32Array, "threshold");
-  const left = fromBase64(json.left, Int32Array, "left");
-  const right = fromBase64(json.right, Int32Array, "right");
-  const value = fromBase64(json.value, Float32Array, "value");
-  const importances = fromBase64(json.importances, Float64Array, "importances");
-  const nodes = sizes.reduce((a, b) => a + b, 0);
-  if (
-    sizes.length !== json.nTrees ||
-    feature.length !== nodes ||
-    threshold.length !== nodes ||
-    left.length !== nodes ||
-    right.length !== nodes ||
-    value.length !== nodes * K ||
-    importances.length !== json.nTrees * F
-  ) {
-    throw new RangeError(
-      `forest JSON: array sizes do not match ${json.nTrees} trees of ${nodes} nodes in total`,
-    );
-  }
-  const roots = new Int32Array(sizes.length);
-  let r = 0;
-  for (let t = 0; t < sizes.length; t++) {
-    roots[t] = r;
-    for (let i = r; i < r + sizes[t]!; i++) {
-      if (feature[i]! >= F)
-        throw new RangeError(
-          `forest JSON: node ${i} uses feature ${feature[i]}, the forest has ${F}`,
-        );
-      if (feature[i]! >= 0) {
-        if (left[i]! <= 0 || left[i]! >= sizes[t]! || right[i]! <= 0 || right[i]! >= sizes[t]!)
-          throw new RangeError(`forest JSON: node ${i} has children outside its tree`);
-        left[i] = left[i]! + r;
-        right[i] = right[i]! + r;
-      }
-    }
-    r += sizes[t]!;
-  }
-  return new Forest({
-    classes: [...json.classes],
-    nClasses: K,
-    nFeatures: F,
-    roots,
-    feature,
-    threshold,
-    left,
-    right,
-    value,
-    treeSizes: sizes,
-    importances,
-    oobError: json.oobError ?? undefined,
-    ...(json.options ? { options: json.options } : {}),
-  });
+export function forestFromJSON(
+  json: ForestJSON,
+  options: ForestFromJSONOptions = {},
+): RandomForest {
+  const source = options.source ?? "forest JSON";
+  if (typeof source !== "string")
+    throw new TypeError(`\`source\` must be a string, received ${typeof source}`);
+  return new Forest(checkForestJSON(json, source));
 }

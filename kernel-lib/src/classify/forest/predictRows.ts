@@ -19,7 +19,9 @@ export interface PackedForest {
 
 /**
  * Pack flat arrays (absolute child indices, feature -1 at leaves) for
- * prediction, in shared memory when `shared`. @internal
+ * prediction, in shared memory when `shared`. Throws unless every split's
+ * children lie after it (the walks of {@link predictRowsInto} then always
+ * end at a leaf, within tree-depth steps). @internal
  */
 export function packForest(
   a: {
@@ -46,6 +48,14 @@ export function packForest(
     const f = a.feature[i]!;
     nodes[4 * i] = f;
     if (f >= 0) {
+      // Defence in depth (forestFromJSON checks this with field names): children strictly
+      // after their parent and inside the arrays, so every walk ends at a leaf.
+      const l = a.left[i]!;
+      const r = a.right[i]!;
+      if (!(l > i && l < N && r > i && r < N) || f >= a.nFeatures)
+        throw new RangeError(
+          `internal: forest node ${i} (feature ${f}, children ${l}, ${r}) is not a node of a tree of ${N} nodes over ${a.nFeatures} features`,
+        );
       thr[4 * i + 1] = a.threshold[i]!;
       nodes[4 * i + 2] = 4 * a.left[i]!;
       nodes[4 * i + 3] = 4 * a.right[i]!;
