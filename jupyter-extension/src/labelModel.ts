@@ -324,8 +324,17 @@ export class LabelStore {
     return buf.slice(0, n);
   }
 
-  /** The label file content (see LabelFile). */
-  toFile(classes: LabelClass[], spacing: [number, number, number], saved = new Date()): LabelFile {
+  /**
+   * The label file content (see LabelFile).
+   * @param lineage - `revision` and `ancestors` of the version written (see LabelFile); absent
+   *   in files written without them.
+   */
+  toFile(
+    classes: LabelClass[],
+    spacing: [number, number, number],
+    saved = new Date(),
+    lineage?: { revision: string; ancestors: string[] },
+  ): LabelFile {
     return {
       format: "tomolab-labels",
       version: 1,
@@ -336,6 +345,7 @@ export class LabelStore {
       data: bytesToBase64(this.encodeRuns()),
       counts: this.counts(),
       saved: saved.toISOString(),
+      ...(lineage ? { revision: lineage.revision, ancestors: [...lineage.ancestors] } : {}),
     };
   }
 
@@ -348,60 +358,229 @@ export class LabelStore {
     shape: Shape,
     name = "label file",
   ): { store: LabelStore; classes?: LabelClass[] } {
-    let f: Partial<LabelFile>;
-    try {
-      f = JSON.parse(text) as Partial<LabelFile>;
-    } catch (error) {
-      throw new LabelFileError(`${name} is not valid JSON (${(error as Error).message})`);
-    }
-    if (f?.format !== "tomolab-labels" || f.version !== 1)
-      throw new LabelFileError(
-        `${name} is not a tomolab label file (format ${JSON.stringify(f?.format)}, version ${JSON.stringify(f?.version)})`,
-      );
-    if (!Array.isArray(f.shape) || f.shape.length !== 3 || f.shape.some((n, i) => n !== shape[i]))
-      throw new LabelFileError(
-        `${name} has shape ${JSON.stringify(f.shape)}, the volume has ${JSON.stringify(shape)}`,
-      );
-    if (f.encoding !== "rle-varint" || typeof f.data !== "string")
-      throw new LabelFileError(`${name} has unsupported encoding ${JSON.stringify(f.encoding)}`);
-    let runs: Uint8Array;
-    try {
-      runs = base64ToBytes(f.data);
-    } catch {
-      throw new LabelFileError(`${name}: data is not base64`);
-    }
+    const { file, runs } = decodeLabelFile(text, shape, name);
     const store = new LabelStore(shape);
-    const [nz, ny, nx] = shape;
-    const total = nz * ny * nx;
-    let pos = 0;
-    let i = 0;
-    while (i < runs.length) {
-      const value = runs[i++];
-      let run = 0;
-      let scale = 1;
-      for (;;) {
-        if (i >= runs.length)
-          throw new LabelFileError(`${name} is truncated (run length at byte ${i})`);
-        const b = runs[i++];
-        run += (b & 0x7f) * scale;
-        scale *= 128;
-        if (b < 0x80) break;
-      }
-      if (run === 0 || pos + run > total)
-        throw new LabelFileError(
-          `${name} is corrupt: runs do not match the shape ${nz}x${ny}x${nx}`,
-        );
-      if (value !== 0) for (let k = pos; k < pos + run; k++) store.write(k, value);
-      pos += run;
-    }
-    if (pos !== total)
-      throw new LabelFileError(`${name} is corrupt: runs cover ${pos} of ${total} voxels`);
-    if (f.counts && JSON.stringify(sorted(f.counts)) !== JSON.stringify(sorted(store.counts())))
-      throw new LabelFileError(
-        `${name} is corrupt: stored counts ${JSON.stringify(f.counts)} differ from the data ${JSON.stringify(store.counts())}`,
-      );
-    return { store, classes: Array.isArray(f.classes) ? f.classes : undefined };
+    store.applyChanges(emptyRuns(shape), runs, "overwrite");
+    store.version = 0;
+    return { store, classes: Array.isArray(file.classes) ? file.classes : undefined };
   }
+
+  /**
+   * Apply the changes between two versions of the labels to this store: `from` -> `to`, both
+   * rle-varint runs (as {@link encodeRuns}) covering the store's shape. Not an undo step.
+   *
+   * - "three-way": a voxel takes `to`'s value only where the store still holds `from`'s. With
+   *   `from` the last version both sides had (the base), `to` the other side's version and the
+   *   store this side's, that is a 3-way merge: changes of either side are kept, and where both
+   *   changed a voxel to different values this side's value wins (counted in `conflicts`).
+   * - "overwrite": every voxel that differs between `from` and `to` takes `to`'s value (the
+   *   store's own different value is overwritten and counted in `conflicts`).
+   *
+   * Only the stretches where `from` and `to` differ are visited.
+   * @returns `applied`: voxels written (counted, not written, with `dryRun`); `conflicts`.
+   * @throws RangeError when the runs do not cover the shape.
+   */
+  applyChanges(
+    from: Uint8Array,
+    to: Uint8Array,
+    mode: "three-way" | "overwrite",
+    dryRun = false,
+  ): { applied: number; conflicts: number } {
+    const [nz, ny, nx] = this.shape;
+    const total = nz * ny * nx;
+    const a = new RunCursor(from, total, "base runs");
+    const b = new RunCursor(to, total, "changed runs");
+    let applied = 0;
+    let conflicts = 0;
+    let pos = 0;
+    while (pos < total) {
+      if (a.left === 0) a.next();
+      if (b.left === 0) b.next();
+      const n = Math.min(a.left, b.left);
+      const was = a.value;
+      const now = b.value;
+      if (was !== now) {
+        for (let i = pos; i < pos + n; i++) {
+          const mine = this.valueAt(i);
+          if (mine === now) continue;
+          const mineChanged = mine !== was;
+          if (mineChanged) conflicts++;
+          if (mineChanged && mode === "three-way") continue;
+          applied++;
+          if (!dryRun) this.write(i, now);
+        }
+      }
+      a.left -= n;
+      b.left -= n;
+      pos += n;
+    }
+    a.end();
+    b.end();
+    if (applied > 0 && !dryRun) this.version++;
+    return { applied, conflicts };
+  }
+
+  private valueAt(index: number): number {
+    const plane = this.shape[1] * this.shape[2];
+    const z = Math.floor(index / plane);
+    return this.slices[z]?.[index - z * plane] ?? 0;
+  }
+}
+
+/** Reads (value, length) runs of the rle-varint encoding, checking they cover `total` voxels. */
+class RunCursor {
+  value = 0;
+  /** Voxels left in the current run. */
+  left = 0;
+  private byte = 0;
+  private covered = 0;
+
+  constructor(
+    private readonly runs: Uint8Array,
+    private readonly total: number,
+    private readonly what: string,
+  ) {}
+
+  /** Loads the next run. @throws RangeError at the end or on a malformed run. */
+  next(): void {
+    const r = this.runs;
+    if (this.byte >= r.length)
+      throw new RangeError(`${this.what} cover ${this.covered} of ${this.total} voxels`);
+    this.value = r[this.byte++];
+    let run = 0;
+    let scale = 1;
+    for (;;) {
+      if (this.byte >= r.length)
+        throw new RangeError(`${this.what} are truncated (run length at byte ${this.byte})`);
+      const b = r[this.byte++];
+      run += (b & 0x7f) * scale;
+      scale *= 128;
+      if (b < 0x80) break;
+      if (scale > 2 ** 49)
+        throw new RangeError(`${this.what}: run length too long at byte ${this.byte}`);
+    }
+    if (run === 0 || this.covered + run > this.total)
+      throw new RangeError(`${this.what} do not match the ${this.total} voxels of the shape`);
+    this.covered += run;
+    this.left = run;
+  }
+
+  /** @throws RangeError when bytes are left after the last voxel. */
+  end(): void {
+    if (this.byte !== this.runs.length || this.left !== 0)
+      throw new RangeError(`${this.what} run past the ${this.total} voxels of the shape`);
+  }
+}
+
+/** Runs of an all-zero (unlabelled) volume of `shape`. */
+export function emptyRuns(shape: Shape): Uint8Array {
+  const out = [0];
+  let r = shape[0] * shape[1] * shape[2];
+  while (r >= 0x80) {
+    out.push((r & 0x7f) | 0x80);
+    r = Math.floor(r / 128);
+  }
+  out.push(r);
+  return Uint8Array.from(out);
+}
+
+/**
+ * Voxels per class id of runs covering `shape` (ids with a count > 0, as strings).
+ * @throws RangeError when the runs do not cover the shape exactly.
+ */
+export function runCounts(
+  runs: Uint8Array,
+  shape: Shape,
+  what = "label runs",
+): Record<string, number> {
+  const total = shape[0] * shape[1] * shape[2];
+  const c = new RunCursor(runs, total, what);
+  const tally = new Float64Array(256);
+  for (let pos = 0; pos < total; pos += c.left) {
+    c.next();
+    tally[c.value] += c.left;
+  }
+  c.left = 0;
+  c.end();
+  const out: Record<string, number> = {};
+  for (let v = 1; v < 256; v++) if (tally[v] > 0) out[String(v)] = tally[v];
+  return out;
+}
+
+/** Number of voxels whose value differs between two run encodings of `shape`. */
+export function countDifferences(a: Uint8Array, b: Uint8Array, shape: Shape): number {
+  const total = shape[0] * shape[1] * shape[2];
+  const ca = new RunCursor(a, total, "first runs");
+  const cb = new RunCursor(b, total, "second runs");
+  let differ = 0;
+  for (let pos = 0; pos < total;) {
+    if (ca.left === 0) ca.next();
+    if (cb.left === 0) cb.next();
+    const n = Math.min(ca.left, cb.left);
+    if (ca.value !== cb.value) differ += n;
+    ca.left -= n;
+    cb.left -= n;
+    pos += n;
+  }
+  ca.end();
+  cb.end();
+  return differ;
+}
+
+/** True when two run encodings hold the same bytes. */
+export function runsEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Parse and check a label file's text for a volume of `shape`: format, shape, encoding, runs
+ * covering the shape, stored counts matching the data.
+ * @returns the parsed file and its decoded run bytes.
+ * @throws LabelFileError saying what is wrong (then the file must be left untouched).
+ */
+export function decodeLabelFile(
+  text: string,
+  shape: Shape,
+  name = "label file",
+): { file: LabelFile; runs: Uint8Array } {
+  let f: Partial<LabelFile>;
+  try {
+    f = JSON.parse(text) as Partial<LabelFile>;
+  } catch (error) {
+    throw new LabelFileError(`${name} is not valid JSON (${(error as Error).message})`);
+  }
+  if (f?.format !== "tomolab-labels" || f.version !== 1)
+    throw new LabelFileError(
+      `${name} is not a tomolab label file (format ${JSON.stringify(f?.format)}, version ${JSON.stringify(f?.version)})`,
+    );
+  if (!Array.isArray(f.shape) || f.shape.length !== 3 || f.shape.some((n, i) => n !== shape[i]))
+    throw new LabelFileError(
+      `${name} has shape ${JSON.stringify(f.shape)}, the volume has ${JSON.stringify(shape)}`,
+    );
+  if (f.encoding !== "rle-varint" || typeof f.data !== "string")
+    throw new LabelFileError(`${name} has unsupported encoding ${JSON.stringify(f.encoding)}`);
+  let runs: Uint8Array;
+  try {
+    runs = base64ToBytes(f.data);
+  } catch {
+    throw new LabelFileError(`${name}: data is not base64`);
+  }
+  let counts: Record<string, number>;
+  try {
+    counts = runCounts(runs, shape, `${name}: runs`);
+  } catch (error) {
+    const [nz, ny, nx] = shape;
+    throw new LabelFileError(
+      `${name} is corrupt (shape ${nz}x${ny}x${nx}): ${(error as Error).message}`,
+    );
+  }
+  if (f.counts && JSON.stringify(sorted(f.counts)) !== JSON.stringify(sorted(counts)))
+    throw new LabelFileError(
+      `${name} is corrupt: stored counts ${JSON.stringify(f.counts)} differ from the data ${JSON.stringify(counts)}`,
+    );
+  return { file: f as LabelFile, runs };
 }
 
 function sorted(r: Record<string, number>): [string, number][] {

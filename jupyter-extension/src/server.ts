@@ -81,30 +81,120 @@ export async function readFileRange(
   return response.arrayBuffer();
 }
 
-/** Text of a file through the contents API, or undefined when it does not exist. */
-export async function readTextFile(dir: string, name: string): Promise<string | undefined> {
-  const s = serverSettings();
-  const url = `${s.baseUrl}api/contents/${encodePath(join(dir, name))}?type=file&format=text&content=1`;
-  const response = await ServerConnection.makeRequest(url, { method: "GET", cache: "no-store" }, s);
-  if (response.status === 404) return undefined;
-  if (!response.ok) throw new Error(`reading ${join(dir, name)}: HTTP ${response.status}`);
-  const model = (await response.json()) as { content?: unknown };
-  if (typeof model.content !== "string")
-    throw new Error(`reading ${join(dir, name)}: no text content`);
-  return model.content;
+/**
+ * A failed contents API request: `status` is the HTTP status, 0 when the server was not reached
+ * (network error, server down, request aborted); the message names the file, the status and the
+ * server's reason (e.g. "HTTP 403 Forbidden (Permission denied: a.labels.json)").
+ */
+export class ContentsError extends Error {
+  override name = "ContentsError";
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
-/** Save a text file through the contents API (the server writes it atomically). */
-export async function writeTextFile(dir: string, name: string, content: string): Promise<void> {
+/** Which version of a file the server holds: its modification time and, when the server computes it, a content hash. */
+export interface ContentsVersion {
+  /** `last_modified` of the contents model (ISO time). */
+  lastModified: string;
+  /** `hash` of the contents model (jupyter_server >= 2.11 with `hash=1`), else undefined. */
+  hash?: string;
+}
+
+async function contentsRequest(
+  path: string,
+  what: string,
+  init: RequestInit,
+  query = "",
+): Promise<Response> {
   const s = serverSettings();
-  const url = `${s.baseUrl}api/contents/${encodePath(join(dir, name))}`;
-  const response = await ServerConnection.makeRequest(
-    url,
-    { method: "PUT", body: JSON.stringify({ type: "file", format: "text", content }) },
-    s,
+  const url = `${s.baseUrl}api/contents/${encodePath(path)}${query}`;
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(url, init, s);
+  } catch (error) {
+    throw new ContentsError(0, `${what} ${path}: server unreachable (${(error as Error).message})`);
+  }
+  return response;
+}
+
+async function contentsFailure(response: Response, what: string, path: string): Promise<never> {
+  let reason = "";
+  try {
+    const body = (await response.json()) as { message?: unknown };
+    if (typeof body?.message === "string") reason = body.message;
+  } catch {
+    // no JSON body
+  }
+  const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  throw new ContentsError(
+    response.status,
+    `${what} ${path}: ${status}${reason ? ` (${reason})` : ""}`,
   );
-  if (!response.ok)
-    throw new Error(`saving ${join(dir, name)}: HTTP ${response.status} ${response.statusText}`);
+}
+
+function versionOf(model: { last_modified?: unknown; hash?: unknown }): ContentsVersion {
+  return {
+    lastModified: typeof model.last_modified === "string" ? model.last_modified : "",
+    hash: typeof model.hash === "string" ? model.hash : undefined,
+  };
+}
+
+/** Version of a file (metadata only, no content), or undefined when it does not exist. */
+export async function statFile(path: string): Promise<ContentsVersion | undefined> {
+  const response = await contentsRequest(
+    path,
+    "checking",
+    { method: "GET", cache: "no-store" },
+    "?content=0&hash=1",
+  );
+  if (response.status === 404) return undefined;
+  if (!response.ok) return contentsFailure(response, "checking", path);
+  return versionOf((await response.json()) as { last_modified?: unknown });
+}
+
+/** Text and version of a file, or undefined when it does not exist. */
+export async function readTextVersion(
+  path: string,
+): Promise<(ContentsVersion & { text: string }) | undefined> {
+  const response = await contentsRequest(
+    path,
+    "reading",
+    { method: "GET", cache: "no-store" },
+    "?type=file&format=text&content=1&hash=1",
+  );
+  if (response.status === 404) return undefined;
+  if (!response.ok) return contentsFailure(response, "reading", path);
+  const model = (await response.json()) as { content?: unknown; last_modified?: unknown };
+  if (typeof model.content !== "string")
+    throw new ContentsError(response.status, `reading ${path}: no text content`);
+  return { ...versionOf(model), text: model.content };
+}
+
+/**
+ * Save a text file through the contents API (unconditional: the server has no conditional
+ * write). @returns the version the server reports after writing it.
+ */
+export async function saveTextFile(path: string, content: string): Promise<ContentsVersion> {
+  const response = await contentsRequest(path, "saving", {
+    method: "PUT",
+    body: JSON.stringify({ type: "file", format: "text", content }),
+  });
+  if (!response.ok) return contentsFailure(response, "saving", path);
+  return versionOf((await response.json()) as { last_modified?: unknown });
+}
+
+/** Server-relative path of `name` in folder `dir` ("" = root). */
+export function serverPath(dir: string, name: string): string {
+  return join(dir, name);
+}
+
+/** Identifies this Jupyter server (its base URL), e.g. to key browser storage. */
+export function serverId(): string {
+  return serverSettings().baseUrl;
 }
 
 /** Options of {@link kernelCode}. */

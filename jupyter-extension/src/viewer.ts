@@ -23,7 +23,17 @@ import {
   type RGB,
 } from "./render.js";
 import { histogramCounts } from "./histogram.js";
-import { readFileRange, readTextFile, sendRetrain, sendToKernel, writeTextFile } from "./server.js";
+import { LabelSaver, type SaveState } from "./labelSaver.js";
+import {
+  readFileRange,
+  readTextVersion,
+  saveTextFile,
+  sendRetrain,
+  sendToKernel,
+  serverId,
+  serverPath,
+  statFile,
+} from "./server.js";
 import { TrainingPanel } from "./trainingPanel.js";
 import { VoxelArray, type RangeReader, type VoxelArrayOptions, type Voxels } from "./volumeData.js";
 import type { LabelClass, ViewPlane, VolumePayload } from "./viewerTypes.js";
@@ -87,10 +97,8 @@ export class VolumeViewer extends Widget {
   private store: LabelStore | undefined;
   private labelsFile: string | undefined;
   private labelsReadOnly = false;
-  private lastSavedText: string | undefined;
-  private savedVersion = 0;
-  private saving: Promise<void> | undefined;
-  private saveTimer: number | undefined;
+  /** Autosave of the painted labels (conditional saves, merge, browser copy; labelSaver.ts). */
+  private saver: LabelSaver | undefined;
   private thresholds: number[];
   private thresholdPreview = false;
   private dragThreshold = -1;
@@ -118,6 +126,7 @@ export class VolumeViewer extends Widget {
   private readonly readout = el("div", "tl-readout", " ");
   private readonly message = el("div", "tl-message");
   private readonly saveStatus = el("span", "tl-saveStatus");
+  private readonly labelBanner = el("div", "tl-labelBanner");
   private readonly countsBox = el("span", "tl-counts");
   private readonly classButtons = new Map<number, HTMLButtonElement>();
   private readonly toolButtons = new Map<Tool, HTMLButtonElement>();
@@ -271,7 +280,7 @@ export class VolumeViewer extends Widget {
       bar.append(label(o.name, box), op);
     });
     this.node.appendChild(bar);
-    if (p.labels) this.node.appendChild(this.buildPaintBar());
+    if (p.labels) this.node.append(this.buildPaintBar(), this.labelBanner);
     this.node.appendChild(this.stage);
     this.node.appendChild(this.readout);
     if (this.training) this.node.appendChild(this.training.element);
@@ -439,18 +448,13 @@ export class VolumeViewer extends Widget {
     this.histogram.removeEventListener("pointerdown", this.onHistDown);
     this.histogram.removeEventListener("pointermove", this.onHistMove);
     this.histogram.removeEventListener("pointerup", this.onHistUp);
-    if (this.saveTimer !== undefined) {
-      window.clearTimeout(this.saveTimer);
-      this.saveTimer = undefined;
-      void this.save();
-    }
+    void this.saver?.flush();
   }
 
   override dispose(): void {
     if (this.isDisposed) return;
     this.training?.dispose();
-    if (this.store && this.store.version !== this.savedVersion && !this.labelsReadOnly)
-      void this.save();
+    this.saver?.dispose();
     super.dispose();
   }
 
@@ -884,24 +888,30 @@ export class VolumeViewer extends Widget {
       this.updateCounts();
       return;
     }
-    const dir = this.ctx.notebookDir;
+    const saver = new LabelSaver({
+      path: serverPath(this.ctx.notebookDir, name),
+      store: this.store,
+      classes: () => this.classes,
+      spacing: this.payload.spacing,
+      api: { stat: statFile, read: readTextVersion, write: saveTextFile },
+      statusHost: this.saveStatus,
+      bannerHost: this.labelBanner,
+      server: serverId(),
+      onState: (state) => (this.node.dataset.saveState = state),
+      onStoreChanged: () => {
+        this.updateCounts();
+        this.requestRender();
+      },
+      onSaved: () => {
+        if (!this.flushing) this.training?.labelsSaved();
+      },
+    });
+    this.saver = saver;
     try {
-      let text = await readTextFile(dir, name);
-      let restored = "";
-      if (text === undefined) {
-        text = await readTextFile(dir, `${name}.bak`);
-        if (text !== undefined) restored = " (restored from .bak)";
-      }
-      if (text !== undefined) {
-        const { store } = LabelStore.fromFile(text, shape, name);
-        this.store = store;
-        if (!restored) {
-          this.lastSavedText = text;
-          this.savedVersion = store.version;
-        } else this.savedVersion = -1;
-        this.setSaveState("saved", `loaded ${name}${restored}`);
-      } else this.setSaveState("saved", `labels will be saved to ${name}`);
+      await saver.load();
     } catch (error) {
+      saver.dispose();
+      this.saver = undefined;
       this.labelsReadOnly = true;
       const why =
         error instanceof LabelFileError
@@ -915,13 +925,12 @@ export class VolumeViewer extends Widget {
     }
     this.updateCounts();
     this.requestRender();
-    if (this.savedVersion === -1) this.scheduleSave();
   }
 
   private afterEdit(): void {
     this.updateCounts();
     this.requestRender();
-    this.scheduleSave();
+    this.saver?.edited();
   }
 
   undo(): void {
@@ -941,74 +950,18 @@ export class VolumeViewer extends Widget {
     this.node.dataset.counts = JSON.stringify(counts);
   }
 
-  private setSaveState(
-    state: "saved" | "saving" | "dirty" | "error" | "readonly",
-    text: string,
-  ): void {
+  /** Save state shown without a saver (unusable name, unknown folder, unreadable file). */
+  private setSaveState(state: SaveState, text: string): void {
     this.saveStatus.textContent = text;
     this.saveStatus.dataset.state = state;
     this.node.dataset.saveState = state;
-  }
-
-  private scheduleSave(): void {
-    if (!this.store || this.labelsReadOnly || this.ctx.notebookDir === undefined) return;
-    this.setSaveState("dirty", "unsaved changes");
-    if (this.saveTimer !== undefined) window.clearTimeout(this.saveTimer);
-    this.saveTimer = window.setTimeout(() => {
-      this.saveTimer = undefined;
-      void this.save();
-    }, AUTOSAVE_MS);
-  }
-
-  /**
-   * Autosave: the previous saved text goes to `<file>.bak`, then the new text to `<file>`
-   * (the server writes each atomically), so a failed save leaves the previous version.
-   */
-  private async save(): Promise<void> {
-    if (this.saving) {
-      await this.saving;
-      if (this.store && this.store.version !== this.savedVersion) return this.save();
-      return;
-    }
-    const store = this.store;
-    const dir = this.ctx.notebookDir;
-    const name = this.labelsFile;
-    if (!store || dir === undefined || !name || this.labelsReadOnly) return;
-    const version = store.version;
-    const text = JSON.stringify(store.toFile(this.classes, this.payload.spacing));
-    this.setSaveState("saving", "saving...");
-    this.saving = (async () => {
-      try {
-        if (this.lastSavedText !== undefined && this.lastSavedText !== text)
-          await writeTextFile(dir, `${name}.bak`, this.lastSavedText);
-        await writeTextFile(dir, name, text);
-        this.lastSavedText = text;
-        this.savedVersion = version;
-        const total = Object.values(store.counts()).reduce((a, b) => a + b, 0);
-        this.setSaveState(
-          store.version === version ? "saved" : "dirty",
-          `saved ${new Date().toLocaleTimeString()} (${total} voxels) to ${name}`,
-        );
-        if (!this.flushing) this.training?.labelsSaved();
-      } catch (error) {
-        this.setSaveState("error", `save failed: ${(error as Error).message} (will retry)`);
-        this.scheduleSave();
-      }
-    })();
-    await this.saving;
-    this.saving = undefined;
-    if (store.version !== this.savedVersion && this.saveTimer === undefined) this.scheduleSave();
   }
 
   /** Save now when a save is pending or running (before a retrain reads the label file). */
   private async flushLabels(): Promise<void> {
     this.flushing = true;
     try {
-      if (this.saveTimer !== undefined) {
-        window.clearTimeout(this.saveTimer);
-        this.saveTimer = undefined;
-        await this.save();
-      } else if (this.saving) await this.saving;
+      await this.saver?.flush();
     } finally {
       this.flushing = false;
     }

@@ -6,19 +6,27 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import type { VolumePayload } from "../src/viewerTypes.js";
 
 const files = new Map<string, string>();
+const stamps = new Map<string, string>();
 const writes: string[] = [];
 let failWrites = false;
+let clock = 0;
 vi.mock("../src/server.js", () => ({
   readFileRange: vi.fn(),
   sendToKernel: vi.fn(),
-  readTextFile: vi.fn(async (dir: string, name: string) =>
-    files.get(dir ? `${dir}/${name}` : name),
+  serverId: () => "test-server/",
+  serverPath: (dir: string, name: string) => (dir ? `${dir}/${name}` : name),
+  statFile: vi.fn(async (path: string) =>
+    files.has(path) ? { lastModified: stamps.get(path)! } : undefined,
   ),
-  writeTextFile: vi.fn(async (dir: string, name: string, content: string) => {
+  readTextVersion: vi.fn(async (path: string) =>
+    files.has(path) ? { text: files.get(path)!, lastModified: stamps.get(path)! } : undefined,
+  ),
+  saveTextFile: vi.fn(async (path: string, content: string) => {
     if (failWrites) throw new Error("HTTP 500");
-    const key = dir ? `${dir}/${name}` : name;
-    writes.push(key);
-    files.set(key, content);
+    writes.push(path);
+    files.set(path, content);
+    stamps.set(path, `t${++clock}`);
+    return { lastModified: stamps.get(path)! };
   }),
 }));
 
@@ -82,6 +90,8 @@ describe("label autosave", () => {
   let viewer: any;
   beforeEach(() => {
     files.clear();
+    stamps.clear();
+    localStorage.clear();
     writes.length = 0;
     failWrites = false;
   });
@@ -125,6 +135,7 @@ describe("label autosave", () => {
 
   it("never overwrites a corrupt label file", async () => {
     files.set("nb/vol.labels.json", "{ truncated");
+    stamps.set("nb/vol.labels.json", "t0");
     viewer = await open();
     await vi.waitFor(() => expect(viewer.node.dataset.saveState).toBe("readonly"));
     expect(viewer.node.querySelector(".tl-message").textContent).toMatch(
@@ -143,6 +154,7 @@ describe("label autosave", () => {
     s.paintDisc("xy", 1, 2, 2, 1);
     s.endStroke();
     files.set("nb/vol.labels.json.bak", JSON.stringify(s.toFile(DEFAULT_CLASSES, [1, 1, 1])));
+    stamps.set("nb/vol.labels.json.bak", "t0");
     viewer = await open();
     expect(JSON.parse(viewer.node.dataset.counts)).toEqual({ "2": 5 });
     // written back to the main file

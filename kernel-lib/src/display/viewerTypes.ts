@@ -217,6 +217,17 @@ export interface LabelFile {
   counts: Record<string, number>;
   /** ISO time of the save. */
   saved: string;
+  /**
+   * Id of this version (random, set by the painter on each save); absent in files written
+   * without it (older painters, `saveLabels`), which the painter then knows by their
+   * `last_modified` time.
+   */
+  revision?: string;
+  /**
+   * Revisions whose changes this version holds (newest last, at most 64): the painter finds
+   * the last version it shares with another tab here, the base of its 3-way merge.
+   */
+  ancestors?: string[];
 }
 
 /** Messages the extension sends to the kernel (JSON only; see `viewerMessage`). */
