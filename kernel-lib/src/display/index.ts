@@ -49,7 +49,11 @@ export {
   countLabels,
   DEFAULT_LABEL_CLASSES,
   LABELS_SUFFIX,
+  MAX_LABEL_VOXELS,
+  resolveLabelPath,
   type LoadLabelsOptions,
+  type SaveLabelsOptions,
+  type LabelPathOptions,
   type LabelVolume,
 } from "./labels.js";
 export type {
