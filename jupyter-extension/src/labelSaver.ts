@@ -134,6 +134,12 @@ const MAX_ANCESTORS = 64;
 /** Check / write rounds of one save before it counts as failed (the file keeps changing). */
 const MAX_ROUNDS = 4;
 const DRAFT_PREFIX = "tomolab-labels-draft";
+/**
+ * Pseudo-revision of the empty labelling: every version holds its (no) changes, so it is in every
+ * `ancestors` list the saver writes, and it is the merge base of two versions that share nothing
+ * else (e.g. two tabs that both started without a file): then no painted voxel of either is lost.
+ */
+const EMPTY_REVISION = "empty";
 
 /** A random revision id (hex), from crypto.getRandomValues (available outside secure contexts). */
 export function newRevision(): string {
@@ -195,7 +201,7 @@ export class LabelSaver {
   /** Versions whose content this saver knows: revision -> runs (merge bases), oldest first. */
   private readonly versions = new Map<string, Uint8Array>();
   /** Revisions whose changes the store holds (written as the next version's ancestors). */
-  private lineage: string[] = [];
+  private lineage: string[] = [EMPTY_REVISION];
   /** store.version when the store last equalled the file. */
   private cleanVersion = -1;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -205,7 +211,7 @@ export class LabelSaver {
   private running = false;
   private failures = 0;
   private draftProblem = "";
-  private lastCheck = 0;
+  private lastFocusCheck = 0;
   private releaseLock: (() => void) | undefined;
   private offered: { key: string; draft: LabelDraft }[] = [];
   private loaded = false;
@@ -352,6 +358,7 @@ export class LabelSaver {
     const entries = [...this.versions];
     for (let i = entries.length - 1; i >= 0; i--)
       if (ancestors.includes(entries[i][0])) return entries[i][1];
+    if (ancestors.includes(EMPTY_REVISION)) return emptyRuns(this.shape);
     // no shared history recorded (e.g. written by the kernel's saveLabels): the last version seen
     return this.known?.runs ?? emptyRuns(this.shape);
   }
@@ -676,7 +683,6 @@ export class LabelSaver {
   checkRemote(): Promise<void> {
     if (!this.loaded || this.disposed || this.failures > 0 || this.queued || this.running)
       return Promise.resolve();
-    this.lastCheck = Date.now();
     return this.exclusive(async () => {
       try {
         const now = await this.o.api.stat(this.path);
@@ -726,7 +732,9 @@ export class LabelSaver {
   }
 
   private onFocus(): void {
-    if (Date.now() - this.lastCheck > 1000) void this.checkRemote();
+    if (Date.now() - this.lastFocusCheck < 1000) return; // focus and visibilitychange come in pairs
+    this.lastFocusCheck = Date.now();
+    void this.checkRemote();
   }
 
   private onOnline(): void {
