@@ -188,7 +188,7 @@ describe("two tabs on one label file", () => {
 
   it("a write landing between a tab's check and its write is healed by the re-check after the save", async () => {
     const server = new FakeServer();
-    let b: Tab | undefined;
+    const tabs: { b?: Tab } = {};
     let raced = false;
     // tab a: right before its PUT of the labels, tab b runs a whole save (check, write, verify)
     const a = tab(server, {
@@ -197,11 +197,12 @@ describe("two tabs on one label file", () => {
         beforePut: async (path) => {
           if (raced || path !== PATH) return;
           raced = true;
-          await b!.saver.flush();
+          await tabs.b!.saver.flush();
         },
       }),
     });
-    b = tab(server, { autosaveMs: 60_000 });
+    tabs.b = tab(server, { autosaveMs: 60_000 });
+    const b = tabs.b;
     await a.saver.load();
     await b.saver.load();
     paint(b, 2, 1, 1, 1);
@@ -213,13 +214,13 @@ describe("two tabs on one label file", () => {
     // ... b's re-check after its save finds a's version, which does not descend from b's: b
     // merges against the last version both had (the empty labelling), keeps its stroke, takes
     // a's, and is dirty again; its (next) save writes both
-    await vi.waitFor(() => expect(b!.store.get(0, 0, 0)).toBe(1));
-    expect(b!.store.get(1, 1, 1)).toBe(2);
-    expect(b!.saver.hasUnsaved).toBe(true);
-    await b!.saver.flush();
+    await vi.waitFor(() => expect(b.store.get(0, 0, 0)).toBe(1));
+    expect(b.store.get(1, 1, 1)).toBe(2);
+    expect(b.saver.hasUnsaved).toBe(true);
+    await b.saver.flush();
     expect(server.labels()[at(1, 1, 1)]).toBe(2);
     expect(server.labels()[at(0, 0, 0)]).toBe(1);
-    expect(b!.saver.state).toBe("saved");
+    expect(b.saver.state).toBe("saved");
     a.win.dispatchEvent(new Event("focus"));
     await vi.waitFor(() => expect(a.store.get(1, 1, 1)).toBe(2));
   });
