@@ -3,6 +3,7 @@ import { fromArray } from "../../kernel-lib/src/volume/index.js";
 import {
   confusionMatrix,
   iouPerClass,
+  scoresFromConfusion,
   weightedError,
   weightedErrorFromConfusion,
 } from "../../kernel-lib/src/metrics/index.js";
@@ -63,5 +64,79 @@ describe("confusion matrix, IoU and awe (Osenberg et al. Eq. 1)", () => {
     );
     expect(() => confusionMatrix([1, 2], [1, 2], { classes: [1, 1] })).toThrow(/distinct/);
     expect(() => weightedError([0, 0], [1, 1])).toThrow(/empty scoring region/);
+  });
+});
+
+describe("metrics compare shapes, not only voxel counts", () => {
+  // 4x16x16 and 16x16x4 have the same 1024 voxels; the same data in both would score 0 %.
+  const data = new Uint8Array(1024).map((_, i) => 1 + (i % 3));
+  const a = fromArray(data, [4, 16, 16]);
+  const b = fromArray(data.slice(), [16, 16, 4]);
+  it("weightedError, iouPerClass and confusionMatrix throw a RangeError naming both shapes", () => {
+    for (const f of [weightedError, iouPerClass, confusionMatrix]) {
+      expect(() => f(a, b)).toThrow(RangeError);
+      expect(() => f(a, b)).toThrow(
+        "`prediction` (shape 16x16x4) must have the shape of `truth` (shape 4x16x16)",
+      );
+    }
+  });
+  it("a mask volume must have the truth's shape too", () => {
+    const mask = fromArray(new Uint8Array(1024).fill(1), [16, 4, 16]);
+    expect(() => weightedError(a, a, { mask })).toThrow(
+      "`mask` (shape 16x4x16) must have the shape of `truth` (shape 4x16x16)",
+    );
+    expect(
+      weightedError(a, a, { mask: fromArray(new Uint8Array(1024).fill(1), [4, 16, 16]) }),
+    ).toBe(0);
+  });
+  it("flat arrays have no shape: their length must match (a volume's data may be compared with an array)", () => {
+    expect(weightedError(a, Array.from(data))).toBe(0);
+    expect(() => weightedError(a, Array.from(data.subarray(1)))).toThrow(
+      /`prediction` has 1023 voxels but `truth` has 1024/,
+    );
+  });
+});
+
+describe("metrics reject inputs that would score garbage", () => {
+  it("arrays of non-numbers, DataView and BigInt arrays", () => {
+    expect(() => weightedError(["1", "2"] as never, [1, 2])).toThrow(
+      /`truth` must hold numbers, received string at index 0/,
+    );
+    expect(() => weightedError([1, 2], [1, null] as never)).toThrow(
+      /`prediction` must hold numbers, received null at index 1/,
+    );
+    expect(() => confusionMatrix(new DataView(new ArrayBuffer(4)) as never, [1, 2, 3, 4])).toThrow(
+      /`truth` must be a Volume, a number typed array or an array of numbers, received DataView/,
+    );
+    expect(() => confusionMatrix(new BigInt64Array(2) as never, [1, 2])).toThrow(TypeError);
+  });
+  it("NaN truth values when the classes come from the truth", () => {
+    expect(() => weightedError([1, NaN, 2], [1, 1, 2])).toThrow(
+      /`truth` must hold finite class values, received NaN at index 1/,
+    );
+    // with explicit classes a NaN truth voxel is not one of them: unlabelled, not scored
+    expect(weightedError([1, NaN, 2], [1, 1, 2], { classes: [1, 2] })).toBe(0);
+  });
+  it("confusion matrices that do not add up", () => {
+    const cm = confusionMatrix([1, 1, 2], [1, 2, 2]);
+    expect(weightedErrorFromConfusion(cm)).toBeCloseTo((1 - (0.5 * 2 + 0.5 * 1) / 3) * 100, 10);
+    expect(() => weightedErrorFromConfusion({ ...cm, total: 5 })).toThrow(
+      /`cm\.total` must be the sum of `matrix` and `other` \(3\), received 5/,
+    );
+    expect(() => scoresFromConfusion({ ...cm, matrix: [[1, 1]] })).toThrow(
+      /`cm\.matrix` must have 2 rows \(one per class\), received 1/,
+    );
+    expect(() =>
+      scoresFromConfusion({
+        ...cm,
+        matrix: [
+          [1, -1],
+          [0, 1],
+        ],
+      }),
+    ).toThrow(/`cm\.matrix\[0\]` must be 2 finite counts >= 0, received \[1,-1\]/);
+    expect(() => scoresFromConfusion({ ...cm, other: [0] })).toThrow(/`cm\.other` must be 2/);
+    expect(() => scoresFromConfusion({ ...cm, classes: [1, 1] })).toThrow(/`cm\.classes` must be/);
+    expect(() => scoresFromConfusion(null as never)).toThrow(TypeError);
   });
 });

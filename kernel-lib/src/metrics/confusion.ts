@@ -1,4 +1,4 @@
-import { checkVolume } from "../volume/check.js";
+import { checkVolume, formatShape } from "../volume/check.js";
 import type { Volume } from "../volume/types.js";
 
 /** Class labels as a volume or a flat array (x fastest), e.g. a 2D slice's data. */
@@ -12,7 +12,7 @@ export interface ConfusionOptions {
    * @default the distinct non-zero values of `truth`, ascending
    */
   classes?: readonly number[];
-  /** Score only voxels where the mask is non-zero (same size as `truth`). */
+  /** Score only voxels where the mask is non-zero (same shape as `truth`, or same size for arrays). */
   mask?: LabelInput;
 }
 
@@ -26,22 +26,63 @@ export interface ConfusionMatrix {
   total: number;
 }
 
-/** The values of a volume or array, checking volumes at the boundary. */
-export function labelValues(input: LabelInput, name: string): ArrayLike<number> {
-  if (ArrayBuffer.isView(input) || Array.isArray(input)) return input as ArrayLike<number>;
-  checkVolume(input, name);
-  return (input as Volume).data;
+/** A label input resolved: its values, and its shape when it is a volume. */
+interface Labels {
+  values: ArrayLike<number>;
+  shape?: readonly number[];
 }
 
-function sameLength(
-  a: ArrayLike<number>,
-  aName: string,
-  b: ArrayLike<number>,
-  bName: string,
-): void {
-  if (a.length !== b.length) {
+function describeInput(input: unknown): string {
+  if (input === null) return "null";
+  if (ArrayBuffer.isView(input)) return input.constructor.name;
+  return typeof input === "object" ? (input.constructor?.name ?? "object") : typeof input;
+}
+
+function resolveLabels(input: LabelInput, name: string): Labels {
+  if (Array.isArray(input)) {
+    for (let i = 0; i < input.length; i++) {
+      if (typeof input[i] !== "number")
+        throw new TypeError(
+          `\`${name}\` must hold numbers, received ${input[i] === null ? "null" : typeof input[i]} at index ${i}`,
+        );
+    }
+    return { values: input };
+  }
+  if (ArrayBuffer.isView(input)) {
+    if (
+      input instanceof DataView ||
+      input instanceof BigInt64Array ||
+      input instanceof BigUint64Array
+    )
+      throw new TypeError(
+        `\`${name}\` must be a Volume, a number typed array or an array of numbers, received ${describeInput(input)}`,
+      );
+    return { values: input as unknown as ArrayLike<number> };
+  }
+  checkVolume(input, name);
+  return { values: (input as Volume).data, shape: (input as Volume).shape };
+}
+
+/** The values of a volume or array, checking volumes at the boundary. */
+export function labelValues(input: LabelInput, name: string): ArrayLike<number> {
+  return resolveLabels(input, name).values;
+}
+
+/**
+ * Check that `b` matches `a`: the same shape when both are volumes (a 4x16x16 and a 16x16x4
+ * volume do not match although their voxel counts do), else the same number of values.
+ */
+function sameSize(a: Labels, aName: string, b: Labels, bName: string): void {
+  if (a.shape && b.shape) {
+    if (a.shape.some((n, i) => n !== b.shape![i]))
+      throw new RangeError(
+        `\`${bName}\` (shape ${formatShape(b.shape)}) must have the shape of \`${aName}\` (shape ${formatShape(a.shape)})`,
+      );
+    return;
+  }
+  if (a.values.length !== b.values.length) {
     throw new RangeError(
-      `\`${bName}\` has ${b.length} voxels but \`${aName}\` has ${a.length}; they must match`,
+      `\`${bName}\` has ${b.values.length} voxels but \`${aName}\` has ${a.values.length}; they must match`,
     );
   }
 }
@@ -50,7 +91,9 @@ function sameLength(
  * Confusion matrix of a classification against a (possibly sparse) ground truth.
  * Voxels where `truth` is 0 (unlabelled), or not one of `classes`, are not scored.
  * @param truth - Ground-truth class labels (0 = unlabelled).
- * @param prediction - Predicted class labels, same size.
+ * @param prediction - Predicted class labels: the same shape when both are volumes, else the
+ *   same number of values (a flat array has no shape).
+ * @throws RangeError when the shapes (or sizes) of `truth`, `prediction` and `mask` differ.
  * @example
  * confusionMatrix(truth, prediction, { classes: [1, 2, 3] }).matrix; // 3 x 3
  */
@@ -59,11 +102,17 @@ export function confusionMatrix(
   prediction: LabelInput,
   options: ConfusionOptions = {},
 ): ConfusionMatrix {
-  const t = labelValues(truth, "truth");
-  const p = labelValues(prediction, "prediction");
-  sameLength(t, "truth", p, "prediction");
-  const mask = options.mask === undefined ? undefined : labelValues(options.mask, "mask");
-  if (mask) sameLength(t, "truth", mask, "mask");
+  const tl = resolveLabels(truth, "truth");
+  const pl = resolveLabels(prediction, "prediction");
+  sameSize(tl, "truth", pl, "prediction");
+  const t = tl.values;
+  const p = pl.values;
+  let mask: ArrayLike<number> | undefined;
+  if (options.mask !== undefined) {
+    const ml = resolveLabels(options.mask, "mask");
+    sameSize(tl, "truth", ml, "mask");
+    mask = ml.values;
+  }
   let classes: number[];
   if (options.classes) {
     classes = [...options.classes];
@@ -78,7 +127,14 @@ export function confusionMatrix(
     }
   } else {
     const seen = new Set<number>();
-    for (let i = 0; i < t.length; i++) if (t[i] !== 0 && (!mask || mask[i])) seen.add(t[i]);
+    for (let i = 0; i < t.length; i++) {
+      if (t[i] === 0 || (mask && !mask[i])) continue;
+      if (!Number.isFinite(t[i]))
+        throw new RangeError(
+          `\`truth\` must hold finite class values, received ${t[i]} at index ${i} (give \`classes\` to score only some values)`,
+        );
+      seen.add(t[i]);
+    }
     classes = [...seen].sort((a, b) => a - b);
   }
   const k = classes.length;

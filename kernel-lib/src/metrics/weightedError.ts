@@ -4,7 +4,7 @@ import {
   type ConfusionOptions,
   type LabelInput,
 } from "./confusion.js";
-import { scoresFromConfusion } from "./iou.js";
+import { checkConfusion, scoresFromConfusion } from "./iou.js";
 
 /**
  * Average weighted error from a confusion matrix,
@@ -13,6 +13,7 @@ import { scoresFromConfusion } from "./iou.js";
  * @see Osenberg et al., Eq. 1
  */
 export function weightedErrorFromConfusion(cm: ConfusionMatrix): number {
+  checkConfusion(cm);
   if (cm.total === 0)
     throw new RangeError("weighted error of an empty scoring region (no labelled truth voxels)");
   const { iou, fraction } = scoresFromConfusion(cm);
@@ -26,7 +27,8 @@ export function weightedErrorFromConfusion(cm: ConfusionMatrix): number {
  * awe = (1 - sum_i IoU_i p_i) * 100 %, IoU_i the Jaccard index of class i and
  * p_i its volume fraction in the ground truth. 0 % is perfect.
  * @param truth - Ground-truth class labels (0 = unlabelled, not scored).
- * @param prediction - Predicted class labels, same size.
+ * @param prediction - Predicted class labels: the same shape as `truth` when both are
+ *   volumes (RangeError naming both shapes otherwise), else the same number of values.
  * @see Osenberg et al., Eq. 1
  * @example
  * weightedError(truth, prediction, { classes: [1, 2, 3] }); // e.g. 30.8
