@@ -124,13 +124,37 @@ describe("label autosave", () => {
     await vi.waitFor(() => expect(viewer.node.dataset.saveState).toBe("saved"));
     failWrites = true;
     paint(viewer, 1, 1);
-    await vi.waitFor(() => expect(viewer.node.dataset.saveState).toBe("dirty"), { timeout: 3000 });
-    await vi.waitFor(() => expect(writes.length).toBe(1));
+    await vi.waitFor(() => expect(viewer.node.dataset.saveState).toBe("error"), { timeout: 3000 });
+    expect(viewer.node.querySelector(".tl-saveStatus").textContent).toMatch(
+      /save failed: HTTP 500\. Strokes are kept in this browser; retrying in 1 s/,
+    );
+    expect(viewer.node.querySelector(".tl-saveNow").hidden).toBe(false);
+    expect(writes.length).toBe(1);
     expect(countsIn("nb/vol.labels.json")).toEqual({ "1": 1 });
     failWrites = false;
     await vi.waitFor(() => expect(countsIn("nb/vol.labels.json")).toEqual({ "1": 2 }), {
       timeout: 4000,
     });
+  });
+
+  it("two viewers of one label file: the file ends with both viewers' strokes", async () => {
+    viewer = await open();
+    const other = await open();
+    try {
+      paint(viewer, 1, 0);
+      await vi.waitFor(() => expect(viewer.node.dataset.saveState).toBe("saved"), {
+        timeout: 3000,
+      });
+      await vi.waitFor(() => expect(files.has("nb/vol.labels.json")).toBe(true));
+      paint(other, 2, 3);
+      await vi.waitFor(() => expect(countsIn("nb/vol.labels.json")).toEqual({ "1": 1, "2": 1 }), {
+        timeout: 3000,
+      });
+      // the second viewer shows the first one's stroke too
+      expect(JSON.parse(other.node.dataset.counts)).toEqual({ "1": 1, "2": 1 });
+    } finally {
+      other.dispose();
+    }
   });
 
   it("never overwrites a corrupt label file", async () => {
