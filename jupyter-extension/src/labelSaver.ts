@@ -118,6 +118,12 @@ export interface LabelSaverOptions {
   onStoreChanged?: () => void;
   /** Called after each confirmed save. */
   onSaved?: () => void;
+  /**
+   * Called with the `classes` of each version of the file read (load, another tab's save
+   * merged in), unless this tab has unsaved class edits: the viewer adopts names and colours
+   * edited elsewhere. Class edits (a changed `classes()`) are saved like strokes.
+   */
+  onFileClasses?: (classes: unknown) => void;
 }
 
 /** The file as last read or confirmed written. */
@@ -215,6 +221,8 @@ export class LabelSaver {
   private releaseLock: (() => void) | undefined;
   private offered: { key: string; draft: LabelDraft }[] = [];
   private loaded = false;
+  /** JSON of `classes()` as last read or written: a different list is an edit to save. */
+  private savedClasses: string | undefined;
   private disposed = false;
   state: SaveState = "saved";
 
@@ -250,7 +258,21 @@ export class LabelSaver {
 
   /** True while the store holds strokes the server has not confirmed. */
   get hasUnsaved(): boolean {
-    return this.loaded && this.store.version !== this.cleanVersion;
+    return this.loaded && (this.store.version !== this.cleanVersion || this.classesEdited());
+  }
+
+  /** True when the classes changed since the file was last read or written. */
+  private classesEdited(): boolean {
+    return (
+      this.savedClasses !== undefined && JSON.stringify(this.o.classes()) !== this.savedClasses
+    );
+  }
+
+  /** The classes of a version read: adopted unless this tab has unsaved class edits. */
+  private fileClasses(classes: unknown): void {
+    if (this.classesEdited()) return;
+    if (classes !== undefined) this.o.onFileClasses?.(classes);
+    this.savedClasses = JSON.stringify(this.o.classes());
   }
 
   /** Unsaved-strokes prompts currently offered (restore / discard). */
@@ -291,6 +313,7 @@ export class LabelSaver {
     let message = `labels will be saved to ${this.name}`;
     if (remote) {
       const { file, runs } = decodeLabelFile(remote.text, this.shape, this.name);
+      this.fileClasses(file.classes);
       // strokes painted while the file was read stay (they are the store's changes)
       this.store.applyChanges(empty, runs, "three-way");
       if (!restored) this.adopt(remote, file.revision, file.ancestors, runs);
@@ -298,6 +321,7 @@ export class LabelSaver {
     }
     if (!restored && runsEqual(this.store.encodeRuns(), this.known?.runs ?? empty))
       this.cleanVersion = this.store.version;
+    this.savedClasses ??= JSON.stringify(this.o.classes());
     this.loaded = true;
     this.listen(true);
     this.holdLock();
@@ -370,6 +394,7 @@ export class LabelSaver {
    */
   private integrate(remote: ContentsVersion & { text: string }): number {
     const { file, runs } = decodeLabelFile(remote.text, this.shape, this.name);
+    this.fileClasses(file.classes);
     const ancestors = Array.isArray(file.ancestors)
       ? file.ancestors.filter((a): a is string => typeof a === "string")
       : [];
@@ -638,11 +663,12 @@ export class LabelSaver {
       }
       const version = this.store.version;
       const runs = this.store.encodeRuns();
-      if (now && this.known && runsEqual(runs, this.known.runs)) {
+      if (now && this.known && runsEqual(runs, this.known.runs) && !this.classesEdited()) {
         this.cleanVersion = version;
         return merged;
       }
       const revision = newRevision();
+      const classes = JSON.stringify(this.o.classes());
       const text = JSON.stringify(
         this.store.toFile(this.o.classes(), this.o.spacing, new Date(), {
           revision,
@@ -657,6 +683,7 @@ export class LabelSaver {
       const check = await api.stat(this.path);
       if (check && check.lastModified === written.lastModified) {
         this.known = { revision, version: check, runs, text };
+        this.savedClasses = classes;
         if (this.store.version === version) this.cleanVersion = version;
         return merged;
       }
