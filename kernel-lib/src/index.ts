@@ -13,3 +13,4 @@ export * from "./synth/index.js";
 export * from "./metrics/index.js";
 export * from "./features/index.js";
 export * from "./classify/index.js";
+export * from "./papers/index.js";

@@ -8,53 +8,18 @@ import { saveLabels } from "../../kernel-lib/src/display/labels.js";
 import {
   TRAINING_MIME,
   importancesByKey,
-  planeRegion,
-  probabilityImages,
   selectionSpec,
+  trainingImages,
   trainingPayload,
 } from "../../kernel-lib/src/display/training.js";
 import { view, viewerMessage, VOLUME_MIME } from "../../kernel-lib/src/display/view.js";
 import type { TrainingResult, VolumePayload } from "../../kernel-lib/src/display/viewerTypes.js";
 import { featureChannels } from "../../kernel-lib/src/features/spec.js";
 import { predictVolume } from "../../kernel-lib/src/classify/forest/index.js";
-import type { Shape3, Volume } from "../../kernel-lib/src/volume/types.js";
+import { slice } from "../../kernel-lib/src/volume/slice.js";
+import type { Volume } from "../../kernel-lib/src/volume/types.js";
 
 describe("training helpers", () => {
-  it("maps planes to regions and image sizes like the viewer", () => {
-    const shape: Shape3 = [4, 5, 6];
-    expect(planeRegion("xy", 2, shape)).toEqual({
-      origin: [2, 0, 0],
-      shape: [1, 5, 6],
-      width: 6,
-      height: 5,
-    });
-    expect(planeRegion("xz", 4, shape)).toEqual({
-      origin: [0, 4, 0],
-      shape: [4, 1, 6],
-      width: 6,
-      height: 4,
-    });
-    expect(planeRegion("yz", 0, shape)).toEqual({
-      origin: [0, 0, 0],
-      shape: [4, 5, 1],
-      width: 5,
-      height: 4,
-    });
-    expect(() => planeRegion("xy", 4, shape)).toThrow(/\[0, 3\]/);
-    expect(() => planeRegion("zz" as any, 0, shape)).toThrow(/plane/);
-  });
-
-  it("turns probabilities into class, probability and margin-uncertainty images (hand case)", () => {
-    // three pixels, classes 1, 2, 3
-    const proba = Float32Array.from([0.75, 0.125, 0.125, 0.375, 0.375, 0.25, 0, 0, 1]);
-    const img = probabilityImages(proba, [1, 2, 3]);
-    expect([...img.prediction]).toEqual([1, 1, 3]); // a tie goes to the first class
-    // channel-major: class 1 of the 3 pixels, then class 2, then class 3
-    expect([...img.probabilities]).toEqual([191, 96, 0, 32, 96, 0, 32, 64, 255]);
-    // 1 - (p1 - p2): 1 - 0.625 = 0.375, 1 - 0 = 1, 1 - 1 = 0
-    expect([...img.uncertainty]).toEqual([96, 255, 0]);
-  });
-
   it("sums importances per picker cell over inputs and eigenvalues", () => {
     const spec = selectionSpec(
       {
@@ -101,6 +66,40 @@ describe("training helpers", () => {
     expect(() => trainingPayload(["raw"], 10, { selection: { filters: {} } }, [])).toThrow(/empty/);
   });
 
+  it("decodes a done result's images with its spacing and rejects a result without one", () => {
+    const done = {
+      version: 1,
+      viewId: "v",
+      requestId: "r",
+      status: "done",
+      plane: "xz",
+      slice: 0,
+      width: 2,
+      height: 1,
+      spacing: [1, 30, 7],
+      classes: [1, 2],
+      prediction: Buffer.from([1, 2]).toString("base64"),
+      probabilities: Buffer.from([255, 0, 0, 255]).toString("base64"),
+      uncertainty: Buffer.from([0, 51]).toString("base64"),
+      importances: [],
+      samples: {},
+      channels: 1,
+      timings: {},
+      reused: false,
+    } as TrainingResult;
+    const images = trainingImages(done);
+    expect(images.prediction).toEqual({
+      data: Uint8Array.from([1, 2]),
+      shape: [1, 1, 2],
+      spacing: [1, 30, 7],
+    });
+    expect([...images.uncertainty.data]).toEqual([0, 0.2].map(Math.fround));
+    expect([...images.probabilities[1]!.data]).toEqual([0, 1]);
+    expect(() => trainingImages({ ...done, spacing: undefined } as any)).toThrow(
+      /spacing must be \[1, row, column\] of positive numbers, received undefined/,
+    );
+  });
+
   it("keeps difference operands as source inputs without their own features", () => {
     const spec = selectionSpec(
       { inputs: ["A - B"], filters: { GaussianSmoothing: [1] }, tailored: [] },
@@ -117,7 +116,10 @@ describe("training helpers", () => {
 });
 
 /** Two phases: a bright ball in a dark box, with noise; truth = 2 inside, 1 outside. */
-function ballVolume(n: number): { image: Volume<Float32Array>; truth: Uint8Array } {
+function ballVolume(
+  n: number,
+  spacing: [number, number, number] = [10, 10, 10],
+): { image: Volume<Float32Array>; truth: Uint8Array } {
   const image = new Float32Array(n * n * n);
   const truth = new Uint8Array(n * n * n);
   let seed = 7;
@@ -134,7 +136,7 @@ function ballVolume(n: number): { image: Volume<Float32Array>; truth: Uint8Array
         truth[i] = inside ? 2 : 1;
         image[i] = (inside ? 160 : 60) + 60 * (rnd() - 0.5);
       }
-  return { image: { data: image, shape: [n, n, n], spacing: [10, 10, 10] }, truth };
+  return { image: { data: image, shape: [n, n, n], spacing }, truth };
 }
 
 describe("live training through view()", () => {
@@ -212,6 +214,37 @@ describe("live training through view()", () => {
     const whole = await predictVolume(state.forest, state.inputs, state.spec, { threads: 1 });
     const live = Buffer.from(again.prediction, "base64");
     expect([...live]).toEqual([...whole.labels.data.subarray(3 * n * n, 4 * n * n)]);
+  });
+
+  it("gives the plane images the volume's spacing, as slice() does (anisotropic voxels)", async () => {
+    const n = 12;
+    const spacing: [number, number, number] = [30, 5, 7];
+    const { image, truth } = ballVolume(n, spacing);
+    const h = view(image, {
+      writer,
+      baseDir: dir,
+      labels: "aniso",
+      training: { forest: { trees: 5, threads: 1 }, threads: 1 },
+    });
+    const labels = new Uint8Array(n * n * n);
+    for (let x = 1; x < 3; x++) labels[(6 * n + 1) * n + x] = 1;
+    for (let x = 5; x < 7; x++) labels[(6 * n + 6) * n + x] = 2;
+    saveLabels({ data: labels, shape: [n, n, n], spacing }, path.join(dir, "aniso.labels.json"));
+    const truthVolume: Volume<Uint8Array> = { data: truth, shape: [n, n, n], spacing };
+    for (const [plane, expected] of [
+      ["xy", [1, 5, 7]],
+      ["xz", [1, 30, 7]],
+      ["yz", [1, 30, 5]],
+    ] as const) {
+      const done = await h.retrain({ plane, slice: 6 });
+      expect(done.spacing).toEqual(expected);
+      const images = trainingImages(done);
+      const truthPlane = slice(truthVolume, plane, 6);
+      expect(images.prediction.spacing).toEqual(truthPlane.spacing);
+      expect(images.prediction.shape).toEqual(truthPlane.shape);
+      for (const v of [images.uncertainty, ...images.probabilities])
+        expect(v.spacing).toEqual(expected);
+    }
   });
 
   it("answers bad requests with an error result, not a crash", async () => {

@@ -18,7 +18,7 @@ import {
   PAPER2_PAIRS,
   paper2Models,
   paper2Refit,
-} from "../../kernel-lib/src/stats/paper2.js";
+} from "../../kernel-lib/src/papers/paper2/index.js";
 import { reference } from "./reference.js";
 
 const uniform = beta({ a: 1, b: 1 });

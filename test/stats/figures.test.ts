@@ -7,7 +7,7 @@ import { fitCopulas } from "../../kernel-lib/src/stats/copula/fit.js";
 import { fitBest } from "../../kernel-lib/src/stats/fitBest.js";
 import { gammaFamily } from "../../kernel-lib/src/stats/gamma.js";
 import { invgaussFamily } from "../../kernel-lib/src/stats/invgauss.js";
-import { paper2Models, paper2Tables } from "../../kernel-lib/src/stats/paper2.js";
+import { paper2Models, paper2Tables } from "../../kernel-lib/src/papers/paper2/index.js";
 
 const models = paper2Models();
 

@@ -3,7 +3,6 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  fibsemSlices,
   generateSample,
   loadSample,
   readManifest,
@@ -88,15 +87,6 @@ describe("data-samples", () => {
     await expect(loadSample("nope" as never)).rejects.toThrow(
       /unknown sample "nope"; available: fibsem-nmc/,
     );
-  });
-
-  it("fibsemSlices gives the SE2, InLens and truth slices of the test slice for a figure", async () => {
-    const s = await loadSample("fibsem-nmc-small", { generate: false });
-    const f = fibsemSlices(s);
-    expect(f.z).toBe(s.testSlice);
-    for (const v of [f.se2, f.inlens, f.truth]) expect(v.shape).toEqual([1, 96, 96]);
-    expect(f.truth.data[5]).toBe(s.truth.data[s.testSlice * 96 * 96 + 5]);
-    expect(() => fibsemSlices(s, 48)).toThrow(/`z` must be an integer in \[0, 47\], received 48/);
   });
 
   it("default-size samples, when generated at setup, match the manifest", async () => {

@@ -43,19 +43,4 @@ export {
   type FitZGradientOptions,
   type FittedZGradient,
 } from "./zGradient.js";
-export {
-  paper1Methods,
-  paper1FeatureSpec,
-  nmcCrop,
-  importanceGroups,
-  segmentationErrors,
-  PAPER1_METHODS,
-  type Paper1MethodId,
-  type Paper1Options,
-  type Paper1Result,
-  type Paper1MethodResult,
-  type Paper1Importance,
-  type Paper1Crop,
-  type NmcCropOptions,
-  type ImportanceGroupsOptions,
-} from "./paper1.js";
+export { probabilityImages, type ProbabilityImages } from "./probabilityImages.js";

@@ -27,7 +27,9 @@ import {
   type ForestOptions,
   type RandomForest,
 } from "../classify/forest/index.js";
-import type { Shape3, Volume } from "../volume/types.js";
+import { probabilityImages } from "../classify/probabilityImages.js";
+import { planeRegion, planeSpacing } from "../volume/planeRegion.js";
+import type { Shape3, Spacing3, Volume } from "../volume/types.js";
 import { sendDisplay, newDisplayId, type DisplayWriter } from "./kernel.js";
 import { loadLabels, sanitizeLabelFileName } from "./labels.js";
 import type {
@@ -35,7 +37,6 @@ import type {
   TrainingPayload,
   TrainingResult,
   TrainingSelection,
-  ViewPlane,
   ViewerMessage,
 } from "./viewerTypes.js";
 
@@ -194,56 +195,6 @@ export function importancesByKey(
   return [...byKey.values()].sort((a, b) => b.importance - a.importance);
 }
 
-/** Region of one plane: xy at z = slice, xz at y = slice, yz at x = slice. */
-export function planeRegion(
-  plane: ViewPlane,
-  slice: number,
-  shape: Shape3,
-): { origin: Shape3; shape: Shape3; width: number; height: number } {
-  const [nz, ny, nx] = shape;
-  const depth = plane === "xy" ? nz : plane === "xz" ? ny : nx;
-  if (!Number.isInteger(slice) || slice < 0 || slice >= depth)
-    throw new RangeError(
-      `slice must be an integer in [0, ${depth - 1}] for plane ${plane}, received ${slice}`,
-    );
-  if (plane === "xy") return { origin: [slice, 0, 0], shape: [1, ny, nx], width: nx, height: ny };
-  if (plane === "xz") return { origin: [0, slice, 0], shape: [nz, 1, nx], width: nx, height: nz };
-  if (plane === "yz") return { origin: [0, 0, slice], shape: [nz, ny, 1], width: ny, height: nz };
-  throw new RangeError(`plane must be "xy", "xz" or "yz", received ${JSON.stringify(plane)}`);
-}
-
-/**
- * Class, probabilities (x 255) and uncertainty (x 255) images from a count x classes
- * probability matrix. Uncertainty is ilastik's margin: 1 - (p_best - p_second).
- */
-export function probabilityImages(
-  proba: Float32Array,
-  classes: readonly number[],
-): { prediction: Uint8Array; probabilities: Uint8Array; uncertainty: Uint8Array } {
-  const k = classes.length;
-  const n = proba.length / k;
-  const prediction = new Uint8Array(n);
-  const probabilities = new Uint8Array(n * k);
-  const uncertainty = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = -1;
-    let p1 = -Infinity;
-    let p2 = -Infinity;
-    for (let c = 0; c < k; c++) {
-      const p = proba[i * k + c];
-      probabilities[c * n + i] = Math.round(Math.min(1, Math.max(0, p)) * 255);
-      if (p > p1) {
-        p2 = p1;
-        p1 = p;
-        best = c;
-      } else if (p > p2) p2 = p;
-    }
-    prediction[i] = classes[best];
-    uncertainty[i] = Math.round(Math.min(1, Math.max(0, 1 - (p1 - (k > 1 ? p2 : 0)))) * 255);
-  }
-  return { prediction, probabilities, uncertainty };
-}
-
 /** The picker's options for a view with these channels. */
 export function trainingPayload(
   channelNames: readonly string[],
@@ -318,6 +269,8 @@ export function createLiveTrainer(ctx: TrainerContext, options: LiveTrainingOpti
   const channelNames = Object.keys(ctx.channels);
   const derived = options.derived ?? defaultDerived(channelNames);
   const payload = trainingPayload(channelNames, ctx.shape[0], options, derived);
+  // the channels share one grid: the plane images get its spacing, as slice() gives them
+  const spacing: Spacing3 = [...Object.values(ctx.channels)[0]!.spacing];
   let last: (LiveTrainingState & { key: string }) | undefined;
   const sliceFeatures = new Map<string, Float32Array>();
 
@@ -412,6 +365,7 @@ export function createLiveTrainer(ctx: TrainerContext, options: LiveTrainingOpti
       slice: message.slice,
       width: region.width,
       height: region.height,
+      spacing: planeSpacing(message.plane, spacing),
       classes: [...forest.classes],
       prediction: Buffer.from(images.prediction).toString("base64"),
       probabilities: Buffer.from(images.probabilities).toString("base64"),
@@ -469,7 +423,20 @@ export function labelsFileOf(baseDir: string, labelsPath: string): string {
   return path.join(baseDir, labelsPath);
 }
 
-/** The images of a training result as volumes (one plane, shape `[1, height, width]`). */
+/** The plane spacing of a "done" result, checked (three positive numbers, as `slice()` gives). */
+function resultSpacing(spacing: unknown): Spacing3 {
+  if (
+    !Array.isArray(spacing) ||
+    spacing.length !== 3 ||
+    !spacing.every((v) => typeof v === "number" && Number.isFinite(v) && v > 0)
+  )
+    throw new RangeError(
+      `training result spacing must be [1, row, column] of positive numbers, received ${JSON.stringify(spacing)}`,
+    );
+  return [spacing[0], spacing[1], spacing[2]];
+}
+
+/** The images of a training result as volumes (one plane, shape `[1, height, width]`, the plane's spacing). */
 export interface TrainingImages {
   /** Predicted class id per pixel. */
   prediction: Volume<Uint8Array>;
@@ -493,7 +460,7 @@ export function trainingImages(result: TrainingResult): TrainingImages {
       }`,
     );
   const shape: Shape3 = [1, result.height, result.width];
-  const spacing: [number, number, number] = [1, 1, 1];
+  const spacing = resultSpacing(result.spacing);
   const n = result.width * result.height;
   const bytes = (b64: string, length: number, what: string): Uint8Array => {
     const out = new Uint8Array(Buffer.from(b64, "base64"));

@@ -178,6 +178,8 @@ export type TrainingResult =
       /** Plane size (u fastest), as the viewer's planes. */
       width: number;
       height: number;
+      /** Spacing of the plane image, [1, row, column] as `slice()` gives it (xz: [1, dz, dx]). */
+      spacing: [number, number, number];
       /** Class ids, in the order of `probabilities`. */
       classes: number[];
       /** base64 uint8, width x height: predicted class id per pixel. */

@@ -7,3 +7,4 @@ export {
 } from "./confusion.js";
 export { iouPerClass, scoresFromConfusion, type ClassScores } from "./iou.js";
 export { weightedError, weightedErrorFromConfusion } from "./weightedError.js";
+export { segmentationErrors } from "./segmentationErrors.js";

@@ -25,6 +25,12 @@ export {
 export { barFigure, type BarSeries, type BarFigureOptions } from "./bar.js";
 export { lineFigure, type LineSeries, type LineFigureOptions } from "./line.js";
 export { boxFigure, type BoxGroup, type BoxFigureOptions } from "./box.js";
+export {
+  importanceGroups,
+  type ClassImportances,
+  type ImportanceGroup,
+  type ImportanceGroupsOptions,
+} from "./importanceGroups.js";
 export { heatmapFigure, type HeatmapFigureOptions } from "./heatmap.js";
 export { findChromium, locateChromium, CHROMIUM_FLAGS, type ChromiumLocation } from "./chromium.js";
 export {

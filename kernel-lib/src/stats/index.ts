@@ -39,15 +39,6 @@ export type {
   DensityGrid,
   DensityGridOptions,
 } from "./bivariate.js";
-export {
-  PAPER2_CHARACTERISTICS,
-  PAPER2_LABELS,
-  PAPER2_PAIRS,
-  paper2CandidateFamilies,
-  paper2Models,
-} from "./paper2.js";
-export type { Paper2Characteristic, Paper2Models, Paper2Pair } from "./paper2.js";
 export { fitMarginals, fitPairCopulas } from "./fitModels.js";
 export type { FitPairCopulasOptions, PairCopulaFit } from "./fitModels.js";
-export { paper2Refit, paper2Tables } from "./paper2.js";
-export type { Paper2Refit, Paper2RefitOptions, Paper2TableColumns } from "./paper2.js";
+export { stratifiedSample, type StratifiedSampleOptions } from "./stratifiedSample.js";

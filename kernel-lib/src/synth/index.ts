@@ -57,4 +57,3 @@ export {
   type EbsdSampleOptions,
   type WriteSampleOptions,
 } from "./samples.js";
-export { fibsemSlices, type FibsemSlices } from "./figure.js";

@@ -11,6 +11,7 @@ export {
 export { zeros, fromArray, fromFunction, clone, type CreateOptions } from "./create.js";
 export { slice, planeDepth } from "./slice.js";
 export { crop, type Range1 } from "./crop.js";
+export { planeRegion, planeSpacing, type PlaneRegion } from "./planeRegion.js";
 export { cast, type CastOptions } from "./cast.js";
 export {
   minMax,

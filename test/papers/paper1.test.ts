@@ -2,12 +2,21 @@ import { describe, expect, it } from "vitest";
 import { fromArray } from "../../kernel-lib/src/volume/index.js";
 import { loadSample } from "../../kernel-lib/src/synth/index.js";
 import {
-  importanceGroups,
+  fibsemSlices,
   nmcCrop,
+  paper1DoubleThreshold,
   paper1FeatureSpec,
+  paper1ForestAll,
+  paper1ForestFeatures,
+  paper1ForestSE2,
+  paper1ForestTailored,
   paper1Methods,
-  segmentationErrors,
-} from "../../kernel-lib/src/classify/paper1.js";
+  paper1Score,
+  paper1TestSlice,
+  paper1TripleThreshold,
+  PAPER1_METHODS,
+} from "../../kernel-lib/src/papers/index.js";
+import { importanceGroups } from "../../kernel-lib/src/plot/importanceGroups.js";
 import { featureChannels } from "../../kernel-lib/src/features/index.js";
 
 describe("nmcCrop", () => {
@@ -31,17 +40,6 @@ describe("nmcCrop", () => {
     expect(strict).toMatchObject({ y: 1, x: 1, size: 4 });
     expect(nmcCrop(fromArray(new Uint8Array(36).fill(2), [1, 6, 6]))).toBeUndefined();
     expect(() => nmcCrop(fromArray(new Uint8Array(8), [2, 2, 2]))).toThrow(/one slice/);
-  });
-});
-
-describe("segmentationErrors", () => {
-  it("marks the predicted class where it differs from a labelled truth", () => {
-    const truth = fromArray(Uint8Array.from([1, 2, 3, 0, 3]), [1, 1, 5]);
-    const seg = fromArray(Uint8Array.from([1, 3, 2, 2, 3]), [1, 1, 5]);
-    expect(Array.from(segmentationErrors(truth, seg).data)).toEqual([0, 3, 2, 0, 0]);
-    expect(() => segmentationErrors(truth, fromArray(new Uint8Array(4), [1, 1, 4]))).toThrow(
-      /shape/,
-    );
   });
 });
 
@@ -109,5 +107,82 @@ describe("paper1Methods on fibsem-nmc-small", () => {
     await expect(paper1Methods(fib, { methods: ["3.9" as never] })).rejects.toThrow(
       /unknown method/,
     );
+  });
+});
+
+describe("paper1 method functions", () => {
+  it("give the results of paper1Methods, one call per method, the forests sharing features", async () => {
+    const fib = await loadSample("fibsem-nmc-small");
+    const options = { trees: 5, scales: [1.6], importance: false, threads: 1 };
+    const all = await paper1Methods(fib, { ...options, methods: ["3.1", "3.2", "3.4", "3.5"] });
+    const test = paper1TestSlice(fib);
+    expect(test.z).toBe(fib.testSlice);
+    expect(test.crop).toEqual(all.crop);
+    expect(test.truth).toEqual(all.truth);
+    const features = await paper1ForestFeatures(test, {
+      methods: ["3.4", "3.5"],
+      scales: [1.6],
+      threads: 1,
+    });
+    const one = [
+      paper1DoubleThreshold(test),
+      paper1TripleThreshold(test),
+      await paper1ForestSE2(test, { ...options, features }),
+      await paper1ForestAll(test, { ...options, features }),
+    ];
+    for (const [i, m] of one.entries()) {
+      const r = all.methods[i]!;
+      expect(m.id).toBe(r.id);
+      expect(m.key).toBe(PAPER1_METHODS[m.id].key);
+      expect(m.published).toEqual(PAPER1_METHODS[m.id].published);
+      expect(m.awe).toBe(r.awe);
+      expect(m.aweCrop).toBe(r.aweCrop);
+      expect([...m.segmentation.data]).toEqual([...r.segmentation.data]);
+    }
+    // a forest computing its own features gives the same segmentation as with shared ones
+    const alone = await paper1ForestSE2(test, options);
+    expect([...alone.segmentation.data]).toEqual([...one[2]!.segmentation.data]);
+    expect(alone.timings.trainFeatures).toBeGreaterThanOrEqual(0);
+    expect(one[2]!.timings.trainFeatures).toBeUndefined();
+    expect(all.methods[2]!.timings.trainFeatures).toBeGreaterThanOrEqual(0);
+    // 3.6 needs the tailored features, which the shared set for 3.4 and 3.5 lacks
+    await expect(paper1ForestTailored(test, { ...options, features })).rejects.toThrow(
+      /missing \(compute them with paper1ForestFeatures for methods including 3.6\)/,
+    );
+  }, 60_000);
+});
+
+describe("paper1Score", () => {
+  it("scores awe (Eq. 1) on the full slice and on the crop, by hand", () => {
+    // 4x4 truth: left half void (1), right half NMC (3); the crop is the right 2x2 top square
+    const truth = fromArray(
+      Uint8Array.from([1, 1, 3, 3, 1, 1, 3, 3, 1, 1, 3, 3, 1, 1, 3, 3]),
+      [1, 4, 4],
+    );
+    const test = {
+      sample: undefined as never,
+      z: 0,
+      truth,
+      crop: { y: 0, x: 2, size: 2, fractions: { void: 0, cbd: 0, nmc: 1 } },
+    };
+    const seg = Uint8Array.from(truth.data);
+    seg[2] = 1; // one NMC voxel (inside the crop) called void
+    const s = paper1Score(test, fromArray(seg, [1, 4, 4]));
+    // void: IoU 8/9, p 1/2; NMC: IoU 7/8, p 1/2; CBD absent
+    expect(s.awe).toBeCloseTo((1 - (0.5 * 8) / 9 - (0.5 * 7) / 8) * 100, 10);
+    // crop: truth all NMC (4), prediction 3 NMC + 1 void: IoU_NMC 3/4, p 1
+    expect(s.aweCrop).toBeCloseTo(25, 10);
+    expect(() => paper1Score(test, fromArray(new Uint8Array(4), [1, 2, 2]))).toThrow(/shape/);
+  });
+});
+
+describe("fibsemSlices", () => {
+  it("gives the SE2, InLens and truth slices of the test slice for a figure", async () => {
+    const s = await loadSample("fibsem-nmc-small", { generate: false });
+    const f = fibsemSlices(s);
+    expect(f.z).toBe(s.testSlice);
+    for (const v of [f.se2, f.inlens, f.truth]) expect(v.shape).toEqual([1, 96, 96]);
+    expect(f.truth.data[5]).toBe(s.truth.data[s.testSlice * 96 * 96 + 5]);
+    expect(() => fibsemSlices(s, 48)).toThrow(/`z` must be an integer in \[0, 47\], received 48/);
   });
 });

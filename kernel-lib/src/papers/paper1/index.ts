@@ -1,0 +1,40 @@
+/** Paper 1 (Osenberg et al.): six segmentation methods for FIB/SEM, one function each, scored on the test slice. */
+export type {
+  Paper1MethodId,
+  Paper1MethodInfo,
+  Paper1MethodResult,
+  Paper1Importance,
+  Paper1Crop,
+  Paper1TestSlice,
+  Paper1Scores,
+} from "./types.js";
+export {
+  fibsemSlices,
+  nmcCrop,
+  paper1TestSlice,
+  paper1Score,
+  type FibsemSlices,
+  type NmcCropOptions,
+} from "./testSlice.js";
+export {
+  PAPER1_DOUBLE_THRESHOLD,
+  PAPER1_TRIPLE_THRESHOLD,
+  paper1DoubleThreshold,
+  paper1TripleThreshold,
+} from "./thresholds.js";
+export { PAPER1_Z_GRADIENT, paper1ZGradient } from "./zGradient.js";
+export {
+  PAPER1_RF_SE2,
+  PAPER1_RF_ALL,
+  PAPER1_RF_TAILORED,
+  paper1FeatureSpec,
+  paper1ForestFeatures,
+  paper1ForestSE2,
+  paper1ForestAll,
+  paper1ForestTailored,
+  type Paper1ForestId,
+  type Paper1ForestFeatures,
+  type Paper1ForestFeaturesOptions,
+  type Paper1ForestOptions,
+} from "./forests.js";
+export { PAPER1_METHODS, paper1Methods, type Paper1Options, type Paper1Result } from "./methods.js";

@@ -1,0 +1,30 @@
+/** Paper 2 (Furat et al.): the published grain-statistics models, their refit, Tables 1-4. */
+export {
+  PAPER2_CHARACTERISTICS,
+  PAPER2_PAIRS,
+  PAPER2_LABELS,
+  PAPER2_TABLE1,
+  PAPER2_TABLE2_EMPIRICAL,
+  PAPER2_TABLE3_EMPIRICAL,
+  PAPER2_TABLE4,
+  paper2Models,
+  type Paper2Characteristic,
+  type Paper2Pair,
+  type Paper2Models,
+} from "./models.js";
+export {
+  paper2CandidateFamilies,
+  paper2Refit,
+  type Paper2Refit,
+  type Paper2RefitOptions,
+} from "./refit.js";
+export {
+  paper2Numbers,
+  paper2Table1,
+  paper2Table2,
+  paper2Table3,
+  paper2Table4,
+  paper2Tables,
+  type Paper2TableColumns,
+  type Paper2TableModels,
+} from "./tables.js";
