@@ -1,12 +1,13 @@
-import { fromFile, GeoTIFFImage } from "geotiff";
-import type GeoTIFF from "geotiff";
 import { endianness } from "node:os";
-import { inflateSync } from "node:zlib";
 import { checkSpacing } from "../volume/check.js";
 import { allocate } from "../volume/dtype.js";
 import type { DType, Shape3, Spacing3, Volume, VoxelArray } from "../volume/types.js";
 import { imagejInt, parseImageJDescription, type ImageJMetadata } from "./imagej.js";
+import { checkBudget, resolveMaxBytes } from "./memory.js";
+import { decodePage, swapBytes } from "./tiffDecode.js";
+import { COMPRESSION_NAMES, Compression } from "./tiffDecompress.js";
 import { Tag, TiffFile, type TiffIfd } from "./tiffFile.js";
+import { readChunks, readPage, type TiffPage } from "./tiffPage.js";
 import { nanometresPer, unescapeUnit } from "./units.js";
 
 /** Options of {@link openTiff}. */
@@ -24,6 +25,13 @@ export interface OpenTiffOptions {
   frame?: number;
   /** Voxel size `[dz, dy, dx]` to use instead of the file's metadata. */
   spacing?: Spacing3;
+  /**
+   * Memory budget in bytes: a read that would allocate more (a slice for
+   * {@link openTiff}, the whole volume or `pages` range for {@link readTiff})
+   * is refused before allocating, with an error saying how much it needs.
+   * @default half of this machine's memory (`os.totalmem() / 2`)
+   */
+  maxBytes?: number;
 }
 
 /** Options of {@link TiffStack.read} and {@link readTiff}. */
@@ -58,7 +66,7 @@ export interface TiffStack {
    * it has no calibration, otherwise the file's own unit left unconverted.
    */
   readonly unit: string;
-  /** Compression of the first page: `"none"`, `"deflate"`, `"lzw"`, `"packbits"`, ... */
+  /** Compression of the first page: `"none"`, `"deflate"`, `"lzw"`, `"packbits"`. */
   readonly compression: string;
   /** The ImageJ metadata of the first page's description, or null. */
   readonly imagej: ImageJMetadata | null;
@@ -72,41 +80,12 @@ export interface TiffStack {
   close(): Promise<void>;
 }
 
-const COMPRESSION_NAMES: Record<number, string> = {
-  1: "none",
-  2: "ccitt-rle",
-  5: "lzw",
-  6: "jpeg-old",
-  7: "jpeg",
-  8: "deflate",
-  32946: "deflate",
-  32773: "packbits",
-  34887: "lerc",
-  34925: "lzma",
-  50000: "zstd",
-  50001: "webp",
-};
-
-/** The layout facts of one page that decide how it is decoded. */
-interface PageLayout {
-  width: number;
-  height: number;
-  samples: number;
-  bits: number;
-  format: number; // SampleFormat: 1 unsigned, 2 signed, 3 float
-  compression: number;
-  tiled: boolean;
-  rowsPerStrip: number;
-  planar: number;
-  predictor: number;
-}
-
-/** Where z slice k comes from: an IFD, or a plane inside ImageJ's contiguous data. */
-type SliceSource = { ifd: TiffIfd } | { contiguousOffset: number };
+/** Where z slice k comes from: a page, or a plane inside ImageJ's contiguous data after page 0. */
+type SliceSource = { page: TiffPage } | { contiguousOffset: number };
 
 const PLATFORM_LE = endianness() === "LE";
 
-/** Stored types read without geotiff when uncompressed. */
+/** Whole-byte stored types (ImageJ's contiguous stacks hold only these). */
 const DIRECT_TYPES = new Set([
   "uint8",
   "int8",
@@ -117,6 +96,14 @@ const DIRECT_TYPES = new Set([
   "float32",
   "float64",
 ]);
+
+const DTYPE_BYTES: Record<DType, number> = {
+  uint8: 1,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  float32: 4,
+};
 
 /**
  * Open a multi-page TIFF stack for reading, without reading its voxels.
@@ -129,15 +116,23 @@ const DIRECT_TYPES = new Set([
  * with X/YResolution (pixels per unit), else ResolutionUnit centimetre with
  * X/YResolution, converted to nanometres; else `[1, 1, 1]` in `"pixel"`.
  * Like ImageJ, a calibrated stack without `spacing=` gets a z step of 1 unit.
- * Pixel decoding uses geotiff (deflate, LZW, PackBits, JPEG, zstd, LERC,
- * tiles, predictors); uncompressed and deflate strips of one-sample pages
- * are read directly (node:zlib), which is several times faster.
+ *
+ * Pixels are decoded by tomolab itself: uncompressed, LZW, deflate and
+ * PackBits strips or tiles, chunky or planar samples, horizontal and
+ * floating-point predictors. Every IFD field is checked when the file is
+ * opened (types, counts, ranges, strips inside the file and clear of its
+ * structure); each page's strip/tile arrays are checked again before its
+ * pixels are read, and decoders are bounded by the size the data must have,
+ * so a corrupt file gives an error naming the file, the IFD and the tag,
+ * never a hang, a crash or pixels read from the wrong place.
  *
  * @param path - The TIFF file.
+ * @param options - `channel`, `frame`, `spacing`, `maxBytes`.
  * @returns A {@link TiffStack}; call `close()` when done.
- * @throws Error naming the file when it is missing, not a TIFF, truncated,
- *   corrupt, or holds data tomolab cannot represent (e.g. several channels
- *   without `channel`, 64-bit integers).
+ * @throws Error naming the file (and the field) when it is missing, not a
+ *   TIFF, truncated, corrupt, or holds data tomolab cannot represent (e.g.
+ *   several channels without `channel`, 64-bit integers, JPEG compression),
+ *   or when one slice would exceed `maxBytes`.
  * @see tifffile `TiffFile.series` and ImageJ `ij.io.TiffDecoder` for the ImageJ rules.
  */
 export async function openTiff(path: string, options: OpenTiffOptions = {}): Promise<TiffStack> {
@@ -150,27 +145,34 @@ export async function openTiffAs(
   path: string,
   options: OpenTiffOptions,
 ): Promise<TiffStack> {
+  const maxBytes = resolveMaxBytes(options.maxBytes);
   const file = await TiffFile.open(fn, path);
   try {
-    return await describeStack(file, options);
+    return await describeStack(file, options, maxBytes);
   } catch (e) {
     await file.close();
     throw e;
   }
 }
 
-async function describeStack(file: TiffFile, options: OpenTiffOptions): Promise<TiffStack> {
-  const main: TiffIfd[] = [];
+/** The ImageJ description field named `key`, for messages. */
+function ijField(key: string, meta: ImageJMetadata): string {
+  return `ImageJ description (IFD 0 tag ImageDescription (270)) field ${key}=${JSON.stringify(meta[key] ?? "")}`;
+}
+
+async function describeStack(
+  file: TiffFile,
+  options: OpenTiffOptions,
+  maxBytes: number,
+): Promise<TiffStack> {
+  const main: TiffPage[] = [];
   for (const ifd of file.ifds) {
-    if ((await file.value(ifd, Tag.NewSubfileType, 0)) & 1) continue; // reduced-resolution copy
-    main.push(ifd);
+    const page = await readPage(file, ifd);
+    if (!page.reduced) main.push(page); // reduced-resolution copies are skipped
   }
   if (main.length === 0) throw file.error("contains only reduced-resolution pages, no full image");
   const first = main[0];
-  const layout = await pageLayout(file, first, 0);
-  const sampleType = sampleTypeOf(file, layout);
-  const dtype = dtypeFor(file, sampleType, layout);
-  const description = await file.text(first, Tag.ImageDescription);
+  const description = await file.text(first.ifd, Tag.ImageDescription);
   const imagej = parseImageJDescription(description);
 
   // Channel selection: samples inside a page, or ImageJ channels across pages.
@@ -178,40 +180,40 @@ async function describeStack(file: TiffFile, options: OpenTiffOptions): Promise<
   let slices = main.length;
   let frames = 1;
   if (imagej) {
-    channels = imagejInt(imagej, "channels", 1);
-    slices = imagejInt(imagej, "slices", 1);
-    frames = imagejInt(imagej, "frames", 1);
-    const images = imagejInt(imagej, "images", channels * slices * frames);
-    if ([channels, slices, frames, images].some(Number.isNaN)) {
-      throw file.error(
-        `corrupt ImageJ description: images/channels/slices/frames must be positive integers`,
-      );
-    }
+    const int = (key: string, fallback: number) => {
+      const v = imagejInt(imagej, key, fallback);
+      if (Number.isNaN(v)) throw file.error(`${ijField(key, imagej)}: expected a positive integer`);
+      return v;
+    };
+    channels = int("channels", 1);
+    slices = int("slices", 1);
+    frames = int("frames", 1);
+    const images = int("images", channels * slices * frames);
     if (channels * slices * frames !== images) {
       if (channels === 1 && frames === 1 && slices === 1) slices = images;
       else {
         throw file.error(
-          `inconsistent ImageJ description: images=${images} but channels*slices*frames = ${channels * slices * frames}`,
+          `${ijField("images", imagej)}: inconsistent with channels*slices*frames = ${channels}*${slices}*${frames} = ${channels * slices * frames}`,
         );
       }
     }
     if (images === 1) slices = main.length; // a plain multi-page file with an ImageJ description
     const order = (imagej.order ?? "czt").toLowerCase();
     if (order !== "czt" && order !== "default" && channels * frames > 1) {
-      throw file.error(`unsupported ImageJ page order "${imagej.order}" (only czt)`);
+      throw file.error(`${ijField("order", imagej)}: unsupported page order (only czt)`);
     }
   }
-  if (layout.samples > 1 && channels > 1) {
+  if (first.samples > 1 && channels > 1) {
     throw file.error(
-      `has ${channels} ImageJ channels of ${layout.samples} samples each; unsupported`,
+      `has ${channels} ImageJ channels of ${first.samples} samples each; unsupported`,
     );
   }
-  const nChannels = Math.max(channels, layout.samples);
+  const nChannels = Math.max(channels, first.samples);
   const channel = pickIndex(file, "channel", options.channel, nChannels);
   if (nChannels > 1 && options.channel === undefined) {
     const what =
-      layout.samples > 1
-        ? `${layout.samples} samples per pixel (e.g. RGB)`
+      first.samples > 1
+        ? `${first.samples} samples per pixel (e.g. RGB)`
         : `${channels} channels (ImageJ hyperstack)`;
     throw file.error(
       `has ${what}; tomolab volumes hold one channel: pass { channel } in 0..${nChannels - 1}`,
@@ -225,35 +227,46 @@ async function describeStack(file: TiffFile, options: OpenTiffOptions): Promise<
     );
   }
   const nz = framesAsZ ? frames : slices;
-  const c = channels > 1 ? channel : 0; // a sample index when the channels are samples
+  const c = channels > 1 ? channel : 0;
   const pageOf = (z: number) =>
     framesAsZ ? z * channels + c : (frame * slices + z) * channels + c;
   const totalPages = channels * slices * frames;
 
+  // Memory for one slice (and its decoding) before anything is allocated.
+  const plane = first.width * first.height;
+  checkBudget(
+    file.fn,
+    file.path,
+    plane * (DTYPE_BYTES[first.dtype] + Math.ceil(first.bits / 8) * first.samples),
+    `one slice (${first.height} x ${first.width} ${first.sampleType}${first.samples > 1 ? ` x ${first.samples} samples` : ""})`,
+    maxBytes,
+    "the file header is probably corrupt, or raise { maxBytes }",
+  );
+
   // Where each page is: its own IFD, or ImageJ's contiguous pixel block after page 0.
   const sources: SliceSource[] = [];
-  const planeBytes = layout.width * layout.height * layout.samples * (layout.bits / 8);
+  const planeBytes = plane * first.samples * (first.bits / 8);
   if (main.length >= totalPages) {
-    for (let z = 0; z < nz; z++) sources.push({ ifd: main[pageOf(z)] });
-  } else if (imagej && main.length >= 1) {
-    if (
-      layout.compression !== 1 ||
-      layout.tiled ||
-      layout.samples !== 1 ||
-      !DIRECT_TYPES.has(sampleType)
-    ) {
+    for (let z = 0; z < nz; z++) sources.push({ page: main[pageOf(z)] });
+  } else if (imagej && main.length === 1) {
+    const start = await contiguousStart(file, first, imagej, totalPages);
+    const bytes = totalPages * planeBytes;
+    if (start + bytes > file.size) {
       throw file.error(
-        `ImageJ description says images=${totalPages} but the file has ${main.length} page(s) whose data are not plain uncompressed single-channel samples, so the other pages cannot be located`,
+        `truncated: ${ijField("images", imagej)} needs ${bytes} bytes of pixel data from offset ${start}, but the file ends at ${file.size}`,
       );
     }
-    const start = await contiguousStart(file, first);
-    const end = start + totalPages * planeBytes;
-    if (end > file.size) {
+    const clash = file.overlapsStructure(start, bytes);
+    if (clash) {
       throw file.error(
-        `truncated: ImageJ description says images=${totalPages} (${totalPages * planeBytes} bytes of pixel data from offset ${start}) but the file ends at ${file.size}`,
+        `${ijField("images", imagej)}: the ${totalPages} planes of ${planeBytes} bytes from offset ${start} would overlap ${clash}; the file holds fewer images`,
       );
     }
     for (let z = 0; z < nz; z++) sources.push({ contiguousOffset: start + pageOf(z) * planeBytes });
+  } else if (imagej) {
+    throw file.error(
+      `${ijField("images", imagej)}: the description says ${totalPages} images but the file has ${main.length} pages`,
+    );
   } else {
     throw file.error(`expected ${totalPages} pages, found ${main.length}`);
   }
@@ -261,22 +274,23 @@ async function describeStack(file: TiffFile, options: OpenTiffOptions): Promise<
   // Every page must look like page 0.
   for (let z = 0; z < sources.length; z++) {
     const s = sources[z];
-    if (!("ifd" in s) || s.ifd === first) continue;
-    const other = await pageLayout(file, s.ifd, z);
-    const otherType = sampleTypeOf(file, other);
+    if (!("page" in s) || s.page === first) continue;
+    const o = s.page;
     if (
-      other.width !== layout.width ||
-      other.height !== layout.height ||
-      otherType !== sampleType ||
-      other.samples !== layout.samples
+      o.width !== first.width ||
+      o.height !== first.height ||
+      o.sampleType !== first.sampleType ||
+      o.samples !== first.samples
     ) {
       throw file.error(
-        `page ${s.ifd.index} is ${other.height}x${other.width} ${otherType} (${other.samples} samples) but page ${first.index} is ${layout.height}x${layout.width} ${sampleType} (${layout.samples} samples); not a single stack`,
+        `page ${o.ifd.index} is ${o.height}x${o.width} ${o.sampleType} (${o.samples} samples) but page ${first.ifd.index} is ${first.height}x${first.width} ${first.sampleType} (${first.samples} samples); not a single stack`,
       );
     }
   }
+  // Page 0's strips/tiles are checked now, so a corrupt header fails at open.
+  if ("page" in sources[0]) await readChunks(file, sources[0].page);
 
-  const { spacing: fileSpacing, unit } = await readSpacing(file, first, imagej);
+  const { spacing: fileSpacing, unit } = await readSpacing(file, first.ifd, imagej);
   let spacing = fileSpacing;
   let spacingUnit = unit;
   if (options.spacing !== undefined) {
@@ -286,17 +300,18 @@ async function describeStack(file: TiffFile, options: OpenTiffOptions): Promise<
   }
 
   return new OpenStack(file, {
-    shape: [nz, layout.height, layout.width],
-    dtype,
-    sampleType,
+    shape: [nz, first.height, first.width],
+    dtype: first.dtype,
+    sampleType: first.sampleType,
     spacing,
     unit: spacingUnit,
-    compression: COMPRESSION_NAMES[layout.compression] ?? `code ${layout.compression}`,
+    compression: COMPRESSION_NAMES[first.compression] ?? `code ${first.compression}`,
     imagej,
     description,
-    layout,
+    first,
     sources,
     channel,
+    maxBytes,
   });
 }
 
@@ -311,78 +326,38 @@ function pickIndex(file: TiffFile, name: string, value: number | undefined, n: n
   return value;
 }
 
-/** Read the tags that decide how a page is decoded, checking the required ones. */
-async function pageLayout(file: TiffFile, ifd: TiffIfd, z: number): Promise<PageLayout> {
-  const width = await file.value(ifd, Tag.ImageWidth, 0);
-  const height = await file.value(ifd, Tag.ImageLength, 0);
-  if (width <= 0 || height <= 0) {
-    throw file.error(
-      `corrupt: page ${ifd.index} (z ${z}) has no ImageWidth/ImageLength (${width}x${height})`,
-    );
-  }
-  const samples = await file.value(ifd, Tag.SamplesPerPixel, 1);
-  const bitsList = (await file.values(ifd, Tag.BitsPerSample)) ?? [1];
-  const formatList = (await file.values(ifd, Tag.SampleFormat)) ?? [1];
-  if (new Set(bitsList).size > 1 || new Set(formatList).size > 1) {
-    throw file.error(
-      `page ${ifd.index} mixes sample types (BitsPerSample ${bitsList}, SampleFormat ${formatList}); unsupported`,
-    );
-  }
-  const tiled = ifd.entries.has(Tag.TileOffsets);
-  if (!tiled && !ifd.entries.has(Tag.StripOffsets)) {
-    throw file.error(`corrupt: page ${ifd.index} has neither StripOffsets nor TileOffsets`);
-  }
-  return {
-    width,
-    height,
-    samples,
-    bits: bitsList[0],
-    format: formatList[0] === 4 ? 1 : formatList[0], // 4 = undefined data: read as unsigned
-    compression: await file.value(ifd, Tag.Compression, 1),
-    tiled,
-    rowsPerStrip: Math.min(await file.value(ifd, Tag.RowsPerStrip, height), height) || height,
-    planar: await file.value(ifd, Tag.PlanarConfiguration, 1),
-    predictor: await file.value(ifd, Tag.Predictor, 1),
-  };
-}
-
-/** Stored sample type name, e.g. `uint16`, `int8`, `float64`, `uint12`. */
-function sampleTypeOf(file: TiffFile, l: PageLayout): string {
-  if (l.format === 1) return `uint${l.bits}`;
-  if (l.format === 2) return `int${l.bits}`;
-  if (l.format === 3) return `float${l.bits}`;
-  throw file.error(`unsupported SampleFormat ${l.format} (complex or unknown samples)`);
-}
-
 /**
- * The tomolab dtype for a stored type: unsigned integers keep their width
- * (sub-byte and 12-bit widths are widened to 8/16/32); signed int8/int16/int32
- * become int32 (exact); float16/float32/float64 become float32 (float64 is
- * rounded to the nearest float32; magnitudes beyond 3.4e38 become ±Infinity).
+ * Offset of page 0's pixel data in ImageJ's single-IFD layout: plain
+ * uncompressed single-sample strips stored back to back, the other planes
+ * following them.
  */
-function dtypeFor(file: TiffFile, sampleType: string, l: PageLayout): DType {
-  if (l.format === 1 && l.bits >= 1 && l.bits <= 32)
-    return l.bits <= 8 ? "uint8" : l.bits <= 16 ? "uint16" : "uint32";
-  if (l.format === 2 && (l.bits === 8 || l.bits === 16 || l.bits === 32)) return "int32";
-  if (l.format === 3 && (l.bits === 16 || l.bits === 32 || l.bits === 64)) return "float32";
-  throw file.error(
-    `unsupported sample type ${sampleType} (supported: unsigned 1-32 bit, signed 8/16/32 bit, float 16/32/64 bit)`,
-  );
-}
-
-/** Offset of page 0's pixel data when its strips are stored back to back (ImageJ's layout). */
-async function contiguousStart(file: TiffFile, ifd: TiffIfd): Promise<number> {
-  const offsets = (await file.values(ifd, Tag.StripOffsets)) ?? [];
-  const counts = await file.values(ifd, Tag.StripByteCounts);
-  if (offsets.length === 0) throw file.error("corrupt: page 0 has no StripOffsets");
-  if (counts) {
-    for (let i = 1; i < offsets.length; i++) {
-      if (offsets[i] !== offsets[i - 1] + counts[i - 1]) {
-        throw file.error(
-          "ImageJ single-IFD stack whose page 0 strips are not contiguous; cannot locate the other pages",
-        );
-      }
+async function contiguousStart(
+  file: TiffFile,
+  page: TiffPage,
+  imagej: ImageJMetadata,
+  totalPages: number,
+): Promise<number> {
+  if (
+    page.compression !== Compression.none ||
+    page.tiled ||
+    page.samples !== 1 ||
+    !DIRECT_TYPES.has(page.sampleType)
+  ) {
+    throw file.error(
+      `${ijField("images", imagej)}: the description says ${totalPages} images but the file has 1 page whose data are not plain uncompressed single-channel samples, so the other images cannot be located`,
+    );
+  }
+  const { offsets } = await readChunks(file, page);
+  let end = offsets[0];
+  for (let k = 0; k < page.chunks; k++) {
+    if (offsets[k] !== end) {
+      throw file.fieldError(
+        page.ifd,
+        Tag.StripOffsets,
+        `ImageJ single-IFD stack whose strips are not contiguous (strip ${k} at ${offsets[k]}, expected ${end}); cannot locate the other images`,
+      );
     }
+    end += Math.min(page.chunkHeight, page.height - k * page.chunkHeight) * page.rowBytes;
   }
   return offsets[0];
 }
@@ -406,14 +381,25 @@ async function readSpacing(
   }
   const size = async (tag: number): Promise<number> => {
     const r = await file.values(ifd, tag);
-    if (!r || r.length < 2 || !(r[0] > 0) || !(r[1] > 0)) return 1;
+    if (!r) return 1;
+    if (!(r[0] > 0) || !(r[1] > 0)) {
+      throw file.fieldError(
+        ifd,
+        tag,
+        `expected a positive number of pixels per ${unit}, received ${r[0]}/${r[1]}`,
+      );
+    }
     return roundSignificant(r[1] / r[0], 9); // pixels per unit -> unit per pixel; 32-bit rationals hold ~9 digits
   };
   const dx = await size(Tag.XResolution);
   const dy = await size(Tag.YResolution);
-  const zText = imagej?.spacing;
-  const dzRaw = zText !== undefined ? Math.abs(Number(zText)) : 1;
-  const dz = Number.isFinite(dzRaw) && dzRaw > 0 ? dzRaw : 1;
+  let dz = 1;
+  if (imagej?.spacing !== undefined) {
+    dz = Math.abs(Number(imagej.spacing)); // ImageJ writes negative spacing for stacks in reverse order
+    if (!Number.isFinite(dz) || dz <= 0 || imagej.spacing.trim() === "") {
+      throw file.error(`${ijField("spacing", imagej)}: expected a non-zero number`);
+    }
+  }
   const factor = nanometresPer(unit);
   if (factor === undefined) return { spacing: [dz, dy, dx], unit };
   const nm = (v: number) => roundSignificant(v * factor, 12);
@@ -433,9 +419,10 @@ interface StackFacts {
   compression: string;
   imagej: ImageJMetadata | null;
   description: string | undefined;
-  layout: PageLayout;
+  first: TiffPage;
   sources: SliceSource[];
   channel: number;
+  maxBytes: number;
 }
 
 class OpenStack implements TiffStack {
@@ -448,12 +435,11 @@ class OpenStack implements TiffStack {
   readonly compression: string;
   readonly imagej: ImageJMetadata | null;
   readonly description: string | undefined;
-  private readonly layout: PageLayout;
+  private readonly first: TiffPage;
   private readonly sources: SliceSource[];
   private readonly channel: number;
-  private geotiff: Promise<GeoTIFF> | null = null;
+  private readonly maxBytes: number;
   private closed = false;
-  private scratch: Uint8Array | null = null;
 
   constructor(
     private readonly file: TiffFile,
@@ -468,12 +454,14 @@ class OpenStack implements TiffStack {
     this.compression = facts.compression;
     this.imagej = facts.imagej;
     this.description = facts.description;
-    this.layout = facts.layout;
+    this.first = facts.first;
     this.sources = facts.sources;
     this.channel = facts.channel;
+    this.maxBytes = facts.maxBytes;
   }
 
   async readSlice(z: number): Promise<VoxelArray> {
+    this.check(z);
     const out = allocate(this.dtype, this.shape[1] * this.shape[2]);
     await this.readSliceInto(z, out, 0);
     return out;
@@ -494,6 +482,14 @@ class OpenStack implements TiffStack {
       );
     }
     const plane = this.shape[1] * this.shape[2];
+    checkBudget(
+      this.file.fn,
+      this.path,
+      (stop - start) * plane * DTYPE_BYTES[this.dtype],
+      `the volume (${stop - start} x ${this.shape[1]} x ${this.shape[2]} ${this.dtype})`,
+      this.maxBytes,
+      "read a range with { pages } or slice by slice with openTiff, or raise { maxBytes }",
+    );
     const data = allocate(this.dtype, (stop - start) * plane, options.shared ?? false);
     for (let z = start; z < stop; z++) await this.readSliceInto(z, data, (z - start) * plane);
     return {
@@ -506,15 +502,7 @@ class OpenStack implements TiffStack {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const g = this.geotiff;
-    this.geotiff = null;
     await this.file.close();
-    if (!g) return;
-    try {
-      await (await g).close();
-    } catch {
-      // geotiff never opened the file: nothing to close
-    }
   }
 
   private check(z: number): void {
@@ -528,226 +516,48 @@ class OpenStack implements TiffStack {
 
   private async readSliceInto(z: number, out: VoxelArray, at: number): Promise<void> {
     this.check(z);
-    const l = this.layout;
     const src = this.sources[z];
-    const own =
-      !l.tiled &&
-      l.samples === 1 &&
-      DIRECT_TYPES.has(this.sampleType) &&
-      (l.compression === 1 ||
-        ((l.compression === 8 || l.compression === 32946) &&
-          (l.predictor === 1 || l.predictor === 2)));
-    if ("ifd" in src && !own) {
-      await this.decodeWithGeotiff(src.ifd, z, out, at);
+    if ("page" in src) {
+      const chunks = await readChunks(this.file, src.page);
+      await decodePage(this.file, src.page, chunks, this.channel, out, at);
       return;
     }
+    // A plane of ImageJ's contiguous block: plain samples in file byte order.
+    const l = this.first;
     const size = l.bits / 8;
     const planeBytes = l.width * l.height * size;
-    const sameType = this.sampleType === this.dtype;
-    const bytes = sameType
-      ? new Uint8Array(out.buffer, out.byteOffset + at * out.BYTES_PER_ELEMENT, planeBytes)
-      : this.scratchBytes(planeBytes);
-    if ("ifd" in src) await this.readStrips(src.ifd, z, bytes);
-    else await this.file.bytes(src.contiguousOffset, planeBytes, `ImageJ page for z ${z}`, bytes);
+    const bytes = await this.file.bytes(
+      src.contiguousOffset,
+      planeBytes,
+      `ImageJ plane for z ${z}`,
+    );
     if (size > 1 && this.file.littleEndian !== PLATFORM_LE) swapBytes(bytes, size);
-    if ("ifd" in src && l.compression !== 1 && l.predictor === 2)
-      undoHorizontalDifferencing(bytes, size, l.width);
-    if (!sameType) convertRaw(bytes, this.sampleType, out, at);
-  }
-
-  private scratchBytes(n: number): Uint8Array {
-    if (!this.scratch || this.scratch.length < n) this.scratch = new Uint8Array(n);
-    return this.scratch.subarray(0, n);
-  }
-
-  /**
-   * Strips of one page into `target` (file byte order): uncompressed strips
-   * are read in place, merged into as few reads as possible; deflate strips
-   * are inflated with node:zlib.
-   */
-  private async readStrips(ifd: TiffIfd, z: number, target: Uint8Array): Promise<void> {
-    const l = this.layout;
-    const offsets = (await this.file.values(ifd, Tag.StripOffsets)) ?? [];
-    const counts = await this.file.values(ifd, Tag.StripByteCounts);
-    const rowBytes = l.width * (l.bits / 8);
-    const nStrips = Math.ceil(l.height / l.rowsPerStrip);
-    const where = `page ${ifd.index} (z ${z})`;
-    if (offsets.length < nStrips) {
-      throw this.file.error(`corrupt: ${where} has ${offsets.length} strips, expected ${nStrips}`);
-    }
-    const need = (s: number) => Math.min(l.rowsPerStrip, l.height - s * l.rowsPerStrip) * rowBytes;
-    if (l.compression !== 1) {
-      if (!counts || counts.length < nStrips)
-        throw this.file.error(`corrupt: ${where} lacks StripByteCounts`);
-      for (let s = 0; s < nStrips; s++) {
-        const packed = await this.file.bytes(offsets[s], counts[s], `${where} strip ${s}`);
-        let raw: Uint8Array;
-        try {
-          raw = inflateSync(packed);
-        } catch (e) {
-          throw this.file.error(
-            `${where} strip ${s}: corrupt deflate data (${(e as Error).message})`,
-          );
-        }
-        if (raw.length < need(s)) {
-          throw this.file.error(
-            `${where} strip ${s}: deflate data decode to ${raw.length} bytes, expected ${need(s)}`,
-          );
-        }
-        target.set(raw.subarray(0, need(s)), s * l.rowsPerStrip * rowBytes);
-      }
-      return;
-    }
-    let s = 0;
-    while (s < nStrips) {
-      const begin = s;
-      const offset = offsets[s];
-      let length = 0;
-      // Merge strips that follow each other in the file.
-      while (s < nStrips) {
-        if (counts && counts[s] < need(s)) {
-          throw this.file.error(
-            `corrupt: ${where} strip ${s} holds ${counts[s]} bytes, expected ${need(s)}`,
-          );
-        }
-        if (s > begin && offsets[s] !== offset + length) break;
-        length += need(s);
-        s++;
-      }
-      const from = begin * l.rowsPerStrip * rowBytes;
-      await this.file.bytes(
-        offset,
-        length,
-        `${where} strip ${begin}`,
-        target.subarray(from, from + length),
-      );
-    }
-  }
-
-  private async decodeWithGeotiff(
-    ifd: TiffIfd,
-    z: number,
-    out: VoxelArray,
-    at: number,
-  ): Promise<void> {
-    const l = this.layout;
-    // Check every strip/tile lies inside the file before decoding (geotiff would read zeros past the end).
-    const offsetTag = l.tiled ? Tag.TileOffsets : Tag.StripOffsets;
-    const countTag = l.tiled ? Tag.TileByteCounts : Tag.StripByteCounts;
-    const offsets = (await this.file.values(ifd, offsetTag)) ?? [];
-    const counts = await this.file.values(ifd, countTag);
-    if (!counts || counts.length < offsets.length) {
-      throw this.file.error(
-        `corrupt: page ${ifd.index} lacks ${l.tiled ? "TileByteCounts" : "StripByteCounts"}`,
-      );
-    }
-    const kind = l.tiled ? "tile" : "strip";
-    for (let i = 0; i < offsets.length; i++) {
-      if (offsets[i] + counts[i] > this.file.size) {
-        throw this.file.error(
-          `truncated: page ${ifd.index} (z ${z}) ${kind} ${i} at offset ${offsets[i]} (${counts[i]} bytes) runs past the end of the file (size ${this.file.size})`,
-        );
-      }
-    }
-    if (!this.geotiff) this.geotiff = fromFile(this.path);
-    let values: ArrayLike<number>;
-    try {
-      const tiff = await this.geotiff;
-      const dir = await tiff.parser.parseFileDirectoryAt(ifd.offset);
-      const image = new GeoTIFFImage(dir, tiff.littleEndian, false, tiff.source);
-      const rasters = await image.readRasters({ samples: [l.samples > 1 ? this.channel : 0] });
-      values = rasters[0] as ArrayLike<number>;
-    } catch (e) {
-      throw this.file.error(
-        `page ${ifd.index} (z ${z}): cannot decode ${this.compression} data (${(e as Error).message})`,
-      );
-    }
-    const n = l.width * l.height;
-    if (values.length !== n) {
-      throw this.file.error(
-        `page ${ifd.index} (z ${z}): decoded ${values.length} values, expected ${n}`,
-      );
-    }
-    (out as Float32Array).set(values, at);
+    (out as Float32Array).set(samplesOf(bytes, this.sampleType), at);
   }
 }
 
-/**
- * Convert a plane of raw samples (machine byte order) into `out` at `at`,
- * widening or rounding to the output type by typed-array assignment.
- */
-function convertRaw(bytes: Uint8Array, sampleType: string, out: VoxelArray, at: number): void {
-  const size = sampleType.endsWith("8")
-    ? 1
-    : sampleType.endsWith("16")
-      ? 2
-      : sampleType.endsWith("32")
-        ? 4
-        : 8;
-  const n = bytes.byteLength / size;
-  const buf = bytes.buffer as ArrayBuffer;
+/** Native-order whole-byte samples as a typed view. */
+function samplesOf(bytes: Uint8Array, sampleType: string): ArrayLike<number> {
+  const b = bytes.buffer;
   const o = bytes.byteOffset;
-  let view: ArrayLike<number>;
   switch (sampleType) {
     case "uint8":
-      view = new Uint8Array(buf, o, n);
-      break;
+      return bytes;
     case "int8":
-      view = new Int8Array(buf, o, n);
-      break;
+      return new Int8Array(b, o, bytes.length);
     case "uint16":
-      view = new Uint16Array(buf, o, n);
-      break;
+      return new Uint16Array(b, o, bytes.length / 2);
     case "int16":
-      view = new Int16Array(buf, o, n);
-      break;
+      return new Int16Array(b, o, bytes.length / 2);
     case "uint32":
-      view = new Uint32Array(buf, o, n);
-      break;
+      return new Uint32Array(b, o, bytes.length / 4);
     case "int32":
-      view = new Int32Array(buf, o, n);
-      break;
+      return new Int32Array(b, o, bytes.length / 4);
     case "float32":
-      view = new Float32Array(buf, o, n);
-      break;
+      return new Float32Array(b, o, bytes.length / 4);
     case "float64":
-      view = new Float64Array(buf, o, n);
-      break;
+      return new Float64Array(b, o, bytes.length / 8);
     default:
       throw new Error(`internal: no direct reader for ${sampleType}`);
-  }
-  (out as Float32Array).set(view, at);
-}
-
-/** Undo TIFF Predictor 2 (TIFF 6.0 section 14): each sample is stored as the difference from its left neighbour. */
-function undoHorizontalDifferencing(bytes: Uint8Array, size: number, width: number): void {
-  const n = bytes.byteLength / size;
-  const view =
-    size === 1
-      ? bytes
-      : size === 2
-        ? new Uint16Array(bytes.buffer, bytes.byteOffset, n)
-        : size === 4
-          ? new Uint32Array(bytes.buffer, bytes.byteOffset, n)
-          : new BigUint64Array(bytes.buffer, bytes.byteOffset, n);
-  if (view instanceof BigUint64Array) {
-    for (let row = 0; row < n; row += width) {
-      for (let x = 1; x < width; x++)
-        view[row + x] = BigInt.asUintN(64, view[row + x] + view[row + x - 1]);
-    }
-    return;
-  }
-  for (let row = 0; row < n; row += width) {
-    for (let x = 1; x < width; x++) view[row + x] += view[row + x - 1]; // typed arrays wrap modulo 2^bits
-  }
-}
-
-function swapBytes(b: Uint8Array, size: number): void {
-  for (let i = 0; i + size <= b.length; i += size) {
-    for (let j = 0, k = size - 1; j < k; j++, k--) {
-      const t = b[i + j];
-      b[i + j] = b[i + k];
-      b[i + k] = t;
-    }
   }
 }

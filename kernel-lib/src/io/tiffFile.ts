@@ -1,9 +1,14 @@
 /**
  * Low-level TIFF structure: header, the chain of image file directories
- * (IFDs) and tag values, read through a file handle with every offset checked
- * against the file size, so corrupt and truncated files give errors that say
- * what is wrong instead of zeros or a stack trace. Classic TIFF and BigTIFF,
- * either byte order (TIFF 6.0 section 2; BigTIFF as in libtiff).
+ * (IFDs) and tag values, read through a file handle. Every IFD entry is
+ * checked once, when the file is opened, against TIFF 6.0 and BigTIFF:
+ * field types allowed for each tag the readers use, counts, value ranges
+ * inside the file, duplicate tags. Corrupt and truncated files give an Error
+ * naming the file, the IFD and the tag (e.g. `IFD 0 tag StripOffsets (273):
+ * expected type BYTE, SHORT or LONG, received FLOAT`) instead of zeros, a
+ * stack trace, or pixels read from the wrong place.
+ * Classic TIFF and BigTIFF, either byte order (TIFF 6.0 section 2; BigTIFF as
+ * in libtiff).
  */
 import { promises as fsp } from "node:fs";
 import { fileError } from "./files.js";
@@ -16,6 +21,7 @@ export const Tag = {
   BitsPerSample: 258,
   Compression: 259,
   Photometric: 262,
+  FillOrder: 266,
   ImageDescription: 270,
   StripOffsets: 273,
   SamplesPerPixel: 277,
@@ -73,6 +79,61 @@ const TYPE_SIZE: Record<number, number> = {
   18: 8,
 };
 
+const TYPE_NAMES = new Map<number, string>(
+  Object.entries(FieldType).map(([name, type]) => [type, name]),
+);
+
+/** Name of a field type for messages, e.g. `FLOAT`, or `unknown type 99`. */
+export function typeName(type: number): string {
+  return TYPE_NAMES.get(type) ?? `unknown type ${type}`;
+}
+
+/** What a tag the readers use may hold. */
+interface TagRule {
+  /** Allowed field types. */
+  types: readonly number[];
+  /** Exact count, or "any" (checked later against the page layout when it matters). */
+  count: 1 | "any";
+}
+
+// TIFF 6.0 section 2: "readers should accept BYTE, SHORT, or LONG values for any
+// unsigned integer field"; BigTIFF adds LONG8 (and IFD8 for offsets).
+const UINT = [FieldType.BYTE, FieldType.SHORT, FieldType.LONG] as const;
+const UINT_BIG = [...UINT, FieldType.LONG8] as const;
+const OFFSETS_BIG = [...UINT_BIG, FieldType.IFD8] as const;
+const TEXT = [FieldType.ASCII, FieldType.BYTE, FieldType.UNDEFINED] as const;
+
+function rulesFor(bigTiff: boolean): Map<number, TagRule> {
+  const uint = bigTiff ? UINT_BIG : UINT;
+  const offsets = bigTiff ? OFFSETS_BIG : UINT;
+  const one = (types: readonly number[]): TagRule => ({ types, count: 1 });
+  const many = (types: readonly number[]): TagRule => ({ types, count: "any" });
+  return new Map<number, TagRule>([
+    [Tag.NewSubfileType, one(uint)],
+    [Tag.ImageWidth, one(uint)],
+    [Tag.ImageLength, one(uint)],
+    [Tag.BitsPerSample, many(uint)],
+    [Tag.Compression, one(uint)],
+    [Tag.Photometric, one(uint)],
+    [Tag.FillOrder, one(uint)],
+    [Tag.ImageDescription, many(TEXT)],
+    [Tag.StripOffsets, many(offsets)],
+    [Tag.SamplesPerPixel, one(uint)],
+    [Tag.RowsPerStrip, one(uint)],
+    [Tag.StripByteCounts, many(uint)],
+    [Tag.XResolution, one([FieldType.RATIONAL])],
+    [Tag.YResolution, one([FieldType.RATIONAL])],
+    [Tag.PlanarConfiguration, one(uint)],
+    [Tag.ResolutionUnit, one(uint)],
+    [Tag.Predictor, one(uint)],
+    [Tag.TileWidth, one(uint)],
+    [Tag.TileLength, one(uint)],
+    [Tag.TileOffsets, many(offsets)],
+    [Tag.TileByteCounts, many(uint)],
+    [Tag.SampleFormat, many(uint)],
+  ]);
+}
+
 /** One IFD entry: where its value is (inline bytes or a file offset). */
 export interface TiffEntry {
   tag: number;
@@ -90,14 +151,27 @@ export interface TiffIfd {
   index: number;
   /** File offset of the IFD. */
   offset: number;
+  /** The entries of the tags the readers use (checked), and of other tags whose value lies in the file. */
   entries: Map<number, TiffEntry>;
 }
 
+/** A byte range `[start, end)` of the file. */
+interface Range {
+  start: number;
+  end: number;
+  what: string;
+}
+
 /**
- * An open TIFF file: header facts, every IFD of the main chain, and checked
- * reads of tag values and pixel data. Close it when done.
+ * An open TIFF file: header facts, every IFD of the main chain (entries
+ * checked), and checked reads of tag values and pixel data. Close it when done.
  */
 export class TiffFile {
+  /** Header, IFD tables and out-of-line tag values, sorted by start: what pixel data must not overlap. */
+  private structure: Range[] = [];
+  /** `reach[i]`: the largest end of `structure[0..i]`. */
+  private reach: number[] = [];
+
   private constructor(
     readonly fn: string,
     readonly path: string,
@@ -109,7 +183,7 @@ export class TiffFile {
   ) {}
 
   /**
-   * Open `path`, check the header and walk the IFD chain.
+   * Open `path`, check the header, walk the IFD chain and check every entry.
    * @param fn - Public function name used in error messages, e.g. `"readTiff"`.
    */
   static async open(fn: string, path: string): Promise<TiffFile> {
@@ -160,6 +234,13 @@ export class TiffFile {
             path,
             `corrupt BigTIFF header (offset size ${offsetSize}, expected 8)`,
           );
+        const reserved = view.getUint16(6, le);
+        if (reserved !== 0)
+          throw fileError(
+            fn,
+            path,
+            `corrupt BigTIFF header (bytes 6-7 are ${reserved}, expected 0)`,
+          );
         first = toNumber(view.getBigUint64(8, le));
       } else {
         throw fileError(
@@ -170,7 +251,11 @@ export class TiffFile {
       }
       if (first === 0) throw fileError(fn, path, "contains no image (first IFD offset is 0)");
       const file = new TiffFile(fn, path, handle, size, le, bigTiff, []);
+      file.structure.push({ start: 0, end: bigTiff ? 16 : 8, what: "the TIFF header" });
       await file.walkIfds(first);
+      file.structure.sort((a, b) => a.start - b.start);
+      let reach = 0;
+      file.reach = file.structure.map((r) => (reach = Math.max(reach, r.end)));
       return file;
     } catch (e) {
       await handle.close();
@@ -188,6 +273,11 @@ export class TiffFile {
     return fileError(this.fn, this.path, problem);
   }
 
+  /** An Error naming the call, this file, the IFD and the tag. */
+  fieldError(ifd: TiffIfd, tag: number, problem: string): Error {
+    return this.error(`IFD ${ifd.index} tag ${tagLabel(tag)}: ${problem}`);
+  }
+
   /**
    * Read `length` bytes at `offset` into `target` (or a new array), or throw a
    * truncation error naming `what` when the range runs past the end of the file.
@@ -198,7 +288,7 @@ export class TiffFile {
     what: string,
     target?: Uint8Array,
   ): Promise<Uint8Array> {
-    if (offset < 0 || offset + length > this.size) {
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset + length > this.size) {
       throw this.error(
         `truncated: ${what} at offset ${offset} (${length} bytes) runs past the end of the file (size ${this.size})`,
       );
@@ -208,11 +298,34 @@ export class TiffFile {
     return out;
   }
 
+  /**
+   * The file structure (header, an IFD table, a tag value) that the byte range
+   * `[offset, offset + length)` overlaps, or undefined. Pixel data never overlap
+   * those in a valid file; reading them as pixels would return garbage.
+   */
+  overlapsStructure(offset: number, length: number): string | undefined {
+    if (length <= 0) return undefined;
+    const end = offset + length;
+    const s = this.structure;
+    // Ranges starting before `end` are s[0..lo-1]; one of them overlaps iff their largest end passes `offset`.
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (s[mid].start < end) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0 || this.reach[lo - 1] <= offset) return undefined;
+    for (let i = lo - 1; i >= 0; i--) if (s[i].end > offset) return s[i].what;
+    return undefined;
+  }
+
   private async walkIfds(first: number): Promise<void> {
     const seen = new Set<number>();
     const countSize = this.bigTiff ? 8 : 2;
     const entrySize = this.bigTiff ? 20 : 12;
     const nextSize = this.bigTiff ? 8 : 4;
+    const rules = rulesFor(this.bigTiff);
     let offset = first;
     while (offset !== 0) {
       const index = this.ifds.length;
@@ -243,7 +356,8 @@ export class TiffFile {
         await readFully(this.handle, buf, offset);
         view = new DataView(buf.buffer);
       }
-      const entries = new Map<number, TiffEntry>();
+      const ifd: TiffIfd = { index, offset, entries: new Map() };
+      this.structure.push({ start: offset, end: offset + total, what: `IFD ${index}` });
       const inlineSize = this.bigTiff ? 8 : 4;
       for (let i = 0; i < n; i++) {
         const p = countSize + i * entrySize;
@@ -252,38 +366,77 @@ export class TiffFile {
         const count = this.bigTiff
           ? toNumber(view.getBigUint64(p + 4, this.littleEndian))
           : view.getUint32(p + 4, this.littleEndian);
+        const rule = rules.get(tag);
         const size = TYPE_SIZE[type];
-        if (size === undefined) continue; // unknown field types are skipped (TIFF 6.0, p. 16)
+        if (rule) this.checkEntry(ifd, tag, type, count, rule);
+        else if (size === undefined) continue; // unknown tag of an unknown field type: skipped (TIFF 6.0, p. 16)
         const valuePos = p + (this.bigTiff ? 12 : 8);
         const bytes = size * count;
+        let entry: TiffEntry;
         if (bytes <= inlineSize) {
-          entries.set(tag, {
-            tag,
-            type,
-            count,
-            inline: buf.slice(valuePos, valuePos + bytes),
-            offset: -1,
-          });
+          entry = { tag, type, count, inline: buf.slice(valuePos, valuePos + bytes), offset: -1 };
         } else {
           const at = this.bigTiff
             ? toNumber(view.getBigUint64(valuePos, this.littleEndian))
             : view.getUint32(valuePos, this.littleEndian);
-          entries.set(tag, { tag, type, count, inline: null, offset: at });
+          if (at + bytes > this.size) {
+            if (!rule) continue; // a tag no reader uses, with a value outside the file: ignored
+            throw this.fieldError(
+              ifd,
+              tag,
+              `value of ${count} ${typeName(type)} (${bytes} bytes) at offset ${at} runs past the end of the file (size ${this.size})`,
+            );
+          }
+          entry = { tag, type, count, inline: null, offset: at };
+          this.structure.push({
+            start: at,
+            end: at + bytes,
+            what: `the value of IFD ${index} tag ${tagLabel(tag)}`,
+          });
         }
+        if (ifd.entries.has(tag)) {
+          if (rule) throw this.fieldError(ifd, tag, "appears twice in the IFD");
+          continue;
+        }
+        ifd.entries.set(tag, entry);
       }
-      this.ifds.push({ index, offset, entries });
+      this.ifds.push(ifd);
       const np = countSize + n * entrySize;
       offset = this.bigTiff
         ? toNumber(view.getBigUint64(np, this.littleEndian))
         : view.getUint32(np, this.littleEndian);
+      if (offset !== 0 && offset + countSize > this.size) {
+        throw this.error(
+          `truncated: IFD ${index} links to a next IFD at offset ${offset}, beyond the end of the file (size ${this.size})`,
+        );
+      }
     }
   }
 
-  /** The raw bytes of a tag's value (checked against the file size). */
+  /** Check the type and count of an entry of a tag the readers use. */
+  private checkEntry(ifd: TiffIfd, tag: number, type: number, count: number, rule: TagRule): void {
+    if (!rule.types.includes(type)) {
+      const allowed = rule.types.map(typeName);
+      const list =
+        allowed.length === 1
+          ? allowed[0]
+          : `${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]}`;
+      const extra =
+        !this.bigTiff && (type === FieldType.LONG8 || type === FieldType.IFD8)
+          ? " (64-bit types exist only in BigTIFF)"
+          : "";
+      throw this.fieldError(ifd, tag, `expected type ${list}, received ${typeName(type)}${extra}`);
+    }
+    if (count === 0) throw this.fieldError(ifd, tag, "expected at least 1 value, received count 0");
+    if (rule.count === 1 && count !== 1)
+      throw this.fieldError(ifd, tag, `expected count 1, received count ${count}`);
+  }
+
+  /** The raw bytes of a tag's value (its range was checked when the file was opened). */
   private async valueBytes(ifd: TiffIfd, entry: TiffEntry): Promise<Uint8Array> {
     if (entry.inline) return entry.inline;
     const length = TYPE_SIZE[entry.type] * entry.count;
-    return this.bytes(entry.offset, length, `tag ${tagName(entry.tag)} of IFD ${ifd.index}`);
+    return this.bytes(entry.offset, length, `IFD ${ifd.index} tag ${tagLabel(entry.tag)}`);
   }
 
   /**
@@ -294,12 +447,15 @@ export class TiffFile {
     const entry = ifd.entries.get(tag);
     if (!entry) return undefined;
     if (entry.type === FieldType.ASCII)
-      throw this.error(`corrupt: tag ${tagName(tag)} is text, expected numbers`);
+      throw this.fieldError(ifd, tag, "expected numbers, received text (ASCII)");
     const bytes = await this.valueBytes(ifd, entry);
     return decodeValues(bytes, entry.type, entry.count, this.littleEndian);
   }
 
-  /** First numeric value of a tag, or `fallback` when absent. */
+  /**
+   * The single value of a tag checked when opening to have one unsigned
+   * integer value, or `fallback` when absent.
+   */
   async value(ifd: TiffIfd, tag: number, fallback: number): Promise<number> {
     const v = await this.values(ifd, tag);
     return v && v.length > 0 ? v[0] : fallback;
@@ -325,47 +481,49 @@ export class TiffFile {
 /** Decode `count` values of a TIFF field type from bytes. */
 function decodeValues(bytes: Uint8Array, type: number, count: number, le: boolean): number[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out: number[] = [];
+  const out: number[] = new Array<number>(type === 5 || type === 10 ? 2 * count : count);
   for (let i = 0; i < count; i++) {
     switch (type) {
       case FieldType.BYTE:
       case FieldType.UNDEFINED:
-        out.push(view.getUint8(i));
+        out[i] = view.getUint8(i);
         break;
       case FieldType.SBYTE:
-        out.push(view.getInt8(i));
+        out[i] = view.getInt8(i);
         break;
       case FieldType.SHORT:
-        out.push(view.getUint16(2 * i, le));
+        out[i] = view.getUint16(2 * i, le);
         break;
       case FieldType.SSHORT:
-        out.push(view.getInt16(2 * i, le));
+        out[i] = view.getInt16(2 * i, le);
         break;
       case FieldType.LONG:
       case FieldType.IFD:
-        out.push(view.getUint32(4 * i, le));
+        out[i] = view.getUint32(4 * i, le);
         break;
       case FieldType.SLONG:
-        out.push(view.getInt32(4 * i, le));
+        out[i] = view.getInt32(4 * i, le);
         break;
       case FieldType.RATIONAL:
-        out.push(view.getUint32(8 * i, le), view.getUint32(8 * i + 4, le));
+        out[2 * i] = view.getUint32(8 * i, le);
+        out[2 * i + 1] = view.getUint32(8 * i + 4, le);
         break;
       case FieldType.SRATIONAL:
-        out.push(view.getInt32(8 * i, le), view.getInt32(8 * i + 4, le));
+        out[2 * i] = view.getInt32(8 * i, le);
+        out[2 * i + 1] = view.getInt32(8 * i + 4, le);
         break;
       case FieldType.FLOAT:
-        out.push(view.getFloat32(4 * i, le));
+        out[i] = view.getFloat32(4 * i, le);
         break;
       case FieldType.DOUBLE:
-        out.push(view.getFloat64(8 * i, le));
+        out[i] = view.getFloat64(8 * i, le);
         break;
       case FieldType.LONG8:
       case FieldType.IFD8:
-        out.push(toNumber(view.getBigUint64(8 * i, le)));
+        out[i] = toNumber(view.getBigUint64(8 * i, le));
         break;
       case FieldType.SLONG8:
-        out.push(Number(view.getBigInt64(8 * i, le)));
+        out[i] = Number(view.getBigInt64(8 * i, le));
         break;
     }
   }
@@ -377,6 +535,12 @@ const TAG_NAMES = new Map<number, string>(Object.entries(Tag).map(([name, tag]) 
 /** Name of a tag for messages, e.g. `StripOffsets`, or `#50838` for others. */
 export function tagName(tag: number): string {
   return TAG_NAMES.get(tag) ?? `#${tag}`;
+}
+
+/** Name and number of a tag for messages, e.g. `StripOffsets (273)`. */
+export function tagLabel(tag: number): string {
+  const name = TAG_NAMES.get(tag);
+  return name ? `${name} (${tag})` : `#${tag}`;
 }
 
 function toNumber(v: bigint): number {
