@@ -1,7 +1,15 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   generateSample,
   loadSample,
@@ -97,5 +105,199 @@ describe("data-samples", () => {
       }
       await expect(loadSample(name, { generate: false })).resolves.toBeDefined();
     }
+  });
+});
+
+/** A manifest as edited by the tests (loose JSON). */
+type FileDoc = Record<string, unknown>;
+interface EntryDoc {
+  [key: string]: unknown;
+  files: FileDoc[];
+  meta: Record<string, unknown> & { shifts: unknown[] };
+}
+interface Doc {
+  [key: string]: unknown;
+  samples: EntryDoc[];
+}
+
+describe("readManifest / loadSample check the manifest, naming the file and the field", () => {
+  const real = JSON.parse(readFileSync(path.join(sampleDir(), "manifest.json"), "utf8")) as {
+    samples: Record<string, unknown>[];
+  };
+  const small = real.samples.findIndex((s) => s.name === "fibsem-nmc-small");
+  const ebsd = real.samples.findIndex((s) => s.name === "ebsd-particle-small");
+  /** A temporary data folder whose manifest is the real one after `edit`. */
+  function withManifest(edit: (m: Doc) => void): string {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "tomolab-manifest-"));
+    const m = structuredClone(real) as unknown as Doc;
+    edit(m);
+    writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(m));
+    dirs.push(dir);
+    return dir;
+  }
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("a sample with files: [] is refused instead of returning undefined volumes", async () => {
+    const dir = withManifest((m) => (m.samples[small].files = []));
+    const expected = new RegExp(
+      `^sample manifest .*manifest\\.json: \`samples\\[${small}\\]\\.files\` must list the fibsem sample's volumes se2, inlens, truth, labels, redeposition; se2, inlens, truth, labels, redeposition are missing \\(received 0 files\\)`,
+    );
+    expect(() => readManifest(dir)).toThrow(expected);
+    await expect(
+      loadSample("fibsem-nmc-small", { dir, generate: false, verify: false }),
+    ).rejects.toThrow(expected);
+    // one volume missing
+    const one = withManifest((m) => m.samples[small].files.pop());
+    expect(() => readManifest(one)).toThrow(/redeposition is missing \(received 4 files\)/);
+  });
+
+  const f0 = (m: Doc) => m.samples[small].files[0];
+  const cases: [string, (m: Doc) => void, ErrorConstructor, RegExp][] = [
+    [
+      "a path leaving the folder",
+      (m) => (f0(m).file = "../../etc/passwd"),
+      RangeError,
+      /`samples\[\d+\]\.files\[0\]\.file` must be a relative path inside the data-samples folder.*received "\.\.\/\.\.\/etc\/passwd"/,
+    ],
+    [
+      "an absolute path",
+      (m) => (f0(m).file = "/etc/passwd"),
+      RangeError,
+      /\.files\[0\]\.file` must be a relative path/,
+    ],
+    [
+      "a short checksum",
+      (m) => (f0(m).sha256 = "abc"),
+      RangeError,
+      /\.files\[0\]\.sha256` must be a sha256 of 64 lowercase hex digits, received "abc"/,
+    ],
+    [
+      "a missing checksum",
+      (m) => delete f0(m).sha256,
+      TypeError,
+      /\.files\[0\]\.sha256` must be a string, received nothing/,
+    ],
+    [
+      "an unknown dtype",
+      (m) => (f0(m).dtype = "float64"),
+      RangeError,
+      /\.files\[0\]\.dtype` must be one of uint8, uint16, int32, uint32, float32, received "float64"/,
+    ],
+    [
+      "grains stored as uint8",
+      (m) => (m.samples[ebsd].files.find((f: FileDoc) => f.name === "grains")!.dtype = "uint8"),
+      RangeError,
+      /\.dtype` must be int32 \(the dtype of a ebsd sample's grains\), received "uint8"/,
+    ],
+    [
+      "a file of another shape",
+      (m) => (f0(m).shape = [48, 96, 95]),
+      RangeError,
+      /\.files\[0\]\.shape` must be the sample's shape \[48,96,96\], received \[48,96,95\]/,
+    ],
+    [
+      "a negative spacing",
+      (m) => (f0(m).spacing = [10, -10, 10]),
+      RangeError,
+      /\.files\[0\]\.spacing\[1\]` must be a positive finite number, received number -10/,
+    ],
+    [
+      "duplicate file names",
+      (m) => (m.samples[small].files[1].name = "se2"),
+      RangeError,
+      /\.files\[1\]\.name` must be unique within the sample, received "se2"/,
+    ],
+    [
+      "a duplicate sample",
+      (m) => m.samples.push(structuredClone(m.samples[small])),
+      RangeError,
+      /`samples\[4\]\.name` must be unique \(one entry per sample\), received "fibsem-nmc-small"/,
+    ],
+    [
+      "an unknown kind",
+      (m) => (m.samples[small].kind = "sem"),
+      RangeError,
+      /\.kind` must be "fibsem" or "ebsd", received "sem"/,
+    ],
+    [
+      "a fractional shape",
+      (m) => (m.samples[small].shape = [48, 96.5, 96]),
+      RangeError,
+      /`samples\[\d\]\.shape\[1\]` must be an integer in 1\.\./,
+    ],
+    [
+      "the test slice outside the volume",
+      (m) => (m.samples[small].meta.testSlice = 48),
+      RangeError,
+      /\.meta\.testSlice` must be an integer in 0\.\.47, received number 48/,
+    ],
+    [
+      "an excluded range backwards",
+      (m) => (m.samples[small].meta.excluded = [30, 10]),
+      RangeError,
+      /\.meta\.excluded` must be an inclusive slice range \[first, last\], received \[30,10\]/,
+    ],
+    [
+      "shifts for too few slices",
+      (m) => m.samples[ebsd].meta.shifts.pop(),
+      RangeError,
+      /\.meta\.shifts` must be 32 shifts \[dy, dx\], one per slice, received an array of length 31/,
+    ],
+    [
+      "a shift that is not a number",
+      (m) => (m.samples[ebsd].meta.shifts[3] = [1, "2"]),
+      TypeError,
+      /\.meta\.shifts\[3\]\[1\]` must be a finite number, received "2"/,
+    ],
+    [
+      "no meta",
+      (m) => delete (m.samples[small] as Record<string, unknown>).meta,
+      TypeError,
+      /\.meta` must be an object of sample metadata, received nothing/,
+    ],
+    [
+      "files not an array",
+      (m) => (m.samples[small].files = {} as never),
+      TypeError,
+      /\.files` must be an array of file entries, received an object/,
+    ],
+    [
+      "format 2",
+      (m) => (m.format = 2),
+      RangeError,
+      /`format` must be 1 \(the only manifest format\), received number 2/,
+    ],
+    [
+      "samples missing",
+      (m) => delete (m as Record<string, unknown>).samples,
+      TypeError,
+      /`samples` must be an array of sample entries, received nothing/,
+    ],
+  ];
+  for (const [name, edit, Type, message] of cases) {
+    it(name, () => {
+      const dir = withManifest(edit);
+      expect(() => readManifest(dir)).toThrow(Type);
+      expect(() => readManifest(dir)).toThrow(message);
+      expect(() => readManifest(dir)).toThrow(/^sample manifest .*manifest\.json: /);
+    });
+  }
+
+  it("text that is not JSON, or not an object", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "tomolab-manifest-"));
+    dirs.push(dir);
+    writeFileSync(path.join(dir, "manifest.json"), "{ nope");
+    expect(() => readManifest(dir)).toThrow(/^cannot parse sample manifest .*manifest\.json/);
+    writeFileSync(path.join(dir, "manifest.json"), "[]");
+    expect(() => readManifest(dir)).toThrow(
+      /`\(manifest\)` must be an object \{ format, note, samples \}, received \[\]/,
+    );
+  });
+
+  it("the committed manifest passes", () => {
+    expect(readManifest(sampleDir())!.samples.length).toBe(4);
   });
 });

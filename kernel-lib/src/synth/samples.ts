@@ -7,6 +7,7 @@ import { findRepoRoot } from "../io/projectRoot.js";
 import { dtypeOf } from "../volume/dtype.js";
 import type { DType, Shape3, Spacing3, Volume, VoxelArray } from "../volume/types.js";
 import { checkShape, checkVolume } from "../volume/check.js";
+import { checkManifest } from "./checkManifest.js";
 import { brushStrokeLabels, type BrushStrokeOptions } from "./brushStrokes.js";
 import { simulateEbsd, type EbsdOptions } from "./ebsd.js";
 import { simulateFibsem, type FibsemOptions } from "./fibsem.js";
@@ -449,23 +450,27 @@ export function generateSample(name: SampleName): Sample {
   return assemble(spec, g.volumes, g.meta);
 }
 
-/** Read the manifest of a data-samples folder (undefined when there is none). */
+/**
+ * Read the manifest of a data-samples folder (undefined when there is none),
+ * checking every field (see the schema of {@link Manifest}): each sample's
+ * entry lists the volumes of its kind with relative paths inside the folder,
+ * dtypes, shapes and spacings of the sample and sha256 checksums, and the
+ * metadata `loadSample` returns.
+ * @throws TypeError / RangeError naming the manifest file and the field, e.g.
+ *   `sample manifest data-samples/manifest.json: \`samples[1].files\` must list ...`.
+ */
 export function readManifest(dir = sampleDir()): Manifest | undefined {
   const file = path.join(dir, "manifest.json");
   if (!existsSync(file)) return undefined;
-  let m: Manifest;
+  let m: unknown;
   try {
-    m = JSON.parse(readFileSync(file, "utf8")) as Manifest;
+    m = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Error(`cannot parse sample manifest ${file}: ${(error as Error).message}`, {
+    throw new RangeError(`cannot parse sample manifest ${file}: ${(error as Error).message}`, {
       cause: error,
     });
   }
-  if (m.format !== 1 || !Array.isArray(m.samples)) {
-    throw new Error(
-      `sample manifest ${file} has an unknown format (expected format 1 with a samples list)`,
-    );
-  }
+  checkManifest(m, `sample manifest ${file}`);
   return m;
 }
 
@@ -555,6 +560,10 @@ export async function loadSample(
   if (hit) return hit;
   const manifest = readManifest(dir);
   const entry = manifest?.samples.find((s) => s.name === name);
+  if (entry && entry.kind !== spec.kind)
+    throw new RangeError(
+      `sample manifest ${path.join(dir, "manifest.json")}: sample ${JSON.stringify(name)} has kind ${JSON.stringify(entry.kind)}, this version of tomolab makes it as ${JSON.stringify(spec.kind)}; regenerate with \`npm run data -- --force --update-manifest\``,
+    );
   if (verify && !entry) {
     throw new Error(
       `sample ${JSON.stringify(name)} is not in the manifest ${path.join(dir, "manifest.json")}; run \`npm run data\` in the project root`,
