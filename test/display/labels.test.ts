@@ -36,6 +36,22 @@ describe("label runs", () => {
     expect(() => decodeLabelRuns(Uint8Array.from([0, 7]), 6)).toThrow(/more than the 6/);
     expect(() => decodeLabelRuns(Uint8Array.from([0, 0x85]), 6)).toThrow(/truncated/);
   });
+  it("refuses arrays that are not bytes and bad lengths (values would wrap or allocation fail)", () => {
+    expect(() => encodeLabelRuns(Uint16Array.from([256, 1]) as never)).toThrow(
+      /`data` must be a Uint8Array, received Uint16Array/,
+    );
+    expect(() => countLabels([1, 2] as never)).toThrow(/`data` must be a Uint8Array/);
+    expect(() => decodeLabelRuns("AAE=" as never, 1)).toThrow(/`runs` must be a Uint8Array/);
+    expect(() => decodeLabelRuns(Uint8Array.from([0, 1]), -1)).toThrow(
+      /`length` must be a voxel count \(integer >= 0\), received number -1/,
+    );
+    expect(() => decodeLabelRuns(Uint8Array.from([0, 1]), 1.5)).toThrow(/`length`/);
+    const allowed = new Uint8Array(256);
+    allowed[0] = 1;
+    expect(() => decodeLabelRuns(Uint8Array.from([0, 1, 3, 1]), 2, "x", allowed)).toThrow(
+      /^x: value 3 \(run at byte 2, voxel 1\) is not 0 or a declared class id/,
+    );
+  });
   it("counts classes", () => {
     expect(countLabels(Uint8Array.from([0, 1, 1, 3, 0, 3, 3]))).toEqual({ "1": 2, "3": 3 });
   });

@@ -37,8 +37,17 @@ export function sanitizeLabelFileName(name: string): string {
   return base + LABELS_SUFFIX;
 }
 
+/** Throw unless `a` is a Uint8Array (label values are bytes; wider arrays would wrap). */
+function checkBytes(a: unknown, name: string): asserts a is Uint8Array {
+  if (!(a instanceof Uint8Array))
+    throw new TypeError(
+      `\`${name}\` must be a Uint8Array, received ${ArrayBuffer.isView(a) ? a.constructor.name : received(a)}`,
+    );
+}
+
 /** Run-length encoding of the label file: (value byte, LEB128 run length) pairs. */
 export function encodeLabelRuns(data: Uint8Array): Uint8Array {
+  checkBytes(data, "data");
   const out: number[] = [];
   let i = 0;
   while (i < data.length) {
@@ -69,6 +78,15 @@ export function decodeLabelRuns(
   where = "label runs",
   allowed?: Uint8Array,
 ): Uint8Array {
+  checkBytes(runs, "runs");
+  if (!Number.isSafeInteger(length) || length < 0)
+    throw new RangeError(
+      `\`length\` must be a voxel count (integer >= 0), received ${received(length)}`,
+    );
+  if (allowed !== undefined && (!(allowed instanceof Uint8Array) || allowed.length !== 256))
+    throw new TypeError(
+      `\`allowed\` must be a Uint8Array of 256 entries, received ${received(allowed)}`,
+    );
   const out = new Uint8Array(length);
   let pos = 0;
   let i = 0;
@@ -102,6 +120,7 @@ export function decodeLabelRuns(
 
 /** Voxel count per non-zero class id. */
 export function countLabels(data: Uint8Array): Record<string, number> {
+  checkBytes(data, "data");
   const counts = new Float64Array(256);
   for (let i = 0; i < data.length; i++) counts[data[i]]++;
   const out: Record<string, number> = {};
