@@ -50,6 +50,25 @@ export const manifest: Manifest = JSON.parse(
   fs.readFileSync(path.join(FIXTURES, "manifest.json"), "utf8"),
 );
 
+/** Fixtures of test/fixtures/generate_io_decoders.py (tomolab's own TIFF decoders). */
+export const DECODER_FIXTURES = path.resolve(here, "..", "fixtures", "io-decoders");
+
+export interface DecoderFixture {
+  file: string;
+  formula: string;
+  shape: [number, number, number];
+  dtype: string;
+  writer: string;
+  compression: string;
+  predictor?: number;
+  samples?: number;
+  channelOffset?: number;
+}
+
+export const decoderManifest: { files: DecoderFixture[] } = JSON.parse(
+  fs.readFileSync(path.join(DECODER_FIXTURES, "manifest.json"), "utf8"),
+);
+
 /** The generator's formulas over the flat index i (see generate_io.py). */
 export function formula(name: string, i: number): number {
   switch (name) {
@@ -74,6 +93,16 @@ export function formula(name: string, i: number): number {
       return Math.fround((i - 150) / 3);
     case "f32plain": // f32 without the special values (written by ImageJ)
       return (i - 150) / 8 + (i * i) / 1024;
+    case "u1": // the narrow formulas of generate_io_decoders.py
+      return (i * 37 + 11) % 2;
+    case "u4":
+      return (i * 37 + 11) % 16;
+    case "u12":
+      return (i * 2654 + 17) % 4096;
+    case "u24":
+      return (i * 13631489 + 4000000000) % 2 ** 24;
+    case "f16":
+      return (i - 150) / 8;
     default:
       throw new Error(`unknown formula ${name}`);
   }

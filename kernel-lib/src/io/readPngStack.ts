@@ -5,6 +5,8 @@ import { checkSpacing } from "../volume/check.js";
 import { allocate } from "../volume/dtype.js";
 import type { Spacing3, Volume } from "../volume/types.js";
 import { fileError, naturalCompare } from "./files.js";
+import { checkBudget, resolveMaxBytes } from "./memory.js";
+import { checkPng } from "./pngCheck.js";
 
 /** Options of {@link readPngStack}. */
 export interface ReadPngStackOptions {
@@ -28,6 +30,12 @@ export interface ReadPngStackOptions {
   spacing?: Spacing3;
   /** Allocate the voxels in a SharedArrayBuffer (for worker threads). @default false */
   shared?: boolean;
+  /**
+   * Memory budget in bytes: a slice or a stack that would allocate more is
+   * refused before allocating, with an error saying how much it needs.
+   * @default half of this machine's memory (`os.totalmem() / 2`)
+   */
+  maxBytes?: number;
 }
 
 /** One decoded slice reduced to a single grey channel. */
@@ -49,11 +57,17 @@ interface GreySlice {
  * indexed slices with a grey palette give the palette's grey levels. All
  * slices must have the same size and bit depth.
  *
+ * Every slice is checked before it is decoded: chunk layout and order, the
+ * CRC-32 of every chunk, the IHDR fields, and the image data's zlib stream
+ * (Adler-32, and exactly the size IHDR implies), so a corrupt or truncated
+ * slice gives an error naming the file and the chunk, never wrong voxels.
+ *
  * @param dirOrFiles - A folder, or an array of PNG file paths in z order.
  * @param options - `channel` or `grey` for colour slices, `spacing`, `shared`.
  * @returns The volume `[nz, ny, nx]`.
  * @throws Error naming the odd file for sizes or depths that differ, colour
- *   slices without `channel`/`grey`, and files that are not valid PNG.
+ *   slices without `channel`/`grey`, files that are not valid PNG (naming the
+ *   chunk or field), and stacks beyond `maxBytes`.
  * @example
  * ```ts
  * const membranes = await readPngStack("../shared/data/isbi2012-membrane/image");
@@ -68,13 +82,23 @@ export async function readPngStack(
     throw new RangeError("pass either `channel` or `grey: true`, not both");
   }
   if (options.spacing !== undefined) checkSpacing(options.spacing, "spacing");
+  const maxBytes = resolveMaxBytes(options.maxBytes);
   const files = await listSlices(fn, dirOrFiles);
   let first: GreySlice | undefined;
   let data: Uint8Array | Uint16Array | undefined;
   for (let z = 0; z < files.length; z++) {
-    const slice = await readSlice(fn, files[z], options);
+    const slice = await readSlice(fn, files[z], options, maxBytes);
     if (!first || !data) {
       first = slice;
+      const bytes = slice.depth === 16 ? 2 : 1;
+      checkBudget(
+        fn,
+        files[0],
+        files.length * slice.width * slice.height * bytes,
+        `the stack (${files.length} slices of ${slice.height} x ${slice.width} x ${slice.depth}-bit)`,
+        maxBytes,
+        "read fewer slices at a time, or raise { maxBytes }",
+      );
       data = allocate(
         slice.depth === 16 ? "uint16" : "uint8",
         files.length * slice.width * slice.height,
@@ -140,6 +164,7 @@ async function readSlice(
   fn: string,
   file: string,
   options: ReadPngStackOptions,
+  maxBytes: number,
 ): Promise<GreySlice> {
   let bytes: Uint8Array;
   try {
@@ -149,11 +174,34 @@ async function readSlice(
     throw fileError(fn, file, code === "ENOENT" ? "no such file" : (e as Error).message);
   }
   if (!hasPngSignature(bytes)) throw fileError(fn, file, "not a PNG file (bad signature)");
+  let facts: ReturnType<typeof checkPng>;
+  try {
+    facts = checkPng(bytes, maxBytes);
+  } catch (e) {
+    throw fileError(fn, file, `corrupt or truncated PNG: ${(e as Error).message}`);
+  }
   let png: DecodedPng;
   try {
-    png = decode(bytes);
+    png = decode(bytes, { checkCrc: true });
   } catch (e) {
     throw fileError(fn, file, `corrupt or truncated PNG (${(e as Error).message})`);
+  }
+  if (png.width !== facts.width || png.height !== facts.height || png.depth !== facts.depth) {
+    throw fileError(
+      fn,
+      file,
+      `internal: fast-png decoded ${png.width} x ${png.height} ${png.depth}-bit, IHDR says ${facts.width} x ${facts.height} ${facts.depth}-bit`,
+    );
+  }
+  if (png.palette) {
+    const max = maxIndex(png.data, png.depth, png.width, png.height);
+    if (max >= facts.paletteLength) {
+      throw fileError(
+        fn,
+        file,
+        `corrupt PNG: pixel index ${max} beyond the ${facts.paletteLength} entries of the PLTE chunk`,
+      );
+    }
   }
   const n = png.width * png.height;
   let channels = png.channels;
@@ -233,6 +281,14 @@ function luminance(
     out[i] = Math.floor(l / 65536);
   }
   return out;
+}
+
+/** The largest palette index of indexed samples (1/2/4/8 bits, rows padded to whole bytes). */
+function maxIndex(data: ArrayLike<number>, depth: number, width: number, height: number): number {
+  const indices = depth < 8 ? unpackBits(data, depth, width, height) : data;
+  let max = 0;
+  for (let i = 0; i < width * height; i++) if (indices[i] > max) max = indices[i];
+  return max;
 }
 
 /** Unpack 1/2/4-bit samples (rows padded to whole bytes) into one byte each. */
