@@ -1,5 +1,7 @@
 // Flood fill of the label painter on one plane: the 4-connected region of the seed's label,
 // optionally bounded by image intensity (a magic wand). No DOM here.
+import { planeSize, type LabelStore } from "./labelModel.js";
+import type { ViewPlane } from "./viewerTypes.js";
 
 /** Options of {@link floodRegion}. */
 export interface FloodOptions {
@@ -99,4 +101,42 @@ export function floodRegion(
 export function defaultTolerance(window: readonly [number, number]): number {
   const w = Math.abs(window[1] - window[0]) * 0.1;
   return w > 0 ? +w.toPrecision(2) : 1;
+}
+
+/**
+ * The painter's fill at plane pixel (u, v) of `slice`, one undo step: the 4-connected region of
+ * the clicked label becomes `value`. From an unlabelled pixel (label 0) the region is bounded by
+ * intensity: only pixels within +-`tolerance` of the clicked pixel's value join, so a fill in
+ * unlabelled space stays in the clicked phase instead of flooding the slice (Infinity or no
+ * `values`: no bound). A labelled region is refilled whole (napari's fill).
+ * @param values - Image values of the plane (the channel shown), width x height, u fastest.
+ * @returns Voxels changed.
+ */
+export function fillAt(
+  store: LabelStore,
+  plane: ViewPlane,
+  slice: number,
+  u: number,
+  v: number,
+  value: number,
+  options: { values?: ArrayLike<number>; tolerance?: number } = {},
+): number {
+  const [w, h] = planeSize(store.shape, plane);
+  if (!Number.isInteger(u) || !Number.isInteger(v) || u < 0 || v < 0 || u >= w || v >= h) return 0;
+  const labels = store.planeLabels(plane, slice);
+  const seed = labels[v * w + u];
+  if (seed === value) return 0;
+  const bound =
+    seed === 0 && options.values && options.tolerance !== undefined
+      ? { values: options.values, tolerance: options.tolerance }
+      : {};
+  const region = floodRegion(labels, w, h, u, v, bound);
+  store.beginStroke(value);
+  for (const q of region) {
+    const a = q % w;
+    store.paintDisc(plane, slice, a, (q - a) / w, 0);
+  }
+  const before = store.version;
+  store.endStroke();
+  return store.version === before ? 0 : region.length;
 }

@@ -154,8 +154,17 @@ export function scaleBar(pixelSize: number, target = 100): { length: number; pix
   return { length, pixels: length / pixelSize };
 }
 
-/** "1.5 µm" style label for a length in nm (or any unit when not nm). */
+/** True for the units of a volume without calibration ("pixel", "px", "voxel", ...). */
+export function isUncalibrated(unit: string | undefined): boolean {
+  return /^(|pixels?|px|voxels?)$/i.test((unit ?? "").trim());
+}
+
+/**
+ * "1.5 µm" style label for a length in nm (or any unit when not nm); "50 px" for a volume
+ * without calibration (lengths in voxels).
+ */
 export function formatLength(value: number, unit: string): string {
+  if (isUncalibrated(unit)) return `${+value.toPrecision(3)} px`;
   if (unit === "nm" && value >= 1000) return `${+(value / 1000).toPrecision(3)} µm`;
   return `${+value.toPrecision(3)} ${unit}`;
 }

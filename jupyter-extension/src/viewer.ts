@@ -15,14 +15,25 @@ import {
   blendProbability,
   blendRamp,
   blendThresholds,
-  formatLength,
-  instanceColor,
+  isUncalibrated,
   parseColor,
-  scaleBar,
   windowToRgba,
   type RGB,
 } from "./render.js";
 import { histogramCounts } from "./histogram.js";
+import { ClassEditor, classButton, mergeClasses, readClasses } from "./classEditor.js";
+import {
+  EXPORT_SCALES,
+  downloadCanvas,
+  drawView,
+  exportCanvas,
+  exportFileName,
+  type ViewDecor,
+  type ViewGeometry,
+} from "./exportView.js";
+import { defaultTolerance, fillAt } from "./floodFill.js";
+import { overlayClasses, phasePalette, renderLegend, viewLegend } from "./legend.js";
+import { ViewerKeys, buildHelp, buildViewTools, wheelAction, wheelStep } from "./viewerInput.js";
 import { LabelSaver, type SaveState } from "./labelSaver.js";
 import {
   readFileRange,
@@ -48,6 +59,9 @@ const TINTS: RGB[] = [
 
 /** Colour of the uncertainty ramp (transparent -> magenta). */
 const UNCERTAINTY_COLOR: RGB = [255, 0, 255];
+
+/** Largest brush radius (voxels). */
+const MAX_RADIUS = 50;
 
 /** Delay between the last paint stroke and the autosave. */
 export const AUTOSAVE_MS = 600;
@@ -113,6 +127,14 @@ export class VolumeViewer extends Widget {
   private histSource: "volume" | "slice" = "volume";
   /** Histogram of channel 0 on the shown plane (`plane:slice` it was computed for). */
   private sliceHist: { key: string; counts: Float64Array } | undefined;
+  /** Intensity tolerance of a fill started on unlabelled pixels (channel units). */
+  private fillTolerance: number;
+  /** "wheel: slices": the plain wheel changes the slice while the viewer has the focus. */
+  private wheelSlices = false;
+  /** Who has the keys (focus, pointer over the viewer), rings, Esc (viewerInput.ts). */
+  private readonly keys: ViewerKeys;
+  private classEditor: ClassEditor | undefined;
+  private hintTimer: number | undefined;
 
   // DOM
   private readonly canvases: HTMLCanvasElement[] = [];
@@ -133,6 +155,11 @@ export class VolumeViewer extends Widget {
   private readonly histogram = el("canvas", "tl-histogram");
   private readonly thresholdText = el("span", "tl-thresholdValues");
   private readonly applyStatus = el("span", "tl-applyStatus");
+  private readonly sizeInput = el("input", "tl-brushSize");
+  private readonly classBox = el("span", "tl-classBox");
+  private readonly legend = el("div", "tl-legend");
+  private readonly wheelHint = el("div", "tl-wheelHint");
+  private readonly helpPanel = buildHelp();
 
   constructor(payload: VolumePayload, ctx: ViewerContext) {
     super();
@@ -164,17 +191,20 @@ export class VolumeViewer extends Widget {
     this.plane = payload.initial.plane;
     this.slice = payload.initial.slice;
     this.channelMode = payload.channelMode;
-    this.classes = payload.labels?.classes?.length ? payload.labels.classes : DEFAULT_CLASSES;
+    // a copy: the class editor renames and recolours in place
+    const classes = payload.labels?.classes?.length ? payload.labels.classes : DEFAULT_CLASSES;
+    this.classes = classes.map((c) => ({ ...c }));
     this.palette = new Map(this.classes.map((c) => [c.id, parseColor(c.color)]));
     const ch0 = payload.channels[0];
     this.thresholds = payload.thresholds?.slice() ?? [(ch0.window[0] + ch0.window[1]) / 2];
+    this.fillTolerance = defaultTolerance(ch0.window);
+    this.keys = new ViewerKeys(this.node, (e) => this.handleKey(e));
 
     this.onWheel = this.onWheel.bind(this);
     this.onPointerDown = this.onPointerDown.bind(this);
     this.onPointerMove = this.onPointerMove.bind(this);
     this.onPointerUp = this.onPointerUp.bind(this);
     this.onPointerLeave = this.onPointerLeave.bind(this);
-    this.onKeyDown = this.onKeyDown.bind(this);
     this.onHistDown = this.onHistDown.bind(this);
     this.onHistMove = this.onHistMove.bind(this);
     this.onHistUp = this.onHistUp.bind(this);
@@ -279,9 +309,28 @@ export class VolumeViewer extends Widget {
       });
       bar.append(label(o.name, box), op);
     });
-    this.node.appendChild(bar);
-    if (p.labels) this.node.append(this.buildPaintBar(), this.labelBanner);
-    this.node.appendChild(this.stage);
+    bar.append(
+      ...buildViewTools(EXPORT_SCALES, {
+        onWheelSlices: (on) => (this.wheelSlices = on),
+        onExport: (factor) =>
+          void this.exportPng(factor).catch((error: Error) =>
+            this.showMessage(`export failed: ${error.message}`, true),
+          ),
+        onHelp: () => this.toggleHelp(),
+      }),
+      this.keys.badge,
+    );
+    this.node.append(bar, this.helpPanel);
+    if (p.labels)
+      this.node.append(
+        this.buildPaintBar(),
+        ...(this.classEditor ? [this.classEditor.element] : []),
+        this.labelBanner,
+      );
+    this.wheelHint.textContent = "Shift + wheel: slices · Ctrl + wheel: zoom";
+    this.stage.appendChild(this.wheelHint);
+    this.node.append(this.stage, this.legend);
+    this.legend.hidden = true;
     this.node.appendChild(this.readout);
     if (this.training) this.node.appendChild(this.training.element);
     this.node.appendChild(this.buildTuner());
@@ -296,7 +345,11 @@ export class VolumeViewer extends Widget {
       ["navigate", "pan", "Navigate: drag pans (N)"],
       ["brush", "brush", "Brush (B)"],
       ["eraser", "eraser", "Eraser (E)"],
-      ["fill", "fill", "2D flood fill (F)"],
+      [
+        "fill",
+        "fill",
+        "Fill (F): the connected region of the clicked label on this slice; from unlabelled pixels only those within ± tolerance of the clicked intensity",
+      ],
     ];
     for (const [tool, text, title] of tools) {
       const b = el("button", `tl-tool tl-tool-${tool}`, text);
@@ -305,27 +358,40 @@ export class VolumeViewer extends Widget {
       this.toolButtons.set(tool, b);
       bar.appendChild(b);
     }
-    const size = el("input", "tl-brushSize");
+    const size = this.sizeInput;
     size.type = "number";
     size.min = "0";
-    size.max = "50";
+    size.max = String(MAX_RADIUS);
+    size.title = "Brush radius in voxels ([ / ] change it)";
     size.value = String(this.brushRadius);
-    size.addEventListener(
-      "change",
-      () => (this.brushRadius = Math.max(0, Math.min(50, Number(size.value) || 0))),
-    );
-    bar.appendChild(label("radius", size));
-    this.classes.forEach((c, i) => {
-      const b = el("button", "tl-class");
-      b.dataset.classId = String(c.id);
-      const sw = el("span", "tl-swatch");
-      sw.style.background = c.color;
-      b.append(sw, document.createTextNode(c.name));
-      b.title = `${c.name} (class ${c.id}, key ${i + 1})`;
-      b.addEventListener("click", () => this.setClass(c.id));
-      this.classButtons.set(c.id, b);
-      bar.appendChild(b);
+    size.addEventListener("change", () => this.setBrushRadius(Number(size.value) || 0));
+    const tol = el("input", "tl-fillTolerance");
+    tol.type = "number";
+    tol.min = "0";
+    tol.step = "any";
+    tol.value = String(this.fillTolerance);
+    tol.title =
+      "Fill from an unlabelled pixel takes the connected unlabelled pixels within ± this of its intensity (channel units; empty = no bound)";
+    tol.addEventListener("change", () => {
+      const v = Number(tol.value);
+      if (tol.value.trim() === "") this.fillTolerance = Infinity;
+      else if (v >= 0) this.fillTolerance = v;
+      tol.value = Number.isFinite(this.fillTolerance) ? String(this.fillTolerance) : "";
     });
+    this.classEditor = new ClassEditor(this.classes, {
+      counts: () => this.store?.counts() ?? {},
+      canSave: () => this.saver !== undefined,
+      onChange: () => this.classesChanged(true),
+    });
+    const edit = el("button", "tl-editClasses", "classes…");
+    edit.title = "Add, rename and recolour classes (saved with the labels)";
+    edit.addEventListener("click", () => {
+      const editor = this.classEditor!;
+      editor.element.hidden = !editor.element.hidden;
+      editor.refresh();
+    });
+    this.renderClassButtons();
+    bar.append(label("radius", size), label("tolerance ±", tol), this.classBox, edit);
     const undo = el("button", "tl-undo", "undo");
     undo.title = "Undo (Ctrl+Z)";
     undo.addEventListener("click", () => this.undo());
@@ -435,7 +501,7 @@ export class VolumeViewer extends Widget {
 
   protected override onAfterAttach(): void {
     for (const c of this.canvases) this.listenCanvas(c, true);
-    this.node.addEventListener("keydown", this.onKeyDown);
+    this.keys.attach();
     this.histogram.addEventListener("pointerdown", this.onHistDown);
     this.histogram.addEventListener("pointermove", this.onHistMove);
     this.histogram.addEventListener("pointerup", this.onHistUp);
@@ -444,7 +510,7 @@ export class VolumeViewer extends Widget {
 
   protected override onBeforeDetach(): void {
     for (const c of this.canvases) this.listenCanvas(c, false);
-    this.node.removeEventListener("keydown", this.onKeyDown);
+    this.keys.detach();
     this.histogram.removeEventListener("pointerdown", this.onHistDown);
     this.histogram.removeEventListener("pointermove", this.onHistMove);
     this.histogram.removeEventListener("pointerup", this.onHistUp);
@@ -515,6 +581,58 @@ export class VolumeViewer extends Widget {
     for (const [c, b] of this.classButtons) b.classList.toggle("tl-mod-active", c === id);
   }
 
+  /** Brush radius in voxels, clamped to [0, MAX_RADIUS]; the radius box follows. */
+  private setBrushRadius(radius: number): void {
+    this.brushRadius = Math.max(0, Math.min(MAX_RADIUS, Math.round(radius)));
+    this.sizeInput.value = String(this.brushRadius);
+    this.node.dataset.brushRadius = String(this.brushRadius);
+    if (this.hover) this.redrawAll();
+  }
+
+  /** The paint bar's class buttons (rebuilt after a class edit); keys 1 - 9 follow the order. */
+  private renderClassButtons(): void {
+    this.classButtons.clear();
+    this.classBox.replaceChildren(
+      ...this.classes.map((c, i) => {
+        const b = classButton(c, i < 9 ? i + 1 : 0, () => this.setClass(c.id));
+        this.classButtons.set(c.id, b);
+        return b;
+      }),
+    );
+    if (!this.classes.some((c) => c.id === this.activeClass))
+      this.activeClass = this.classes[0]?.id ?? 1;
+    this.setClass(this.activeClass);
+  }
+
+  /**
+   * After the class list changed (edited here, or read from the label file): palette, buttons,
+   * counts, legend, drawing; `save` hands an edit to the label saver (written with the labels).
+   */
+  private classesChanged(save: boolean): void {
+    this.palette.clear();
+    for (const c of this.classes) this.palette.set(c.id, parseColor(c.color));
+    this.renderClassButtons();
+    this.updateCounts();
+    this.node.dataset.classes = JSON.stringify(this.classes);
+    this.requestRender();
+    if (save) this.saver?.edited();
+  }
+
+  /** Classes of the label file: names and colours edited in a viewer replace the kernel's. */
+  private adoptFileClasses(value: unknown): void {
+    const fromFile = readClasses(value);
+    if (!fromFile) {
+      this.showMessage(
+        "the label file's class list is not usable (ids 1-255, names, #rrggbb colours): the kernel's classes are shown",
+      );
+      return;
+    }
+    const merged = mergeClasses(fromFile, this.payload.labels?.classes ?? DEFAULT_CLASSES);
+    this.classes.splice(0, this.classes.length, ...merged);
+    this.classesChanged(false);
+    this.classEditor?.refresh();
+  }
+
   /**
    * Arrays above the browser's full-load limit show xz / yz from a downsampled level: say so,
    * and for xz read the plane's rows at full resolution, then draw again.
@@ -582,6 +700,7 @@ export class VolumeViewer extends Widget {
     if (training) this.node.dataset.prediction = `${plane}:${slice}`;
     else delete this.node.dataset.prediction;
     if (this.histSource === "slice") this.updateSliceHistogram(values[0], `${plane}:${slice}`);
+    this.updateLegend(Boolean(training?.prediction));
     const n = this.canvases.length;
     for (let k = 0; k < n; k++) {
       const off = this.offscreen[k];
@@ -606,9 +725,7 @@ export class VolumeViewer extends Widget {
         );
       } else windowToRgba(values[k], this.windows[k][0], this.windows[k][1], rgba);
       if (this.thresholdPreview) {
-        const colors = [0, 1, 2, 3].map(
-          (i) => this.palette.get(this.classes[i]?.id ?? -1) ?? instanceColor(i + 1),
-        );
+        const colors = phasePalette(this.thresholds.length + 1);
         blendThresholds(values[0], this.thresholds, colors, 0.55, rgba);
       }
       this.payload.overlays.forEach((o, i) => {
@@ -623,11 +740,8 @@ export class VolumeViewer extends Widget {
           );
         else {
           const pal = new Map<number, RGB>();
-          if (o.kind === "labels") {
-            const src = typeof o.palette === "object" ? o.palette : undefined;
-            if (src) for (const [id, c] of Object.entries(src)) pal.set(Number(id), parseColor(c));
-            else for (const [id, c] of this.palette) pal.set(id, c);
-          }
+          if (o.kind === "labels")
+            for (const c of overlayClasses(o, this.classes)) pal.set(c.id, parseColor(c.color));
           blendLabels(ov, pal, this.overlayOpacity[i], rgba);
         }
       });
@@ -651,11 +765,10 @@ export class VolumeViewer extends Widget {
     return this.plane === "xy" ? [dx, dy] : this.plane === "xz" ? [dx, dz] : [dy, dz];
   }
 
-  private draw(k: number): void {
+  /** Where the image sits on canvas k (fitted on the first draw after a reset). */
+  private geometry(k: number): ViewGeometry {
     const c = this.canvases[k];
     const off = this.offscreen[k];
-    const ctx = c.getContext("2d");
-    if (!ctx) return;
     const [pu, pv] = this.pixelSize();
     const aspect = pv / pu;
     if (!this.fitted) {
@@ -666,18 +779,33 @@ export class VolumeViewer extends Widget {
       ];
       this.fitted = true;
     }
+    return {
+      width: c.width,
+      height: c.height,
+      offset: [...this.offset],
+      scale: this.scale,
+      aspect,
+    };
+  }
+
+  /** Scale bar unit and channel name of canvas k. */
+  private decor(k: number): ViewDecor {
+    const side = this.channelMode === "side" && this.payload.channels.length > 1;
+    return {
+      pixelSize: this.pixelSize()[0],
+      unit: this.payload.unit,
+      name: side ? this.payload.channels[k].name : undefined,
+    };
+  }
+
+  private draw(k: number): void {
+    const c = this.canvases[k];
+    const ctx = c.getContext("2d");
+    if (!ctx) return;
+    const g = this.geometry(k);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.fillStyle = "#202020";
-    ctx.fillRect(0, 0, c.width, c.height);
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(
-      off,
-      this.offset[0],
-      this.offset[1],
-      off.width * this.scale,
-      off.height * aspect * this.scale,
-    );
-    // brush outline
+    drawView(ctx, this.offscreen[k], g, this.decor(k));
+    // brush outline (on screen only, not in exports)
     if (this.hover && (this.tool === "brush" || this.tool === "eraser")) {
       const [u, v] = this.hover;
       ctx.strokeStyle =
@@ -686,28 +814,47 @@ export class VolumeViewer extends Widget {
           : (this.classes.find((cl) => cl.id === this.activeClass)?.color ?? "#fff");
       ctx.beginPath();
       ctx.ellipse(
-        this.offset[0] + (u + 0.5) * this.scale,
-        this.offset[1] + (v + 0.5) * this.scale * aspect,
-        (this.brushRadius + 0.5) * this.scale,
-        (this.brushRadius + 0.5) * this.scale * aspect,
+        g.offset[0] + (u + 0.5) * g.scale,
+        g.offset[1] + (v + 0.5) * g.scale * g.aspect,
+        (this.brushRadius + 0.5) * g.scale,
+        (this.brushRadius + 0.5) * g.scale * g.aspect,
         0,
         0,
         2 * Math.PI,
       );
       ctx.stroke();
     }
-    // scale bar
-    const bar = scaleBar(pu / this.scale, 100);
-    const x0 = 12;
-    const y0 = c.height - 14;
-    ctx.fillStyle = "rgba(0,0,0,0.5)";
-    ctx.fillRect(x0 - 6, y0 - 18, bar.pixels + 12, 26);
-    ctx.fillStyle = "#ffffff";
-    ctx.fillRect(x0, y0, bar.pixels, 4);
-    ctx.font = "11px sans-serif";
-    ctx.fillText(formatLength(bar.length, this.payload.unit), x0, y0 - 5);
-    if (this.channelMode === "side" && this.payload.channels.length > 1)
-      ctx.fillText(this.payload.channels[k].name, 8, 14);
+  }
+
+  /**
+   * Saves the view as shown (image, overlays, labels, scale bar; no brush outline) as a PNG
+   * download at `factor` x the canvas size. @returns the file name.
+   */
+  async exportPng(factor: number): Promise<string> {
+    const panels = this.canvases.map((_, k) => ({
+      image: this.offscreen[k],
+      geometry: this.geometry(k),
+      decor: this.decor(k),
+    }));
+    const canvas = exportCanvas(panels, factor);
+    const name = exportFileName(this.payload.title, this.plane, this.slice, factor);
+    await downloadCanvas(canvas, name);
+    this.node.dataset.exported = `${name} ${canvas.width}x${canvas.height}`;
+    return name;
+  }
+
+  /** Legend under the image: threshold phases, shown label overlays, the live prediction. */
+  private updateLegend(prediction: boolean): void {
+    const overlays = this.payload.overlays.filter((_, i) => this.overlayOn[i]);
+    const thresholds = this.thresholdPreview ? this.thresholds : undefined;
+    renderLegend(
+      this.legend,
+      viewLegend({ thresholds, overlays, classes: this.classes, prediction }),
+    );
+  }
+
+  private toggleHelp(): void {
+    this.helpPanel.hidden = !this.helpPanel.hidden;
   }
 
   private redrawAll(): void {
@@ -730,9 +877,15 @@ export class VolumeViewer extends Widget {
     return [u, v];
   }
 
+  /** Wheel convention (viewerInput.ts): plain wheel scrolls the notebook unless "wheel: slices". */
   private onWheel(e: WheelEvent): void {
+    const action = wheelAction(e, { focused: this.keys.focused, wheelSlices: this.wheelSlices });
+    if (action === "page") {
+      this.showWheelHint();
+      return; // not prevented: the notebook scrolls
+    }
     e.preventDefault();
-    if (e.ctrlKey || e.metaKey) {
+    if (action === "zoom") {
       const c = e.currentTarget as HTMLCanvasElement;
       const r = c.getBoundingClientRect();
       const x = ((e.clientX - r.left) * c.width) / r.width;
@@ -743,7 +896,18 @@ export class VolumeViewer extends Widget {
       this.redrawAll();
       return;
     }
-    if (e.deltaY !== 0) this.setSlice(this.slice + (e.deltaY > 0 ? 1 : -1));
+    const step = wheelStep(e);
+    if (step !== 0) this.setSlice(this.slice + step);
+  }
+
+  /** A short note over the image that the plain wheel scrolls the page. */
+  private showWheelHint(): void {
+    this.wheelHint.classList.add("tl-mod-visible");
+    if (this.hintTimer !== undefined) window.clearTimeout(this.hintTimer);
+    this.hintTimer = window.setTimeout(() => {
+      this.hintTimer = undefined;
+      this.wheelHint.classList.remove("tl-mod-visible");
+    }, 1500);
   }
 
   private onPointerDown(e: PointerEvent): void {
@@ -759,8 +923,9 @@ export class VolumeViewer extends Widget {
     if (!p) return;
     e.preventDefault();
     if (this.tool === "fill") {
-      this.store.floodFill(this.plane, this.slice, p[0], p[1], this.activeClass);
-      this.afterEdit();
+      this.fill(p, Number(c.dataset.channel) || 0).catch((error: Error) =>
+        this.showMessage(`fill failed: ${error.message}`, true),
+      );
       return;
     }
     this.store.beginStroke(this.tool === "eraser" ? 0 : this.activeClass);
@@ -810,16 +975,42 @@ export class VolumeViewer extends Widget {
     this.redrawAll();
   }
 
-  private onKeyDown(e: KeyboardEvent): void {
+  /**
+   * Fill at plane pixel `p` (one undo step): the 4-connected region of the clicked label on this
+   * slice; from an unlabelled pixel only the pixels within ± fillTolerance of its intensity
+   * (the clicked canvas's channel, channel 0 when blended).
+   */
+  private async fill(p: [number, number], channel: number): Promise<void> {
+    const store = this.store;
+    const { plane, slice } = this;
+    if (!store) return;
+    const k = this.channelMode === "blend" ? 0 : Math.min(channel, this.channels.length - 1);
+    const bounded = Number.isFinite(this.fillTolerance);
+    const values = bounded ? await this.channels[k].plane(plane, slice) : undefined;
+    if (store !== this.store || plane !== this.plane || slice !== this.slice) return;
+    const tolerance = this.fillTolerance;
+    const changed = fillAt(store, plane, slice, p[0], p[1], this.activeClass, {
+      values,
+      tolerance,
+    });
+    this.node.dataset.lastFill = String(changed);
+    if (changed > 0) this.afterEdit();
+  }
+
+  /** The viewer's keys (see viewerInput.ts). @returns true when the key did something. */
+  private handleKey(e: KeyboardEvent): boolean {
     const key = e.key;
     const mod = e.ctrlKey || e.metaKey;
-    let handled = true;
-    if (mod && key.toLowerCase() === "z") {
-      if (e.shiftKey) this.redo();
-      else this.undo();
-    } else if (mod && key.toLowerCase() === "y") this.redo();
-    else if (mod) handled = false;
-    else if (key === "ArrowUp" || key === "PageUp" || key === ".")
+    if (mod || e.altKey) {
+      if (!mod || e.altKey) return false;
+      const k = key.toLowerCase();
+      if (k === "z" && e.shiftKey) this.redo();
+      else if (k === "z") this.undo();
+      else if (k === "y") this.redo();
+      else return false;
+      return true;
+    }
+    if (key === "ArrowUp" || key === "PageUp" || key === ".")
       this.setSlice(this.slice + (key === "PageUp" ? 10 : 1));
     else if (key === "ArrowDown" || key === "PageDown" || key === ",")
       this.setSlice(this.slice - (key === "PageDown" ? 10 : 1));
@@ -832,12 +1023,10 @@ export class VolumeViewer extends Widget {
     else if (/^[1-9]$/.test(key) && this.classes[Number(key) - 1])
       this.setClass(this.classes[Number(key) - 1].id);
     else if (key === "[" || key === "]")
-      this.brushRadius = Math.max(0, this.brushRadius + (key === "]" ? 1 : -1));
-    else handled = false;
-    if (handled) {
-      e.preventDefault();
-      e.stopPropagation();
-    }
+      this.setBrushRadius(this.brushRadius + (key === "]" ? 1 : -1));
+    else if (key === "?") this.toggleHelp();
+    else return false;
+    return true;
   }
 
   private updateReadout(p: [number, number] | undefined): void {
@@ -859,8 +1048,11 @@ export class VolumeViewer extends Widget {
       return `${o.name} ${v === undefined ? "…" : +v.toPrecision(4)}`;
     });
     const predicted = this.training?.readout(this.plane, this.slice, p[0], p[1]);
+    const where = isUncalibrated(unit)
+      ? "(voxels, no calibration)"
+      : `(${+(z * dz).toPrecision(5)}, ${+(y * dy).toPrecision(5)}, ${+(x * dx).toPrecision(5)} ${unit})`;
     this.readout.textContent =
-      `z ${z}  y ${y}  x ${x}  (${+(z * dz).toPrecision(5)}, ${+(y * dy).toPrecision(5)}, ${+(x * dx).toPrecision(5)} ${unit})  |  ` +
+      `z ${z}  y ${y}  x ${x}  ${where}  |  ` +
       [
         ...values,
         ...overlays,
@@ -905,6 +1097,7 @@ export class VolumeViewer extends Widget {
       onSaved: () => {
         if (!this.flushing) this.training?.labelsSaved();
       },
+      onFileClasses: (classes) => this.adoptFileClasses(classes),
     });
     this.saver = saver;
     try {

@@ -1,7 +1,8 @@
 // Flood fill of the label painter: 4-connected region of the seed's label, bounded by intensity.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { defaultTolerance, floodRegion } from "../src/floodFill.js";
+import { defaultTolerance, fillAt, floodRegion } from "../src/floodFill.js";
+import { LabelStore } from "../src/labelModel.js";
 
 interface FloodFixture {
   width: number;
@@ -88,5 +89,49 @@ describe("floodRegion", () => {
     expect(defaultTolerance([0, 255])).toBe(26);
     expect(defaultTolerance([0.1, 0.5])).toBe(0.04);
     expect(defaultTolerance([5, 5])).toBe(1);
+  });
+});
+
+describe("fillAt (the painter's fill tool)", () => {
+  // 2 x 20 x 40 volume; xy slice 1: left half dark (~10), right half bright (~100)
+  const w = 40;
+  const h = 20;
+  const values = new Float32Array(w * h);
+  for (let v = 0; v < h; v++)
+    for (let u = 0; u < w; u++) values[v * w + u] = (u < 20 ? 10 : 100) + ((u + 2 * v) % 5) - 2;
+
+  it("fills unlabelled space only within the tolerance of the clicked intensity", () => {
+    const store = new LabelStore([2, h, w]);
+    const changed = fillAt(store, "xy", 1, 3, 4, 2, { values, tolerance: 11 });
+    expect(changed).toBe(20 * h);
+    expect(store.counts()).toEqual({ "2": 20 * h });
+    expect(store.get(1, 4, 3)).toBe(2);
+    expect(store.get(1, 4, 25)).toBe(0); // the bright half stays unlabelled
+    expect(store.get(0, 4, 3)).toBe(0); // other slices untouched
+    expect(store.undo()).toBe(true); // one undo step
+    expect(store.counts()).toEqual({});
+  });
+
+  it("refills a painted region whole and stops at other labels", () => {
+    const store = new LabelStore([2, h, w]);
+    store.beginStroke(1);
+    for (let v = 0; v < h; v++) store.paintDisc("xy", 1, 30, v, 0); // a wall at u = 30
+    store.endStroke();
+    expect(fillAt(store, "xy", 1, 30, 0, 3, { values, tolerance: 0 })).toBe(h);
+    expect(store.counts()).toEqual({ "3": h });
+    // without an intensity bound the unlabelled fill stops at the wall, not at the phases
+    expect(fillAt(store, "xy", 1, 35, 5, 1)).toBe(9 * h);
+    // clicking a pixel that already has the class changes nothing, leaves no undo step
+    const version = store.version;
+    expect(fillAt(store, "xy", 1, 35, 5, 1)).toBe(0);
+    expect(store.version).toBe(version);
+  });
+
+  it("works on xz planes (u = x, v = z)", () => {
+    const store = new LabelStore([3, 4, 5]);
+    expect(fillAt(store, "xz", 2, 0, 0, 1)).toBe(15);
+    for (let z = 0; z < 3; z++) for (let x = 0; x < 5; x++) expect(store.get(z, 2, x)).toBe(1);
+    expect(store.counts()).toEqual({ "1": 15 });
+    expect(fillAt(store, "xz", 2, 5, 0, 1)).toBe(0); // outside the plane
   });
 });

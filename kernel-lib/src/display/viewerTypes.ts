@@ -55,6 +55,11 @@ export interface OverlayPayload {
   opacity: number;
   /** For "labels": class id -> CSS colour; for "probability": one CSS colour. */
   palette?: Record<string, string> | string;
+  /**
+   * For "labels": names and colours of the ids (the viewer's legend; `palette` recolours
+   * them). Absent in older payloads: the viewer then uses the painter's classes.
+   */
+  classes?: LabelClass[];
 }
 
 /** A class of the label painter (id 0 is "unlabelled" and never listed). */
@@ -75,7 +80,10 @@ export interface VolumePayload {
   title?: string;
   shape: [number, number, number];
   spacing: [number, number, number];
-  /** Unit of `spacing`. @default "nm" */
+  /**
+   * Unit of `spacing`: "nm" (the convention), another length unit, or "pixel" when the volume
+   * has no calibration (the viewer then gives lengths in voxels / px). Older payloads: "nm".
+   */
   unit: string;
   channels: ChannelPayload[];
   /** "side" shows channels side by side, "blend" mixes them (channel i tinted by `channelColors`). */
