@@ -13,7 +13,10 @@
 // small saved notebook, and labels restored after a browser reload (viewer.mjs). A third
 // notebook views a sample volume with live training: slice histogram, feature picker, Train,
 // prediction overlay, importances, live update (training.mjs; skipped without the kernel side).
-// TOMOLAB_UI_ONLY=training runs only the plugin check and the training checks.
+// A fourth notebook checks that painted labels are never lost: two tabs on one label file,
+// reload right after a stroke, server unreachable, read-only file (labelsafety.mjs).
+// TOMOLAB_UI_ONLY=training (or a comma list of viewer, training, labelsafety) runs only the
+// plugin check and those checks.
 // Screenshots: jupyter-extension/ui-tests/screenshots/*.png (gitignored artefacts).
 // Results also go to $TOMOLAB_UI_RESULTS as {"passed", "failed", "skipped"} when set.
 // Without a Chromium all checks are skipped (exit 0).
@@ -32,6 +35,12 @@ import {
   trainingNotebook,
 } from "./training.mjs";
 import { VIEWER_CHECKS, viewerNotebook, viewerChecks } from "./viewer.mjs";
+import {
+  LABEL_SAFETY_CHECKS,
+  LABEL_SAFETY_NOTEBOOK,
+  labelSafetyChecks,
+  labelSafetyNotebook,
+} from "./labelsafety.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const jupyter = path.join(root, ".venv", "bin", "jupyter");
@@ -115,7 +124,7 @@ async function main() {
   const executable = browserPath();
   if (!fs.existsSync(executable)) {
     console.log(`  skip: no Chromium at ${executable} (see README, Troubleshooting: No Chromium)`);
-    report(0, 0, 2 + VIEWER_CHECKS + TRAINING_CHECKS);
+    report(0, 0, 2 + VIEWER_CHECKS + TRAINING_CHECKS + LABEL_SAFETY_CHECKS);
     return 0;
   }
   // inside the repository, so the kernel resolves `import ... from "tomolab"` (node_modules)
@@ -125,6 +134,10 @@ async function main() {
   fs.writeFileSync(path.join(dir, "plotly.ipynb"), JSON.stringify(plotlyNotebook(), null, 1));
   fs.writeFileSync(path.join(dir, "viewer.ipynb"), JSON.stringify(viewerNotebook(), null, 1));
   fs.writeFileSync(path.join(dir, TRAINING_NOTEBOOK), JSON.stringify(trainingNotebook(), null, 1));
+  fs.writeFileSync(
+    path.join(dir, LABEL_SAFETY_NOTEBOOK),
+    JSON.stringify(labelSafetyNotebook(), null, 1),
+  );
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
   const base = `http://${HOST}:${port}`;
@@ -185,29 +198,35 @@ async function main() {
     }
     const shots = path.join(root, "jupyter-extension", "ui-tests", "screenshots");
     fs.mkdirSync(shots, { recursive: true });
-    const only = process.env.TOMOLAB_UI_ONLY;
-    const viewerResults =
-      only === "training"
-        ? []
-        : await viewerChecks({
-            page,
-            base,
-            token,
-            dir,
-            shots,
-            log: (l) => console.log(l),
-          });
+    const only = process.env.TOMOLAB_UI_ONLY?.split(",");
+    const wanted = (name) => !only || only.includes(name);
+    const viewerResults = !wanted("viewer")
+      ? []
+      : await viewerChecks({
+          page,
+          base,
+          token,
+          dir,
+          shots,
+          log: (l) => console.log(l),
+        });
     checks.push(...viewerResults);
-    const trainingResults = await trainingChecks({
-      page,
-      base,
-      token,
-      root,
-      shots,
-      log: (l) => console.log(l),
-    });
+    const trainingResults = !wanted("training")
+      ? []
+      : await trainingChecks({
+          page,
+          base,
+          token,
+          root,
+          shots,
+          log: (l) => console.log(l),
+        });
     checks.push(...trainingResults);
-    if ([...viewerResults, ...trainingResults].some((c) => !c.ok)) {
+    const safetyResults = !wanted("labelsafety")
+      ? []
+      : await labelSafetyChecks({ page, base, token, dir, shots, log: (l) => console.log(l) });
+    checks.push(...safetyResults);
+    if ([...viewerResults, ...trainingResults, ...safetyResults].some((c) => !c.ok)) {
       await page.screenshot({ path: path.join(shots, "failure.png") }).catch(() => undefined);
       console.log(`browser console (tail):\n  ${consoleLines.slice(-30).join("\n  ")}`);
     }
