@@ -66,3 +66,21 @@ export async function indexAsync(ctx) {
   const [cz, cy, cx] = ctx.shape;
   ctx.outputs[0].write(new Float32Array(cz * cy * cx).fill(ctx.index + 1));
 }
+
+/**
+ * Side-effect kernel for forEachBlock: adds 1 to `params.hits` (a shared
+ * Int32Array of the volume's size) at every core voxel and records the
+ * number of output channels it got, and the sum of the padded block's
+ * centre, in `params.seen[index]`; throws on block `params.failAt`.
+ */
+export function markCore(ctx) {
+  if (ctx.index === ctx.params.failAt) throw new TypeError("kernel refused this block");
+  const [cz, cy, cx] = ctx.shape;
+  const [, ny, nx] = ctx.volumeShape;
+  const [oz, oy, ox] = ctx.origin;
+  for (let z = 0; z < cz; z++)
+    for (let y = 0; y < cy; y++)
+      for (let x = 0; x < cx; x++)
+        Atomics.add(ctx.params.hits, ((oz + z) * ny + oy + y) * nx + ox + x, 1);
+  ctx.params.seen[ctx.index] = ctx.outputs.length + 1;
+}

@@ -4,8 +4,12 @@ import type { Shape3, Volume } from "../../kernel-lib/src/volume/types.js";
 import {
   boundaryIndex,
   closePool,
+  forEachBlock,
+  INLINE_BELOW,
   isShared,
   mapBlocks,
+  parallelOptions,
+  runsInline,
   planBlocks,
   toShared,
   type BoundaryMode,
@@ -265,5 +269,114 @@ describe("mapBlocks", () => {
     await expect(mapBlocks(volume, ref("copy"), { out: [plain], inline: false })).rejects.toThrow(
       /shared memory/,
     );
+  });
+});
+
+describe("forEachBlock (side effects only)", () => {
+  const shape: Shape3 = [7, 11, 13];
+  const volume = ramp(shape);
+  const sharedInt32 = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
+
+  for (const inline of [true, false]) {
+    it(`runs the kernel once per block with no output channels (${inline ? "inline" : "workers"})`, async () => {
+      const hits = sharedInt32(7 * 11 * 13);
+      const seen = sharedInt32(3 * 3 * 2);
+      const calls: number[] = [];
+      const result = await forEachBlock(volume, ref("markCore", { hits, seen, failAt: -1 }), {
+        halo: 2,
+        blockShape: [3, 5, 7],
+        inline,
+        onProgress: (done) => calls.push(done),
+      });
+      expect(result).toBeUndefined();
+      expect(Array.from(hits).every((h) => h === 1)).toBe(true);
+      // every block saw an empty `ctx.outputs` (0 channels, stored as 0 + 1)
+      expect(Array.from(seen)).toEqual(new Array(18).fill(1));
+      expect(calls[0]).toBe(0);
+      expect(calls.at(-1)).toBe(18);
+    });
+  }
+
+  it("names the failing block and checks its arguments like mapBlocks", async () => {
+    const hits = sharedInt32(7 * 11 * 13);
+    const seen = sharedInt32(3);
+    await expect(
+      forEachBlock(volume, ref("markCore", { hits, seen, failAt: 1 }), {
+        blockShape: [3, 11, 13],
+        inline: false,
+      }),
+    ).rejects.toThrow(
+      /block 2\/3 \(z 3\.\.5, y 0\.\.10, x 0\.\.12\) failed: kernel refused this block/,
+    );
+    await expect(forEachBlock(volume, ref("markCore"), { halo: -1 })).rejects.toThrow(
+      /`halo` must be an integer >= 0/,
+    );
+    const controller = new AbortController();
+    controller.abort();
+    const untouched = sharedInt32(7 * 11 * 13);
+    await expect(
+      forEachBlock(volume, ref("markCore", { hits: untouched, seen, failAt: -1 }), {
+        signal: controller.signal,
+      }),
+    ).rejects.toMatchObject({ name: "AbortError" });
+    expect(Array.from(untouched).every((h) => h === 0)).toBe(true);
+  });
+});
+
+describe("parallelOptions and runsInline", () => {
+  it("parallelOptions picks the five parallel fields that are set, nothing else", () => {
+    const signal = new AbortController().signal;
+    const onProgress = () => {};
+    const user = {
+      threads: 2,
+      inline: false,
+      blockShape: [1, 2, 3] as Shape3,
+      signal,
+      onProgress,
+      sigma: 3,
+      mode: "mirror",
+    };
+    expect(parallelOptions(user)).toEqual({
+      threads: 2,
+      inline: false,
+      blockShape: [1, 2, 3],
+      signal,
+      onProgress,
+    });
+    expect(parallelOptions({ threads: undefined, inline: "auto" })).toEqual({ inline: "auto" });
+    expect(Object.keys(parallelOptions({}))).toEqual([]);
+  });
+
+  it("runsInline is mapBlocks' rule: one thread, inline: true, or auto below INLINE_BELOW voxels", async () => {
+    expect(INLINE_BELOW).toBe(2 ** 18);
+    const small: Shape3 = [1, 256, 1023]; // INLINE_BELOW - 256 voxels
+    const big: Shape3 = [1, 256, 1024]; // INLINE_BELOW voxels
+    expect(runsInline(small, { threads: 2 })).toBe(true);
+    expect(runsInline(big, { threads: 2 })).toBe(false);
+    expect(runsInline(big, { threads: 2, inline: true })).toBe(true);
+    expect(runsInline(small, { threads: 2, inline: false })).toBe(false);
+    expect(runsInline(big, { threads: 1, inline: false })).toBe(true);
+    // mapBlocks allocates its outputs in shared memory either way; what tells
+    // the two apart is whether a plain (non-shared) `out` is accepted.
+    for (const [s, options] of [
+      [small, { threads: 2 }],
+      [big, { threads: 2 }],
+      [big, { threads: 1 }],
+    ] as const) {
+      const n = s[0] * s[1] * s[2];
+      const input = {
+        data: new Float32Array(n),
+        shape: s,
+        spacing: [1, 1, 1] as [number, number, number],
+      };
+      const plain = {
+        data: new Float32Array(n),
+        shape: s,
+        spacing: [1, 1, 1] as [number, number, number],
+      };
+      const job = mapBlocks(input, ref("copy"), { ...options, out: [plain] });
+      if (runsInline(s, options)) await expect(job).resolves.toHaveLength(1);
+      else await expect(job).rejects.toThrow(/shared memory/);
+    }
   });
 });

@@ -1,7 +1,8 @@
 import type { Shape3, Spacing3, Volume, VoxelArray } from "../volume/types.js";
 import { checkShape } from "../volume/check.js";
 import { allocate, dtypeOf } from "../volume/dtype.js";
-import { mapBlocks } from "../parallel/mapBlocks.js";
+import { forEachBlock } from "../parallel/mapBlocks.js";
+import { parallelOptions, runsInline } from "../parallel/options.js";
 import { isShared, toShared } from "../parallel/shared.js";
 import type { ParallelOptions } from "../parallel/types.js";
 import type { FeatureKernelParams } from "./featureKernel.js";
@@ -60,16 +61,6 @@ function checkRegion(region: unknown, shape: Shape3): Region {
     );
   }
   return { origin: [...r.origin] as Shape3, shape: [...r.shape] as Shape3 };
-}
-
-/** Whether mapBlocks will run a job of this size in the calling thread. @internal */
-export function runsInline(shape: Shape3, options: ParallelOptions): boolean {
-  const voxels = shape[0] * shape[1] * shape[2];
-  return (
-    options.threads === 1 ||
-    options.inline === true ||
-    ((options.inline ?? "auto") === "auto" && voxels < 2 ** 18)
-  );
 }
 
 /** Reusable memory for the crops of {@link computeFeatures} (see {@link featureBlocks}). @internal */
@@ -202,8 +193,7 @@ export async function computeFeatures(
       shape: region.shape,
     };
   }
-  const dummy = jobVolumes[0]!;
-  await mapBlocks<FeatureKernelParams>(
+  await forEachBlock<FeatureKernelParams>(
     jobVolumes,
     {
       module: "features/featureKernel.js",
@@ -220,18 +210,7 @@ export async function computeFeatures(
         },
       },
     },
-    {
-      halo: plan.halo,
-      mode: spec.mode,
-      channels: 1,
-      dtype: dtypeOf(dummy.data),
-      out: [dummy],
-      threads: options.threads,
-      inline: inline,
-      blockShape,
-      signal: options.signal,
-      onProgress: options.onProgress,
-    },
+    { ...parallelOptions(options), inline, blockShape, halo: plan.halo, mode: spec.mode },
   );
   const spacing = [...volumes[0]!.spacing] as Spacing3;
   return {

@@ -2,14 +2,10 @@ import type { Shape3 } from "../volume/types.js";
 import { checkShape } from "../volume/check.js";
 import { allocate } from "../volume/dtype.js";
 import { planBlocks } from "../parallel/blocks.js";
+import { parallelOptions, runsInline } from "../parallel/options.js";
 import { isShared } from "../parallel/shared.js";
 import type { ParallelOptions } from "../parallel/types.js";
-import {
-  computeFeatures,
-  runsInline,
-  type CropCache,
-  type FeatureStack,
-} from "./computeFeatures.js";
+import { computeFeatures, type CropCache, type FeatureStack } from "./computeFeatures.js";
 import { resolveInputs, type FeatureInputs } from "./inputs.js";
 import { planFeatures } from "./plan.js";
 import { checkSpec, type FeatureSpec } from "./spec.js";
@@ -109,10 +105,8 @@ export async function* featureBlocks(
       layout: options.layout,
       out,
       cropCache,
-      threads: options.threads,
+      ...parallelOptions({ ...options, onProgress: undefined }), // progress counts regions here
       inline,
-      blockShape: options.blockShape,
-      signal: options.signal,
     });
     options.onProgress?.(r.index + 1, regions.length);
   }

@@ -1,6 +1,7 @@
 import type { Shape3 } from "../volume/types.js";
 import type { Figure } from "../plot/types.js";
 import { imagesGrid } from "../plot/grid.js";
+import { parallelOptions } from "../parallel/options.js";
 import type { ParallelOptions } from "../parallel/types.js";
 import { computeFeatures } from "./computeFeatures.js";
 import { resolveInputs, type FeatureInputs } from "./inputs.js";
@@ -110,10 +111,8 @@ export async function featureChannelsFigure(
     inPlaneSigma: spec.inPlaneSigma,
   });
   const stack = await computeFeatures(volumes, reduced, {
+    ...parallelOptions(options),
     region: { origin: [z, 0, 0], shape: [1, ny, nx] as Shape3 },
-    threads: options.threads,
-    inline: options.inline,
-    signal: options.signal,
   });
   const index = new Map(stack.channels.map((c, i) => [c.name, i]));
   return imagesGrid(

@@ -1,11 +1,11 @@
 import type { Shape3, Volume } from "../volume/types.js";
 import { checkSameShape, checkVolume } from "../volume/check.js";
-import { allocate, dtypeOf } from "../volume/dtype.js";
+import { allocate } from "../volume/dtype.js";
 import { planBlocks } from "../parallel/blocks.js";
-import { mapBlocks } from "../parallel/mapBlocks.js";
+import { forEachBlock } from "../parallel/mapBlocks.js";
+import { parallelOptions, runsInline } from "../parallel/options.js";
 import { toShared } from "../parallel/shared.js";
 import type { ParallelOptions } from "../parallel/types.js";
-import { runsInline } from "./computeFeatures.js";
 import type { FeatureKernelParams } from "./featureKernel.js";
 import { featureBlockShape, resolveInputs, type FeatureInputs } from "./inputs.js";
 import { planFeatures } from "./plan.js";
@@ -96,8 +96,7 @@ export async function featuresAtLabels(
   const samples = allocate("float32", count * C, !inline) as Float32Array;
   if (count > 0) {
     const jobVolumes = inline ? [...volumes, labels] : [...volumes, labels].map((v) => toShared(v));
-    const dummy = jobVolumes[jobVolumes.length - 1]!;
-    await mapBlocks<FeatureKernelParams>(
+    await forEachBlock<FeatureKernelParams>(
       jobVolumes,
       {
         module: "features/featureKernel.js",
@@ -107,18 +106,7 @@ export async function featuresAtLabels(
           target: { kind: "labels", labelInput: volumes.length, offsets, samples, channels: C },
         },
       },
-      {
-        halo: plan.halo,
-        mode: spec.mode,
-        channels: 1,
-        dtype: dtypeOf(dummy.data),
-        out: [dummy],
-        threads: options.threads,
-        inline: options.inline,
-        blockShape,
-        signal: options.signal,
-        onProgress: options.onProgress,
-      },
+      { ...parallelOptions(options), blockShape, halo: plan.halo, mode: spec.mode },
     );
   }
   return { samples, labels: outLabels, indices, count, channels: plan.channels };

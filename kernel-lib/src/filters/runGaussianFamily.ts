@@ -1,5 +1,6 @@
 import type { Shape3, Volume } from "../volume/types.js";
 import { mapBlocks } from "../parallel/mapBlocks.js";
+import { parallelOptions } from "../parallel/options.js";
 import type { ParallelOptions } from "../parallel/types.js";
 import type { GaussianFamilyParams } from "./gaussianFamilyBlock.js";
 import { kernelHalo, type ResolvedGaussianOptions } from "./gaussianKernels.js";
@@ -32,11 +33,7 @@ export async function runGaussianFamily(
       cval: resolved.cval,
       channels,
       dtype: "float32",
-      threads: options.threads,
-      inline: options.inline,
-      blockShape: options.blockShape,
-      signal: options.signal,
-      onProgress: options.onProgress,
+      ...parallelOptions(options),
     },
   );
   return out as Volume<Float32Array>[];

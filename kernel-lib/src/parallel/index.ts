@@ -8,7 +8,13 @@ export type {
   ParallelOptions,
 } from "./types.js";
 export { BOUNDARY_MODES } from "./types.js";
-export { mapBlocks, type MapBlocksOptions } from "./mapBlocks.js";
+export {
+  mapBlocks,
+  forEachBlock,
+  type MapBlocksOptions,
+  type ForEachBlockOptions,
+} from "./mapBlocks.js";
+export { parallelOptions, runsInline, INLINE_BELOW } from "./options.js";
 export { getThreads, setThreads, closePool } from "./pool.js";
 export { runTasks, type RunTasksOptions } from "./runTasks.js";
 export { toShared, isShared } from "./shared.js";

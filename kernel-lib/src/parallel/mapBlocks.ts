@@ -3,6 +3,7 @@ import { checkSameShape, checkVolume } from "../volume/check.js";
 import { allocate, ARRAY_TYPES } from "../volume/dtype.js";
 import { defaultBlockShape, planBlocks, type Block } from "./blocks.js";
 import { getPool, getThreads } from "./pool.js";
+import { runsInline } from "./options.js";
 import { runBlock } from "./runBlock.js";
 import { isShared, toShared } from "./shared.js";
 import {
@@ -13,7 +14,8 @@ import {
   type ParallelOptions,
 } from "./types.js";
 
-export interface MapBlocksOptions extends ParallelOptions {
+/** Options of {@link forEachBlock}: how blocks are cut, padded and run. */
+export interface ForEachBlockOptions extends ParallelOptions {
   /**
    * Extra voxels on each side of a block, per axis `[hz, hy, hx]` or one
    * number for all: the kernel sees the block extended by the halo and
@@ -25,6 +27,10 @@ export interface MapBlocksOptions extends ParallelOptions {
   mode?: BoundaryMode;
   /** Fill value for `mode: "constant"`. @default 0 */
   cval?: number;
+}
+
+/** Options of {@link mapBlocks}: those of {@link forEachBlock} plus the outputs. */
+export interface MapBlocksOptions extends ForEachBlockOptions {
   /** Number of output channels the kernel writes (one volume each). @default 1 */
   channels?: number;
   /** Voxel type of the outputs. @default "float32" */
@@ -39,9 +45,6 @@ export interface MapBlocksOptions extends ParallelOptions {
 }
 
 let jobCounter = 0;
-
-/** Volumes below this many voxels run in the calling thread when `inline` is `"auto"`. */
-const INLINE_BELOW = 2 ** 18;
 
 function describeBlock(block: Block, count: number): string {
   const range = (a: number) => `${block.origin[a]}..${block.origin[a]! + block.shape[a]! - 1}`;
@@ -75,6 +78,104 @@ function perAxis(
   return arr as Shape3;
 }
 
+/** A checked blockwise job, ready to run. */
+interface Job {
+  inputs: Volume[];
+  kernel: KernelRef<unknown>;
+  shape: Shape3;
+  halo: Shape3;
+  mode: BoundaryMode;
+  cval: number;
+  threads: number;
+  inline: boolean;
+  blockShape: Shape3;
+}
+
+/** Check the inputs, the kernel reference and the options that every blockwise job has. */
+function prepareJob<P>(
+  inputs: Volume | readonly Volume[],
+  kernel: KernelRef<P>,
+  options: ForEachBlockOptions,
+): Job {
+  const list = Array.isArray(inputs) ? [...(inputs as readonly Volume[])] : [inputs as Volume];
+  if (list.length === 0)
+    throw new RangeError("`inputs` must hold at least one volume, received an empty array");
+  list.forEach((v, i) => checkVolume(v, list.length === 1 ? "inputs" : `inputs[${i}]`));
+  for (let i = 1; i < list.length; i++)
+    checkSameShape(list[i]!, `inputs[${i}]`, list[0]!, "inputs[0]");
+  if (
+    typeof kernel !== "object" ||
+    kernel === null ||
+    typeof kernel.module !== "string" ||
+    typeof kernel.name !== "string"
+  ) {
+    throw new TypeError(
+      `\`kernel\` must be { module: string, name: string, params? }, received ${JSON.stringify(kernel)}`,
+    );
+  }
+  const shape = [...list[0]!.shape] as Shape3;
+  const halo = perAxis(options.halo, "halo", 0, 0);
+  const mode = options.mode ?? "reflect";
+  if (!BOUNDARY_MODES.includes(mode)) {
+    throw new RangeError(
+      `\`mode\` must be one of ${BOUNDARY_MODES.join(", ")}, received ${JSON.stringify(mode)}`,
+    );
+  }
+  const cval = options.cval ?? 0;
+  if (typeof cval !== "number" || Number.isNaN(cval))
+    throw new RangeError(`\`cval\` must be a number, received ${String(cval)}`);
+  const threads = options.threads ?? getThreads();
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new RangeError(`\`threads\` must be a positive integer, received ${String(threads)}`);
+  }
+  const inline = runsInline(shape, { threads, inline: options.inline });
+  let blockShape: Shape3;
+  if (options.blockShape === undefined) blockShape = defaultBlockShape(shape, inline ? 1 : threads);
+  else {
+    blockShape = perAxis(options.blockShape, "blockShape", 1, 1);
+    blockShape = blockShape.map((b, a) => Math.min(b, shape[a]!)) as Shape3;
+  }
+  return { inputs: list, kernel, shape, halo, mode, cval, threads, inline, blockShape };
+}
+
+/** The output volumes of a {@link mapBlocks} job: checked `out`, or new ones. */
+function jobOutputs(job: Job, options: MapBlocksOptions): Volume[] {
+  const channels = options.channels ?? 1;
+  if (!Number.isInteger(channels) || channels < 1) {
+    throw new RangeError(`\`channels\` must be a positive integer, received ${String(channels)}`);
+  }
+  const dtype = options.dtype ?? "float32";
+  if (!(dtype in ARRAY_TYPES)) {
+    throw new TypeError(
+      `\`dtype\` must be one of ${Object.keys(ARRAY_TYPES).join(", ")}, received ${JSON.stringify(dtype)}`,
+    );
+  }
+  if (options.out === undefined) {
+    const voxels = job.shape[0] * job.shape[1] * job.shape[2];
+    const spacing = [...(options.spacing ?? job.inputs[0]!.spacing)] as Spacing3;
+    return Array.from({ length: channels }, () => ({
+      data: allocate(dtype, voxels, true),
+      shape: [...job.shape] as Shape3,
+      spacing: [...spacing] as Spacing3,
+    }));
+  }
+  if (!Array.isArray(options.out) || options.out.length !== channels) {
+    throw new RangeError(
+      `\`out\` must be an array of ${channels} volume(s), received ${JSON.stringify(options.out?.length)}`,
+    );
+  }
+  options.out.forEach((v, c) => {
+    checkVolume(v, `out[${c}]`, { dtypes: [dtype] });
+    checkSameShape(v, `out[${c}]`, job.inputs[0]!, "inputs");
+    if (!job.inline && !isShared(v.data)) {
+      throw new TypeError(
+        `\`out[${c}]\` must be in shared memory (see toShared) to be written by worker threads`,
+      );
+    }
+  });
+  return options.out;
+}
+
 /**
  * Blockwise map with halos (the dask `map_overlap` / ilastik lazyflow model):
  * cut the volume into blocks, extend each by `halo` voxels (padding by
@@ -106,92 +207,43 @@ export async function mapBlocks<P = unknown>(
   kernel: KernelRef<P>,
   options: MapBlocksOptions = {},
 ): Promise<Volume[]> {
-  const list = Array.isArray(inputs) ? [...(inputs as readonly Volume[])] : [inputs as Volume];
-  if (list.length === 0)
-    throw new RangeError("`inputs` must hold at least one volume, received an empty array");
-  list.forEach((v, i) => checkVolume(v, list.length === 1 ? "inputs" : `inputs[${i}]`));
-  for (let i = 1; i < list.length; i++)
-    checkSameShape(list[i]!, `inputs[${i}]`, list[0]!, "inputs[0]");
-  if (
-    typeof kernel !== "object" ||
-    kernel === null ||
-    typeof kernel.module !== "string" ||
-    typeof kernel.name !== "string"
-  ) {
-    throw new TypeError(
-      `\`kernel\` must be { module: string, name: string, params? }, received ${JSON.stringify(kernel)}`,
-    );
-  }
-  const shape = [...list[0]!.shape] as Shape3;
-  const halo = perAxis(options.halo, "halo", 0, 0);
-  const mode = options.mode ?? "reflect";
-  if (!BOUNDARY_MODES.includes(mode)) {
-    throw new RangeError(
-      `\`mode\` must be one of ${BOUNDARY_MODES.join(", ")}, received ${JSON.stringify(mode)}`,
-    );
-  }
-  const cval = options.cval ?? 0;
-  if (typeof cval !== "number" || Number.isNaN(cval))
-    throw new RangeError(`\`cval\` must be a number, received ${String(cval)}`);
-  const channels = options.channels ?? 1;
-  if (!Number.isInteger(channels) || channels < 1) {
-    throw new RangeError(`\`channels\` must be a positive integer, received ${String(channels)}`);
-  }
-  const dtype = options.dtype ?? "float32";
-  if (!(dtype in ARRAY_TYPES)) {
-    throw new TypeError(
-      `\`dtype\` must be one of ${Object.keys(ARRAY_TYPES).join(", ")}, received ${JSON.stringify(dtype)}`,
-    );
-  }
-  const threads = options.threads ?? getThreads();
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new RangeError(`\`threads\` must be a positive integer, received ${String(threads)}`);
-  }
-  const voxels = shape[0] * shape[1] * shape[2];
-  const inlineOption = options.inline ?? "auto";
-  const inline =
-    threads === 1 || inlineOption === true || (inlineOption === "auto" && voxels < INLINE_BELOW);
-  let blockShape: Shape3;
-  if (options.blockShape === undefined) blockShape = defaultBlockShape(shape, inline ? 1 : threads);
-  else {
-    blockShape = perAxis(options.blockShape, "blockShape", 1, 1);
-    blockShape = blockShape.map((b, a) => Math.min(b, shape[a]!)) as Shape3;
-  }
-  const spacing = [...(options.spacing ?? list[0]!.spacing)] as Spacing3;
+  const job = prepareJob(inputs, kernel, options);
+  const outputs = jobOutputs(job, options);
+  await runJob(job, outputs, options);
+  return outputs;
+}
 
-  let outputs: Volume[];
-  if (options.out !== undefined) {
-    if (!Array.isArray(options.out) || options.out.length !== channels) {
-      throw new RangeError(
-        `\`out\` must be an array of ${channels} volume(s), received ${JSON.stringify(options.out?.length)}`,
-      );
-    }
-    options.out.forEach((v, c) => {
-      checkVolume(v, `out[${c}]`, { dtypes: [dtype] });
-      checkSameShape(v, `out[${c}]`, list[0]!, "inputs");
-      if (!inline && !isShared(v.data)) {
-        throw new TypeError(
-          `\`out[${c}]\` must be in shared memory (see toShared) to be written by worker threads`,
-        );
-      }
-    });
-    outputs = options.out;
-  } else {
-    outputs = Array.from({ length: channels }, () => ({
-      data: allocate(dtype, voxels, true),
-      shape: [...shape] as Shape3,
-      spacing: [...spacing] as Spacing3,
-    }));
-  }
+/**
+ * Run a block kernel for its side effects only: like {@link mapBlocks} (same
+ * blocks, halos, boundary extension, pool, progress and abort), but the
+ * kernel gets no output channels (`ctx.outputs` is empty) and writes its
+ * results itself, e.g. into shared arrays it received in `params` (a region's
+ * features, the rows of labelled voxels, predicted labels).
+ *
+ * @param inputs - One volume or several of the same shape (any dtypes).
+ * @param kernel - Which compiled kernel to run, with its parameters.
+ * @returns When every block has run.
+ * @throws As {@link mapBlocks}.
+ */
+export async function forEachBlock<P = unknown>(
+  inputs: Volume | readonly Volume[],
+  kernel: KernelRef<P>,
+  options: ForEachBlockOptions = {},
+): Promise<void> {
+  await runJob(prepareJob(inputs, kernel, options), [], options);
+}
 
+/** Run every block of a job, inline or on the pool, writing into `outputs`. */
+async function runJob(job: Job, outputs: Volume[], options: ParallelOptions): Promise<void> {
+  const { kernel, shape, halo, mode, cval, threads, inline } = job;
   const signal = options.signal;
   signal?.throwIfAborted();
-  const shared = inline ? list : list.map((v) => toShared(v));
-  const blocks = planBlocks(shape, blockShape);
+  const shared = inline ? job.inputs : job.inputs.map((v) => toShared(v));
+  const blocks = planBlocks(shape, job.blockShape);
   const total = blocks.length;
-  const job = `${process.pid}:${++jobCounter}`;
+  const jobId = `${process.pid}:${++jobCounter}`;
   const taskOf = (block: Block): BlockTask => ({
-    job,
+    job: jobId,
     kernel: { module: kernel.module, name: kernel.name, params: kernel.params },
     inputs: shared.map((v) => ({ data: v.data, shape: v.shape })),
     outputs: outputs.map((v) => v.data),
@@ -219,7 +271,7 @@ export async function mapBlocks<P = unknown>(
       if (block.index + 1 < total) await new Promise((resolve) => setImmediate(resolve));
     }
     signal?.throwIfAborted();
-    return outputs;
+    return;
   }
 
   // Pool: at most `threads` blocks in flight, so an abort or error waits for
@@ -227,7 +279,7 @@ export async function mapBlocks<P = unknown>(
   // (The pool is looked up per block: a setThreads() during the job moves
   // the remaining blocks to the new pool while the old one drains.)
   const maxInFlight = Math.min(threads, getThreads());
-  return new Promise<Volume[]>((resolve, reject) => {
+  return new Promise<void>((resolve, reject) => {
     let next = 0;
     let done = 0;
     let running = 0;
@@ -238,7 +290,7 @@ export async function mapBlocks<P = unknown>(
       if (running > 0 || (failure === undefined && done < total)) return;
       signal?.removeEventListener("abort", onAbort);
       if (failure) reject(failure.error);
-      else resolve(outputs);
+      else resolve();
     }
     function stop(error: unknown): void {
       if (failure === undefined) failure = { error };

@@ -1,9 +1,9 @@
 import type { Shape3, Spacing3, Volume } from "../../volume/types.js";
-import { allocate, dtypeOf } from "../../volume/dtype.js";
-import { mapBlocks } from "../../parallel/mapBlocks.js";
+import { allocate } from "../../volume/dtype.js";
+import { forEachBlock } from "../../parallel/mapBlocks.js";
+import { parallelOptions, runsInline } from "../../parallel/options.js";
 import { toShared } from "../../parallel/shared.js";
 import type { ParallelOptions } from "../../parallel/types.js";
-import { runsInline } from "../../features/computeFeatures.js";
 import { featureBlockShape, resolveInputs, type FeatureInputs } from "../../features/inputs.js";
 import { planFeatures } from "../../features/plan.js";
 import { checkSpec, type FeatureSpec } from "../../features/spec.js";
@@ -80,10 +80,9 @@ export async function predictVolume(
     ? (allocate("float32", n, !inline) as Float32Array)
     : null;
   const jobVolumes = inline ? volumes : volumes.map((v) => toShared(v));
-  const dummy = jobVolumes[0]!;
   // Blocks of about 2^24 / C voxels: one block's features are about 64 MB.
   const target = Math.max(2 ** 15, Math.min(2 ** 19, Math.floor(2 ** 24 / C)));
-  await mapBlocks<PredictKernelParams>(
+  await forEachBlock<PredictKernelParams>(
     jobVolumes,
     {
       module: "classify/forest/predictKernel.js",
@@ -99,16 +98,11 @@ export async function predictVolume(
       },
     },
     {
-      halo: plan.halo,
-      mode: spec.mode,
-      channels: 1,
-      dtype: dtypeOf(dummy.data),
-      out: [dummy],
-      threads: options.threads,
+      ...parallelOptions(options),
       inline,
       blockShape: options.blockShape ?? featureBlockShape(shape, target),
-      signal: options.signal,
-      onProgress: options.onProgress,
+      halo: plan.halo,
+      mode: spec.mode,
     },
   );
   const vol = <T extends Uint8Array | Float32Array>(data: T): Volume<T> => ({
