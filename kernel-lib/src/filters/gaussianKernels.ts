@@ -1,7 +1,6 @@
 import type { Shape3, Volume } from "../volume/types.js";
 import { checkVolume } from "../volume/check.js";
 import { BOUNDARY_MODES, type BoundaryMode, type ParallelOptions } from "../parallel/types.js";
-import { sigmaPerAxis } from "./gaussian.js";
 import { gaussianKernel1d } from "./gaussianKernel1d.js";
 import { vigraGaussianKernel1d } from "./vigraGaussianKernel1d.js";
 
@@ -114,9 +113,30 @@ export function kernelHalo(table: KernelTable): Shape3 {
   ) as Shape3;
 }
 
-/** Check `sigma` and return it per axis (z = 0 for 2D volumes). @internal */
+/**
+ * Check a `sigma` argument (number or `[sz, sy, sx]`, each finite and >= 0)
+ * and return it per axis; 2D volumes (nz = 1) get sigma z = 0.
+ * @internal
+ */
 export function sigmas(volume: Volume, sigma: unknown, name = "sigma"): Shape3 {
-  return sigmaPerAxis(sigma, volume.shape, name);
+  const arr =
+    typeof sigma === "number"
+      ? [sigma, sigma, sigma]
+      : Array.isArray(sigma)
+        ? [...(sigma as unknown[])]
+        : null;
+  if (
+    arr === null ||
+    arr.length !== 3 ||
+    !arr.every((s) => typeof s === "number" && Number.isFinite(s) && s >= 0)
+  ) {
+    throw new RangeError(
+      `\`${name}\` must be a finite number >= 0 or [sz, sy, sx] of them, received ${JSON.stringify(sigma) ?? String(sigma)}`,
+    );
+  }
+  const out = arr as Shape3;
+  if (volume.shape[0] === 1) out[0] = 0;
+  return out;
 }
 
 /** Number of spatial axes that are filtered: 2 for a 2D volume (nz = 1), else 3. @internal */

@@ -74,21 +74,43 @@ export function correlatePass(
 ): Img {
   const ntaps = weights.length;
   if (ntaps % 2 !== 1) throw new RangeError(`pass: kernel length must be odd, received ${ntaps}`);
-  const r = (ntaps - 1) / 2;
-  const off = checkMargins(src, outMargin, axis, r);
-  const core = coreShape(src);
-  const dst = allocImage(arena, core, outMargin);
+  const off = checkMargins(src, outMargin, axis, (ntaps - 1) / 2);
+  const dst = allocImage(arena, coreShape(src), outMargin);
+  correlateAxis(arena, src.ptr, src.shape, off, axis, weights, dst.ptr, dst.shape);
+  return dst;
+}
+
+/**
+ * The one correlation loop of the filters, on raw arena buffers: for each of
+ * the `outShape` voxels p, `dst[p] = sum_k w[k] * src[start + p + k e_axis]`
+ * (float32, taps in order), where `src` holds `srcShape` voxels at float index
+ * `srcPtr` and `dst` (float index `dstPtr`, allocated by the caller with the
+ * arena's slack) receives `outShape` voxels, x fastest. Every output is the
+ * same sequence of float32 operations wherever it lies, so blockwise results
+ * equal whole-volume ones bit for bit.
+ * @internal
+ */
+export function correlateAxis(
+  arena: Arena,
+  srcPtr: number,
+  srcShape: Shape3,
+  start: Shape3,
+  axis: 0 | 1 | 2,
+  weights: ArrayLike<number>,
+  dstPtr: number,
+  outShape: Shape3,
+): void {
+  const ntaps = weights.length;
   const w = arena.alloc(4 * ntaps);
   const heap = arena.heap;
   for (let i = 0; i < ntaps; i++) heap.fill(weights[i]!, w + 4 * i, w + 4 * i + 4);
-  const [sZ, sY, sX] = src.shape;
-  const [oZ, oY, oX] = dst.shape;
+  const [, sY, sX] = srcShape;
+  const [oZ, oY, oX] = outShape;
   const plane = sY * sX;
-  const base = src.ptr + (off[0] * sY + off[1]) * sX + off[2];
-  const out = dst.ptr;
+  const base = srcPtr + (start[0] * sY + start[1]) * sX + start[2];
+  const out = dstPtr;
   const corr = arena.wasm.corr;
   const groups = (n: number) => Math.ceil(n / GROUP);
-  void sZ;
   if (axis === 2) {
     if (oY === sY) {
       // Rows are evenly spaced through all planes: one call.
@@ -165,7 +187,6 @@ export function correlatePass(
     }
   }
   arena.free(w);
-  return dst;
 }
 
 /** Copy of `src` cropped to margins `outMargin` (each <= the source's). */

@@ -1,6 +1,7 @@
 import type { Shape3, VoxelArray } from "../volume/types.js";
 import { formatShape } from "../volume/check.js";
-import { GROUP, instantiateCorrelate, type CorrelateExports } from "./wasmCorrelate.js";
+import { getArena } from "./arena.js";
+import { correlateAxis } from "./imagePasses.js";
 
 /** One 1D correlation kernel per axis `[z, y, x]`; `null` leaves that axis alone. */
 export type SeparableKernels = readonly [
@@ -30,40 +31,6 @@ export interface SeparableCorrelateOptions {
   transient?: boolean;
 }
 
-interface Workspace {
-  wasm: CorrelateExports;
-  f32: Float32Array;
-}
-
-let workspace: Workspace | undefined;
-
-/** Grow this thread's WebAssembly memory to at least `bytes`; returns a current float32 view. */
-function reserve(bytes: number): Workspace {
-  if (workspace === undefined) {
-    const wasm = instantiateCorrelate();
-    workspace = { wasm, f32: new Float32Array(wasm.memory.buffer) };
-  }
-  const memory = workspace.wasm.memory;
-  if (memory.buffer.byteLength < bytes) {
-    const pages = Math.ceil((bytes - memory.buffer.byteLength) / 65536);
-    try {
-      memory.grow(pages);
-    } catch (error) {
-      throw new RangeError(
-        `separable filter needs ${(bytes / 2 ** 20).toFixed(0)} MiB of WebAssembly memory for one block; use smaller blocks`,
-        { cause: error },
-      );
-    }
-  }
-  if (workspace.f32.buffer !== memory.buffer) workspace.f32 = new Float32Array(memory.buffer);
-  return workspace;
-}
-
-const SLACK = 4 * (GROUP + 16); // bytes after each buffer: the SIMD loop reads and writes up to GROUP-1 floats past a row
-/** Floats of a plane processed together by the z pass (a multiple of GROUP). */
-const Z_CHUNK = 4096;
-const align = (n: number) => Math.ceil(n / 64) * 64;
-
 /**
  * Separable correlation of a block in float32: along z, then y, then x (the
  * order of `scipy.ndimage`'s separable filters), correlate with the given 1D
@@ -72,11 +39,12 @@ const align = (n: number) => Math.ceil(n / 64) * 64;
  * `mapBlocks`). `out[z, y, x] = sum_k w[k] * in[z + k, y, x]` along z, and
  * likewise along y and x.
  *
- * The work happens in a WebAssembly SIMD loop, four float32 lanes at a time,
- * in this thread's own memory (grown to the largest block seen, kept for
- * reuse). Every output is the same sequence of float32 operations wherever it
- * lies in the block, so results do not depend on how a volume is cut into
- * blocks.
+ * The passes run on the filters' one correlation engine (`correlateAxis` in
+ * `imagePasses.ts`: a WebAssembly SIMD loop, four float32 lanes at a time) in
+ * this thread's filter memory (`arena.ts`, grown to the largest block seen,
+ * kept for reuse). Every output is the same sequence of float32 operations
+ * wherever it lies in the block, so results do not depend on how a volume is
+ * cut into blocks.
  *
  * Note: a convolution kernel (as returned by {@link gaussianKernel1d}) must be
  * reversed to be used as correlation weights; symmetric kernels are their own
@@ -104,31 +72,28 @@ export function separableCorrelate(
     );
   }
   // Per-axis plan: kernel (or identity when only cropping) and crop offset.
-  const cur: [number, number, number] = [nz, ny, nx];
   const outShape: [number, number, number] = [0, 0, 0];
   const taps: (Float32Array | null)[] = [null, null, null];
   const offsets = [0, 0, 0];
-  let tapCount = 0;
   for (let a = 0; a < 3; a++) {
     const k = kernels[a];
     const len = k == null ? 1 : k.length;
     if (len < 1) throw new RangeError(`separableCorrelate: kernel along axis ${a} is empty`);
-    const valid = cur[a]! - len + 1;
+    const valid = shape[a]! - len + 1;
     const want = options.outShape ? options.outShape[a]! : valid;
     if (!Number.isInteger(want) || want < 1 || want > valid || (valid - want) % 2 !== 0) {
       throw new RangeError(
-        `separableCorrelate: along axis ${a} the block has ${cur[a]} voxels and the kernel ${len} taps ` +
+        `separableCorrelate: along axis ${a} the block has ${shape[a]} voxels and the kernel ${len} taps ` +
           `(valid size ${valid}); cannot produce ${want} centred voxels (shape ${formatShape(shape)})`,
       );
     }
     outShape[a] = want;
     offsets[a] = (valid - want) / 2;
-    if (k != null || want !== cur[a]) {
+    if (k != null || want !== shape[a]) {
       const w = new Float32Array(len);
       if (k == null) w[0] = 1;
       else for (let i = 0; i < len; i++) w[i] = k[i]!;
       taps[a] = w;
-      tapCount += len;
     }
   }
   const outLength = outShape[0] * outShape[1] * outShape[2];
@@ -138,93 +103,29 @@ export function separableCorrelate(
     );
   }
 
-  // Memory: weights | A (input, later pass-2 output) | B (pass-1 and pass-3 output).
-  const wBytes = align(tapCount * 16);
-  const aBytes = align(total * 4 + SLACK);
-  const afterZ = taps[0] ? outShape[0] * ny * nx : total;
-  const bBytes = align(afterZ * 4 + SLACK);
-  const ws = reserve(wBytes + aBytes + bBytes);
-  const { f32, wasm } = ws;
-  let wPtr = 0;
-  const wOffsets = [0, 0, 0];
+  // Passes z, y, x in turn (scipy's order), each cropping only its own axis.
+  const arena = getArena();
+  let cur: Shape3 = [nz, ny, nx];
+  let ptr = arena.alloc(total);
+  const input = arena.view(ptr, total);
+  if (typeof src === "function") src(input);
+  else input.set(total === src.length ? src : src.subarray(0, total));
   for (let a = 0; a < 3; a++) {
     const w = taps[a];
     if (!w) continue;
-    wOffsets[a] = wPtr;
-    for (let i = 0; i < w.length; i++) f32.fill(w[i]!, wPtr / 4 + 4 * i, wPtr / 4 + 4 * i + 4);
-    wPtr += w.length * 16;
+    const next = [...cur] as Shape3;
+    next[a] = outShape[a]!;
+    const start: Shape3 = [0, 0, 0];
+    start[a] = offsets[a]!;
+    const dst = arena.alloc(next[0] * next[1] * next[2]);
+    correlateAxis(arena, ptr, cur, start, a as 0 | 1 | 2, w, dst, next);
+    arena.free(ptr);
+    ptr = dst;
+    cur = next;
   }
-  const bufA = wBytes;
-  const bufB = wBytes + aBytes;
-  const input = f32.subarray(bufA / 4, bufA / 4 + total);
-  if (typeof src === "function") src(input);
-  else input.set(total === src.length ? src : src.subarray(0, total));
-
-  let from = bufA;
-  let to = bufB;
-  const [sz, sy, sx] = cur;
-  let cz = sz;
-  let cy = sy;
-  const cx = sx;
-  // z: a "row" is a chunk of a plane, taps one plane apart. Chunks of the
-  // plane are done for all output planes in turn, so the input planes' chunks
-  // stay in cache while every output plane reads them.
-  if (taps[0]) {
-    const plane = cy * cx;
-    const oz = outShape[0];
-    const src0 = from + offsets[0] * plane * 4;
-    for (let c = 0; c < plane; c += Z_CHUNK) {
-      const len = Math.min(Z_CHUNK, plane - c);
-      wasm.corr(
-        to + c * 4,
-        src0 + c * 4,
-        wOffsets[0],
-        taps[0].length,
-        plane * 4,
-        Math.ceil(len / GROUP),
-        oz,
-        plane * 4,
-        plane * 4,
-      );
-    }
-    cz = oz;
-    [from, to] = [to, from];
-  }
-  // y: per plane, one row of `oy*nx` outputs, taps one row apart.
-  if (taps[1]) {
-    const oy = outShape[1];
-    const len = oy * cx;
-    wasm.corr(
-      to,
-      from + offsets[1] * cx * 4,
-      wOffsets[1],
-      taps[1].length,
-      cx * 4,
-      Math.ceil(len / GROUP),
-      cz,
-      cy * cx * 4,
-      len * 4,
-    );
-    cy = oy;
-    [from, to] = [to, from];
-  }
-  // x: per row, taps adjacent.
-  if (taps[2]) {
-    const ox = outShape[2];
-    wasm.corr(
-      to,
-      from + offsets[2] * 4,
-      wOffsets[2],
-      taps[2].length,
-      4,
-      Math.ceil(ox / GROUP),
-      cz * cy,
-      cx * 4,
-      ox * 4,
-    );
-    [from, to] = [to, from];
-  }
-  const result = ws.f32.subarray(from / 4, from / 4 + outLength);
+  // Freed at once: a transient view stays valid until the next allocation.
+  const result = arena.view(ptr, outLength);
+  arena.free(ptr);
   if (options.out) {
     options.out.set(result);
     return options.out;
