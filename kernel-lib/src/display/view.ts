@@ -42,6 +42,11 @@ export interface ViewOverlay {
   opacity?: number;
   /** "labels": class id -> colour; "probability": one colour. */
   palette?: Record<string, string> | string;
+  /**
+   * "labels": names and colours of the label values, shown in the viewer's legend.
+   * @default the view's `classes` (1 = void, 2 = CBD, 3 = NMC)
+   */
+  classes?: LabelClass[];
 }
 
 export interface ViewOptions {
@@ -77,7 +82,12 @@ export interface ViewOptions {
    * are subsampled. @default 1 GiB (the viewer's full-load limit)
    */
   levelsAbove?: number;
-  /** Unit of `spacing`. @default "nm" */
+  /**
+   * Unit of `spacing` for the readout and scale bar ("nm", "µm", ..., or "pixel" for a volume
+   * without calibration: lengths are then given in voxels).
+   * @default `volume.unit` when a reader set it (readTiff: "nm" when the file is calibrated,
+   *   "pixel" when not), else "pixel" for a spacing of exactly 1 x 1 x 1, else "nm"
+   */
   unit?: string;
   /** Percentiles of the initial contrast window. @default [0.5, 99.5] */
   percentiles?: [number, number];
@@ -233,6 +243,48 @@ export function slicePng(
   return encode({ width: ow, height: oh, data: out, depth: 8, channels: 1 });
 }
 
+/**
+ * Unit the viewer labels lengths with: `unit`, else the volume's own (set by readers), else
+ * "pixel" for a spacing of exactly 1 x 1 x 1 (no calibration given), else "nm".
+ * @throws TypeError when `unit` is given but not a non-empty string.
+ */
+export function viewUnit(volume: Volume, unit?: string): string {
+  if (unit !== undefined) {
+    if (typeof unit !== "string" || !unit.trim())
+      throw new TypeError(`\`unit\` must be a non-empty string, received ${JSON.stringify(unit)}`);
+    return unit.trim();
+  }
+  if (typeof volume.unit === "string" && volume.unit.trim()) return volume.unit.trim();
+  return volume.spacing.every((s) => s === 1) ? "pixel" : "nm";
+}
+
+/**
+ * Checks a class list: ids distinct integers in 1..255, names non-empty strings, colours
+ * "#rrggbb". @throws RangeError / TypeError naming the field.
+ */
+function checkClasses(classes: unknown, name: string): asserts classes is LabelClass[] {
+  if (!Array.isArray(classes) || classes.length === 0)
+    throw new TypeError(
+      `\`${name}\` must be a non-empty array of { id, name, color }, received ${JSON.stringify(classes)}`,
+    );
+  const ids = new Set<number>();
+  classes.forEach((c: Partial<LabelClass>, i) => {
+    const where = `\`${name}[${i}]\``;
+    if (typeof c?.id !== "number" || !Number.isInteger(c.id) || c.id < 1 || c.id > 255)
+      throw new RangeError(
+        `${where}.id must be an integer in [1, 255], received ${JSON.stringify(c?.id)}`,
+      );
+    if (ids.has(c.id)) throw new RangeError(`${where}.id ${c.id} is listed twice`);
+    ids.add(c.id);
+    if (typeof c.name !== "string" || !c.name.trim())
+      throw new TypeError(
+        `${where}.name must be a non-empty string, received ${JSON.stringify(c.name)}`,
+      );
+    if (typeof c.color !== "string" || !/^#[0-9a-fA-F]{6}$/.test(c.color))
+      throw new TypeError(`${where}.color must be "#rrggbb", received ${JSON.stringify(c.color)}`);
+  });
+}
+
 function arraySource(
   data: VoxelArray,
   inlineLimit: number,
@@ -287,6 +339,11 @@ export function view(volume: Volume, options: ViewOptions = {}): ViewHandle {
         `\`overlays[${i}].kind\` must be "labels", "probability" or "instances", received ${JSON.stringify(o.kind)}`,
       );
   });
+  const classes = options.classes ?? DEFAULT_LABEL_CLASSES;
+  checkClasses(classes, "classes");
+  overlays.forEach((o, i) => {
+    if (o.classes !== undefined) checkClasses(o.classes, `overlays[${i}].classes`);
+  });
   const plane = options.plane ?? "xy";
   if (!["xy", "xz", "yz"].includes(plane))
     throw new RangeError(`\`plane\` must be "xy", "xz" or "yz", received ${JSON.stringify(plane)}`);
@@ -325,7 +382,7 @@ export function view(volume: Volume, options: ViewOptions = {}): ViewHandle {
     title: options.title,
     shape: [nz, ny, nx],
     spacing: [...volume.spacing],
-    unit: options.unit ?? "nm",
+    unit: viewUnit(volume, options.unit),
     channels: channels.map((c, i) => ({
       name: options.channelNames?.[i] ?? `channel ${i}`,
       dtype: dtypeOf(c.data),
@@ -356,13 +413,14 @@ export function view(volume: Volume, options: ViewOptions = {}): ViewHandle {
       ),
       opacity: o.opacity ?? 0.5,
       ...(o.palette !== undefined ? { palette: o.palette } : {}),
+      ...(o.kind === "labels" ? { classes: (o.classes ?? classes).map((c) => ({ ...c })) } : {}),
     })),
     initial: { plane, slice },
     ...(labelsPath
       ? {
           labels: {
             path: labelsPath,
-            classes: (options.classes ?? DEFAULT_LABEL_CLASSES).map((c) => ({ ...c })),
+            classes: classes.map((c) => ({ ...c })),
           },
         }
       : {}),

@@ -496,6 +496,7 @@ class OpenStack implements TiffStack {
       data,
       shape: [stop - start, this.shape[1], this.shape[2]],
       spacing: [...this.spacing] as Spacing3,
+      unit: this.unit,
     };
   }
 

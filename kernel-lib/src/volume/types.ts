@@ -18,6 +18,12 @@ export interface Volume<T extends VoxelArray = VoxelArray> {
   data: T;
   shape: Shape3;
   spacing: Spacing3;
+  /**
+   * Unit of `spacing` when a reader knows it: "nm" for a calibrated file, "pixel" for one
+   * without calibration (spacing 1 x 1 x 1), else the file's own unit. Optional: absent means
+   * nanometres by convention; library functions do not carry it over to their results.
+   */
+  unit?: string;
 }
 
 /** Axis-aligned plane: xy (fixed z), xz (fixed y), yz (fixed x). */
