@@ -13,58 +13,115 @@
 // with IoU_i the Jaccard index and p_i the true volume fraction of class i (void, CBD, NMC), on the
 // full field of view and on a crop inside one NMC particle.
 //
-// The methods:
-// - **3.1 double threshold** on SE2, at the valleys of the test slice's histogram (void < t1 <= CBD < t2 <= NMC).
-// - **3.2 triple threshold** on SE2 (void / CBD / NMC / bright void), the best global thresholds against
-//   the test slice's truth: a bound on what any global threshold can do.
-// - **3.3 z-gradient** (after Salzer et al. 2012): void where the in-plane smoothed SE2 is dark, very
-//   bright, or not stationary along the milling direction z (its drop within the next 4 slices); the
-//   solid is then split by one InLens threshold (CBD dark, NMC bright). Thresholds fitted on the brush strokes.
-// - **3.4-3.6 random forests** (100 trees, as ilastik) trained on sparse brush strokes (no labels within
-//   the 30 slices around the test slice): 3.4 SE2 with ilastik's 61 standard features; 3.5 SE2, InLens
-//   and SE2 - InLens, 183 features; 3.6 the same plus tailored milling-direction (z) features.
-//
-// All the work is in `paper1Methods` (kernel-lib `classify/paper1.ts`); the cells below only plot.
+// Three methods threshold grey values (3.1-3.3), three train random forests on sparse brush strokes
+// (3.4-3.6). Each method is one function of kernel-lib's `papers/paper1`, which also holds the published numbers;
+// the cells below run them one by one, then tabulate and plot.
 
 // %%
 import {
-  loadSample, paper1Methods, importanceGroups, segmentationErrors, progress, fibsemSlices,
-  barFigure, boxFigure, imagesGrid, tableFigure, subplotGrid, show, record, view,
+  loadSample, fibsemSlices, paper1TestSlice, paper1DoubleThreshold, paper1TripleThreshold, paper1ZGradient,
+  paper1ForestFeatures, paper1ForestSE2, paper1ForestAll, paper1ForestTailored, importanceGroups,
+  segmentationErrors, barFigure, boxFigure, imagesGrid, tableFigure, subplotGrid, show, record, view,
+  type Paper1MethodResult,
 } from "tomolab";
+
+/** One line per method: its awe beside the paper's. */
+const summary = (m: Paper1MethodResult) =>
+  console.log(`${m.id} ${m.name}: awe ${m.awe.toFixed(1)} % (paper ${m.published.full} %), crop ${m.aweCrop?.toFixed(1) ?? "-"} % (paper ${m.published.crop} %)`);
+
+// %% [markdown]
+// ## The sample and the test slice
+// Slice `fib.testSlice` is fully labelled and carries no brush strokes (nor do the slices around it). The
+// crop is the largest square of it with at most 1 % CBD and at least 60 % NMC (`nmcCrop`): inside a
+// particle the task is nearly binary (NMC vs inner pores).
 
 // %%
 const fib = await loadSample("fibsem-nmc");
 const s = fibsemSlices(fib);
-console.log(`${fib.se2.shape.join(" x ")} voxels; test slice z = ${fib.testSlice}; no labels in z ${fib.excluded.join("-")}`);
-
-// %% [markdown]
-// ## Run the six methods
-// Forest features are computed only in the blocks that hold brush strokes (training) and for the test
-// slice (prediction); the three forests share one feature computation (3.4's features are a subset of
-// 3.5's, which are a subset of 3.6's). Permutation importance is measured on 3000 test-slice voxels
-// (1000 per class).
-
-// %%
-const bar = progress(15, { label: "Paper 1 methods" });
-const result = await paper1Methods(fib, { trees: 100, seed: 1, onProgress: (done, _total, note) => bar.update(done, note) });
-bar.done();
-for (const m of result.methods) {
-  record(`paper1.awe.${m.key}`, m.awe);
-  if (m.aweCrop !== undefined) record(`paper1.awe_crop.${m.key}`, m.aweCrop);
-}
-const c = result.crop;
+const test = paper1TestSlice(fib);
+const c = test.crop;
+console.log(`${fib.se2.shape.join(" x ")} voxels; test slice z = ${test.z}; no labels in z ${fib.excluded.join("-")}`);
 console.log(c
   ? `crop inside an NMC particle: ${c.size} x ${c.size} px at (y ${c.y}, x ${c.x}); NMC ${(100 * c.fractions.nmc).toFixed(0)} %, void ${(100 * c.fractions.void).toFixed(0)} %, CBD ${(100 * c.fractions.cbd).toFixed(1)} %`
   : "no crop inside an NMC particle found");
-console.log(`total ${(result.totalMs / 1000).toFixed(1)} s`);
+
+// %% [markdown]
+// ## 3.1 Double threshold on SE2
+// Two thresholds at the valleys of the test slice's SE2 histogram (unsupervised, like the paper's carbon
+// peak): void < t1 <= CBD < t2 <= NMC.
+
+// %%
+const m31 = paper1DoubleThreshold(test);
+summary(m31);
+
+// %% [markdown]
+// ## 3.2 Triple threshold on SE2
+// Void / CBD / NMC / bright void (shine-through), with the global thresholds that fit the test slice's
+// truth best (the paper learned them with a depth-2 tree): a bound on what any global threshold can do.
+
+// %%
+const m32 = paper1TripleThreshold(test);
+summary(m32);
+
+// %% [markdown]
+// ## 3.3 z-gradient + InLens threshold
+// After Salzer et al. 2012: void where the in-plane smoothed SE2 is dark, very bright, or not stationary
+// along the milling direction z (its drop within the next 4 slices); the solid is then split by one
+// InLens threshold (CBD dark, NMC bright). The thresholds are fitted on the brush strokes.
+
+// %%
+const m33 = await paper1ZGradient(test);
+summary(m33);
+
+// %% [markdown]
+// ## Features of the three forests
+// ilastik's features, computed once for 3.6's selection (3.4's and 3.5's are subsets of it): in the blocks
+// that hold brush strokes (training) and for the test slice (prediction).
+
+// %%
+const shared = await paper1ForestFeatures(test);
+console.log(`${shared.train.channels.length} channels at ${shared.train.count} labelled voxels; ${Math.round(shared.timings.trainFeatures + shared.timings.testFeatures)} ms`);
+
+// %% [markdown]
+// ## 3.4 Random forest on SE2
+// 100 trees (as ilastik) on ilastik's 61 standard features of SE2, trained on the brush strokes (none
+// within the 30 slices around the test slice). Each forest also measures per-class permutation
+// importance on 3000 test-slice voxels (1000 per class).
+
+// %%
+const m34 = await paper1ForestSE2(test, { features: shared, trees: 100, seed: 1 });
+summary(m34);
+
+// %% [markdown]
+// ## 3.5 Random forest on SE2, InLens and SE2 - InLens
+// The same on three inputs: 183 features.
+
+// %%
+const m35 = await paper1ForestAll(test, { features: shared, trees: 100, seed: 1 });
+summary(m35);
+
+// %% [markdown]
+// ## 3.6 Random forest with tailored milling-direction features
+// 3.5's features plus the tailored z features.
+
+// %%
+const m36 = await paper1ForestTailored(test, { features: shared, trees: 100, seed: 1 });
+summary(m36);
+
+// %% [markdown]
+// The recorded numbers: awe of each method on the full field of view and on the crop.
+
+// %%
+const M = [m31, m32, m33, m34, m35, m36];
+for (const m of M) {
+  record(`paper1.awe.${m.key}`, m.awe);
+  if (m.aweCrop !== undefined) record(`paper1.awe_crop.${m.key}`, m.aweCrop);
+}
 
 // %% [markdown]
 // ## Table: awe per method, ours (simulated sample) and the paper's (real data)
-// The crop is the largest square of the test slice with at most 1 % CBD and at least 60 % NMC
-// (`nmcCrop`): inside a particle the task is nearly binary (NMC vs inner pores).
 
 // %%
-const M = result.methods;
 const r1 = (v: number | undefined) => (v === undefined ? NaN : Math.round(v * 10) / 10);
 show(
   tableFigure({
@@ -136,10 +193,10 @@ const shown = ["3.2", "3.4", "3.5", "3.6"].map((id) => M.find((m) => m.id === id
 show(
   imagesGrid(
     [
-      { image: s.se2, labels: result.truth, title: "truth" },
+      { image: s.se2, labels: test.truth, title: "truth" },
       ...shown.map((m) => ({ image: s.se2, labels: m.segmentation, title: `${m.id}: awe ${m.awe.toFixed(1)} %` })),
       { image: s.se2, title: `SE2, z = ${s.z}` },
-      ...shown.map((m) => ({ image: s.se2, labels: segmentationErrors(result.truth, m.segmentation), title: `${m.id}: errors` })),
+      ...shown.map((m) => ({ image: s.se2, labels: segmentationErrors(test.truth, m.segmentation), title: `${m.id}: errors` })),
     ],
     { columns: 5, classNames: fib.classes },
   ),
@@ -156,7 +213,7 @@ const viewer = view(s.se2, {
   channels: [s.inlens],
   channelNames: ["SE2", "InLens"],
   overlays: [
-    { name: "truth", kind: "labels", volume: result.truth, opacity: 0.4 },
+    { name: "truth", kind: "labels", volume: test.truth, opacity: 0.4 },
     ...M.map((m) => ({ name: `${m.id} ${m.name}`, kind: "labels" as const, volume: m.segmentation, opacity: 0.4 })),
   ],
   labels: false,
@@ -164,7 +221,8 @@ const viewer = view(s.se2, {
 
 // %% [markdown]
 // ## Run times
-// Wall time of each step (ms): the forests' shared features are counted once, under 3.4.
+// Wall time of each step (ms); the forests' shared features took `shared.timings`.
 
 // %%
+console.log("features", JSON.stringify(Object.fromEntries(Object.entries(shared.timings).map(([k, v]) => [k, Math.round(v)]))));
 for (const m of M) console.log(m.id, JSON.stringify(Object.fromEntries(Object.entries(m.timings).map(([k, v]) => [k, Math.round(v)]))), JSON.stringify(m.details));
