@@ -137,7 +137,10 @@ async function openNotebook(page, base, token) {
 const counts = (page, name) =>
   page.$eval(viewerSelector(name), (n) => JSON.parse(n.dataset.counts ?? "{}"));
 const statusText = (page, name) =>
-  page.$eval(`${viewerSelector(name)} .tl-saveStatus`, (n) => n.textContent);
+  page.$eval(
+    `${viewerSelector(name)} .tl-saveStatus`,
+    (n) => (n.querySelector(".tl-saveText") ?? n).textContent,
+  );
 
 async function waitState(page, name, state, timeout = 30_000) {
   await page.waitForFunction(
