@@ -42,6 +42,73 @@ export interface TreeArrays {
 const EPSILON = 2.220446049250313e-16;
 const KEY = 2097152; // 2^21: sort keys are code * KEY + position
 
+/** The best split of a node found so far. */
+interface BestSplit {
+  /** Gini proxy of the split ({@link giniProxy}); -Infinity: none yet. */
+  score: number;
+  feature: number;
+  /** Last bin of the left side and first bin of the right side. */
+  bin: number;
+  next: number;
+  /** Samples on the left. */
+  nLeft: number;
+  /** Class weights on the left. */
+  left: Float64Array;
+}
+
+/** Gini impurity of class weights `c` summing to `w`: `1 - sum_k c_k^2 / w^2`. */
+function gini(c: Float64Array, K: number, w: number): number {
+  let sq = 0;
+  for (let k = 0; k < K; k++) sq += c[k]! * c[k]!;
+  return 1 - sq / (w * w);
+}
+
+/**
+ * sklearn's proxy of the impurity decrease of a split (larger is better):
+ * `sum_k L_k^2 / wL + sum_k R_k^2 / wR`, L the left class weights, R = totals - L.
+ */
+function giniProxy(left: Float64Array, totals: Float64Array, K: number, wl: number, wr: number) {
+  let sl = 0;
+  let sr = 0;
+  for (let k = 0; k < K; k++) {
+    const a = left[k]!;
+    const r = totals[k]! - a;
+    sl += a * a;
+    sr += r * r;
+  }
+  return sl / wl + sr / wr;
+}
+
+/**
+ * Score the candidate split "left = the `nLeft` samples swept so far (class
+ * weights `left`, sum `wl`)" between bins `bin` and `next` of feature `f`,
+ * and keep it when it beats the best (the first best one wins).
+ */
+function offerSplit(
+  best: BestSplit,
+  left: Float64Array,
+  totals: Float64Array,
+  K: number,
+  wl: number,
+  W: number,
+  f: number,
+  bin: number,
+  next: number,
+  nLeft: number,
+): void {
+  const wr = W - wl;
+  if (!(wl > 0 && wr > 0)) return;
+  const score = giniProxy(left, totals, K, wl, wr);
+  if (score > best.score) {
+    best.score = score;
+    best.feature = f;
+    best.bin = bin;
+    best.next = next;
+    best.nLeft = nLeft;
+    best.left.set(left);
+  }
+}
+
 /** Grow tree `index` of a forest. @internal */
 export function buildTree(data: BinnedData, s: TreeSettings, index: number): TreeArrays {
   const { n, nFeatures: F, codes, nBins, binOffset, binLo, binHi, y, nClasses: K } = data;
@@ -80,8 +147,16 @@ export function buildTree(data: BinnedData, s: TreeSettings, index: number): Tre
   const perm = new Int32Array(F);
   for (let f = 0; f < F; f++) perm[f] = f;
   const left = new Float64Array(K);
-  const bestLeft = new Float64Array(K);
+  const right = new Float64Array(K);
   const totals = new Float64Array(K);
+  const best: BestSplit = {
+    score: -Infinity,
+    feature: -1,
+    bin: -1,
+    next: -1,
+    nLeft: 0,
+    left: new Float64Array(K),
+  };
 
   // Node storage, grown on demand.
   let cap = Math.max(16, Math.min(2 * m + 1, 1024));
@@ -129,23 +204,16 @@ export function buildTree(data: BinnedData, s: TreeSettings, index: number): Tre
       totals[y[i]!] += w[i]!;
     }
     let W = 0;
-    let sq = 0;
-    for (let k = 0; k < K; k++) {
-      W += totals[k]!;
-      sq += totals[k]! * totals[k]!;
-    }
-    const impurity = W > 0 ? 1 - sq / (W * W) : 0;
+    for (let k = 0; k < K; k++) W += totals[k]!;
+    const impurity = W > 0 ? gini(totals, K, W) : 0;
     let isLeaf =
       depth >= s.maxDepth ||
       nNode < s.minSamplesSplit ||
       nNode < 2 * s.minSamplesLeaf ||
       impurity <= EPSILON;
 
-    let bestScore = -Infinity;
-    let bestF = -1;
-    let bestBin = -1;
-    let bestNext = -1;
-    let bestNL = 0;
+    best.score = -Infinity;
+    best.feature = -1;
     if (!isLeaf) {
       const minLeaf = s.minSamplesLeaf;
       let nonConstant = 0;
@@ -181,28 +249,8 @@ export function buildTree(data: BinnedData, s: TreeSettings, index: number): Tre
               for (let k = 0; k < K; k++) wb += histW[b * K + k]!;
               if (wb === 0) continue;
               const c = countSamples ? histN[b]! : 1;
-              if (prev >= 0 && nL >= minLeaf && nNode - nL >= minLeaf) {
-                const wr = W - wl;
-                if (wl > 0 && wr > 0) {
-                  let sl = 0;
-                  let sr = 0;
-                  for (let k = 0; k < K; k++) {
-                    const a = left[k]!;
-                    const r = totals[k]! - a;
-                    sl += a * a;
-                    sr += r * r;
-                  }
-                  const score = sl / wl + sr / wr;
-                  if (score > bestScore) {
-                    bestScore = score;
-                    bestF = f;
-                    bestBin = prev;
-                    bestNext = b;
-                    bestNL = nL;
-                    bestLeft.set(left);
-                  }
-                }
-              }
+              if (prev >= 0 && nL >= minLeaf && nNode - nL >= minLeaf)
+                offerSplit(best, left, totals, K, wl, W, f, prev, b, nL);
               nL += c;
               for (let k = 0; k < K; k++) left[k] += histW[b * K + k]!;
               wl += wb;
@@ -238,28 +286,8 @@ export function buildTree(data: BinnedData, s: TreeSettings, index: number): Tre
             const key = keys[q]!;
             const code = Math.floor(key / KEY);
             const i = local[key - code * KEY]!;
-            if (q > 0 && code !== prev && q >= minLeaf && nNode - q >= minLeaf) {
-              const wr = W - wl;
-              if (wl > 0 && wr > 0) {
-                let sl = 0;
-                let sr = 0;
-                for (let k = 0; k < K; k++) {
-                  const a = left[k]!;
-                  const r = totals[k]! - a;
-                  sl += a * a;
-                  sr += r * r;
-                }
-                const score = sl / wl + sr / wr;
-                if (score > bestScore) {
-                  bestScore = score;
-                  bestF = f;
-                  bestBin = prev;
-                  bestNext = code;
-                  bestNL = q;
-                  bestLeft.set(left);
-                }
-              }
-            }
+            if (q > 0 && code !== prev && q >= minLeaf && nNode - q >= minLeaf)
+              offerSplit(best, left, totals, K, wl, W, f, prev, code, q);
             const wi = w[i]!;
             left[y[i]!] += wi;
             wl += wi;
@@ -267,7 +295,7 @@ export function buildTree(data: BinnedData, s: TreeSettings, index: number): Tre
           }
         }
       }
-      if (bestF < 0) isLeaf = true;
+      if (best.feature < 0) isLeaf = true;
     }
 
     if (isLeaf) {
@@ -276,9 +304,11 @@ export function buildTree(data: BinnedData, s: TreeSettings, index: number): Tre
       continue;
     }
     // Split: threshold between the largest value of the left bin and the smallest of the next.
+    const bestF = best.feature;
+    const bestBin = best.bin;
     const off = binOffset[bestF]!;
     const a = binHi[off + bestBin]!;
-    const b = binLo[off + bestNext]!;
+    const b = binLo[off + best.next]!;
     let t = Math.fround(a / 2 + b / 2);
     if (!(t < b) || !Number.isFinite(t)) t = a;
     feature[node] = bestF;
@@ -286,18 +316,11 @@ export function buildTree(data: BinnedData, s: TreeSettings, index: number): Tre
     splitBin[node] = bestBin;
     // Impurity decrease (sklearn's compute_feature_importances numerator).
     let wl = 0;
-    let sl = 0;
-    let sr = 0;
-    for (let k = 0; k < K; k++) wl += bestLeft[k]!;
+    for (let k = 0; k < K; k++) wl += best.left[k]!;
     const wr = W - wl;
-    for (let k = 0; k < K; k++) {
-      const l = bestLeft[k]!;
-      const r = totals[k]! - l;
-      sl += l * l;
-      sr += r * r;
-    }
-    const impL = 1 - sl / (wl * wl);
-    const impR = 1 - sr / (wr * wr);
+    for (let k = 0; k < K; k++) right[k] = totals[k]! - best.left[k]!;
+    const impL = gini(best.left, K, wl);
+    const impR = gini(right, K, wr);
     importance[bestF] += W * impurity - wl * impL - wr * impR;
     // Stable partition of [start, end) by code <= bestBin: sample indices
     // stay ascending within a node, so the gathers of the next splits walk
@@ -311,7 +334,8 @@ export function buildTree(data: BinnedData, s: TreeSettings, index: number): Tre
       else local[nr++] = i;
     }
     idx.set(local.subarray(0, nr), i0);
-    if (countSamples && i0 - start !== bestNL) throw new Error("internal: partition size mismatch");
+    if (countSamples && i0 - start !== best.nLeft)
+      throw new Error("internal: partition size mismatch");
     // right first, so the left child is grown next (sklearn's depth-first order)
     stack.push(i0, end, depth + 1, node, 1);
     stack.push(start, i0, depth + 1, node, 0);

@@ -1,5 +1,6 @@
 import type { Shape3 } from "../../volume/types.js";
 import type { BlockContext } from "../../parallel/types.js";
+import { argmax, marginUncertainty } from "../../volume/argmax.js";
 import { computeBlockFeatures } from "../../features/blockFeatures.js";
 import type { FeatureSpec } from "../../features/spec.js";
 import { predictRowsInto, type PackedForest } from "./predictRows.js";
@@ -49,21 +50,10 @@ export function predictKernel(ctx: BlockContext<PredictKernelParams>): void {
       const row = ((o[0] + z) * ny + o[1] + y) * nx + o[2];
       for (let x = 0; x < cx; x++, v++) {
         const at = row + x;
-        let best = 0;
-        let p1 = proba[v * K]!;
-        let p2 = -Infinity;
-        for (let k = 1; k < K; k++) {
-          const q = proba[v * K + k]!;
-          if (q > p1) {
-            p2 = p1;
-            p1 = q;
-            best = k;
-          } else if (q > p2) p2 = q;
-        }
-        p.labels[at] = p.classes[best]!;
+        p.labels[at] = p.classes[argmax(proba, v * K, K)]!;
         if (p.probabilities)
           for (let k = 0; k < K; k++) p.probabilities[k]![at] = proba[v * K + k]!;
-        if (p.uncertainty) p.uncertainty[at] = 1 - (p1 - p2);
+        if (p.uncertainty) p.uncertainty[at] = marginUncertainty(proba, v * K, K);
       }
     }
   }

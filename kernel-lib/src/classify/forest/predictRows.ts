@@ -127,24 +127,5 @@ export function predictRowsInto(
   }
 }
 
-/** Argmax per row of a rows x classes matrix (ties: first class). @internal */
-export function argmaxRows(
-  proba: Float32Array,
-  K: number,
-  rows: number,
-  out: Int32Array,
-  classes: readonly number[],
-): void {
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    let bv = proba[r * K]!;
-    for (let k = 1; k < K; k++) {
-      const v = proba[r * K + k]!;
-      if (v > bv) {
-        bv = v;
-        best = k;
-      }
-    }
-    out[r] = classes[best]!;
-  }
-}
+/** Argmax per row (ties: first class); kept here for the forest's callers. @internal */
+export { argmaxRows } from "../../volume/argmax.js";

@@ -1,4 +1,5 @@
 import { getThreads } from "../../parallel/pool.js";
+import { argmax } from "../../volume/argmax.js";
 import { binSamples } from "./binning.js";
 import { buildTree, type TreeArrays, type TreeSettings } from "./buildTree.js";
 import type { TrainTask } from "./forestWorker.js";
@@ -316,9 +317,7 @@ function assemble(
     for (let i = 0; i < n; i++) {
       if (oobVotes[i] === 0) continue;
       seen++;
-      let best = 0;
-      for (let k = 1; k < K; k++) if (oobSum[i * K + k]! > oobSum[i * K + best]!) best = k;
-      if (best !== y[i]) wrong++;
+      if (argmax(oobSum, i * K, K) !== y[i]) wrong++;
     }
     oobError = seen > 0 ? wrong / seen : undefined;
   }
