@@ -1,5 +1,6 @@
 import { createRng, type Rng } from "../stats/random.js";
 import { checkShape, checkSpacing } from "../volume/check.js";
+import { histogram } from "../volume/stats.js";
 import type { Shape3, Spacing3, Volume } from "../volume/types.js";
 import { gaussianRandomField, streamSeed } from "./noise.js";
 import {
@@ -9,6 +10,41 @@ import {
   checkRange,
   checkSeed,
 } from "./options.js";
+
+/**
+ * Set `labels[i] = value` at the `want` highest finite scores (ties: lower
+ * index first; -Infinity marks voxels that are not candidates): a histogram
+ * of the candidates' scores in [lo, hi] finds the bin holding the
+ * `want`-th highest, whose voxels are then ordered exactly.
+ */
+function selectTop(
+  score: Float32Array,
+  want: number,
+  lo: number,
+  hi: number,
+  labels: Uint8Array,
+  value: number,
+): void {
+  const { counts, edges } = histogram(score, { bins: 4096, range: [lo, hi] });
+  const bins = counts.length;
+  let acc = 0;
+  let b = bins - 1;
+  for (; b > 0 && acc + counts[b] < want; b--) acc += counts[b];
+  // Bin b is [edges[b], edges[b + 1]) (the last one closed): everything above it is taken.
+  const above = b + 1 < bins ? edges[b + 1] : Infinity;
+  const inBin: number[] = [];
+  let taken = 0;
+  for (let i = 0; i < score.length; i++) {
+    const v = score[i];
+    if (v === -Infinity) continue;
+    if (v >= above) {
+      labels[i] = value;
+      taken++;
+    } else if (v >= edges[b]) inBin.push(i);
+  }
+  inBin.sort((i, j) => score[j] - score[i] || i - j);
+  for (let k = 0; k < want - taken && k < inBin.length; k++) labels[inBin[k]] = value;
+}
 
 /** Class ids used by every tomolab classifier and simulator. */
 export const CLASS = { unlabelled: 0, void: 1, cbd: 2, nmc: 3 } as const;
@@ -303,35 +339,19 @@ export function nmcPhantom(shape: Shape3, options: NmcPhantomOptions = {}): Volu
   );
   const score = new Float32Array(labels.length).fill(-Infinity);
   let candidates = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] !== 0 || dist[i] < -0.5 * rp) continue;
     const d = Math.max(0, dist[i]);
     score[i] = 0.75 * fine[i] + 0.5 * coarse[i] - 1.5 * Math.min(d / cbdReach, 3);
+    const v = score[i]; // the stored float32 value
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
     candidates++;
   }
   const want = Math.min(candidates, Math.round(cbdFrac * labels.length));
-  if (want > 0) {
-    // Threshold at the `want`-th highest score (histogram of 4096 bins, then refine within the bin).
-    const bins = 4096;
-    const lo = -10;
-    const hi = 10;
-    const hist = new Float64Array(bins);
-    const bin = (v: number) =>
-      Math.min(bins - 1, Math.max(0, Math.floor(((v - lo) / (hi - lo)) * bins)));
-    for (let i = 0; i < score.length; i++) if (score[i] > -Infinity) hist[bin(score[i])]++;
-    let acc = 0;
-    let b = bins - 1;
-    for (; b > 0 && acc + hist[b] < want; b--) acc += hist[b];
-    const inBin: number[] = [];
-    for (let i = 0; i < score.length; i++) {
-      if (score[i] === -Infinity) continue;
-      const k = bin(score[i]);
-      if (k > b) labels[i] = CLASS.cbd;
-      else if (k === b) inBin.push(i);
-    }
-    inBin.sort((i, j) => score[j] - score[i] || i - j);
-    for (let k = 0; k < want - acc && k < inBin.length; k++) labels[inBin[k]] = CLASS.cbd;
-  }
+  if (want > 0) selectTop(score, want, lo, hi, labels, CLASS.cbd);
   for (let i = 0; i < labels.length; i++) if (labels[i] === 0) labels[i] = CLASS.void;
   return { data: labels, shape: [nz, ny, nx], spacing: [sz, sy, sx] };
 }
