@@ -91,6 +91,11 @@ export class LabelStore {
     return out;
   }
 
+  /** True during a stroke that changed voxels (not yet ended: no version step yet). */
+  get painting(): boolean {
+    return (this.stroke?.indices.length ?? 0) > 0;
+  }
+
   get canUndo(): boolean {
     return this.undoStack.length > 0;
   }

@@ -210,6 +210,14 @@ export class LabelSaver {
   private lineage: string[] = [EMPTY_REVISION];
   /** store.version when the store last equalled the file. */
   private cleanVersion = -1;
+  /**
+   * Labels a check found in the file at least `settleMs` after they were written (or read):
+   * the browser copy holds the store's changes against these, and goes when there are none.
+   * A confirmed write is not enough: a write whose check came just before it may still land.
+   */
+  private safeRuns: Uint8Array | undefined;
+  /** Revision whose text `.bak` holds (written once per version replaced). */
+  private bakOf: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private busy: Promise<void> = Promise.resolve();
@@ -258,7 +266,10 @@ export class LabelSaver {
 
   /** True while the store holds strokes the server has not confirmed. */
   get hasUnsaved(): boolean {
-    return this.loaded && (this.store.version !== this.cleanVersion || this.classesEdited());
+    return (
+      this.loaded &&
+      (this.store.version !== this.cleanVersion || this.store.painting || this.classesEdited())
+    );
   }
 
   /** True when the classes changed since the file was last read or written. */
@@ -316,7 +327,10 @@ export class LabelSaver {
       this.fileClasses(file.classes);
       // strokes painted while the file was read stay (they are the store's changes)
       this.store.applyChanges(empty, runs, "three-way");
-      if (!restored) this.adopt(remote, file.revision, file.ancestors, runs);
+      if (!restored) {
+        this.adopt(remote, file.revision, file.ancestors, runs);
+        this.safeRuns = runs;
+      }
       message = `loaded ${this.name}${restored ? " (restored from .bak)" : ""}`;
     }
     if (!restored && runsEqual(this.store.encodeRuns(), this.known?.runs ?? empty))
@@ -402,7 +416,10 @@ export class LabelSaver {
     const base = this.baseFor(revision, ancestors);
     const { applied } = this.store.applyChanges(base, runs, "three-way");
     this.adopt(remote, file.revision, ancestors, runs);
-    if (runsEqual(this.store.encodeRuns(), runs)) this.cleanVersion = this.store.version;
+    if (runsEqual(this.store.encodeRuns(), runs)) {
+      this.cleanVersion = this.store.version;
+      this.safeRuns = runs; // the file holds everything the store has
+    }
     if (applied > 0) this.o.onStoreChanged?.();
     return applied;
   }
@@ -519,18 +536,21 @@ export class LabelSaver {
     this.showBanner();
   }
 
-  /** Keeps the unsaved strokes in browser storage (or removes the copy when all is saved). */
+  /**
+   * Keeps the strokes not yet known to be safe in the file in browser storage (their changes
+   * against `safeRuns`), or removes the copy when there are none.
+   */
   private writeDraft(): void {
     const storage = this.storage;
     if (!storage || !this.loaded) return;
     try {
-      if (!this.hasUnsaved) {
+      const runs = this.store.encodeRuns();
+      const base = this.safeRuns ?? emptyRuns(this.shape);
+      if (runsEqual(runs, base)) {
         storage.removeItem(this.draftKey);
         this.draftProblem = "";
         return;
       }
-      const runs = this.store.encodeRuns();
-      const base = this.known?.runs ?? emptyRuns(this.shape);
       const draft: LabelDraft = {
         format: "tomolab-labels-draft",
         version: 1,
@@ -646,24 +666,34 @@ export class LabelSaver {
   }
 
   /**
-   * Check, write, verify: GET the version; when it is not the one last seen, read and merge it;
-   * write `.bak` (the version being replaced) and the labels; GET the version again. When it is
-   * not the one the write returned, another write came in between: merge it in the next round.
+   * Check, write, verify. Per round: write `.bak` (the version last seen, once per version);
+   * GET the version; when it is not the one last seen, read and merge it and start the round
+   * again; else write the labels and GET the version again. When that is not the one the write
+   * returned, another write came in between: the next round merges it. Between the check and
+   * the write there is one request: a write by another tab landing in that window is replaced
+   * by this one, and that tab's check after its save (settleMs) finds and re-merges it.
    * @returns voxels merged in from other versions.
    */
   private async saveRounds(): Promise<number> {
     const api = this.o.api;
     let merged = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      let now = await api.stat(this.path);
+      const known = this.known;
+      if (known && this.bakOf !== known.revision) {
+        await api.write(`${this.path}.bak`, known.text);
+        this.bakOf = known.revision;
+      }
+      const now = await api.stat(this.path);
       if (now && !this.isKnown(now)) {
         const remote = await api.read(this.path);
-        if (remote) merged += this.integrate(remote);
-        now = remote;
+        if (remote) {
+          merged += this.integrate(remote);
+          continue; // .bak of the version just read, and check again
+        }
       }
       const version = this.store.version;
       const runs = this.store.encodeRuns();
-      if (now && this.known && runsEqual(runs, this.known.runs) && !this.classesEdited()) {
+      if (now && known && runsEqual(runs, known.runs) && !this.classesEdited()) {
         this.cleanVersion = version;
         return merged;
       }
@@ -676,8 +706,6 @@ export class LabelSaver {
         }),
       );
       this.remember(revision, runs);
-      if (now && this.known && this.known.text !== text)
-        await api.write(`${this.path}.bak`, this.known.text);
       const written = await api.write(this.path, text);
       this.extendLineage([revision]);
       const check = await api.stat(this.path);
@@ -713,7 +741,15 @@ export class LabelSaver {
     return this.exclusive(async () => {
       try {
         const now = await this.o.api.stat(this.path);
-        if (!now || this.isKnown(now)) return;
+        if (!now) return;
+        if (this.isKnown(now)) {
+          // still the version last written or read: the store's saved strokes are safe
+          if (this.known && !this.hasUnsaved) {
+            this.safeRuns = this.known.runs;
+            this.writeDraft();
+          }
+          return;
+        }
         const remote = await this.o.api.read(this.path);
         if (!remote) return;
         const merged = this.integrate(remote);
