@@ -316,8 +316,15 @@ export class TiffFile {
       else hi = mid;
     }
     if (lo === 0 || this.reach[lo - 1] <= offset) return undefined;
-    for (let i = lo - 1; i >= 0; i--) if (s[i].end > offset) return s[i].what;
-    return undefined;
+    // The first range (by start) that reaches past `offset`: where `reach` first passes it.
+    let a = 0;
+    let b = lo - 1;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if (this.reach[mid] > offset) b = mid;
+      else a = mid + 1;
+    }
+    return s[a].what;
   }
 
   private async walkIfds(first: number): Promise<void> {
