@@ -1,9 +1,17 @@
-import { createRng } from "../stats/random.js";
 import { checkShape, checkVolume, formatShape } from "../volume/check.js";
-import type { Shape3, Volume } from "../volume/types.js";
-import { blur2d, chamfer2d, translate2d } from "./image2d.js";
-import { CLASS } from "./nmcPhantom.js";
-import { hash3, valueNoise3, streamSeed } from "./noise.js";
+import type { Shape3, Spacing3, Volume } from "../volume/types.js";
+import { drawRun, materialTexture } from "./fibsemDraws.js";
+import {
+  blurShineThrough,
+  detect,
+  faceAndShineThrough,
+  faceTopography,
+  localPoreRadius,
+  redeposit,
+  sliceBuffers,
+  type FibsemRun,
+} from "./fibsemSteps.js";
+import { streamSeed } from "./noise.js";
 import { checkFraction, checkNonNegative, checkPositive, checkSeed } from "./options.js";
 
 /**
@@ -275,9 +283,46 @@ function detector(
  * const sim = simulateFibsem(structure, { outputShape: [48, 96, 96] });
  */
 export function simulateFibsem(structure: Volume, options: FibsemOptions = {}): FibsemSimulation {
+  const run = resolveRun(structure, options);
+  const draws = drawRun(run);
+  const [oz, oy, ox] = run.out;
+  const plane = oy * ox;
+  const se2 = new Uint8Array(oz * plane);
+  const inlens = new Uint8Array(oz * plane);
+  const redep = new Uint8Array(oz * plane);
+  const depth = new Uint8Array(oz * plane);
+  const truth = new Uint8Array(oz * plane);
+  const buf = sliceBuffers(plane);
+  const { fx } = run;
+  for (let z = 0; z < oz; z++) {
+    localPoreRadius(run, z, buf);
+    faceAndShineThrough(run, z, buf, truth);
+    if (fx.shineThrough && run.depthBlur > 0) blurShineThrough(run, buf);
+    if (fx.redeposition && run.redepCov > 0) redeposit(run, z, buf, draws, redep);
+    if (fx.topography) faceTopography(run, buf);
+    for (let p = 0; p < plane; p++) depth[z * plane + p] = buf.hitDepth[p];
+    detect(run, z, 0, buf, draws, se2);
+    detect(run, z, 1, buf, draws, inlens);
+  }
+  const vol = (data: Uint8Array): Volume<Uint8Array> => ({
+    data,
+    shape: [oz, oy, ox],
+    spacing: [...run.spacing],
+  });
+  return {
+    se2: vol(se2),
+    inlens: vol(inlens),
+    truth: vol(truth),
+    redeposition: vol(redep),
+    shineDepth: vol(depth),
+    drift: draws.drift,
+  };
+}
+
+/** Check the structure and the options; the beam geometry and texture of the run. */
+function resolveRun(structure: Volume, options: FibsemOptions): FibsemRun {
   checkVolume(structure, "structure", { dtypes: ["uint8"] });
   const [nz, ny, nx] = structure.shape;
-  const [sz, sy] = structure.spacing;
   const outShape = options.outputShape ?? structure.shape;
   checkShape(outShape, "outputShape");
   const [oz, oy, ox] = outShape;
@@ -313,15 +358,9 @@ export function simulateFibsem(structure: Volume, options: FibsemOptions = {}): 
     detector(SE2_DETECTOR, options.se2, "se2"),
     detector(INLENS_DETECTOR, options.inlens, "inlens"),
   ];
-
-  const src = structure.data as Uint8Array;
-  const solidAt = (z: number, y: number, x: number) =>
-    z >= 0 && z < nz && y >= 0 && y < ny && x >= 0 && x < nx && src[(z * ny + y) * nx + x] >= 2
-      ? 1
-      : 0;
+  const spacing = [...structure.spacing] as Spacing3;
+  const [sz, sy] = spacing;
   const theta = (viewAngle * Math.PI) / 180;
-  const beam = [Math.cos(theta), Math.sin(theta)]; // (z, y) components of the beam direction
-  const cosFace = Math.cos(theta);
   const tMax = Math.max(1, Math.min(254, Math.floor(maxDepth / sz)));
   const yStep = new Int32Array(tMax + 1);
   for (let t = 0; t <= tMax; t++) yStep[t] = Math.round((t * sz * Math.tan(theta)) / sy);
@@ -335,363 +374,26 @@ export function simulateFibsem(structure: Volume, options: FibsemOptions = {}): 
     }
     return a;
   });
-
-  const texSalt = streamSeed(seed, "texture");
-  // Texture in [-1, 1] at a voxel: fine granules in CBD (~20 nm), grain-scale patches in NMC
-  // (~60 nm). Coordinates are rotated off the lattice axes so the value noise shows no grid.
-  const [tz, ty, tx0] = structure.spacing;
-  const texture = (m: number, z: number, y: number, x: number): number => {
-    if (!fx.texture) return 0;
-    const pz = z * tz;
-    const py = y * ty;
-    const px = x * tx0;
-    const u = 0.36 * pz + 0.48 * py - 0.8 * px;
-    const v = -0.8 * pz + 0.6 * py;
-    const w = 0.48 * pz + 0.64 * py + 0.6 * px;
-    if (m === CLASS.cbd) return 2 * valueNoise3(u / 20, v / 20, w / 20, texSalt ^ 0x1234) - 1;
-    return 2 * valueNoise3(u / 60, v / 60, w / 60, texSalt) - 1;
-  };
-  const amp = (d: DetectorModel, m: number) => (m === CLASS.cbd ? d.cbdTexture : d.nmcTexture);
-  const materialSignal = (d: DetectorModel, m: number) => (m === CLASS.cbd ? d.cbd : d.nmc);
-
-  // Per-slice random draws, each effect from its own stream.
-  const frng = createRng(streamSeed(seed, "flicker"));
-  const flicker = Array.from({ length: oz }, () => {
-    const a = frng.normal();
-    const b = 0.6 * a + 0.8 * frng.normal();
-    return [a, b];
-  });
-  const drng = createRng(streamSeed(seed, "drift"));
-  const drift: [number, number][] = [];
-  {
-    let py = 0;
-    let px = 0;
-    for (let z = 0; z < oz; z++) {
-      if (fx.drift && z > 0) {
-        py += driftStep * drng.normal();
-        px += driftStep * drng.normal();
-      }
-      drift.push([py, px]);
-    }
-  }
-  // Curtain stripe profiles: keyframes every `curtainPeriod` slices, interpolated.
-  const crng = createRng(streamSeed(seed, "curtaining"));
-  const nKeys = Math.ceil(oz / curtainPeriod) + 2;
-  const keys: Float32Array[] = [];
-  for (let k = 0; k < nKeys; k++) {
-    const white = new Float32Array(ox);
-    for (let x = 0; x < ox; x++) white[x] = crng.normal();
-    // A few strong stripes on top of fine ones.
-    for (let s = 0; s < Math.max(1, Math.round(ox / 40)); s++)
-      white[crng.int(ox)] += 4 * crng.normal();
-    const prof = blur2d(white, 1, ox, Math.max(0.5, curtainWidth / structure.spacing[2]));
-    let m = 0;
-    let v = 0;
-    for (let x = 0; x < ox; x++) m += prof[x];
-    m /= ox;
-    for (let x = 0; x < ox; x++) v += (prof[x] - m) ** 2;
-    const sd = Math.sqrt(v / ox) || 1;
-    for (let x = 0; x < ox; x++) prof[x] = (prof[x] - m) / sd;
-    keys.push(prof);
-  }
-  const grng = createRng(streamSeed(seed, "gradient"));
-  const gPhase = grng.next() * 2 * Math.PI;
-  const gTilt = grng.normal() * 0.3;
-  const redSalt = streamSeed(seed, "redeposition");
-  const rrng = createRng(redSalt);
-  let redField: Float32Array = new Float32Array(0);
-  // Noise draws: a table of 2^16 standard normal variates indexed by 16-bit random numbers
-  // (two per 32-bit draw), far faster than a transform per pixel and as good for image noise.
-  const nrng = createRng(streamSeed(seed, "noise"));
-  const normalTable = new Float32Array(65536);
-  for (let i = 0; i < normalTable.length; i++) normalTable[i] = nrng.normal();
-
-  const plane = oy * ox;
-  const se2 = new Uint8Array(oz * plane);
-  const inlens = new Uint8Array(oz * plane);
-  const redep = new Uint8Array(oz * plane);
-  const depth = new Uint8Array(oz * plane);
-  const truth = new Uint8Array(oz * plane);
-  const levels = [0, 1.5, 3, 6];
-
-  const vals = [new Float32Array(plane), new Float32Array(plane)];
-  const voidMask = new Float32Array(plane);
-  const solidMask = new Uint8Array(plane);
-  const hitDepth = new Int32Array(plane);
-
-  const faceVoid = new Uint8Array(plane);
-  const rowMax = new Float32Array(plane);
-  const poreRadius = new Float32Array(plane);
-  const rr = 3; // window half-width (pixels) of the local pore radius
-  for (let z = 0; z < oz; z++) {
-    // 0. Local pore radius in the face: distance to the nearest solid, maximised over a small window.
-    for (let y = 0; y < oy; y++)
-      for (let x = 0; x < ox; x++) faceVoid[y * ox + x] = src[(z * ny + y) * nx + x] >= 2 ? 0 : 1;
-    const dist = chamfer2d(faceVoid, oy, ox);
-    for (let y = 0; y < oy; y++)
-      for (let x = 0; x < ox; x++) {
-        let m = 0;
-        for (let k = Math.max(0, x - rr); k <= Math.min(ox - 1, x + rr); k++)
-          m = Math.max(m, dist[y * ox + k]);
-        rowMax[y * ox + x] = m;
-      }
-    for (let y = 0; y < oy; y++)
-      for (let x = 0; x < ox; x++) {
-        let m = 0;
-        for (let k = Math.max(0, y - rr); k <= Math.min(oy - 1, y + rr); k++)
-          m = Math.max(m, rowMax[k * ox + x]);
-        // Pores wider than the field of view count as very large.
-        poreRadius[y * ox + x] = Math.min(m, 4 * Math.max(oy, ox)) * sy;
-      }
-    // 1. Face and shine-through.
-    for (let y = 0; y < oy; y++) {
-      for (let x = 0; x < ox; x++) {
-        const p = y * ox + x;
-        const m = src[(z * ny + y) * nx + x];
-        truth[z * plane + p] = m;
-        if (m >= 2) {
-          solidMask[p] = 1;
-          voidMask[p] = 0;
-          hitDepth[p] = 0;
-          const tx = texture(m, z, y, x);
-          for (let k = 0; k < 2; k++)
-            vals[k][p] = materialSignal(dets[k], m) * (1 + amp(dets[k], m) * tx);
-          continue;
-        }
-        solidMask[p] = 0;
-        voidMask[p] = 1;
-        let hit = 0;
-        if (fx.shineThrough) {
-          for (let t = 1; t <= tMax; t++) {
-            const zz = z + t;
-            const yy = y + yStep[t];
-            if (zz >= nz || yy >= ny || yy < 0) break;
-            if (src[(zz * ny + yy) * nx + x] >= 2) {
-              hit = t;
-              break;
-            }
-          }
-        }
-        if (hit === 0) {
-          hitDepth[p] = 255;
-          for (let k = 0; k < 2; k++) vals[k][p] = dets[k].voidFloor;
-          continue;
-        }
-        hitDepth[p] = hit;
-        const zz = z + hit;
-        const yy = y + yStep[hit];
-        const hm = src[(zz * ny + yy) * nx + x];
-        // Surface normal from the solid indicator's gradient (3x3x3 Sobel-like sums), in physical units.
-        let cosA = 1;
-        if (fx.topography) {
-          let gz = 0;
-          let gy = 0;
-          let gx = 0;
-          if (zz >= 1 && zz + 1 < nz && yy >= 1 && yy + 1 < ny && x >= 1 && x + 1 < nx) {
-            // Interior: direct indexing.
-            const c = (zz * ny + yy) * nx + x;
-            const sZ = ny * nx;
-            for (let a = -1; a <= 1; a++)
-              for (let b = -1; b <= 1; b++) {
-                gz +=
-                  (src[c + sZ + a * nx + b] >= 2 ? 1 : 0) - (src[c - sZ + a * nx + b] >= 2 ? 1 : 0);
-                gy +=
-                  (src[c + a * sZ + nx + b] >= 2 ? 1 : 0) - (src[c + a * sZ - nx + b] >= 2 ? 1 : 0);
-                gx +=
-                  (src[c + a * sZ + b * nx + 1] >= 2 ? 1 : 0) -
-                  (src[c + a * sZ + b * nx - 1] >= 2 ? 1 : 0);
-              }
-          } else {
-            for (let a = -1; a <= 1; a++)
-              for (let b = -1; b <= 1; b++) {
-                gz += solidAt(zz + 1, yy + a, x + b) - solidAt(zz - 1, yy + a, x + b);
-                gy += solidAt(zz + a, yy + 1, x + b) - solidAt(zz + a, yy - 1, x + b);
-                gx += solidAt(zz + a, yy + b, x + 1) - solidAt(zz + a, yy + b, x - 1);
-              }
-          }
-          gz /= sz;
-          gy /= sy;
-          gx /= structure.spacing[2];
-          const gn = Math.sqrt(gz * gz + gy * gy + gx * gx);
-          if (gn > 0)
-            cosA = Math.min(1, Math.max(0.25, Math.abs(gz * beam[0] + gy * beam[1]) / gn));
-        }
-        const tx = texture(hm, zz, yy, x);
-        for (let k = 0; k < 2; k++) {
-          const d = dets[k];
-          let tilt = fx.topography ? Math.pow(cosFace / cosA, d.tiltExponent) : 1;
-          if (tilt > 3) tilt = 3;
-          const q = (hit * sz) / (d.aperture * poreRadius[p]);
-          const escape = 1 / (1 + q * q);
-          vals[k][p] =
-            materialSignal(d, hm) * (1 + amp(d, hm) * tx) * tilt * atten[k][hit] * escape +
-            d.voidFloor;
-        }
-      }
-    }
-
-    // 2. Depth-dependent blur of the shine-through, restricted to the pores. Each pore pixel
-    // spreads its signal with the blur of its own depth ("splatting" by depth bands, with
-    // linear weights between neighbouring bands), then the sum is normalised by the spread
-    // pore mask: a deep dark pixel stays dark beside a sharp bright wall.
-    if (fx.shineThrough && depthBlur > 0) {
-      const nL = levels.length;
-      const num = [new Float32Array(plane), new Float32Array(plane)];
-      const den = new Float32Array(plane);
-      const band = new Float32Array(plane * nL);
-      for (let p = 0; p < plane; p++) {
-        if (!voidMask[p]) continue;
-        const t = hitDepth[p] === 255 ? tMax : hitDepth[p];
-        const s = Math.min(levels[nL - 1], (depthBlur * t * sz) / 100);
-        let l = 0;
-        while (l + 1 < nL && levels[l + 1] < s) l++;
-        const f = l + 1 < nL ? (s - levels[l]) / (levels[l + 1] - levels[l]) : 0;
-        band[l * plane + p] = 1 - f;
-        if (l + 1 < nL) band[(l + 1) * plane + p] = f;
-      }
-      const w = new Float32Array(plane);
-      const wv = [new Float32Array(plane), new Float32Array(plane)];
-      for (let l = 0; l < nL; l++) {
-        let any = false;
-        for (let p = 0; p < plane; p++) {
-          const b = band[l * plane + p];
-          if (b > 0) any = true;
-          w[p] = b;
-          wv[0][p] = b * vals[0][p];
-          wv[1][p] = b * vals[1][p];
-        }
-        if (!any) continue;
-        const sl = levels[l];
-        const bw = sl > 0 ? blur2d(w, oy, ox, sl) : w;
-        const b0 = sl > 0 ? blur2d(wv[0], oy, ox, sl) : wv[0];
-        const b1 = sl > 0 ? blur2d(wv[1], oy, ox, sl) : wv[1];
-        for (let p = 0; p < plane; p++) {
-          den[p] += bw[p];
-          num[0][p] += b0[p];
-          num[1][p] += b1[p];
-        }
-      }
-      for (let p = 0; p < plane; p++) {
-        if (!voidMask[p] || den[p] < 1e-6) continue;
-        vals[0][p] = num[0][p] / den[p];
-        vals[1][p] = num[1][p] / den[p];
-      }
-    }
-
-    // 3. Re-deposition in large pores near the face.
-    if (fx.redeposition && redepCov > 0) {
-      const poreMask = new Uint8Array(plane);
-      for (let p = 0; p < plane; p++) poreMask[p] = voidMask[p] ? 1 : 0;
-      const dist = chamfer2d(poreMask, oy, ox);
-      const minPx = redepMin / sy;
-      // Patches ~60 nm across (a smoothed random field), partly renewed with every cut.
-      const white = new Float32Array(plane);
-      for (let p = 0; p < plane; p++) white[p] = rrng.normal();
-      const fresh = blur2d(white, oy, ox, 30 / sy);
-      if (redField.length !== plane) redField = fresh;
-      else for (let p = 0; p < plane; p++) redField[p] = 0.8 * redField[p] + 0.6 * fresh[p];
-      const noise = redField;
-      const eligible: number[] = [];
-      for (let p = 0; p < plane; p++) if (dist[p] >= minPx) eligible.push(p);
-      if (eligible.length > 0) {
-        const sorted = eligible.map((p) => noise[p]).sort((a, b) => a - b);
-        const thr = sorted[Math.min(sorted.length - 1, Math.floor((1 - redepCov) * sorted.length))];
-        for (const p of eligible) {
-          const ramp = Math.min(1, (dist[p] - minPx) / Math.max(1, minPx));
-          const o = Math.min(1, Math.max(0, (noise[p] - thr) / 0.02)) * ramp;
-          if (o <= 0) continue;
-          const y = Math.floor(p / ox);
-          const x = p - y * ox;
-          const grain = 1 + 0.2 * (2 * hash3(z, y, x, redSalt) - 1);
-          for (let k = 0; k < 2; k++) vals[k][p] += o * (dets[k].redeposit * grain - vals[k][p]);
-          if (o > 0.5) redep[z * plane + p] = 1;
-        }
-      }
-    }
-
-    // 4. Topography on the face: pore rim glow, edge brightening and one-sided shadowing.
-    if (fx.topography) {
-      const poreMask = new Uint8Array(plane);
-      for (let p = 0; p < plane; p++) poreMask[p] = voidMask[p] ? 1 : 0;
-      const rim = chamfer2d(poreMask, oy, ox);
-      for (let p = 0; p < plane; p++) {
-        if (!voidMask[p]) continue;
-        const dpx = rim[p] - 1; // 0 next to the edge
-        for (let k = 0; k < 2; k++) {
-          const d = dets[k];
-          vals[k][p] += d.rimGain * d.nmc * Math.exp((-dpx * sy) / d.rimWidth);
-        }
-      }
-      const edge = blur2d(voidMask, oy, ox, 1);
-      const solidF = new Float32Array(plane);
-      for (let p = 0; p < plane; p++) solidF[p] = solidMask[p];
-      const shade = blur2d(solidF, oy, ox, 2);
-      for (let y = 0; y < oy; y++)
-        for (let x = 0; x < ox; x++) {
-          const p = y * ox + x;
-          const dxs = (x + 1 < ox ? shade[p + 1] : shade[p]) - (x > 0 ? shade[p - 1] : shade[p]);
-          for (let k = 0; k < 2; k++) {
-            let f = 1 + dets[k].shadowGain * 2 * dxs;
-            if (solidMask[p]) f *= 1 + dets[k].edgeGain * Math.min(1, 2 * edge[p]);
-            vals[k][p] *= Math.max(0.1, f);
-          }
-        }
-    }
-
-    for (let p = 0; p < plane; p++) depth[z * plane + p] = hitDepth[p];
-
-    // 5. Beam spot, gradient, curtaining, flicker, drift, noise, digitisation.
-    const kz = z / curtainPeriod;
-    const k0 = Math.floor(kz);
-    const kf = kz - k0;
-    for (let k = 0; k < 2; k++) {
-      const d = dets[k];
-      let img: Float32Array = psf > 0 ? blur2d(vals[k], oy, ox, psf) : vals[k].slice();
-      const gA = fx.gradient ? d.gradientAmplitude : 0;
-      const cA = fx.curtaining ? d.curtainAmplitude : 0;
-      const fl = fx.flicker ? 1 + d.flickerAmplitude * flicker[z][k] : 1;
-      const gy = Math.cos(gPhase + (2 * Math.PI * z) / Math.max(oz * 3, 1));
-      for (let y = 0; y < oy; y++) {
-        const ry = oy > 1 ? (2 * y) / (oy - 1) - 1 : 0;
-        const fade = 1 - (0.5 * y) / oy; // curtains are strongest near the top edge where they start
-        for (let x = 0; x < ox; x++) {
-          const rx = ox > 1 ? (2 * x) / (ox - 1) - 1 : 0;
-          const stripe = keys[k0][x] + kf * (keys[k0 + 1][x] - keys[k0][x]);
-          const p = y * ox + x;
-          img[p] *= (1 + gA * (0.8 * gy * ry + gTilt * rx)) * (1 + cA * stripe * fade) * fl;
-        }
-      }
-      if (fx.drift && (drift[z][0] !== 0 || drift[z][1] !== 0)) {
-        img = translate2d(img, oy, ox, drift[z][0], drift[z][1], d.voidFloor);
-      }
-      const out = k === 0 ? se2 : inlens;
-      for (let p = 0; p < plane; p++) {
-        let s = img[p];
-        if (fx.noise) {
-          const mu = Math.max(0, s) * d.dose;
-          const r = nrng.uint32();
-          s =
-            (mu + Math.sqrt(mu) * normalTable[r >>> 16]) / d.dose +
-            d.readNoise * normalTable[r & 0xffff];
-        }
-        const g = Math.round(d.offset + d.gain * s);
-        out[z * plane + p] = g < 0 ? 0 : g > 255 ? 255 : g;
-      }
-    }
-  }
-
-  const spacing = [...structure.spacing] as [number, number, number];
-  const vol = (data: Uint8Array): Volume<Uint8Array> => ({
-    data,
-    shape: [oz, oy, ox],
-    spacing: [...spacing],
-  });
   return {
-    se2: vol(se2),
-    inlens: vol(inlens),
-    truth: vol(truth),
-    redeposition: vol(redep),
-    shineDepth: vol(depth),
-    drift,
+    seed,
+    src: structure.data as Uint8Array,
+    shape: [nz, ny, nx],
+    spacing,
+    out: [oz, oy, ox],
+    fx,
+    dets,
+    depthBlur,
+    psf,
+    redepMin,
+    redepCov,
+    curtainWidth,
+    curtainPeriod,
+    driftStep,
+    beam: [Math.cos(theta), Math.sin(theta)],
+    cosFace: Math.cos(theta),
+    tMax,
+    yStep,
+    atten,
+    texture: fx.texture ? materialTexture(spacing, streamSeed(seed, "texture")) : () => 0,
   };
 }
