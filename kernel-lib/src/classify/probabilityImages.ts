@@ -1,3 +1,5 @@
+import { argmax, marginUncertainty } from "../volume/argmax.js";
+
 /** Images of a class-probability matrix (see {@link probabilityImages}). */
 export interface ProbabilityImages {
   /** Most probable class id per row (ties: the first class). */
@@ -28,21 +30,12 @@ export function probabilityImages(
   const prediction = new Uint8Array(n);
   const probabilities = new Uint8Array(n * k);
   const uncertainty = new Uint8Array(n);
+  const clamp01 = (v: number): number => Math.min(1, Math.max(0, v));
   for (let i = 0; i < n; i++) {
-    let best = -1;
-    let p1 = -Infinity;
-    let p2 = -Infinity;
-    for (let c = 0; c < k; c++) {
-      const p = proba[i * k + c]!;
-      probabilities[c * n + i] = Math.round(Math.min(1, Math.max(0, p)) * 255);
-      if (p > p1) {
-        p2 = p1;
-        p1 = p;
-        best = c;
-      } else if (p > p2) p2 = p;
-    }
-    prediction[i] = classes[best]!;
-    uncertainty[i] = Math.round(Math.min(1, Math.max(0, 1 - (p1 - (k > 1 ? p2 : 0)))) * 255);
+    for (let c = 0; c < k; c++)
+      probabilities[c * n + i] = Math.round(clamp01(proba[i * k + c]!) * 255);
+    prediction[i] = classes[argmax(proba, i * k, k)]!;
+    uncertainty[i] = Math.round(clamp01(marginUncertainty(proba, i * k, k)) * 255);
   }
   return { prediction, probabilities, uncertainty };
 }

@@ -6,6 +6,7 @@ import { computeFeatures, type FeatureStack } from "../../features/computeFeatur
 import { featuresAtLabels, type LabelledSamples } from "../../features/featuresAtLabels.js";
 import { featureChannels, featureSpec, type FeatureSpec } from "../../features/spec.js";
 import { stratifiedSample } from "../../stats/stratifiedSample.js";
+import { argmaxRows } from "../../volume/argmax.js";
 import type { Shape3 } from "../../volume/types.js";
 import { methodResult } from "./testSlice.js";
 import type {
@@ -205,13 +206,8 @@ async function forestMethod(
   tick(`${id} forest (${trees} trees)`);
   t = performance.now();
   const proba = await predictProbaParallel(forest, testData, { threads });
-  const K = forest.classes.length;
   const seg = new Uint8Array(ny * nx);
-  for (let i = 0; i < seg.length; i++) {
-    let best = 0;
-    for (let k = 1; k < K; k++) if (proba[i * K + k]! > proba[i * K + best]!) best = k;
-    seg[i] = forest.classes[best]!;
-  }
+  argmaxRows(proba, forest.classes.length, seg.length, seg, forest.classes);
   timings.predict = performance.now() - t;
   tick(`${id} prediction`);
   let importance: Paper1Importance | undefined;
