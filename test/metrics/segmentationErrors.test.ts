@@ -19,4 +19,17 @@ describe("segmentationErrors", () => {
     expect(out).toEqual({ data: Uint8Array.from([2, 0]), shape: [1, 1, 2], spacing: [1, 5, 7] });
     expect([...truth.data, ...seg.data]).toEqual([1, 2, 2, 2]);
   });
+
+  it("refuses segmentation values that cannot be shown as a class (0, above 255, fractions)", () => {
+    const truth = fromArray(Uint8Array.from([1, 2, 0, 3]), [1, 2, 2]);
+    for (const bad of [0, 256, 2.5]) {
+      const seg = fromArray(Float32Array.from([1, bad, 7, 3]), [1, 2, 2]);
+      expect(() => segmentationErrors(truth, seg)).toThrow(
+        new RegExp(`class ids 1\\.\\.255 .*received ${bad} at voxel \\(z 0, y 0, x 1\\)`),
+      );
+    }
+    // where the truth is unlabelled any value is ignored
+    const seg = fromArray(Float32Array.from([1, 2, 300, 3]), [1, 2, 2]);
+    expect(Array.from(segmentationErrors(truth, seg).data)).toEqual([0, 0, 0, 0]);
+  });
 });

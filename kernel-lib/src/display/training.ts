@@ -420,7 +420,7 @@ function featureChannelsOf(spec: FeatureSpec, shape: Shape3, count: number): Fea
 
 /** Path of a view's label file in the kernel (its folder + the sanitised name). @internal */
 export function labelsFileOf(baseDir: string, labelsPath: string): string {
-  return path.join(baseDir, labelsPath);
+  return path.resolve(baseDir, labelsPath);
 }
 
 /** The plane spacing of a "done" result, checked (three positive numbers, as `slice()` gives). */
