@@ -5,7 +5,7 @@ import { forEachBlock } from "../parallel/mapBlocks.js";
 import { parallelOptions, runsInline } from "../parallel/options.js";
 import { isShared, toShared } from "../parallel/shared.js";
 import type { ParallelOptions } from "../parallel/types.js";
-import type { FeatureKernelParams } from "./featureKernel.js";
+import type { FeatureKernelParams, FeatureTarget } from "./featureKernel.js";
 import { featureBlockShape, resolveInputs, type FeatureInputs } from "./inputs.js";
 import { planFeatures } from "./plan.js";
 import { checkSpec, type FeatureChannel, type FeatureSpec } from "./spec.js";
@@ -61,6 +61,25 @@ function checkRegion(region: unknown, shape: Shape3): Region {
     );
   }
   return { origin: [...r.origin] as Shape3, shape: [...r.shape] as Shape3 };
+}
+
+/**
+ * Run the feature kernel ({@link featureKernel}) over `volumes` with the halo
+ * the features need, for its side effect on `target` (a region's stack or
+ * the rows of the labelled voxels). @internal
+ */
+export function runFeatureKernel(
+  volumes: Volume[],
+  spec: FeatureSpec,
+  target: FeatureTarget,
+  halo: Shape3,
+  options: ParallelOptions,
+): Promise<void> {
+  return forEachBlock<FeatureKernelParams>(
+    volumes,
+    { module: "features/featureKernel.js", name: "featureKernel", params: { spec, target } },
+    { ...options, halo, mode: spec.mode },
+  );
 }
 
 /** Reusable memory for the crops of {@link computeFeatures} (see {@link featureBlocks}). @internal */
@@ -193,25 +212,19 @@ export async function computeFeatures(
       shape: region.shape,
     };
   }
-  await forEachBlock<FeatureKernelParams>(
-    jobVolumes,
-    {
-      module: "features/featureKernel.js",
-      name: "featureKernel",
-      params: {
-        spec,
-        target: {
-          kind: "region",
-          origin: jobRegion.origin,
-          shape: jobRegion.shape,
-          data,
-          layout,
-          channels: C,
-        },
-      },
-    },
-    { ...parallelOptions(options), inline, blockShape, halo: plan.halo, mode: spec.mode },
-  );
+  const target: FeatureTarget = {
+    kind: "region",
+    origin: jobRegion.origin,
+    shape: jobRegion.shape,
+    data,
+    layout,
+    channels: C,
+  };
+  await runFeatureKernel(jobVolumes, spec, target, plan.halo, {
+    ...parallelOptions(options),
+    inline,
+    blockShape,
+  });
   const spacing = [...volumes[0]!.spacing] as Spacing3;
   return {
     channels: plan.channels,

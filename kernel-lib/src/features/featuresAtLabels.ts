@@ -2,11 +2,10 @@ import type { Shape3, Volume } from "../volume/types.js";
 import { checkSameShape, checkVolume } from "../volume/check.js";
 import { allocate } from "../volume/dtype.js";
 import { planBlocks } from "../parallel/blocks.js";
-import { forEachBlock } from "../parallel/mapBlocks.js";
 import { parallelOptions, runsInline } from "../parallel/options.js";
 import { toShared } from "../parallel/shared.js";
 import type { ParallelOptions } from "../parallel/types.js";
-import type { FeatureKernelParams } from "./featureKernel.js";
+import { runFeatureKernel } from "./computeFeatures.js";
 import { featureBlockShape, resolveInputs, type FeatureInputs } from "./inputs.js";
 import { planFeatures } from "./plan.js";
 import { checkSpec, type FeatureChannel, type FeatureSpec } from "./spec.js";
@@ -96,18 +95,17 @@ export async function featuresAtLabels(
   const samples = allocate("float32", count * C, !inline) as Float32Array;
   if (count > 0) {
     const jobVolumes = inline ? [...volumes, labels] : [...volumes, labels].map((v) => toShared(v));
-    await forEachBlock<FeatureKernelParams>(
-      jobVolumes,
-      {
-        module: "features/featureKernel.js",
-        name: "featureKernel",
-        params: {
-          spec,
-          target: { kind: "labels", labelInput: volumes.length, offsets, samples, channels: C },
-        },
-      },
-      { ...parallelOptions(options), blockShape, halo: plan.halo, mode: spec.mode },
-    );
+    const target = {
+      kind: "labels",
+      labelInput: volumes.length,
+      offsets,
+      samples,
+      channels: C,
+    } as const;
+    await runFeatureKernel(jobVolumes, spec, target, plan.halo, {
+      ...parallelOptions(options),
+      blockShape,
+    });
   }
   return { samples, labels: outLabels, indices, count, channels: plan.channels };
 }

@@ -1,6 +1,7 @@
 import type { Shape3 } from "../volume/types.js";
 import { checkShape } from "../volume/check.js";
-import { BOUNDARY_MODES, type BoundaryMode } from "../parallel/types.js";
+import { checkBoundary } from "../parallel/boundary.js";
+import type { BoundaryMode } from "../parallel/types.js";
 
 /** ilastik's default scales (ilastik/applets/featureSelection/opFeatureSelection.py). */
 export const ILASTIK_SCALES: readonly number[] = [0.3, 0.7, 1.0, 1.6, 3.5, 5.0, 10.0];
@@ -381,12 +382,7 @@ export function featureSpec(options: FeatureSpecOptions = {}): FeatureSpec {
   let computeIn2d: FeatureSpec["computeIn2d"];
   if (c2 === "auto" || c2 === true || c2 === false) computeIn2d = c2;
   else computeIn2d = positiveList(c2, "computeIn2d", false);
-  const mode = options.mode ?? "mirror";
-  if (!BOUNDARY_MODES.includes(mode)) {
-    throw new RangeError(
-      `\`mode\` must be one of ${BOUNDARY_MODES.join(", ")}, received ${JSON.stringify(mode)}`,
-    );
-  }
+  const { mode } = checkBoundary(options.mode ?? "mirror");
   const inPlaneSigma = options.inPlaneSigma ?? 1;
   if (typeof inPlaneSigma !== "number" || !Number.isFinite(inPlaneSigma) || inPlaneSigma <= 0) {
     throw new RangeError(

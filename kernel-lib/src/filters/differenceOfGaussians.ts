@@ -40,7 +40,6 @@ export async function differenceOfGaussians(
   const [out] = await runGaussianFamily(
     volume,
     { kind: "dog", kernels, kernels2 },
-    1,
     resolved,
     options,
   );

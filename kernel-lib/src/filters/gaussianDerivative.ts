@@ -5,8 +5,7 @@ import {
   sigmas,
   type GaussianFilterOptions,
 } from "./gaussianKernels.js";
-import { filteredAxes } from "./gaussianFamilyBlock.js";
-import { runGaussianFamily } from "./runGaussianFamily.js";
+import { runGaussianFamily, runGaussianFilter } from "./runGaussianFamily.js";
 
 function checkOrder(order: unknown, volume: Volume): Shape3 {
   const arr =
@@ -53,13 +52,8 @@ export async function gaussianDerivative(
   const s = sigmas(volume, sigma);
   const o = checkOrder(order, volume);
   const kernels = kernelTable(s, o, resolved);
-  const [out] = await runGaussianFamily(
-    volume,
-    { kind: "derivative", kernels, order: o },
-    1,
-    resolved,
-    options,
-  );
+  const params = { kind: "derivative", kernels, order: o } as const;
+  const [out] = await runGaussianFamily(volume, params, resolved, options);
   return out!;
 }
 
@@ -74,14 +68,5 @@ export async function gaussianGradient(
   sigma: number | Shape3,
   options: GaussianFilterOptions = {},
 ): Promise<Volume<Float32Array>[]> {
-  const resolved = resolveGaussianOptions(volume, options);
-  const s = sigmas(volume, sigma);
-  const kernels = kernelTable(s, s.map((v) => (v > 1e-15 ? 1 : 0)) as Shape3, resolved);
-  return runGaussianFamily(
-    volume,
-    { kind: "gradient", kernels },
-    filteredAxes(kernels).length,
-    resolved,
-    options,
-  );
+  return runGaussianFilter(volume, "gradient", sigma, 1, options);
 }

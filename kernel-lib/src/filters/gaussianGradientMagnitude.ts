@@ -1,11 +1,6 @@
 import type { Shape3, Volume } from "../volume/types.js";
-import {
-  kernelTable,
-  resolveGaussianOptions,
-  sigmas,
-  type GaussianFilterOptions,
-} from "./gaussianKernels.js";
-import { runGaussianFamily } from "./runGaussianFamily.js";
+import type { GaussianFilterOptions } from "./gaussianKernels.js";
+import { runGaussianFilter } from "./runGaussianFamily.js";
 
 /**
  * Gaussian gradient magnitude: `sqrt(sum_a (dG/da * f)^2)` over the filtered
@@ -22,15 +17,6 @@ export async function gaussianGradientMagnitude(
   sigma: number | Shape3,
   options: GaussianFilterOptions = {},
 ): Promise<Volume<Float32Array>> {
-  const resolved = resolveGaussianOptions(volume, options);
-  const s = sigmas(volume, sigma);
-  const kernels = kernelTable(s, s.map((v) => (v > 1e-15 ? 1 : 0)) as Shape3, resolved);
-  const [out] = await runGaussianFamily(
-    volume,
-    { kind: "gradientMagnitude", kernels },
-    1,
-    resolved,
-    options,
-  );
+  const [out] = await runGaussianFilter(volume, "gradientMagnitude", sigma, 1, options);
   return out!;
 }

@@ -20,12 +20,7 @@
  * @see scipy.ndimage.gaussian_filter1d
  */
 export function gaussianKernel1d(sigma: number, order: number, radius: number): Float64Array {
-  if (typeof sigma !== "number" || !Number.isFinite(sigma) || sigma <= 0) {
-    throw new RangeError(`\`sigma\` must be a finite number > 0, received ${String(sigma)}`);
-  }
-  if (!Number.isInteger(order) || order < 0) {
-    throw new RangeError(`\`order\` must be an integer >= 0, received ${String(order)}`);
-  }
+  checkKernelArgs(sigma, order);
   if (!Number.isInteger(radius) || radius < 0) {
     throw new RangeError(`\`radius\` must be an integer >= 0, received ${String(radius)}`);
   }
@@ -40,7 +35,28 @@ export function gaussianKernel1d(sigma: number, order: number, radius: number): 
   }
   for (let i = 0; i < n; i++) phi[i] = phi[i]! / sum;
   if (order === 0) return phi;
-  // Polynomial coefficients q[j] of x^j, updated by q <- q' - q * x / sigma^2.
+  const q = derivativePolynomial(order, sigma2);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = evalPolynomial(q, i - radius) * phi[i]!;
+  return out;
+}
+
+/** Check a 1D Gaussian kernel's `sigma` (finite, > 0) and `order` (integer >= 0). @internal */
+export function checkKernelArgs(sigma: number, order: number): void {
+  if (typeof sigma !== "number" || !Number.isFinite(sigma) || sigma <= 0) {
+    throw new RangeError(`\`sigma\` must be a finite number > 0, received ${String(sigma)}`);
+  }
+  if (!Number.isInteger(order) || order < 0) {
+    throw new RangeError(`\`order\` must be an integer >= 0, received ${String(order)}`);
+  }
+}
+
+/**
+ * Coefficients `q[j]` of `x^j` of the polynomial of the n-th Gaussian
+ * derivative (`d^n/dx^n phi = q_n(x) phi`): `q_{m+1} = q_m' - x q_m / sigma^2`,
+ * `q_0 = 1`. @internal
+ */
+export function derivativePolynomial(order: number, sigma2: number): Float64Array {
   let q = new Float64Array(order + 1);
   q[0] = 1;
   for (let step = 0; step < order; step++) {
@@ -49,16 +65,16 @@ export function gaussianKernel1d(sigma: number, order: number, radius: number): 
     for (let j = 1; j <= order; j++) next[j] = next[j]! - q[j - 1]! / sigma2;
     q = next;
   }
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const x = i - radius;
-    let poly = 0;
-    let power = 1;
-    for (let j = 0; j <= order; j++) {
-      poly += q[j]! * power;
-      power *= x;
-    }
-    out[i] = poly * phi[i]!;
+  return q;
+}
+
+/** `sum_j q[j] x^j`, summed in increasing powers. @internal */
+export function evalPolynomial(q: Float64Array, x: number): number {
+  let poly = 0;
+  let power = 1;
+  for (let j = 0; j < q.length; j++) {
+    poly += q[j]! * power;
+    power *= x;
   }
-  return out;
+  return poly;
 }

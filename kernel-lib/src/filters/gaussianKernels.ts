@@ -1,6 +1,7 @@
 import type { Shape3, Volume } from "../volume/types.js";
 import { checkVolume } from "../volume/check.js";
-import { BOUNDARY_MODES, type BoundaryMode, type ParallelOptions } from "../parallel/types.js";
+import { checkBoundary } from "../parallel/boundary.js";
+import type { BoundaryMode, ParallelOptions } from "../parallel/types.js";
 import { gaussianKernel1d } from "./gaussianKernel1d.js";
 import { vigraGaussianKernel1d } from "./vigraGaussianKernel1d.js";
 
@@ -57,15 +58,7 @@ export function resolveGaussianOptions(
       `\`windowSize\` must be a finite number >= 0, received ${String(windowSize)}`,
     );
   }
-  const mode = options.mode ?? "reflect";
-  if (!BOUNDARY_MODES.includes(mode)) {
-    throw new RangeError(
-      `\`mode\` must be one of ${BOUNDARY_MODES.join(", ")}, received ${JSON.stringify(mode)}`,
-    );
-  }
-  const cval = options.cval ?? 0;
-  if (typeof cval !== "number" || Number.isNaN(cval))
-    throw new RangeError(`\`cval\` must be a number, received ${String(cval)}`);
+  const { mode, cval } = checkBoundary(options.mode, options.cval);
   return { style, truncate, windowSize, mode, cval };
 }
 

@@ -1,20 +1,6 @@
 import type { Shape3, Volume } from "../volume/types.js";
-import {
-  kernelTable,
-  resolveGaussianOptions,
-  sigmas,
-  type GaussianFilterOptions,
-} from "./gaussianKernels.js";
-import { filteredAxes } from "./gaussianFamilyBlock.js";
-import { runGaussianFamily } from "./runGaussianFamily.js";
-
-function tableFor(volume: Volume, sigma: unknown, options: GaussianFilterOptions) {
-  const resolved = resolveGaussianOptions(volume, options);
-  const s = sigmas(volume, sigma);
-  const kernels = kernelTable(s, s.map((v) => (v > 1e-15 ? 2 : 0)) as Shape3, resolved);
-  const n = filteredAxes(kernels).length;
-  return { resolved, kernels, n };
-}
+import type { GaussianFilterOptions } from "./gaussianKernels.js";
+import { runGaussianFilter } from "./runGaussianFamily.js";
 
 /**
  * Hessian of Gaussian: the second Gaussian derivatives over the filtered
@@ -32,14 +18,7 @@ export async function hessianOfGaussian(
   sigma: number | Shape3,
   options: GaussianFilterOptions = {},
 ): Promise<Volume<Float32Array>[]> {
-  const { resolved, kernels, n } = tableFor(volume, sigma, options);
-  return runGaussianFamily(
-    volume,
-    { kind: "hessian", kernels },
-    (n * (n + 1)) / 2,
-    resolved,
-    options,
-  );
+  return runGaussianFilter(volume, "hessian", sigma, 2, options);
 }
 
 /**
@@ -56,6 +35,5 @@ export async function hessianOfGaussianEigenvalues(
   sigma: number | Shape3,
   options: GaussianFilterOptions = {},
 ): Promise<Volume<Float32Array>[]> {
-  const { resolved, kernels, n } = tableFor(volume, sigma, options);
-  return runGaussianFamily(volume, { kind: "hessianEigenvalues", kernels }, n, resolved, options);
+  return runGaussianFilter(volume, "hessianEigenvalues", sigma, 2, options);
 }

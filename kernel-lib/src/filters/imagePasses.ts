@@ -111,45 +111,15 @@ export function correlateAxis(
   const out = dstPtr;
   const corr = arena.wasm.corr;
   const groups = (n: number) => Math.ceil(n / GROUP);
-  if (axis === 2) {
-    if (oY === sY) {
-      // Rows are evenly spaced through all planes: one call.
-      corr(out * 4, base * 4, w * 4, ntaps, 4, groups(oX), oZ * oY, sX * 4, oX * 4);
-    } else {
-      for (let z = 0; z < oZ; z++) {
-        corr(
-          (out + z * oY * oX) * 4,
-          (base + z * plane) * 4,
-          w * 4,
-          ntaps,
-          4,
-          groups(oX),
-          oY,
-          sX * 4,
-          oX * 4,
-        );
-      }
-    }
-  } else if (axis === 1) {
-    if (oX === sX) {
-      // Each plane's output is one contiguous run of oY * sX values.
-      corr(out * 4, base * 4, w * 4, ntaps, sX * 4, groups(oY * oX), oZ, plane * 4, oY * oX * 4);
-    } else {
-      for (let z = 0; z < oZ; z++) {
-        corr(
-          (out + z * oY * oX) * 4,
-          (base + z * plane) * 4,
-          w * 4,
-          ntaps,
-          sX * 4,
-          groups(oX),
-          oY,
-          sX * 4,
-          oX * 4,
-        );
-      }
-    }
-  } else if (oX === sX) {
+  // Bytes between a tap and the next: adjacent along x, a row along y, a plane along z.
+  const tapStride = axis === 2 ? 4 : axis === 1 ? sX * 4 : plane * 4;
+  if (axis === 2 && oY === sY) {
+    // Rows are evenly spaced through all planes: one call.
+    corr(out * 4, base * 4, w * 4, ntaps, 4, groups(oX), oZ * oY, sX * 4, oX * 4);
+  } else if (axis === 1 && oX === sX) {
+    // Each plane's output is one contiguous run of oY * sX values.
+    corr(out * 4, base * 4, w * 4, ntaps, sX * 4, groups(oY * oX), oZ, plane * 4, oY * oX * 4);
+  } else if (axis === 0 && oX === sX) {
     // z pass over runs of oY * sX values per plane, cut into chunks that are
     // done for every output plane in turn, so the input chunks stay in cache.
     // Chunks run last to first: only a row's last chunk overruns its row, into
@@ -172,18 +142,10 @@ export function correlateAxis(
       );
     }
   } else {
+    // Cropped rows: plane by plane, row by row.
     for (let z = 0; z < oZ; z++) {
-      corr(
-        (out + z * oY * oX) * 4,
-        (base + z * plane) * 4,
-        w * 4,
-        ntaps,
-        plane * 4,
-        groups(oX),
-        oY,
-        sX * 4,
-        oX * 4,
-      );
+      const dst = (out + z * oY * oX) * 4;
+      corr(dst, (base + z * plane) * 4, w * 4, ntaps, tapStride, groups(oX), oY, sX * 4, oX * 4);
     }
   }
   arena.free(w);

@@ -1,11 +1,6 @@
 import type { Shape3, Volume } from "../volume/types.js";
-import {
-  kernelTable,
-  resolveGaussianOptions,
-  sigmas,
-  type GaussianFilterOptions,
-} from "./gaussianKernels.js";
-import { runGaussianFamily } from "./runGaussianFamily.js";
+import type { GaussianFilterOptions } from "./gaussianKernels.js";
+import { runGaussianFilter } from "./runGaussianFamily.js";
 
 /**
  * Laplacian of Gaussian: the sum of the second Gaussian derivatives along the
@@ -23,15 +18,6 @@ export async function laplacianOfGaussian(
   sigma: number | Shape3,
   options: GaussianFilterOptions = {},
 ): Promise<Volume<Float32Array>> {
-  const resolved = resolveGaussianOptions(volume, options);
-  const s = sigmas(volume, sigma);
-  const kernels = kernelTable(s, s.map((v) => (v > 1e-15 ? 2 : 0)) as Shape3, resolved);
-  const [out] = await runGaussianFamily(
-    volume,
-    { kind: "laplacian", kernels },
-    1,
-    resolved,
-    options,
-  );
+  const [out] = await runGaussianFilter(volume, "laplacian", sigma, 2, options);
   return out!;
 }

@@ -5,7 +5,6 @@ import {
   sigmas,
   type GaussianFilterOptions,
 } from "./gaussianKernels.js";
-import { filteredAxes } from "./gaussianFamilyBlock.js";
 import { runGaussianFamily } from "./runGaussianFamily.js";
 
 function tablesFor(
@@ -21,7 +20,7 @@ function tablesFor(
   const kernels2 = kernelTable(outer, [0, 0, 0], resolved);
   // The tensor lives on the inner filter's axes; the outer smoothing only on those.
   for (let a = 0; a < 3; a++) if (kernels[a] === null) kernels2[a] = null;
-  return { resolved, kernels, kernels2, n: filteredAxes(kernels).length };
+  return { resolved, kernels, kernels2 };
 }
 
 /**
@@ -43,11 +42,10 @@ export async function structureTensor(
   outerSigma: number | Shape3,
   options: GaussianFilterOptions = {},
 ): Promise<Volume<Float32Array>[]> {
-  const { resolved, kernels, kernels2, n } = tablesFor(volume, innerSigma, outerSigma, options);
+  const { resolved, kernels, kernels2 } = tablesFor(volume, innerSigma, outerSigma, options);
   return runGaussianFamily(
     volume,
     { kind: "structureTensor", kernels, kernels2 },
-    (n * (n + 1)) / 2,
     resolved,
     options,
   );
@@ -65,12 +63,7 @@ export async function structureTensorEigenvalues(
   outerSigma: number | Shape3,
   options: GaussianFilterOptions = {},
 ): Promise<Volume<Float32Array>[]> {
-  const { resolved, kernels, kernels2, n } = tablesFor(volume, innerSigma, outerSigma, options);
-  return runGaussianFamily(
-    volume,
-    { kind: "structureTensorEigenvalues", kernels, kernels2 },
-    n,
-    resolved,
-    options,
-  );
+  const { resolved, kernels, kernels2 } = tablesFor(volume, innerSigma, outerSigma, options);
+  const params = { kind: "structureTensorEigenvalues", kernels, kernels2 } as const;
+  return runGaussianFamily(volume, params, resolved, options);
 }

@@ -1,3 +1,5 @@
+import { checkKernelArgs, derivativePolynomial, evalPolynomial } from "./gaussianKernel1d.js";
+
 /**
  * Radius of vigra's sampled Gaussian (derivative) kernel, as chosen by
  * `Kernel1D::initGaussian` / `initGaussianDerivative`: with a window ratio
@@ -35,12 +37,7 @@ export function vigraKernelRadius(sigma: number, order: number, windowSize = 0):
  * @see vigra `Kernel1D::initGaussianDerivative` (include/vigra/separableconvolution.hxx)
  */
 export function vigraGaussianKernel1d(sigma: number, order: number, windowSize = 0): Float64Array {
-  if (typeof sigma !== "number" || !Number.isFinite(sigma) || sigma <= 0) {
-    throw new RangeError(`\`sigma\` must be a finite number > 0, received ${String(sigma)}`);
-  }
-  if (!Number.isInteger(order) || order < 0) {
-    throw new RangeError(`\`order\` must be an integer >= 0, received ${String(order)}`);
-  }
+  checkKernelArgs(sigma, order);
   if (typeof windowSize !== "number" || !Number.isFinite(windowSize) || windowSize < 0) {
     throw new RangeError(
       `\`windowSize\` must be a finite number >= 0, received ${String(windowSize)}`,
@@ -49,25 +46,13 @@ export function vigraGaussianKernel1d(sigma: number, order: number, windowSize =
   const radius = vigraKernelRadius(sigma, order, windowSize);
   const n = 2 * radius + 1;
   const s2 = sigma * sigma;
-  // Hermite-type polynomial of the n-th derivative: q_{m+1} = q_m' - x q_m / sigma^2.
-  let q = new Float64Array(order + 1);
-  q[0] = 1;
-  for (let step = 0; step < order; step++) {
-    const next = new Float64Array(order + 1);
-    for (let j = 0; j < order; j++) next[j] = (j + 1) * q[j + 1]!;
-    for (let j = 1; j <= order; j++) next[j] = next[j]! - q[j - 1]! / s2;
-    q = next;
-  }
+  // Hermite-type polynomial of the n-th derivative.
+  const q = derivativePolynomial(order, s2);
   const k = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const x = i - radius;
-    let poly = 0;
-    let power = 1;
-    for (let j = 0; j <= order; j++) {
-      poly += q[j]! * power;
-      power *= x;
-    }
-    k[i] = (poly * Math.exp((-0.5 / s2) * x * x)) / (Math.sqrt(2 * Math.PI) * sigma);
+    k[i] =
+      (evalPolynomial(q, x) * Math.exp((-0.5 / s2) * x * x)) / (Math.sqrt(2 * Math.PI) * sigma);
   }
   let sum = 0;
   if (order === 0) {

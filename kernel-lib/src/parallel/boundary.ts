@@ -1,5 +1,24 @@
 import type { Shape3, VoxelArray } from "../volume/types.js";
-import type { BoundaryMode } from "./types.js";
+import { BOUNDARY_MODES, type BoundaryMode } from "./types.js";
+
+/**
+ * Check a boundary `mode` (one of {@link BOUNDARY_MODES}, default `"reflect"`)
+ * and its fill value `cval` (a number, default 0) as given in options.
+ * @returns The mode and fill value with their defaults.
+ */
+export function checkBoundary(
+  mode: unknown = "reflect",
+  cval: unknown = 0,
+): { mode: BoundaryMode; cval: number } {
+  if (!BOUNDARY_MODES.includes(mode as BoundaryMode)) {
+    throw new RangeError(
+      `\`mode\` must be one of ${BOUNDARY_MODES.join(", ")}, received ${JSON.stringify(mode)}`,
+    );
+  }
+  if (typeof cval !== "number" || Number.isNaN(cval))
+    throw new RangeError(`\`cval\` must be a number, received ${String(cval)}`);
+  return { mode: mode as BoundaryMode, cval };
+}
 
 /**
  * Index of the voxel that stands in for position `i` of a line of `n` voxels

@@ -18,5 +18,5 @@ export { parallelOptions, runsInline, INLINE_BELOW } from "./options.js";
 export { getThreads, setThreads, closePool } from "./pool.js";
 export { runTasks, type RunTasksOptions } from "./runTasks.js";
 export { toShared, isShared } from "./shared.js";
-export { boundaryIndex } from "./boundary.js";
+export { boundaryIndex, checkBoundary } from "./boundary.js";
 export { defaultBlockShape, planBlocks, type Block } from "./blocks.js";

@@ -2,12 +2,12 @@ import type { DType, Shape3, Spacing3, Volume } from "../volume/types.js";
 import { checkSameShape, checkVolume } from "../volume/check.js";
 import { allocate, ARRAY_TYPES } from "../volume/dtype.js";
 import { defaultBlockShape, planBlocks, type Block } from "./blocks.js";
+import { checkBoundary } from "./boundary.js";
 import { getPool, getThreads } from "./pool.js";
 import { runsInline } from "./options.js";
 import { runBlock } from "./runBlock.js";
 import { isShared, toShared } from "./shared.js";
 import {
-  BOUNDARY_MODES,
   type BlockTask,
   type BoundaryMode,
   type KernelRef,
@@ -115,15 +115,7 @@ function prepareJob<P>(
   }
   const shape = [...list[0]!.shape] as Shape3;
   const halo = perAxis(options.halo, "halo", 0, 0);
-  const mode = options.mode ?? "reflect";
-  if (!BOUNDARY_MODES.includes(mode)) {
-    throw new RangeError(
-      `\`mode\` must be one of ${BOUNDARY_MODES.join(", ")}, received ${JSON.stringify(mode)}`,
-    );
-  }
-  const cval = options.cval ?? 0;
-  if (typeof cval !== "number" || Number.isNaN(cval))
-    throw new RangeError(`\`cval\` must be a number, received ${String(cval)}`);
+  const { mode, cval } = checkBoundary(options.mode, options.cval);
   const threads = options.threads ?? getThreads();
   if (!Number.isInteger(threads) || threads < 1) {
     throw new RangeError(`\`threads\` must be a positive integer, received ${String(threads)}`);
