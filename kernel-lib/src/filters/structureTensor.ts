@@ -7,12 +7,14 @@ import {
 } from "./gaussianKernels.js";
 import { runGaussianFamily } from "./runGaussianFamily.js";
 
-function tablesFor(
+/** Check the options and both scales, and run the structure tensor job of `kind`. */
+function runStructureTensor(
+  kind: "structureTensor" | "structureTensorEigenvalues",
   volume: Volume,
   innerSigma: unknown,
   outerSigma: unknown,
   options: GaussianFilterOptions,
-) {
+): Promise<Volume<Float32Array>[]> {
   const resolved = resolveGaussianOptions(volume, options);
   const inner = sigmas(volume, innerSigma, "innerSigma");
   const outer = sigmas(volume, outerSigma, "outerSigma");
@@ -20,7 +22,7 @@ function tablesFor(
   const kernels2 = kernelTable(outer, [0, 0, 0], resolved);
   // The tensor lives on the inner filter's axes; the outer smoothing only on those.
   for (let a = 0; a < 3; a++) if (kernels[a] === null) kernels2[a] = null;
-  return { resolved, kernels, kernels2 };
+  return runGaussianFamily(volume, { kind, kernels, kernels2 }, resolved, options);
 }
 
 /**
@@ -42,13 +44,7 @@ export async function structureTensor(
   outerSigma: number | Shape3,
   options: GaussianFilterOptions = {},
 ): Promise<Volume<Float32Array>[]> {
-  const { resolved, kernels, kernels2 } = tablesFor(volume, innerSigma, outerSigma, options);
-  return runGaussianFamily(
-    volume,
-    { kind: "structureTensor", kernels, kernels2 },
-    resolved,
-    options,
-  );
+  return runStructureTensor("structureTensor", volume, innerSigma, outerSigma, options);
 }
 
 /**
@@ -63,7 +59,5 @@ export async function structureTensorEigenvalues(
   outerSigma: number | Shape3,
   options: GaussianFilterOptions = {},
 ): Promise<Volume<Float32Array>[]> {
-  const { resolved, kernels, kernels2 } = tablesFor(volume, innerSigma, outerSigma, options);
-  const params = { kind: "structureTensorEigenvalues", kernels, kernels2 } as const;
-  return runGaussianFamily(volume, params, resolved, options);
+  return runStructureTensor("structureTensorEigenvalues", volume, innerSigma, outerSigma, options);
 }
