@@ -257,6 +257,9 @@ describe("mapBlocks", () => {
       /`mode` must be one of/,
     );
     await expect(mapBlocks(volume, ref("copy"), { channels: 0 })).rejects.toThrow(/`channels`/);
+    await expect(mapBlocks(volume, ref("copy"), { cval: NaN })).rejects.toThrow(
+      "`cval` must be a number, received NaN",
+    );
     await expect(mapBlocks(volume, ref("copy"), { threads: 1.5 })).rejects.toThrow(/`threads`/);
     await expect(mapBlocks([volume, ramp([7, 11, 12])], ref("copy"))).rejects.toThrow(
       "`inputs[1]` (shape 7x11x12) must have the shape of `inputs[0]` (shape 7x11x13)",
