@@ -2,6 +2,7 @@
  * tomolab: segment and measure 3D microscopy volumes in the tslab kernel.
  * The public surface, re-exported folder by folder.
  */
+export * from "./util/index.js";
 export * from "./volume/index.js";
 export * from "./io/index.js";
 export * from "./parallel/index.js";

@@ -1,46 +1,20 @@
 /**
- * Private option checks shared by the simulators: one clear message per bad value.
+ * Option checks of the simulators: the general ones live in `util/checks`
+ * (re-exported here for the simulators that import them from this module);
+ * the range check of synth's [min, max] options stays here.
  * @internal
  */
+import { expectedError } from "../util/checks.js";
 
-export function checkPositive(value: number, name: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || !(value > 0)) {
-    throw new RangeError(`\`${name}\` must be a finite number > 0, received ${String(value)}`);
-  }
-  return value;
-}
+export {
+  checkPositive,
+  checkNonNegative,
+  checkFraction,
+  checkInteger,
+  checkSeed,
+} from "../util/checks.js";
 
-export function checkNonNegative(value: number, name: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(`\`${name}\` must be a finite number >= 0, received ${String(value)}`);
-  }
-  return value;
-}
-
-export function checkFraction(value: number, name: string, open = false): number {
-  if (typeof value !== "number" || !(open ? value > 0 && value < 1 : value >= 0 && value <= 1)) {
-    throw new RangeError(
-      `\`${name}\` must be a number in ${open ? "(0, 1)" : "[0, 1]"}, received ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-export function checkInteger(value: number, name: string, min: number, max = Infinity): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    const range = max === Infinity ? `>= ${min}` : `in [${min}, ${max}]`;
-    throw new RangeError(`\`${name}\` must be an integer ${range}, received ${String(value)}`);
-  }
-  return value;
-}
-
-export function checkSeed(value: number): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new RangeError(`\`seed\` must be a finite number, received ${String(value)}`);
-  }
-  return value;
-}
-
+/** A range [min, max] of positive finite numbers with min <= max (e.g. an intensity range). */
 export function checkRange(value: [number, number], name: string): [number, number] {
   if (
     !Array.isArray(value) ||
@@ -49,9 +23,7 @@ export function checkRange(value: [number, number], name: string): [number, numb
     !(value[1] >= value[0]) ||
     !Number.isFinite(value[1])
   ) {
-    throw new RangeError(
-      `\`${name}\` must be [min, max] with 0 < min <= max, received ${JSON.stringify(value)}`,
-    );
+    throw expectedError(name, "[min, max] with 0 < min <= max", value);
   }
   return value;
 }

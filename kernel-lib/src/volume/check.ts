@@ -1,19 +1,10 @@
+import { expectedError } from "../util/checks.js";
 import { dtypeOf } from "./dtype.js";
 import type { DType, Shape3, Spacing3, Volume, VoxelArray } from "./types.js";
 
 /** Human-readable shape, e.g. `1x64x64`. */
 export function formatShape(shape: readonly number[]): string {
   return shape.join("x");
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return `array of length ${value.length}`;
-  if (ArrayBuffer.isView(value))
-    return `${value.constructor.name} of length ${(value as VoxelArray).length}`;
-  return typeof value === "object"
-    ? (value.constructor?.name ?? "object")
-    : `${typeof value} ${String(value)}`;
 }
 
 /** Check that `shape` is three positive integers. */
@@ -23,9 +14,7 @@ export function checkShape(shape: unknown, name = "shape"): asserts shape is Sha
     shape.length !== 3 ||
     !shape.every((n) => Number.isInteger(n) && n > 0)
   ) {
-    throw new RangeError(
-      `\`${name}\` must be [nz, ny, nx] of positive integers, received ${JSON.stringify(shape)}`,
-    );
+    throw expectedError(name, "[nz, ny, nx] of positive integers", shape);
   }
 }
 
@@ -36,9 +25,7 @@ export function checkSpacing(spacing: unknown, name = "spacing"): asserts spacin
     spacing.length !== 3 ||
     !spacing.every((n) => typeof n === "number" && Number.isFinite(n) && n > 0)
   ) {
-    throw new RangeError(
-      `\`${name}\` must be [dz, dy, dx] of positive finite numbers, received ${JSON.stringify(spacing)}`,
-    );
+    throw expectedError(name, "[dz, dy, dx] of positive finite numbers", spacing);
   }
 }
 
@@ -61,15 +48,13 @@ export function checkVolume<T extends VoxelArray = VoxelArray>(
   options: CheckVolumeOptions = {},
 ): asserts volume is Volume<T> {
   if (typeof volume !== "object" || volume === null) {
-    throw new TypeError(
-      `\`${name}\` must be a Volume { data, shape, spacing }, received ${describe(volume)}`,
-    );
+    throw expectedError(name, "a Volume { data, shape, spacing }", volume, TypeError);
   }
   const v = volume as Partial<Volume>;
   checkShape(v.shape, `${name}.shape`);
   checkSpacing(v.spacing, `${name}.spacing`);
   if (!ArrayBuffer.isView(v.data)) {
-    throw new TypeError(`\`${name}.data\` must be a typed array, received ${describe(v.data)}`);
+    throw expectedError(`${name}.data`, "a typed array", v.data, TypeError);
   }
   const dtype = dtypeOf(v.data as VoxelArray);
   const [nz, ny, nx] = v.shape;

@@ -1,0 +1,21 @@
+/** Input checks shared by every public function (one wording for every error). */
+export {
+  describeValue,
+  expectedError,
+  formatChoices,
+  checkNumber,
+  checkFinite,
+  checkPositive,
+  checkNonNegative,
+  checkFraction,
+  checkSeed,
+  checkInteger,
+  checkPositiveInt,
+  checkNonNegativeInt,
+  checkBoolean,
+  checkOneOf,
+  checkNumberArray,
+  checkOptions,
+  type NumberBounds,
+  type NumberArrayRule,
+} from "./checks.js";
