@@ -122,7 +122,8 @@ async function eventually(fn, ms) {
 }
 
 async function openNotebook(page, base, token) {
-  await page.goto(`${base}/lab/tree/${LABEL_SAFETY_NOTEBOOK}?token=${token}`);
+  // ?reset: only this notebook (other tabs of the workspace would autosave into conflicts)
+  await page.goto(`${base}/lab/tree/${LABEL_SAFETY_NOTEBOOK}?reset&token=${token}`);
   await page.waitForFunction(
     (selectors) => selectors.every((s) => document.querySelector(s)?.dataset.saveState),
     CASES.map(viewerSelector),
@@ -216,6 +217,12 @@ async function reloadAfterStroke({ page, dir, shots }) {
   const abortPut = (r) =>
     r.request().method() === "PUT" ? r.abort("connectionrefused") : r.continue();
   await page.route(route, abortPut);
+  // JupyterLab warns on unload itself while a document is dirty (the kernel's language_info
+  // marks the notebook dirty): save it, so a warning can only come from the label painter
+  await page.evaluate(() => window.jupyterapp.commands.execute("docmanager:save"));
+  await page.waitForFunction(() => !window.jupyterapp.status.isDirty, undefined, {
+    timeout: 30_000,
+  });
   let dialog;
   const onDialog = (d) => {
     dialog = d.type();
@@ -388,6 +395,9 @@ export async function labelSafetyChecks({ page: mainPage, base, token, dir, shot
         checks.push({ name: `${name}: ${detail}`, ok });
       } catch (error) {
         log(`  label safety check "${name}" stopped: ${error.message.split("\n")[0]}`);
+        await page
+          .screenshot({ path: path.join(shots, "labelsafety-failure.png") })
+          .catch(() => undefined);
         checks.push({ name: `${name}: stopped`, ok: false });
         await page.unrouteAll({ behavior: "ignoreErrors" }).catch(() => undefined);
         fresh = false; // start the next case on a freshly opened notebook
