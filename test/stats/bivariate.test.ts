@@ -128,6 +128,12 @@ describe("density grid and pair sampling", () => {
     );
     expect(total).toBeCloseTo(1, 5);
     expect(() => densityGrid(m, { nx: 1 })).toThrow(/integers >= 2/);
+    expect(() => bivariateCorrelation(m, { panels: 0 })).toThrow(
+      "`panels` must be a positive integer, received 0",
+    );
+    expect(() => bivariateCorrelation(m, { method: "mc" as unknown as "density" })).toThrow(
+      '`method` must be "hoeffding" or "density", received "mc"',
+    );
   });
   it("sampled pairs have the marginals' distributions (KS) and the copula's tau", () => {
     const m = paper2Models().bivariate.s_c;

@@ -175,5 +175,21 @@ describe("pseudo-observations and input errors", () => {
     expect(() => fitCopulas([0.1, 0.2], [0.3, 0.4], { families: [] })).toThrow(
       "`families` is empty",
     );
+    const pairs = [
+      [0.1, 0.2, 0.7],
+      [0.3, 0.4, 0.9],
+    ] as const;
+    expect(() =>
+      fitCopulas(...pairs, { criterion: "BIC" as unknown as "bic", families: ["frank"] }),
+    ).toThrow('`criterion` must be "aic" or "bic", received "BIC"');
+    expect(() =>
+      fitCopulas(...pairs, { rotations: "some" as unknown as "all", families: ["clayton"] }),
+    ).toThrow('`rotations` must be "all" or "tauSign", received "some"');
+    expect(() =>
+      fitCopulas(...pairs, { rotations: [0, 45 as Rotation], families: ["clayton"] }),
+    ).toThrow("copula rotation must be 0, 90, 180 or 270, received 45");
+    expect(() => fitCopula(...pairs, "clayton", 45 as Rotation)).toThrow(
+      "copula rotation must be 0, 90, 180 or 270, received 45",
+    );
   });
 });

@@ -168,4 +168,12 @@ describe("fitting errors", () => {
   it("no families", () => {
     expect(() => fitBest([1, 2], [])).toThrow("`families` is empty");
   });
+  it("bad options: criterion, maxEval", () => {
+    expect(() => fitBest([1, 2], [gammaFamily], { criterion: "aicc" as unknown as "aic" })).toThrow(
+      '`criterion` must be "aic" or "bic", received "aicc"',
+    );
+    expect(() => fitDistribution([1, 2, 3], lognormalFamily, { maxEval: 0 })).toThrow(
+      "`maxEval` must be a positive integer, received 0",
+    );
+  });
 });

@@ -5,6 +5,7 @@ import { gaussLegendre } from "./special.js";
 import { integrate } from "./numeric.js";
 import type { Rng } from "./random.js";
 import { toRng } from "./random.js";
+import { checkOneOf, checkPositiveInt } from "../util/checks.js";
 
 /** A bivariate density built from two marginals and a copula (Furat et al., Eq. 16). */
 export interface BivariateModel {
@@ -144,7 +145,8 @@ export function bivariateCorrelation(
   const sy = Math.sqrt(model.y.variance());
   const [ax, bx] = effectiveRange(model.x);
   const [ay, by] = effectiveRange(model.y);
-  if ((options.method ?? "hoeffding") === "density") {
+  const method = checkOneOf(options.method ?? "hoeffding", "method", ["hoeffding", "density"]);
+  if (method === "density") {
     const mx = model.x.mean();
     const my = model.y.mean();
     const inner = (a: number): number =>
@@ -158,7 +160,7 @@ export function bivariateCorrelation(
       (sx * sy)
     );
   }
-  const panels = options.panels ?? 24;
+  const panels = checkPositiveInt(options.panels ?? 24, "panels");
   const [gx, gw] = gaussLegendre(16);
   const nodes = (a: number, b: number): { t: Float64Array; w: Float64Array } => {
     const t = new Float64Array(panels * gx.length);

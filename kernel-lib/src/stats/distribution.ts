@@ -1,3 +1,4 @@
+import { checkNonNegativeInt } from "../util/checks.js";
 import type { Rng } from "./random.js";
 import { toRng } from "./random.js";
 import { findRoot, integrate } from "./numeric.js";
@@ -74,8 +75,7 @@ export function checkParams(
 
 /** Check a sample size. */
 export function checkCount(n: number): void {
-  if (!Number.isInteger(n) || n < 0)
-    throw new RangeError(`sample size \`n\` must be a non-negative integer, received ${n}`);
+  checkNonNegativeInt(n, "n");
 }
 
 /** Draw by inversion, u uniform on (0, 1). */

@@ -1,6 +1,7 @@
 import type { Distribution, Params, UnivariateFamily } from "./distribution.js";
 import { hessian, invertMatrix, nelderMead } from "./numeric.js";
 import { boundTransform } from "./transform.js";
+import { checkPositiveInt } from "../util/checks.js";
 
 /** Result of a maximum likelihood fit of one univariate family. */
 export interface FitResult {
@@ -89,6 +90,7 @@ export function fitDistribution(
   options: FitOptions = {},
 ): FitResult {
   const x = checkData(data, family);
+  const maxEval = checkPositiveInt(options.maxEval ?? 3000, "maxEval");
   const n = x.length;
   const names = family.paramNames;
   const k = names.length;
@@ -128,7 +130,7 @@ export function fitDistribution(
       if (z0.some((v) => !Number.isFinite(v))) continue;
       const r = nelderMead(obj, z0, {
         step: steps,
-        maxEval: options.maxEval ?? 3000,
+        maxEval,
         fTol: 1e-12,
         xTol: 1e-10,
       });
@@ -145,7 +147,7 @@ export function fitDistribution(
     for (let it = 0; it < 5; it++) {
       const r = nelderMead(obj, bestZ, {
         step: steps.map((s) => s / 4),
-        maxEval: options.maxEval ?? 3000,
+        maxEval,
         fTol: 1e-13,
         xTol: 1e-11,
       });

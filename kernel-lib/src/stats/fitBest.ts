@@ -1,6 +1,7 @@
 import type { UnivariateFamily } from "./distribution.js";
 import type { FitOptions, FitResult } from "./fit.js";
 import { checkData, fitDistribution } from "./fit.js";
+import { checkOneOf } from "../util/checks.js";
 
 /** A ranked table of univariate fits. */
 export interface FitTable {
@@ -36,7 +37,7 @@ export function fitBest(
   const x = checkData(data);
   if (families.length === 0)
     throw new RangeError("`families` is empty: give at least one family to fit");
-  const criterion = options.criterion ?? "aic";
+  const criterion = checkOneOf(options.criterion ?? "aic", "criterion", ["aic", "bic"]);
   const fits: FitResult[] = [];
   const skipped: { family: string; reason: string }[] = [];
   for (const fam of families) {

@@ -4,6 +4,7 @@
  * (Marsaglia-Tsang) and beta variates. Reproducible across platforms: the
  * generator uses only 32-bit integer arithmetic.
  */
+import { checkSeed, expectedError } from "../util/checks.js";
 
 /** A seeded source of random numbers. */
 export interface Rng {
@@ -91,8 +92,7 @@ class Xoshiro128 implements Rng {
   }
 
   int(n: number): number {
-    if (!(n >= 1) || !Number.isInteger(n))
-      throw new RangeError(`\`n\` must be a positive integer, received ${n}`);
+    if (!(n >= 1) || !Number.isInteger(n)) throw expectedError("n", "a positive integer", n);
     return Math.floor(this.next() * n);
   }
 
@@ -120,7 +120,7 @@ class Xoshiro128 implements Rng {
   }
 
   gamma(shape: number): number {
-    if (!(shape > 0)) throw new RangeError(`gamma \`shape\` must be > 0, received ${shape}`);
+    if (!(shape > 0)) throw expectedError("shape", "> 0 (a gamma shape)", shape);
     if (shape < 1) {
       // Boost by one and scale with U^(1/shape) (Marsaglia & Tsang 2000, note).
       const g = this.gamma(shape + 1);
@@ -167,9 +167,7 @@ function rotl(x: number, k: number): number {
  * rng.normal(); // standard normal
  */
 export function createRng(seed = 0): Rng {
-  if (!Number.isFinite(seed))
-    throw new RangeError(`\`seed\` must be a finite number, received ${seed}`);
-  return new Xoshiro128(seed);
+  return new Xoshiro128(checkSeed(seed));
 }
 
 /**

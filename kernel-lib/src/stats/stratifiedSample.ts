@@ -1,3 +1,4 @@
+import { checkInteger, checkNumberArray } from "../util/checks.js";
 import { toRng, type Rng } from "./random.js";
 
 /** Options of {@link stratifiedSample}. */
@@ -27,13 +28,12 @@ export function stratifiedSample(
 ): Int32Array {
   if (labels === null || typeof labels !== "object" || typeof labels.length !== "number")
     throw new TypeError(`\`labels\` must be an array of class labels, received ${String(labels)}`);
-  if (!Number.isInteger(n) || n < 1)
-    throw new RangeError(`\`n\` must be an integer >= 1, received ${n}`);
+  checkInteger(n, "n", 1);
   const classes = options.classes ?? presentClasses(labels);
-  if (!Array.isArray(classes) || classes.length === 0 || !classes.every(Number.isFinite))
-    throw new RangeError(
-      `\`classes\` must be a non-empty list of class values, received ${JSON.stringify(classes)}`,
-    );
+  checkNumberArray(classes, "classes", {
+    minLength: 1,
+    expected: "a non-empty list of class values",
+  });
   const rng = toRng(options.seed ?? 0);
   const per = Math.max(1, Math.floor(n / classes.length));
   const out: number[] = [];

@@ -1,3 +1,4 @@
+import { checkNonNegativeInt, describeValue, expectedError } from "../../util/checks.js";
 import { findRoot } from "../numeric.js";
 import type { Rng } from "../random.js";
 import { toRng } from "../random.js";
@@ -45,6 +46,15 @@ export function getDef(family: CopulaFamily): CopulaFamilyDef {
       `unknown copula family "${String(family)}", expected one of ${Object.keys(COPULA_FAMILIES).join(", ")}`,
     );
   return d;
+}
+
+/** @internal A copula rotation: 0, 90, 180 or 270 degrees. */
+export function checkRotation(rotation: unknown): Rotation {
+  if (rotation !== 0 && rotation !== 90 && rotation !== 180 && rotation !== 270)
+    throw new RangeError(
+      `copula rotation must be 0, 90, 180 or 270, received ${describeValue(rotation)}`,
+    );
+  return rotation;
 }
 
 /** @internal Check parameters against the family's bounds. */
@@ -111,15 +121,11 @@ function invertH(h: (x: number) => number, p: number): number {
  */
 export function createCopula(spec: CopulaSpec): Copula {
   if (spec == null || typeof spec !== "object")
-    throw new TypeError(
-      `copula spec must be an object { family, params, rotation }, received ${String(spec)}`,
-    );
+    throw expectedError("spec", "a copula spec { family, params, rotation }", spec, TypeError);
   const def = getDef(spec.family);
   const params = Object.freeze([...(spec.params ?? [])]);
   checkCopulaParams(def, params);
-  const rotation = spec.rotation ?? 0;
-  if (![0, 90, 180, 270].includes(rotation))
-    throw new RangeError(`copula rotation must be 0, 90, 180 or 270, received ${String(rotation)}`);
+  const rotation = checkRotation(spec.rotation ?? 0);
   const base = def.make(params);
   return makeRotated(def, base, params, rotation);
 }
@@ -200,8 +206,7 @@ export function makeRotated(
     hinv1: indep ? (_u1, p) => p : hinv1,
     hinv2: indep ? (p) => p : hinv2,
     sample(n: number, rng: Rng | number) {
-      if (!Number.isInteger(n) || n < 0)
-        throw new RangeError(`sample size \`n\` must be a non-negative integer, received ${n}`);
+      checkNonNegativeInt(n, "n");
       const r = toRng(rng);
       const u1 = new Float64Array(n);
       const u2 = new Float64Array(n);

@@ -2,7 +2,8 @@ import type { Params } from "../distribution.js";
 import { standardErrors } from "../fit.js";
 import { minimizeBounded, nelderMead } from "../numeric.js";
 import { boundTransform } from "../transform.js";
-import { checkCopulaParams, getDef, makeRotated, rotateData } from "./copula.js";
+import { checkOneOf } from "../../util/checks.js";
+import { checkCopulaParams, checkRotation, getDef, makeRotated, rotateData } from "./copula.js";
 import { kendallTau } from "./tau.js";
 import type { Copula, CopulaFamily, CopulaFamilyDef, PairData, Rotation } from "./types.js";
 
@@ -417,8 +418,7 @@ export function fitCopula(
   options: FitCopulaOptions = {},
 ): CopulaFit {
   const def = getDef(family);
-  if (![0, 90, 180, 270].includes(rotation))
-    throw new RangeError(`copula rotation must be 0, 90, 180 or 270, received ${String(rotation)}`);
+  checkRotation(rotation);
   const [a, b] = checkPseudoObs(u1, u2);
   return fitWithDef(def, a, b, rotation, options);
 }
@@ -518,9 +518,11 @@ export function fitCopulas(
     ] as CopulaFamily[]);
   if (families.length === 0)
     throw new RangeError("`families` is empty: give at least one copula family");
-  const criterion = options.criterion ?? "aic";
+  const criterion = checkOneOf(options.criterion ?? "aic", "criterion", ["aic", "bic"]);
   const empiricalTau = kendallTau(a, b);
   const rot = options.rotations ?? "all";
+  if (Array.isArray(rot)) rot.forEach(checkRotation);
+  else checkOneOf(rot, "rotations", ["all", "tauSign"]);
   const rotations: readonly Rotation[] =
     rot === "all"
       ? [0, 90, 180, 270]
@@ -528,7 +530,7 @@ export function fitCopulas(
         ? empiricalTau > 0
           ? [0, 180]
           : [90, 270]
-        : rot;
+        : (rot as readonly Rotation[]);
   const fits: CopulaFit[] = [];
   for (const fam of families) {
     const def = getDef(fam);
