@@ -79,7 +79,7 @@ describe("TIFF header and IFD chain errors", () => {
     buf.writeUInt32LE(buf.length + 100, 4);
     const file = save("ifd-beyond.tif", buf);
     await expect(readTiff(file)).rejects.toThrow(
-      `readTiff(${JSON.stringify(file)}): truncated: IFD at offset ${buf.length + 100} beyond end of file (size ${buf.length})`,
+      `readTiff(${JSON.stringify(file)}): truncated: the TIFF header's first-IFD offset (bytes 4-7) is ${buf.length + 100}, beyond the end of the file (size ${buf.length})`,
     );
   });
 
@@ -99,7 +99,7 @@ describe("TIFF header and IFD chain errors", () => {
     const e = entries(buf);
     buf.writeUInt32LE(e[1].ifd, e[3].next);
     await expect(readTiff(save("loop.tif", buf))).rejects.toThrow(
-      `corrupt: IFD chain loops back to offset ${e[1].ifd} (after 4 IFDs)`,
+      `corrupt: the next-IFD link of IFD 3 points back to offset ${e[1].ifd} (IFD 1); the IFD chain loops`,
     );
     const zero = Buffer.from(fixture("u8.tif"));
     zero.writeUInt16LE(0, e[2].ifd);
@@ -144,7 +144,7 @@ describe("pixel data errors", () => {
   it("truncated LZW file is caught before decoding", async () => {
     const buf = fixture("u8_lzw.tif");
     const file = save("cut-lzw.tif", buf.subarray(0, buf.length - 30));
-    await expect(readTiff(file)).rejects.toThrow(/truncated|beyond end of file/);
+    await expect(readTiff(file)).rejects.toThrow(/truncated|beyond the end of the file/);
   });
 
   it("ImageJ single-IFD stack shorter than images=N", async () => {
@@ -189,7 +189,7 @@ describe("unsupported content", () => {
   it("pages of different sizes are not one stack", async () => {
     const mixed = patch(fixture("u8.tif"), 3, Tag.ImageWidth, 8);
     await expect(readTiff(save("mixed.tif", mixed))).rejects.toThrow(
-      /page 3 is 7x8 uint8 \(1 samples\) but page 0 is 7x9 uint8 \(1 samples\); not a single stack/,
+      /IFD 3 \(page 3\) is 7x8 uint8 \(1 samples\) but IFD 0 is 7x9 uint8 \(1 samples\) \(tags ImageLength, ImageWidth, BitsPerSample, SampleFormat, SamplesPerPixel\); not a single stack/,
     );
   });
 });

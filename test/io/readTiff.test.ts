@@ -78,7 +78,7 @@ describe("readTiff on files written by tifffile, Pillow/libtiff and by hand", ()
       expect(firstMismatch(v.data, expected("u8", n, 1, frame * n))).toBeNull();
     }
     await expect(readTiff(file)).rejects.toThrow(
-      /3 slices and 2 frames; pass \{ frame \} in 0\.\.1/,
+      /3 slices and 2 frames \(ImageJ description fields slices, frames\); pass \{ frame \} in 0\.\.1/,
     );
     await expect(readTiff(file, { frame: 2 })).rejects.toThrow(RangeError);
     const t = await readTiff(path.join(FIXTURES, "imagej_4t.tif"));

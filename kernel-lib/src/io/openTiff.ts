@@ -170,7 +170,11 @@ async function describeStack(
     const page = await readPage(file, ifd);
     if (!page.reduced) main.push(page); // reduced-resolution copies are skipped
   }
-  if (main.length === 0) throw file.error("contains only reduced-resolution pages, no full image");
+  if (main.length === 0) {
+    throw file.error(
+      `contains only reduced-resolution pages: IFD 0 tag NewSubfileType (254) has bit 0 set${file.ifds.length > 1 ? ` and so do the other ${file.ifds.length - 1} IFDs` : ""}; no full image`,
+    );
+  }
   const first = main[0];
   const description = await file.text(first.ifd, Tag.ImageDescription);
   const imagej = parseImageJDescription(description);
@@ -205,7 +209,7 @@ async function describeStack(
   }
   if (first.samples > 1 && channels > 1) {
     throw file.error(
-      `has ${channels} ImageJ channels of ${first.samples} samples each; unsupported`,
+      `${ijField("channels", imagej as ImageJMetadata)}: ImageJ channels of ${first.samples} samples each (IFD 0 tag SamplesPerPixel (277)) are not supported`,
     );
   }
   const nChannels = Math.max(channels, first.samples);
@@ -213,8 +217,8 @@ async function describeStack(
   if (nChannels > 1 && options.channel === undefined) {
     const what =
       first.samples > 1
-        ? `${first.samples} samples per pixel (e.g. RGB)`
-        : `${channels} channels (ImageJ hyperstack)`;
+        ? `${first.samples} samples per pixel (e.g. RGB; IFD 0 tag SamplesPerPixel (277))`
+        : `${channels} channels (ImageJ hyperstack; ImageJ description field channels=${channels})`;
     throw file.error(
       `has ${what}; tomolab volumes hold one channel: pass { channel } in 0..${nChannels - 1}`,
     );
@@ -223,7 +227,7 @@ async function describeStack(
   const frame = pickIndex(file, "frame", options.frame, framesAsZ ? 1 : frames);
   if (frames > 1 && !framesAsZ && options.frame === undefined) {
     throw file.error(
-      `is an ImageJ hyperstack with ${slices} slices and ${frames} frames; pass { frame } in 0..${frames - 1}`,
+      `is an ImageJ hyperstack with ${slices} slices and ${frames} frames (ImageJ description fields slices, frames); pass { frame } in 0..${frames - 1}`,
     );
   }
   const nz = framesAsZ ? frames : slices;
@@ -268,7 +272,7 @@ async function describeStack(
       `${ijField("images", imagej)}: the description says ${totalPages} images but the file has ${main.length} pages`,
     );
   } else {
-    throw file.error(`expected ${totalPages} pages, found ${main.length}`);
+    throw file.error(`expected ${totalPages} pages (IFDs), found ${main.length}`);
   }
 
   // Every page must look like page 0.
@@ -283,7 +287,7 @@ async function describeStack(
       o.samples !== first.samples
     ) {
       throw file.error(
-        `page ${o.ifd.index} is ${o.height}x${o.width} ${o.sampleType} (${o.samples} samples) but page ${first.ifd.index} is ${first.height}x${first.width} ${first.sampleType} (${first.samples} samples); not a single stack`,
+        `IFD ${o.ifd.index} (page ${z}) is ${o.height}x${o.width} ${o.sampleType} (${o.samples} samples) but IFD ${first.ifd.index} is ${first.height}x${first.width} ${first.sampleType} (${first.samples} samples) (tags ImageLength, ImageWidth, BitsPerSample, SampleFormat, SamplesPerPixel); not a single stack`,
       );
     }
   }

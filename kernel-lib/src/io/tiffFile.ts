@@ -249,7 +249,8 @@ export class TiffFile {
           `not a TIFF file (bad version number ${magic}, expected 42 or BigTIFF 43)`,
         );
       }
-      if (first === 0) throw fileError(fn, path, "contains no image (first IFD offset is 0)");
+      if (first === 0)
+        throw fileError(fn, path, "contains no image (the TIFF header's first-IFD offset is 0)");
       const file = new TiffFile(fn, path, handle, size, le, bigTiff, []);
       file.structure.push({ start: 0, end: bigTiff ? 16 : 8, what: "the TIFF header" });
       await file.walkIfds(first);
@@ -333,15 +334,22 @@ export class TiffFile {
     const entrySize = this.bigTiff ? 20 : 12;
     const nextSize = this.bigTiff ? 8 : 4;
     const rules = rulesFor(this.bigTiff);
+    const firstField = `the TIFF header's first-IFD offset (bytes ${this.bigTiff ? "8-15" : "4-7"})`;
     let offset = first;
     while (offset !== 0) {
       const index = this.ifds.length;
-      if (seen.has(offset))
-        throw this.error(`corrupt: IFD chain loops back to offset ${offset} (after ${index} IFDs)`);
+      // Where this IFD's offset was read: the header, or the previous IFD's link.
+      const source = index === 0 ? firstField : `the next-IFD link of IFD ${index - 1}`;
+      if (seen.has(offset)) {
+        const target = this.ifds.findIndex((d) => d.offset === offset);
+        throw this.error(
+          `corrupt: ${source} points back to offset ${offset} (IFD ${target}); the IFD chain loops`,
+        );
+      }
       seen.add(offset);
       if (offset + countSize > this.size) {
         throw this.error(
-          `truncated: IFD at offset ${offset} beyond end of file (size ${this.size})`,
+          `truncated: ${source} is ${offset}, beyond the end of the file (size ${this.size})`,
         );
       }
       // One read usually covers the whole IFD; read the rest when it does not.
@@ -414,7 +422,7 @@ export class TiffFile {
         : view.getUint32(np, this.littleEndian);
       if (offset !== 0 && offset + countSize > this.size) {
         throw this.error(
-          `truncated: IFD ${index} links to a next IFD at offset ${offset}, beyond the end of the file (size ${this.size})`,
+          `truncated: the next-IFD link of IFD ${index} is ${offset}, beyond the end of the file (size ${this.size})`,
         );
       }
     }
