@@ -53,5 +53,8 @@ describe("brushStrokeLabels", () => {
     expect(() => brushStrokeLabels(truth, { testSlice: 60 })).toThrow(
       /`testSlice` must be an integer in \[0, 59\], received 60/,
     );
+    expect(() => brushStrokeLabels(truth, { classes: [1, 256] })).toThrow(
+      "`classes` must be integer class ids in [1, 255], received [1,256]",
+    );
   });
 });

@@ -119,6 +119,9 @@ describe("grainTargets", () => {
     const gz = fromArray(Int32Array.from([1, 2]), [2, 1, 1]);
     expect(Array.from(grainTargets(gz).targets.data)).toEqual([1, 1]);
     expect(Array.from(grainTargets(gz, { connectivity: "2d" }).targets.data)).toEqual([2, 2]);
+    expect(() => grainTargets(gz, { connectivity: "1d" as never })).toThrow(
+      '`connectivity` must be "3d" or "2d", received "1d"',
+    );
   });
 
   it("boundaries are exactly where labels change (on a tessellation)", () => {
@@ -245,6 +248,12 @@ describe("simulateEbsd", () => {
     );
     expect(() => simulateEbsd(g, { effects: { blur: true } as never })).toThrow(
       /`effects.blur` is not an effect/,
+    );
+    expect(() => simulateEbsd(g, { effects: { drift: 1 } as never })).toThrow(
+      "`effects.drift` must be a boolean, received 1",
+    );
+    expect(() => simulateEbsd(g, { subpixel: "no" as never })).toThrow(
+      '`subpixel` must be a boolean, received "no"',
     );
     expect(() => simulateEbsd(fromArray(new Uint8Array(8), [2, 2, 2]) as never)).toThrow(
       /`grains` must have dtype int32/,

@@ -73,5 +73,12 @@ describe("remapLabels", () => {
         remapLabels(fromArray(Uint8Array.from([7]), [1, 1, 1]), { 0: 1 }, { fill: 1 }).data,
       ),
     ).toEqual([1]);
+    const one = fromArray(Uint8Array.from([7]), [1, 1, 1]);
+    expect(() => remapLabels(one, { 7: 256 })).toThrow(
+      "`mapping[7]` must be an integer in [0, 255], received 256",
+    );
+    expect(() => remapLabels(one, { 0: 1 }, { fill: 1.5 })).toThrow(
+      "`fill` must be an integer in [0, 255], received 1.5",
+    );
   });
 });

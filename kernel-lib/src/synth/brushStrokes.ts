@@ -3,6 +3,7 @@ import { checkVolume } from "../volume/check.js";
 import type { Volume } from "../volume/types.js";
 import { chamfer2d } from "./image2d.js";
 import { streamSeed } from "./noise.js";
+import { checkNumberArray } from "../util/checks.js";
 import { checkInteger, checkNonNegative, checkPositive, checkSeed } from "./options.js";
 
 export interface BrushStrokeOptions {
@@ -77,12 +78,14 @@ export function brushStrokeLabels(
   const length = checkPositive(options.strokeLength ?? 300, "strokeLength");
   const radiusNm = checkNonNegative(options.brushRadius ?? 15, "brushRadius");
   const clearance = checkNonNegative(options.clearance ?? 0, "clearance") / truth.spacing[1];
-  const classes = [...(options.classes ?? [1, 2, 3])];
-  if (!classes.every((c) => Number.isInteger(c) && c > 0 && c < 256)) {
-    throw new RangeError(
-      `\`classes\` must be integer class ids in [1, 255], received ${JSON.stringify(options.classes)}`,
-    );
-  }
+  const classes = [
+    ...checkNumberArray(options.classes ?? [1, 2, 3], "classes", {
+      integer: true,
+      min: 1,
+      max: 255,
+      expected: "integer class ids in [1, 255]",
+    }),
+  ];
   const excluded: [number, number] = [
     Math.max(0, testSlice - gap),
     Math.min(nz - 1, testSlice + gap),

@@ -4,6 +4,7 @@ import type { Volume } from "../volume/types.js";
 import { grainTargets, type GrainTargets } from "./grainTargets.js";
 import { blur2d, warp2d } from "./image2d.js";
 import { hash3, streamSeed } from "./noise.js";
+import { checkBoolean, checkOptions, expectedError } from "../util/checks.js";
 import { checkFraction, checkNonNegative, checkRange, checkSeed } from "./options.js";
 
 /** Switches for each effect of the IQ model (for ablation studies). */
@@ -101,10 +102,7 @@ export function simulateEbsd(
   checkVolume(grains, "grains", { dtypes: ["int32"] });
   const seed = checkSeed(options.seed ?? 1);
   const [iqLo, iqHi] = checkRange(options.iqRange ?? [0.45, 0.9], "iqRange");
-  if (iqHi > 1)
-    throw new RangeError(
-      `\`iqRange\` must lie within (0, 1], received ${JSON.stringify(options.iqRange)}`,
-    );
+  if (iqHi > 1) throw expectedError("iqRange", "[min, max] within (0, 1]", options.iqRange);
   const grainNoise = checkNonNegative(options.grainNoise ?? 0.05, "grainNoise");
   const depth = checkFraction(options.boundaryDepth ?? 0.55, "boundaryDepth");
   const width = checkNonNegative(options.boundaryWidth ?? 35, "boundaryWidth");
@@ -115,15 +113,10 @@ export function simulateEbsd(
   const noiseSd = checkNonNegative(options.noise ?? 0.04, "noise");
   const shiftStep = checkNonNegative(options.shiftStep ?? 1, "shiftStep");
   const rotStep = checkNonNegative(options.rotationStep ?? 0, "rotationStep");
-  const subpixel = options.subpixel ?? false;
-  for (const k of Object.keys(options.effects ?? {})) {
-    if (!(k in DEFAULT_EFFECTS)) {
-      throw new RangeError(
-        `\`effects.${k}\` is not an effect; expected one of ${Object.keys(DEFAULT_EFFECTS).join(", ")}`,
-      );
-    }
-  }
-  const fx: EbsdEffects = { ...DEFAULT_EFFECTS, ...(options.effects ?? {}) };
+  const subpixel = checkBoolean(options.subpixel ?? false, "subpixel");
+  const effects = checkOptions(options.effects, "effects", Object.keys(DEFAULT_EFFECTS), "effect");
+  for (const [k, v] of Object.entries(effects)) checkBoolean(v, `effects.${k}`);
+  const fx: EbsdEffects = { ...DEFAULT_EFFECTS, ...effects };
 
   const [nz, ny, nx] = grains.shape;
   const plane = ny * nx;

@@ -1,3 +1,4 @@
+import { checkOneOf } from "../util/checks.js";
 import { checkVolume } from "../volume/check.js";
 import type { Volume } from "../volume/types.js";
 
@@ -35,10 +36,7 @@ export interface GrainTargets {
  */
 export function grainTargets(grains: Volume, options: GrainTargetsOptions = {}): GrainTargets {
   checkVolume(grains, "grains", { dtypes: ["int32", "uint32", "uint16", "uint8"] });
-  const conn = options.connectivity ?? "3d";
-  if (conn !== "3d" && conn !== "2d") {
-    throw new RangeError(`\`connectivity\` must be "3d" or "2d", received ${JSON.stringify(conn)}`);
-  }
+  const conn = checkOneOf(options.connectivity ?? "3d", "connectivity", ["3d", "2d"]);
   const [nz, ny, nx] = grains.shape;
   const g = grains.data;
   const n = g.length;

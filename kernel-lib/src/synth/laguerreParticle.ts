@@ -2,6 +2,7 @@ import { createRng, type Rng } from "../stats/random.js";
 import { checkShape, checkSpacing } from "../volume/check.js";
 import type { Shape3, Spacing3, Volume } from "../volume/types.js";
 import { streamSeed } from "./noise.js";
+import { checkNumberArray } from "../util/checks.js";
 import { checkNonNegative, checkPositive, checkSeed } from "./options.js";
 
 export interface LaguerreParticleOptions {
@@ -71,12 +72,11 @@ export function laguerreParticle(
   const [sz, sy, sx] = spacing;
   const L = [nz * sz, ny * sy, nx * sx];
   const Rp = checkPositive(options.particleRadius ?? 0.46 * Math.min(L[1], L[2]), "particleRadius");
-  const center = options.particleCenter ?? [L[0] / 2, L[1] / 2, L[2] / 2];
-  if (!Array.isArray(center) || center.length !== 3 || !center.every(Number.isFinite)) {
-    throw new RangeError(
-      `\`particleCenter\` must be [z, y, x] in nm, received ${JSON.stringify(options.particleCenter)}`,
-    );
-  }
+  const center = checkNumberArray(
+    options.particleCenter ?? [L[0] / 2, L[1] / 2, L[2] / 2],
+    "particleCenter",
+    { length: 3, expected: "[z, y, x] in nm" },
+  );
   const rough = checkNonNegative(options.roughness ?? 0.06, "roughness");
   const meanD = checkPositive(options.meanDiameter ?? 500, "meanDiameter");
   const cv = checkNonNegative(options.diameterCv ?? 0.34, "diameterCv");

@@ -1,3 +1,4 @@
+import { checkInteger } from "../util/checks.js";
 import { checkVolume } from "../volume/check.js";
 import type { Volume } from "../volume/types.js";
 
@@ -29,17 +30,9 @@ export function remapLabels(
   checkVolume(volume, "volume");
   const table = new Map<number, number>();
   for (const [k, v] of Object.entries(mapping)) {
-    if (!Number.isInteger(v) || v < 0 || v > 255) {
-      throw new RangeError(
-        `\`mapping\` must map to class ids in [0, 255], received ${k} -> ${String(v)}`,
-      );
-    }
-    table.set(Number(k), v);
+    table.set(Number(k), checkInteger(v, `mapping[${k}]`, 0, 255));
   }
-  const fill = options.fill;
-  if (fill !== undefined && (!Number.isInteger(fill) || fill < 0 || fill > 255)) {
-    throw new RangeError(`\`fill\` must be a class id in [0, 255], received ${fill}`);
-  }
+  const fill = options.fill === undefined ? undefined : checkInteger(options.fill, "fill", 0, 255);
   const src = volume.data;
   const out = new Uint8Array(src.length);
   const lut = new Int16Array(256).fill(-1);
