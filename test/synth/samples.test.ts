@@ -11,12 +11,14 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  compareEntries,
   generateSample,
   loadSample,
   readManifest,
   SAMPLES,
   sampleDir,
   volumeSha256,
+  writeSample,
 } from "../../kernel-lib/src/synth/index.js";
 
 describe("data-samples", () => {
@@ -95,6 +97,35 @@ describe("data-samples", () => {
     await expect(loadSample("nope" as never)).rejects.toThrow(
       /unknown sample "nope"; available: fibsem-nmc/,
     );
+  });
+
+  it("writeSample writes files matching the manifest; loadSample generates a missing sample, checks and saves it", async () => {
+    const ref = readManifest(dir)!.samples.find((s) => s.name === "ebsd-particle-small")!;
+    const [out, gen] = [1, 2].map(() => mkdtempSync(path.join(os.tmpdir(), "tomolab-samples-")));
+    try {
+      const entry = await writeSample("ebsd-particle-small", { dir: out });
+      expect(compareEntries(ref, entry)).toEqual([]);
+      expect(entry.files.map((f) => f.file)).toEqual(ref.files.map((f) => f.file));
+      for (const f of entry.files) expect(existsSync(path.join(out, f.file))).toBe(true);
+
+      writeFileSync(path.join(gen, "manifest.json"), readFileSync(path.join(dir, "manifest.json")));
+      const made = await loadSample("ebsd-particle-small", { dir: gen });
+      expect(volumeSha256(made.iq)).toBe(ref.files.find((f) => f.name === "iq")!.sha256);
+      expect(readdirSync(path.join(gen, "ebsd-particle-small")).sort()).toEqual([
+        "grains.tif",
+        "iq.tif",
+        "iqAligned.tif",
+        "targets.tif",
+      ]);
+      // The saved files are what loadSample reads (and verifies) next time.
+      const again = await loadSample("ebsd-particle-small", { dir: gen, verify: false });
+      expect(volumeSha256(again.grains)).toBe(volumeSha256(made.grains));
+      await expect(
+        loadSample("ebsd-particle-small", { dir: gen, verify: "yes" as never }),
+      ).rejects.toThrow('`verify` must be a boolean, received "yes"');
+    } finally {
+      for (const d of [out, gen]) rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it("default-size samples, when generated at setup, match the manifest", async () => {

@@ -4,7 +4,7 @@
  * file outside the data folder. @internal
  */
 import type { DType } from "../volume/types.js";
-import type { Manifest } from "./samples.js";
+import type { Manifest } from "./sampleManifest.js";
 
 /** The volumes each kind of sample has, with their dtype (what `loadSample` assembles). */
 export const SAMPLE_FILES: Readonly<Record<"fibsem" | "ebsd", Readonly<Record<string, DType>>>> =

@@ -1,0 +1,175 @@
+/**
+ * The default samples tomolab makes (what each one is and the fixed seed that
+ * makes it) and the records a sample is returned as.
+ */
+import type { Shape3, Spacing3, Volume } from "../volume/types.js";
+import { grainTargets } from "./grainTargets.js";
+
+/** Names of the FIB/SEM samples. */
+export type FibsemSampleName = "fibsem-nmc" | "fibsem-nmc-small";
+/** Names of the FIB-EBSD samples. */
+export type EbsdSampleName = "ebsd-particle" | "ebsd-particle-small";
+export type SampleName = FibsemSampleName | EbsdSampleName;
+
+/** How a sample is made: everything the generator needs, fixed here so `npm run data` is deterministic. */
+export interface SampleSpec {
+  name: SampleName;
+  kind: "fibsem" | "ebsd";
+  description: string;
+  shape: Shape3;
+  spacing: Spacing3;
+  seed: number;
+  /** Small samples are committed to git; the others are generated at setup. */
+  committed: boolean;
+}
+
+/** The default samples. */
+export const SAMPLES: Readonly<Record<SampleName, Readonly<SampleSpec>>> = Object.freeze({
+  "fibsem-nmc": {
+    name: "fibsem-nmc",
+    kind: "fibsem",
+    description:
+      "Simulated FIB/SEM tomography of a hierarchically porous NMC cathode (10 nm voxels), SE2 + InLens detectors with shine-through, re-deposition, curtaining, gradient, flicker and noise; truth labels (1 void, 2 CBD, 3 NMC) and sparse brush-stroke training labels with a test slice and exclusion gap.",
+    shape: [160, 192, 192],
+    spacing: [10, 10, 10],
+    seed: 1,
+    committed: false,
+  },
+  "fibsem-nmc-small": {
+    name: "fibsem-nmc-small",
+    kind: "fibsem",
+    description: "Small variant of fibsem-nmc for fast tests (same physics, 48 x 96 x 96 voxels).",
+    shape: [48, 96, 96],
+    spacing: [10, 10, 10],
+    seed: 2,
+    committed: true,
+  },
+  "ebsd-particle": {
+    name: "ebsd-particle",
+    kind: "ebsd",
+    description:
+      "Simulated FIB-EBSD image-quality stack of a polycrystalline NMC particle (50 nm voxels, Laguerre grains of ~500 nm mean volume-equivalent diameter), misaligned slice by slice; aligned IQ, truth grain labels, boundary/interior/background targets and the applied shifts.",
+    shape: [96, 224, 224],
+    spacing: [50, 50, 50],
+    seed: 1,
+    committed: false,
+  },
+  "ebsd-particle-small": {
+    name: "ebsd-particle-small",
+    kind: "ebsd",
+    description: "Small variant of ebsd-particle for fast tests (32 x 96 x 96 voxels).",
+    shape: [32, 96, 96],
+    spacing: [50, 50, 50],
+    seed: 2,
+    committed: true,
+  },
+});
+
+/** A FIB/SEM sample: two detector stacks, truth and sparse labels with their protocol. */
+export interface FibsemSample {
+  name: string;
+  kind: "fibsem";
+  description: string;
+  /** SE2 detector images (uint8). */
+  se2: Volume<Uint8Array>;
+  /** InLens detector images (uint8). */
+  inlens: Volume<Uint8Array>;
+  /** Ground truth: 1 void, 2 CBD, 3 NMC. */
+  truth: Volume<Uint8Array>;
+  /** Sparse brush-stroke training labels (0 = unlabelled). */
+  labels: Volume<Uint8Array>;
+  /** 1 where re-deposited material covers a pore (void in the truth). */
+  redeposition: Volume<Uint8Array>;
+  /** Fully labelled test slice (score on `truth` at this z). */
+  testSlice: number;
+  /** Slices without labels on each side of the test slice. */
+  gap: number;
+  /** Inclusive z range without training labels. */
+  excluded: [number, number];
+  /** Slices that carry brush strokes. */
+  trainSlices: number[];
+  /** Class names by id. */
+  classes: Record<number, string>;
+}
+
+/** A FIB-EBSD sample: IQ stack as acquired and aligned, truth grains, U-Net targets and the applied shifts. */
+export interface EbsdSample {
+  name: string;
+  kind: "ebsd";
+  description: string;
+  /** IQ images as acquired (misaligned), uint8. */
+  iq: Volume<Uint8Array>;
+  /** IQ images before misalignment, uint8. */
+  iqAligned: Volume<Uint8Array>;
+  /** Truth grain labels (0 = background). */
+  grains: Volume<Int32Array>;
+  /** Target codes: 1 boundary, 2 interior, 3 background. */
+  targets: Volume<Uint8Array>;
+  boundary: Volume<Uint8Array>;
+  interior: Volume<Uint8Array>;
+  background: Volume<Uint8Array>;
+  /** Translation [dy, dx] applied to each slice: iq[z](y, x) = iqAligned[z](y - dy, x - dx). */
+  shifts: [number, number][];
+  /** Rotation applied to each slice, degrees. */
+  rotations: number[];
+  /** The slices to treat as hand-labelled for training (Paper 2 labelled z = 26, 37, 49, 60 of 91). */
+  labelledSlices: number[];
+}
+
+export type Sample = FibsemSample | EbsdSample;
+
+/** The spec of a default sample, or a RangeError listing the names. @internal */
+export function specOf(name: string): SampleSpec {
+  const spec = (SAMPLES as Record<string, SampleSpec>)[name];
+  if (!spec) {
+    throw new RangeError(
+      `unknown sample ${JSON.stringify(name)}; available: ${Object.keys(SAMPLES).join(", ")}`,
+    );
+  }
+  return spec;
+}
+
+/**
+ * A sample record from its volumes (generated or read from files) and its
+ * manifest metadata; an EBSD sample's boundary / interior / background masks
+ * are derived from its grains. @internal
+ */
+export function assembleSample(
+  spec: SampleSpec,
+  volumes: Record<string, Volume>,
+  meta: Record<string, unknown>,
+): Sample {
+  if (spec.kind === "fibsem") {
+    return {
+      name: spec.name,
+      kind: "fibsem",
+      description: spec.description,
+      se2: volumes.se2 as Volume<Uint8Array>,
+      inlens: volumes.inlens as Volume<Uint8Array>,
+      truth: volumes.truth as Volume<Uint8Array>,
+      labels: volumes.labels as Volume<Uint8Array>,
+      redeposition: volumes.redeposition as Volume<Uint8Array>,
+      testSlice: meta.testSlice as number,
+      gap: meta.gap as number,
+      excluded: meta.excluded as [number, number],
+      trainSlices: meta.trainSlices as number[],
+      classes: meta.classes as Record<number, string>,
+    };
+  }
+  const t = grainTargets(volumes.grains);
+  return {
+    name: spec.name,
+    kind: "ebsd",
+    description: spec.description,
+    iq: volumes.iq as Volume<Uint8Array>,
+    iqAligned: volumes.iqAligned as Volume<Uint8Array>,
+    grains: volumes.grains as Volume<Int32Array>,
+    targets: volumes.targets as Volume<Uint8Array>,
+    boundary: t.boundary,
+    interior: t.interior,
+    background: t.background,
+    shifts: meta.shifts as [number, number][],
+    rotations: meta.rotations as number[],
+    labelledSlices: meta.labelledSlices as number[],
+  };
+}
