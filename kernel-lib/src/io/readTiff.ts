@@ -13,14 +13,18 @@ export interface ReadTiffOptions extends OpenTiffOptions, TiffReadOptions {}
  * is rounded to the nearest float32). Photometric interpretation is not
  * applied: WhiteIsZero and palette pages give their stored values.
  * Spacing comes from ImageJ metadata or the resolution tags, in nanometres
- * (see {@link openTiff}); pass `spacing` to override it.
+ * (see {@link openTiff}); pass `spacing` to override it. Compression:
+ * uncompressed, LZW, deflate and PackBits (strips or tiles, with predictors).
+ * Every IFD field is checked before any voxel is read, and the volume's size
+ * against `maxBytes` before it is allocated (see {@link openTiff}).
  *
  * @param path - The TIFF file (`.tif`, `.tiff`, BigTIFF too).
  * @param options - `channel`/`frame` for multi-channel files, `pages` for a z
- *   range, `spacing` to override the file's voxel size, `shared`.
+ *   range, `spacing` to override the file's voxel size, `shared`, `maxBytes`.
  * @returns The volume `{ data, shape: [nz, ny, nx], spacing: [dz, dy, dx] }`.
- * @throws Error naming the file and the problem for missing, corrupt,
- *   truncated or unsupported files.
+ * @throws Error naming the file and the field (e.g. `IFD 0 tag StripOffsets
+ *   (273): ...`) for missing, corrupt, truncated or unsupported files, and
+ *   for volumes beyond `maxBytes`.
  * @example
  * ```ts
  * const image = await readTiff("data/electrode.tiff");
