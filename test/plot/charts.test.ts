@@ -96,5 +96,12 @@ describe("boxFigure and heatmapFigure", () => {
       y: [10, 20],
     });
     expect(() => heatmapFigure([[1, 2], [3]])).toThrow(/same length/);
+    expect(() => heatmapFigure([])).toThrow("`z` must be a non-empty list of rows, received []");
+    expect(() => heatmapFigure([[1]], { digits: 0 })).toThrow(
+      "`digits` must be an integer in [1, 100], received 0",
+    );
+    expect(() => heatmapFigure([[1]], { width: 5 })).toThrow(
+      "`width` must be a finite number >= 10, received 5",
+    );
   });
 });

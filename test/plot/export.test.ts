@@ -7,6 +7,7 @@ import { locateChromium } from "../../kernel-lib/src/plot/chromium.js";
 import {
   exportFigure,
   exportFigures,
+  exportSize,
   formatOf,
   pngSize,
 } from "../../kernel-lib/src/plot/export.js";
@@ -24,6 +25,38 @@ describe("formatOf", () => {
     expect(formatOf("x.svg")).toBe("svg");
     expect(formatOf("x.pdf")).toBe("pdf");
     expect(() => formatOf("x.jpg")).toThrow(/\.png, \.svg or \.pdf/);
+  });
+});
+
+describe("exportSize", () => {
+  const fig = { data: [], layout: { width: 640 } };
+  it("takes options, else the layout, else 700 x 500, and checks them", () => {
+    expect(exportSize(fig)).toEqual({ width: 640, height: 500, scale: 1 });
+    expect(exportSize(fig, { width: 20000, height: 10, scale: 10 })).toEqual({
+      width: 20000,
+      height: 10,
+      scale: 10,
+    });
+    expect(() => exportSize(fig, { width: 9 })).toThrow(
+      "`width` must be an integer in [10, 20000], received 9",
+    );
+    expect(() => exportSize(fig, { height: 100.5 })).toThrow(
+      "`height` must be an integer in [10, 20000], received 100.5",
+    );
+    expect(() => exportSize(fig, { scale: 0 })).toThrow(
+      "`scale` must be a number in (0, 10], received 0",
+    );
+  });
+  it("refuses what is not a list of { figure, path }", async () => {
+    await expect(exportFigures({} as never)).rejects.toThrow(
+      "`items` must be an array of { figure, path }, received {}",
+    );
+    await expect(exportFigures([{ figure: null as never, path: "a.png" }])).rejects.toThrow(
+      "`items[0].figure` must be a figure { data: [...], layout: {...} }, received null",
+    );
+    await expect(exportFigures([{ figure: fig, path: "" }])).rejects.toThrow(
+      '`items[0].path` must be a file name, received ""',
+    );
   });
 });
 

@@ -67,5 +67,8 @@ describe("subplotGrid", () => {
     expect(l.annotations.map((x: any) => x.text)).toEqual(["B"]);
     expect(l.title.text).toBe("both");
     expect(() => subplotGrid([])).toThrow(/at least one/);
+    expect(() => subplotGrid([fig], { columns: 0 })).toThrow(
+      "`columns` must be a positive integer, received 0",
+    );
   });
 });

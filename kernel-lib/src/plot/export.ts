@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { checkInteger, checkNumber, expectedError } from "../util/checks.js";
 import { CHROMIUM_FLAGS, findChromium } from "./chromium.js";
 import type { Figure } from "./types.js";
 
@@ -68,18 +69,11 @@ export function exportSize(
   const width = options.width ?? (figure.layout?.width as number | undefined) ?? DEFAULT_WIDTH;
   const height = options.height ?? (figure.layout?.height as number | undefined) ?? DEFAULT_HEIGHT;
   const scale = options.scale ?? 1;
-  for (const [name, v] of [
-    ["width", width],
-    ["height", height],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 10 || v > 20000)
-      throw new RangeError(
-        `\`${name}\` must be an integer number of pixels in [10, 20000], received ${v}`,
-      );
-  }
-  if (!(Number.isFinite(scale) && scale > 0 && scale <= 10))
-    throw new RangeError(`\`scale\` must be in (0, 10], received ${scale}`);
-  return { width, height, scale };
+  return {
+    width: checkInteger(width, "width", 10, 20000),
+    height: checkInteger(height, "height", 10, 20000),
+    scale: checkNumber(scale, "scale", { min: 0, minOpen: true, max: 10 }),
+  };
 }
 
 function checkFigure(figure: unknown, name: string): asserts figure is Figure {
@@ -90,9 +84,7 @@ function checkFigure(figure: unknown, name: string): asserts figure is Figure {
     !Array.isArray(f.data) ||
     typeof (f.layout ?? {}) !== "object"
   ) {
-    throw new TypeError(
-      `\`${name}\` must be a figure { data: [...], layout: {...} }, received ${f === null ? "null" : typeof f}`,
-    );
+    throw expectedError(name, "a figure { data: [...], layout: {...} }", figure, TypeError);
   }
 }
 
@@ -271,11 +263,12 @@ export async function exportFigures(
   items: readonly ExportItem[],
   options: ExportBatchOptions = {},
 ): Promise<ExportResult[]> {
-  if (!Array.isArray(items)) throw new TypeError("`items` must be an array of { figure, path }");
+  if (!Array.isArray(items))
+    throw expectedError("items", "an array of { figure, path }", items, TypeError);
   const planned = items.map((item, i) => {
     checkFigure(item?.figure, `items[${i}].figure`);
     if (typeof item.path !== "string" || item.path === "")
-      throw new TypeError(`\`items[${i}].path\` must be a file name`);
+      throw expectedError(`items[${i}].path`, "a file name", item.path, TypeError);
     return { item, format: formatOf(item.path), size: exportSize(item.figure, item) };
   });
   if (planned.length === 0) return [];

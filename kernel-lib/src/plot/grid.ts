@@ -1,3 +1,4 @@
+import { checkPositiveInt } from "../util/checks.js";
 import { checkVolume } from "../volume/check.js";
 import type { Plane, Volume } from "../volume/types.js";
 import { imageFigure, type ImageFigureOptions } from "./image.js";
@@ -36,10 +37,7 @@ export function subplotGrid(figures: readonly Figure[], options: SubplotGridOpti
   const n = figures.length;
   if (n === 0)
     throw new RangeError("`figures` must hold at least one figure, received an empty list");
-  const columns = options.columns ?? Math.min(n, 3);
-  if (!Number.isInteger(columns) || columns < 1) {
-    throw new RangeError(`\`columns\` must be a positive integer, received ${columns}`);
-  }
+  const columns = checkPositiveInt(options.columns ?? Math.min(n, 3), "columns");
   const rows = Math.ceil(n / columns);
   const hs = options.horizontalSpacing ?? 0.06;
   const vs = options.verticalSpacing ?? 0.12;

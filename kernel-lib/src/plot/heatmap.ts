@@ -1,3 +1,4 @@
+import { checkInteger, expectedError } from "../util/checks.js";
 import { axisTitle, baseLayout, roundSignificant, styledAxis } from "./style.js";
 import { checkSameLength, jsonNumbers } from "./series.js";
 import type { AxesOptions, Figure } from "./types.js";
@@ -33,10 +34,10 @@ export function heatmapFigure(
   z: readonly ArrayLike<number>[],
   options: HeatmapFigureOptions = {},
 ): Figure {
-  if (!Array.isArray(z) || z.length === 0)
-    throw new RangeError("`z` must be a non-empty list of rows");
+  if (!Array.isArray(z)) throw expectedError("z", "a non-empty list of rows", z, TypeError);
+  if (z.length === 0) throw expectedError("z", "a non-empty list of rows", z);
   const nx = z[0].length;
-  const digits = options.digits ?? 6;
+  const digits = checkInteger(options.digits ?? 6, "digits", 1, 100);
   const rows = z.map((row: ArrayLike<number>, j: number) => {
     checkSameLength(row, `z[${j}]`, z[0], "z[0]");
     return Array.from(row, (v) => roundSignificant(v, digits));

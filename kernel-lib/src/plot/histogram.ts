@@ -1,3 +1,4 @@
+import { checkOneOf } from "../util/checks.js";
 import { checkVolume } from "../volume/check.js";
 import { histogram } from "../volume/stats.js";
 import type { Volume } from "../volume/types.js";
@@ -107,18 +108,12 @@ export function histogramFigure(
   options: HistogramFigureOptions = {},
 ): Figure {
   const v = dataOf(values, "values");
-  const mode = options.histnorm ?? "count";
-  if (!["count", "probability", "density"].includes(mode)) {
-    throw new RangeError(
-      `\`histnorm\` must be "count", "probability" or "density", received ${JSON.stringify(mode)}`,
-    );
-  }
-  const barmode = options.barmode ?? "overlay";
-  if (barmode !== "overlay" && barmode !== "stack") {
-    throw new RangeError(
-      `\`barmode\` must be "overlay" or "stack", received ${JSON.stringify(barmode)}`,
-    );
-  }
+  const mode = checkOneOf(options.histnorm ?? "count", "histnorm", [
+    "count",
+    "probability",
+    "density",
+  ]);
+  const barmode = checkOneOf(options.barmode ?? "overlay", "barmode", ["overlay", "stack"]);
   const all = histogram(v, { bins: options.bins, range: options.range });
   const { edges } = all;
   const bins = edges.length - 1;

@@ -1,3 +1,4 @@
+import { checkNumber, checkOneOf } from "../util/checks.js";
 import { checkSameShape, checkVolume } from "../volume/check.js";
 import { slice } from "../volume/slice.js";
 import { minMax, percentile } from "../volume/stats.js";
@@ -203,10 +204,7 @@ export function imageFigure(image: Volume, options: ImageFigureOptions = {}): Fi
       : slice(image, plane, options.index);
   const [, rows, cols] = img.shape;
   const [, dRow, dCol] = img.spacing;
-  const maxPixels = options.maxPixels ?? 512 * 512;
-  if (!(Number.isFinite(maxPixels) && maxPixels >= 1)) {
-    throw new RangeError(`\`maxPixels\` must be a positive number, received ${maxPixels}`);
-  }
+  const maxPixels = checkNumber(options.maxPixels ?? 512 * 512, "maxPixels", { min: 1 });
   const f = downsampleFactor(rows, cols, maxPixels);
 
   let [lo, hi] =
@@ -263,13 +261,11 @@ export function imageFigure(image: Volume, options: ImageFigureOptions = {}): Fi
         if (v > maxLabel) maxLabel = v;
       }
     }
-    const kind =
-      options.labelKind ?? (maxLabel <= 20 || options.classNames ? "classes" : "instances");
-    if (kind !== "classes" && kind !== "instances") {
-      throw new RangeError(
-        `\`labelKind\` must be "classes" or "instances", received ${JSON.stringify(kind)}`,
-      );
-    }
+    const kind = checkOneOf(
+      options.labelKind ?? (maxLabel <= 20 || options.classNames ? "classes" : "instances"),
+      "labelKind",
+      ["classes", "instances"],
+    );
     const colorOf = (k: number) => lookup(options.colors, k) ?? categoricalColor(k - 1);
     const k = kind === "classes" ? Math.max(1, maxLabel) : CATEGORICAL_COLORS.length;
     const palette = Array.from({ length: k }, (_, i) =>

@@ -1,4 +1,5 @@
 import type { FeatureChannel, FeatureGroup } from "../features/spec.js";
+import { checkOneOf } from "../util/checks.js";
 import { categoricalColor } from "./style.js";
 
 /** Per-class importances of a forest's feature channels (e.g. permutation importance). */
@@ -41,9 +42,7 @@ export function importanceGroups(
   importance: ClassImportances,
   options: ImportanceGroupsOptions = {},
 ): ImportanceGroup[] {
-  const by = options.by ?? "group";
-  if (by !== "group" && by !== "input")
-    throw new RangeError(`\`by\` must be "group" or "input", received ${JSON.stringify(by)}`);
+  const by = checkOneOf(options.by ?? "group", "by", ["group", "input"]);
   const names = options.classNames ?? { 1: "void", 2: "CBD", 3: "NMC" };
   const keyOf = (c: FeatureChannel): string => (by === "group" ? c.group : c.input);
   const order: string[] = [];

@@ -1,3 +1,5 @@
+import { expectedError } from "../util/checks.js";
+
 /** Plain JSON array from any numeric array-like (typed arrays would serialise as objects); NaN/inf become null. */
 export function jsonNumbers(values: ArrayLike<number>, name: string): (number | null)[] {
   if (
@@ -5,9 +7,7 @@ export function jsonNumbers(values: ArrayLike<number>, name: string): (number | 
     typeof values !== "object" ||
     typeof (values as ArrayLike<number>).length !== "number"
   ) {
-    throw new TypeError(
-      `\`${name}\` must be an array of numbers, received ${values === null ? "null" : typeof values}`,
-    );
+    throw expectedError(name, "an array of numbers", values, TypeError);
   }
   return Array.from(values, (v) => (typeof v === "number" && Number.isFinite(v) ? v : null));
 }

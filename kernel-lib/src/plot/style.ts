@@ -1,3 +1,4 @@
+import { checkNumber } from "../util/checks.js";
 import type { FigureOptions, Layout } from "./types.js";
 
 /** Font stack available on most systems and in headless Chromium (Liberation/DejaVu on Linux). */
@@ -74,10 +75,7 @@ export function baseLayout(options: FigureOptions = {}): Layout {
 }
 
 function checkedSize(value: number, name: string): number {
-  if (!(Number.isFinite(value) && value >= 10)) {
-    throw new RangeError(`\`${name}\` must be a number of pixels >= 10, received ${value}`);
-  }
-  return value;
+  return checkNumber(value, name, { min: 10 });
 }
 
 /** Round a float for JSON: `digits` significant digits keeps notebook outputs small. */
