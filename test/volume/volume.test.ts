@@ -31,6 +31,12 @@ describe("construction and validation", () => {
     expect(() => fromArray(new Uint8Array(10), [2, 3, 4])).toThrow(
       /10 elements but shape 2x3x4 needs 24/,
     );
+    expect(() => fromArray([1, 2] as never, [1, 1, 2])).toThrow(
+      "`data` must be a typed array, received [1,2]",
+    );
+    expect(() => zeros([1, 1, 1], "uint8", { shared: 1 as never })).toThrow(
+      "`shared` must be a boolean, received 1",
+    );
   });
 
   it("checkVolume names the argument and what it received", () => {
@@ -102,6 +108,9 @@ describe("crop", () => {
   });
   it("rejects empty or outside ranges", () => {
     expect(() => crop(coded(), [[0, 3], null, null])).toThrow(/0 <= start < stop <= 2/);
+    expect(() => crop(coded(), [null, null] as never)).toThrow(
+      "`ranges` must be [[z0, z1], [y0, y1], [x0, x1]], received [null,null]",
+    );
   });
 });
 
@@ -111,6 +120,19 @@ describe("cast", () => {
     expect(Array.from(cast(v, "uint8").data)).toEqual([0, 0, 1, 255, 255, 0]);
     expect(() => cast(v, "uint8", { overflow: "error" })).toThrow(
       /voxel 0 has value -3 outside \[0, 255\]/,
+    );
+  });
+  it("refuses unknown dtypes (also Object.prototype names) and overflow modes", () => {
+    const v = coded();
+    const dtypes = '"uint8", "uint16", "int32", "uint32", "float32"';
+    for (const bad of ["float64", "constructor", "toString"]) {
+      expect(() => cast(v, bad as never)).toThrow(
+        `\`dtype\` must be one of ${dtypes}, received "${bad}"`,
+      );
+      expect(() => zeros([1, 1, 1], bad as never)).toThrow(RangeError);
+    }
+    expect(() => cast(v, "uint8", { overflow: "wrap" as never })).toThrow(
+      '`overflow` must be "clip" or "error", received "wrap"',
     );
   });
   it("keeps values exactly when widening", () => {

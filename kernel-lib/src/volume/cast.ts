@@ -1,5 +1,6 @@
 import { checkVolume } from "./check.js";
-import { ARRAY_TYPES, dtypeOf, type ArrayOf } from "./dtype.js";
+import { checkOneOf } from "../util/checks.js";
+import { ARRAY_TYPES, checkDType, dtypeOf, type ArrayOf } from "./dtype.js";
 import type { DType, Volume, VoxelArray } from "./types.js";
 
 const LIMITS: Record<DType, [number, number]> = {
@@ -32,12 +33,8 @@ export function cast<D extends DType>(
   options: CastOptions = {},
 ): Volume<ArrayOf<D>> {
   checkVolume(volume, "volume");
-  const Ctor = ARRAY_TYPES[dtype];
-  if (!Ctor) {
-    throw new TypeError(
-      `\`dtype\` must be one of ${Object.keys(ARRAY_TYPES).join(", ")}, received ${JSON.stringify(dtype)}`,
-    );
-  }
+  const Ctor = ARRAY_TYPES[checkDType(dtype)];
+  const strict = checkOneOf(options.overflow ?? "clip", "overflow", ["clip", "error"]) === "error";
   const src = volume.data as VoxelArray;
   const n = src.length;
   const out = new Ctor(n) as ArrayOf<D>;
@@ -45,7 +42,6 @@ export function cast<D extends DType>(
     out.set(src as never);
   } else {
     const [lo, hi] = LIMITS[dtype];
-    const strict = options.overflow === "error";
     for (let i = 0; i < n; i++) {
       let v = Math.round(src[i]);
       if (v !== v) v = 0;

@@ -1,3 +1,4 @@
+import { checkBoolean, expectedError } from "../util/checks.js";
 import { checkShape, checkSpacing, formatShape } from "./check.js";
 import { allocate, ARRAY_TYPES, type ArrayOf } from "./dtype.js";
 import type { DType, Shape3, Spacing3, Volume, VoxelArray } from "./types.js";
@@ -22,7 +23,8 @@ export function zeros<D extends DType = "float32">(
   checkShape(shape);
   const spacing = options.spacing ?? [1, 1, 1];
   checkSpacing(spacing);
-  const data = allocate(dtype, shape[0] * shape[1] * shape[2], options.shared ?? false);
+  const shared = checkBoolean(options.shared ?? false, "shared");
+  const data = allocate(dtype, shape[0] * shape[1] * shape[2], shared);
   return { data, shape: [...shape], spacing: [...spacing] };
 }
 
@@ -39,8 +41,7 @@ export function fromArray<T extends VoxelArray>(
   checkShape(shape);
   const spacing = options.spacing ?? [1, 1, 1];
   checkSpacing(spacing);
-  if (!ArrayBuffer.isView(data))
-    throw new TypeError(`\`data\` must be a typed array, received ${typeof data}`);
+  if (!ArrayBuffer.isView(data)) throw expectedError("data", "a typed array", data, TypeError);
   const expected = shape[0] * shape[1] * shape[2];
   if (data.length !== expected) {
     throw new RangeError(

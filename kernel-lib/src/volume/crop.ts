@@ -1,3 +1,4 @@
+import { expectedError } from "../util/checks.js";
 import { checkVolume, formatShape } from "./check.js";
 import type { Volume, VoxelArray } from "./types.js";
 
@@ -14,9 +15,7 @@ export function crop<T extends VoxelArray>(
 ): Volume<T> {
   checkVolume(volume, "volume");
   if (!Array.isArray(ranges) || ranges.length !== 3) {
-    throw new RangeError(
-      `\`ranges\` must be [[z0, z1], [y0, y1], [x0, x1]], received ${JSON.stringify(ranges)}`,
-    );
+    throw expectedError("ranges", "[[z0, z1], [y0, y1], [x0, x1]]", ranges);
   }
   const axes = ["z", "y", "x"];
   const r = ranges.map((range, a) => {

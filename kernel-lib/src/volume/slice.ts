@@ -1,3 +1,4 @@
+import { expectedError } from "../util/checks.js";
 import { checkVolume, formatShape } from "./check.js";
 import type { Plane, Volume, VoxelArray } from "./types.js";
 
@@ -26,9 +27,7 @@ export function slice<T extends VoxelArray>(
 ): Volume<T> {
   checkVolume(volume, "volume");
   if (!PLANES.includes(plane)) {
-    throw new RangeError(
-      `\`plane\` must be one of ${PLANES.join(", ")}, received ${JSON.stringify(plane)}`,
-    );
+    throw expectedError("plane", `one of ${PLANES.join(", ")}`, plane);
   }
   const [nz, ny, nx] = volume.shape;
   const [dz, dy, dx] = volume.spacing;
