@@ -104,9 +104,17 @@ describe("fields of an unexpected type, count or value", () => {
     const dup = fixture("u8.tif");
     const pos = ifdLayout(dup)[0].at.get(Tag.SamplesPerPixel)!;
     new DataView(dup.buffer).setUint16(pos, Tag.Compression, true); // a second Compression entry
+    new DataView(dup.buffer).setUint16(pos + 8, 5, true); // saying LZW, the first says none
     await expect(readTiff(save("dup.tif", dup))).rejects.toThrow(
-      "IFD 0 tag Compression (259): appears twice in the IFD",
+      "IFD 0 tag Compression (259): appears twice in the IFD, with different values",
     );
+    // The same tag twice with the same value is ignored, as libtiff does.
+    const same = fixture("u8.tif");
+    const layout = ifdLayout(same)[0];
+    const from = layout.at.get(Tag.Compression)!;
+    same.copyWithin(layout.at.get(Tag.Photometric)!, from, from + 12);
+    const v = await readTiff(save("dup-same.tif", same));
+    expect(firstMismatch(v.data, expected("u8", 5 * 63))).toBeNull();
     const jpeg = save("jpeg.tif", patchEntry(fixture("u8.tif"), 0, Tag.Compression, { u16: 7 }));
     await expect(readTiff(jpeg)).rejects.toThrow(
       /IFD 0 tag Compression \(259\): unsupported compression 7 \(jpeg\); tomolab reads uncompressed, LZW, deflate and PackBits TIFF/,

@@ -295,7 +295,13 @@ export class TiffFile {
       );
     }
     const out = target ?? new Uint8Array(length);
-    await readFully(this.handle, out.subarray(0, length), offset);
+    try {
+      await readFully(this.handle, out.subarray(0, length), offset);
+    } catch (e) {
+      throw this.error(
+        `reading ${what} at offset ${offset} (${length} bytes) failed: ${(e as Error).message} (did the file change while open?)`,
+      );
+    }
     return out;
   }
 
@@ -383,6 +389,7 @@ export class TiffFile {
           : view.getUint32(p + 4, this.littleEndian);
         const rule = rules.get(tag);
         const size = TYPE_SIZE[type];
+        if (rule && count === 0 && rule.types === TEXT) continue; // an empty text tag: absent
         if (rule) this.checkEntry(ifd, tag, type, count, rule);
         else if (size === undefined) continue; // unknown tag of an unknown field type: skipped (TIFF 6.0, p. 16)
         const valuePos = p + (this.bigTiff ? 12 : 8);
@@ -409,8 +416,11 @@ export class TiffFile {
             what: `the value of IFD ${index} tag ${tagLabel(tag)}`,
           });
         }
-        if (ifd.entries.has(tag)) {
-          if (rule) throw this.fieldError(ifd, tag, "appears twice in the IFD");
+        const first = ifd.entries.get(tag);
+        if (first) {
+          // libtiff ignores a repeated tag; a repeat that disagrees leaves the value unknown.
+          if (rule && !sameEntry(first, entry))
+            throw this.fieldError(ifd, tag, "appears twice in the IFD, with different values");
           continue;
         }
         ifd.entries.set(tag, entry);
@@ -491,6 +501,13 @@ export class TiffFile {
     const end = bytes.indexOf(0);
     return new TextDecoder("utf-8").decode(end >= 0 ? bytes.subarray(0, end) : bytes);
   }
+}
+
+/** Whether two entries of a tag hold the same type, count and value. */
+function sameEntry(a: TiffEntry, b: TiffEntry): boolean {
+  if (a.type !== b.type || a.count !== b.count || a.offset !== b.offset) return false;
+  if (!a.inline || !b.inline) return a.inline === b.inline;
+  return a.inline.length === b.inline.length && a.inline.every((v, i) => v === b.inline![i]);
 }
 
 /** Decode `count` values of a TIFF field type from bytes. */
