@@ -138,5 +138,11 @@ describe("metrics reject inputs that would score garbage", () => {
     expect(() => scoresFromConfusion({ ...cm, other: [0] })).toThrow(/`cm\.other` must be 2/);
     expect(() => scoresFromConfusion({ ...cm, classes: [1, 1] })).toThrow(/`cm\.classes` must be/);
     expect(() => scoresFromConfusion(null as never)).toThrow(TypeError);
+    expect(() => scoresFromConfusion({ ...cm, matrix: [[1, 0], "01"] as never })).toThrow(
+      new TypeError('`cm.matrix[1]` must be 2 finite counts >= 0, received "01"'),
+    );
+    expect(() => confusionMatrix([1], [1], { classes: [] })).toThrow(
+      "`classes` must be a non-empty array of distinct finite numbers, received []",
+    );
   });
 });

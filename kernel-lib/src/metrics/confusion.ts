@@ -1,3 +1,4 @@
+import { checkNumberArray } from "../util/checks.js";
 import { checkVolume, formatShape } from "../volume/check.js";
 import type { Volume } from "../volume/types.js";
 
@@ -115,16 +116,7 @@ export function confusionMatrix(
   }
   let classes: number[];
   if (options.classes) {
-    classes = [...options.classes];
-    if (
-      classes.length === 0 ||
-      new Set(classes).size !== classes.length ||
-      !classes.every(Number.isFinite)
-    ) {
-      throw new RangeError(
-        `\`classes\` must be distinct finite numbers, received ${JSON.stringify(options.classes)}`,
-      );
-    }
+    classes = [...checkNumberArray(options.classes, "classes", { minLength: 1, distinct: true })];
   } else {
     const seen = new Set<number>();
     for (let i = 0; i < t.length; i++) {

@@ -1,3 +1,4 @@
+import { checkNumberArray, describeValue, expectedError } from "../util/checks.js";
 import {
   confusionMatrix,
   type ConfusionMatrix,
@@ -20,41 +21,21 @@ export interface ClassScores {
  */
 export function checkConfusion(cm: unknown, name = "cm"): asserts cm is ConfusionMatrix {
   if (typeof cm !== "object" || cm === null)
-    throw new TypeError(
-      `\`${name}\` must be a ConfusionMatrix { classes, matrix, other, total }, received ${cm === null ? "null" : typeof cm}`,
-    );
+    throw expectedError(name, "a ConfusionMatrix { classes, matrix, other, total }", cm, TypeError);
   const { classes, matrix, other, total } = cm as Partial<ConfusionMatrix>;
-  if (
-    !Array.isArray(classes) ||
-    !classes.every((c) => typeof c === "number" && Number.isFinite(c)) ||
-    new Set(classes).size !== classes.length
-  )
-    throw new RangeError(
-      `\`${name}.classes\` must be an array of distinct finite numbers, received ${JSON.stringify(classes)}`,
-    );
-  const k = classes.length;
-  const count = (v: unknown) => typeof v === "number" && v >= 0 && v < Infinity;
+  const k = checkNumberArray(classes, `${name}.classes`, { distinct: true }).length;
+  const counts = { length: k, min: 0, expected: `${k} finite counts >= 0` };
   if (!Array.isArray(matrix) || matrix.length !== k)
     throw new RangeError(
-      `\`${name}.matrix\` must have ${k} rows (one per class), received ${Array.isArray(matrix) ? matrix.length : typeof matrix}`,
+      `\`${name}.matrix\` must have ${k} rows (one per class), received ${Array.isArray(matrix) ? matrix.length : describeValue(matrix)}`,
     );
   let sum = 0;
   matrix.forEach((row: unknown, i) => {
-    if (!Array.isArray(row) || row.length !== k || !row.every(count))
-      throw new RangeError(
-        `\`${name}.matrix[${i}]\` must be ${k} finite counts >= 0, received ${JSON.stringify(row)}`,
-      );
-    for (const v of row as number[]) sum += v;
+    for (const v of checkNumberArray(row, `${name}.matrix[${i}]`, counts)) sum += v;
   });
-  if (!Array.isArray(other) || other.length !== k || !other.every(count))
-    throw new RangeError(
-      `\`${name}.other\` must be ${k} finite counts >= 0, received ${JSON.stringify(other)}`,
-    );
-  for (const v of other) sum += v;
+  for (const v of checkNumberArray(other, `${name}.other`, counts)) sum += v;
   if (typeof total !== "number" || !(Math.abs(total - sum) <= 1e-9 * Math.max(1, sum)))
-    throw new RangeError(
-      `\`${name}.total\` must be the sum of \`matrix\` and \`other\` (${sum}), received ${String(total)}`,
-    );
+    throw expectedError(`${name}.total`, `the sum of \`matrix\` and \`other\` (${sum})`, total);
 }
 
 /**
