@@ -602,7 +602,7 @@ export const TARGETS = [
     seeds: manifestSeeds,
     targeted: manifestTargeted,
     optional: (p) => top(p, ["note"]),
-    open: (p) => p[0] === "samples" && p[2] === "meta",
+    open: (p) => (p[0] === "samples" && p[2] === "meta") || (p.length === 1 && p[0] === "samples"), // meta records; which samples are listed
     input: (dir) => ({ dir }),
     fields: [
       "format",

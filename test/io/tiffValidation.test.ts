@@ -6,6 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { deflateSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { openTiff, readTiff } from "../../kernel-lib/src/io/index.js";
 import { Tag } from "../../kernel-lib/src/io/tiffFile.js";
@@ -39,6 +40,17 @@ describe("LZW data that made geotiff's decoder loop until the process aborted", 
     const lazy = await openTiff(file); // page 0's strips lie inside the file: the data are decoded on read
     await expect(lazy.readSlice(0)).rejects.toThrow(msg("openTiff", file, problem));
     await lazy.close();
+  });
+});
+
+describe("decoders are bounded by the size the strip must have", () => {
+  it("a deflate strip that inflates to 50 MB for a 63-byte page is refused (it used to be inflated whole and accepted)", async () => {
+    const bomb = deflateSync(new Uint8Array(50_000_000), { level: 9 });
+    const bytes = buildTiff([{ entries: grayEntries(9, 7, { compression: 8 }), strips: [bomb] }]);
+    const file = save("bomb.tif", bytes);
+    await expect(readTiff(file)).rejects.toThrow(
+      /IFD 0 tag StripOffsets \(273\): strip 0 at offset 8 \(\d+ bytes\): corrupt deflate data: decode to more than 63 bytes, expected 63/,
+    );
   });
 });
 
