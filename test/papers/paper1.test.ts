@@ -40,6 +40,22 @@ describe("nmcCrop", () => {
     expect(strict).toMatchObject({ y: 1, x: 1, size: 4 });
     expect(nmcCrop(fromArray(new Uint8Array(36).fill(2), [1, 6, 6]))).toBeUndefined();
     expect(() => nmcCrop(fromArray(new Uint8Array(8), [2, 2, 2]))).toThrow(/one slice/);
+    const slice1 = fromArray(new Uint8Array(4), [1, 2, 2]);
+    expect(() => nmcCrop(slice1, { maxCbd: 2 })).toThrow(
+      "`maxCbd` must be a number in [0, 1], received 2",
+    );
+    expect(() => nmcCrop(slice1, { minSize: 0 })).toThrow(
+      "`minSize` must be a positive integer, received 0",
+    );
+    expect(() => nmcCrop(slice1, { classes: [1, 2] as never })).toThrow(
+      "`classes` must be [void, CBD, NMC] class ids, received [1,2]",
+    );
+    expect(() => nmcCrop(null as never)).toThrow(/`truth` must be a Volume/);
+    expect(() => paper1TestSlice({ kind: "ebsd" } as never)).toThrow(
+      new TypeError(
+        '`sample` must be a FIB/SEM sample (loadSample("fibsem-nmc")), received {"kind":"ebsd"}',
+      ),
+    );
   });
 });
 
@@ -51,6 +67,12 @@ describe("paper1FeatureSpec", () => {
     const t = featureChannels(paper1FeatureSpec("3.6"), shape);
     expect(t.length).toBeGreaterThan(183);
     expect(t.some((c) => c.group === "milling")).toBe(true);
+  });
+  it("refuses other method ids, also names of Object.prototype", () => {
+    for (const bad of ["3.1", "constructor"])
+      expect(() => paper1FeatureSpec(bad as never)).toThrow(
+        `\`id\` must be "3.4", "3.5" or "3.6", received "${bad}"`,
+      );
   });
 });
 

@@ -7,6 +7,7 @@ import { featuresAtLabels, type LabelledSamples } from "../../features/featuresA
 import { featureChannels, featureSpec, type FeatureSpec } from "../../features/spec.js";
 import { stratifiedSample } from "../../stats/stratifiedSample.js";
 import { argmaxRows } from "../../volume/argmax.js";
+import { checkOneOf } from "../../util/checks.js";
 import type { Shape3 } from "../../volume/types.js";
 import { methodResult } from "./testSlice.js";
 import type {
@@ -49,15 +50,14 @@ const INFO: Record<Paper1ForestId, Readonly<Paper1MethodInfo>> = {
   "3.6": PAPER1_RF_TAILORED,
 };
 
+const FOREST_IDS = Object.keys(INFO) as Paper1ForestId[];
+
 /** The feature selection of a random forest method (3.4 SE2 only, 3.5 three inputs, 3.6 three inputs + tailored z). */
 export function paper1FeatureSpec(
   id: Paper1ForestId,
   options: { scales?: readonly number[] } = {},
 ): FeatureSpec {
-  if (!(id in INFO))
-    throw new RangeError(
-      `forest method must be "3.4", "3.5" or "3.6", received ${JSON.stringify(id)}`,
-    );
+  checkOneOf(id, "id", FOREST_IDS);
   const inputs =
     id === "3.4"
       ? ["SE2"]

@@ -1,5 +1,6 @@
 // Paper 1's six methods in one call: each run as its own function, scored on the test slice.
 import type { FibsemSample } from "../../synth/samples.js";
+import { describeValue } from "../../util/checks.js";
 import type { Volume } from "../../volume/types.js";
 import {
   PAPER1_RF_ALL,
@@ -13,7 +14,7 @@ import {
   type Paper1ForestId,
   type Paper1ForestOptions,
 } from "./forests.js";
-import { paper1TestSlice } from "./testSlice.js";
+import { checkFibsemSample, paper1TestSlice } from "./testSlice.js";
 import {
   PAPER1_DOUBLE_THRESHOLD,
   PAPER1_TRIPLE_THRESHOLD,
@@ -123,13 +124,12 @@ export async function paper1Methods(
   sample: FibsemSample,
   options: Paper1Options = {},
 ): Promise<Paper1Result> {
-  if (!sample || sample.kind !== "fibsem")
-    throw new TypeError('`sample` must be a FIB/SEM sample (loadSample("fibsem-nmc"))');
+  checkFibsemSample(sample);
   const ids = [...(options.methods ?? ALL_METHODS)];
   for (const id of ids)
-    if (!(id in PAPER1_METHODS))
+    if (!ALL_METHODS.includes(id))
       throw new RangeError(
-        `unknown method ${JSON.stringify(id)}; expected one of ${ALL_METHODS.join(", ")}`,
+        `unknown method ${describeValue(id)}; expected one of ${ALL_METHODS.join(", ")}`,
       );
   const t0 = performance.now();
   const test = paper1TestSlice(sample, { crop: options.crop });

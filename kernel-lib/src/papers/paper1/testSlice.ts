@@ -2,7 +2,14 @@
 // on the full field of view and on a crop inside one NMC particle.
 import { iouPerClass } from "../../metrics/iou.js";
 import { weightedError } from "../../metrics/weightedError.js";
-import { checkInteger } from "../../synth/options.js";
+import {
+  checkBoolean,
+  checkFraction,
+  checkInteger,
+  checkNumberArray,
+  checkPositiveInt,
+  expectedError,
+} from "../../util/checks.js";
 import type { FibsemSample } from "../../synth/samples.js";
 import { crop as cropVolume } from "../../volume/crop.js";
 import { checkSameShape, checkVolume } from "../../volume/check.js";
@@ -74,15 +81,20 @@ export interface NmcCropOptions {
  * @returns The square, or undefined when none of at least `minSize` exists.
  */
 export function nmcCrop(truth: Volume, options: NmcCropOptions = {}): Paper1Crop | undefined {
+  checkVolume(truth, "truth");
   const [nz, ny, nx] = truth.shape;
   if (nz !== 1)
     throw new RangeError(
       `\`truth\` must be one slice (nz = 1), received shape ${truth.shape.join("x")}`,
     );
-  const maxCbd = options.maxCbd ?? 0.01;
-  const minNmc = options.minNmc ?? 0.6;
-  const minSize = options.minSize ?? 16;
-  const [cVoid, cCbd, cNmc] = options.classes ?? [1, 2, 3];
+  const maxCbd = checkFraction(options.maxCbd ?? 0.01, "maxCbd");
+  const minNmc = checkFraction(options.minNmc ?? 0.6, "minNmc");
+  const minSize = checkPositiveInt(options.minSize ?? 16, "minSize");
+  const [cVoid, cCbd, cNmc] = checkNumberArray(options.classes ?? [1, 2, 3], "classes", {
+    length: 3,
+    integer: true,
+    expected: "[void, CBD, NMC] class ids",
+  });
   // Integral images of CBD, NMC and void counts.
   const W = nx + 1;
   const ic = new Float64Array((ny + 1) * W);
@@ -123,6 +135,12 @@ export function nmcCrop(truth: Volume, options: NmcCropOptions = {}): Paper1Crop
   return undefined;
 }
 
+/** A FIB/SEM sample as `loadSample("fibsem-nmc")` returns it, or a TypeError. @internal */
+export function checkFibsemSample(sample: unknown): asserts sample is FibsemSample {
+  if (typeof sample !== "object" || sample === null || (sample as FibsemSample).kind !== "fibsem")
+    throw expectedError("sample", 'a FIB/SEM sample (loadSample("fibsem-nmc"))', sample, TypeError);
+}
+
 /**
  * Paper 1's evaluation set-up for a FIB/SEM sample: the truth of its fully
  * labelled test slice and the crop inside an NMC particle ({@link nmcCrop}).
@@ -137,11 +155,10 @@ export function paper1TestSlice(
   sample: FibsemSample,
   options: { crop?: boolean } = {},
 ): Paper1TestSlice {
-  if (!sample || sample.kind !== "fibsem")
-    throw new TypeError('`sample` must be a FIB/SEM sample (loadSample("fibsem-nmc"))');
+  checkFibsemSample(sample);
   const z = sample.testSlice;
   const truth = slice(sample.truth, "xy", z) as Volume<Uint8Array>;
-  const crop = options.crop === false ? undefined : nmcCrop(truth);
+  const crop = checkBoolean(options.crop ?? true, "crop") ? nmcCrop(truth) : undefined;
   return { sample, z, truth, ...(crop ? { crop } : {}) };
 }
 
