@@ -68,6 +68,7 @@ async function chunkBytes(
     );
   }
   if (page.predictor !== 1) {
+    if (raw.byteOffset % 8 !== 0) raw = raw.slice(); // typed views below need aligned samples
     const rows = need / page.rowBytes;
     const size = page.bits / 8;
     if (page.predictor === 2) {

@@ -115,7 +115,7 @@ function inflate(input: Uint8Array, size: number, capacity: number): Uint8Array 
   if (raw.length < size) {
     throw new Error(`corrupt deflate data: decode to ${raw.length} bytes, expected ${size}`);
   }
-  return new Uint8Array(raw.buffer, raw.byteOffset, size).slice();
+  return raw.length === size ? raw : raw.subarray(0, size); // possibly unaligned: callers copy when they need typed views
 }
 
 /**
