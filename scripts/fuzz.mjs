@@ -11,7 +11,7 @@
 //   npm run fuzz -- --replay .cache/tomolab/fuzz/<run>/<parser>/<index>
 // Options: --seed N, --count N (per parser), --seconds S (per parser), --parser a,b,
 // --jobs N (child processes, default 2), --timeout MS (per input, default 10000),
-// --memory MB (per child, default 1024).
+// --memory MB (per child, default 1024), --show ok-different (log the inputs of these outcomes too).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -68,6 +68,7 @@ const result = await runFuzz({
   timeoutMs: number("timeout", 10_000),
   memoryMb: number("memory", 1024),
   saveDir,
+  show: option("show", undefined)?.split(","),
   log: (line) => console.log(line),
 });
 

@@ -227,6 +227,7 @@ function classify(target, seed, mutation, ref, answer, dir) {
  * @param {number} [options.heapMb=512] - Per-child V8 heap limit (--max-old-space-size).
  * @param {string} [options.saveDir] - Where failing inputs are saved (default: a temporary folder).
  * @param {(line: string) => void} [options.log] - Progress lines.
+ * @param {string[]} [options.show] - Outcomes whose inputs are logged too (e.g. "ok-different").
  * @returns {Promise<{ rows: object[], failures: object[], saveDir: string, seconds: number }>}
  */
 export async function runFuzz(options = {}) {
@@ -240,6 +241,7 @@ export async function runFuzz(options = {}) {
     heapMb = 512,
     log = () => {},
   } = options;
+  const show = new Set(options.show ?? []);
   const names = options.parsers ?? TARGETS.map((t) => t.name);
   const unknown = names.filter((n) => !TARGETS.some((t) => t.name === n));
   if (unknown.length)
@@ -291,6 +293,8 @@ export async function runFuzz(options = {}) {
           const answer = await w.run(name, target.input(dir, seeds[s]));
           const c = classify(target, seeds[s], mutation, refs[s], answer, dir);
           counts[c.outcome]++;
+          if (show.has(c.outcome) && !FAILURES.has(c.outcome))
+            log(`  ${name} #${i} ${c.outcome}: ${mutation.what}`);
           if (FAILURES.has(c.outcome)) {
             const keep = path.join(saveDir, name, `${i}`);
             writeFiles(keep, mutation.files);

@@ -121,6 +121,43 @@ export function mutateTiffField(bytes, layout, r) {
   };
   const n = bytes.length;
   const ifd = r.pick(layout.ifds);
+  const description = layout.ifds[0].entries.find((e) => e.tag === 270);
+  if (description && r.next() < 0.15) {
+    // An ImageJ description field set to a hostile value, written in place (same length, NUL padded).
+    const old = new TextDecoder("latin1").decode(
+      bytes.subarray(description.at, description.at + description.size),
+    );
+    const keys = [...old.matchAll(/^(\w+)=/gm)].map((m) => m[1]);
+    if (old.startsWith("ImageJ=") && keys.length) {
+      const key = r.pick(keys);
+      const value = r.pick([
+        "0",
+        "-1",
+        "1",
+        "2",
+        "3",
+        "6",
+        "10",
+        "1e9",
+        "99999999999",
+        "x",
+        "",
+        "NaN",
+        "1.5",
+        "-0.25",
+      ]);
+      let text = old.replace(new RegExp(`^${key}=.*$`, "m"), `${key}=${value}`);
+      text = text.slice(0, description.size - 1).padEnd(description.size, "\0");
+      out.set(new TextEncoder().encode(text).subarray(0, description.size), description.at);
+      return {
+        bytes: out,
+        what: `ImageJ description ${key}=${value}`,
+        touched: [[description.at, description.at + description.size]],
+        lengthChanged: false,
+        field: true,
+      };
+    }
+  }
   const offsetValues = [0, 1, 4, 8, n - 1, n, n + 1, r.int(n), 0x7fffffff, 0xffffffff];
   const choice = r.pick([
     "tag",

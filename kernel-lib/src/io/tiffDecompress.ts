@@ -69,7 +69,7 @@ export function maxDecodedBytes(compression: number, compressed: number): number
 }
 
 /**
- * Decompress one strip or tile into a new array of exactly `size` bytes.
+ * Decompress one strip or tile into an array of exactly `size` bytes (a fresh buffer owned by the caller, possibly unaligned).
  * @param compression - TIFF Compression code (one of {@link Compression}).
  * @param input - The stored bytes.
  * @param size - Bytes the strip or tile must decode to.
