@@ -81,6 +81,7 @@ export function doneResult(
     timings: { features: 120, training: 1500, predicting: 40 },
     reused: false,
     ...extra,
+    spacing: extra.spacing ?? [1, 1, 1],
   };
 }
 
