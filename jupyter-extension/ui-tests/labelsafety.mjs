@@ -388,10 +388,14 @@ export async function labelSafetyChecks({ page: mainPage, base, token, dir, shot
     let fresh = false;
     for (const [name, run] of cases) {
       try {
+        const t0 = Date.now();
         if (!fresh) await openNotebook(page, base, token);
         fresh = true;
         const { ok, detail } = await run({ page, context, base, token, dir, shots, log });
         checks.push({ name: `${name}: ${detail}`, ok });
+        log(
+          `  label safety: "${name.split(":")[0]}" took ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        );
       } catch (error) {
         log(`  label safety check "${name}" stopped: ${error.message.split("\n")[0]}`);
         await page
