@@ -28,6 +28,12 @@ describe("global thresholds", () => {
       /must hold 2 integer class ids/,
     );
     expect(() => tripleThreshold(g, [1, 2] as never)).toThrow(/\[t1, t2, t3\]/);
+    expect(() => doubleThreshold(g, [1, Number.NaN])).toThrow(
+      "`thresholds` must be [low, high], received [1,NaN]",
+    );
+    expect(() => fitThresholds(g, g, { classes: [1, 2, 3, 1, 2] })).toThrow(
+      "`classes` must be 2 to 4 positive integer class ids (1 to 3 thresholds), received [1,2,3,1,2]",
+    );
   });
 });
 
@@ -62,6 +68,15 @@ describe("histogramValleys", () => {
   it("says how many peaks it found when there are too few", () => {
     const flat = fromFunction([1, 1, 256], (_z, _y, x) => x, "uint8");
     expect(() => histogramValleys(flat, 2)).toThrow(/needs 3 peaks for 2 valleys/);
+    expect(() => histogramValleys(flat, 0)).toThrow(
+      "`count` must be a positive integer, received 0",
+    );
+    expect(() => histogramValleys(flat, 1, { smooth: -1 })).toThrow(
+      "`smooth` must be a finite number >= 0, received -1",
+    );
+    expect(() => histogramValleys(flat, 1, { ignoreEnds: "no" as never })).toThrow(
+      '`ignoreEnds` must be a boolean, received "no"',
+    );
   });
 });
 

@@ -135,5 +135,22 @@ describe("z-gradient by hand", () => {
     );
     await expect(zGradientSignals(w, { zSignal: "x" as never })).rejects.toThrow(/zSignal/);
     await expect(zGradientVoids(w, undefined as never)).rejects.toThrow(/thresholds/);
+    await expect(zGradientSignals(w, { sigmaZ: 0 })).rejects.toThrow(
+      "`sigmaZ` must be a finite number > 0, received 0",
+    );
+    const signals = await zGradientSignals(w, { threads: 1 });
+    expect(() =>
+      voidsFromSignals(signals, { dark: Number.NaN, bright: Infinity, gradient: 1 }),
+    ).toThrow("`thresholds.dark` must be a number, received NaN");
+    // An infinite threshold disables its test.
+    const none = voidsFromSignals(signals, {
+      dark: -Infinity,
+      bright: Infinity,
+      gradient: Infinity,
+    });
+    expect(none.data.every((v) => v === 0)).toBe(true);
+    await expect(
+      fitZGradientMethod(w, w, w, { classes: [1, 2] as never, signals }),
+    ).rejects.toThrow("`classes` must be [void, CBD, NMC] class ids, received [1,2]");
   });
 });

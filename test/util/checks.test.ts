@@ -99,6 +99,8 @@ describe("number checks", () => {
     expect(checkFraction(0.5, "p", true)).toBe(0.5);
     expect(checkSeed(-7)).toBe(-7);
     expect(checkNumber(10, "scale", { min: 0, max: 10, minOpen: true })).toBe(10);
+    expect(checkNumber(Infinity, "bright", { finite: false })).toBe(Infinity);
+    expect(checkNumber(-Infinity, "dark", { finite: false, max: 0 })).toBe(-Infinity);
   });
 
   it("name the value and the range, RangeError for bad numbers", () => {
@@ -123,6 +125,11 @@ describe("number checks", () => {
         "`t` must be a finite number < 5, received 5",
       ],
       [() => checkNumber(6, "t", { max: 5 }), "`t` must be a finite number <= 5, received 6"],
+      [() => checkNumber(Number.NaN, "t", { finite: false }), "`t` must be a number, received NaN"],
+      [
+        () => checkNumber(-Infinity, "t", { finite: false, min: 0 }),
+        "`t` must be a number >= 0, received -Infinity",
+      ],
       [
         () => checkNumber(-Infinity, "t", { max: 5 }),
         "`t` must be a finite number <= 5, received -Infinity",
@@ -209,6 +216,7 @@ describe("checkNumberArray", () => {
     expect(checkNumberArray(v, "c", { length: 3, integer: true, distinct: true })).toBe(v);
     expect(checkNumberArray([], "c")).toEqual([]);
     expect(checkNumberArray([0.5], "t", { minLength: 1, min: 0, max: 1 })).toEqual([0.5]);
+    expect(checkNumberArray([1, 2], "c", { minLength: 2, maxLength: 4 })).toEqual([1, 2]);
   });
 
   it("describes the rule it refuses", () => {
@@ -217,6 +225,11 @@ describe("checkNumberArray", () => {
       [[1, Number.NaN], {}, "an array of finite numbers, received [1,NaN]"],
       [[1, 2], { length: 3 }, "an array of 3 finite numbers, received [1,2]"],
       [[1], { minLength: 2 }, "an array of at least 2 finite numbers, received [1]"],
+      [
+        [1, 2, 3],
+        { minLength: 1, maxLength: 2 },
+        "an array of 1 to 2 finite numbers, received [1,2,3]",
+      ],
       [[1, 1], { distinct: true }, "an array of distinct finite numbers, received [1,1]"],
       [[1.5], { integer: true }, "an array of integers, received [1.5]"],
       [

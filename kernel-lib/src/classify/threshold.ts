@@ -1,3 +1,4 @@
+import { checkNumberArray, expectedError, describeValue } from "../util/checks.js";
 import { checkVolume } from "../volume/check.js";
 import type { Volume } from "../volume/types.js";
 
@@ -32,25 +33,17 @@ export function applyThresholds(
   options: ThresholdOptions = {},
 ): Volume<Uint8Array> {
   checkVolume(image, "image");
-  if (!Array.isArray(thresholds) || thresholds.length === 0 || !thresholds.every(Number.isFinite)) {
-    throw new RangeError(
-      `\`thresholds\` must be a non-empty array of finite numbers, received ${JSON.stringify(thresholds)}`,
-    );
-  }
-  for (let i = 1; i < thresholds.length; i++) {
-    if (thresholds[i] < thresholds[i - 1]) {
-      throw new RangeError(
-        `\`thresholds\` must be ascending, received ${JSON.stringify(thresholds)}`,
-      );
-    }
-  }
+  checkNumberArray(thresholds, "thresholds", { minLength: 1 });
+  for (let i = 1; i < thresholds.length; i++)
+    if (thresholds[i] < thresholds[i - 1])
+      throw expectedError("thresholds", "ascending", thresholds);
   const classes = options.classes ?? defaultClasses(thresholds.length);
   if (
     classes.length !== thresholds.length + 1 ||
     !classes.every((c) => Number.isInteger(c) && c >= 0 && c <= 255)
   ) {
     throw new RangeError(
-      `\`classes\` must hold ${thresholds.length + 1} integer class ids in [0, 255] (one per interval), received ${JSON.stringify(classes)}`,
+      `\`classes\` must hold ${thresholds.length + 1} integer class ids in [0, 255] (one per interval), received ${describeValue(classes)}`,
     );
   }
   const src = image.data;
@@ -86,11 +79,7 @@ export function doubleThreshold(
   thresholds: readonly [number, number],
   options: ThresholdOptions = {},
 ): Volume<Uint8Array> {
-  if (!Array.isArray(thresholds) || thresholds.length !== 2) {
-    throw new RangeError(
-      `\`thresholds\` must be [low, high], received ${JSON.stringify(thresholds)}`,
-    );
-  }
+  checkNumberArray(thresholds, "thresholds", { length: 2, expected: "[low, high]" });
   return applyThresholds(image, thresholds, { classes: options.classes ?? [1, 2, 3] });
 }
 
@@ -105,10 +94,6 @@ export function tripleThreshold(
   thresholds: readonly [number, number, number],
   options: ThresholdOptions = {},
 ): Volume<Uint8Array> {
-  if (!Array.isArray(thresholds) || thresholds.length !== 3) {
-    throw new RangeError(
-      `\`thresholds\` must be [t1, t2, t3], received ${JSON.stringify(thresholds)}`,
-    );
-  }
+  checkNumberArray(thresholds, "thresholds", { length: 3, expected: "[t1, t2, t3]" });
   return applyThresholds(image, thresholds, { classes: options.classes ?? [1, 2, 3, 1] });
 }

@@ -1,3 +1,4 @@
+import { checkNumberArray } from "../util/checks.js";
 import { checkSameShape, checkVolume } from "../volume/check.js";
 import type { Volume } from "../volume/types.js";
 
@@ -45,12 +46,15 @@ export function fitThresholds(
   checkVolume(image, "image", { dtypes: ["uint8"] });
   checkVolume(truth, "truth");
   checkSameShape(truth, "truth", image, "image");
-  const order = [...(options.classes ?? [1, 2, 3, 1])];
-  if (order.length < 2 || order.length > 4 || !order.every((c) => Number.isInteger(c) && c > 0)) {
-    throw new RangeError(
-      `\`classes\` must hold 2 to 4 positive integer class ids (1 to 3 thresholds), received ${JSON.stringify(options.classes)}`,
-    );
-  }
+  const order = [
+    ...checkNumberArray(options.classes ?? [1, 2, 3, 1], "classes", {
+      minLength: 2,
+      maxLength: 4,
+      integer: true,
+      min: 1,
+      expected: "2 to 4 positive integer class ids (1 to 3 thresholds)",
+    }),
+  ];
   if (options.mask) {
     checkVolume(options.mask, "mask");
     checkSameShape(options.mask, "mask", image, "image");

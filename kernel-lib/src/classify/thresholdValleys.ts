@@ -1,3 +1,4 @@
+import { checkBoolean, checkNonNegative, checkPositiveInt } from "../util/checks.js";
 import { checkVolume } from "../volume/check.js";
 import { histogram } from "../volume/stats.js";
 import type { Volume } from "../volume/types.js";
@@ -88,10 +89,8 @@ export function histogramValleys(
   options: HistogramValleysOptions = {},
 ): HistogramValleys {
   checkVolume(image, "image");
-  if (!Number.isInteger(count) || count < 1)
-    throw new RangeError(`\`count\` must be a positive integer, received ${count}`);
-  const sigma = options.smooth ?? 2;
-  if (!(sigma >= 0)) throw new RangeError(`\`smooth\` must be >= 0, received ${sigma}`);
+  checkPositiveInt(count, "count");
+  const sigma = checkNonNegative(options.smooth ?? 2, "smooth");
   const isU8 = image.data instanceof Uint8Array;
   const h = histogram(image, {
     bins: options.bins ?? 256,
@@ -99,7 +98,7 @@ export function histogramValleys(
     mask: options.mask,
   });
   const counts = h.counts.slice();
-  if (options.ignoreEnds ?? true) {
+  if (checkBoolean(options.ignoreEnds ?? true, "ignoreEnds")) {
     counts[0] = 0;
     counts[counts.length - 1] = 0;
   }

@@ -1,4 +1,11 @@
 import type { Volume } from "../volume/types.js";
+import {
+  checkInteger,
+  checkNumber,
+  checkNumberArray,
+  checkOneOf,
+  checkPositive,
+} from "../util/checks.js";
 import { checkSameShape, checkVolume } from "../volume/check.js";
 import type { ParallelOptions } from "../parallel/types.js";
 import { gaussian } from "../filters/gaussian.js";
@@ -54,17 +61,17 @@ export interface ZGradientSignals {
   gradient: Volume<Float32Array>;
 }
 
-function positive(v: unknown, name: string, def: number): number {
-  const x = v ?? def;
-  if (typeof x !== "number" || !Number.isFinite(x) || x <= 0)
-    throw new RangeError(`\`${name}\` must be a finite number > 0, received ${String(v)}`);
-  return x;
-}
+const CLASS_IDS = {
+  length: 3,
+  integer: true,
+  min: 0,
+  max: 255,
+  expected: "[void, CBD, NMC] class ids",
+};
 
-function finite(v: unknown, name: string): number {
-  if (typeof v !== "number" || Number.isNaN(v))
-    throw new RangeError(`\`${name}\` must be a number, received ${String(v)}`);
-  return v;
+/** A threshold: any number but NaN (an infinite one disables its test). */
+function thresholdValue(v: unknown, name: string): number {
+  return checkNumber(v, name, { finite: false });
 }
 
 /**
@@ -97,23 +104,17 @@ export async function zGradientSignals(
     throw new RangeError(
       `\`image\` must have at least 2 slices for a z-gradient, received shape ${image.shape.join("x")}`,
     );
-  const inPlane = positive(options.inPlaneSigma, "inPlaneSigma", 1);
-  const sz = positive(options.sigmaZ, "sigmaZ", 1.5);
-  const sxy = positive(options.sigmaXY, "sigmaXY", 1);
+  const inPlane = checkPositive(options.inPlaneSigma ?? 1, "inPlaneSigma");
+  const sz = checkPositive(options.sigmaZ ?? 1.5, "sigmaZ");
+  const sxy = checkPositive(options.sigmaXY ?? 1, "sigmaXY");
   const par: ParallelOptions = {
     threads: options.threads,
     inline: options.inline,
     blockShape: options.blockShape,
     signal: options.signal,
   };
-  const zSignal = options.zSignal ?? "drop";
-  if (zSignal !== "drop" && zSignal !== "derivative")
-    throw new RangeError(
-      `\`zSignal\` must be "drop" or "derivative", received ${JSON.stringify(zSignal)}`,
-    );
-  const K = options.window ?? 4;
-  if (!Number.isInteger(K) || K < 1)
-    throw new RangeError(`\`window\` must be an integer >= 1, received ${String(options.window)}`);
+  const zSignal = checkOneOf(options.zSignal ?? "drop", "zSignal", ["drop", "derivative"]);
+  const K = checkInteger(options.window ?? 4, "window", 1);
   const smooth = await gaussian(image, [0, inPlane, inPlane], { ...par, mode: "reflect" });
   if (zSignal === "derivative") {
     const gradient = await gaussianDerivative(image, [sz, sxy, sxy], [1, 0, 0], {
@@ -155,9 +156,9 @@ export function voidsFromSignals(
   signals: ZGradientSignals,
   thresholds: ZGradientThresholds,
 ): Volume<Uint8Array> {
-  const dark = finite(thresholds?.dark, "thresholds.dark");
-  const bright = finite(thresholds?.bright, "thresholds.bright");
-  const grad = finite(thresholds?.gradient, "thresholds.gradient");
+  const dark = thresholdValue(thresholds?.dark, "thresholds.dark");
+  const bright = thresholdValue(thresholds?.bright, "thresholds.bright");
+  const grad = thresholdValue(thresholds?.gradient, "thresholds.gradient");
   const s = signals.smooth.data;
   const g = signals.gradient.data;
   const out = new Uint8Array(s.length);
@@ -225,7 +226,8 @@ function splitSolid(
   solid: number,
   classes: [number, number, number],
 ): Volume<Uint8Array> {
-  finite(solid, "solid");
+  thresholdValue(solid, "solid");
+  checkNumberArray(classes, "classes", CLASS_IDS);
   const out = new Uint8Array(voids.data.length);
   const il = inlens.data;
   for (let i = 0; i < out.length; i++)
@@ -290,10 +292,8 @@ export async function fitZGradientMethod(
   checkVolume(labels, "labels");
   checkSameShape(inlens, "inlens", se2, "se2");
   checkSameShape(labels, "labels", se2, "se2");
-  const [cVoid, cCbd, cNmc] = options.classes ?? [1, 2, 3];
-  const nCand = options.candidates ?? 48;
-  if (!Number.isInteger(nCand) || nCand < 2)
-    throw new RangeError(`\`candidates\` must be an integer >= 2, received ${String(nCand)}`);
+  const [cVoid, cCbd, cNmc] = checkNumberArray(options.classes ?? [1, 2, 3], "classes", CLASS_IDS);
+  const nCand = checkInteger(options.candidates ?? 48, "candidates", 2);
   const signals = options.signals ?? (await zGradientSignals(se2, options));
   const lab = labels.data;
   const idx: number[] = [];

@@ -88,6 +88,8 @@ export interface NumberBounds {
   minOpen?: boolean;
   /** Exclude `max` itself (x < max). @default false */
   maxOpen?: boolean;
+  /** Refuse -Infinity and Infinity (NaN is always refused). @default true */
+  finite?: boolean;
 }
 
 function boundsText(b: NumberBounds): string {
@@ -105,8 +107,9 @@ function inBounds(x: number, b: NumberBounds): boolean {
 }
 
 /**
- * A finite number within optional bounds. The message says "a finite number
- * > 0" for a half-open range and "a number in [0, 1]" for a bounded one.
+ * A finite number (or, with `finite: false`, any number but NaN) within
+ * optional bounds. The message says "a finite number > 0" for a half-open
+ * range and "a number in [0, 1]" for a bounded one.
  * @param value - The value to check.
  * @param name - Its name in the message (e.g. `sigma`, `se2.dose`).
  * @param bounds - Allowed range. @default any finite number
@@ -116,9 +119,10 @@ function inBounds(x: number, b: NumberBounds): boolean {
 export function checkNumber(value: unknown, name: string, bounds: NumberBounds = {}): number {
   const range = boundsText(bounds);
   const bounded = (bounds.min ?? -Infinity) > -Infinity && (bounds.max ?? Infinity) < Infinity;
-  const expected = `${bounded ? "a number" : "a finite number"}${range}`;
+  const finite = bounds.finite ?? true;
+  const expected = `${bounded || !finite ? "a number" : "a finite number"}${range}`;
   if (typeof value !== "number") throw expectedError(name, expected, value, TypeError);
-  if (!Number.isFinite(value) || !inBounds(value, bounds))
+  if (Number.isNaN(value) || (finite && !Number.isFinite(value)) || !inBounds(value, bounds))
     throw expectedError(name, expected, value);
   return value;
 }
@@ -207,6 +211,8 @@ export interface NumberArrayRule extends NumberBounds {
   length?: number;
   /** Fewest elements. @default 0 */
   minLength?: number;
+  /** Most elements. @default Infinity */
+  maxLength?: number;
   /** Elements must be integers. @default false */
   integer?: boolean;
   /** No element may repeat. @default false */
@@ -216,15 +222,17 @@ export interface NumberArrayRule extends NumberBounds {
 }
 
 function arrayText(rule: NumberArrayRule): string {
-  const { length, minLength = 0 } = rule;
+  const { length, minLength = 0, maxLength = Infinity } = rule;
   const head =
     length !== undefined
       ? `an array of ${length} `
-      : minLength === 1
-        ? "a non-empty array of "
-        : minLength > 1
-          ? `an array of at least ${minLength} `
-          : "an array of ";
+      : maxLength < Infinity
+        ? `an array of ${minLength} to ${maxLength} `
+        : minLength === 1
+          ? "a non-empty array of "
+          : minLength > 1
+            ? `an array of at least ${minLength} `
+            : "an array of ";
   const kind = rule.integer ? "integers" : "finite numbers";
   return `${head}${rule.distinct ? "distinct " : ""}${kind}${boundsText(rule)}`;
 }
@@ -242,8 +250,11 @@ export function checkNumberArray(
 ): number[] {
   const expected = rule.expected ?? arrayText(rule);
   if (!Array.isArray(value)) throw expectedError(name, expected, value, TypeError);
-  const { length, minLength = 0 } = rule;
-  const lengthOk = length !== undefined ? value.length === length : value.length >= minLength;
+  const { length, minLength = 0, maxLength = Infinity } = rule;
+  const lengthOk =
+    length !== undefined
+      ? value.length === length
+      : value.length >= minLength && value.length <= maxLength;
   const elementOk = (x: unknown): boolean =>
     typeof x === "number" &&
     Number.isFinite(x) &&
