@@ -125,6 +125,8 @@ export class ClassEditor {
   private readonly rows = el("div", "tl-classRows");
   private readonly note = el("span", "tl-classNote");
   private readonly problem = el("span", "tl-classProblem");
+  /** Applies each row's typed name (before the rows are rebuilt, so no typing is lost). */
+  private pending: (() => void)[] = [];
 
   constructor(classes: LabelClass[], hooks: ClassEditorHooks) {
     this.classes = classes;
@@ -155,16 +157,16 @@ export class ClassEditor {
     if (problem) return problem;
     if (c.name === name.trim()) return undefined;
     c.name = name.trim();
-    this.changed();
+    this.hooks.onChange(); // the row already shows the name: no rebuild (it would drop the focus)
     return undefined;
   }
 
   /** Recolours class `id` ("#rrggbb"). */
   recolor(id: number, color: string): void {
     const c = this.classes.find((x) => x.id === id);
-    if (!c || !/^#[0-9a-f]{6}$/i.test(color) || c.color === color) return;
+    if (!c || !/^#[0-9a-f]{6}$/i.test(color) || c.color === color.toLowerCase()) return;
     c.color = color.toLowerCase();
-    this.changed();
+    this.hooks.onChange(); // no rebuild: that would close an open colour picker
   }
 
   /** Removes class `id` when no voxel is painted with it and it is not the last class. */
@@ -182,8 +184,12 @@ export class ClassEditor {
     this.refresh();
   }
 
-  /** Rebuilds the rows from the class list (after a change or a loaded file). */
+  /** Rebuilds the rows from the class list (after adding / removing, or a loaded file). */
   refresh(): void {
+    // names being typed are applied first, so the rows built below hold them
+    const pending = this.pending;
+    this.pending = [];
+    for (const apply of pending) apply();
     const counts = this.hooks.counts();
     this.rows.replaceChildren(
       ...this.classes.map((c, i) => {
@@ -199,10 +205,20 @@ export class ClassEditor {
         name.value = c.name;
         name.maxLength = MAX_CLASS_NAME;
         name.title = `Name of class ${c.id}${i < 9 ? ` (key ${i + 1})` : ""}`;
-        name.addEventListener("change", () => {
+        const apply = (): void => {
+          const current = this.classes.find((x) => x.id === c.id);
+          if (!current || name.value.trim() === current.name) return;
           const problem = this.rename(c.id, name.value);
           this.problem.textContent = problem ?? "";
-          if (problem) name.value = c.name;
+          if (problem) name.value = current.name;
+        };
+        this.pending.push(apply);
+        name.addEventListener("change", apply);
+        name.addEventListener("keydown", (e) => {
+          if (e.key === "Enter") {
+            e.preventDefault();
+            apply();
+          }
         });
         const painted = counts[String(c.id)] ?? 0;
         const remove = el("button", "tl-removeClass", "×");

@@ -31,7 +31,7 @@ export const EXPORT_SCALES = [1, 2, 3, 4];
 /**
  * Draws the image (nearest neighbour) as `g` places it, and the scale bar, into `ctx` (on top of
  * its current transform), with every length multiplied by `factor` (factor 2 = the same view at
- * twice the resolution).
+ * twice the resolution). @returns the scale bar's label, e.g. "50 nm".
  */
 export function drawView(
   ctx: CanvasRenderingContext2D,
@@ -39,7 +39,7 @@ export function drawView(
   g: ViewGeometry,
   d: ViewDecor,
   factor = 1,
-): void {
+): string {
   ctx.save();
   ctx.scale(factor, factor);
   ctx.fillStyle = "#202020";
@@ -60,9 +60,11 @@ export function drawView(
   ctx.fillStyle = "#ffffff";
   ctx.fillRect(x0, y0, bar.pixels, 4);
   ctx.font = "11px sans-serif";
-  ctx.fillText(formatLength(bar.length, d.unit), x0, y0 - 5);
+  const text = formatLength(bar.length, d.unit);
+  ctx.fillText(text, x0, y0 - 5);
   if (d.name) ctx.fillText(d.name, 8, 14);
   ctx.restore();
+  return text;
 }
 
 /** One canvas of the view (one per channel side by side). */

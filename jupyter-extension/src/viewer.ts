@@ -804,7 +804,8 @@ export class VolumeViewer extends Widget {
     if (!ctx) return;
     const g = this.geometry(k);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    drawView(ctx, this.offscreen[k], g, this.decor(k));
+    c.dataset.scaleBar = drawView(ctx, this.offscreen[k], g, this.decor(k));
+    this.node.dataset.zoom = String(+g.scale.toFixed(4));
     // brush outline (on screen only, not in exports)
     if (this.hover && (this.tool === "brush" || this.tool === "eraser")) {
       const [u, v] = this.hover;
@@ -1200,12 +1201,19 @@ export class VolumeViewer extends Widget {
     if (!ctx) return;
     ctx.fillStyle = "#fafafa";
     ctx.fillRect(0, 0, c.width, c.height);
+    // phase bands in the preview's phase palette (not the class colours): the legend's colours
+    const edges = [0, ...this.thresholds.map((t) => this.histX(t)), c.width];
+    ctx.globalAlpha = 0.22;
+    phasePalette(this.thresholds.length + 1).forEach((rgb, k) => {
+      ctx.fillStyle = `rgb(${rgb.join(",")})`;
+      ctx.fillRect(edges[k], 0, edges[k + 1] - edges[k], c.height);
+    });
+    ctx.globalAlpha = 1;
     if (counts !== h.counts) this.drawBars(ctx, h.counts, "#d1d5db"); // volume, behind the slice
     this.drawBars(ctx, counts, "#6b7280");
-    const colors = this.classes.map((cl) => cl.color);
-    this.thresholds.forEach((t, i) => {
+    this.thresholds.forEach((t) => {
       const x = this.histX(t);
-      ctx.strokeStyle = colors[i + 1] ?? "#ef4444";
+      ctx.strokeStyle = "#111827";
       ctx.lineWidth = 3;
       ctx.beginPath();
       ctx.moveTo(x, 0);

@@ -291,6 +291,33 @@ describe("classes", () => {
     ).toMatch(/rgb\(18, 52, 86\)|#123456/);
   });
 
+  it("Enter applies a name; recolouring keeps the row (an open colour picker stays open)", () => {
+    const v = open();
+    v.node.querySelector("button.tl-editClasses").click();
+    const row = (id: number) => v.node.querySelector(`.tl-classRow[data-class-id="${id}"]`);
+    const name = row(2).querySelector("input.tl-className") as HTMLInputElement;
+    name.focus();
+    name.value = "binder";
+    keydown(name, "Enter");
+    expect(v.node.querySelector('.tl-class[data-class-id="2"]').textContent).toBe("binder");
+    const color = row(1).querySelector("input.tl-classColor") as HTMLInputElement;
+    color.value = "#00ff00";
+    color.dispatchEvent(new Event("input"));
+    expect(row(1).querySelector("input.tl-classColor")).toBe(color); // not rebuilt
+    expect(JSON.parse(v.node.dataset.classes)[0].color).toBe("#00ff00");
+    // a name being typed when a class is added is kept (applied before the rows are rebuilt)
+    const third = row(1).querySelector("input.tl-className") as HTMLInputElement;
+    third.focus();
+    third.value = "pore";
+    v.node.querySelector("button.tl-addClass").click();
+    expect((row(1).querySelector("input.tl-className") as HTMLInputElement).value).toBe("pore");
+    expect([...v.node.querySelectorAll(".tl-class")].map((b: Element) => b.textContent)).toEqual([
+      "pore",
+      "binder",
+      "class 3",
+    ]);
+  });
+
   it("a painted class cannot be removed, an unpainted one can", () => {
     const v = open();
     v.store.beginStroke(2);

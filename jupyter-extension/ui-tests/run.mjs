@@ -15,7 +15,9 @@
 // prediction overlay, importances, live update (training.mjs; skipped without the kernel side).
 // A fourth notebook checks that painted labels are never lost: two tabs on one label file,
 // reload right after a stroke, server unreachable, read-only file (labelsafety.mjs).
-// TOMOLAB_UI_ONLY=training (or a comma list of viewer, training, labelsafety) runs only the
+// A fifth notebook checks the viewer's conventions for napari / ilastik users: keys, wheel,
+// fill, classes, legends, units, PNG export, plotly downloads without the cloud (ux.mjs).
+// TOMOLAB_UI_ONLY=training (or a comma list of viewer, ux, training, labelsafety) runs only the
 // plugin check and those checks.
 // Screenshots: jupyter-extension/ui-tests/screenshots/*.png (gitignored artefacts).
 // Results also go to $TOMOLAB_UI_RESULTS as {"passed", "failed", "skipped"} when set.
@@ -35,6 +37,7 @@ import {
   trainingNotebook,
 } from "./training.mjs";
 import { VIEWER_CHECKS, viewerNotebook, viewerChecks } from "./viewer.mjs";
+import { UX_CHECKS, UX_NOTEBOOK, uxChecks, uxNotebook } from "./ux.mjs";
 import {
   LABEL_SAFETY_CHECKS,
   LABEL_SAFETY_NOTEBOOK,
@@ -124,7 +127,7 @@ async function main() {
   const executable = browserPath();
   if (!fs.existsSync(executable)) {
     console.log(`  skip: no Chromium at ${executable} (see README, Troubleshooting: No Chromium)`);
-    report(0, 0, 2 + VIEWER_CHECKS + TRAINING_CHECKS + LABEL_SAFETY_CHECKS);
+    report(0, 0, 2 + VIEWER_CHECKS + UX_CHECKS + TRAINING_CHECKS + LABEL_SAFETY_CHECKS);
     return 0;
   }
   // inside the repository, so the kernel resolves `import ... from "tomolab"` (node_modules)
@@ -134,6 +137,7 @@ async function main() {
   fs.writeFileSync(path.join(dir, "plotly.ipynb"), JSON.stringify(plotlyNotebook(), null, 1));
   fs.writeFileSync(path.join(dir, "viewer.ipynb"), JSON.stringify(viewerNotebook(), null, 1));
   fs.writeFileSync(path.join(dir, TRAINING_NOTEBOOK), JSON.stringify(trainingNotebook(), null, 1));
+  fs.writeFileSync(path.join(dir, UX_NOTEBOOK), JSON.stringify(uxNotebook(), null, 1));
   fs.writeFileSync(
     path.join(dir, LABEL_SAFETY_NOTEBOOK),
     JSON.stringify(labelSafetyNotebook(), null, 1),
@@ -152,6 +156,8 @@ async function main() {
       "--ServerApp.port_retries=0",
       `--ServerApp.root_dir=${dir}`,
       `--IdentityProvider.token=${token}`,
+      // workspaces in the scratch folder: tabs of earlier runs are not restored (and ~/.jupyter stays untouched)
+      `--LabApp.workspaces_dir=${path.join(dir, ".workspaces")}`,
       "--LabApp.news_url=",
       "--LabApp.expose_app_in_browser=True",
       ...(isRoot ? ["--ServerApp.allow_root=True"] : []),
@@ -211,6 +217,10 @@ async function main() {
           log: (l) => console.log(l),
         });
     checks.push(...viewerResults);
+    const uxResults = !wanted("ux")
+      ? []
+      : await uxChecks({ page, base, token, dir, shots, log: (l) => console.log(l) });
+    checks.push(...uxResults);
     const trainingResults = !wanted("training")
       ? []
       : await trainingChecks({
@@ -226,7 +236,7 @@ async function main() {
       ? []
       : await labelSafetyChecks({ page, base, token, dir, shots, log: (l) => console.log(l) });
     checks.push(...safetyResults);
-    if ([...viewerResults, ...trainingResults, ...safetyResults].some((c) => !c.ok)) {
+    if ([...viewerResults, ...uxResults, ...trainingResults, ...safetyResults].some((c) => !c.ok)) {
       await page.screenshot({ path: path.join(shots, "failure.png") }).catch(() => undefined);
       console.log(`browser console (tail):\n  ${consoleLines.slice(-30).join("\n  ")}`);
     }

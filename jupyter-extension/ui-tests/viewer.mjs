@@ -183,6 +183,7 @@ export async function viewerChecks({ page, base, token, dir, shots, log }) {
         canvas.dispatchEvent(
           new WheelEvent("wheel", {
             deltaY: 100,
+            shiftKey: true, // Shift + wheel changes the slice (the plain wheel scrolls the notebook)
             clientX: r.left + 50,
             clientY: r.top + 50,
             bubbles: true,
@@ -226,6 +227,7 @@ export async function viewerChecks({ page, base, token, dir, shots, log }) {
         canvas.dispatchEvent(
           new WheelEvent("wheel", {
             deltaY: 100,
+            shiftKey: true, // Shift + wheel changes the slice (the plain wheel scrolls the notebook)
             clientX: r.left + 50,
             clientY: r.top + 50,
             bubbles: true,
