@@ -246,10 +246,13 @@ async function readSlice(
     data = channels === 2 ? pick(samples, 2, 0, n) : luminance(samples, channels, n, outDepth);
   } else {
     const kind = channels === 2 ? "grey+alpha" : channels === 3 ? "RGB" : "RGBA";
+    const source = png.palette
+      ? "a PLTE palette whose colours are not grey"
+      : `IHDR colour type ${facts.colorType}`;
     throw fileError(
       fn,
       file,
-      `is ${kind} (${channels} channels); pass { channel } (0..${channels - 1}) or { grey: true } to read one grey channel`,
+      `is ${kind} (${channels} channels: ${source}); pass { channel } (0..${channels - 1}) or { grey: true } to read one grey channel`,
     );
   }
   return { width: png.width, height: png.height, depth: outDepth, data, text: png.text ?? {} };
