@@ -69,7 +69,7 @@ describe("readPngStack on files written by Pillow", () => {
       firstMismatch(grey.data, fs.readFileSync(path.join(FIXTURES, "png_rgb_L.bin"))),
     ).toBeNull();
     await expect(readPngStack(rgbDir)).rejects.toThrow(
-      /slice_000\.png.*is RGB \(3 channels\); pass \{ channel \} \(0\.\.2\) or \{ grey: true \}/,
+      /slice_000\.png.*is RGB \(3 channels: IHDR colour type 2\); pass \{ channel \} \(0\.\.2\) or \{ grey: true \}/,
     );
     await expect(readPngStack(rgbDir, { channel: 3 })).rejects.toThrow(RangeError);
     await expect(readPngStack(rgbDir, { channel: 0, grey: true })).rejects.toThrow(
