@@ -284,6 +284,36 @@ describe("readManifest / loadSample check the manifest, naming the file and the 
       /\.meta\.shifts\[3\]\[1\]` must be a finite number, received "2"/,
     ],
     [
+      "strokes not a count (found by the fuzz suite)",
+      (m) => (m.samples[small].meta.strokes = []),
+      TypeError,
+      /\.meta\.strokes` must be an integer/,
+    ],
+    [
+      "a fractional structure shape",
+      (m) => ((m.samples[small].meta.structureShape as number[])[1] = 1.5),
+      RangeError,
+      /\.meta\.structureShape\[1\]` must be an integer in 1\.\./,
+    ],
+    [
+      "a label count of a class that is not declared",
+      (m) => ((m.samples[small].meta.labelCounts as Record<string, number>)["7"] = 3),
+      RangeError,
+      /\.meta\.labelCounts` must be counts of the classes in meta\.classes only, received "7"/,
+    ],
+    [
+      "a fractional grain count",
+      (m) => (m.samples[ebsd].meta.grainCount = 2.5),
+      RangeError,
+      /\.meta\.grainCount` must be an integer/,
+    ],
+    [
+      "a target code name that is not a string",
+      (m) => ((m.samples[ebsd].meta.targetCodes as Record<string, unknown>)["1"] = 5),
+      TypeError,
+      /\.meta\.targetCodes\.1` must be a string/,
+    ],
+    [
       "no meta",
       (m) => delete (m.samples[small] as Record<string, unknown>).meta,
       TypeError,

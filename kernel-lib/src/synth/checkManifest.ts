@@ -178,6 +178,25 @@ export function checkManifest(m: unknown, where: string): asserts m is Manifest 
       c.slices(meta.trainSlices, `${at}.meta.trainSlices`, nz);
       const classes = c.object(meta.classes, `${at}.meta.classes`, "an object { classId: name }");
       for (const [k, v] of Object.entries(classes)) c.string(v, `${at}.meta.classes.${k}`);
+      const counts = c.object(
+        meta.labelCounts,
+        `${at}.meta.labelCounts`,
+        "an object { classId: voxels }",
+      );
+      for (const [k, v] of Object.entries(counts)) {
+        if (!(k in classes))
+          c.fail(`${at}.meta.labelCounts`, "counts of the classes in meta.classes only", k);
+        c.integer(v, `${at}.meta.labelCounts.${k}`, 0);
+      }
+      c.integer(meta.strokes, `${at}.meta.strokes`, 0);
+      const structure = c.array(
+        meta.structureShape,
+        `${at}.meta.structureShape`,
+        "a shape [nz, ny, nx]",
+      );
+      if (structure.length !== 3)
+        c.fail(`${at}.meta.structureShape`, "a shape [nz, ny, nx]", structure);
+      structure.forEach((v, k) => c.integer(v, `${at}.meta.structureShape[${k}]`, 1));
     } else {
       const shifts = c.array(
         meta.shifts,
@@ -195,6 +214,13 @@ export function checkManifest(m: unknown, where: string): asserts m is Manifest 
       if (rot.length !== nz) c.fail(`${at}.meta.rotations`, `${nz} rotations, one per slice`, rot);
       rot.forEach((v, z) => c.finite(v, `${at}.meta.rotations[${z}]`));
       c.slices(meta.labelledSlices, `${at}.meta.labelledSlices`, nz);
+      c.integer(meta.grainCount, `${at}.meta.grainCount`, 0);
+      const codes = c.object(
+        meta.targetCodes,
+        `${at}.meta.targetCodes`,
+        "an object { code: name }",
+      );
+      for (const [k, v] of Object.entries(codes)) c.string(v, `${at}.meta.targetCodes.${k}`);
     }
   });
 }
