@@ -154,6 +154,22 @@ describe("readPngStack checks each slice before decoding", () => {
     );
   });
 
+  it("a text chunk without a 1..79-byte keyword names the chunk and field (found by the fuzz suite)", async () => {
+    const text = (body: string) => new Uint8Array(Buffer.from(body, "latin1"));
+    const good = greyPng(pixels, 6, 6, [chunk("tEXt", text("Title\0slice 1"))]);
+    await expect(readPngStack([save("text-ok.png", good)])).resolves.toMatchObject({
+      shape: [1, 5, 6],
+    });
+    const empty = greyPng(pixels, 6, 6, [chunk("tEXt", text("\0no keyword"))]);
+    await expect(readPngStack([save("text-empty.png", empty)])).rejects.toThrow(
+      /text-empty\.png.*chunk 1 \(tEXt\) at offset 33: keyword must be 1\.\.79 bytes followed by a null byte, received 0 bytes/,
+    );
+    const long = greyPng(pixels, 6, 6, [chunk("iTXt", text("k".repeat(80) + "\0\0\0\0\0x"))]);
+    await expect(readPngStack([save("text-long.png", long)])).rejects.toThrow(
+      /\(iTXt\).*received 80 bytes/,
+    );
+  });
+
   it("the fixtures still read (Pillow-written 16-bit, palette, 1-bit)", async () => {
     await expect(readPngStack(path.join(FIXTURES, "png_u16"))).resolves.toMatchObject({
       shape: [4, 7, 9],

@@ -125,6 +125,17 @@ export function checkPng(bytes: Uint8Array, maxBytes: number): PngFacts {
       case "IEND":
         ended = true;
         break;
+      case "tEXt":
+      case "zTXt":
+      case "iTXt": {
+        // PNG 11.3.4: a keyword of 1..79 Latin-1 bytes, then a null separator.
+        const nul = data.indexOf(0);
+        if (nul < 1 || nul > 79)
+          throw new Error(
+            `${where}: keyword must be 1..79 bytes followed by a null byte, received ${nul < 0 ? "no null byte" : `${nul} bytes`}`,
+          );
+        break;
+      }
       default:
         if ((typeBytes[0] & 0x20) === 0) {
           throw new Error(`${where}: unknown critical chunk (its first letter is upper case)`);
