@@ -13,6 +13,7 @@ import {
   checkPositive,
   checkPositiveInt,
   checkSeed,
+  describeFieldValue,
   describeValue,
   expectedError,
   formatChoices,
@@ -277,5 +278,24 @@ describe("checkOptions", () => {
     expect(thrown(() => checkOptions({ x: 1 }, "options", [])).message).toBe(
       "`options.x` is not an option; there are none",
     );
+  });
+});
+
+describe("describeFieldValue (file validators' typed wording)", () => {
+  it("names the kind of what a file field held", () => {
+    expect(describeFieldValue(undefined)).toBe("nothing (the field is missing)");
+    expect(describeFieldValue(null)).toBe("null");
+    expect(describeFieldValue(2)).toBe("number 2");
+    expect(describeFieldValue(true)).toBe("boolean true");
+    expect(describeFieldValue("abc")).toBe('"abc"');
+    expect(describeFieldValue("x".repeat(41))).toBe("a string of length 41");
+    expect(describeFieldValue("x".repeat(41), { stringsUpTo: 70 })).toBe(
+      JSON.stringify("x".repeat(41)),
+    );
+    expect(describeFieldValue([1, 2])).toBe("an array of length 2");
+    expect(describeFieldValue([1, 2], { arraysUpTo: 4 })).toBe("[1,2]");
+    expect(describeFieldValue([1, 2, 3, 4, 5], { arraysUpTo: 4 })).toBe("an array of length 5");
+    expect(describeFieldValue({ a: 1 })).toBe("an object");
+    expect(describeFieldValue(10n)).toBe("bigint");
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { describeFieldValue } from "../util/checks.js";
 import { checkShape, checkVolume, formatShape } from "../volume/check.js";
 import type { Volume } from "../volume/types.js";
 import { writeFileAtomicSync } from "./reproduce.js";
@@ -162,13 +163,7 @@ export type LabelVolume = Volume<Uint8Array> & {
 
 /** Short description of a received value. */
 function received(v: unknown): string {
-  if (v === undefined) return "nothing (the field is missing)";
-  if (v === null) return "null";
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (typeof v === "string")
-    return v.length > 40 ? `a string of length ${v.length}` : JSON.stringify(v);
-  if (typeof v === "number" || typeof v === "boolean") return `${typeof v} ${String(v)}`;
-  return typeof v === "object" ? "an object" : typeof v;
+  return describeFieldValue(v);
 }
 
 /**

@@ -3,6 +3,7 @@
  * that `loadSample` never returns a sample with missing volumes or reads a
  * file outside the data folder. @internal
  */
+import { describeFieldValue } from "../util/checks.js";
 import type { DType } from "../volume/types.js";
 import type { Manifest } from "./sampleManifest.js";
 
@@ -23,13 +24,7 @@ const DTYPES: readonly string[] = ["uint8", "uint16", "int32", "uint32", "float3
 const SHA256 = /^[0-9a-f]{64}$/;
 
 function received(v: unknown): string {
-  if (v === undefined) return "nothing (the field is missing)";
-  if (v === null) return "null";
-  if (Array.isArray(v)) return v.length <= 4 ? JSON.stringify(v) : `an array of length ${v.length}`;
-  if (typeof v === "string")
-    return v.length > 70 ? `a string of length ${v.length}` : JSON.stringify(v);
-  if (typeof v === "number" || typeof v === "boolean") return `${typeof v} ${String(v)}`;
-  return typeof v === "object" ? "an object" : typeof v;
+  return describeFieldValue(v, { stringsUpTo: 70, arraysUpTo: 4 });
 }
 
 /** Field checks that throw TypeError / RangeError naming the manifest and the field. */

@@ -299,3 +299,31 @@ export function checkOptions<T extends object>(
   }
   return value;
 }
+
+/**
+ * The "received ..." part of a file validator's message (label files, forest JSON, sample
+ * manifests), typed so a reader of a broken file sees what the field held:
+ * `nothing (the field is missing)`, `null`, `number 2`, `boolean true`, a short string quoted,
+ * `an array of length 7` (short arrays written out with `arraysUpTo`), `an object`.
+ * @param options.stringsUpTo - Longer strings are described by their length. @default 40
+ * @param options.arraysUpTo - Arrays up to this length are written as JSON. @default 0
+ */
+export function describeFieldValue(
+  value: unknown,
+  options: { stringsUpTo?: number; arraysUpTo?: number } = {},
+): string {
+  const { stringsUpTo = 40, arraysUpTo = 0 } = options;
+  if (value === undefined) return "nothing (the field is missing)";
+  if (value === null) return "null";
+  if (Array.isArray(value))
+    return value.length <= arraysUpTo
+      ? JSON.stringify(value)
+      : `an array of length ${value.length}`;
+  if (typeof value === "string")
+    return value.length > stringsUpTo
+      ? `a string of length ${value.length}`
+      : JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean")
+    return `${typeof value} ${String(value)}`;
+  return typeof value === "object" ? "an object" : typeof value;
+}

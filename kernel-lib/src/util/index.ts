@@ -1,6 +1,7 @@
 /** Input checks shared by every public function (one wording for every error). */
 export {
   describeValue,
+  describeFieldValue,
   expectedError,
   formatChoices,
   checkNumber,

@@ -5,6 +5,7 @@
  * leaving its tree or looping (each child lies strictly after its parent).
  * @internal
  */
+import { describeFieldValue } from "../../util/checks.js";
 import type { ForestParts } from "./model.js";
 
 /** Largest node count the packed layout holds (offsets `4 x node` and `node x classes` are int32). */
@@ -15,15 +16,7 @@ const SUM_TOLERANCE = 1e-4;
 
 /** Short description of a received value for error messages. */
 export function received(v: unknown): string {
-  if (v === undefined) return "nothing (the field is missing)";
-  if (v === null) return "null";
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (typeof v === "string")
-    return v.length > 40 ? `a string of length ${v.length}` : JSON.stringify(v);
-  if (typeof v === "number" || typeof v === "boolean") return `${typeof v} ${String(v)}`;
-  if (typeof v === "object")
-    return `an object (${(v as object).constructor?.name ?? "no prototype"})`;
-  return typeof v;
+  return describeFieldValue(v);
 }
 
 /**
