@@ -167,8 +167,6 @@ export class VolumeViewer extends Widget {
     this.ctx = ctx;
     this.addClass("tl-VolumeViewer");
     this.node.tabIndex = 0;
-    // Lumino skips JupyterLab's keyboard shortcuts for events from inside this node.
-    this.node.setAttribute("data-lm-suppress-shortcuts", "true");
     this.node.dataset.viewId = payload.viewId;
     const shape = payload.shape;
     const dir = ctx.notebookDir;

@@ -84,6 +84,17 @@ export function isViewerKey(
   return e.key.length === 1 || NAVIGATION_KEYS.has(e.key);
 }
 
+/**
+ * JupyterLab shortcuts that still work while the viewer has the focus: Shift / Ctrl / Alt + Enter
+ * (run the cell) and Ctrl / Cmd + S (save the notebook). Every other key stays in the viewer.
+ */
+export function passesToJupyter(
+  e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey" | "shiftKey">,
+): boolean {
+  if (e.key === "Enter") return e.shiftKey || e.ctrlKey || e.metaKey || e.altKey;
+  return (e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === "s";
+}
+
 /** Rows of the viewer's help panel and the README's table: [input, action]. */
 export const HELP_ROWS: [string, string][] = [
   [
@@ -256,8 +267,9 @@ export class ViewerKeys {
   }
 
   /**
-   * Keys with the focus in the viewer: its keys act there and never reach JupyterLab's
-   * command-mode shortcuts; typing in its own fields stays in them; Esc gives the keys back.
+   * Keys with the focus in the viewer: they act there and never reach JupyterLab's shortcuts
+   * (a document listener), except run-the-cell and save ({@link passesToJupyter}); typing in
+   * the viewer's own fields stays in them; Esc gives the keys back to the notebook.
    */
   private onKeyDown(e: KeyboardEvent): void {
     if (e.key === "Escape") {
@@ -266,13 +278,10 @@ export class ViewerKeys {
       e.stopPropagation();
       return;
     }
-    if (takesText(e.target)) {
-      if (isViewerKey(e)) e.stopPropagation();
-      return;
-    }
-    const handled = this.handle(e);
-    if (handled) e.preventDefault();
-    if (handled || isViewerKey(e)) e.stopPropagation();
+    if (passesToJupyter(e)) return;
+    e.stopPropagation();
+    if (takesText(e.target)) return;
+    if (this.handle(e)) e.preventDefault();
   }
 
   /** Esc: the notebook takes the focus back (command mode); hover keys pause until re-entry. */

@@ -275,12 +275,31 @@ export async function uxChecks({ page, base, token, dir, shots, log }) {
     const ring = await page.$eval(VIEWER, (n) => getComputedStyle(n).outlineStyle);
     for (const k of ["2", "b", "a", "d", "d"]) await page.keyboard.press(k);
     const cells1 = await cellList(page);
+    // save still reaches JupyterLab from inside the viewer
+    const notebookSaved = page
+      .waitForRequest(
+        (r) => r.method() === "PUT" && r.url().includes(`/api/contents/${UX_NOTEBOOK}`),
+        {
+          timeout: 10_000,
+        },
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+    await page.keyboard.press("Control+s");
+    const savedFromViewer = await notebookSaved;
     const tool1 = await data(page, VIEWER, "tool");
     const class1 = await page.$eval(`${VIEWER} .tl-class.tl-mod-active`, (b) => b.textContent);
     await page.locator(VIEWER).screenshot({ path: path.join(shots, "ux-focus-ring.png") });
     add(
-      focused && ring === "solid" && same(cells0, cells1) && tool1 === "brush" && class1 === "CBD",
-      `focus in viewer ${focused}, ring ${ring}, tool ${tool1}, class ${class1}, cells ${cells1.length} (were ${cells0.length})`,
+      focused &&
+        ring === "solid" &&
+        same(cells0, cells1) &&
+        tool1 === "brush" &&
+        class1 === "CBD" &&
+        savedFromViewer,
+      `focus in viewer ${focused}, ring ${ring}, tool ${tool1}, class ${class1}, cells ${cells1.length} (were ${cells0.length}), Ctrl+S saved the notebook ${savedFromViewer}`,
     );
 
     // ---- keys with the pointer over the viewer, the notebook focused (command mode)
