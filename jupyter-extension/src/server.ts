@@ -104,6 +104,20 @@ export interface ContentsVersion {
   hash?: string;
 }
 
+/**
+ * How long one contents-API request may take before it counts as failed (ms). A request the
+ * server never answers would otherwise hold every later save behind it; label files are small,
+ * so a minute is generous. Tests lower it with {@link setContentsTimeout}.
+ */
+let contentsTimeoutMs = 60_000;
+
+/** Sets the contents-request timeout (ms); returns the previous one. @internal for tests */
+export function setContentsTimeout(ms: number): number {
+  const previous = contentsTimeoutMs;
+  contentsTimeoutMs = ms;
+  return previous;
+}
+
 async function contentsRequest(
   path: string,
   what: string,
@@ -112,13 +126,27 @@ async function contentsRequest(
 ): Promise<Response> {
   const s = serverSettings();
   const url = `${s.baseUrl}api/contents/${encodePath(path)}${query}`;
-  let response: Response;
+  const abort = new AbortController();
+  const seconds = contentsTimeoutMs / 1000;
+  let timedOut = false;
+  // The timer also covers reading the body (the signal aborts it); once the body is read an
+  // abort is a no-op, so the timer is simply left to run out.
+  setTimeout(() => {
+    timedOut = true;
+    abort.abort();
+  }, contentsTimeoutMs);
+  const request = ServerConnection.makeRequest(url, { ...init, signal: abort.signal }, s);
+  const timeout = new Promise<never>((_, reject) =>
+    abort.signal.addEventListener("abort", () =>
+      reject(new Error(`no answer within ${seconds} s`)),
+    ),
+  );
   try {
-    response = await ServerConnection.makeRequest(url, init, s);
+    return await Promise.race([request, timeout]);
   } catch (error) {
-    throw new ContentsError(0, `${what} ${path}: server unreachable (${(error as Error).message})`);
+    const reason = timedOut ? `no answer within ${seconds} s` : (error as Error).message;
+    throw new ContentsError(0, `${what} ${path}: server unreachable (${reason})`);
   }
-  return response;
 }
 
 async function contentsFailure(response: Response, what: string, path: string): Promise<never> {
