@@ -76,6 +76,16 @@ describe("writeTiff -> readTiff round trip", () => {
     await s.close();
   });
 
+  it("keeps an uncalibrated volume uncalibrated (volume.unit 'pixel') unless a unit is given", async () => {
+    const file = path.join(dir, "uncalibrated.tif");
+    await writeTiff(file, { ...volumes().uint8, unit: "pixel" });
+    const s = await readTiff(file);
+    expect([s.unit, s.spacing]).toEqual(["pixel", [1, 1, 1]]);
+    const nm = path.join(dir, "uncalibrated-nm.tif");
+    await writeTiff(nm, { ...volumes().uint8, unit: "pixel" }, { unit: "nm" });
+    expect((await readTiff(nm)).unit).toBe("nm");
+  });
+
   it("writes no calibration with unit 'pixel'", async () => {
     const file = path.join(dir, "pixel.tif");
     await writeTiff(file, volumes().uint8, { unit: "pixel" });

@@ -34,7 +34,7 @@ export interface WriteTiffOptions {
    * Length unit to write `volume.spacing` (nanometres) in: `"nm"`, `"um"`
    * (ImageJ shows µm), `"micron"`, `"mm"`, ... or `"pixel"` to write no
    * calibration (for volumes whose spacing is not physical).
-   * @default "nm"
+   * @default "pixel" when `volume.unit` is "pixel" (read from an uncalibrated file), else "nm"
    */
   unit?: string;
   /**
@@ -98,7 +98,7 @@ export async function writeTiff(
   if (!Number.isInteger(level) || level < 1 || level > 9) {
     throw new RangeError(`\`level\` must be an integer in 1..9, received ${level}`);
   }
-  const unit = options.unit ?? "nm";
+  const unit = options.unit ?? (volume.unit === "pixel" ? "pixel" : "nm");
   const pixelUnit = unit === "pixel";
   const nmPerUnit = pixelUnit ? 1 : nanometresPer(unit);
   if (nmPerUnit === undefined) {
