@@ -195,6 +195,19 @@ describe("input validation", () => {
     await expect(trainForest([0, 1] as unknown as Float32Array, [1, 2], 1)).rejects.toThrow(
       TypeError,
     );
+    const two = () => new Float32Array([0, 1]);
+    await expect(trainForest(two(), [1, 2], 1, { trees: 0 })).rejects.toThrow(
+      new RangeError("`trees` must be an integer >= 1, received 0"),
+    );
+    await expect(trainForest(two(), [1, 2], 1, { minSamplesSplit: 1.5 })).rejects.toThrow(
+      "`minSamplesSplit` must be an integer >= 2, received 1.5",
+    );
+    await expect(trainForest(two(), [1, 2], 1, { threads: "2" as never })).rejects.toThrow(
+      new TypeError('`threads` must be an integer >= 1, received "2"'),
+    );
+    await expect(trainForest(two(), [1, 2], 1, { bootstrap: "yes" as never })).rejects.toThrow(
+      '`bootstrap` must be a boolean, received "yes"',
+    );
     const f = await trainForest(new Float32Array([0, 1]), [1, 2], 1, { threads: 1, trees: 3 });
     expect(() => f.predict(new Float32Array([NaN]))).toThrow(/NaN/);
     expect(() => f.predict(new Float32Array(3), { count: 4 })).toThrow(RangeError);

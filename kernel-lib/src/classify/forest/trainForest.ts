@@ -1,3 +1,4 @@
+import { checkInteger, describeValue } from "../../util/checks.js";
 import { getThreads } from "../../parallel/pool.js";
 import { argmax } from "../../volume/argmax.js";
 import { binSamples } from "./binning.js";
@@ -55,18 +56,6 @@ export interface ForestOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-function describe(x: unknown): string {
-  if (x === null) return "null";
-  if (typeof x === "object") return (x as object).constructor?.name ?? "object";
-  return `${typeof x} ${String(x)}`;
-}
-
-function positiveInt(v: unknown, name: string, min = 1): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min)
-    throw new RangeError(`\`${name}\` must be an integer >= ${min}, received ${String(v)}`);
-  return v;
-}
-
 /** Resolve `maxFeatures` to a count. @internal */
 export function resolveMaxFeatures(v: ForestOptions["maxFeatures"], F: number): number {
   if (v === undefined || v === "sqrt") return Math.max(1, Math.floor(Math.sqrt(F)));
@@ -121,11 +110,11 @@ export async function trainForest(
   options: ForestOptions = {},
 ): Promise<RandomForest> {
   if (!(samples instanceof Float32Array))
-    throw new TypeError(`\`samples\` must be a Float32Array, received ${describe(samples)}`);
-  positiveInt(nFeatures, "nFeatures");
+    throw new TypeError(`\`samples\` must be a Float32Array, received ${describeValue(samples)}`);
+  checkInteger(nFeatures, "nFeatures", 1);
   if (labels === null || typeof labels !== "object" || typeof labels.length !== "number")
     throw new TypeError(
-      `\`labels\` must be an array of class values, received ${describe(labels)}`,
+      `\`labels\` must be an array of class values, received ${describeValue(labels)}`,
     );
   const n = labels.length;
   if (samples.length !== n * nFeatures) {
@@ -168,15 +157,15 @@ export async function trainForest(
     classCount[k]++;
   }
 
-  const nTrees = positiveInt(options.trees ?? 100, "trees");
+  const nTrees = checkInteger(options.trees ?? 100, "trees", 1);
   const mtry = resolveMaxFeatures(options.maxFeatures, nFeatures);
   const maxDepth = options.maxDepth ?? Infinity;
-  if (maxDepth !== Infinity) positiveInt(maxDepth, "maxDepth", 0);
-  const minSamplesLeaf = positiveInt(options.minSamplesLeaf ?? 1, "minSamplesLeaf");
-  const minSamplesSplit = positiveInt(options.minSamplesSplit ?? 2, "minSamplesSplit", 2);
+  if (maxDepth !== Infinity) checkInteger(maxDepth, "maxDepth", 0);
+  const minSamplesLeaf = checkInteger(options.minSamplesLeaf ?? 1, "minSamplesLeaf", 1);
+  const minSamplesSplit = checkInteger(options.minSamplesSplit ?? 2, "minSamplesSplit", 2);
   const bootstrap = options.bootstrap ?? true;
   if (typeof bootstrap !== "boolean")
-    throw new TypeError(`\`bootstrap\` must be a boolean, received ${describe(bootstrap)}`);
+    throw new TypeError(`\`bootstrap\` must be a boolean, received ${describeValue(bootstrap)}`);
   let nBootstrap = n;
   if (options.maxSamples !== undefined) {
     const ms = options.maxSamples;
@@ -196,7 +185,7 @@ export async function trainForest(
   } else if (cw !== undefined) {
     if (typeof cw !== "object" || cw === null)
       throw new TypeError(
-        `\`classWeight\` must be "balanced" or { classValue: weight }, received ${describe(cw)}`,
+        `\`classWeight\` must be "balanced" or { classValue: weight }, received ${describeValue(cw)}`,
       );
     for (const [key, wv] of Object.entries(cw)) {
       const k = classIndex.get(Number(key));
@@ -211,7 +200,7 @@ export async function trainForest(
     options.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : Number(options.seed);
   if (!Number.isFinite(seed))
     throw new RangeError(`\`seed\` must be a number, received ${String(options.seed)}`);
-  const threads = positiveInt(options.threads ?? getThreads(), "threads");
+  const threads = checkInteger(options.threads ?? getThreads(), "threads", 1);
   const inline = threads === 1;
 
   const data = binSamples(samples, n, nFeatures, bins, y, K, !inline);
