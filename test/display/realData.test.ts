@@ -52,6 +52,15 @@ describe("realData (optional ../shared/data)", () => {
     expect(String(sent[0].data["text/plain"])).toContain("TOMOLAB_SHARED_DATA=none hides");
   });
 
+  it("looks only in TOMOLAB_SHARED_DATA when it is set (a missing folder hides ../shared/data)", () => {
+    delete process.env.TOMOLAB_SHARED_DATA;
+    const beside = sharedDataPath("nmc-cathode-taufactor/electrode.tiff"); // present when ../shared is
+    process.env.TOMOLAB_SHARED_DATA = path.join(dir, "nonexistent");
+    expect(sharedDataPath("nmc-cathode-taufactor/electrode.tiff")).toBeUndefined();
+    expect(() => requireSharedData("set/a.tif")).toThrow(/looked in .*nonexistent/);
+    if (beside) expect(beside).toMatch(/shared[\\/]data[\\/]nmc-cathode-taufactor/);
+  });
+
   it("rejects a non-string path", () => {
     expect(() => realData("" as string, "x")).toThrow(TypeError);
   });

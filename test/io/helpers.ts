@@ -12,11 +12,16 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.resolve(here, "..", "fixtures", "io");
-/** `../shared/data` beside the checkout; a path that does not exist when `TOMOLAB_SHARED_DATA=none`. */
+/**
+ * The shared data folder as kernel-lib looks for it: `TOMOLAB_SHARED_DATA` when set (a path
+ * that does not exist for `none`), else `../shared/data` beside the checkout.
+ */
 export const SHARED_DATA =
   process.env.TOMOLAB_SHARED_DATA === "none"
     ? path.join(os.tmpdir(), "tomolab-shared-data-hidden")
-    : path.resolve(here, "..", "..", "..", "shared", "data");
+    : process.env.TOMOLAB_SHARED_DATA
+      ? path.resolve(process.env.TOMOLAB_SHARED_DATA)
+      : path.resolve(here, "..", "..", "..", "shared", "data");
 
 export interface FixtureEntry {
   file: string;

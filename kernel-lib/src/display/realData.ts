@@ -24,7 +24,7 @@ export function realData(relative: string, what: string): string | undefined {
   if (file) return file;
   const why = sharedDataDisabled()
     ? "TOMOLAB_SHARED_DATA=none hides the shared data folder"
-    : "it is not on this machine (place the public data at ../shared/data beside the project, or set TOMOLAB_SHARED_DATA)";
+    : "it is not on this machine (place the public data at ../shared/data beside the project, or set TOMOLAB_SHARED_DATA to its folder)";
   displayHtml(
     `<div style="border-left:4px solid #f59e0b;padding:4px 8px"><b>Skipped:</b> ${escapeHtml(what)} ` +
       `(<code>${escapeHtml(relative)}</code>): ${escapeHtml(why)}. ` +

@@ -14,15 +14,20 @@ import { findRepoRoot } from "./projectRoot.js";
  */
 export function sharedDataPath(relative: string): string | undefined {
   if (sharedDataDisabled()) return undefined;
-  const roots: string[] = [];
-  if (process.env.TOMOLAB_SHARED_DATA) roots.push(process.env.TOMOLAB_SHARED_DATA);
+  const root = sharedDataRoot();
+  if (!root) return undefined;
+  const file = path.resolve(root, relative);
+  return existsSync(file) ? file : undefined;
+}
+
+/**
+ * The one data folder looked in: `TOMOLAB_SHARED_DATA` when set (only there, so pointing it
+ * at a folder that does not exist also hides the data), else `../shared/data` beside the root.
+ */
+function sharedDataRoot(): string | undefined {
+  if (process.env.TOMOLAB_SHARED_DATA) return process.env.TOMOLAB_SHARED_DATA;
   const repo = findRepoRoot();
-  if (repo) roots.push(path.join(repo, "..", "shared", "data"));
-  for (const root of roots) {
-    const file = path.resolve(root, relative);
-    if (existsSync(file)) return file;
-  }
-  return undefined;
+  return repo ? path.join(repo, "..", "shared", "data") : undefined;
 }
 
 /** True when `TOMOLAB_SHARED_DATA=none`: the shared data is treated as absent. */
@@ -38,13 +43,8 @@ export function requireSharedData(relative: string): string {
     throw new Error(
       `shared data file "${relative}" not available: TOMOLAB_SHARED_DATA=none hides the shared data folder`,
     );
-  const repo = findRepoRoot();
-  const where = [
-    process.env.TOMOLAB_SHARED_DATA,
-    repo && path.join(repo, "..", "shared", "data"),
-  ].filter(Boolean);
   throw new Error(
-    `shared data file "${relative}" not found (looked in ${where.join(", ") || "no data folder"}); ` +
+    `shared data file "${relative}" not found (looked in ${sharedDataRoot() ?? "no data folder"}); ` +
       `place the data folder at ../shared/data beside the project root or set TOMOLAB_SHARED_DATA`,
   );
 }
