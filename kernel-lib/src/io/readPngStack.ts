@@ -182,7 +182,8 @@ async function readSlice(
   }
   let png: DecodedPng;
   try {
-    png = decode(bytes, { checkCrc: true });
+    // checkPng has verified every chunk's CRC and the zlib stream: fast-png need not again.
+    png = decode(bytes, { checkCrc: false });
   } catch (e) {
     throw fileError(fn, file, `corrupt or truncated PNG (${(e as Error).message})`);
   }
