@@ -13,6 +13,7 @@ import {
   checkPositive,
   checkPositiveInt,
   checkSeed,
+  checkString,
   describeFieldValue,
   describeValue,
   expectedError,
@@ -188,6 +189,25 @@ describe("integer checks", () => {
   });
 });
 
+describe("checkString", () => {
+  it("returns strings unchanged (not trimmed)", () => {
+    expect(checkString("", "html")).toBe("");
+    expect(checkString(" nm ", "unit", true)).toBe(" nm ");
+  });
+
+  it("refuses what is not a string (TypeError) and, with nonEmpty, blank strings (RangeError)", () => {
+    const t = thrown(() => checkString(3, "key"));
+    expect(t).toBeInstanceOf(TypeError);
+    expect(t.message).toBe("`key` must be a string, received 3");
+    const u = thrown(() => checkString(undefined, "unit", true));
+    expect(u).toBeInstanceOf(TypeError);
+    expect(u.message).toBe("`unit` must be a non-empty string, received undefined");
+    const r = thrown(() => checkString("  ", "unit", true));
+    expect(r).toBeInstanceOf(RangeError);
+    expect(r.message).toBe('`unit` must be a non-empty string, received "  "');
+  });
+});
+
 describe("checkBoolean and checkOneOf", () => {
   it("accept the allowed values", () => {
     expect(checkBoolean(false, "strict")).toBe(false);
@@ -218,6 +238,9 @@ describe("checkNumberArray", () => {
     expect(checkNumberArray([], "c")).toEqual([]);
     expect(checkNumberArray([0.5], "t", { minLength: 1, min: 0, max: 1 })).toEqual([0.5]);
     expect(checkNumberArray([1, 2], "c", { minLength: 2, maxLength: 4 })).toEqual([1, 2]);
+    // ascending allows equal neighbours unless they must also be distinct
+    expect(checkNumberArray([1, 1, 2], "t", { ascending: true })).toEqual([1, 1, 2]);
+    expect(checkNumberArray([1, 2], "t", { ascending: true, distinct: true })).toEqual([1, 2]);
   });
 
   it("describes the rule it refuses", () => {
@@ -241,6 +264,16 @@ describe("checkNumberArray", () => {
       [[0], { min: 0, minOpen: true }, "an array of finite numbers > 0, received [0]"],
       [["1"], {}, 'an array of finite numbers, received ["1"]'],
       [[1, 2], { length: 3, expected: "[z, y, x] in nm" }, "[z, y, x] in nm, received [1,2]"],
+      [
+        [3, 1],
+        { minLength: 1, maxLength: 3, ascending: true },
+        "an array of 1 to 3 ascending finite numbers, received [3,1]",
+      ],
+      [
+        [1, 1],
+        { distinct: true, ascending: true },
+        "an array of distinct ascending finite numbers, received [1,1]",
+      ],
     ];
     for (const [value, rule, tail] of cases) {
       const e = thrown(() => checkNumberArray(value, "a", rule));

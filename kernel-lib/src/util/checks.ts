@@ -195,6 +195,20 @@ export function checkBoolean(value: unknown, name: string): boolean {
 }
 
 /**
+ * A string: "`name` must be a string", or with `nonEmpty` "a non-empty string" (one that is
+ * not empty or only white space).
+ * @param nonEmpty - Refuse "" and white space only. @default false
+ * @returns `value` (not trimmed).
+ * @throws TypeError when `value` is not a string, RangeError when `nonEmpty` and it is blank.
+ */
+export function checkString(value: unknown, name: string, nonEmpty = false): string {
+  const expected = nonEmpty ? "a non-empty string" : "a string";
+  if (typeof value !== "string") throw expectedError(name, expected, value, TypeError);
+  if (nonEmpty && !value.trim()) throw expectedError(name, expected, value);
+  return value;
+}
+
+/**
  * One of a fixed set of values: "`mode` must be "a", "b" or "c"".
  * @param allowed - The allowed values, in the order the message lists them.
  * @throws TypeError when `value` has none of the allowed values' types, RangeError otherwise.
@@ -217,6 +231,8 @@ export interface NumberArrayRule extends NumberBounds {
   integer?: boolean;
   /** No element may repeat. @default false */
   distinct?: boolean;
+  /** Each element >= the one before (with `distinct`, >). @default false */
+  ascending?: boolean;
   /** What the message says is expected, e.g. `[z, y, x] in nm`. @default made from the rule */
   expected?: string;
 }
@@ -234,7 +250,8 @@ function arrayText(rule: NumberArrayRule): string {
             ? `an array of at least ${minLength} `
             : "an array of ";
   const kind = rule.integer ? "integers" : "finite numbers";
-  return `${head}${rule.distinct ? "distinct " : ""}${kind}${boundsText(rule)}`;
+  const order = `${rule.distinct ? "distinct " : ""}${rule.ascending ? "ascending " : ""}`;
+  return `${head}${order}${kind}${boundsText(rule)}`;
 }
 
 /**
@@ -263,7 +280,8 @@ export function checkNumberArray(
   if (
     !lengthOk ||
     !value.every(elementOk) ||
-    (rule.distinct && new Set(value).size !== value.length)
+    (rule.distinct && new Set(value).size !== value.length) ||
+    (rule.ascending && value.some((x: number, i) => i > 0 && x < value[i - 1]))
   )
     throw expectedError(name, expected, value);
   return value as number[];

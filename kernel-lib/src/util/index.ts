@@ -15,6 +15,7 @@ export {
   checkNonNegativeInt,
   checkBoolean,
   checkOneOf,
+  checkString,
   checkNumberArray,
   checkOptions,
   type NumberBounds,
