@@ -212,5 +212,34 @@ describe("input validation", () => {
     expect(() => f.predict(new Float32Array([NaN]))).toThrow(/NaN/);
     expect(() => f.predict(new Float32Array(3), { count: 4 })).toThrow(RangeError);
     expect(() => forestFromJSON({ format: "x" } as never)).toThrow(TypeError);
+    expect(() => f.predict(new Float32Array(2), { layout: "rows" as never })).toThrow(
+      new RangeError('`layout` must be "samples" or "channels", received "rows"'),
+    );
+    expect(() => f.predict(new Float32Array(2), { count: 1.5 })).toThrow(
+      "`count` must be a non-negative integer, received 1.5",
+    );
+    const lookAlike = { ...f, predict: f.predict, predictProba: f.predictProba };
+    await expect(predictProbaParallel(lookAlike, new Float32Array(2))).rejects.toThrow(
+      /^`forest` must be a RandomForest from trainForest or forestFromJSON, received object with keys classes, /,
+    );
+    await expect(predictProbaParallel(f, new Float32Array(2), { threads: 0 })).rejects.toThrow(
+      "`threads` must be a positive integer, received 0",
+    );
+    const labels = [1, 2];
+    expect(() => permutationImportance(f, two(), labels, 1, { repeats: 0 })).toThrow(
+      "`repeats` must be a positive integer, received 0",
+    );
+    expect(() => permutationImportance(f, two(), labels, 2)).toThrow(
+      "`nFeatures` must be the forest's 1, received 2",
+    );
+    expect(() => permutationImportance(f, two(), [1], 1)).toThrow(
+      "`labels` must hold one class value per row (2), received [1]",
+    );
+    expect(() => permutationImportance(f, two(), labels, 1, { repeat: 3 } as never)).toThrow(
+      "`options.repeat` is not an option; expected one of repeats, seed",
+    );
+    await expect(trainForest(two(), [1, 2], 1, { classWeight: { 1: -1 } })).rejects.toThrow(
+      "`classWeight[1]` must be a finite number >= 0, received -1",
+    );
   });
 });

@@ -7,6 +7,7 @@
  */
 import type { BinnedData } from "./binning.js";
 import { createRng } from "../../stats/random.js";
+import { allocNodes, type NodeArrays } from "./nodes.js";
 import { treeSeed } from "./rng.js";
 
 /** Resolved per-tree settings. @internal */
@@ -25,13 +26,7 @@ export interface TreeSettings {
 }
 
 /** One grown tree, flat arrays (child indices local to the tree; feature -1 marks a leaf). @internal */
-export interface TreeArrays {
-  feature: Int32Array;
-  threshold: Float32Array;
-  left: Int32Array;
-  right: Int32Array;
-  /** nodes x classes: class probabilities of leaves (0 for inner nodes). */
-  value: Float32Array;
+export interface TreeArrays extends NodeArrays {
   /** Impurity decrease per feature, normalised to sum 1 (all 0 for a single-leaf tree). */
   importance: Float64Array;
   /** Training rows not in this tree's bootstrap sample, and the leaf each falls into. */
@@ -160,26 +155,17 @@ export function buildTree(data: BinnedData, s: TreeSettings, index: number): Tre
 
   // Node storage, grown on demand.
   let cap = Math.max(16, Math.min(2 * m + 1, 1024));
-  let feature = new Int32Array(cap);
-  let threshold = new Float32Array(cap);
-  let lchild = new Int32Array(cap);
-  let rchild = new Int32Array(cap);
+  let store = allocNodes(cap, K);
+  let { feature, threshold, left: lchild, right: rchild, value } = store;
   let splitBin = new Int32Array(cap);
-  let value = new Float32Array(cap * K);
   let nodes = 0;
   const grow = () => {
     cap *= 2;
-    const g = <T extends Int32Array | Float32Array>(a: T, size: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(size);
-      b.set(a);
-      return b;
-    };
-    feature = g(feature, cap);
-    threshold = g(threshold, cap);
-    lchild = g(lchild, cap);
-    rchild = g(rchild, cap);
-    splitBin = g(splitBin, cap);
-    value = g(value, cap * K);
+    store = allocNodes(cap, K, store);
+    ({ feature, threshold, left: lchild, right: rchild, value } = store);
+    const bins = new Int32Array(cap);
+    bins.set(splitBin);
+    splitBin = bins;
   };
   const importance = new Float64Array(F);
 

@@ -7,6 +7,7 @@
  */
 import { describeFieldValue } from "../../util/checks.js";
 import type { ForestParts } from "./model.js";
+import type { NodeArrays } from "./nodes.js";
 
 /** Largest node count the packed layout holds (offsets `4 x node` and `node x classes` are int32). */
 const MAX_INT32 = 2 ** 31 - 1;
@@ -163,26 +164,21 @@ export function checkForestJSON(json: unknown, source: string): ForestParts {
     );
 
   const nodesOf = `${nodes} nodes, the sum of treeSizes`;
-  const feature = decodeField(j, "feature", Int32Array, nodes, source, nodesOf);
-  const threshold = decodeField(j, "threshold", Float32Array, nodes, source, nodesOf);
-  const left = decodeField(j, "left", Int32Array, nodes, source, nodesOf);
-  const right = decodeField(j, "right", Int32Array, nodes, source, nodesOf);
-  const value = decodeField(
-    j,
-    "value",
-    Float32Array,
-    nodes * K,
-    source,
-    `${nodes} nodes x ${K} classes`,
-  );
-  const importances = decodeField(
-    j,
-    "importances",
-    Float64Array,
-    T * F,
-    source,
-    `${T} trees x ${F} features`,
-  );
+  const field = <A extends Int32Array | Float32Array | Float64Array>(
+    name: string,
+    Type: { new (n: number): A; BYTES_PER_ELEMENT: number; name: string },
+    count = nodes,
+    what = nodesOf,
+  ) => decodeField(j, name, Type, count, source, what);
+  const arrays: NodeArrays = {
+    feature: field("feature", Int32Array),
+    threshold: field("threshold", Float32Array),
+    left: field("left", Int32Array),
+    right: field("right", Int32Array),
+    value: field("value", Float32Array, nodes * K, `${nodes} nodes x ${K} classes`),
+  };
+  const { feature, threshold, left, right, value } = arrays;
+  const importances = field("importances", Float64Array, T * F, `${T} trees x ${F} features`);
   for (let i = 0; i < importances.length; i++) {
     const v = importances[i]!;
     if (!(v >= 0 && v < Infinity))
@@ -256,15 +252,11 @@ export function checkForestJSON(json: unknown, source: string): ForestParts {
   }
 
   return {
+    ...arrays,
     classes: [...(classes as number[])],
     nClasses: K,
     nFeatures: F,
     roots,
-    feature,
-    threshold,
-    left,
-    right,
-    value,
     treeSizes,
     importances,
     oobError,

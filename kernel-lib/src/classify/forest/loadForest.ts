@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { expectedError } from "../../util/checks.js";
 import { forestFromJSON, type RandomForest } from "./model.js";
 
 /**
@@ -14,8 +15,7 @@ import { forestFromJSON, type RandomForest } from "./model.js";
  * ```
  */
 export function loadForest(file: string): RandomForest {
-  if (typeof file !== "string")
-    throw new TypeError(`\`file\` must be a path string, received ${typeof file}`);
+  if (typeof file !== "string") throw expectedError("file", "a path string", file, TypeError);
   let text: string;
   try {
     text = readFileSync(file, "utf8");

@@ -1,5 +1,8 @@
+import { checkNonNegativeInt, checkOneOf, expectedError } from "../../util/checks.js";
+import { argmaxRows } from "../../volume/argmax.js";
 import { checkForestJSON } from "./checkForestJSON.js";
-import { argmaxRows, packForest, predictRowsInto, type PackedForest } from "./predictRows.js";
+import type { NodeArrays } from "./nodes.js";
+import { packForest, predictRowsInto, type PackedForest } from "./predictRows.js";
 
 /** Row layout of a samples matrix given to a forest. */
 export interface PredictOptions {
@@ -56,17 +59,11 @@ export interface RandomForest {
 }
 
 /** Flat node arrays of all trees (child indices absolute; feature -1 marks a leaf). @internal */
-export interface ForestArrays {
+export interface ForestArrays extends NodeArrays {
   nClasses: number;
   nFeatures: number;
   /** Root node of each tree. */
   roots: Int32Array;
-  feature: Int32Array;
-  threshold: Float32Array;
-  left: Int32Array;
-  right: Int32Array;
-  /** nodes x classes: leaf class probabilities. */
-  value: Float32Array;
 }
 
 /** Everything that defines a forest. @internal */
@@ -86,33 +83,39 @@ export function resolveRows(
   options: PredictOptions | undefined,
   name = "samples",
 ): { layout: "samples" | "channels"; count: number } {
-  if (!(samples instanceof Float32Array)) {
-    throw new TypeError(
-      `\`${name}\` must be a Float32Array, received ${samples === null ? "null" : typeof samples === "object" ? (samples as object).constructor.name : typeof samples}`,
-    );
-  }
-  const layout = options?.layout ?? "samples";
-  if (layout !== "samples" && layout !== "channels") {
-    throw new RangeError(
-      `\`layout\` must be "samples" or "channels", received ${JSON.stringify(layout)}`,
-    );
-  }
-  let count = options?.count;
-  if (count === undefined) {
+  if (!(samples instanceof Float32Array))
+    throw expectedError(name, "a Float32Array", samples, TypeError);
+  const layout = checkOneOf(options?.layout ?? "samples", "layout", ["samples", "channels"]);
+  if (options?.count === undefined) {
     if (samples.length % nFeatures !== 0) {
       throw new RangeError(
         `\`${name}\` has ${samples.length} values, not a multiple of the forest's ${nFeatures} features`,
       );
     }
-    count = samples.length / nFeatures;
-  } else if (!Number.isInteger(count) || count < 0) {
-    throw new RangeError(`\`count\` must be a non-negative integer, received ${String(count)}`);
-  } else if (count * nFeatures > samples.length) {
+    return { layout, count: samples.length / nFeatures };
+  }
+  const count = checkNonNegativeInt(options.count, "count");
+  if (count * nFeatures > samples.length) {
     throw new RangeError(
       `\`${name}\` has ${samples.length} values, fewer than count x nFeatures = ${count} x ${nFeatures}`,
     );
   }
   return { layout, count };
+}
+
+/**
+ * `forest` as the implementation, for the functions that read its packed
+ * arrays (a look-alike object with the same methods is refused). @internal
+ */
+export function checkForest(forest: unknown, name = "forest"): Forest {
+  if (!(forest instanceof Forest))
+    throw expectedError(
+      name,
+      "a RandomForest from trainForest or forestFromJSON",
+      forest,
+      TypeError,
+    );
+  return forest;
 }
 
 /** Throw if any value the forest will read is NaN. @internal */
@@ -250,7 +253,6 @@ export function forestFromJSON(
   options: ForestFromJSONOptions = {},
 ): RandomForest {
   const source = options.source ?? "forest JSON";
-  if (typeof source !== "string")
-    throw new TypeError(`\`source\` must be a string, received ${typeof source}`);
+  if (typeof source !== "string") throw expectedError("source", "a string", source, TypeError);
   return new Forest(checkForestJSON(json, source));
 }

@@ -1,5 +1,12 @@
-import { Forest, resolveRows, type RandomForest } from "./model.js";
+import {
+  checkOptions,
+  checkPositiveInt,
+  checkSeed,
+  describeValue,
+  expectedError,
+} from "../../util/checks.js";
 import { createRng } from "../../stats/random.js";
+import { checkForest, resolveRows, type RandomForest } from "./model.js";
 
 /** Options of {@link permutationImportance}. */
 export interface PermutationImportanceOptions {
@@ -41,21 +48,19 @@ export function permutationImportance(
   nFeatures: number,
   options: PermutationImportanceOptions = {},
 ): PermutationImportance {
-  if (!(forest instanceof Forest))
-    throw new TypeError("`forest` must be a RandomForest from trainForest or forestFromJSON");
+  checkForest(forest);
   if (nFeatures !== forest.nFeatures)
-    throw new RangeError(
-      `\`nFeatures\` (${nFeatures}) must equal the forest's ${forest.nFeatures}`,
-    );
+    throw expectedError("nFeatures", `the forest's ${forest.nFeatures}`, nFeatures);
   const { count } = resolveRows(samples, nFeatures, undefined);
-  if (labels === null || typeof labels !== "object" || labels.length !== count)
+  if (labels === null || typeof labels !== "object" || typeof labels.length !== "number")
+    throw expectedError("labels", "an array of class values", labels, TypeError);
+  if (labels.length !== count)
     throw new RangeError(
-      `\`labels\` must hold one class value per row (${count}), received ${labels?.length ?? String(labels)}`,
+      `\`labels\` must hold one class value per row (${count}), received ${describeValue(labels)}`,
     );
-  const repeats = options.repeats ?? 5;
-  if (!Number.isInteger(repeats) || repeats < 1)
-    throw new RangeError(`\`repeats\` must be a positive integer, received ${String(repeats)}`);
-  const rng = createRng(options.seed ?? 0);
+  checkOptions(options, "options", ["repeats", "seed"]);
+  const repeats = checkPositiveInt(options.repeats ?? 5, "repeats");
+  const rng = createRng(checkSeed(options.seed ?? 0));
   const classes = forest.classes;
   const K = classes.length;
   const kOf = new Map(classes.map((c, k) => [c, k]));

@@ -1,9 +1,10 @@
 import { getThreads } from "../../parallel/pool.js";
 import { isShared } from "../../parallel/shared.js";
 import type { PredictTask } from "./forestWorker.js";
+import { checkNonNegativeInt, checkPositiveInt } from "../../util/checks.js";
 import {
+  checkForest,
   checkNoNaN,
-  Forest,
   resolveRows,
   type PredictOptions,
   type RandomForest,
@@ -37,25 +38,22 @@ export async function predictProbaParallel(
   samples: Float32Array,
   options: PredictParallelOptions = {},
 ): Promise<Float32Array> {
-  if (!(forest instanceof Forest))
-    throw new TypeError("`forest` must be a RandomForest from trainForest or forestFromJSON");
-  const { layout, count } = resolveRows(samples, forest.nFeatures, options);
-  const threads = options.threads ?? getThreads();
-  if (!Number.isInteger(threads) || threads < 1)
-    throw new RangeError(`\`threads\` must be a positive integer, received ${String(threads)}`);
-  const minRows = options.minRowsPerThread ?? 16384;
+  const f = checkForest(forest);
+  const { layout, count } = resolveRows(samples, f.nFeatures, options);
+  const threads = checkPositiveInt(options.threads ?? getThreads(), "threads");
+  const minRows = checkNonNegativeInt(options.minRowsPerThread ?? 16384, "minRowsPerThread");
   const chunks = Math.min(threads * 4, Math.floor(count / Math.max(1, minRows)));
-  if (threads === 1 || chunks < 2) return forest.predictProba(samples, { layout, count });
-  checkNoNaN(samples, count * forest.nFeatures, "samples");
+  if (threads === 1 || chunks < 2) return f.predictProba(samples, { layout, count });
+  checkNoNaN(samples, count * f.nFeatures, "samples");
   let shared = samples;
   if (!isShared(samples)) {
-    const len = count * forest.nFeatures;
+    const len = count * f.nFeatures;
     shared = new Float32Array(new SharedArrayBuffer(len * 4), 0, len);
     shared.set(samples.subarray(0, len));
   }
-  const K = forest.classes.length;
+  const K = f.classes.length;
   const out = new Float32Array(new SharedArrayBuffer(Math.max(1, count * K) * 4), 0, count * K);
-  const packed = forest.sharedPacked();
+  const packed = f.sharedPacked();
   const tasks: PredictTask[] = [];
   for (let c = 0; c < chunks; c++) {
     const from = Math.floor((c * count) / chunks);

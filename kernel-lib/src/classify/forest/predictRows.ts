@@ -1,4 +1,5 @@
 /** Prediction loops over the flat node arrays of a forest. @internal */
+import type { ForestArrays } from "./model.js";
 
 /**
  * A forest packed for prediction: 4 int32 per node `[feature, threshold
@@ -23,19 +24,7 @@ export interface PackedForest {
  * children lie after it (the walks of {@link predictRowsInto} then always
  * end at a leaf, within tree-depth steps). @internal
  */
-export function packForest(
-  a: {
-    nClasses: number;
-    nFeatures: number;
-    roots: Int32Array;
-    feature: Int32Array;
-    threshold: Float32Array;
-    left: Int32Array;
-    right: Int32Array;
-    value: Float32Array;
-  },
-  shared: boolean,
-): PackedForest {
+export function packForest(a: ForestArrays, shared: boolean): PackedForest {
   const N = a.feature.length;
   const K = a.nClasses;
   const mk = (len: number) =>
@@ -126,6 +115,3 @@ export function predictRowsInto(
     for (let j = 0; j < (b1 - b0) * K; j++) out[o0 + j] = acc[j]! * inv;
   }
 }
-
-/** Argmax per row (ties: first class); kept here for the forest's callers. @internal */
-export { argmaxRows } from "../../volume/argmax.js";

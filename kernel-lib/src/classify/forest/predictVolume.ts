@@ -7,7 +7,7 @@ import type { ParallelOptions } from "../../parallel/types.js";
 import { featureBlockShape, resolveInputs, type FeatureInputs } from "../../features/inputs.js";
 import { planFeatures } from "../../features/plan.js";
 import { checkSpec, type FeatureSpec } from "../../features/spec.js";
-import { Forest, type RandomForest } from "./model.js";
+import { checkForest, type RandomForest } from "./model.js";
 import type { PredictKernelParams } from "./predictKernel.js";
 
 /** Options of {@link predictVolume}. */
@@ -53,8 +53,7 @@ export async function predictVolume(
   spec: FeatureSpec,
   options: PredictVolumeOptions = {},
 ): Promise<VolumePrediction> {
-  if (!(forest instanceof Forest))
-    throw new TypeError("`forest` must be a RandomForest from trainForest or forestFromJSON");
+  const f = checkForest(forest);
   checkSpec(spec);
   const volumes = resolveInputs(inputs, spec);
   const shape = [...volumes[0]!.shape] as Shape3;
@@ -90,7 +89,7 @@ export async function predictVolume(
       params: {
         spec,
         channels: C,
-        forest: forest.sharedPacked(),
+        forest: f.sharedPacked(),
         classes: forest.classes,
         labels,
         probabilities,

@@ -1,10 +1,11 @@
-import { checkInteger, describeValue } from "../../util/checks.js";
+import { checkBoolean, checkInteger, checkNonNegative, describeValue } from "../../util/checks.js";
 import { getThreads } from "../../parallel/pool.js";
 import { argmax } from "../../volume/argmax.js";
 import { binSamples } from "./binning.js";
 import { buildTree, type TreeArrays, type TreeSettings } from "./buildTree.js";
 import type { TrainTask } from "./forestWorker.js";
-import { Forest, type RandomForest } from "./model.js";
+import { Forest, type ForestParts, type RandomForest } from "./model.js";
+import { allocNodes } from "./nodes.js";
 import { runForestTasks } from "./workerPool.js";
 
 /** Options of {@link trainForest} (scikit-learn's RandomForestClassifier names in camelCase). */
@@ -163,9 +164,7 @@ export async function trainForest(
   if (maxDepth !== Infinity) checkInteger(maxDepth, "maxDepth", 0);
   const minSamplesLeaf = checkInteger(options.minSamplesLeaf ?? 1, "minSamplesLeaf", 1);
   const minSamplesSplit = checkInteger(options.minSamplesSplit ?? 2, "minSamplesSplit", 2);
-  const bootstrap = options.bootstrap ?? true;
-  if (typeof bootstrap !== "boolean")
-    throw new TypeError(`\`bootstrap\` must be a boolean, received ${describeValue(bootstrap)}`);
+  const bootstrap = checkBoolean(options.bootstrap ?? true, "bootstrap");
   let nBootstrap = n;
   if (options.maxSamples !== undefined) {
     const ms = options.maxSamples;
@@ -189,10 +188,7 @@ export async function trainForest(
       );
     for (const [key, wv] of Object.entries(cw)) {
       const k = classIndex.get(Number(key));
-      if (typeof wv !== "number" || !(wv >= 0) || !Number.isFinite(wv))
-        throw new RangeError(
-          `\`classWeight[${key}]\` must be a finite number >= 0, received ${String(wv)}`,
-        );
+      checkNonNegative(wv, `classWeight[${key}]`);
       if (k !== undefined) classWeight[k] = wv;
     }
   }
@@ -263,13 +259,18 @@ function assemble(
   const T = trees.length;
   const treeSizes = Int32Array.from(trees, (t) => t.feature.length);
   const total = treeSizes.reduce((a, b) => a + b, 0);
-  const roots = new Int32Array(T);
-  const feature = new Int32Array(total);
-  const threshold = new Float32Array(total);
-  const left = new Int32Array(total);
-  const right = new Int32Array(total);
-  const value = new Float32Array(total * K);
-  const importances = new Float64Array(T * F);
+  const parts: ForestParts = {
+    ...allocNodes(total, K),
+    classes,
+    nClasses: K,
+    nFeatures: F,
+    roots: new Int32Array(T),
+    treeSizes,
+    importances: new Float64Array(T * F),
+    oobError: undefined,
+    options,
+  };
+  const { feature, threshold, left, right, value, roots, importances } = parts;
   const oobSum = new Float64Array(n * K);
   const oobVotes = new Int32Array(n);
   let hasOob = false;
@@ -299,7 +300,6 @@ function assemble(
     }
     r += size;
   });
-  let oobError: number | undefined;
   if (hasOob) {
     let wrong = 0;
     let seen = 0;
@@ -308,21 +308,7 @@ function assemble(
       seen++;
       if (argmax(oobSum, i * K, K) !== y[i]) wrong++;
     }
-    oobError = seen > 0 ? wrong / seen : undefined;
+    parts.oobError = seen > 0 ? wrong / seen : undefined;
   }
-  return new Forest({
-    classes,
-    nClasses: K,
-    nFeatures: F,
-    roots,
-    feature,
-    threshold,
-    left,
-    right,
-    value,
-    treeSizes,
-    importances,
-    oobError,
-    options,
-  });
+  return new Forest(parts);
 }
