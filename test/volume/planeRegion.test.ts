@@ -24,8 +24,15 @@ describe("planeRegion", () => {
       width: 5,
       height: 4,
     });
-    expect(() => planeRegion("xy", 4, shape)).toThrow(/\[0, 3\]/);
-    expect(() => planeRegion("zz" as never, 0, shape)).toThrow(/plane/);
+    expect(() => planeRegion("xy", 4, shape)).toThrow(
+      "`slice` must be an integer in [0, 3] for plane xy, received 4",
+    );
+    expect(() => planeRegion("xz", 1.5, shape)).toThrow(
+      "`slice` must be an integer in [0, 4] for plane xz, received 1.5",
+    );
+    expect(() => planeRegion("zz" as never, 0, shape)).toThrow(
+      '`plane` must be "xy", "xz" or "yz", received "zz"',
+    );
   });
 });
 
@@ -41,6 +48,8 @@ describe("planeSpacing", () => {
     expect(planeSpacing("yz", volume.spacing)).toEqual([1, 30, 5]);
     for (const plane of ["xy", "xz", "yz"] as const)
       expect(planeSpacing(plane, volume.spacing)).toEqual(slice(volume, plane, 1).spacing);
-    expect(() => planeSpacing("zx" as never, volume.spacing)).toThrow(/plane must be/);
+    expect(() => planeSpacing("zx" as never, volume.spacing)).toThrow(
+      '`plane` must be "xy", "xz" or "yz", received "zx"',
+    );
   });
 });

@@ -7,6 +7,7 @@ import {
   fromArray,
   fromFunction,
   histogram,
+  minMax,
   normalizePercentile,
   percentile,
   phaseFractions,
@@ -91,7 +92,9 @@ describe("slice", () => {
   it("defaults to the middle plane and rejects out-of-range indices", () => {
     expect(slice(coded(), "xy").data[0]).toBe(100);
     expect(() => slice(coded(), "xy", 2)).toThrow(/must be an integer in \[-2, 1\], received 2/);
-    expect(() => slice(coded(), "ab" as never, 0)).toThrow(/one of xy, xz, yz/);
+    expect(() => slice(coded(), "ab" as never, 0)).toThrow(
+      '`plane` must be "xy", "xz" or "yz", received "ab"',
+    );
   });
 });
 
@@ -173,6 +176,36 @@ describe("percentile, normalisation and histogram", () => {
     expect(Array.from(h.edges)).toEqual([0, 1, 2, 3, 4]);
     const mask = fromArray(new Uint8Array([1, 1, 0, 0, 0, 1]), [1, 1, 6]);
     expect(Array.from(histogram(v, { bins: 4, range: [0, 4], mask }).counts)).toEqual([1, 1, 0, 1]);
+  });
+
+  it("minMax and the default histogram range leave out NaN and infinite values", () => {
+    const v = fromArray(new Float32Array([NaN, -Infinity, 2, 5, Infinity, 3]), [1, 2, 3]);
+    expect(minMax(v)).toEqual([2, 5]);
+    expect(minMax([NaN, Infinity])).toEqual([NaN, NaN]);
+    // np.histogram([2, 5, 3], bins=3) -> [1, 1, 1] over edges 2, 3, 4, 5
+    const h = histogram(v, { bins: 3 });
+    expect(Array.from(h.edges)).toEqual([2, 3, 4, 5]);
+    expect(Array.from(h.counts)).toEqual([1, 1, 1]);
+  });
+
+  it("refuse bad options, naming them", () => {
+    const v = fromArray(new Float32Array([0, 1, 2, 3]), [1, 2, 2]);
+    expect(() => percentile(v, [50, 101])).toThrow(
+      "`q` must be an array of percentiles in [0, 100], received [50,101]",
+    );
+    expect(() => histogram(v, { bins: 0 })).toThrow(
+      "`bins` must be a positive integer, received 0",
+    );
+    expect(() => histogram(v, { range: [3, 1] })).toThrow(
+      "`range` must be [min, max] of finite numbers, min <= max, received [3,1]",
+    );
+    expect(() => histogram(v, { range: [0, Infinity] })).toThrow(RangeError);
+    expect(() => normalizePercentile(v, { low: 60, high: 40 })).toThrow(
+      "`high` must be a number in (60, 100], received 40",
+    );
+    expect(() => normalizePercentile(v, { low: -1 })).toThrow(
+      "`low` must be a number in [0, 100], received -1",
+    );
   });
 
   it("uint8 histograms default to one bin per grey value", () => {

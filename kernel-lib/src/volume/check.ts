@@ -1,4 +1,4 @@
-import { expectedError } from "../util/checks.js";
+import { checkNumberArray, expectedError } from "../util/checks.js";
 import { dtypeOf } from "./dtype.js";
 import type { DType, Shape3, Spacing3, Volume, VoxelArray } from "./types.js";
 
@@ -9,24 +9,22 @@ export function formatShape(shape: readonly number[]): string {
 
 /** Check that `shape` is three positive integers. */
 export function checkShape(shape: unknown, name = "shape"): asserts shape is Shape3 {
-  if (
-    !Array.isArray(shape) ||
-    shape.length !== 3 ||
-    !shape.every((n) => Number.isInteger(n) && n > 0)
-  ) {
-    throw expectedError(name, "[nz, ny, nx] of positive integers", shape);
-  }
+  checkNumberArray(shape, name, {
+    length: 3,
+    integer: true,
+    min: 1,
+    expected: "[nz, ny, nx] of positive integers",
+  });
 }
 
 /** Check that `spacing` is three positive finite numbers. */
 export function checkSpacing(spacing: unknown, name = "spacing"): asserts spacing is Spacing3 {
-  if (
-    !Array.isArray(spacing) ||
-    spacing.length !== 3 ||
-    !spacing.every((n) => typeof n === "number" && Number.isFinite(n) && n > 0)
-  ) {
-    throw expectedError(name, "[dz, dy, dx] of positive finite numbers", spacing);
-  }
+  checkNumberArray(spacing, name, {
+    length: 3,
+    min: 0,
+    minOpen: true,
+    expected: "[dz, dy, dx] of positive finite numbers",
+  });
 }
 
 export interface CheckVolumeOptions {

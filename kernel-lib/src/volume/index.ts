@@ -9,9 +9,17 @@ export {
   type CheckVolumeOptions,
 } from "./check.js";
 export { zeros, fromArray, fromFunction, clone, type CreateOptions } from "./create.js";
-export { slice, planeDepth } from "./slice.js";
+export { slice } from "./slice.js";
 export { crop, type Range1 } from "./crop.js";
-export { planeRegion, planeSpacing, type PlaneRegion } from "./planeRegion.js";
+export {
+  planeRegion,
+  planeSpacing,
+  planeDepth,
+  checkPlane,
+  checkPlaneIndex,
+  PLANES,
+  type PlaneRegion,
+} from "./planeRegion.js";
 export { cast, type CastOptions } from "./cast.js";
 export {
   minMax,

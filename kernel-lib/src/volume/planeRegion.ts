@@ -1,4 +1,41 @@
+import { checkOneOf, expectedError } from "../util/checks.js";
 import type { Plane, Shape3, Spacing3 } from "./types.js";
+
+/** The three axis-aligned planes. */
+export const PLANES: readonly Plane[] = ["xy", "xz", "yz"];
+
+/** `plane` when it is "xy", "xz" or "yz"; otherwise an error naming it. */
+export function checkPlane(plane: unknown, name = "plane"): Plane {
+  return checkOneOf(plane, name, PLANES);
+}
+
+/** Size of the axis a plane is taken along: nz for xy, ny for xz, nx for yz. */
+export function planeDepth(shape: readonly number[], plane: Plane): number {
+  return plane === "xy" ? shape[0] : plane === "xz" ? shape[1] : shape[2];
+}
+
+/**
+ * A plane's position along its fixed axis, an integer in [0, depth): "`slice` must be an
+ * integer in [0, 9] for plane xz, received 10".
+ * @param name - The position's name in the message. @default "slice"
+ * @returns `index`.
+ */
+export function checkPlaneIndex(
+  index: unknown,
+  plane: Plane,
+  shape: readonly number[],
+  name = "slice",
+): number {
+  const depth = planeDepth(shape, plane);
+  if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= depth)
+    throw expectedError(
+      name,
+      `an integer in [0, ${depth - 1}] for plane ${plane}`,
+      index,
+      typeof index === "number" ? RangeError : TypeError,
+    );
+  return index;
+}
 
 /** The region of one plane of a volume and the size of its image (see {@link planeRegion}). */
 export interface PlaneRegion {
@@ -23,13 +60,7 @@ export interface PlaneRegion {
  */
 export function planeRegion(plane: Plane, index: number, shape: Shape3): PlaneRegion {
   const [nz, ny, nx] = shape;
-  if (plane !== "xy" && plane !== "xz" && plane !== "yz")
-    throw new RangeError(`plane must be "xy", "xz" or "yz", received ${JSON.stringify(plane)}`);
-  const depth = plane === "xy" ? nz : plane === "xz" ? ny : nx;
-  if (!Number.isInteger(index) || index < 0 || index >= depth)
-    throw new RangeError(
-      `slice must be an integer in [0, ${depth - 1}] for plane ${plane}, received ${index}`,
-    );
+  checkPlaneIndex(index, checkPlane(plane), shape);
   if (plane === "xy") return { origin: [index, 0, 0], shape: [1, ny, nx], width: nx, height: ny };
   if (plane === "xz") return { origin: [0, index, 0], shape: [nz, 1, nx], width: nx, height: nz };
   return { origin: [0, 0, index], shape: [nz, ny, 1], width: ny, height: nz };
@@ -43,8 +74,8 @@ export function planeRegion(plane: Plane, index: number, shape: Shape3): PlaneRe
  */
 export function planeSpacing(plane: Plane, spacing: Spacing3): Spacing3 {
   const [dz, dy, dx] = spacing;
+  checkPlane(plane);
   if (plane === "xy") return [1, dy, dx];
   if (plane === "xz") return [1, dz, dx];
-  if (plane === "yz") return [1, dz, dy];
-  throw new RangeError(`plane must be "xy", "xz" or "yz", received ${JSON.stringify(plane)}`);
+  return [1, dz, dy];
 }

@@ -1,13 +1,6 @@
-import { expectedError } from "../util/checks.js";
 import { checkVolume, formatShape } from "./check.js";
+import { checkPlane, planeDepth } from "./planeRegion.js";
 import type { Plane, Volume, VoxelArray } from "./types.js";
-
-const PLANES: readonly Plane[] = ["xy", "xz", "yz"];
-
-/** Size of the axis a plane is taken along: nz for xy, ny for xz, nx for yz. */
-export function planeDepth(shape: readonly number[], plane: Plane): number {
-  return plane === "xy" ? shape[0] : plane === "xz" ? shape[1] : shape[2];
-}
 
 /**
  * One axis-aligned plane of a volume as a 2D image (a volume with nz = 1).
@@ -26,9 +19,7 @@ export function slice<T extends VoxelArray>(
   index?: number,
 ): Volume<T> {
   checkVolume(volume, "volume");
-  if (!PLANES.includes(plane)) {
-    throw expectedError("plane", `one of ${PLANES.join(", ")}`, plane);
-  }
+  checkPlane(plane);
   const [nz, ny, nx] = volume.shape;
   const [dz, dy, dx] = volume.spacing;
   const depth = planeDepth(volume.shape, plane);

@@ -1,3 +1,4 @@
+import { checkBoolean, checkNumber, checkNumberArray, checkPositiveInt } from "../util/checks.js";
 import { checkVolume } from "./check.js";
 import type { Volume, VoxelArray } from "./types.js";
 
@@ -7,13 +8,14 @@ function values(input: Volume | VoxelArray | ArrayLike<number>, name: string): A
   return (input as Volume).data;
 }
 
-/** Minimum and maximum of the finite values (NaN ignored); [NaN, NaN] when there are none. */
+/** Minimum and maximum of the finite values (NaN and ±Infinity ignored); [NaN, NaN] when there are none. */
 export function minMax(input: Volume | ArrayLike<number>): [number, number] {
   const v = values(input, "input");
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
+    if (x - x !== 0) continue; // NaN or ±Infinity
     if (x < lo) lo = x;
     if (x > hi) hi = x;
   }
@@ -26,10 +28,7 @@ export function minMax(input: Volume | ArrayLike<number>): [number, number] {
  * @param q - Percentile(s) in [0, 100].
  */
 export function percentile(input: Volume | ArrayLike<number>, q: number[]): number[] {
-  for (const p of q) {
-    if (!(p >= 0 && p <= 100))
-      throw new RangeError(`percentiles must be in [0, 100], received ${p}`);
-  }
+  checkNumberArray(q, "q", { min: 0, max: 100, expected: "an array of percentiles in [0, 100]" });
   const v = values(input, "input");
   const sorted = Float64Array.from(v as ArrayLike<number>)
     .filter((x) => x === x)
@@ -65,7 +64,10 @@ export function normalizePercentile(
 ): Volume<Float32Array> {
   checkVolume(volume, "volume");
   const { low = 1, high = 99, outRange = [0, 1], clip = true } = options;
-  if (!(low < high)) throw new RangeError(`\`low\` (${low}) must be below \`high\` (${high})`);
+  checkNumber(low, "low", { min: 0, max: 100 });
+  checkNumber(high, "high", { min: low, max: 100, minOpen: true });
+  checkNumberArray(outRange, "outRange", { length: 2 });
+  checkBoolean(clip, "clip");
   const [a, b] = percentile(volume, [low, high]);
   const [o0, o1] = outRange;
   const scale = b > a ? (o1 - o0) / (b - a) : 0;
@@ -107,9 +109,7 @@ export function histogram(
 ): Histogram {
   const v = values(input, "input");
   const isU8 = v instanceof Uint8Array;
-  const bins = options.bins ?? (isU8 ? 256 : 100);
-  if (!Number.isInteger(bins) || bins < 1)
-    throw new RangeError(`\`bins\` must be a positive integer, received ${bins}`);
+  const bins = checkPositiveInt(options.bins ?? (isU8 ? 256 : 100), "bins");
   let mask: ArrayLike<number> | undefined;
   if (options.mask) {
     checkVolume(options.mask, "mask");
@@ -118,12 +118,15 @@ export function histogram(
       throw new RangeError(`\`mask\` has ${mask.length} voxels but the input has ${v.length}`);
     }
   }
+  if (options.range !== undefined)
+    checkNumberArray(options.range, "range", {
+      length: 2,
+      ascending: true,
+      expected: "[min, max] of finite numbers, min <= max",
+    });
   let [lo, hi] = options.range ?? (isU8 && options.bins === undefined ? [0, 256] : minMax(v));
-  if (!(lo <= hi) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
-    if (options.range)
-      throw new RangeError(
-        `\`range\` must be finite [min, max], received ${JSON.stringify(options.range)}`,
-      );
+  if (!(lo <= hi)) {
+    // no finite value
     lo = 0;
     hi = 1;
   }
