@@ -1,0 +1,149 @@
+import type { BlockContext } from "../parallel/types.js";
+import type { VoxelArray } from "../volume/types.js";
+import { envelopePass, firstPass, lineScratch, type LineScratch } from "./edtLine.js";
+
+/** Parameters of {@link edtBlock}. @internal */
+export interface EdtBlockParams {
+  /** Squared distances of the whole volume, updated in place (shared memory in workers). */
+  out: Float32Array;
+  /**
+   * Which passes this job runs over its block: `"x"` (first pass), `"y"`,
+   * `"z"`, or `"xy"` (both, plane by plane; blocks hold whole planes).
+   */
+  pass: "x" | "y" | "z" | "xy";
+  /** Spacing `[dz, dy, dx]`. */
+  spacing: [number, number, number];
+  /** Labels are compared as values (multi-label mode); otherwise as zero / non-zero. */
+  multiLabel: boolean;
+}
+
+/** Lines per tile in the y and z passes: consecutive x, read and written as short rows. */
+const TILE = 16;
+
+interface Buffers {
+  n: number;
+  lab: Float64Array;
+  f: Float64Array;
+  tileF: Float32Array;
+  tileL: Float64Array;
+  scratch: LineScratch;
+}
+
+let buffers: Buffers | undefined;
+
+function buffersFor(n: number): Buffers {
+  if (buffers === undefined || buffers.n < n) {
+    buffers = {
+      n,
+      lab: new Float64Array(n),
+      f: new Float64Array(n),
+      tileF: new Float32Array(n * TILE),
+      tileL: new Float64Array(n * TILE),
+      scratch: lineScratch(n),
+    };
+  }
+  return buffers;
+}
+
+function gatherLabels(
+  src: VoxelArray,
+  start: number,
+  n: number,
+  multi: boolean,
+  lab: Float64Array,
+): void {
+  if (multi) for (let i = 0; i < n; i++) lab[i] = src[start + i]!;
+  else for (let i = 0; i < n; i++) lab[i] = src[start + i] !== 0 ? 1 : 0;
+}
+
+/**
+ * Envelope passes over `count` lines of `out` that start at consecutive
+ * offsets `base, base + 1, ...` and step by `stride`, in place: tiles of
+ * {@link TILE} lines are copied out row by row (contiguous reads), each line
+ * transformed, and the tile copied back.
+ */
+function lines(
+  out: Float32Array,
+  src: VoxelArray,
+  base: number,
+  count: number,
+  stride: number,
+  n: number,
+  s: number,
+  multi: boolean,
+  b: Buffers,
+): void {
+  const { f, lab, tileF, tileL } = b;
+  for (let t0 = 0; t0 < count; t0 += TILE) {
+    const w = Math.min(TILE, count - t0);
+    let any = false;
+    for (let i = 0; i < n; i++) {
+      const o = base + t0 + i * stride;
+      for (let j = 0; j < w; j++) {
+        const x = out[o + j]!;
+        tileF[j * n + i] = x;
+        if (x !== 0) any = true;
+      }
+    }
+    if (!any) continue;
+    for (let i = 0; i < n; i++) {
+      const o = base + t0 + i * stride;
+      if (multi) for (let j = 0; j < w; j++) tileL[j * n + i] = src[o + j]!;
+      else for (let j = 0; j < w; j++) tileL[j * n + i] = src[o + j] !== 0 ? 1 : 0;
+    }
+    for (let j = 0; j < w; j++) {
+      const off = j * n;
+      let nonzero = false;
+      for (let i = 0; i < n; i++) {
+        const x = tileF[off + i]!;
+        f[i] = x;
+        lab[i] = tileL[off + i]!;
+        if (x !== 0) nonzero = true;
+      }
+      if (!nonzero) continue;
+      envelopePass(f, lab, n, s, f, b.scratch);
+      for (let i = 0; i < n; i++) tileF[off + i] = f[i]!;
+    }
+    for (let i = 0; i < n; i++) {
+      const o = base + t0 + i * stride;
+      for (let j = 0; j < w; j++) out[o + j] = tileF[j * n + i]!;
+    }
+  }
+}
+
+/**
+ * Block kernel of {@link distanceTransform}: runs the passes named by
+ * `params.pass` on every line of the block that lies along those axes.
+ * Blocks must span their pass axes whole (`x`: whole rows, `y`: whole
+ * columns, `z`: whole z lines, `xy`: whole planes). @internal
+ */
+export function edtBlock(ctx: BlockContext<EdtBlockParams>): void {
+  const { out, pass, spacing, multiLabel } = ctx.params;
+  const src = ctx.inputs[0]!.data;
+  const [nz, ny, nx] = ctx.volumeShape;
+  const [oz, oy, ox] = ctx.origin;
+  const [cz, cy, cx] = ctx.shape;
+  const b = buffersFor(Math.max(nz, ny, nx));
+  const plane = ny * nx;
+  if (pass === "x" || pass === "xy") {
+    const row = new Float32Array(nx);
+    for (let z = oz; z < oz + cz; z++) {
+      for (let y = oy; y < oy + cy; y++) {
+        const start = z * plane + y * nx;
+        gatherLabels(src, start, nx, multiLabel, b.lab);
+        firstPass(b.lab, nx, spacing[2], row);
+        out.set(row, start);
+      }
+    }
+  }
+  if ((pass === "y" || pass === "xy") && ny > 1) {
+    for (let z = oz; z < oz + cz; z++) {
+      lines(out, src, z * plane + ox, cx, nx, ny, spacing[1], multiLabel, b);
+    }
+  }
+  if (pass === "z" && nz > 1) {
+    for (let y = oy; y < oy + cy; y++) {
+      lines(out, src, y * nx + ox, cx, plane, nz, spacing[0], multiLabel, b);
+    }
+  }
+}

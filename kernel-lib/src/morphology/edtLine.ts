@@ -1,0 +1,140 @@
+/**
+ * One-dimensional passes of the separable exact Euclidean distance transform
+ * (Felzenszwalb & Huttenlocher, "Distance transforms of sampled functions",
+ * Theory of Computing 8, 2012), extended to label runs as in seung-lab's
+ * `edt`: along a line, each run of equal labels is transformed on its own,
+ * with the voxels just outside the run (which hold another label) as sites of
+ * value 0. A voxel's squared distance is then the squared distance to the
+ * nearest voxel of another label; background runs (label 0) are 0.
+ *
+ * Why runs are enough: for a voxel of label `l`, a site beyond the run's
+ * neighbours is farther than the neighbour itself, which is a site of value 0,
+ * so it can never win.
+ */
+
+/** Scratch arrays of one line pass, grown to the longest line seen. */
+export interface LineScratch {
+  /** Site positions (physical). */
+  v: Float64Array;
+  /** Site values (squared distance carried from the previous pass). */
+  fv: Float64Array;
+  /** Left ends of each site's interval in the lower envelope. */
+  z: Float64Array;
+}
+
+/** Scratch for lines up to `n` voxels (n + 2 sites: the run plus its two neighbours). */
+export function lineScratch(n: number): LineScratch {
+  return { v: new Float64Array(n + 2), fv: new Float64Array(n + 2), z: new Float64Array(n + 3) };
+}
+
+/**
+ * Last index of the run of equal labels starting at `a`; for a background
+ * run (label 0), its voxels are set to 0 in `out` and the index is returned
+ * as `-(last + 1)`.
+ */
+function runEnd(
+  lab: ArrayLike<number>,
+  a: number,
+  n: number,
+  out: Float32Array | Float64Array,
+): number {
+  const l = lab[a]!;
+  let b = a;
+  while (b + 1 < n && lab[b + 1] === l) b++;
+  if (l !== 0) return b;
+  for (let k = a; k <= b; k++) out[k] = 0;
+  return -(b + 1);
+}
+
+/**
+ * First pass: squared distance along the line from each voxel to the nearest
+ * voxel of another label (Infinity when the whole line is one non-zero label;
+ * 0 on label 0).
+ * @param lab - Labels of the line (0 = background).
+ * @param n - Line length.
+ * @param s - Spacing along the line.
+ * @param out - Receives `n` squared distances.
+ */
+export function firstPass(
+  lab: ArrayLike<number>,
+  n: number,
+  s: number,
+  out: Float32Array | Float64Array,
+): void {
+  for (let a = 0, b = 0; a < n; a = b + 1) {
+    b = runEnd(lab, a, n, out);
+    if (b < 0) {
+      b = -b - 1;
+      continue;
+    }
+    const hasLeft = a > 0;
+    const hasRight = b < n - 1;
+    for (let k = a; k <= b; k++) {
+      const dl = hasLeft ? k - a + 1 : Infinity;
+      const dr = hasRight ? b + 1 - k : Infinity;
+      const d = (dl < dr ? dl : dr) * s;
+      out[k] = d * d;
+    }
+  }
+}
+
+/**
+ * Later passes: the lower envelope of parabolas `(x - q)^2 + f(q)` over the
+ * sites of each label run (its voxels with finite `f` and, as sites of value
+ * 0, the voxels just outside it), evaluated at every voxel of the run.
+ * `f` and `out` may be the same array.
+ * @param f - Squared distances from the previous pass.
+ * @param lab - Labels of the line (0 = background).
+ * @param n - Line length.
+ * @param s - Spacing along the line.
+ * @param out - Receives `n` squared distances (Infinity where a run has no site).
+ */
+export function envelopePass(
+  f: ArrayLike<number>,
+  lab: ArrayLike<number>,
+  n: number,
+  s: number,
+  out: Float32Array | Float64Array,
+  scratch: LineScratch,
+): void {
+  const { v, fv, z } = scratch;
+  for (let a = 0, b = 0; a < n; a = b + 1) {
+    b = runEnd(lab, a, n, out);
+    if (b < 0) {
+      b = -b - 1;
+      continue;
+    }
+    // Build the envelope: sites in increasing position.
+    let k = -1;
+    const lo = a > 0 ? a - 1 : a;
+    const hi = b < n - 1 ? b + 1 : b;
+    for (let p = lo; p <= hi; p++) {
+      const val = p < a || p > b ? 0 : f[p]!;
+      if (val === Infinity) continue;
+      const q = p * s;
+      const h = val + q * q;
+      let cross = -Infinity;
+      while (k >= 0) {
+        cross = (h - (fv[k]! + v[k]! * v[k]!)) / (2 * (q - v[k]!));
+        if (cross <= z[k]!) k--;
+        else break;
+      }
+      k++;
+      v[k] = q;
+      fv[k] = val;
+      z[k] = k === 0 ? -Infinity : cross;
+    }
+    if (k < 0) {
+      for (let p = a; p <= b; p++) out[p] = Infinity;
+      continue;
+    }
+    z[k + 1] = Infinity;
+    let j = 0;
+    for (let p = a; p <= b; p++) {
+      const x = p * s;
+      while (z[j + 1]! < x) j++;
+      const d = x - v[j]!;
+      out[p] = d * d + fv[j]!;
+    }
+  }
+}

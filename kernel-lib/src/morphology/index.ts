@@ -1,0 +1,2 @@
+export { distanceTransform, type DistanceTransformOptions } from "./distanceTransform.js";
+export { edtBlock, type EdtBlockParams } from "./edtKernel.js";
