@@ -15,3 +15,4 @@ export * from "./metrics/index.js";
 export * from "./features/index.js";
 export * from "./classify/index.js";
 export * from "./papers/index.js";
+export * from "./morphology/index.js";
