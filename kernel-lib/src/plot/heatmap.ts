@@ -1,5 +1,6 @@
 import { checkInteger, expectedError } from "../util/checks.js";
-import { axisTitle, baseLayout, roundSignificant, styledAxis } from "./style.js";
+import { axisTitle, baseLayout, styledAxis } from "./style.js";
+import { roundSignificant } from "../util/round.js";
 import { checkSameLength, jsonNumbers } from "./series.js";
 import type { AxesOptions, Figure } from "./types.js";
 

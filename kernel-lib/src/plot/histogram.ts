@@ -2,7 +2,8 @@ import { checkOneOf } from "../util/checks.js";
 import { checkVolume } from "../volume/check.js";
 import { histogram } from "../volume/stats.js";
 import type { Volume } from "../volume/types.js";
-import { axisTitle, baseLayout, categoricalColor, roundSignificant, styledAxis } from "./style.js";
+import { axisTitle, baseLayout, categoricalColor, styledAxis } from "./style.js";
+import { roundSignificant } from "../util/round.js";
 import type { AxesOptions, Figure, Trace } from "./types.js";
 
 /** Names or colours per label value: an array indexed by label (`names[2]` is label 2) or a record. */

@@ -9,9 +9,9 @@ import {
   baseLayout,
   categoricalColor,
   CATEGORICAL_COLORS,
-  roundSignificant,
   styledAxis,
 } from "./style.js";
+import { roundSignificant } from "../util/round.js";
 import type { Figure, FigureOptions, Trace } from "./types.js";
 
 export interface ImageFigureOptions extends FigureOptions {

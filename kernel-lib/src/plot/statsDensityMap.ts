@@ -1,5 +1,6 @@
 import type { DensityGrid } from "../stats/bivariate.js";
-import { axisTitle, baseLayout, roundSignificant, styledAxis } from "./style.js";
+import { axisTitle, baseLayout, styledAxis } from "./style.js";
+import { roundSignificant } from "../util/round.js";
 import type { AxesOptions, Figure, Trace } from "./types.js";
 
 export interface DensityMapFigureOptions extends AxesOptions {

@@ -1,5 +1,6 @@
 import type { Distribution } from "../stats/distribution.js";
-import { axisTitle, baseLayout, categoricalColor, roundSignificant, styledAxis } from "./style.js";
+import { axisTitle, baseLayout, categoricalColor, styledAxis } from "./style.js";
+import { roundSignificant } from "../util/round.js";
 import type { AxesOptions, Figure, Trace } from "./types.js";
 
 /** A density curve to draw: a distribution with a legend name. */

@@ -77,10 +77,3 @@ export function baseLayout(options: FigureOptions = {}): Layout {
 function checkedSize(value: number, name: string): number {
   return checkNumber(value, name, { min: 10 });
 }
-
-/** Round a float for JSON: `digits` significant digits keeps notebook outputs small. */
-export function roundSignificant(x: number, digits: number): number | null {
-  if (!Number.isFinite(x)) return null;
-  if (x === 0 || Number.isInteger(x)) return x;
-  return Number(x.toPrecision(digits));
-}
