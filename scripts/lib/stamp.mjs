@@ -44,7 +44,9 @@ export function hashTree(
       if (exclude.has(entry.name) || entry.name.endsWith(".tsbuildinfo")) continue;
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) files.push(full);
+      // a symlinked file counts too (the extension's src/viewerTypes.ts is kernel-lib's)
+      else if (entry.isFile() || (entry.isSymbolicLink() && fs.statSync(full).isFile()))
+        files.push(full);
     }
   };
   for (const dir of dirs) walk(dir);
