@@ -1,6 +1,7 @@
 // Flood fill of the label painter on one plane: the 4-connected region of the seed's label,
 // optionally bounded by image intensity (a magic wand). No DOM here.
-import { planeSize, type LabelStore } from "./labelModel.js";
+import type { LabelStore } from "./labelModel.js";
+import { planeSize } from "./planes.js";
 import type { ViewPlane } from "./viewerTypes.js";
 
 /** Options of {@link floodRegion}. */

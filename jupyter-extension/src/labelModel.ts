@@ -1,53 +1,11 @@
-// Label painter model: sparse labels, brush / eraser / flood fill on a plane, undo / redo,
-// counts, and the label file format (see viewerTypes.ts LabelFile). No DOM here.
+// Label painter model: sparse labels, brush / eraser on a plane (the fill is floodFill.ts),
+// undo / redo, counts, and the label file's content (see viewerTypes.ts LabelFile; reading
+// and checking a file is labelFile.ts, the run encoding labelRuns.ts). No DOM here.
+import { bytesToBase64 } from "./base64.js";
+import { decodeLabelFile } from "./labelFile.js";
+import { RunCursor, emptyRuns, encodeSlices } from "./labelRuns.js";
+import { planeSize, planeToVoxel, type Shape } from "./planes.js";
 import type { LabelClass, LabelFile, ViewPlane } from "./viewerTypes.js";
-
-export type Shape = [nz: number, ny: number, nx: number];
-
-/** Default classes: 1 = void, 2 = CBD, 3 = NMC (0 = unlabelled). */
-export const DEFAULT_CLASSES: LabelClass[] = [
-  { id: 1, name: "void", color: "#3b82f6" },
-  { id: 2, name: "CBD", color: "#f59e0b" },
-  { id: 3, name: "NMC", color: "#10b981" },
-];
-
-export const LABELS_SUFFIX = ".labels.json";
-
-/**
- * Label file name that stays in the notebook's folder: last path component, [A-Za-z0-9._-]
- * only, no leading dot, `.labels.json` suffix. Returns undefined when nothing usable is left.
- */
-export function sanitizeLabelFileName(name: string): string | undefined {
-  let base = String(name).replace(/\\/g, "/").split("/").pop() ?? "";
-  if (base.endsWith(LABELS_SUFFIX)) base = base.slice(0, -LABELS_SUFFIX.length);
-  base = base
-    .replace(/[^A-Za-z0-9._-]+/g, "-")
-    .replace(/-{2,}/g, "-")
-    .replace(/^[.-]+/, "")
-    .replace(/[.-]+$/, "");
-  return base ? base + LABELS_SUFFIX : undefined;
-}
-
-/** Size of a plane's image: width (u axis) and height (v axis). */
-export function planeSize(shape: Shape, plane: ViewPlane): [w: number, h: number] {
-  const [nz, ny, nx] = shape;
-  return plane === "xy" ? [nx, ny] : plane === "xz" ? [nx, nz] : [ny, nz];
-}
-
-/** Number of slices along a plane's normal. */
-export function planeDepth(shape: Shape, plane: ViewPlane): number {
-  return plane === "xy" ? shape[0] : plane === "xz" ? shape[1] : shape[2];
-}
-
-/** Voxel [z, y, x] of plane pixel (u, v) on slice `slice`. */
-export function planeToVoxel(
-  plane: ViewPlane,
-  slice: number,
-  u: number,
-  v: number,
-): [number, number, number] {
-  return plane === "xy" ? [slice, v, u] : plane === "xz" ? [v, slice, u] : [v, u, slice];
-}
 
 interface Stroke {
   value: number;
@@ -55,11 +13,6 @@ interface Stroke {
   indices: number[];
   before: number[];
   seen: Set<number>;
-}
-
-/** Error for a label file that cannot be read: the painter must not overwrite it. */
-export class LabelFileError extends Error {
-  override name = "LabelFileError";
 }
 
 /** Sparse painted labels: one Uint8Array per z slice, allocated on first paint. */
@@ -195,43 +148,6 @@ export class LabelStore {
     }
   }
 
-  /**
-   * 2D flood fill (4-connected) on a plane from (u, v): the region of voxels with the seed's
-   * label becomes `value`. One undo step. Returns the number of voxels changed.
-   */
-  floodFill(plane: ViewPlane, slice: number, u: number, v: number, value: number): number {
-    const [w, h] = planeSize(this.shape, plane);
-    if (u < 0 || v < 0 || u >= w || v >= h) return 0;
-    const seedLabel = this.get(...planeToVoxel(plane, slice, u, v));
-    if (seedLabel === value) return 0;
-    this.beginStroke(value);
-    const visited = new Uint8Array(w * h);
-    const stack = [v * w + u];
-    visited[v * w + u] = 1;
-    while (stack.length > 0) {
-      const p = stack.pop()!;
-      const a = p % w;
-      const b = (p - a) / w;
-      this.paintVoxel(...planeToVoxel(plane, slice, a, b));
-      const next = [
-        a > 0 ? p - 1 : -1,
-        a < w - 1 ? p + 1 : -1,
-        b > 0 ? p - w : -1,
-        b < h - 1 ? p + w : -1,
-      ];
-      for (const q of next) {
-        if (q < 0 || visited[q]) continue;
-        const qa = q % w;
-        if (this.get(...planeToVoxel(plane, slice, qa, (q - qa) / w)) !== seedLabel) continue;
-        visited[q] = 1;
-        stack.push(q);
-      }
-    }
-    const changed = this.stroke!.indices.length;
-    this.endStroke();
-    return changed;
-  }
-
   /** Undo the last stroke; false when there is none. */
   undo(): boolean {
     this.endStroke();
@@ -280,53 +196,7 @@ export class LabelStore {
 
   /** Run-length encoding of all voxels: (value byte, LEB128 length) runs, x fastest. */
   encodeRuns(): Uint8Array {
-    const [nz, ny, nx] = this.shape;
-    const plane = ny * nx;
-    let buf = new Uint8Array(1024);
-    let n = 0;
-    const push = (b: number): void => {
-      if (n === buf.length) {
-        const bigger = new Uint8Array(buf.length * 2);
-        bigger.set(buf);
-        buf = bigger;
-      }
-      buf[n++] = b;
-    };
-    let value = -1;
-    let run = 0;
-    const flush = (): void => {
-      if (run === 0) return;
-      push(value);
-      let r = run;
-      while (r >= 0x80) {
-        push((r & 0x7f) | 0x80);
-        r = Math.floor(r / 128);
-      }
-      push(r);
-    };
-    for (let z = 0; z < nz; z++) {
-      const s = this.slices[z];
-      if (!s) {
-        if (value === 0) run += plane;
-        else {
-          flush();
-          value = 0;
-          run = plane;
-        }
-        continue;
-      }
-      for (let i = 0; i < plane; i++) {
-        const v = s[i];
-        if (v === value) run++;
-        else {
-          flush();
-          value = v;
-          run = 1;
-        }
-      }
-    }
-    flush();
-    return buf.slice(0, n);
+    return encodeSlices(this.slices, this.shape);
   }
 
   /**
@@ -335,7 +205,7 @@ export class LabelStore {
    *   in files written without them.
    */
   toFile(
-    classes: LabelClass[],
+    classes: readonly LabelClass[],
     spacing: [number, number, number],
     saved = new Date(),
     lineage?: { revision: string; ancestors: string[] },
@@ -430,179 +300,4 @@ export class LabelStore {
     const z = Math.floor(index / plane);
     return this.slices[z]?.[index - z * plane] ?? 0;
   }
-}
-
-/** Reads (value, length) runs of the rle-varint encoding, checking they cover `total` voxels. */
-class RunCursor {
-  value = 0;
-  /** Voxels left in the current run. */
-  left = 0;
-  private byte = 0;
-  private covered = 0;
-
-  constructor(
-    private readonly runs: Uint8Array,
-    private readonly total: number,
-    private readonly what: string,
-  ) {}
-
-  /** Loads the next run. @throws RangeError at the end or on a malformed run. */
-  next(): void {
-    const r = this.runs;
-    if (this.byte >= r.length)
-      throw new RangeError(`${this.what} cover ${this.covered} of ${this.total} voxels`);
-    this.value = r[this.byte++];
-    let run = 0;
-    let scale = 1;
-    for (;;) {
-      if (this.byte >= r.length)
-        throw new RangeError(`${this.what} are truncated (run length at byte ${this.byte})`);
-      const b = r[this.byte++];
-      run += (b & 0x7f) * scale;
-      scale *= 128;
-      if (b < 0x80) break;
-      if (scale > 2 ** 49)
-        throw new RangeError(`${this.what}: run length too long at byte ${this.byte}`);
-    }
-    if (run === 0 || this.covered + run > this.total)
-      throw new RangeError(`${this.what} do not match the ${this.total} voxels of the shape`);
-    this.covered += run;
-    this.left = run;
-  }
-
-  /** @throws RangeError when bytes are left after the last voxel. */
-  end(): void {
-    if (this.byte !== this.runs.length || this.left !== 0)
-      throw new RangeError(`${this.what} run past the ${this.total} voxels of the shape`);
-  }
-}
-
-/** Runs of an all-zero (unlabelled) volume of `shape`. */
-export function emptyRuns(shape: Shape): Uint8Array {
-  const out = [0];
-  let r = shape[0] * shape[1] * shape[2];
-  while (r >= 0x80) {
-    out.push((r & 0x7f) | 0x80);
-    r = Math.floor(r / 128);
-  }
-  out.push(r);
-  return Uint8Array.from(out);
-}
-
-/**
- * Voxels per class id of runs covering `shape` (ids with a count > 0, as strings).
- * @throws RangeError when the runs do not cover the shape exactly.
- */
-export function runCounts(
-  runs: Uint8Array,
-  shape: Shape,
-  what = "label runs",
-): Record<string, number> {
-  const total = shape[0] * shape[1] * shape[2];
-  const c = new RunCursor(runs, total, what);
-  const tally = new Float64Array(256);
-  for (let pos = 0; pos < total; pos += c.left) {
-    c.next();
-    tally[c.value] += c.left;
-  }
-  c.left = 0;
-  c.end();
-  const out: Record<string, number> = {};
-  for (let v = 1; v < 256; v++) if (tally[v] > 0) out[String(v)] = tally[v];
-  return out;
-}
-
-/** Number of voxels whose value differs between two run encodings of `shape`. */
-export function countDifferences(a: Uint8Array, b: Uint8Array, shape: Shape): number {
-  const total = shape[0] * shape[1] * shape[2];
-  const ca = new RunCursor(a, total, "first runs");
-  const cb = new RunCursor(b, total, "second runs");
-  let differ = 0;
-  for (let pos = 0; pos < total;) {
-    if (ca.left === 0) ca.next();
-    if (cb.left === 0) cb.next();
-    const n = Math.min(ca.left, cb.left);
-    if (ca.value !== cb.value) differ += n;
-    ca.left -= n;
-    cb.left -= n;
-    pos += n;
-  }
-  ca.end();
-  cb.end();
-  return differ;
-}
-
-/** True when two run encodings hold the same bytes. */
-export function runsEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/**
- * Parse and check a label file's text for a volume of `shape`: format, shape, encoding, runs
- * covering the shape, stored counts matching the data.
- * @returns the parsed file and its decoded run bytes.
- * @throws LabelFileError saying what is wrong (then the file must be left untouched).
- */
-export function decodeLabelFile(
-  text: string,
-  shape: Shape,
-  name = "label file",
-): { file: LabelFile; runs: Uint8Array } {
-  let f: Partial<LabelFile>;
-  try {
-    f = JSON.parse(text) as Partial<LabelFile>;
-  } catch (error) {
-    throw new LabelFileError(`${name} is not valid JSON (${(error as Error).message})`);
-  }
-  if (f?.format !== "tomolab-labels" || f.version !== 1)
-    throw new LabelFileError(
-      `${name} is not a tomolab label file (format ${JSON.stringify(f?.format)}, version ${JSON.stringify(f?.version)})`,
-    );
-  if (!Array.isArray(f.shape) || f.shape.length !== 3 || f.shape.some((n, i) => n !== shape[i]))
-    throw new LabelFileError(
-      `${name} has shape ${JSON.stringify(f.shape)}, the volume has ${JSON.stringify(shape)}`,
-    );
-  if (f.encoding !== "rle-varint" || typeof f.data !== "string")
-    throw new LabelFileError(`${name} has unsupported encoding ${JSON.stringify(f.encoding)}`);
-  let runs: Uint8Array;
-  try {
-    runs = base64ToBytes(f.data);
-  } catch {
-    throw new LabelFileError(`${name}: data is not base64`);
-  }
-  let counts: Record<string, number>;
-  try {
-    counts = runCounts(runs, shape, `${name}: runs`);
-  } catch (error) {
-    const [nz, ny, nx] = shape;
-    throw new LabelFileError(
-      `${name} is corrupt (shape ${nz}x${ny}x${nx}): ${(error as Error).message}`,
-    );
-  }
-  if (f.counts && JSON.stringify(sorted(f.counts)) !== JSON.stringify(sorted(counts)))
-    throw new LabelFileError(
-      `${name} is corrupt: stored counts ${JSON.stringify(f.counts)} differ from the data ${JSON.stringify(counts)}`,
-    );
-  return { file: f as LabelFile, runs };
-}
-
-function sorted(r: Record<string, number>): [string, number][] {
-  return Object.entries(r).sort(([a], [b]) => Number(a) - Number(b));
-}
-
-/** Base64 of bytes (chunked, so large arrays do not overflow the argument list). */
-export function bytesToBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-export function base64ToBytes(text: string): Uint8Array {
-  const s = atob(text);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
 }

@@ -9,18 +9,11 @@
 //   - a beforeunload warning while strokes are unsaved;
 //   - a failed save says why (HTTP status + the server's message), retries with capped
 //     exponential backoff, and offers "save now".
-import {
-  LabelFileError,
-  LabelStore,
-  base64ToBytes,
-  bytesToBase64,
-  countDifferences,
-  decodeLabelFile,
-  emptyRuns,
-  runCounts,
-  runsEqual,
-  type Shape,
-} from "./labelModel.js";
+import { base64ToBytes, bytesToBase64 } from "./base64.js";
+import { LabelFileError, decodeLabelFile } from "./labelFile.js";
+import type { LabelStore } from "./labelModel.js";
+import { countDifferences, emptyRuns, runCounts, runsEqual } from "./labelRuns.js";
+import type { Shape } from "./planes.js";
 import type { ContentsVersion } from "./server.js";
 import type { LabelClass } from "./viewerTypes.js";
 

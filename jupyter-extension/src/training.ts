@@ -1,7 +1,7 @@
 // Live training, the logic without DOM: feature picker state, importances, decoding the
 // kernel's results into overlay planes, and the request controller (debounce, one request in
 // flight, newer requests replace queued ones). The panel (trainingPanel.ts) draws it.
-import { base64ToBytes } from "./labelModel.js";
+import { base64ToBytes } from "./base64.js";
 import type {
   FeatureImportance,
   LabelClass,

@@ -1,15 +1,9 @@
 // The slice viewer widget: planes, slices, zoom / pan, contrast, channels, overlays, label
 // painter with autosave, threshold tuner, kernel link. Rendered by volumeRenderer.ts.
 import { Widget } from "@lumino/widgets";
-import {
-  DEFAULT_CLASSES,
-  LabelFileError,
-  LabelStore,
-  planeDepth,
-  planeSize,
-  planeToVoxel,
-  sanitizeLabelFileName,
-} from "./labelModel.js";
+import { LabelFileError } from "./labelFile.js";
+import { LabelStore } from "./labelModel.js";
+import { planeDepth, planeSize, planeToVoxel } from "./planes.js";
 import {
   blendLabels,
   blendProbability,
@@ -47,7 +41,13 @@ import {
 } from "./server.js";
 import { TrainingPanel } from "./trainingPanel.js";
 import { VoxelArray, type RangeReader, type VoxelArrayOptions, type Voxels } from "./volumeData.js";
-import type { LabelClass, ViewPlane, VolumePayload } from "./viewerTypes.js";
+import {
+  DEFAULT_LABEL_CLASSES,
+  sanitizeLabelFileName,
+  type LabelClass,
+  type ViewPlane,
+  type VolumePayload,
+} from "./viewerTypes.js";
 
 type Tool = "navigate" | "brush" | "eraser" | "fill";
 
@@ -190,7 +190,9 @@ export class VolumeViewer extends Widget {
     this.slice = payload.initial.slice;
     this.channelMode = payload.channelMode;
     // a copy: the class editor renames and recolours in place
-    const classes = payload.labels?.classes?.length ? payload.labels.classes : DEFAULT_CLASSES;
+    const classes = payload.labels?.classes?.length
+      ? payload.labels.classes
+      : DEFAULT_LABEL_CLASSES;
     this.classes = classes.map((c) => ({ ...c }));
     this.palette = new Map(this.classes.map((c) => [c.id, parseColor(c.color)]));
     const ch0 = payload.channels[0];
@@ -625,7 +627,7 @@ export class VolumeViewer extends Widget {
       );
       return;
     }
-    const merged = mergeClasses(fromFile, this.payload.labels?.classes ?? DEFAULT_CLASSES);
+    const merged = mergeClasses(fromFile, this.payload.labels?.classes ?? DEFAULT_LABEL_CLASSES);
     this.classes.splice(0, this.classes.length, ...merged);
     this.classesChanged(false);
     this.classEditor?.refresh();
@@ -1063,13 +1065,17 @@ export class VolumeViewer extends Widget {
   // ---------------------------------------------------------------- labels
 
   private async initLabels(requested: string): Promise<void> {
-    const name = sanitizeLabelFileName(requested);
-    const shape = this.payload.shape;
-    if (!name) {
+    let name: string;
+    try {
+      name = sanitizeLabelFileName(requested);
+    } catch (error) {
+      // the kernel applies the same rule, so only a hand-made payload gets here
       this.labelsReadOnly = true;
-      this.setSaveState("readonly", `label file name ${JSON.stringify(requested)} is not usable`);
+      this.setSaveState("readonly", "painting disabled");
+      this.showMessage(`${(error as Error).message}: the labels cannot be saved`, true);
       return;
     }
+    const shape = this.payload.shape;
     this.labelsFile = name;
     this.node.dataset.labelsFile = name;
     this.store = new LabelStore(shape);

@@ -2,7 +2,8 @@
 // HTTP range requests through the Jupyter server). Arrays above the full-load limit draw xz / yz
 // planes from a downsampled level written by the kernel (upsampled by nearest neighbour to the
 // full plane size), and xz planes can be refined to full resolution one row per z. No DOM here.
-import { base64ToBytes, planeSize, type Shape } from "./labelModel.js";
+import { base64ToBytes } from "./base64.js";
+import { planeSize, type Shape } from "./planes.js";
 import type { ArraySource, ViewerDType, ViewPlane } from "./viewerTypes.js";
 
 export type Voxels = Uint8Array | Uint16Array | Int32Array | Uint32Array | Float32Array;

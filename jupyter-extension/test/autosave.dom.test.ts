@@ -36,10 +36,11 @@ HTMLCanvasElement.prototype.getContext = (() => null) as never;
 type ViewerModule = typeof import("../src/viewer.js");
 let VolumeViewer: ViewerModule["VolumeViewer"];
 let LabelStore: typeof import("../src/labelModel.js").LabelStore;
-let DEFAULT_CLASSES: typeof import("../src/labelModel.js").DEFAULT_CLASSES;
+let DEFAULT_CLASSES: typeof import("../src/viewerTypes.js").DEFAULT_LABEL_CLASSES;
 beforeAll(async () => {
   ({ VolumeViewer } = await import("../src/viewer.js"));
-  ({ LabelStore, DEFAULT_CLASSES } = await import("../src/labelModel.js"));
+  ({ LabelStore } = await import("../src/labelModel.js"));
+  ({ DEFAULT_LABEL_CLASSES: DEFAULT_CLASSES } = await import("../src/viewerTypes.js"));
 });
 
 const payload: VolumePayload = {

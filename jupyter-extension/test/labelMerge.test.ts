@@ -1,16 +1,10 @@
 // Merge of label versions (LabelStore.applyChanges) checked against the rule written out per
 // voxel on dense arrays, plus the run helpers it uses.
 import { describe, expect, it } from "vitest";
-import {
-  LabelFileError,
-  LabelStore,
-  countDifferences,
-  decodeLabelFile,
-  emptyRuns,
-  runCounts,
-  runsEqual,
-  type Shape,
-} from "../src/labelModel.js";
+import { LabelFileError, decodeLabelFile } from "../src/labelFile.js";
+import { LabelStore } from "../src/labelModel.js";
+import { countDifferences, emptyRuns, runCounts, runsEqual } from "../src/labelRuns.js";
+import type { Shape } from "../src/planes.js";
 import { encodeLabelRuns } from "../../kernel-lib/src/display/labels.js";
 
 /** A store holding `dense` (x fastest), built voxel by voxel through painting. */

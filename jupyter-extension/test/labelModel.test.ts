@@ -2,13 +2,15 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { fillAt } from "../src/floodFill.js";
+import { LabelFileError } from "../src/labelFile.js";
+import { LabelStore } from "../src/labelModel.js";
+import { planeToVoxel } from "../src/planes.js";
 import {
-  LabelFileError,
-  LabelStore,
-  planeToVoxel,
+  DEFAULT_LABEL_CLASSES as DEFAULT_CLASSES,
   sanitizeLabelFileName,
-  DEFAULT_CLASSES,
-} from "../src/labelModel.js";
+} from "../src/viewerTypes.js";
+import * as kernelLabels from "../../kernel-lib/src/display/labels.js";
 import { decodeLabelRuns, loadLabels } from "../../kernel-lib/src/display/labels.js";
 
 const total = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
@@ -101,13 +103,13 @@ describe("LabelStore painting", () => {
     }
     s.endStroke();
     expect(s.counts()).toEqual({ "1": 16 });
-    expect(s.floodFill("xy", 0, 3, 3, 2)).toBe(9);
+    expect(fillAt(s, "xy", 0, 3, 3, 2)).toBe(9);
     expect(s.counts()).toEqual({ "1": 16, "2": 9 });
     // outside: 49 - 25 = 24 voxels, only on slice 0
-    expect(s.floodFill("xy", 0, 0, 0, 3)).toBe(24);
+    expect(fillAt(s, "xy", 0, 0, 0, 3)).toBe(24);
     expect(s.get(1, 0, 0)).toBe(0);
     // the ring itself
-    expect(s.floodFill("xy", 0, 1, 1, 2)).toBe(16);
+    expect(fillAt(s, "xy", 0, 1, 1, 2)).toBe(16);
     expect(s.counts()).toEqual({ "2": 25, "3": 24 });
     s.undo();
     expect(s.counts()).toEqual({ "1": 16, "2": 9, "3": 24 });
@@ -117,7 +119,7 @@ describe("LabelStore painting", () => {
     d.paintDisc("xy", 0, 1, 0, 0);
     d.paintDisc("xy", 0, 0, 1, 0);
     d.endStroke();
-    expect(d.floodFill("xy", 0, 0, 0, 2)).toBe(1);
+    expect(fillAt(d, "xy", 0, 0, 0, 2)).toBe(1);
   });
 });
 
@@ -186,7 +188,12 @@ describe("sanitizeLabelFileName", () => {
     expect(sanitizeLabelFileName("../../secret")).toBe("secret.labels.json");
     expect(sanitizeLabelFileName("..\\..\\x.labels.json")).toBe("x.labels.json");
     expect(sanitizeLabelFileName("/etc/.bashrc")).toBe("bashrc.labels.json");
-    expect(sanitizeLabelFileName("..")).toBeUndefined();
-    expect(sanitizeLabelFileName("")).toBeUndefined();
+    expect(() => sanitizeLabelFileName("..")).toThrow(/"\.\." has no usable characters/);
+    expect(() => sanitizeLabelFileName("")).toThrow(RangeError);
+  });
+
+  it("is the kernel's rule (one function through viewerTypes.ts)", () => {
+    expect(sanitizeLabelFileName).toBe(kernelLabels.sanitizeLabelFileName);
+    expect(DEFAULT_CLASSES).toBe(kernelLabels.DEFAULT_LABEL_CLASSES);
   });
 });

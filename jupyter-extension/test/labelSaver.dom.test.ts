@@ -6,13 +6,11 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  LabelStore,
-  base64ToBytes,
-  decodeLabelFile,
-  runCounts,
-  type Shape,
-} from "../src/labelModel.js";
+import { base64ToBytes } from "../src/base64.js";
+import { decodeLabelFile } from "../src/labelFile.js";
+import { LabelStore } from "../src/labelModel.js";
+import { runCounts } from "../src/labelRuns.js";
+import type { Shape } from "../src/planes.js";
 import {
   LabelSaver,
   retryDelay,

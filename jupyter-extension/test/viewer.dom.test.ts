@@ -73,6 +73,20 @@ describe("VolumeViewer (jsdom)", () => {
     expect(node.dataset.saveState).toBe("readonly"); // no notebook folder: nothing is saved
   });
 
+  it("shows the shared rule's message for a label file name with nothing usable in it", async () => {
+    const p = payload();
+    p.labels!.path = "../..";
+    viewer = new VolumeViewer(p, { notebookDir: "nb" });
+    Widget.attach(viewer, document.body);
+    await new Promise((r) => setTimeout(r, 0));
+    const node = viewer.node;
+    expect(node.dataset.saveState).toBe("readonly");
+    expect(node.dataset.labelsFile).toBeUndefined();
+    const message = node.querySelector(".tl-message")!;
+    expect(message.textContent).toMatch(/label file name "\.\.\/\.\." has no usable characters/);
+    expect(message.classList.contains("tl-mod-error")).toBe(true);
+  });
+
   it("changes slices, tools and classes from the keyboard", () => {
     viewer = new VolumeViewer(payload(), { notebookDir: undefined });
     Widget.attach(viewer, document.body);

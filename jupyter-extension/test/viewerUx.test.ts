@@ -9,7 +9,7 @@ import {
   readClasses,
 } from "../src/classEditor.js";
 import { exportFileName, exportSize } from "../src/exportView.js";
-import { DEFAULT_CLASSES } from "../src/labelModel.js";
+import { DEFAULT_LABEL_CLASSES as DEFAULT_CLASSES } from "../src/viewerTypes.js";
 import {
   overlayClasses,
   phaseLegend,

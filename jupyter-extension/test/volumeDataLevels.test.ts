@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Shape } from "../src/labelModel.js";
+import type { Shape } from "../src/planes.js";
 import { VoxelArray, extractPlane, type RangeReader } from "../src/volumeData.js";
 
 const FULL = "tomolab-cache/00000000000000000000.uint16.raw";

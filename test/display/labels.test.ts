@@ -68,6 +68,15 @@ describe("sanitizeLabelFileName", () => {
   it("throws when nothing is left", () => {
     expect(() => sanitizeLabelFileName("../..")).toThrow(RangeError);
     expect(() => sanitizeLabelFileName("///")).toThrow(/no usable characters/);
+    expect(() => sanitizeLabelFileName(3 as unknown as string)).toThrow(
+      /must be a string, received number/,
+    );
+  });
+  it("gives the same name applied twice (kernel and painter may both apply it)", () => {
+    for (const name of ["electrode", "a b/c.labels.json", "x.labels.json.labels.json", "-.v-"]) {
+      const once = sanitizeLabelFileName(name);
+      expect(sanitizeLabelFileName(once)).toBe(once);
+    }
   });
 });
 

@@ -1,42 +1,18 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { describeFieldValue } from "../util/checks.js";
+import { describeFieldValue as received } from "../util/checks.js";
 import { checkShape, checkVolume, formatShape } from "../volume/check.js";
 import type { Volume } from "../volume/types.js";
 import { writeFileAtomicSync } from "./reproduce.js";
-import type { LabelClass, LabelFile } from "./viewerTypes.js";
+import {
+  DEFAULT_LABEL_CLASSES,
+  LABELS_SUFFIX,
+  type LabelClass,
+  type LabelFile,
+} from "./viewerTypes.js";
 
-/** Default classes of the label painter: 1 = void, 2 = CBD, 3 = NMC (0 = unlabelled). */
-export const DEFAULT_LABEL_CLASSES: readonly LabelClass[] = Object.freeze([
-  { id: 1, name: "void", color: "#3b82f6" },
-  { id: 2, name: "CBD", color: "#f59e0b" },
-  { id: 3, name: "NMC", color: "#10b981" },
-]);
-
-/** Suffix of label files written by the painter. */
-export const LABELS_SUFFIX = ".labels.json";
-
-/**
- * A label file name that stays in the notebook's folder: the last path component only,
- * characters outside [A-Za-z0-9._-] replaced by "-", no leading dot, ending in `.labels.json`.
- * @throws RangeError when nothing usable is left.
- */
-export function sanitizeLabelFileName(name: string): string {
-  if (typeof name !== "string")
-    throw new TypeError(`label file name must be a string, received ${typeof name}`);
-  let base = name.replace(/\\/g, "/").split("/").pop() ?? "";
-  if (base.endsWith(LABELS_SUFFIX)) base = base.slice(0, -LABELS_SUFFIX.length);
-  base = base
-    .replace(/[^A-Za-z0-9._-]+/g, "-")
-    .replace(/-{2,}/g, "-")
-    .replace(/^[.-]+/, "")
-    .replace(/[.-]+$/, "");
-  if (!base)
-    throw new RangeError(
-      `label file name ${JSON.stringify(name)} has no usable characters (allowed: A-Z a-z 0-9 . _ -)`,
-    );
-  return base + LABELS_SUFFIX;
-}
+// the label file name rule and the default classes are shared with the extension
+export { DEFAULT_LABEL_CLASSES, LABELS_SUFFIX, sanitizeLabelFileName } from "./viewerTypes.js";
 
 /** Throw unless `a` is a Uint8Array (label values are bytes; wider arrays would wrap). */
 function checkBytes(a: unknown, name: string): asserts a is Uint8Array {
@@ -160,11 +136,6 @@ export type LabelVolume = Volume<Uint8Array> & {
   classes: LabelClass[];
   counts: Record<string, number>;
 };
-
-/** Short description of a received value. */
-function received(v: unknown): string {
-  return describeFieldValue(v);
-}
 
 /**
  * The path of a label file, by the rule `loadLabels` and `saveLabels` share: an absolute path

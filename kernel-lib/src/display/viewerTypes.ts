@@ -1,10 +1,46 @@
 /**
  * Payload schema shared by kernel-lib (writer) and tomolab-jupyterlab (reader).
  *
- * This file holds types only (no code), so both packages can import it without sharing
- * algorithm code: kernel-lib compiles it as part of `src/display`, the extension imports it
- * with a relative `import type` (erased at build). Change it in one place, both sides follow.
+ * Types, plus the few rules both sides must apply alike (the label file name, the default
+ * classes). No imports and nothing environment-specific here: kernel-lib compiles this file as
+ * part of `src/display`; the extension reaches it through the symlink
+ * `jupyter-extension/src/viewerTypes.ts`, so its tsc build emits it as `lib/viewerTypes.js`
+ * and webpack bundles that copy. Change it in one place, both sides follow.
  */
+
+/** Suffix of label files written by the painter. */
+export const LABELS_SUFFIX = ".labels.json";
+
+/** Default classes of the label painter: 1 = void, 2 = CBD, 3 = NMC (0 = unlabelled). */
+export const DEFAULT_LABEL_CLASSES: readonly LabelClass[] = Object.freeze([
+  { id: 1, name: "void", color: "#3b82f6" },
+  { id: 2, name: "CBD", color: "#f59e0b" },
+  { id: 3, name: "NMC", color: "#10b981" },
+]);
+
+/**
+ * The label file name of a view (`labels.path` of the payload), by the one rule the kernel and
+ * the painter share: the last path component only (so the file stays in the notebook's
+ * folder), characters outside [A-Za-z0-9._-] replaced by "-", no leading dot, ending in
+ * `.labels.json`. Applying it twice gives the same name.
+ * @throws TypeError for a non-string; RangeError when nothing usable is left (e.g. "..").
+ */
+export function sanitizeLabelFileName(name: string): string {
+  if (typeof name !== "string")
+    throw new TypeError(`label file name must be a string, received ${typeof name}`);
+  let base = name.replace(/\\/g, "/").split("/").pop() ?? "";
+  if (base.endsWith(LABELS_SUFFIX)) base = base.slice(0, -LABELS_SUFFIX.length);
+  base = base
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^[.-]+/, "")
+    .replace(/[.-]+$/, "");
+  if (!base)
+    throw new RangeError(
+      `label file name ${JSON.stringify(name)} has no usable characters (allowed: A-Z a-z 0-9 . _ -)`,
+    );
+  return base + LABELS_SUFFIX;
+}
 
 /** MIME type of the slice viewer output. */
 export type VolumeMimeType = "application/vnd.tomolab.volume+json";
