@@ -12,7 +12,8 @@ import {
   trainingImages,
   trainingPayload,
 } from "../../kernel-lib/src/display/training.js";
-import { view, viewerMessage, VOLUME_MIME } from "../../kernel-lib/src/display/view.js";
+import { view, VOLUME_MIME } from "../../kernel-lib/src/display/view.js";
+import { viewerMessage } from "../../kernel-lib/src/display/viewerMessage.js";
 import type { TrainingResult, VolumePayload } from "../../kernel-lib/src/display/viewerTypes.js";
 import { featureChannels } from "../../kernel-lib/src/features/spec.js";
 import { predictVolume } from "../../kernel-lib/src/classify/forest/index.js";

@@ -4,13 +4,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DisplayContent } from "../../kernel-lib/src/display/kernel.js";
+import { view, VOLUME_MIME } from "../../kernel-lib/src/display/view.js";
 import {
-  view,
+  onViewerMessage,
   viewerMessage,
   viewerThresholds,
-  onViewerMessage,
-  VOLUME_MIME,
-} from "../../kernel-lib/src/display/view.js";
+} from "../../kernel-lib/src/display/viewerMessage.js";
 import type { VolumePayload } from "../../kernel-lib/src/display/viewerTypes.js";
 
 describe("view", () => {
@@ -84,6 +83,54 @@ describe("view", () => {
     expect(() => view(v, { writer, slice: 2 })).toThrow(/\[0, 1\]/);
     expect(() => view(v, { writer, thresholds: [3, 1] })).toThrow(/ascending/);
     expect(() => view(v, { writer, channels: [{ ...v, shape: [1, 2, 4] }] })).toThrow(/shape/);
+    const bad: [Record<string, unknown>, string][] = [
+      [{ traning: true }, "`options.traning` is not an option; expected one of title,"],
+      [{ channelMode: "over" }, '`channelMode` must be "side" or "blend", received "over"'],
+      [
+        { percentiles: [99, 1] },
+        "`percentiles` must be an array of 2 ascending finite numbers in [0, 100], received [99,1]",
+      ],
+      [{ inlineLimit: -1 }, "`inlineLimit` must be a finite number >= 0, received -1"],
+      [
+        { channels: v },
+        '`channels` must be an array of volumes, received {"data":Uint8Array of length 8,"shape":[2,2,2],"spacing":[1,1,1]}',
+      ],
+      [{ channelNames: ["a", 2] }, "`channelNames[1]` must be a string, received 2"],
+      [
+        { overlays: [{ kind: "labels", volume: v, opacity: 2 }] },
+        "`overlays[0].opacity` must be a number in [0, 1], received 2",
+      ],
+      [
+        { overlays: [{ kind: "label", volume: v }] },
+        '`overlays[0].kind` must be "labels", "probability" or "instances", received "label"',
+      ],
+      [{ fallbackImage: "no" }, '`fallbackImage` must be a boolean, received "no"'],
+    ];
+    for (const [options, message] of bad)
+      expect(() => view(v, { writer, baseDir: dir, labels: false, ...options } as never)).toThrow(
+        message,
+      );
+  });
+
+  it("leaves NaN and infinite voxels out of a channel's range, histogram and window", () => {
+    const clean = Float32Array.from({ length: 100 }, (_, i) => i);
+    const dirty = new Float32Array(125);
+    dirty.set(clean);
+    dirty.fill(NaN, 100, 110);
+    dirty.fill(Infinity, 110, 120);
+    dirty.fill(-Infinity, 120);
+    const shown = (data: Float32Array, n: number) => {
+      view({ data, shape: [1, 1, n], spacing: [1, 1, 1] }, { writer, baseDir: dir, labels: false });
+      return (sent.pop()!.data[VOLUME_MIME] as VolumePayload).channels[0];
+    };
+    const a = shown(clean, 100);
+    const b = shown(dirty, 125);
+    expect(b.range).toEqual([0, 99]);
+    expect(b.histogram.counts.reduce((x, y) => x + y, 0)).toBe(100);
+    expect(b.histogram).toEqual(a.histogram);
+    expect(b.window).toEqual(a.window);
+    // 256 bins of width 99 / 256: 0.5 % of 100 values lies in bin 0, 99.5 % in bin 255
+    expect(a.window).toEqual([99 / 256, 99]);
   });
 
   it("receives thresholds and label counts through viewerMessage (JSON only)", () => {
@@ -133,7 +180,7 @@ describe("view", () => {
 describe("slicePng", () => {
   it("draws the initial slice through the window (hand-checked pixels)", async () => {
     const { decode } = await import("fast-png");
-    const { slicePng } = await import("../../kernel-lib/src/display/view.js");
+    const { slicePng } = await import("../../kernel-lib/src/display/viewChannel.js");
     // 2 x 2 x 3 volume, value = x + 10 z; xz plane at y = 1: rows z, columns x
     const data = new Float32Array(12).map((_, i) => (i % 3) + 10 * Math.floor(i / 6));
     const png = decode(slicePng({ data, shape: [2, 2, 3], spacing: [1, 1, 1] }, "xz", 1, [0, 12]));

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DisplayContent } from "../../kernel-lib/src/display/kernel.js";
-import { view, viewUnit, VOLUME_MIME } from "../../kernel-lib/src/display/view.js";
+import { view, VOLUME_MIME } from "../../kernel-lib/src/display/view.js";
+import { viewUnit } from "../../kernel-lib/src/display/viewChecks.js";
 import type { VolumePayload } from "../../kernel-lib/src/display/viewerTypes.js";
 import { readTiff } from "../../kernel-lib/src/io/readTiff.js";
 import { writeTiff } from "../../kernel-lib/src/io/writeTiff.js";
@@ -105,18 +106,18 @@ describe("view classes", () => {
       ).toThrow(new RegExp(where.replace(/[[\]]/g, "\\$&")));
     bad(
       [{ id: 0, name: "a", color: "#000000" }],
-      "`classes[0]`.id must be an integer in [1, 255], received 0",
+      "`classes[0].id` must be an integer in [1, 255], received 0",
     );
     bad(
       [{ id: 1, name: "a", color: "red" }],
-      '`classes[0]`.color must be "#rrggbb", received "red"',
+      '`classes[0].color` must be "#rrggbb", received "red"',
     );
     bad(
       [
         { id: 1, name: "a", color: "#000000" },
         { id: 1, name: "b", color: "#000000" },
       ],
-      "`classes[1]`.id 1 is listed twice",
+      "`classes[1].id` 1 is listed twice",
     );
     bad([], "`classes` must be a non-empty array");
     expect(() =>
@@ -127,6 +128,6 @@ describe("view classes", () => {
           { kind: "labels", volume: labels(), classes: [{ id: 1, name: "", color: "#000000" }] },
         ],
       }),
-    ).toThrow(/`overlays\[0\].classes\[0\]`.name must be a non-empty string/);
+    ).toThrow('`overlays[0].classes[0].name` must be a non-empty string, received ""');
   });
 });

@@ -21,16 +21,14 @@ export {
 export { renderStaticSync, closeStaticRenderer } from "./staticImage.js";
 export {
   view,
-  viewerMessage,
-  viewerThresholds,
-  onViewerMessage,
   VOLUME_MIME,
-  VIEW_CACHE_DIR,
   type ViewOptions,
   type ViewOverlay,
   type ViewHandle,
   type RetrainOptions,
 } from "./view.js";
+export { viewerMessage, viewerThresholds, onViewerMessage } from "./viewerMessage.js";
+export { VIEW_CACHE_DIR } from "./viewSource.js";
 export {
   trainingImages,
   TRAINING_MIME,
