@@ -18,6 +18,8 @@ export const fixtures = JSON.parse(readFileSync(new URL("morphology.json", dir),
     connectivity: 6 | 18 | 26;
     count: number;
     expected: ArrayRef;
+    voxels: number[];
+    boxes: number[][];
   }[];
   [key: string]: unknown;
 };
