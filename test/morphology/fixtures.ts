@@ -21,7 +21,26 @@ export const fixtures = JSON.parse(readFileSync(new URL("morphology.json", dir),
     voxels: number[];
     boxes: number[][];
   }[];
-  [key: string]: unknown;
+  ball: {
+    name: string;
+    input: string;
+    radius: number;
+    spacing: number[];
+    dilate: ArrayRef;
+    erode: ArrayRef;
+    open: ArrayRef;
+    close: ArrayRef;
+  }[];
+  reconstruction: {
+    name: string;
+    connectivity: 6 | 26;
+    seed: ArrayRef;
+    mask: string;
+    expected: ArrayRef;
+  }[];
+  fillHoles: { name: string; input: string; connectivity: 6 | 26; expected: ArrayRef }[];
+  hExtrema: { name: string; input: string; h: number; maxima: ArrayRef; minima: ArrayRef }[];
+  localThickness: { name: string; input: string; sizes: number | number[]; expected: ArrayRef }[];
 };
 
 const TYPES = { u8: Uint8Array, i32: Int32Array, f32: Float32Array, f64: Float64Array };

@@ -7,3 +7,8 @@ export {
   type ComponentTable,
 } from "./connectedComponents.js";
 export type { Connectivity } from "./labelComponents.js";
+export { dilateBall, erodeBall, openBall, closeBall, type BallOptions } from "./ballMorphology.js";
+export { reconstruction, type ReconstructionOptions } from "./reconstruction.js";
+export { fillHoles, type FillHolesOptions } from "./fillHoles.js";
+export { hMaxima, hMinima, type HExtremaOptions } from "./extrema.js";
+export { localThickness, type LocalThicknessOptions } from "./localThickness.js";

@@ -1,0 +1,91 @@
+import { checkOneOf, checkOptions, checkPositive } from "../util/checks.js";
+import { checkVolume } from "../volume/check.js";
+import type { Shape3, Spacing3, Volume } from "../volume/types.js";
+import type { Connectivity } from "./labelComponents.js";
+import { reconstructInPlace } from "./reconstruction.js";
+
+/** Options of {@link hMaxima} and {@link hMinima}. */
+export interface HExtremaOptions {
+  /** Neighbourhood of the reconstruction. @default 26 (skimage's default footprint) */
+  connectivity?: Connectivity;
+}
+
+const INT_RANGE: Record<string, [number, number]> = {
+  Uint8Array: [0, 255],
+  Uint16Array: [0, 65535],
+  Uint32Array: [0, 4294967295],
+  Int32Array: [-2147483648, 2147483647],
+};
+
+/** h-maxima of `values` (sign = 1) or h-minima (sign = -1), skimage's rules. */
+function hExtrema(
+  image: Volume,
+  h: number,
+  options: HExtremaOptions,
+  sign: 1 | -1,
+): Volume<Uint8Array> {
+  checkVolume(image, "image");
+  checkPositive(h, "h");
+  checkOptions(options, "options", ["connectivity"]);
+  const connectivity = checkOneOf(options.connectivity ?? 26, "connectivity", [6, 18, 26] as const);
+  const src = image.data;
+  const n = src.length;
+  const out: Volume<Uint8Array> = {
+    data: new Uint8Array(n),
+    shape: [...image.shape] as Shape3,
+    spacing: [...image.spacing] as Spacing3,
+  };
+  const f = new Float64Array(n);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = sign * src[i]!;
+    f[i] = v;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (n === 0 || h > hi - lo) return out;
+  const range = INT_RANGE[src.constructor.name];
+  const seed = new Float64Array(n);
+  if (range === undefined) {
+    // float32: skimage lowers by h plus twice the float resolution times |value|.
+    for (let i = 0; i < n; i++) seed[i] = f[i]! - h - 2e-6 * Math.abs(f[i]!);
+  } else {
+    // integers: subtract with clipping at the type's range (of the negated values for minima).
+    const floor = sign === 1 ? range[0] : -range[1];
+    for (let i = 0; i < n; i++) seed[i] = Math.max(f[i]! - h, floor);
+  }
+  reconstructInPlace(seed, f, image.shape, connectivity);
+  for (let i = 0; i < n; i++) out.data[i] = f[i]! - seed[i]! >= h ? 1 : 0;
+  return out;
+}
+
+/**
+ * Regional maxima at least `h` high: 1 where `image - reconstruction(image - h, image) >= h`,
+ * as `skimage.morphology.h_maxima` (an empty result when `h` exceeds the image's range).
+ * @param image - Any dtype.
+ * @param h - Minimal height, > 0.
+ * @returns A 0/1 uint8 volume.
+ */
+export function hMaxima(
+  image: Volume,
+  h: number,
+  options: HExtremaOptions = {},
+): Volume<Uint8Array> {
+  return hExtrema(image, h, options, 1);
+}
+
+/**
+ * Regional minima at least `h` deep, as `skimage.morphology.h_minima`
+ * (the h-maxima of the negated image).
+ * @param image - Any dtype.
+ * @param h - Minimal depth, > 0.
+ * @returns A 0/1 uint8 volume.
+ */
+export function hMinima(
+  image: Volume,
+  h: number,
+  options: HExtremaOptions = {},
+): Volume<Uint8Array> {
+  return hExtrema(image, h, options, -1);
+}

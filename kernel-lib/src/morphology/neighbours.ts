@@ -1,0 +1,37 @@
+import type { Shape3 } from "../volume/types.js";
+import type { Connectivity } from "./labelComponents.js";
+
+/** All neighbours `[dz, dy, dx]` of a voxel for a connectivity (both directions). */
+export function allNeighbours(connectivity: Connectivity): [number, number, number][] {
+  const list: [number, number, number][] = [];
+  for (let dz = -1; dz <= 1; dz++)
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dx = -1; dx <= 1; dx++) {
+        const order = Math.abs(dz) + Math.abs(dy) + Math.abs(dx);
+        if (order === 0) continue;
+        if (order === 1 || (order === 2 && connectivity >= 18) || connectivity === 26)
+          list.push([dz, dy, dx]);
+      }
+  return list;
+}
+
+/**
+ * Neighbour offsets with bounds: `offsets[k]` is the index step of neighbour
+ * `k`, and `inside(i, k)` tells whether it lies in the volume for voxel `i`.
+ * @internal
+ */
+export function neighbourTable(shape: Shape3, connectivity: Connectivity) {
+  const [, ny, nx] = shape;
+  const nbrs = allNeighbours(connectivity);
+  const offsets = Int32Array.from(nbrs, ([dz, dy, dx]) => (dz * ny + dy) * nx + dx);
+  const d = nbrs;
+  const [nz] = shape;
+  const inside = (z: number, y: number, x: number, k: number): boolean => {
+    const [dz, dy, dx] = d[k]!;
+    const zz = z + dz;
+    const yy = y + dy;
+    const xx = x + dx;
+    return zz >= 0 && zz < nz && yy >= 0 && yy < ny && xx >= 0 && xx < nx;
+  };
+  return { nbrs, offsets, inside };
+}
