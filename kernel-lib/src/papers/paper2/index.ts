@@ -7,8 +7,11 @@ export {
   PAPER2_TABLE2_EMPIRICAL,
   PAPER2_TABLE3_EMPIRICAL,
   PAPER2_TABLE4,
+  paper2Marginal,
   paper2Models,
   type Paper2Characteristic,
+  type Paper2ModelsOptions,
+  type Paper2Reading,
   type Paper2Pair,
   type Paper2Models,
 } from "./models.js";
@@ -28,3 +31,18 @@ export {
   type Paper2TableColumns,
   type Paper2TableModels,
 } from "./tables.js";
+export {
+  PAPER2_ADOPTED_READING,
+  PAPER2_QUOTED_MODEL,
+  paper2CorrelationReadings,
+  paper2MarginalReadings,
+  paper2RoundingSensitivity,
+  type Paper2CorrelationReading,
+  type Paper2MarginalReading,
+  type Paper2RoundingRow,
+} from "./readings.js";
+export {
+  paper2ReadingsArithmetic,
+  paper2Table2Readings,
+  paper2Table3Readings,
+} from "./readingsReport.js";

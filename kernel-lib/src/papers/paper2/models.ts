@@ -7,6 +7,8 @@ import type { Copula, CopulaSpec } from "../../stats/copula/types.js";
 import type { Distribution } from "../../stats/distribution.js";
 import { gev } from "../../stats/gev.js";
 import { invgauss } from "../../stats/invgauss.js";
+import { gevMinima } from "../../stats/reflect.js";
+import { checkOneOf } from "../../util/checks.js";
 import { sinDensity } from "../../stats/sinDensity.js";
 import { truncate, truncatedNormalMixture } from "../../stats/truncate.js";
 
@@ -37,6 +39,8 @@ export const PAPER2_LABELS: Readonly<Record<Paper2Characteristic, string>> = {
 
 /** The published models of Furat et al.: Table 1 marginals, Table 4 copulas, Tables 2-3 empirical values. */
 export interface Paper2Models {
+  /** How Table 1 was read. */
+  reading: Paper2Reading;
   marginals: Record<Paper2Characteristic, Distribution>;
   /** Table 1 as printed: family and parameters of each characteristic. */
   table1: Record<Paper2Characteristic, { family: string; params: Record<string, number> }>;
@@ -105,14 +109,68 @@ export const PAPER2_TABLE3_EMPIRICAL: Readonly<Record<Paper2Pair, number>> = {
 };
 
 /**
+ * How Table 1 is read. `"literal"`: every GEV as printed in Eq. 19 (a GEV for
+ * maxima). `"adopted"`: the reading under which the paper's own model columns
+ * come out (see `paper2Readings`): the convexity c's GEV with k = 0 is the
+ * extreme value distribution for minima (MATLAB's `evpdf`), mean mu - gamma sigma;
+ * everything else as printed.
+ */
+export type Paper2Reading = "literal" | "adopted";
+
+/** Options of {@link paper2Models}. */
+export interface Paper2ModelsOptions {
+  /** How Table 1 is read ({@link Paper2Reading}). @default "literal" */
+  reading?: Paper2Reading;
+}
+
+/**
+ * The marginal of one characteristic from Table 1's family with the given
+ * parameters, under a reading of Table 1 (e.g. with parameters perturbed by
+ * their rounding, or a refit).
+ * @param k - The characteristic.
+ * @param params - Its parameters, named as in {@link PAPER2_TABLE1}.
+ * @param reading - How Table 1 is read. @default "literal"
+ */
+export function paper2Marginal(
+  k: Paper2Characteristic,
+  params: Readonly<Record<string, number>>,
+  reading: Paper2Reading = "literal",
+): Distribution {
+  const p = params as Record<string, number>;
+  const g = { k: p.k!, mu: p.mu!, sigma: p.sigma! };
+  switch (checkOneOf(k, "characteristic", PAPER2_CHARACTERISTICS)) {
+    case "d":
+      return invgauss({ mu: p.mu!, lambda: p.lambda! });
+    case "s":
+      return beta({ a: p.a!, b: p.b! });
+    case "c":
+      return truncate(reading === "adopted" ? gevMinima(g) : gev(g), 0, 1);
+    case "e":
+      return truncate(gev(g), 0, 1);
+    case "phi":
+      return truncatedNormalMixture({
+        mu1: p.mu1!,
+        mu2: p.mu2!,
+        sigma1: p.sigma1!,
+        sigma2: p.sigma2!,
+        lambda: p.lambda!,
+      });
+    case "theta":
+      return sinDensity();
+  }
+}
+
+/**
  * The fitted models published by Furat et al. (Tables 1 and 4), which define
  * Fig. 7's densities and Fig. 8's bivariate densities completely, with the
  * empirical values of Tables 2 and 3. Every call builds new objects.
+ * @param options - `reading` (default `"literal"`).
  * @example
- * const m = paper2Models();
+ * const m = paper2Models({ reading: "adopted" });
  * bivariateCorrelation(m.bivariate.s_c); // Table 3, model column
  */
-export function paper2Models(): Paper2Models {
+export function paper2Models(options: Paper2ModelsOptions = {}): Paper2Models {
+  const reading = checkOneOf(options.reading ?? "literal", "reading", ["literal", "adopted"]);
   const t1 = PAPER2_TABLE1;
   const table1 = Object.fromEntries(
     PAPER2_CHARACTERISTICS.map((k) => [
@@ -120,14 +178,9 @@ export function paper2Models(): Paper2Models {
       { family: t1[k].family, params: { ...t1[k].params } as Record<string, number> },
     ]),
   ) as Paper2Models["table1"];
-  const marginals: Record<Paper2Characteristic, Distribution> = {
-    d: invgauss({ ...t1.d.params }),
-    s: beta({ ...t1.s.params }),
-    c: truncate(gev({ ...t1.c.params }), 0, 1),
-    e: truncate(gev({ ...t1.e.params }), 0, 1),
-    phi: truncatedNormalMixture({ ...t1.phi.params }),
-    theta: sinDensity(),
-  };
+  const marginals = Object.fromEntries(
+    PAPER2_CHARACTERISTICS.map((k) => [k, paper2Marginal(k, t1[k].params, reading)]),
+  ) as Record<Paper2Characteristic, Distribution>;
   const copulas = {} as Paper2Models["copulas"];
   const bivariate = {} as Paper2Models["bivariate"];
   for (const pair of PAPER2_PAIRS) {
@@ -139,6 +192,7 @@ export function paper2Models(): Paper2Models {
     bivariate[pair] = bivariateModel(marginals[x], marginals[y], copula);
   }
   return {
+    reading,
     marginals,
     table1,
     copulas,

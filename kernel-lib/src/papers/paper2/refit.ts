@@ -19,6 +19,7 @@ import {
   PAPER2_CHARACTERISTICS,
   PAPER2_PAIRS,
   paper2Models,
+  type Paper2Reading,
   type Paper2Characteristic,
   type Paper2Pair,
 } from "./models.js";
@@ -58,6 +59,8 @@ export interface Paper2RefitOptions extends FitCopulasOptions {
   seed?: number;
   /** Pseudo-observations from the refitted marginals (as the paper) or from ranks. @default "marginals" */
   pseudoObs?: "marginals" | "ranks";
+  /** How Table 1 is read for the models sampled from (`paper2Models`). @default "literal" */
+  reading?: Paper2Reading;
 }
 
 /** Result of {@link paper2Refit}. */
@@ -85,7 +88,8 @@ export interface Paper2Refit {
 export function paper2Refit(options: Paper2RefitOptions = {}): Paper2Refit {
   const n = options.n ?? 300;
   const rng = createRng(options.seed ?? 1);
-  const models = paper2Models();
+  const { reading, ...fitOptions } = options;
+  const models = paper2Models({ reading });
   const samples = {} as Paper2Refit["samples"];
   for (const k of PAPER2_CHARACTERISTICS) samples[k] = models.marginals[k].sample(n, rng);
   const pairSamples = {} as Paper2Refit["pairSamples"];
@@ -102,7 +106,7 @@ export function paper2Refit(options: Paper2RefitOptions = {}): Paper2Refit {
     const { x, y } = models.copulas[p];
     const s = pairSamples[p];
     const fit = fitPairCopulas({ [x]: s.x, [y]: s.y }, [[x, y]], {
-      ...options,
+      ...fitOptions,
       marginals: options.pseudoObs === "ranks" ? undefined : marginals,
     })[`${x}_${y}`]!;
     copulaFits[p] = fit;
