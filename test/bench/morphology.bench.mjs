@@ -1,0 +1,76 @@
+// Benchmark: morphology on the pore phase of the taufactor NMC cathode (256^3,
+// ../shared/data/nmc-cathode-taufactor/electrode.tiff): exact EDT against scipy and
+// seung-lab `edt` (2 threads), 26-connected components against scipy.ndimage.label and
+// cc3d, local thickness (25 sizes) against PoreSpy. References other than scipy live in
+// .cache/bench-venv (see morphology.py). Skips with a message when the volume is absent.
+// Run: npm run bench -- morphology [--case <case>]
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { readTiff, sharedDataPath } from "../../kernel-lib/dist/io/index.js";
+import {
+  connectedComponents,
+  distanceTransform,
+  localThickness,
+} from "../../kernel-lib/dist/morphology/index.js";
+import { closePool } from "../../kernel-lib/dist/parallel/index.js";
+import { runBenchmark } from "./harness.mjs";
+
+const file = sharedDataPath("nmc-cathode-taufactor/electrode.tiff");
+if (file === undefined) {
+  console.log(
+    "morphology: skipped (../shared/data/nmc-cathode-taufactor/electrode.tiff is absent)",
+  );
+  process.exit(0);
+}
+const dataFile = path.join(os.tmpdir(), "tomolab-bench-morphology", "pore.u8");
+
+async function pore() {
+  const v = await readTiff(file);
+  const data = new Uint8Array(v.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = v.data[i] === 0 ? 1 : 0;
+  return { data, shape: v.shape, spacing: [1, 1, 1] };
+}
+
+const first = await pore();
+const shapeArg = first.shape.join(",");
+if (!process.argv.includes("--child")) {
+  mkdirSync(path.dirname(dataFile), { recursive: true });
+  writeFileSync(dataFile, first.data);
+}
+const ref = (tool) => ["--tool", tool, "--data", dataFile, "--shape", shapeArg];
+const size = `${first.shape.join("x")} pore phase`;
+const setup = () => first;
+
+await runBenchmark(import.meta.url, {
+  name: "morphology",
+  runs: 3,
+  cases: [
+    {
+      case: `EDT ${size} vs scipy`,
+      setup,
+      run: (v) => distanceTransform(v),
+      reference: ref("scipy-edt"),
+    },
+    { case: `EDT ${size} vs edt`, setup, run: (v) => distanceTransform(v), reference: ref("edt") },
+    {
+      case: `components 26 ${size} vs scipy`,
+      setup,
+      run: (v) => connectedComponents(v, { connectivity: 26 }),
+      reference: ref("scipy-label"),
+    },
+    {
+      case: `components 26 ${size} vs cc3d`,
+      setup,
+      run: (v) => connectedComponents(v, { connectivity: 26 }),
+      reference: ref("cc3d"),
+    },
+    {
+      case: `local thickness ${size} vs PoreSpy`,
+      setup,
+      run: (v) => localThickness(v, { sizes: 25 }),
+      reference: ref("porespy-lt"),
+    },
+  ],
+});
+await closePool();
