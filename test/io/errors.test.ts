@@ -6,7 +6,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openTiff, readPngStack, readTiff } from "../../kernel-lib/src/io/index.js";
-import { Tag, TiffFile } from "../../kernel-lib/src/io/tiffFile.js";
+import { TiffFile } from "../../kernel-lib/src/io/tiffFile.js";
+import { Tag } from "../../kernel-lib/src/io/tiffTags.js";
 import { FIXTURES, tempDir } from "./helpers.js";
 
 const dir = tempDir("errors");

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openTiff, readTiff } from "../../kernel-lib/src/io/index.js";
-import { FIXTURES, SHARED_DATA, expected, firstMismatch, manifest } from "./helpers.js";
+import { FIXTURES, SHARED_DATA, expected, firstMismatch, manifest, tempDir } from "./helpers.js";
+import { buildTiff, grayEntries } from "./tiffBuilder.js";
 
 const plain = manifest.files.filter((f) => !f.channels && !f.samples && !f.frames);
 
@@ -69,6 +70,37 @@ describe("readTiff on files written by tifffile, Pillow/libtiff and by hand", ()
     await expect(readTiff(file, { channel: 2 })).rejects.toThrow(RangeError);
   });
 
+  it("reads ImageJ channel c of pages that are not plain bytes from its own page, not from sample c", async () => {
+    // Two 4-bit pages (channel 0, channel 1), 4 x 2 pixels, two pixels per byte, high nibble first.
+    // Channel 1 used to be decoded as sample 1 of its one-sample page: shifted one pixel.
+    const text = [..."ImageJ=1.54f\nimages=2\nchannels=2\nhyperstack=true\n\0"];
+    const nibbles = (v: number[]) =>
+      Uint8Array.from({ length: 4 }, (_, i) => (v[2 * i] << 4) | v[2 * i + 1]);
+    const c0 = [1, 2, 3, 4, 5, 6, 7, 8];
+    const c1 = [9, 10, 11, 12, 13, 14, 15, 0];
+    const file = path.join(tempDir("hyperstack-4bit"), "c2.tif");
+    fs.writeFileSync(
+      file,
+      buildTiff([
+        {
+          entries: [
+            ...grayEntries(4, 2, { bits: 4 }),
+            { tag: 270, type: 2, values: text.map((c) => c.charCodeAt(0)) },
+          ],
+          strips: [nibbles(c0)],
+        },
+        { entries: grayEntries(4, 2, { bits: 4 }), strips: [nibbles(c1)] },
+      ]),
+    );
+    expect(Array.from((await readTiff(file, { channel: 0 })).data)).toEqual(c0);
+    expect(Array.from((await readTiff(file, { channel: 1 })).data)).toEqual(c1);
+    await expect(readTiff(file, { channel: 2 })).rejects.toThrow(
+      new RangeError(
+        `\`channel\` must be an integer in [0, 1], received 2 (for ${JSON.stringify(file)})`,
+      ),
+    );
+  });
+
   it("picks one frame of an ImageJ hyperstack with slices and frames; reads frames as z when there is one slice", async () => {
     const file = path.join(FIXTURES, "imagej_2t3z.tif");
     const n = 3 * 63;
@@ -105,7 +137,12 @@ describe("readTiff on files written by tifffile, Pillow/libtiff and by hand", ()
     await expect(readTiff(file, { pages: [3, 3] })).rejects.toThrow(
       /`pages` must be \[start, stop\)/,
     );
-    await expect(readTiff(file, { pages: [0, 6] })).rejects.toThrow(RangeError);
+    await expect(readTiff(file, { pages: [0, 6] })).rejects.toThrow(
+      new RangeError(
+        `\`pages\` must be [start, stop) with 0 <= start < stop <= 5, received [0,6] (for ${JSON.stringify(file)})`,
+      ),
+    );
+    await expect(readTiff(file, { pages: "all" as never })).rejects.toThrow(TypeError);
   });
 
   it("openTiff reads single slices lazily, in any order, and refuses reads after close", async () => {
@@ -118,7 +155,11 @@ describe("readTiff on files written by tifffile, Pillow/libtiff and by hand", ()
         expect(slice.length).toBe(63);
         expect(firstMismatch(slice, expected(f.formula, 63, 1, z * 63))).toBeNull();
       }
-      await expect(s.readSlice(5)).rejects.toThrow(RangeError);
+      await expect(s.readSlice(5)).rejects.toThrow(
+        new RangeError(
+          `\`z\` must be an integer in [0, 4], received 5 (for ${JSON.stringify(s.path)})`,
+        ),
+      );
       await s.close();
       await expect(s.readSlice(0)).rejects.toThrow(/closed/);
     }

@@ -9,7 +9,7 @@ import path from "node:path";
 import { deflateSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { openTiff, readTiff } from "../../kernel-lib/src/io/index.js";
-import { Tag } from "../../kernel-lib/src/io/tiffFile.js";
+import { Tag } from "../../kernel-lib/src/io/tiffTags.js";
 import { FIXTURES, expected, firstMismatch, tempDir } from "./helpers.js";
 import { buildTiff, grayEntries, ifdLayout, packCodes, patchEntry } from "./tiffBuilder.js";
 

@@ -3,7 +3,8 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openTiff, readTiff, writeTiff } from "../../kernel-lib/src/io/index.js";
 import { toRational } from "../../kernel-lib/src/io/writeTiff.js";
-import { TiffFile, Tag } from "../../kernel-lib/src/io/tiffFile.js";
+import { TiffFile } from "../../kernel-lib/src/io/tiffFile.js";
+import { Tag } from "../../kernel-lib/src/io/tiffTags.js";
 import type { Volume, VoxelArray } from "../../kernel-lib/src/volume/types.js";
 import { imagejOpen, imagejUnavailable, python, tempDir, tifffileUnavailable } from "./helpers.js";
 

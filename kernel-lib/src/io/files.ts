@@ -15,6 +15,23 @@ export function fileError(fn: string, file: string, problem: string): Error {
   return new Error(`${fn}(${JSON.stringify(file)}): ${problem}`);
 }
 
+/**
+ * Run an option check (from util/checks) whose allowed range depends on a
+ * file, adding which file to its message:
+ * `` `channel` must be an integer in [0, 2], received 5 (for "/x/a.tif") ``.
+ * @param context - What the range comes from, e.g. `for "/x/a.tif"`.
+ * @param check - The check; its RangeError or TypeError is rethrown with the context.
+ */
+export function checkFor<T>(context: string, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof RangeError) throw new RangeError(`${e.message} (${context})`, { cause: e });
+    if (e instanceof TypeError) throw new TypeError(`${e.message} (${context})`, { cause: e });
+    throw e;
+  }
+}
+
 /** Whether something exists at `file` (file, folder or link). */
 export async function exists(file: string): Promise<boolean> {
   try {

@@ -1,12 +1,23 @@
-import { endianness } from "node:os";
+import { checkInteger, checkNumberArray, expectedError } from "../util/checks.js";
+import { roundSignificant } from "../util/round.js";
 import { checkSpacing } from "../volume/check.js";
 import { allocate } from "../volume/dtype.js";
 import type { DType, Shape3, Spacing3, Volume, VoxelArray } from "../volume/types.js";
-import { imagejInt, parseImageJDescription, type ImageJMetadata } from "./imagej.js";
+import { checkFor } from "./files.js";
+import {
+  contiguousPlanes,
+  imagejZStep,
+  ijField,
+  parseImageJDescription,
+  readContiguousPlane,
+  stackLayout,
+  type ImageJMetadata,
+} from "./imagej.js";
 import { checkBudget, resolveMaxBytes } from "./memory.js";
-import { decodePage, swapBytes } from "./tiffDecode.js";
-import { COMPRESSION_NAMES, Compression } from "./tiffDecompress.js";
-import { Tag, TiffFile, type TiffIfd } from "./tiffFile.js";
+import { decodePage } from "./tiffDecode.js";
+import { COMPRESSION_NAMES } from "./tiffDecompress.js";
+import { TiffFile, type TiffIfd } from "./tiffFile.js";
+import { Tag } from "./tiffTags.js";
 import { readChunks, readPage, type TiffPage } from "./tiffPage.js";
 import { nanometresPer, unescapeUnit } from "./units.js";
 
@@ -83,20 +94,6 @@ export interface TiffStack {
 /** Where z slice k comes from: a page, or a plane inside ImageJ's contiguous data after page 0. */
 type SliceSource = { page: TiffPage } | { contiguousOffset: number };
 
-const PLATFORM_LE = endianness() === "LE";
-
-/** Whole-byte stored types (ImageJ's contiguous stacks hold only these). */
-const DIRECT_TYPES = new Set([
-  "uint8",
-  "int8",
-  "uint16",
-  "int16",
-  "uint32",
-  "int32",
-  "float32",
-  "float64",
-]);
-
 const DTYPE_BYTES: Record<DType, number> = {
   uint8: 1,
   uint16: 2,
@@ -155,11 +152,6 @@ export async function openTiffAs(
   }
 }
 
-/** The ImageJ description field named `key`, for messages. */
-function ijField(key: string, meta: ImageJMetadata): string {
-  return `ImageJ description (IFD 0 tag ImageDescription (270)) field ${key}=${JSON.stringify(meta[key] ?? "")}`;
-}
-
 async function describeStack(
   file: TiffFile,
   options: OpenTiffOptions,
@@ -178,101 +170,33 @@ async function describeStack(
   const first = main[0];
   const description = await file.text(first.ifd, Tag.ImageDescription);
   const imagej = parseImageJDescription(description);
-
-  // Channel selection: samples inside a page, or ImageJ channels across pages.
-  let channels = 1;
-  let slices = main.length;
-  let frames = 1;
-  if (imagej) {
-    const int = (key: string, fallback: number) => {
-      const v = imagejInt(imagej, key, fallback);
-      if (Number.isNaN(v)) throw file.error(`${ijField(key, imagej)}: expected a positive integer`);
-      return v;
-    };
-    channels = int("channels", 1);
-    slices = int("slices", 1);
-    frames = int("frames", 1);
-    const images = int("images", channels * slices * frames);
-    if (channels * slices * frames !== images) {
-      if (channels === 1 && frames === 1 && slices === 1) slices = images;
-      else {
-        throw file.error(
-          `${ijField("images", imagej)}: inconsistent with channels*slices*frames = ${channels}*${slices}*${frames} = ${channels * slices * frames}`,
-        );
-      }
-    }
-    if (images === 1) slices = main.length; // a plain multi-page file with an ImageJ description
-    const order = (imagej.order ?? "czt").toLowerCase();
-    if (order !== "czt" && order !== "default" && channels * frames > 1) {
-      throw file.error(`${ijField("order", imagej)}: unsupported page order (only czt)`);
-    }
-  }
-  if (first.samples > 1 && channels > 1) {
-    throw file.error(
-      `${ijField("channels", imagej as ImageJMetadata)}: ImageJ channels of ${first.samples} samples each (IFD 0 tag SamplesPerPixel (277)) are not supported`,
-    );
-  }
-  const nChannels = Math.max(channels, first.samples);
-  const channel = pickIndex(file, "channel", options.channel, nChannels);
-  if (nChannels > 1 && options.channel === undefined) {
-    const what =
-      first.samples > 1
-        ? `${first.samples} samples per pixel (e.g. RGB; IFD 0 tag SamplesPerPixel (277))`
-        : `${channels} channels (ImageJ hyperstack; ImageJ description field channels=${channels})`;
-    throw file.error(
-      `has ${what}; tomolab volumes hold one channel: pass { channel } in 0..${nChannels - 1}`,
-    );
-  }
-  const framesAsZ = frames > 1 && slices === 1;
-  const frame = pickIndex(file, "frame", options.frame, framesAsZ ? 1 : frames);
-  if (frames > 1 && !framesAsZ && options.frame === undefined) {
-    throw file.error(
-      `is an ImageJ hyperstack with ${slices} slices and ${frames} frames (ImageJ description fields slices, frames); pass { frame } in 0..${frames - 1}`,
-    );
-  }
-  const nz = framesAsZ ? frames : slices;
-  const c = channels > 1 ? channel : 0;
-  const pageOf = (z: number) =>
-    framesAsZ ? z * channels + c : (frame * slices + z) * channels + c;
-  const totalPages = channels * slices * frames;
+  const layout = stackLayout(file, imagej, main.length, first.samples, options);
 
   // Memory for one slice (and its decoding) before anything is allocated.
-  const plane = first.width * first.height;
   checkBudget(
     file.fn,
     file.path,
-    plane * (DTYPE_BYTES[first.dtype] + Math.ceil(first.bits / 8) * first.samples),
+    first.width *
+      first.height *
+      (DTYPE_BYTES[first.dtype] + Math.ceil(first.bits / 8) * first.samples),
     `one slice (${first.height} x ${first.width} ${first.sampleType}${first.samples > 1 ? ` x ${first.samples} samples` : ""})`,
     maxBytes,
     "the file header is probably corrupt, or raise { maxBytes }",
   );
 
   // Where each page is: its own IFD, or ImageJ's contiguous pixel block after page 0.
-  const sources: SliceSource[] = [];
-  const planeBytes = plane * first.samples * (first.bits / 8);
-  if (main.length >= totalPages) {
-    for (let z = 0; z < nz; z++) sources.push({ page: main[pageOf(z)] });
+  let sources: SliceSource[];
+  if (main.length >= layout.totalPages) {
+    sources = Array.from({ length: layout.nz }, (_, z) => ({ page: main[layout.pageOf(z)] }));
   } else if (imagej && main.length === 1) {
-    const start = await contiguousStart(file, first, imagej, totalPages);
-    const bytes = totalPages * planeBytes;
-    if (start + bytes > file.size) {
-      throw file.error(
-        `truncated: ${ijField("images", imagej)} needs ${bytes} bytes of pixel data from offset ${start}, but the file ends at ${file.size}`,
-      );
-    }
-    const clash = file.overlapsStructure(start, bytes);
-    if (clash) {
-      throw file.error(
-        `${ijField("images", imagej)}: the ${totalPages} planes of ${planeBytes} bytes from offset ${start} would overlap ${clash}; the file holds fewer images`,
-      );
-    }
-    for (let z = 0; z < nz; z++) sources.push({ contiguousOffset: start + pageOf(z) * planeBytes });
+    const planes = await contiguousPlanes(file, first, imagej, layout);
+    sources = planes.map((contiguousOffset) => ({ contiguousOffset }));
   } else if (imagej) {
     throw file.error(
-      `${ijField("images", imagej)}: the description says ${totalPages} images but the file has ${main.length} pages`,
+      `${ijField("images", imagej)}: the description says ${layout.totalPages} images but the file has ${main.length} pages`,
     );
   } else {
-    throw file.error(`expected ${totalPages} pages (IFDs), found ${main.length}`);
+    throw file.error(`expected ${layout.totalPages} pages (IFDs), found ${main.length}`);
   }
 
   // Every page must look like page 0.
@@ -294,76 +218,26 @@ async function describeStack(
   // Page 0's strips/tiles are checked now, so a corrupt header fails at open.
   if ("page" in sources[0]) await readChunks(file, sources[0].page);
 
-  const { spacing: fileSpacing, unit } = await readSpacing(file, first.ifd, imagej);
-  let spacing = fileSpacing;
-  let spacingUnit = unit;
+  let calibration = await readSpacing(file, first.ifd, imagej); // checked even when overridden
   if (options.spacing !== undefined) {
     checkSpacing(options.spacing, "spacing");
-    spacing = [...options.spacing] as Spacing3;
-    spacingUnit = "nm";
+    calibration = { spacing: [...options.spacing] as Spacing3, unit: "nm" };
   }
 
-  return new OpenStack(file, {
-    shape: [nz, first.height, first.width],
-    dtype: first.dtype,
-    sampleType: first.sampleType,
-    spacing,
-    unit: spacingUnit,
-    compression: COMPRESSION_NAMES[first.compression] ?? `code ${first.compression}`,
-    imagej,
-    description,
-    first,
-    sources,
-    channel,
-    maxBytes,
-  });
-}
-
-/** A validated index option (`channel`, `frame`) in 0..n-1, 0 when absent. */
-function pickIndex(file: TiffFile, name: string, value: number | undefined, n: number): number {
-  if (value === undefined) return 0;
-  if (!Number.isInteger(value) || value < 0 || value >= n) {
-    throw new RangeError(
-      `\`${name}\` must be an integer in 0..${n - 1} for ${JSON.stringify(file.path)}, received ${value}`,
-    );
-  }
-  return value;
-}
-
-/**
- * Offset of page 0's pixel data in ImageJ's single-IFD layout: plain
- * uncompressed single-sample strips stored back to back, the other planes
- * following them.
- */
-async function contiguousStart(
-  file: TiffFile,
-  page: TiffPage,
-  imagej: ImageJMetadata,
-  totalPages: number,
-): Promise<number> {
-  if (
-    page.compression !== Compression.none ||
-    page.tiled ||
-    page.samples !== 1 ||
-    !DIRECT_TYPES.has(page.sampleType)
-  ) {
-    throw file.error(
-      `${ijField("images", imagej)}: the description says ${totalPages} images but the file has 1 page whose data are not plain uncompressed single-channel samples, so the other images cannot be located`,
-    );
-  }
-  const { offsets } = await readChunks(file, page);
-  let end = offsets[0];
-  for (let k = 0; k < page.chunks; k++) {
-    if (offsets[k] !== end) {
-      throw file.fieldError(
-        page.ifd,
-        Tag.StripOffsets,
-        `ImageJ single-IFD stack whose strips are not contiguous (strip ${k} at ${offsets[k]}, expected ${end}); cannot locate the other images`,
-      );
-    }
-    end += Math.min(page.chunkHeight, page.height - k * page.chunkHeight) * page.rowBytes;
-  }
-  return offsets[0];
+  return openStack(
+    file,
+    {
+      path: file.path,
+      shape: [layout.nz, first.height, first.width],
+      dtype: first.dtype,
+      sampleType: first.sampleType,
+      ...calibration,
+      compression: COMPRESSION_NAMES[first.compression] ?? `code ${first.compression}`,
+      imagej,
+      description,
+    },
+    { first, sources, sample: layout.sample, maxBytes },
+  );
 }
 
 /** Spacing `[dz, dy, dx]` and its unit from ImageJ metadata or resolution tags. */
@@ -393,176 +267,96 @@ async function readSpacing(
         `expected a positive number of pixels per ${unit}, received ${r[0]}/${r[1]}`,
       );
     }
-    return roundSignificant(r[1] / r[0], 9); // pixels per unit -> unit per pixel; 32-bit rationals hold ~9 digits
+    return roundSignificant(r[1] / r[0], 9)!; // pixels per unit -> unit per pixel; 32-bit rationals hold ~9 digits
   };
   const dx = await size(Tag.XResolution);
   const dy = await size(Tag.YResolution);
-  let dz = 1;
-  if (imagej?.spacing !== undefined) {
-    dz = Math.abs(Number(imagej.spacing)); // ImageJ writes negative spacing for stacks in reverse order
-    if (!Number.isFinite(dz) || dz <= 0 || imagej.spacing.trim() === "") {
-      throw file.error(`${ijField("spacing", imagej)}: expected a non-zero number`);
-    }
-  }
+  const dz = imagejZStep(file, imagej);
   const factor = nanometresPer(unit);
   if (factor === undefined) return { spacing: [dz, dy, dx], unit };
-  const nm = (v: number) => roundSignificant(v * factor, 12);
-  return { spacing: [nm(dz), nm(dy), nm(dx)], unit: "nm" };
+  const spacing = [dz, dy, dx].map((v) => roundSignificant(v * factor, 12)) as Spacing3;
+  if (!spacing.every((v) => v !== null && v > 0)) {
+    throw file.error(
+      `spacing [${[dz, dy, dx].join(", ")}] ${unit} is [${[dz, dy, dx].map((v) => v * factor).join(", ")}] nm, outside what a number holds (ImageJ description field spacing, tags XResolution, YResolution)`,
+    );
+  }
+  return { spacing, unit: "nm" };
 }
 
-function roundSignificant(x: number, digits: number): number {
-  return Number(x.toPrecision(digits));
-}
+/** What a {@link TiffStack} reports about itself. */
+type StackFacts = Omit<TiffStack, "readSlice" | "read" | "close">;
 
-interface StackFacts {
-  shape: Shape3;
-  dtype: DType;
-  sampleType: string;
-  spacing: Spacing3;
-  unit: string;
-  compression: string;
-  imagej: ImageJMetadata | null;
-  description: string | undefined;
+/** How an open stack reads its slices. */
+interface StackReader {
   first: TiffPage;
   sources: SliceSource[];
-  channel: number;
+  /** Sample of each page to decode. */
+  sample: number;
   maxBytes: number;
 }
 
-class OpenStack implements TiffStack {
-  readonly path: string;
-  readonly shape: Shape3;
-  readonly dtype: DType;
-  readonly sampleType: string;
-  readonly spacing: Spacing3;
-  readonly unit: string;
-  readonly compression: string;
-  readonly imagej: ImageJMetadata | null;
-  readonly description: string | undefined;
-  private readonly first: TiffPage;
-  private readonly sources: SliceSource[];
-  private readonly channel: number;
-  private readonly maxBytes: number;
-  private closed = false;
-
-  constructor(
-    private readonly file: TiffFile,
-    facts: StackFacts,
-  ) {
-    this.path = file.path;
-    this.shape = facts.shape;
-    this.dtype = facts.dtype;
-    this.sampleType = facts.sampleType;
-    this.spacing = facts.spacing;
-    this.unit = facts.unit;
-    this.compression = facts.compression;
-    this.imagej = facts.imagej;
-    this.description = facts.description;
-    this.first = facts.first;
-    this.sources = facts.sources;
-    this.channel = facts.channel;
-    this.maxBytes = facts.maxBytes;
-  }
-
-  async readSlice(z: number): Promise<VoxelArray> {
-    this.check(z);
-    const out = allocate(this.dtype, this.shape[1] * this.shape[2]);
-    await this.readSliceInto(z, out, 0);
-    return out;
-  }
-
-  async read(options: TiffReadOptions = {}): Promise<Volume> {
-    const nz = this.shape[0];
-    const [start, stop] = options.pages ?? [0, nz];
-    if (
-      !Number.isInteger(start) ||
-      !Number.isInteger(stop) ||
-      start < 0 ||
-      stop > nz ||
-      start >= stop
-    ) {
-      throw new RangeError(
-        `\`pages\` must be [start, stop) with 0 <= start < stop <= ${nz} for ${JSON.stringify(this.path)}, received ${JSON.stringify(options.pages)}`,
-      );
-    }
-    const plane = this.shape[1] * this.shape[2];
-    checkBudget(
-      this.file.fn,
-      this.path,
-      (stop - start) * plane * DTYPE_BYTES[this.dtype],
-      `the volume (${stop - start} x ${this.shape[1]} x ${this.shape[2]} ${this.dtype})`,
-      this.maxBytes,
-      "read a range with { pages } or slice by slice with openTiff, or raise { maxBytes }",
-    );
-    const data = allocate(this.dtype, (stop - start) * plane, options.shared ?? false);
-    for (let z = start; z < stop; z++) await this.readSliceInto(z, data, (z - start) * plane);
-    return {
-      data,
-      shape: [stop - start, this.shape[1], this.shape[2]],
-      spacing: [...this.spacing] as Spacing3,
-      unit: this.unit,
-    };
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.file.close();
-  }
-
-  private check(z: number): void {
-    if (this.closed) throw this.file.error("the stack was closed");
-    if (!Number.isInteger(z) || z < 0 || z >= this.shape[0]) {
-      throw new RangeError(
-        `slice index must be an integer in 0..${this.shape[0] - 1} for ${JSON.stringify(this.path)}, received ${z}`,
-      );
-    }
-  }
-
-  private async readSliceInto(z: number, out: VoxelArray, at: number): Promise<void> {
-    this.check(z);
-    const src = this.sources[z];
+function openStack(file: TiffFile, facts: StackFacts, reader: StackReader): TiffStack {
+  const { first, sources, sample, maxBytes } = reader;
+  const [nz, ny, nx] = facts.shape;
+  const where = `for ${JSON.stringify(file.path)}`;
+  let closed = false;
+  const readSliceInto = async (z: number, out: VoxelArray, at: number): Promise<void> => {
+    if (closed) throw file.error("the stack was closed");
+    checkFor(where, () => checkInteger(z, "z", 0, nz - 1));
+    const src = sources[z];
     if ("page" in src) {
-      const chunks = await readChunks(this.file, src.page);
-      await decodePage(this.file, src.page, chunks, this.channel, out, at);
-      return;
-    }
-    // A plane of ImageJ's contiguous block: plain samples in file byte order.
-    const l = this.first;
-    const size = l.bits / 8;
-    const planeBytes = l.width * l.height * size;
-    const bytes = await this.file.bytes(
-      src.contiguousOffset,
-      planeBytes,
-      `ImageJ plane for z ${z}`,
-    );
-    if (size > 1 && this.file.littleEndian !== PLATFORM_LE) swapBytes(bytes, size);
-    (out as Float32Array).set(samplesOf(bytes, this.sampleType), at);
-  }
+      const chunks = await readChunks(file, src.page);
+      await decodePage(file, src.page, chunks, sample, out, at);
+    } else await readContiguousPlane(file, first, src.contiguousOffset, z, out, at);
+  };
+  return {
+    ...facts,
+    async readSlice(z: number): Promise<VoxelArray> {
+      const out = allocate(facts.dtype, ny * nx);
+      await readSliceInto(z, out, 0);
+      return out;
+    },
+    async read(options: TiffReadOptions = {}): Promise<Volume> {
+      const [start, stop] = checkPages(options.pages, nz, where);
+      const plane = ny * nx;
+      checkBudget(
+        file.fn,
+        file.path,
+        (stop - start) * plane * DTYPE_BYTES[facts.dtype],
+        `the volume (${stop - start} x ${ny} x ${nx} ${facts.dtype})`,
+        maxBytes,
+        "read a range with { pages } or slice by slice with openTiff, or raise { maxBytes }",
+      );
+      const data = allocate(facts.dtype, (stop - start) * plane, options.shared ?? false);
+      for (let z = start; z < stop; z++) await readSliceInto(z, data, (z - start) * plane);
+      return {
+        data,
+        shape: [stop - start, ny, nx],
+        spacing: [...facts.spacing] as Spacing3,
+        unit: facts.unit,
+      };
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await file.close();
+    },
+  };
 }
 
-/** Native-order whole-byte samples as a typed view. */
-function samplesOf(bytes: Uint8Array, sampleType: string): ArrayLike<number> {
-  const b = bytes.buffer;
-  const o = bytes.byteOffset;
-  switch (sampleType) {
-    case "uint8":
-      return bytes;
-    case "int8":
-      return new Int8Array(b, o, bytes.length);
-    case "uint16":
-      return new Uint16Array(b, o, bytes.length / 2);
-    case "int16":
-      return new Int16Array(b, o, bytes.length / 2);
-    case "uint32":
-      return new Uint32Array(b, o, bytes.length / 4);
-    case "int32":
-      return new Int32Array(b, o, bytes.length / 4);
-    case "float32":
-      return new Float32Array(b, o, bytes.length / 4);
-    case "float64":
-      return new Float64Array(b, o, bytes.length / 8);
-    default:
-      throw new Error(`internal: no direct reader for ${sampleType}`);
-  }
+/** The `pages` option: `[start, stop)` with 0 <= start < stop <= nz, all slices when undefined. */
+function checkPages(pages: unknown, nz: number, where: string): [number, number] {
+  if (pages === undefined) return [0, nz];
+  const expected = `[start, stop) with 0 <= start < stop <= ${nz}`;
+  return checkFor(where, () => {
+    const [start, stop] = checkNumberArray(pages, "pages", {
+      length: 2,
+      integer: true,
+      min: 0,
+      max: nz,
+      expected,
+    });
+    if (start >= stop) throw expectedError("pages", expected, pages);
+    return [start, stop];
+  });
 }

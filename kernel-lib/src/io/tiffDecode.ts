@@ -144,33 +144,34 @@ async function readPlainStrips(
   if (!sameType) (out as Float32Array).set(typedView(bytes, page.sampleType), at);
 }
 
-/** A typed view of native-order samples of a whole-byte stored type. */
-function typedView(bytes: Uint8Array, sampleType: string): ArrayLike<number> {
-  const b = bytes.buffer;
-  const o = bytes.byteOffset;
-  const n = (bits: number) => bytes.byteLength / (bits / 8);
-  switch (sampleType) {
-    case "uint8":
-      return new Uint8Array(b, o, n(8));
-    case "int8":
-      return new Int8Array(b, o, n(8));
-    case "uint16":
-      return new Uint16Array(b, o, n(16));
-    case "int16":
-      return new Int16Array(b, o, n(16));
-    case "uint32":
-      return new Uint32Array(b, o, n(32));
-    case "int32":
-      return new Int32Array(b, o, n(32));
-    case "float32":
-      return new Float32Array(b, o, n(32));
-    case "float64":
-      return new Float64Array(b, o, n(64));
-    case "float16":
-      return halfView(new Uint16Array(b, o, n(16)));
-    default:
-      throw new Error(`internal: no typed view for ${sampleType}`);
-  }
+/** Typed arrays of the whole-byte stored types that native-order bytes can be viewed as directly. */
+const VIEW_TYPES = {
+  uint8: Uint8Array,
+  int8: Int8Array,
+  uint16: Uint16Array,
+  int16: Int16Array,
+  uint32: Uint32Array,
+  int32: Int32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+} as const;
+
+/** Whether `sampleType` is a whole-byte type whose native-order bytes {@link typedView} views in place. */
+export function isDirectType(sampleType: string): sampleType is keyof typeof VIEW_TYPES {
+  return Object.hasOwn(VIEW_TYPES, sampleType);
+}
+
+/**
+ * A typed view of native-order samples of a whole-byte stored type (`float16`
+ * samples are converted to a new Float32Array).
+ */
+export function typedView(bytes: Uint8Array, sampleType: string): ArrayLike<number> {
+  if (sampleType === "float16")
+    return halfView(new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2));
+  if (!isDirectType(sampleType)) throw new Error(`internal: no typed view for ${sampleType}`);
+  const View = VIEW_TYPES[sampleType];
+  const buffer = bytes.buffer as ArrayBuffer; // a SharedArrayBuffer views the same way
+  return new View(buffer, bytes.byteOffset, bytes.byteLength / View.BYTES_PER_ELEMENT);
 }
 
 /**

@@ -12,127 +12,17 @@
  */
 import { promises as fsp } from "node:fs";
 import { fileError } from "./files.js";
-
-/** Tag numbers used by the readers and writers. */
-export const Tag = {
-  NewSubfileType: 254,
-  ImageWidth: 256,
-  ImageLength: 257,
-  BitsPerSample: 258,
-  Compression: 259,
-  Photometric: 262,
-  FillOrder: 266,
-  ImageDescription: 270,
-  StripOffsets: 273,
-  SamplesPerPixel: 277,
-  RowsPerStrip: 278,
-  StripByteCounts: 279,
-  XResolution: 282,
-  YResolution: 283,
-  PlanarConfiguration: 284,
-  ResolutionUnit: 296,
-  Software: 305,
-  Predictor: 317,
-  TileWidth: 322,
-  TileLength: 323,
-  TileOffsets: 324,
-  TileByteCounts: 325,
-  SampleFormat: 339,
-} as const;
-
-/** TIFF field types and their sizes in bytes. */
-export const FieldType = {
-  BYTE: 1,
-  ASCII: 2,
-  SHORT: 3,
-  LONG: 4,
-  RATIONAL: 5,
-  SBYTE: 6,
-  UNDEFINED: 7,
-  SSHORT: 8,
-  SLONG: 9,
-  SRATIONAL: 10,
-  FLOAT: 11,
-  DOUBLE: 12,
-  IFD: 13,
-  LONG8: 16,
-  SLONG8: 17,
-  IFD8: 18,
-} as const;
-
-const TYPE_SIZE: Record<number, number> = {
-  1: 1,
-  2: 1,
-  3: 2,
-  4: 4,
-  5: 8,
-  6: 1,
-  7: 1,
-  8: 2,
-  9: 4,
-  10: 8,
-  11: 4,
-  12: 8,
-  13: 4,
-  16: 8,
-  17: 8,
-  18: 8,
-};
-
-const TYPE_NAMES = new Map<number, string>(
-  Object.entries(FieldType).map(([name, type]) => [type, name]),
-);
-
-/** Name of a field type for messages, e.g. `FLOAT`, or `unknown type 99`. */
-export function typeName(type: number): string {
-  return TYPE_NAMES.get(type) ?? `unknown type ${type}`;
-}
-
-/** What a tag the readers use may hold. */
-interface TagRule {
-  /** Allowed field types. */
-  types: readonly number[];
-  /** Exact count, or "any" (checked later against the page layout when it matters). */
-  count: 1 | "any";
-}
-
-// TIFF 6.0 section 2: "readers should accept BYTE, SHORT, or LONG values for any
-// unsigned integer field"; BigTIFF adds LONG8 (and IFD8 for offsets).
-const UINT = [FieldType.BYTE, FieldType.SHORT, FieldType.LONG] as const;
-const UINT_BIG = [...UINT, FieldType.LONG8] as const;
-const OFFSETS_BIG = [...UINT_BIG, FieldType.IFD8] as const;
-const TEXT = [FieldType.ASCII, FieldType.BYTE, FieldType.UNDEFINED] as const;
-
-function rulesFor(bigTiff: boolean): Map<number, TagRule> {
-  const uint = bigTiff ? UINT_BIG : UINT;
-  const offsets = bigTiff ? OFFSETS_BIG : UINT;
-  const one = (types: readonly number[]): TagRule => ({ types, count: 1 });
-  const many = (types: readonly number[]): TagRule => ({ types, count: "any" });
-  return new Map<number, TagRule>([
-    [Tag.NewSubfileType, one(uint)],
-    [Tag.ImageWidth, one(uint)],
-    [Tag.ImageLength, one(uint)],
-    [Tag.BitsPerSample, many(uint)],
-    [Tag.Compression, one(uint)],
-    [Tag.Photometric, one(uint)],
-    [Tag.FillOrder, one(uint)],
-    [Tag.ImageDescription, many(TEXT)],
-    [Tag.StripOffsets, many(offsets)],
-    [Tag.SamplesPerPixel, one(uint)],
-    [Tag.RowsPerStrip, one(uint)],
-    [Tag.StripByteCounts, many(uint)],
-    [Tag.XResolution, one([FieldType.RATIONAL])],
-    [Tag.YResolution, one([FieldType.RATIONAL])],
-    [Tag.PlanarConfiguration, one(uint)],
-    [Tag.ResolutionUnit, one(uint)],
-    [Tag.Predictor, one(uint)],
-    [Tag.TileWidth, one(uint)],
-    [Tag.TileLength, one(uint)],
-    [Tag.TileOffsets, many(offsets)],
-    [Tag.TileByteCounts, many(uint)],
-    [Tag.SampleFormat, many(uint)],
-  ]);
-}
+import {
+  decodeValues,
+  FieldType,
+  rulesFor,
+  tagLabel,
+  TEXT,
+  toNumber,
+  typeName,
+  typeSize,
+  type TagRule,
+} from "./tiffTags.js";
 
 /** One IFD entry: where its value is (inline bytes or a file offset). */
 export interface TiffEntry {
@@ -388,10 +278,10 @@ export class TiffFile {
           ? toNumber(view.getBigUint64(p + 4, this.littleEndian))
           : view.getUint32(p + 4, this.littleEndian);
         const rule = rules.get(tag);
-        const size = TYPE_SIZE[type];
+        const size = typeSize(type);
         if (rule && count === 0 && rule.types === TEXT) continue; // an empty text tag: absent
-        if (rule) this.checkEntry(ifd, tag, type, count, rule);
-        else if (size === undefined) continue; // unknown tag of an unknown field type: skipped (TIFF 6.0, p. 16)
+        if (rule) this.checkEntry(ifd, tag, type, count, rule); // refuses unknown field types
+        if (size === undefined) continue; // unknown tag of an unknown field type: skipped (TIFF 6.0, p. 16)
         const valuePos = p + (this.bigTiff ? 12 : 8);
         const bytes = size * count;
         let entry: TiffEntry;
@@ -460,7 +350,7 @@ export class TiffFile {
   /** The raw bytes of a tag's value (its range was checked when the file was opened). */
   private async valueBytes(ifd: TiffIfd, entry: TiffEntry): Promise<Uint8Array> {
     if (entry.inline) return entry.inline;
-    const length = TYPE_SIZE[entry.type] * entry.count;
+    const length = typeSize(entry.type)! * entry.count;
     return this.bytes(entry.offset, length, `IFD ${ifd.index} tag ${tagLabel(entry.tag)}`);
   }
 
@@ -508,76 +398,6 @@ function sameEntry(a: TiffEntry, b: TiffEntry): boolean {
   if (a.type !== b.type || a.count !== b.count || a.offset !== b.offset) return false;
   if (!a.inline || !b.inline) return a.inline === b.inline;
   return a.inline.length === b.inline.length && a.inline.every((v, i) => v === b.inline![i]);
-}
-
-/** Decode `count` values of a TIFF field type from bytes. */
-function decodeValues(bytes: Uint8Array, type: number, count: number, le: boolean): number[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out: number[] = new Array<number>(type === 5 || type === 10 ? 2 * count : count);
-  for (let i = 0; i < count; i++) {
-    switch (type) {
-      case FieldType.BYTE:
-      case FieldType.UNDEFINED:
-        out[i] = view.getUint8(i);
-        break;
-      case FieldType.SBYTE:
-        out[i] = view.getInt8(i);
-        break;
-      case FieldType.SHORT:
-        out[i] = view.getUint16(2 * i, le);
-        break;
-      case FieldType.SSHORT:
-        out[i] = view.getInt16(2 * i, le);
-        break;
-      case FieldType.LONG:
-      case FieldType.IFD:
-        out[i] = view.getUint32(4 * i, le);
-        break;
-      case FieldType.SLONG:
-        out[i] = view.getInt32(4 * i, le);
-        break;
-      case FieldType.RATIONAL:
-        out[2 * i] = view.getUint32(8 * i, le);
-        out[2 * i + 1] = view.getUint32(8 * i + 4, le);
-        break;
-      case FieldType.SRATIONAL:
-        out[2 * i] = view.getInt32(8 * i, le);
-        out[2 * i + 1] = view.getInt32(8 * i + 4, le);
-        break;
-      case FieldType.FLOAT:
-        out[i] = view.getFloat32(4 * i, le);
-        break;
-      case FieldType.DOUBLE:
-        out[i] = view.getFloat64(8 * i, le);
-        break;
-      case FieldType.LONG8:
-      case FieldType.IFD8:
-        out[i] = toNumber(view.getBigUint64(8 * i, le));
-        break;
-      case FieldType.SLONG8:
-        out[i] = Number(view.getBigInt64(8 * i, le));
-        break;
-    }
-  }
-  return out;
-}
-
-const TAG_NAMES = new Map<number, string>(Object.entries(Tag).map(([name, tag]) => [tag, name]));
-
-/** Name of a tag for messages, e.g. `StripOffsets`, or `#50838` for others. */
-export function tagName(tag: number): string {
-  return TAG_NAMES.get(tag) ?? `#${tag}`;
-}
-
-/** Name and number of a tag for messages, e.g. `StripOffsets (273)`. */
-export function tagLabel(tag: number): string {
-  const name = TAG_NAMES.get(tag);
-  return name ? `${name} (${tag})` : `#${tag}`;
-}
-
-function toNumber(v: bigint): number {
-  // Offsets beyond 2^53 cannot be valid in any file this machine can hold.
-  return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
 }
 
 /** Read exactly `target.length` bytes at `position` (loops over short reads). */

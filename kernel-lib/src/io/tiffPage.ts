@@ -14,7 +14,8 @@ import {
   isSupportedCompression,
   maxDecodedBytes,
 } from "./tiffDecompress.js";
-import { Tag, TiffFile, type TiffIfd } from "./tiffFile.js";
+import { TiffFile, type TiffIfd } from "./tiffFile.js";
+import { Tag } from "./tiffTags.js";
 
 /** The validated layout of one page. */
 export interface TiffPage {

@@ -8,7 +8,7 @@ import { dtypeOf } from "../volume/dtype.js";
 import type { DType, Volume } from "../volume/types.js";
 import { commitTemp, exists, existsError, fileError, tempPathFor } from "./files.js";
 import { formatImageJDescription } from "./imagej.js";
-import { FieldType, Tag } from "./tiffFile.js";
+import { FieldType, Tag } from "./tiffTags.js";
 import { nanometresPer } from "./units.js";
 
 const deflateAsync = promisify(deflate);
