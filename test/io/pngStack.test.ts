@@ -71,7 +71,19 @@ describe("readPngStack on files written by Pillow", () => {
     await expect(readPngStack(rgbDir)).rejects.toThrow(
       /slice_000\.png.*is RGB \(3 channels: IHDR colour type 2\); pass \{ channel \} \(0\.\.2\) or \{ grey: true \}/,
     );
-    await expect(readPngStack(rgbDir, { channel: 3 })).rejects.toThrow(RangeError);
+    await expect(readPngStack(rgbDir, { channel: 3 })).rejects.toThrow(
+      new RangeError(
+        `\`channel\` must be an integer in [0, 2], received 3 (for ${JSON.stringify(path.join(rgbDir, "slice_000.png"))})`,
+      ),
+    );
+    await expect(readPngStack(rgbDir, { grey: "yes" as never })).rejects.toThrow(
+      new TypeError('`grey` must be a boolean, received "yes"'),
+    );
+    await expect(readPngStack(42 as never)).rejects.toThrow(
+      new TypeError(
+        "`dirOrFiles` must be a folder or a non-empty array of file paths, received 42",
+      ),
+    );
     await expect(readPngStack(rgbDir, { channel: 0, grey: true })).rejects.toThrow(
       /either `channel` or `grey/,
     );
@@ -131,7 +143,12 @@ describe("writePngStack", () => {
       /must have dtype uint8 or uint16, received float32/,
     );
     await expect(writePngStack(path.join(dir, "d"), u16, { digits: 1 })).rejects.toThrow(
-      /`digits` must be an integer from 2/,
+      new RangeError(
+        "`digits` must be an integer in [2, 12], received 1 (12 slices need at least 2)",
+      ),
+    );
+    await expect(writePngStack(path.join(dir, "p"), u8, { prefix: "a/b" })).rejects.toThrow(
+      new RangeError('`prefix` must be a file name prefix without path separators, received "a/b"'),
     );
   });
 

@@ -193,7 +193,9 @@ describe("image sizes are checked against the data and the memory budget before 
     await expect(readTiff(u16, { maxBytes: 500, pages: [0, 2] })).resolves.toMatchObject({
       shape: [2, 7, 9],
     });
-    await expect(readTiff(u16, { maxBytes: -1 })).rejects.toThrow(RangeError);
+    await expect(readTiff(u16, { maxBytes: -1 })).rejects.toThrow(
+      new RangeError("`maxBytes` must be a number > 0, received -1"),
+    );
   });
 });
 

@@ -140,10 +140,18 @@ describe("writeTiff protects existing files", () => {
     );
     await expect(
       writeTiff(path.join(dir, "c.tif"), v, { compression: "lzw" as never }),
-    ).rejects.toThrow(/`compression`/);
+    ).rejects.toThrow(new RangeError('`compression` must be "none" or "deflate", received "lzw"'));
     await expect(
       writeTiff(path.join(dir, "l.tif"), v, { compression: "deflate", level: 0 }),
-    ).rejects.toThrow(/`level`/);
+    ).rejects.toThrow(new RangeError("`level` must be an integer in [1, 9], received 0"));
+    await expect(writeTiff(path.join(dir, "n.tif"), v, { unit: 3 as never })).rejects.toThrow(
+      new TypeError(
+        '`unit` must be a length unit (nm, um, micron, mm, ...) or "pixel", received 3',
+      ),
+    );
+    await expect(
+      writeTiff(path.join(dir, "b.tif"), v, { bigTiff: "yes" as never }),
+    ).rejects.toThrow(new RangeError('`bigTiff` must be true, false or "auto", received "yes"'));
     await expect(writeTiff(path.join(dir, "s.tif"), { ...v, shape: [5, 7, 8] })).rejects.toThrow(
       /has 315 elements but shape 5x7x8/,
     );

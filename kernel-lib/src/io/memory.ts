@@ -5,6 +5,7 @@
  * with an error that says how much would be needed.
  */
 import os from "node:os";
+import { checkNumber } from "../util/checks.js";
 import { fileError } from "./files.js";
 
 /**
@@ -29,13 +30,10 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(1)} ${units[u]}`;
 }
 
-/** A validated `maxBytes` option (a positive number), or the default. */
+/** A validated `maxBytes` option (a number of bytes > 0; Infinity for no limit), or the default. */
 export function resolveMaxBytes(maxBytes: number | undefined): number {
   if (maxBytes === undefined) return defaultMaxBytes();
-  if (typeof maxBytes !== "number" || !(maxBytes > 0)) {
-    throw new RangeError(`\`maxBytes\` must be a positive number of bytes, received ${maxBytes}`);
-  }
-  return maxBytes;
+  return checkNumber(maxBytes, "maxBytes", { min: 0, minOpen: true, finite: false });
 }
 
 /**

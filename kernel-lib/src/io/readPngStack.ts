@@ -1,10 +1,17 @@
 import { convertIndexedToRgb, decode, hasPngSignature, type DecodedPng } from "fast-png";
 import { promises as fsp } from "node:fs";
 import nodePath from "node:path";
+import {
+  checkBoolean,
+  checkInteger,
+  checkOneOf,
+  checkOptions,
+  expectedError,
+} from "../util/checks.js";
 import { checkSpacing } from "../volume/check.js";
 import { allocate } from "../volume/dtype.js";
 import type { Spacing3, Volume } from "../volume/types.js";
-import { fileError, naturalCompare } from "./files.js";
+import { checkFor, fileError, naturalCompare } from "./files.js";
 import { checkBudget, resolveMaxBytes } from "./memory.js";
 import { checkPng } from "./pngCheck.js";
 
@@ -78,6 +85,9 @@ export async function readPngStack(
   options: ReadPngStackOptions = {},
 ): Promise<Volume> {
   const fn = "readPngStack";
+  checkOptions(options, "options");
+  if (options.grey !== undefined) checkBoolean(options.grey, "grey");
+  if (options.shared !== undefined) checkBoolean(options.shared, "shared");
   if (options.channel !== undefined && options.grey) {
     throw new RangeError("pass either `channel` or `grey: true`, not both");
   }
@@ -132,9 +142,8 @@ async function listSlices(fn: string, dirOrFiles: string | readonly string[]): P
       dirOrFiles.length === 0 ||
       !dirOrFiles.every((f) => typeof f === "string")
     ) {
-      throw new TypeError(
-        `\`dirOrFiles\` must be a folder or a non-empty array of file paths, received ${JSON.stringify(dirOrFiles)}`,
-      );
+      const expected = "a folder or a non-empty array of file paths";
+      throw expectedError("dirOrFiles", expected, dirOrFiles, TypeError);
     }
     return [...dirOrFiles];
   }
@@ -226,22 +235,18 @@ async function readSlice(
   const outDepth: 8 | 16 = depth === 16 ? 16 : 8;
   let data: Uint8Array | Uint16Array;
   if (channels === 1) {
-    if (options.channel !== undefined && options.channel !== 0) {
-      throw new RangeError(
-        `\`channel\` must be 0 for grey PNG ${JSON.stringify(file)}, received ${options.channel}`,
+    if (options.channel !== undefined)
+      checkFor(`for grey PNG ${JSON.stringify(file)}`, () =>
+        checkOneOf(options.channel, "channel", [0]),
       );
-    }
     data =
       samples instanceof Uint8ClampedArray
         ? new Uint8Array(samples.buffer, samples.byteOffset, samples.length)
         : samples;
     data = data.length === n ? data : data.subarray(0, n);
   } else if (options.channel !== undefined) {
-    if (!Number.isInteger(options.channel) || options.channel < 0 || options.channel >= channels) {
-      throw new RangeError(
-        `\`channel\` must be an integer in 0..${channels - 1} for ${JSON.stringify(file)}, received ${options.channel}`,
-      );
-    }
+    const where = `for ${JSON.stringify(file)}`;
+    checkFor(where, () => checkInteger(options.channel, "channel", 0, channels - 1));
     data = pick(samples, channels, options.channel, n);
   } else if (options.grey) {
     data = channels === 2 ? pick(samples, 2, 0, n) : luminance(samples, channels, n, outDepth);

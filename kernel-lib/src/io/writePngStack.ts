@@ -1,9 +1,10 @@
 import { encode } from "fast-png";
 import { promises as fsp } from "node:fs";
 import nodePath from "node:path";
+import { checkBoolean, checkInteger, checkOptions, expectedError } from "../util/checks.js";
 import { checkVolume } from "../volume/check.js";
 import type { Volume } from "../volume/types.js";
-import { commitTemp, exists, existsError, fileError, tempPathFor } from "./files.js";
+import { checkFor, commitTemp, exists, existsError, fileError, tempPathFor } from "./files.js";
 
 /** Options of {@link writePngStack}. */
 export interface WritePngStackOptions {
@@ -43,20 +44,18 @@ export async function writePngStack(
 ): Promise<string[]> {
   const fn = "writePngStack";
   checkVolume(volume, "volume", { dtypes: ["uint8", "uint16"] });
+  checkOptions(options, "options");
   const [nz, ny, nx] = volume.shape;
-  const prefix = options.prefix ?? "slice_";
+  const prefix: unknown = options.prefix ?? "slice_";
   if (typeof prefix !== "string" || /[\\/]/.test(prefix)) {
-    throw new RangeError(
-      `\`prefix\` must be a file name prefix without path separators, received ${JSON.stringify(prefix)}`,
-    );
+    const Type = typeof prefix === "string" ? RangeError : TypeError;
+    throw expectedError("prefix", "a file name prefix without path separators", prefix, Type);
   }
-  const digits = options.digits ?? Math.max(4, String(nz - 1).length);
-  if (!Number.isInteger(digits) || digits < String(nz - 1).length || digits > 12) {
-    throw new RangeError(
-      `\`digits\` must be an integer from ${String(nz - 1).length} to 12 for ${nz} slices, received ${digits}`,
-    );
-  }
-  const overwrite = options.overwrite ?? false;
+  const fewest = String(nz - 1).length; // the digits of the last slice number
+  const digits = checkFor(`${nz} slices need at least ${fewest}`, () =>
+    checkInteger(options.digits ?? Math.max(4, fewest), "digits", fewest, 12),
+  );
+  const overwrite = checkBoolean(options.overwrite ?? false, "overwrite");
   const names = Array.from(
     { length: nz },
     (_, z) => `${prefix}${String(z).padStart(digits, "0")}.png`,

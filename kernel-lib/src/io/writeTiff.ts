@@ -3,6 +3,13 @@ import { endianness } from "node:os";
 import nodePath from "node:path";
 import { promisify } from "node:util";
 import { deflate } from "node:zlib";
+import {
+  checkBoolean,
+  checkInteger,
+  checkOneOf,
+  checkOptions,
+  expectedError,
+} from "../util/checks.js";
 import { checkVolume } from "../volume/check.js";
 import { dtypeOf } from "../volume/dtype.js";
 import type { DType, Volume } from "../volume/types.js";
@@ -87,26 +94,19 @@ export async function writeTiff(
   options: WriteTiffOptions = {},
 ): Promise<void> {
   checkVolume(volume, "volume");
+  checkOptions(options, "options");
   const fn = "writeTiff";
-  const compression = options.compression ?? "none";
-  if (compression !== "none" && compression !== "deflate") {
-    throw new RangeError(
-      `\`compression\` must be "none" or "deflate", received ${JSON.stringify(compression)}`,
-    );
-  }
-  const level = options.level ?? 6;
-  if (!Number.isInteger(level) || level < 1 || level > 9) {
-    throw new RangeError(`\`level\` must be an integer in 1..9, received ${level}`);
-  }
+  const compression = checkOneOf(options.compression ?? "none", "compression", ["none", "deflate"]);
+  const level = checkInteger(options.level ?? 6, "level", 1, 9);
   const unit = options.unit ?? (volume.unit === "pixel" ? "pixel" : "nm");
   const pixelUnit = unit === "pixel";
-  const nmPerUnit = pixelUnit ? 1 : nanometresPer(unit);
+  const nmPerUnit = pixelUnit ? 1 : typeof unit === "string" ? nanometresPer(unit) : undefined;
   if (nmPerUnit === undefined) {
-    throw new RangeError(
-      `\`unit\` must be a length unit (nm, um, micron, mm, ...) or "pixel", received ${JSON.stringify(unit)}`,
-    );
+    const Type = typeof unit === "string" ? RangeError : TypeError;
+    throw expectedError("unit", 'a length unit (nm, um, micron, mm, ...) or "pixel"', unit, Type);
   }
-  const overwrite = options.overwrite ?? false;
+  const overwrite = checkBoolean(options.overwrite ?? false, "overwrite");
+  const bigTiffOption = checkOneOf(options.bigTiff ?? "auto", "bigTiff", [true, false, "auto"]);
   const dir = nodePath.dirname(nodePath.resolve(path));
   if (!(await isDirectory(dir)))
     throw fileError(fn, path, `folder ${JSON.stringify(dir)} does not exist`);
@@ -135,8 +135,7 @@ export async function writeTiff(
   const dataEstimate =
     compression === "deflate" ? nz * planeBytes * 1.01 + nz * stripsPerPage * 64 : nz * planeBytes;
   const needBig = 16 + dataEstimate + ifdEstimate >= 2 ** 32;
-  const bigTiff =
-    options.bigTiff === "auto" || options.bigTiff === undefined ? needBig : options.bigTiff;
+  const bigTiff = bigTiffOption === "auto" ? needBig : bigTiffOption;
   if (!bigTiff && needBig) {
     throw fileError(
       fn,
