@@ -251,12 +251,26 @@ describe("mapBlocks", () => {
       /`halo` must be an integer >= 0/,
     );
     await expect(mapBlocks(volume, ref("copy"), { blockShape: [0, 1, 1] })).rejects.toThrow(
-      /`blockShape`/,
+      new RangeError("`blockShape` must be an integer >= 1 or [z, y, x] of them, received [0,1,1]"),
+    );
+    await expect(mapBlocks(volume, ref("copy"), { halo: [1, 2] as never })).rejects.toThrow(
+      "`halo` must be an integer >= 0 or [z, y, x] of them, received [1,2]",
+    );
+    await expect(mapBlocks(volume, ref("copy"), { inline: "yes" as never })).rejects.toThrow(
+      '`inline` must be true, false or "auto", received "yes"',
+    );
+    await expect(mapBlocks(volume, ref("copy"), { dtype: "float64" as never })).rejects.toThrow(
+      /`dtype` must be one of "uint8", .*, received "float64"/,
+    );
+    await expect(mapBlocks(volume, ref("copy"), { out: [] })).rejects.toThrow(
+      new RangeError("`out` must be an array of 1 volume(s), received []"),
     );
     await expect(mapBlocks(volume, ref("copy"), { mode: "bogus" as BoundaryMode })).rejects.toThrow(
       /`mode` must be one of/,
     );
-    await expect(mapBlocks(volume, ref("copy"), { channels: 0 })).rejects.toThrow(/`channels`/);
+    await expect(mapBlocks(volume, ref("copy"), { channels: 0 })).rejects.toThrow(
+      new RangeError("`channels` must be a positive integer, received 0"),
+    );
     await expect(mapBlocks(volume, ref("copy"), { cval: NaN })).rejects.toThrow(
       "`cval` must be a number, received NaN",
     );
@@ -264,7 +278,9 @@ describe("mapBlocks", () => {
     await expect(mapBlocks([volume, ramp([7, 11, 12])], ref("copy"))).rejects.toThrow(
       "`inputs[1]` (shape 7x11x12) must have the shape of `inputs[0]` (shape 7x11x13)",
     );
-    await expect(mapBlocks([], ref("copy"))).rejects.toThrow(/at least one volume/);
+    await expect(mapBlocks([], ref("copy"))).rejects.toThrow(
+      new RangeError("`inputs` must be at least one volume, received []"),
+    );
     await expect(mapBlocks(volume, { module: 3 } as unknown as KernelRef)).rejects.toThrow(
       TypeError,
     );

@@ -47,4 +47,16 @@ describe("runTasks", () => {
     await expect(runTasks(list, { filename: worker })).rejects.toThrow(/task 2 failed on purpose/);
     await expect(runTasks([], { filename: worker })).resolves.toEqual([]);
   });
+
+  it("checks its arguments", async () => {
+    await expect(runTasks([1], { filename: worker, threads: NaN })).rejects.toThrow(
+      new RangeError("`threads` must be a positive integer, received NaN"),
+    );
+    await expect(runTasks({} as never, { filename: worker })).rejects.toThrow(
+      new TypeError("`tasks` must be an array of tasks, received {}"),
+    );
+    await expect(runTasks([1], { filename: 7 as never })).rejects.toThrow(
+      new TypeError("`filename` must be a worker module path or file URL, received 7"),
+    );
+  });
 });

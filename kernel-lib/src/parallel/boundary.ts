@@ -1,3 +1,4 @@
+import { checkNumber, checkOneOf } from "../util/checks.js";
 import type { Shape3, VoxelArray } from "../volume/types.js";
 import { BOUNDARY_MODES, type BoundaryMode } from "./types.js";
 
@@ -10,14 +11,10 @@ export function checkBoundary(
   mode: unknown = "reflect",
   cval: unknown = 0,
 ): { mode: BoundaryMode; cval: number } {
-  if (!BOUNDARY_MODES.includes(mode as BoundaryMode)) {
-    throw new RangeError(
-      `\`mode\` must be one of ${BOUNDARY_MODES.join(", ")}, received ${JSON.stringify(mode)}`,
-    );
-  }
-  if (typeof cval !== "number" || Number.isNaN(cval))
-    throw new RangeError(`\`cval\` must be a number, received ${String(cval)}`);
-  return { mode: mode as BoundaryMode, cval };
+  return {
+    mode: checkOneOf(mode, "mode", BOUNDARY_MODES),
+    cval: checkNumber(cval, "cval", { finite: false }),
+  };
 }
 
 /**

@@ -1,4 +1,12 @@
 import type { DType, Shape3, Spacing3, Volume } from "../volume/types.js";
+import {
+  checkInteger,
+  checkNumberArray,
+  checkOneOf,
+  checkOptions,
+  checkPositiveInt,
+  expectedError,
+} from "../util/checks.js";
 import { checkSameShape, checkVolume } from "../volume/check.js";
 import { allocate, ARRAY_TYPES } from "../volume/dtype.js";
 import { defaultBlockShape, planBlocks, type Block } from "./blocks.js";
@@ -69,13 +77,9 @@ function perAxis(
   min: number,
 ): Shape3 {
   const v = value ?? fallback;
-  const arr = typeof v === "number" ? [v, v, v] : [...v];
-  if (arr.length !== 3 || !arr.every((n) => Number.isInteger(n) && n >= min)) {
-    throw new RangeError(
-      `\`${name}\` must be an integer >= ${min} or [z, y, x] of them, received ${JSON.stringify(value)}`,
-    );
-  }
-  return arr as Shape3;
+  if (typeof v === "number") return [checkInteger(v, name, min), v, v];
+  const expected = `an integer >= ${min} or [z, y, x] of them`;
+  return [...checkNumberArray(v, name, { length: 3, integer: true, min, expected })] as Shape3;
 }
 
 /** A checked blockwise job, ready to run. */
@@ -98,8 +102,7 @@ function prepareJob<P>(
   options: ForEachBlockOptions,
 ): Job {
   const list = Array.isArray(inputs) ? [...(inputs as readonly Volume[])] : [inputs as Volume];
-  if (list.length === 0)
-    throw new RangeError("`inputs` must hold at least one volume, received an empty array");
+  if (list.length === 0) throw expectedError("inputs", "at least one volume", list);
   list.forEach((v, i) => checkVolume(v, list.length === 1 ? "inputs" : `inputs[${i}]`));
   for (let i = 1; i < list.length; i++)
     checkSameShape(list[i]!, `inputs[${i}]`, list[0]!, "inputs[0]");
@@ -108,18 +111,14 @@ function prepareJob<P>(
     kernel === null ||
     typeof kernel.module !== "string" ||
     typeof kernel.name !== "string"
-  ) {
-    throw new TypeError(
-      `\`kernel\` must be { module: string, name: string, params? }, received ${JSON.stringify(kernel)}`,
-    );
-  }
+  )
+    throw expectedError("kernel", "{ module: string, name: string, params? }", kernel, TypeError);
+  checkOptions(options, "options");
   const shape = [...list[0]!.shape] as Shape3;
   const halo = perAxis(options.halo, "halo", 0, 0);
   const { mode, cval } = checkBoundary(options.mode, options.cval);
-  const threads = options.threads ?? getThreads();
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new RangeError(`\`threads\` must be a positive integer, received ${String(threads)}`);
-  }
+  const threads = checkPositiveInt(options.threads ?? getThreads(), "threads");
+  if (options.inline !== undefined) checkOneOf(options.inline, "inline", [true, false, "auto"]);
   const inline = runsInline(shape, { threads, inline: options.inline });
   let blockShape: Shape3;
   if (options.blockShape === undefined) blockShape = defaultBlockShape(shape, inline ? 1 : threads);
@@ -132,16 +131,12 @@ function prepareJob<P>(
 
 /** The output volumes of a {@link mapBlocks} job: checked `out`, or new ones. */
 function jobOutputs(job: Job, options: MapBlocksOptions): Volume[] {
-  const channels = options.channels ?? 1;
-  if (!Number.isInteger(channels) || channels < 1) {
-    throw new RangeError(`\`channels\` must be a positive integer, received ${String(channels)}`);
-  }
-  const dtype = options.dtype ?? "float32";
-  if (!(dtype in ARRAY_TYPES)) {
-    throw new TypeError(
-      `\`dtype\` must be one of ${Object.keys(ARRAY_TYPES).join(", ")}, received ${JSON.stringify(dtype)}`,
-    );
-  }
+  const channels = checkPositiveInt(options.channels ?? 1, "channels");
+  const dtype = checkOneOf(
+    options.dtype ?? "float32",
+    "dtype",
+    Object.keys(ARRAY_TYPES) as DType[],
+  );
   if (options.out === undefined) {
     const voxels = job.shape[0] * job.shape[1] * job.shape[2];
     const spacing = [...(options.spacing ?? job.inputs[0]!.spacing)] as Spacing3;
@@ -152,9 +147,8 @@ function jobOutputs(job: Job, options: MapBlocksOptions): Volume[] {
     }));
   }
   if (!Array.isArray(options.out) || options.out.length !== channels) {
-    throw new RangeError(
-      `\`out\` must be an array of ${channels} volume(s), received ${JSON.stringify(options.out?.length)}`,
-    );
+    const Type = Array.isArray(options.out) ? RangeError : TypeError;
+    throw expectedError("out", `an array of ${channels} volume(s)`, options.out, Type);
   }
   options.out.forEach((v, c) => {
     checkVolume(v, `out[${c}]`, { dtypes: [dtype] });

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
+import { checkPositiveInt } from "../util/checks.js";
 import { DIST_URL } from "./runBlock.js";
 
 /** URL of the worker entry point (compiled). */
@@ -60,9 +61,7 @@ export function getThreads(): number {
  * @param n - Positive integer.
  */
 export function setThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) {
-    throw new RangeError(`\`threads\` must be a positive integer, received ${String(n)}`);
-  }
+  checkPositiveInt(n, "threads");
   if (n === threads) return;
   threads = n;
   const old = pool;

@@ -1,3 +1,4 @@
+import { checkPositiveInt, expectedError } from "../util/checks.js";
 import { getPool, getThreads } from "./pool.js";
 
 /** Options of {@link runTasks}. */
@@ -15,10 +16,27 @@ export interface RunTasksOptions<R> {
  * `threads` at a time; results come back in task order. For work that is not a blockwise map
  * over a volume (e.g. one random-forest tree per task); volumes go through `mapBlocks`.
  * The first failure (of a task or of `onDone`) rejects; tasks not yet started are not run.
+ * @param tasks - The task messages, in order.
+ * @param options - `filename` (required), `threads`, `onDone`.
+ * @returns The results, in task order.
+ * @throws TypeError when `tasks` is not an array or `filename` not a string; RangeError when
+ *   `threads` is not a positive integer.
  */
-export function runTasks<T, R>(tasks: readonly T[], options: RunTasksOptions<R>): Promise<R[]> {
+export async function runTasks<T, R>(
+  tasks: readonly T[],
+  options: RunTasksOptions<R>,
+): Promise<R[]> {
+  if (!Array.isArray(tasks)) throw expectedError("tasks", "an array of tasks", tasks, TypeError);
+  if (typeof options?.filename !== "string")
+    throw expectedError(
+      "filename",
+      "a worker module path or file URL",
+      options?.filename,
+      TypeError,
+    );
+  const threads = checkPositiveInt(options.threads ?? getThreads(), "threads");
   const results: R[] = new Array<R>(tasks.length);
-  const maxInFlight = Math.max(1, Math.min(options.threads ?? getThreads(), getThreads()));
+  const maxInFlight = Math.min(threads, getThreads());
   return new Promise((resolve, reject) => {
     let next = 0;
     let running = 0;
