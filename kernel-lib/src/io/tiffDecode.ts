@@ -73,10 +73,10 @@ async function chunkBytes(
     const size = page.bits / 8;
     if (page.predictor === 2) {
       if (size > 1 && file.littleEndian !== PLATFORM_LE) swapBytes(raw, size);
-      undoDifferencing(raw, size, page.chunkSamples, page.rowBytes, rows);
+      undoDifferencing(raw, page, rows);
       if (size > 1 && file.littleEndian !== PLATFORM_LE) swapBytes(raw, size); // back to file order
     } else {
-      undoFloatPredictor(raw, size, page.chunkSamples, page.rowBytes, rows);
+      undoFloatPredictor(raw, page, rows);
     }
   }
   return raw;
@@ -250,19 +250,19 @@ function readBits(bytes: Uint8Array, pos: number, width: number): number {
   return value;
 }
 
+/** Bytes per sample, samples per pixel, samples per row and bytes per row of a page's strips/tiles. */
+function rowFacts(page: TiffPage): { size: number; spp: number; n: number; rowBytes: number } {
+  const size = page.bits / 8;
+  return { size, spp: page.chunkSamples, n: page.rowBytes / size, rowBytes: page.rowBytes };
+}
+
 /**
  * Undo horizontal differencing (TIFF Predictor 2) in place on native-order
  * samples of `size` bytes: each sample was stored as the difference from the
  * same sample of the pixel to its left; sums wrap modulo 2^bits.
  */
-function undoDifferencing(
-  raw: Uint8Array,
-  size: number,
-  spp: number,
-  rowBytes: number,
-  rows: number,
-): void {
-  const n = rowBytes / size;
+function undoDifferencing(raw: Uint8Array, page: TiffPage, rows: number): void {
+  const { size, spp, n } = rowFacts(page);
   const b = raw.buffer;
   const o = raw.byteOffset;
   if (size === 8) {
@@ -289,14 +289,8 @@ function undoDifferencing(
  * significant byte of every sample first) and byte-differenced with a stride
  * of the samples per pixel. Leaves native byte order.
  */
-function undoFloatPredictor(
-  raw: Uint8Array,
-  size: number,
-  spp: number,
-  rowBytes: number,
-  rows: number,
-): void {
-  const n = rowBytes / size;
+function undoFloatPredictor(raw: Uint8Array, page: TiffPage, rows: number): void {
+  const { size, spp, n, rowBytes } = rowFacts(page);
   const tmp = new Uint8Array(rowBytes);
   for (let r = 0; r < rows; r++) {
     const row = raw.subarray(r * rowBytes, (r + 1) * rowBytes);
