@@ -55,6 +55,8 @@ except ImportError:
         unavailable(f"could not install it into .cache/bench-venv: {e}")
     os.execv(VPY, [VPY, *sys.argv])
 
+from importlib.metadata import version
+
 shape = tuple(int(s) for s in args.shape.split(","))
 mask = np.fromfile(args.data, dtype=np.uint8).reshape(shape)
 boolean = mask > 0
@@ -64,7 +66,7 @@ if args.tool == "scipy-edt":
     name = f"scipy {scipy.__version__} ndimage.distance_transform_edt"
     run = lambda: ndi.distance_transform_edt(boolean)
 elif args.tool == "edt":
-    name = f"edt {getattr(edt, '__version__', '?')} (seung-lab) edt, 2 threads"
+    name = f"edt {version('edt')} (seung-lab) edt, 2 threads"
     run = lambda: edt.edt(mask, parallel=2)
 elif args.tool == "scipy-label":
     import scipy
@@ -72,7 +74,7 @@ elif args.tool == "scipy-label":
     structure = np.ones((3, 3, 3))
     run = lambda: ndi.label(boolean, structure=structure)
 elif args.tool == "cc3d":
-    name = f"cc3d {getattr(cc3d, '__version__', '?')} connected_components, 26-connected"
+    name = f"cc3d {version('connected-components-3d')} connected_components, 26-connected"
     run = lambda: cc3d.connected_components(mask, connectivity=26)
 else:
     name = f"porespy {porespy.__version__} filters.local_thickness (sizes=25)"

@@ -22,4 +22,15 @@ describe("localThickness by hand", () => {
     // The mid-plane has distance 3 to the background: balls of radius 3 cover the whole slab.
     for (let i = 0; i < data.length; i++) expect(got.data[i]).toBe(data[i] ? 3 : 0);
   });
+
+  it("a thick slab with many large centres (the distance-transform path) is covered by its one size", async () => {
+    const [nz, ny, nx] = [19, 40, 40];
+    const data = new Uint8Array(nz * ny * nx);
+    data.fill(1, ny * nx, 18 * ny * nx); // z 1..17
+    const got = await localThickness(
+      { data, shape: [nz, ny, nx], spacing: [1, 1, 1] },
+      { sizes: [8] },
+    );
+    for (let i = 0; i < data.length; i++) expect(got.data[i]).toBe(data[i] ? 8 : 0);
+  });
 });

@@ -15,6 +15,47 @@ export interface LocalThicknessOptions extends ParallelOptions {
   sizes?: number | number[];
 }
 
+/** Paint balls directly when that touches fewer than this many voxels per voxel of the volume (else one EDT). */
+const PAINT_FACTOR = 24;
+
+/** Offsets [dz, dy, dx] strictly within physical distance `r` of the centre. */
+function ballOffsets(r: number, spacing: Spacing3): [number, number, number][] {
+  const n = spacing.map((d) => Math.ceil(r / d));
+  const list: [number, number, number][] = [];
+  for (let dz = -n[0]!; dz <= n[0]!; dz++)
+    for (let dy = -n[1]!; dy <= n[1]!; dy++)
+      for (let dx = -n[2]!; dx <= n[2]!; dx++) {
+        const d2 = (dz * spacing[0]) ** 2 + (dy * spacing[1]) ** 2 + (dx * spacing[2]) ** 2;
+        if (d2 < r * r) list.push([dz, dy, dx]);
+      }
+  return list;
+}
+
+/** Set `r` on the unset voxels of the balls around `centres`. */
+function paint(
+  out: Float32Array,
+  centres: number[],
+  ball: [number, number, number][],
+  r: number,
+  shape: Shape3,
+): void {
+  const [nz, ny, nx] = shape;
+  const plane = ny * nx;
+  for (const c of centres) {
+    const z = Math.floor(c / plane);
+    const y = Math.floor((c - z * plane) / nx);
+    const x = c - z * plane - y * nx;
+    for (const [dz, dy, dx] of ball) {
+      const zz = z + dz;
+      const yy = y + dy;
+      const xx = x + dx;
+      if (zz < 0 || zz >= nz || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
+      const i = (zz * ny + yy) * nx + xx;
+      if (out[i] === 0) out[i] = r;
+    }
+  }
+}
+
 const KEYS = ["sizes", "threads", "inline", "blockShape", "signal", "onProgress"];
 
 /**
@@ -57,17 +98,28 @@ export async function localThickness(
   }
   const out = new Float32Array(n);
   const centresOut = new Uint8Array(n);
+  const [nz, ny, nx] = mask.shape;
+  let previous = Infinity;
   for (const r of sizes) {
-    // Complement of the centres {dt >= r}: its distance transform is the distance to them.
-    // (dt is float32: the relative slack keeps a centre whose distance equals r up to rounding.)
+    // Only the new centres {r <= dt < previous size} can cover voxels not yet set: balls of
+    // older centres at this smaller radius lie inside their own larger balls. (dt is float32:
+    // the relative slack keeps a centre whose distance equals r up to rounding.)
     const rMin = r * (1 - 1e-6);
-    let any = false;
+    const pMin = previous * (1 - 1e-6);
+    previous = r;
+    const centres: number[] = [];
     for (let i = 0; i < n; i++) {
-      const c = dt.data[i]! >= rMin;
-      centresOut[i] = c ? 0 : 1;
-      if (c) any = true;
+      const d = dt.data[i]!;
+      if (d >= rMin && d < pMin) centres.push(i);
     }
-    if (!any) continue;
+    if (centres.length === 0) continue;
+    const ball = ballOffsets(r, mask.spacing);
+    if (centres.length * ball.length < PAINT_FACTOR * n) {
+      paint(out, centres, ball, r, [nz, ny, nx]);
+      continue;
+    }
+    centresOut.fill(1);
+    for (const i of centres) centresOut[i] = 0;
     const d2 = await distanceTransform(
       { data: centresOut, shape: mask.shape, spacing: mask.spacing },
       { ...par, squared: true },
