@@ -88,5 +88,14 @@ describe("progress", () => {
   it("rejects a bad total", () => {
     expect(() => progress(-1)).toThrow(/>= 0, received -1/);
     expect(() => progress(NaN)).toThrow(RangeError);
+    expect(() => progress(10, { mode: "silent" }).update(NaN)).toThrow(
+      "`done` must be a finite number, received NaN",
+    );
+    expect(() => progress(10, { mode: "quiet" as never })).toThrow(
+      '`mode` must be one of "auto", "kernel", "tty", "lines", "silent", received "quiet"',
+    );
+    expect(() => progress(10, { minInterval: -5 })).toThrow(
+      "`minInterval` must be a finite number >= 0, received -5",
+    );
   });
 });

@@ -70,7 +70,15 @@ describe("downsample", () => {
 
   it("rejects bad shapes and factors", () => {
     expect(() => downsample(new Uint8Array(5), [1, 2, 3], 2)).toThrow(/5 voxels.*needs 6/);
-    expect(() => downsample(new Uint8Array(6), [1, 2, 3], 1.5)).toThrow(/factor/);
+    expect(() => downsample(new Uint8Array(6), [1, 2, 3], 1.5)).toThrow(
+      "`factor` must be a positive integer, received 1.5",
+    );
+    expect(() => downsample(new Uint8Array(6), [1, 2, 0] as never, 2)).toThrow(
+      "`shape` must be [nz, ny, nx] of positive integers, received [1,2,0]",
+    );
+    expect(() => downsample(new Uint8Array(6), [1, 2, 3], 2, { mode: "median" as never })).toThrow(
+      '`mode` must be "mean" or "nearest", received "median"',
+    );
   });
 });
 

@@ -61,7 +61,12 @@ describe("realData (optional ../shared/data)", () => {
     if (beside) expect(beside).toMatch(/shared[\\/]data[\\/]nmc-cathode-taufactor/);
   });
 
-  it("rejects a non-string path", () => {
-    expect(() => realData("" as string, "x")).toThrow(TypeError);
+  it("rejects a non-string or empty path", () => {
+    expect(() => realData(3 as never, "x")).toThrow(
+      new TypeError("`relative` must be a non-empty string, received 3"),
+    );
+    expect(() => realData("", "x")).toThrow(
+      new RangeError('`relative` must be a non-empty string, received ""'),
+    );
   });
 });

@@ -82,6 +82,27 @@ describe("show", () => {
     expect(sanitizeId("Fig.2 (a)")).toBe("fig.2-a");
     expect(sanitizeId("..hidden")).toBe("hidden");
     expect(() => sanitizeId("///")).toThrow(/no usable characters/);
+    expect(() => sanitizeId(7 as never)).toThrow(
+      new TypeError("`id` must be a string, received 7"),
+    );
+  });
+
+  it("names a bad figure or option", () => {
+    expect(() => show({ layout: {} } as never)).toThrow(
+      new TypeError(
+        '`fig` must be a figure { data: [...], layout: {...} }, received {"layout":{}}',
+      ),
+    );
+    expect(() => show(fig, { fallback: "pdf" as never, id: "bad" })).toThrow(
+      '`fallback` must be one of "auto", "png", "svg", "none", received "pdf"',
+    );
+    expect(() => show(fig, { width: 0, id: "bad" })).toThrow(
+      "`width` must be a finite number > 0, received 0",
+    );
+    expect(() => displayHtml(3 as never)).toThrow(
+      new TypeError("`html` must be a string, received 3"),
+    );
+    expect(() => displayText(undefined as never)).toThrow(TypeError);
   });
 
   it("in a kernel sends ONE output with the plotly JSON, text and an HTML note (fallback none)", () => {

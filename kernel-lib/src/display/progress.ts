@@ -1,3 +1,4 @@
+import { checkFinite, checkNonNegative, checkOneOf, checkString } from "../util/checks.js";
 import { displayWriter, newDisplayId, sendDisplay, type DisplayWriter } from "./kernel.js";
 
 export interface ProgressOptions {
@@ -50,6 +51,14 @@ function escapeHtml(s: string): string {
 
 type State = "running" | "done" | "failed";
 
+const MODES: readonly NonNullable<ProgressOptions["mode"]>[] = [
+  "auto",
+  "kernel",
+  "tty",
+  "lines",
+  "silent",
+];
+
 /**
  * A progress bar for long computations: in a tslab kernel one notebook output updated in
  * place (an HTML bar with percent, elapsed time and ETA); in a terminal one stderr line
@@ -64,17 +73,13 @@ type State = "running" | "done" | "failed";
  * p.done();
  */
 export function progress(total: number, options: ProgressOptions = {}): Progress {
-  if (typeof total !== "number" || !(total >= 0) || !Number.isFinite(total)) {
-    throw new RangeError(
-      `progress: \`total\` must be a finite number >= 0, received ${String(total)}`,
-    );
-  }
-  const label = options.label ?? "progress";
+  checkNonNegative(total, "total");
+  const label = checkString(options.label ?? "progress", "label");
   const now = options.now ?? (() => performance.now());
-  const minInterval = options.minInterval ?? 200;
-  const lineInterval = options.lineInterval ?? 10_000;
+  const minInterval = checkNonNegative(options.minInterval ?? 200, "minInterval");
+  const lineInterval = checkNonNegative(options.lineInterval ?? 10_000, "lineInterval");
   const stream = options.stream ?? process.stderr;
-  let mode = options.mode ?? "auto";
+  let mode = checkOneOf(options.mode ?? "auto", "mode", MODES);
   let writer: DisplayWriter | undefined;
   if (mode === "auto" || mode === "kernel") {
     writer = displayWriter();
@@ -146,11 +151,7 @@ export function progress(total: number, options: ProgressOptions = {}): Progress
 
   function update(done: number, note?: string): void {
     if (state !== "running") return;
-    if (typeof done !== "number" || !Number.isFinite(done)) {
-      throw new RangeError(
-        `progress.update: \`done\` must be a finite number, received ${String(done)}`,
-      );
-    }
+    checkFinite(done, "done");
     count = done;
     if (note !== undefined) lastNote = note;
     const t = now();

@@ -10,6 +10,8 @@ import {
   writeSync,
 } from "node:fs";
 import path from "node:path";
+import { checkOneOf, checkPositive, checkPositiveInt } from "../util/checks.js";
+import { checkShape } from "../volume/check.js";
 import { allocate, dtypeOf } from "../volume/dtype.js";
 import type { VoxelArray } from "../volume/types.js";
 
@@ -54,17 +56,15 @@ export const MAX_LEVEL_BYTES = 256 * 1024 * 1024;
  */
 export const LEVELS_ABOVE = 1024 * 1024 * 1024;
 
+const MODES: readonly DownsampleMode[] = ["mean", "nearest"];
+
 function checkArgs(data: VoxelArray, shape: readonly number[], factor: number): void {
-  if (shape.length !== 3 || shape.some((n) => !Number.isInteger(n) || n < 1))
-    throw new RangeError(
-      `\`shape\` must be 3 positive integers, received ${JSON.stringify(shape)}`,
-    );
+  checkShape(shape);
   if (data.length !== shape[0] * shape[1] * shape[2])
     throw new RangeError(
       `\`data\` has ${data.length} voxels, shape ${shape.join("x")} needs ${shape[0] * shape[1] * shape[2]}`,
     );
-  if (!Number.isInteger(factor) || factor < 1)
-    throw new RangeError(`\`factor\` must be an integer >= 1, received ${factor}`);
+  checkPositiveInt(factor, "factor");
 }
 
 /** Shape of a level: ceil(shape / factor) along each axis. */
@@ -156,7 +156,7 @@ export function downsample(
   options: DownsampleOptions = {},
 ): VoxelArray {
   checkArgs(data, shape, factor);
-  const mode = options.mode ?? "mean";
+  const mode = checkOneOf(options.mode ?? "mean", "mode", MODES);
   const [onz, ony, onx] = levelShape(shape, factor);
   const result = allocate(dtypeOf(data), onz * ony * onx, false) as VoxelArray;
   downsampleSlices(data, shape, factor, mode, (oz, s) => result.set(s, oz * ony * onx));
@@ -169,6 +169,8 @@ export function levelFactors(
   bytesPerVoxel: number,
   maxLevelBytes = MAX_LEVEL_BYTES,
 ): number[] {
+  checkPositive(bytesPerVoxel, "bytesPerVoxel");
+  checkPositive(maxLevelBytes, "maxLevelBytes");
   const factors: number[] = [];
   for (let f = 2; ; f *= 2) {
     factors.push(f);
@@ -206,9 +208,7 @@ export function writeLevels(
   options: PyramidOptions = {},
 ): PyramidLevel[] {
   checkArgs(data, shape, 1);
-  const mode = options.mode ?? "mean";
-  if (mode !== "mean" && mode !== "nearest")
-    throw new RangeError(`\`mode\` must be "mean" or "nearest", received ${JSON.stringify(mode)}`);
+  const mode = checkOneOf(options.mode ?? "mean", "mode", MODES);
   const dtype = dtypeOf(data);
   const bpv = data.BYTES_PER_ELEMENT;
   const cacheDir = options.cacheDir ?? "tomolab-cache";

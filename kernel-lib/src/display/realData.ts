@@ -1,4 +1,5 @@
 import { sharedDataDisabled, sharedDataPath } from "../io/sharedData.js";
+import { checkString } from "../util/checks.js";
 import { displayHtml } from "./show.js";
 
 function escapeHtml(text: string): string {
@@ -14,12 +15,8 @@ function escapeHtml(text: string): string {
  * @returns The absolute path when present, else `undefined` (and the note is displayed).
  */
 export function realData(relative: string, what: string): string | undefined {
-  if (typeof relative !== "string" || relative.length === 0)
-    throw new TypeError(
-      `\`relative\` must be a non-empty path string, received ${String(relative)}`,
-    );
-  if (typeof what !== "string")
-    throw new TypeError(`\`what\` must be a string, received ${typeof what}`);
+  checkString(relative, "relative", true);
+  checkString(what, "what");
   const file = sharedDataPath(relative);
   if (file) return file;
   const why = sharedDataDisabled()

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { checkFinite, checkString } from "../util/checks.js";
 import { reproduceDir, appendLineSync } from "./reproduce.js";
 
 const recorded = new Map<string, number>();
@@ -14,20 +15,13 @@ const KEY = /^[A-Za-z0-9_.-]+$/;
  * @param value - A finite number.
  */
 export function record(key: string, value: number): void {
-  if (typeof key !== "string")
-    throw new TypeError(`record: \`key\` must be a string, received ${typeof key}`);
+  checkString(key, "key");
   if (!KEY.test(key)) {
     throw new RangeError(
       `record: \`key\` must match [A-Za-z0-9_.-]+ (letters, digits, _ . -), received ${JSON.stringify(key)}`,
     );
   }
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    const shown =
-      typeof value === "number"
-        ? String(value)
-        : `${typeof value} ${JSON.stringify(value) ?? String(value)}`;
-    throw new RangeError(`record: value for "${key}" must be a finite number, received ${shown}`);
-  }
+  checkFinite(value, `value of ${key}`);
   recorded.set(key, value);
   console.log(`recorded ${key} = ${value}`);
   const dir = reproduceDir();

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { imageFigure, type ImageFigureOptions } from "../plot/image.js";
+import { checkOneOf, checkPositive, checkString, expectedError } from "../util/checks.js";
 import type { Figure } from "../plot/types.js";
 import type { Plane, Volume } from "../volume/types.js";
 import { displayWriter, sendDisplay } from "./kernel.js";
@@ -32,7 +33,7 @@ let counter = 0;
 
 /** Figure id as used in file names: lower case, [a-z0-9._-] only, no leading dot. */
 export function sanitizeId(id: string): string {
-  const clean = id
+  const clean = checkString(id, "id")
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, "-")
     .replace(/^[.-]+/, "")
@@ -45,12 +46,8 @@ export function sanitizeId(id: string): string {
 }
 
 function checkFigure(fig: unknown): asserts fig is Figure {
-  const f = fig as Figure;
-  if (typeof f !== "object" || f === null || !Array.isArray(f.data)) {
-    throw new TypeError(
-      `\`fig\` must be a figure { data: [...], layout: {...} }, received ${f === null ? "null" : typeof f}`,
-    );
-  }
+  if (typeof fig !== "object" || fig === null || !Array.isArray((fig as Figure).data))
+    throw expectedError("fig", "a figure { data: [...], layout: {...} }", fig, TypeError);
 }
 
 function titleOf(fig: Figure): string | undefined {
@@ -78,13 +75,9 @@ function escapeHtml(s: string): string {
 }
 
 function staticFormat(option: ShowOptions["fallback"]): "png" | "svg" | undefined {
-  const mode = option ?? "auto";
+  const mode = checkOneOf(option ?? "auto", "fallback", ["auto", "png", "svg", "none"]);
   if (mode === "none") return undefined;
   if (mode === "png" || mode === "svg") return mode;
-  if (mode !== "auto")
-    throw new RangeError(
-      `\`fallback\` must be "auto", "png", "svg" or "none", received ${JSON.stringify(mode)}`,
-    );
   return process.env.TOMOLAB_STATIC_FIGURES === "0" ? undefined : "png";
 }
 
@@ -102,8 +95,11 @@ export function show(fig: Figure, options: ShowOptions = {}): void {
   checkFigure(fig);
   counter++;
   const id = sanitizeId(options.id ?? `figure-${counter}`);
+  if (options.width !== undefined) checkPositive(options.width, "width");
+  if (options.height !== undefined) checkPositive(options.height, "height");
   const width = options.width ?? (fig.layout?.width as number | undefined) ?? 700;
   const height = options.height ?? (fig.layout?.height as number | undefined) ?? 500;
+  const format = staticFormat(options.fallback);
   const dir = reproduceDir();
   let saved: string | undefined;
   if (dir) {
@@ -129,7 +125,6 @@ export function show(fig: Figure, options: ShowOptions = {}): void {
     "text/plain": text,
   };
   const metadata: Record<string, unknown> = {};
-  const format = staticFormat(options.fallback);
   let note = "static copy not rendered (fallback: none)";
   if (format) {
     const res = renderStaticSync({ data: fig.data, layout }, format, { width, height, scale: 1 });
@@ -182,8 +177,7 @@ export function showImage(
 
 /** Display an HTML snippet (outside a kernel: a one-line note). */
 export function displayHtml(html: string): void {
-  if (typeof html !== "string")
-    throw new TypeError(`\`html\` must be a string, received ${typeof html}`);
+  checkString(html, "html");
   const plain = html
     .replace(/<[^>]*>/g, " ")
     .replace(/\s+/g, " ")
@@ -197,7 +191,6 @@ export function displayHtml(html: string): void {
 
 /** Display plain text as its own output (outside a kernel: printed). */
 export function displayText(text: string): void {
-  if (typeof text !== "string")
-    throw new TypeError(`\`text\` must be a string, received ${typeof text}`);
+  checkString(text, "text");
   if (!sendDisplay({ "text/plain": text })) console.log(text);
 }
