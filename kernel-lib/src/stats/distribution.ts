@@ -48,11 +48,28 @@ export interface UnivariateFamily {
   mle?(data: Float64Array): Params;
 }
 
-/** Check that parameters are finite numbers inside their bounds. */
+/** Bounds of a parameter, or of the data a family can produce: closed unless `lowerOpen` / `upperOpen`. */
+export interface ParamBound {
+  lower: number;
+  upper: number;
+  /** Exclude `lower` itself. @default false */
+  lowerOpen?: boolean;
+  /** Exclude `upper` itself. @default false */
+  upperOpen?: boolean;
+}
+
+/** Any real number. */
+export const REAL: Readonly<ParamBound> = { lower: -Infinity, upper: Infinity };
+/** A number > 0. */
+export const POSITIVE: Readonly<ParamBound> = { lower: 0, upper: Infinity, lowerOpen: true };
+/** A number >= 0. */
+export const NON_NEGATIVE: Readonly<ParamBound> = { lower: 0, upper: Infinity };
+
+/** Check that parameters are numbers (not NaN) inside their bounds. */
 export function checkParams(
   family: string,
   params: Params,
-  spec: Record<string, { lower: number; upper: number; lowerOpen?: boolean; upperOpen?: boolean }>,
+  spec: Readonly<Record<string, Readonly<ParamBound>>>,
 ): void {
   for (const [name, b] of Object.entries(spec)) {
     const v = params[name];
@@ -78,17 +95,77 @@ export function checkCount(n: number): void {
   checkNonNegativeInt(n, "n");
 }
 
-/** Draw by inversion, u uniform on (0, 1). */
-export function sampleByQuantile(
-  quantile: (p: number) => number,
-  n: number,
-  rng: Rng | number,
-): Float64Array {
+/** n independent draws, each `draw(r)` from one generator made of `rng`. */
+export function drawSample(n: number, rng: Rng | number, draw: (r: Rng) => number): Float64Array {
   checkCount(n);
   const r = toRng(rng);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = quantile(r.nextOpen());
+  for (let i = 0; i < n; i++) out[i] = draw(r);
   return out;
+}
+
+/** What a distribution's closed forms give; {@link distributionOf} adds the density and the sampler. */
+export interface DistributionParts extends Omit<Distribution, "pdf" | "sample"> {
+  /** One draw from the generator `r` (the sampler calls it n times in order). */
+  draw(r: Rng): number;
+}
+
+/** A distribution from its log density, cdf, quantile, one draw and moments: pdf = exp(logpdf). */
+export function distributionOf(parts: DistributionParts): Distribution {
+  const { logpdf, draw } = parts;
+  return {
+    family: parts.family,
+    params: parts.params,
+    support: parts.support,
+    logpdf,
+    pdf: (x) => Math.exp(logpdf(x)),
+    cdf: parts.cdf,
+    quantile: parts.quantile,
+    sample: (n, rng) => drawSample(n, rng, draw),
+    mean: parts.mean,
+    variance: parts.variance,
+  };
+}
+
+/** What {@link familyOf} makes a fitting family from. */
+export interface FamilyParts<P> {
+  /** Short name, e.g. `"gamma"`. */
+  name: string;
+  /** Human-readable name, e.g. `"inverse Gaussian"`. */
+  label: string;
+  /** Each parameter's allowed range, in parameter order (also the family function's check). */
+  params: Readonly<Record<string, Readonly<ParamBound>>>;
+  /** Search bounds of the fit, in parameter order. @default each parameter's [lower, upper] */
+  fitBounds?: readonly (readonly [number, number])[];
+  /** The interval that holds the support for every parameter value. */
+  domain: Readonly<ParamBound>;
+  /** The family function, e.g. {@link gamma}. */
+  create(params: P): Distribution;
+  /** Starting points for maximum likelihood. */
+  start(data: Float64Array): Params[];
+  /** Closed-form maximum likelihood estimate when there is one. */
+  mle?(data: Float64Array): Params;
+}
+
+/** A fitting family from its family function and its parameters' ranges. */
+export function familyOf<P>(parts: FamilyParts<P>): UnivariateFamily {
+  const d = parts.domain;
+  const ranges = Object.values(parts.params);
+  return {
+    name: parts.name,
+    label: parts.label,
+    paramNames: Object.keys(parts.params),
+    bounds: parts.fitBounds ?? ranges.map((b) => [b.lower, b.upper] as const),
+    domain: {
+      lower: d.lower,
+      upper: d.upper,
+      lowerOpen: d.lowerOpen ?? false,
+      upperOpen: d.upperOpen ?? false,
+    },
+    create: (p) => parts.create(p as P),
+    start: parts.start,
+    ...(parts.mle ? { mle: parts.mle } : {}),
+  };
 }
 
 /**

@@ -1,30 +1,23 @@
-import type { Distribution, Params, UnivariateFamily } from "./distribution.js";
-import { checkCount, checkParams } from "./distribution.js";
-import { toRng } from "./random.js";
+import type { Distribution, Params } from "./distribution.js";
+import { checkParams, distributionOf, familyOf, NON_NEGATIVE, POSITIVE } from "./distribution.js";
+
+const PARAMS = { rate: POSITIVE };
 
 /** Exponential distribution with `rate` lambda, f(x) = lambda e^(-lambda x). scipy: `expon(scale=1/rate)`. */
 export function exponential(params: { rate: number }): Distribution {
-  checkParams("exponential", params, { rate: { lower: 0, upper: Infinity, lowerOpen: true } });
+  checkParams("exponential", params, PARAMS);
   const { rate } = params;
-  const logpdf = (x: number): number => (x < 0 ? -Infinity : Math.log(rate) - rate * x);
-  return {
+  return distributionOf({
     family: "exponential",
     params: { rate },
     support: [0, Infinity],
-    logpdf,
-    pdf: (x) => Math.exp(logpdf(x)),
+    logpdf: (x) => (x < 0 ? -Infinity : Math.log(rate) - rate * x),
     cdf: (x) => (x <= 0 ? 0 : -Math.expm1(-rate * x)),
     quantile: (p) => (p >= 1 ? Infinity : -Math.log1p(-p) / rate),
-    sample(n, rng) {
-      checkCount(n);
-      const r = toRng(rng);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = r.exponential() / rate;
-      return out;
-    },
+    draw: (r) => r.exponential() / rate,
     mean: () => 1 / rate,
     variance: () => 1 / (rate * rate),
-  };
+  });
 }
 
 function exponentialMle(data: Float64Array): Params {
@@ -34,13 +27,12 @@ function exponentialMle(data: Float64Array): Params {
 }
 
 /** The exponential family for fitting (closed-form MLE). */
-export const exponentialFamily: UnivariateFamily = {
+export const exponentialFamily = familyOf({
   name: "exponential",
   label: "exponential",
-  paramNames: ["rate"],
-  bounds: [[0, Infinity]],
-  domain: { lower: 0, upper: Infinity, lowerOpen: false, upperOpen: false },
-  create: (p) => exponential(p as { rate: number }),
+  params: PARAMS,
+  domain: NON_NEGATIVE,
+  create: exponential,
   start: (data) => [exponentialMle(data)],
   mle: exponentialMle,
-};
+});

@@ -1,43 +1,33 @@
 import jstat from "jstat";
-import type { Distribution, Params, UnivariateFamily } from "./distribution.js";
-import { checkCount, checkParams } from "./distribution.js";
-import { toRng } from "./random.js";
+import type { Distribution, Params } from "./distribution.js";
+import { checkParams, distributionOf, familyOf, POSITIVE } from "./distribution.js";
 import { logGamma } from "./special.js";
+
+const PARAMS = { shape: POSITIVE, scale: POSITIVE };
 
 /**
  * Gamma distribution with `shape` k and `scale` theta: f(x) = x^(k-1) e^(-x/theta) / (Gamma(k) theta^k).
  * scipy: `gamma(a=shape, scale=scale)`. cdf and quantile from jstat.
  */
 export function gamma(params: { shape: number; scale: number }): Distribution {
-  checkParams("gamma", params, {
-    shape: { lower: 0, upper: Infinity, lowerOpen: true },
-    scale: { lower: 0, upper: Infinity, lowerOpen: true },
-  });
+  checkParams("gamma", params, PARAMS);
   const { shape, scale } = params;
   const c = -logGamma(shape) - shape * Math.log(scale);
-  const logpdf = (x: number): number => {
-    if (x < 0) return -Infinity;
-    if (x === 0) return shape === 1 ? -Math.log(scale) : shape < 1 ? Infinity : -Infinity;
-    return (shape - 1) * Math.log(x) - x / scale + c;
-  };
-  return {
+  return distributionOf({
     family: "gamma",
     params: { shape, scale },
     support: [0, Infinity],
-    logpdf,
-    pdf: (x) => Math.exp(logpdf(x)),
+    logpdf: (x) => {
+      if (x < 0) return -Infinity;
+      if (x === 0) return shape === 1 ? -Math.log(scale) : shape < 1 ? Infinity : -Infinity;
+      return (shape - 1) * Math.log(x) - x / scale + c;
+    },
     cdf: (x) => (x <= 0 ? 0 : x === Infinity ? 1 : jstat.lowRegGamma(shape, x / scale)),
     quantile: (p) => (p <= 0 ? 0 : p >= 1 ? Infinity : scale * jstat.gammapinv(p, shape)),
-    sample(n, rng) {
-      checkCount(n);
-      const r = toRng(rng);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = scale * r.gamma(shape);
-      return out;
-    },
+    draw: (r) => scale * r.gamma(shape),
     mean: () => shape * scale,
     variance: () => shape * scale * scale,
-  };
+  });
 }
 
 function gammaStart(data: Float64Array): Params[] {
@@ -61,15 +51,11 @@ function gammaStart(data: Float64Array): Params[] {
 }
 
 /** The gamma family for fitting. */
-export const gammaFamily: UnivariateFamily = {
+export const gammaFamily = familyOf({
   name: "gamma",
   label: "gamma",
-  paramNames: ["shape", "scale"],
-  bounds: [
-    [0, Infinity],
-    [0, Infinity],
-  ],
-  domain: { lower: 0, upper: Infinity, lowerOpen: true, upperOpen: false },
-  create: (p) => gamma(p as { shape: number; scale: number }),
+  params: PARAMS,
+  domain: POSITIVE,
+  create: gamma,
   start: gammaStart,
-};
+});

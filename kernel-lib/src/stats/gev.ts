@@ -1,9 +1,9 @@
-import type { Distribution, Params, UnivariateFamily } from "./distribution.js";
-import { checkCount, checkParams } from "./distribution.js";
-import { toRng } from "./random.js";
+import type { Distribution, Params } from "./distribution.js";
+import { checkParams, distributionOf, familyOf, POSITIVE, REAL } from "./distribution.js";
 import { gammaFn } from "./special.js";
 
 const EULER = 0.5772156649015329;
+const PARAMS = { k: REAL, mu: REAL, sigma: POSITIVE };
 
 /**
  * Generalised extreme value distribution in the paper's k convention
@@ -13,11 +13,7 @@ const EULER = 0.5772156649015329;
  * scipy: `genextreme(c=-k, loc=mu, scale=sigma)`.
  */
 export function gev(params: { k: number; mu: number; sigma: number }): Distribution {
-  checkParams("gev", params, {
-    k: { lower: -Infinity, upper: Infinity },
-    mu: { lower: -Infinity, upper: Infinity },
-    sigma: { lower: 0, upper: Infinity, lowerOpen: true },
-  });
+  checkParams("gev", params, PARAMS);
   const { k, mu, sigma } = params;
   const gumbel = Math.abs(k) < 1e-12;
   const logSigma = Math.log(sigma);
@@ -53,21 +49,14 @@ export function gev(params: { k: number; mu: number; sigma: number }): Distribut
     return mu + (sigma * Math.expm1(k * l)) / k;
   };
   const g1 = (): number => gammaFn(1 - k);
-  return {
+  return distributionOf({
     family: "gev",
     params: { k, mu, sigma },
     support: [lower, upper],
     logpdf,
-    pdf: (x) => Math.exp(logpdf(x)),
     cdf,
     quantile,
-    sample(n, rng) {
-      checkCount(n);
-      const r = toRng(rng);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = quantile(r.nextOpen());
-      return out;
-    },
+    draw: (r) => quantile(r.nextOpen()),
     mean() {
       if (Math.abs(k) < 1e-8)
         return mu + sigma * (EULER + (k * (EULER * EULER + (Math.PI * Math.PI) / 6)) / 2);
@@ -80,7 +69,7 @@ export function gev(params: { k: number; mu: number; sigma: number }): Distribut
       const a = g1();
       return (sigma * sigma * (gammaFn(1 - 2 * k) - a * a)) / (k * k);
     },
-  };
+  });
 }
 
 /**
@@ -134,16 +123,17 @@ function gevStart(data: Float64Array): Params[] {
 }
 
 /** The generalised extreme value family for fitting (paper's k convention). */
-export const gevFamily: UnivariateFamily = {
+export const gevFamily = familyOf({
   name: "gev",
   label: "generalised extreme value",
-  paramNames: ["k", "mu", "sigma"],
-  bounds: [
+  params: PARAMS,
+  // The fit searches the shape k in [-5, 5] only.
+  fitBounds: [
     [-5, 5],
     [-Infinity, Infinity],
     [0, Infinity],
   ],
-  domain: { lower: -Infinity, upper: Infinity, lowerOpen: false, upperOpen: false },
-  create: (p) => gev(p as { k: number; mu: number; sigma: number }),
+  domain: REAL,
+  create: gev,
   start: gevStart,
-};
+});

@@ -1,7 +1,14 @@
-import type { Distribution, Params, UnivariateFamily } from "./distribution.js";
-import { checkCount, checkParams, numericQuantile } from "./distribution.js";
-import { toRng } from "./random.js";
+import type { Distribution, Params } from "./distribution.js";
+import {
+  checkParams,
+  distributionOf,
+  familyOf,
+  numericQuantile,
+  POSITIVE,
+} from "./distribution.js";
 import { normCdf, normLogCdf, normQuantile } from "./special.js";
+
+const PARAMS = { mu: POSITIVE, lambda: POSITIVE };
 
 /**
  * Inverse Gaussian distribution (Furat et al., Eq. 17):
@@ -10,16 +17,9 @@ import { normCdf, normLogCdf, normQuantile } from "./special.js";
  * @param params - `mu` (> 0, mean), `lambda` (> 0, shape).
  */
 export function invgauss(params: { mu: number; lambda: number }): Distribution {
-  checkParams("invgauss", params, {
-    mu: { lower: 0, upper: Infinity, lowerOpen: true },
-    lambda: { lower: 0, upper: Infinity, lowerOpen: true },
-  });
+  checkParams("invgauss", params, PARAMS);
   const { mu, lambda } = params;
   const c = 0.5 * Math.log(lambda / (2 * Math.PI));
-  const logpdf = (x: number): number => {
-    if (!(x > 0)) return -Infinity;
-    return c - 1.5 * Math.log(x) - (lambda * (x - mu) ** 2) / (2 * mu * mu * x);
-  };
   const cdf = (x: number): number => {
     if (!(x > 0)) return 0;
     if (x === Infinity) return 1;
@@ -41,33 +41,27 @@ export function invgauss(params: { mu: number; lambda: number }): Distribution {
     );
     return numericQuantile(cdf, p, [0, Infinity], guess, Math.min(sd, guess / 2));
   };
-  return {
+  return distributionOf({
     family: "invgauss",
     params: { mu, lambda },
     support: [0, Infinity],
-    logpdf,
-    pdf: (x) => Math.exp(logpdf(x)),
+    logpdf: (x) =>
+      x > 0 ? c - 1.5 * Math.log(x) - (lambda * (x - mu) ** 2) / (2 * mu * mu * x) : -Infinity,
     cdf,
     quantile,
-    sample(n, rng) {
+    draw: (r) => {
       // Michael, Schucany & Haas (1976).
-      checkCount(n);
-      const r = toRng(rng);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const nu = r.normal();
-        const y = nu * nu;
-        const x =
-          mu +
-          (mu * mu * y) / (2 * lambda) -
-          (mu / (2 * lambda)) * Math.sqrt(4 * mu * lambda * y + mu * mu * y * y);
-        out[i] = r.next() <= mu / (mu + x) ? x : (mu * mu) / x;
-      }
-      return out;
+      const nu = r.normal();
+      const y = nu * nu;
+      const x =
+        mu +
+        (mu * mu * y) / (2 * lambda) -
+        (mu / (2 * lambda)) * Math.sqrt(4 * mu * lambda * y + mu * mu * y * y);
+      return r.next() <= mu / (mu + x) ? x : (mu * mu) / x;
     },
     mean: () => mu,
     variance: () => variance,
-  };
+  });
 }
 
 function invgaussMle(data: Float64Array): Params {
@@ -80,16 +74,12 @@ function invgaussMle(data: Float64Array): Params {
 }
 
 /** The inverse Gaussian family for fitting (closed-form MLE). */
-export const invgaussFamily: UnivariateFamily = {
+export const invgaussFamily = familyOf({
   name: "invgauss",
   label: "inverse Gaussian",
-  paramNames: ["mu", "lambda"],
-  bounds: [
-    [0, Infinity],
-    [0, Infinity],
-  ],
-  domain: { lower: 0, upper: Infinity, lowerOpen: true, upperOpen: false },
-  create: (p) => invgauss(p as { mu: number; lambda: number }),
+  params: PARAMS,
+  domain: POSITIVE,
+  create: invgauss,
   start: (data) => [invgaussMle(data)],
   mle: invgaussMle,
-};
+});

@@ -1,9 +1,22 @@
-import type { Distribution, Params, UnivariateFamily } from "./distribution.js";
-import { checkCount, checkParams, numericQuantile } from "./distribution.js";
-import { toRng } from "./random.js";
+import type { Distribution, Params } from "./distribution.js";
+import {
+  checkParams,
+  distributionOf,
+  familyOf,
+  numericQuantile,
+  POSITIVE,
+  REAL,
+} from "./distribution.js";
 import { normCdf } from "./special.js";
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+const PARAMS = {
+  mu1: REAL,
+  mu2: REAL,
+  sigma1: POSITIVE,
+  sigma2: POSITIVE,
+  lambda: { lower: 0, upper: 1 },
+};
 
 /** Parameters of a two-component normal mixture. */
 export interface NormalMixtureParams {
@@ -20,13 +33,7 @@ export interface NormalMixtureParams {
  * (Furat et al., Eq. 20, before truncation to [-pi, pi); see {@link truncatedNormalMixture}).
  */
 export function normalMixture(params: NormalMixtureParams): Distribution {
-  checkParams("normalMixture", params as unknown as Params, {
-    mu1: { lower: -Infinity, upper: Infinity },
-    mu2: { lower: -Infinity, upper: Infinity },
-    sigma1: { lower: 0, upper: Infinity, lowerOpen: true },
-    sigma2: { lower: 0, upper: Infinity, lowerOpen: true },
-    lambda: { lower: 0, upper: 1 },
-  });
+  checkParams("normalMixture", params as unknown as Params, PARAMS);
   const { mu1, mu2, sigma1, sigma2, lambda } = params;
   const la = Math.log(lambda);
   const lb = Math.log1p(-lambda);
@@ -47,25 +54,17 @@ export function normalMixture(params: NormalMixtureParams): Distribution {
   const second =
     lambda * (sigma1 * sigma1 + mu1 * mu1) + (1 - lambda) * (sigma2 * sigma2 + mu2 * mu2);
   const sd = Math.sqrt(second - mean * mean);
-  return {
+  return distributionOf({
     family: "normalMixture",
     params: { mu1, mu2, sigma1, sigma2, lambda },
     support: [-Infinity, Infinity],
     logpdf,
-    pdf: (x) => Math.exp(logpdf(x)),
     cdf,
     quantile: (p) => numericQuantile(cdf, p, [-Infinity, Infinity], mean, sd),
-    sample(n, rng) {
-      checkCount(n);
-      const r = toRng(rng);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++)
-        out[i] = r.next() < lambda ? mu1 + sigma1 * r.normal() : mu2 + sigma2 * r.normal();
-      return out;
-    },
+    draw: (r) => (r.next() < lambda ? mu1 + sigma1 * r.normal() : mu2 + sigma2 * r.normal()),
     mean: () => mean,
     variance: () => second - mean * mean,
-  };
+  });
 }
 
 /** Starting points: split the sorted data at several quantiles and take each part's moments. */
@@ -97,18 +96,11 @@ function mixtureStart(data: Float64Array): Params[] {
 }
 
 /** The two-component normal mixture family for fitting. */
-export const normalMixtureFamily: UnivariateFamily = {
+export const normalMixtureFamily = familyOf({
   name: "normalMixture",
   label: "mixture of two normals",
-  paramNames: ["mu1", "mu2", "sigma1", "sigma2", "lambda"],
-  bounds: [
-    [-Infinity, Infinity],
-    [-Infinity, Infinity],
-    [0, Infinity],
-    [0, Infinity],
-    [0, 1],
-  ],
-  domain: { lower: -Infinity, upper: Infinity, lowerOpen: false, upperOpen: false },
-  create: (p) => normalMixture(p as unknown as NormalMixtureParams),
+  params: PARAMS,
+  domain: REAL,
+  create: normalMixture,
   start: mixtureStart,
-};
+});

@@ -1,6 +1,5 @@
-import type { Distribution, UnivariateFamily } from "./distribution.js";
-import { checkCount } from "./distribution.js";
-import { toRng } from "./random.js";
+import type { Distribution } from "./distribution.js";
+import { drawSample, familyOf } from "./distribution.js";
 
 /**
  * The density f(theta) = sin(theta) on [0, pi/2] (Furat et al., Eq. 21): the
@@ -19,25 +18,18 @@ export function sinDensity(): Distribution {
     pdf: (x) => (x < 0 || x > half ? 0 : Math.sin(x)),
     cdf: (x) => (x <= 0 ? 0 : x >= half ? 1 : 2 * Math.sin(x / 2) ** 2),
     quantile,
-    sample(n, rng) {
-      checkCount(n);
-      const r = toRng(rng);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = quantile(r.next());
-      return out;
-    },
+    sample: (n, rng) => drawSample(n, rng, (r) => quantile(r.next())),
     mean: () => 1,
     variance: () => Math.PI - 3,
   };
 }
 
 /** The parameter-free sin density on [0, pi/2] as a "family" (for AIC tables). */
-export const sinFamily: UnivariateFamily = {
+export const sinFamily = familyOf({
   name: "sin",
   label: "sin density on [0, pi/2]",
-  paramNames: [],
-  bounds: [],
-  domain: { lower: 0, upper: Math.PI / 2, lowerOpen: false, upperOpen: false },
+  params: {},
+  domain: { lower: 0, upper: Math.PI / 2 },
   create: () => sinDensity(),
   start: () => [{}],
-};
+});

@@ -1,44 +1,33 @@
-import type { Distribution, Params, UnivariateFamily } from "./distribution.js";
-import { checkCount, checkParams } from "./distribution.js";
-import { toRng } from "./random.js";
+import type { Distribution, Params } from "./distribution.js";
+import { checkParams, distributionOf, familyOf, POSITIVE } from "./distribution.js";
 import { gammaFn } from "./special.js";
+
+const PARAMS = { shape: POSITIVE, scale: POSITIVE };
 
 /**
  * Weibull distribution, F(x) = 1 - exp(-(x/scale)^shape), x >= 0.
  * scipy: `weibull_min(c=shape, scale=scale)`.
  */
 export function weibull(params: { shape: number; scale: number }): Distribution {
-  checkParams("weibull", params, {
-    shape: { lower: 0, upper: Infinity, lowerOpen: true },
-    scale: { lower: 0, upper: Infinity, lowerOpen: true },
-  });
+  checkParams("weibull", params, PARAMS);
   const { shape, scale } = params;
-  const logpdf = (x: number): number => {
-    if (x < 0) return -Infinity;
-    const z = x / scale;
-    if (z === 0) return shape === 1 ? -Math.log(scale) : shape < 1 ? Infinity : -Infinity;
-    return Math.log(shape / scale) + (shape - 1) * Math.log(z) - Math.pow(z, shape);
-  };
-  const quantile = (p: number): number =>
-    p <= 0 ? 0 : p >= 1 ? Infinity : scale * Math.pow(-Math.log1p(-p), 1 / shape);
-  return {
+  return distributionOf({
     family: "weibull",
     params: { shape, scale },
     support: [0, Infinity],
-    logpdf,
-    pdf: (x) => Math.exp(logpdf(x)),
-    cdf: (x) => (x <= 0 ? 0 : -Math.expm1(-Math.pow(x / scale, shape))),
-    quantile,
-    sample(n, rng) {
-      checkCount(n);
-      const r = toRng(rng);
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = scale * Math.pow(r.exponential(), 1 / shape);
-      return out;
+    logpdf: (x) => {
+      if (x < 0) return -Infinity;
+      const z = x / scale;
+      if (z === 0) return shape === 1 ? -Math.log(scale) : shape < 1 ? Infinity : -Infinity;
+      return Math.log(shape / scale) + (shape - 1) * Math.log(z) - Math.pow(z, shape);
     },
+    cdf: (x) => (x <= 0 ? 0 : -Math.expm1(-Math.pow(x / scale, shape))),
+    quantile: (p) =>
+      p <= 0 ? 0 : p >= 1 ? Infinity : scale * Math.pow(-Math.log1p(-p), 1 / shape),
+    draw: (r) => scale * Math.pow(r.exponential(), 1 / shape),
     mean: () => scale * gammaFn(1 + 1 / shape),
     variance: () => scale * scale * (gammaFn(1 + 2 / shape) - gammaFn(1 + 1 / shape) ** 2),
-  };
+  });
 }
 
 function weibullStart(data: Float64Array): Params[] {
@@ -57,15 +46,11 @@ function weibullStart(data: Float64Array): Params[] {
 }
 
 /** The Weibull family for fitting. */
-export const weibullFamily: UnivariateFamily = {
+export const weibullFamily = familyOf({
   name: "weibull",
   label: "Weibull",
-  paramNames: ["shape", "scale"],
-  bounds: [
-    [0, Infinity],
-    [0, Infinity],
-  ],
-  domain: { lower: 0, upper: Infinity, lowerOpen: true, upperOpen: false },
-  create: (p) => weibull(p as { shape: number; scale: number }),
+  params: PARAMS,
+  domain: POSITIVE,
+  create: weibull,
   start: weibullStart,
-};
+});
