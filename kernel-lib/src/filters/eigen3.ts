@@ -1,3 +1,5 @@
+import { expectedError } from "../util/checks.js";
+
 /*
  * cos(phi) and sin(phi) for phi = acos(r) / 3 without Math.acos/Math.cos
  * (the eigenvalue loops are the costliest part of the feature bank): for
@@ -87,25 +89,117 @@ function sinThirdPoly(x: number): number {
 const SQRT3 = 1.7320508075688772;
 const SQRT3_2 = 0.8660254037844386;
 
-/** Eigenvalues `q + 2 p cos(phi + 2 pi k / 3)` for `r = cos(3 phi)`, written to `out` largest first. */
-function trigEigen(
-  q: number,
-  p: number,
-  r: number,
+/** A field of matrix components or eigenvalues, one value per element. */
+type Field = Float32Array | Float64Array;
+
+/** Write `e0, e1, e2` sorted in descending order to `o0[i], o1[i], o2[i]`. */
+function sortDescending(
+  e0: number,
+  e1: number,
+  e2: number,
+  o0: Field,
+  o1: Field,
+  o2: Field,
+  i: number,
+) {
+  let t: number;
+  if (e0 < e1) {
+    t = e0;
+    e0 = e1;
+    e1 = t;
+  }
+  if (e1 < e2) {
+    t = e1;
+    e1 = e2;
+    e2 = t;
+  }
+  if (e0 < e1) {
+    t = e0;
+    e0 = e1;
+    e1 = t;
+  }
+  o0[i] = e0;
+  o1[i] = e1;
+  o2[i] = e2;
+}
+
+/**
+ * The one 3x3 eigenvalue loop (see {@link symmetricEigenvalues3x3} for the
+ * method): elements 0..n-1 of the six component fields to the three
+ * eigenvalue fields. Written as one loop with the polynomials inlined, so the
+ * doubles never leave registers (a call per element would box them).
+ */
+function eigenvalues3(c: readonly Field[], o: readonly Field[], n: number): void {
+  const [c00, c01, c02, c11, c12, c22] = c as [Field, Field, Field, Field, Field, Field];
+  const [o0, o1, o2] = o as [Field, Field, Field];
+  for (let i = 0; i < n; i++) {
+    const a00 = c00[i]!;
+    const a01 = c01[i]!;
+    const a02 = c02[i]!;
+    const a11 = c11[i]!;
+    const a12 = c12[i]!;
+    const a22 = c22[i]!;
+    const off = a01 * a01 + a02 * a02 + a12 * a12;
+    if (off === 0) {
+      sortDescending(a00, a11, a22, o0, o1, o2, i);
+      continue;
+    }
+    const q = (a00 + a11 + a22) / 3;
+    const b00 = a00 - q;
+    const b11 = a11 - q;
+    const b22 = a22 - q;
+    const p2 = (b00 * b00 + b11 * b11 + b22 * b22 + 2 * off) / 6;
+    const p = Math.sqrt(p2);
+    const det =
+      b00 * (b11 * b22 - a12 * a12) - a01 * (a01 * b22 - a12 * a02) + a02 * (a01 * a12 - b11 * a02);
+    let r = det / (2 * p2 * p);
+    if (r > 1) r = 1;
+    else if (r < -1) r = -1;
+    // q + 2 p cos(phi + 2 pi k / 3) for r = cos(3 phi), largest first.
+    const ar = r < 0 ? -r : r;
+    const x = 2 * ar - 1;
+    const c0 = cosThirdPoly(x);
+    const s0 = sinThirdPoly(x) * Math.sqrt((1 - ar) * 0.5);
+    const cs = r < 0 ? 0.5 * c0 + SQRT3_2 * s0 : c0;
+    const sn = r < 0 ? SQRT3_2 * c0 - 0.5 * s0 : s0;
+    o0[i] = q + 2 * p * cs;
+    o1[i] = q + p * (SQRT3 * sn - cs);
+    o2[i] = q - p * (SQRT3 * sn + cs);
+  }
+}
+
+/** The one 2x2 eigenvalue loop: `(a00 + a11) / 2 +- hypot((a00 - a11) / 2, a01)`. */
+function eigenvalues2(c: readonly Field[], o: readonly Field[], n: number): void {
+  const [c00, c01, c11] = c as [Field, Field, Field];
+  const [o0, o1] = o as [Field, Field];
+  for (let i = 0; i < n; i++) {
+    const a00 = c00[i]!;
+    const a01 = c01[i]!;
+    const a11 = c11[i]!;
+    const m = 0.5 * (a00 + a11);
+    const h = 0.5 * (a00 - a11);
+    const d = Math.sqrt(h * h + a01 * a01);
+    o0[i] = m + d;
+    o1[i] = m - d;
+  }
+}
+
+/** One matrix in double precision for the scalar functions: components in, eigenvalues out. */
+const one = new Float64Array(9);
+const oneIn = Array.from({ length: 6 }, (_, k) => one.subarray(k, k + 1));
+const oneOut = Array.from({ length: 3 }, (_, k) => one.subarray(6 + k, 7 + k));
+
+/** Run an eigenvalue loop on one matrix; its `count` eigenvalues go to `out` at `offset`. */
+function solveOne(
+  loop: typeof eigenvalues3,
+  components: number[],
+  count: number,
   out: { [i: number]: number },
-  o0: number,
-  o1: number,
-  o2: number,
+  offset: number,
 ): void {
-  const a = r < 0 ? -r : r;
-  const x = 2 * a - 1;
-  const c0 = cosThirdPoly(x);
-  const s0 = sinThirdPoly(x) * Math.sqrt((1 - a) * 0.5);
-  const c = r < 0 ? 0.5 * c0 + SQRT3_2 * s0 : c0;
-  const s = r < 0 ? SQRT3_2 * c0 - 0.5 * s0 : s0;
-  out[o0] = q + 2 * p * c;
-  out[o1] = q + p * (SQRT3 * s - c);
-  out[o2] = q - p * (SQRT3 * s + c);
+  one.set(components);
+  loop(oneIn, oneOut, 1);
+  for (let k = 0; k < count; k++) out[offset + k] = one[6 + k]!;
 }
 
 /**
@@ -140,44 +234,7 @@ export function symmetricEigenvalues3x3(
   out: { [i: number]: number },
   offset = 0,
 ): void {
-  const off = a01 * a01 + a02 * a02 + a12 * a12;
-  if (off === 0) {
-    let e0 = a00;
-    let e1 = a11;
-    let e2 = a22;
-    let t: number;
-    if (e0 < e1) {
-      t = e0;
-      e0 = e1;
-      e1 = t;
-    }
-    if (e1 < e2) {
-      t = e1;
-      e1 = e2;
-      e2 = t;
-    }
-    if (e0 < e1) {
-      t = e0;
-      e0 = e1;
-      e1 = t;
-    }
-    out[offset] = e0;
-    out[offset + 1] = e1;
-    out[offset + 2] = e2;
-    return;
-  }
-  const q = (a00 + a11 + a22) / 3;
-  const b00 = a00 - q;
-  const b11 = a11 - q;
-  const b22 = a22 - q;
-  const p2 = (b00 * b00 + b11 * b11 + b22 * b22 + 2 * off) / 6;
-  const p = Math.sqrt(p2);
-  const det =
-    b00 * (b11 * b22 - a12 * a12) - a01 * (a01 * b22 - a12 * a02) + a02 * (a01 * a12 - b11 * a02);
-  let r = det / (2 * p2 * p);
-  if (r > 1) r = 1;
-  else if (r < -1) r = -1;
-  trigEigen(q, p, r, out, offset, offset + 1, offset + 2);
+  solveOne(eigenvalues3, [a00, a01, a02, a11, a12, a22], 3, out, offset);
 }
 
 /**
@@ -192,11 +249,7 @@ export function symmetricEigenvalues2x2(
   out: { [i: number]: number },
   offset = 0,
 ): void {
-  const m = 0.5 * (a00 + a11);
-  const h = 0.5 * (a00 - a11);
-  const d = Math.sqrt(h * h + a01 * a01);
-  out[offset] = m + d;
-  out[offset + 1] = m - d;
+  solveOne(eigenvalues2, [a00, a01, a11], 2, out, offset);
 }
 
 /**
@@ -213,72 +266,7 @@ export function tensorEigenvalues(
   out: readonly Float32Array[],
   n: number,
 ): void {
-  if (components.length === 6) {
-    const [c00, c01, c02, c11, c12, c22] = components as [
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-    ];
-    const [o0, o1, o2] = out as [Float32Array, Float32Array, Float32Array];
-    for (let i = 0; i < n; i++) {
-      const a00 = c00[i]!;
-      const a01 = c01[i]!;
-      const a02 = c02[i]!;
-      const a11 = c11[i]!;
-      const a12 = c12[i]!;
-      const a22 = c22[i]!;
-      const off = a01 * a01 + a02 * a02 + a12 * a12;
-      if (off === 0) {
-        symmetricEigenvalues3x3(a00, a01, a02, a11, a12, a22, scratch, 0);
-        o0[i] = scratch[0]!;
-        o1[i] = scratch[1]!;
-        o2[i] = scratch[2]!;
-        continue;
-      }
-      const q = (a00 + a11 + a22) / 3;
-      const b00 = a00 - q;
-      const b11 = a11 - q;
-      const b22 = a22 - q;
-      const p2 = (b00 * b00 + b11 * b11 + b22 * b22 + 2 * off) / 6;
-      const p = Math.sqrt(p2);
-      const det =
-        b00 * (b11 * b22 - a12 * a12) -
-        a01 * (a01 * b22 - a12 * a02) +
-        a02 * (a01 * a12 - b11 * a02);
-      let r = det / (2 * p2 * p);
-      if (r > 1) r = 1;
-      else if (r < -1) r = -1;
-      const ax = r < 0 ? -r : r;
-      const x = 2 * ax - 1;
-      const c0 = cosThirdPoly(x);
-      const s0 = sinThirdPoly(x) * Math.sqrt((1 - ax) * 0.5);
-      const c = r < 0 ? 0.5 * c0 + SQRT3_2 * s0 : c0;
-      const s = r < 0 ? SQRT3_2 * c0 - 0.5 * s0 : s0;
-      o0[i] = q + 2 * p * c;
-      o1[i] = q + p * (SQRT3 * s - c);
-      o2[i] = q - p * (SQRT3 * s + c);
-    }
-  } else if (components.length === 3) {
-    const [c00, c01, c11] = components as [Float32Array, Float32Array, Float32Array];
-    const [o0, o1] = out as [Float32Array, Float32Array];
-    for (let i = 0; i < n; i++) {
-      const a00 = c00[i]!;
-      const a01 = c01[i]!;
-      const a11 = c11[i]!;
-      const m = 0.5 * (a00 + a11);
-      const h = 0.5 * (a00 - a11);
-      const d = Math.sqrt(h * h + a01 * a01);
-      o0[i] = m + d;
-      o1[i] = m - d;
-    }
-  } else {
-    throw new RangeError(
-      `\`components\` must hold 6 (3D) or 3 (2D) arrays, received ${components.length}`,
-    );
-  }
+  if (components.length === 6) eigenvalues3(components, out, n);
+  else if (components.length === 3) eigenvalues2(components, out, n);
+  else throw expectedError("components", "6 (3D) or 3 (2D) component arrays", components);
 }
-
-const scratch = new Float64Array(3);

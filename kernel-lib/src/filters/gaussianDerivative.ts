@@ -1,30 +1,26 @@
 import type { Shape3, Volume } from "../volume/types.js";
+import { checkNumberArray, describeValue } from "../util/checks.js";
 import {
   kernelTable,
   resolveGaussianOptions,
   sigmas,
   type GaussianFilterOptions,
 } from "./gaussianKernels.js";
-import { runGaussianFamily, runGaussianFilter } from "./runGaussianFamily.js";
+import { gaussianFilterOf, runGaussianFamily } from "./runGaussianFamily.js";
 
 function checkOrder(order: unknown, volume: Volume): Shape3 {
-  const arr =
-    typeof order === "number" ? null : Array.isArray(order) ? [...(order as unknown[])] : null;
-  if (
-    arr === null ||
-    arr.length !== 3 ||
-    !arr.every((o) => Number.isInteger(o) && (o as number) >= 0)
-  ) {
+  const o = checkNumberArray(order, "order", {
+    length: 3,
+    integer: true,
+    min: 0,
+    expected: "[oz, oy, ox] of integers >= 0",
+  });
+  if (volume.shape[0] === 1 && o[0]! > 0) {
     throw new RangeError(
-      `\`order\` must be [oz, oy, ox] of integers >= 0, received ${JSON.stringify(order)}`,
+      `\`order\` along z must be 0 for a 2D volume (nz = 1), received ${describeValue(order)}`,
     );
   }
-  if (volume.shape[0] === 1 && (arr[0] as number) > 0) {
-    throw new RangeError(
-      `\`order\` along z must be 0 for a 2D volume (nz = 1), received ${JSON.stringify(order)}`,
-    );
-  }
-  return arr as Shape3;
+  return [...o] as Shape3;
 }
 
 /**
@@ -60,13 +56,9 @@ export async function gaussianDerivative(
 /**
  * Gradient of Gaussian: the first derivatives along each filtered axis,
  * computed together (the smoothing passes are shared).
+ * @param volume - Any volume (integer types are read as float32).
  * @param sigma - As for {@link gaussianDerivative}; an axis with sigma 0 (or z when nz = 1) gets no component.
+ * @param options - Kernel style, truncation, border mode and parallel options (`GaussianFilterOptions`).
  * @returns `[dz, dy, dx]` (3D) or `[dy, dx]` (2D), float32.
  */
-export async function gaussianGradient(
-  volume: Volume,
-  sigma: number | Shape3,
-  options: GaussianFilterOptions = {},
-): Promise<Volume<Float32Array>[]> {
-  return runGaussianFilter(volume, "gradient", sigma, 1, options);
-}
+export const gaussianGradient = gaussianFilterOf("gradient", 1);

@@ -1,6 +1,4 @@
-import type { Shape3, Volume } from "../volume/types.js";
-import type { GaussianFilterOptions } from "./gaussianKernels.js";
-import { runGaussianFilter } from "./runGaussianFamily.js";
+import { singleGaussianFilterOf } from "./runGaussianFamily.js";
 
 /**
  * Gaussian gradient magnitude: `sqrt(sum_a (dG/da * f)^2)` over the filtered
@@ -9,14 +7,8 @@ import { runGaussianFilter } from "./runGaussianFamily.js";
  *
  * @param volume - Any volume (read as float32).
  * @param sigma - Standard deviation in voxels, one or `[sz, sy, sx]`.
+ * @param options - Kernel style, truncation, border mode and parallel options (`GaussianFilterOptions`).
  * @returns New float32 volume.
  * @see scipy.ndimage.gaussian_gradient_magnitude; vigra.filters.gaussianGradientMagnitude
  */
-export async function gaussianGradientMagnitude(
-  volume: Volume,
-  sigma: number | Shape3,
-  options: GaussianFilterOptions = {},
-): Promise<Volume<Float32Array>> {
-  const [out] = await runGaussianFilter(volume, "gradientMagnitude", sigma, 1, options);
-  return out!;
-}
+export const gaussianGradientMagnitude = singleGaussianFilterOf("gradientMagnitude", 1);

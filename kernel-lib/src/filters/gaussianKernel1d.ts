@@ -1,3 +1,5 @@
+import { checkInteger, checkPositive } from "../util/checks.js";
+
 /**
  * Sampled 1D Gaussian kernel or one of its derivatives, as used by the
  * separable Gaussian filters: `2*radius + 1` taps for x = -radius..radius.
@@ -21,9 +23,7 @@
  */
 export function gaussianKernel1d(sigma: number, order: number, radius: number): Float64Array {
   checkKernelArgs(sigma, order);
-  if (!Number.isInteger(radius) || radius < 0) {
-    throw new RangeError(`\`radius\` must be an integer >= 0, received ${String(radius)}`);
-  }
+  checkInteger(radius, "radius", 0);
   const n = 2 * radius + 1;
   const sigma2 = sigma * sigma;
   const phi = new Float64Array(n);
@@ -43,12 +43,8 @@ export function gaussianKernel1d(sigma: number, order: number, radius: number): 
 
 /** Check a 1D Gaussian kernel's `sigma` (finite, > 0) and `order` (integer >= 0). @internal */
 export function checkKernelArgs(sigma: number, order: number): void {
-  if (typeof sigma !== "number" || !Number.isFinite(sigma) || sigma <= 0) {
-    throw new RangeError(`\`sigma\` must be a finite number > 0, received ${String(sigma)}`);
-  }
-  if (!Number.isInteger(order) || order < 0) {
-    throw new RangeError(`\`order\` must be an integer >= 0, received ${String(order)}`);
-  }
+  checkPositive(sigma, "sigma");
+  checkInteger(order, "order", 0);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Shape3, Volume } from "../volume/types.js";
 import { checkVolume } from "../volume/check.js";
+import { checkNonNegative, checkOneOf, checkPositive, expectedError } from "../util/checks.js";
 import { checkBoundary } from "../parallel/boundary.js";
 import type { BoundaryMode, ParallelOptions } from "../parallel/types.js";
 import { gaussianKernel1d } from "./gaussianKernel1d.js";
@@ -44,20 +45,9 @@ export function resolveGaussianOptions(
   options: GaussianFilterOptions,
 ): ResolvedGaussianOptions {
   checkVolume(volume, "volume");
-  const style = options.style ?? "scipy";
-  if (style !== "scipy" && style !== "vigra") {
-    throw new RangeError(`\`style\` must be "scipy" or "vigra", received ${JSON.stringify(style)}`);
-  }
-  const truncate = options.truncate ?? 4;
-  if (typeof truncate !== "number" || !Number.isFinite(truncate) || truncate <= 0) {
-    throw new RangeError(`\`truncate\` must be a finite number > 0, received ${String(truncate)}`);
-  }
-  const windowSize = options.windowSize ?? 0;
-  if (typeof windowSize !== "number" || !Number.isFinite(windowSize) || windowSize < 0) {
-    throw new RangeError(
-      `\`windowSize\` must be a finite number >= 0, received ${String(windowSize)}`,
-    );
-  }
+  const style = checkOneOf(options.style ?? "scipy", "style", ["scipy", "vigra"] as const);
+  const truncate = checkPositive(options.truncate ?? 4, "truncate");
+  const windowSize = checkNonNegative(options.windowSize ?? 0, "windowSize");
   const { mode, cval } = checkBoundary(options.mode, options.cval);
   return { style, truncate, windowSize, mode, cval };
 }
@@ -112,22 +102,16 @@ export function kernelHalo(table: KernelTable): Shape3 {
  * @internal
  */
 export function sigmas(volume: Volume, sigma: unknown, name = "sigma"): Shape3 {
-  const arr =
-    typeof sigma === "number"
-      ? [sigma, sigma, sigma]
-      : Array.isArray(sigma)
-        ? [...(sigma as unknown[])]
-        : null;
-  if (
-    arr === null ||
-    arr.length !== 3 ||
-    !arr.every((s) => typeof s === "number" && Number.isFinite(s) && s >= 0)
-  ) {
-    throw new RangeError(
-      `\`${name}\` must be a finite number >= 0 or [sz, sy, sx] of them, received ${JSON.stringify(sigma) ?? String(sigma)}`,
-    );
+  const arr = typeof sigma === "number" ? [sigma, sigma, sigma] : sigma;
+  const ok =
+    Array.isArray(arr) &&
+    arr.length === 3 &&
+    arr.every((s) => typeof s === "number" && Number.isFinite(s) && s >= 0);
+  if (!ok) {
+    const kind = typeof sigma === "number" || Array.isArray(sigma) ? RangeError : TypeError;
+    throw expectedError(name, "a finite number >= 0 or [sz, sy, sx] of them", sigma, kind);
   }
-  const out = arr as Shape3;
+  const out = [...(arr as number[])] as Shape3;
   if (volume.shape[0] === 1) out[0] = 0;
   return out;
 }

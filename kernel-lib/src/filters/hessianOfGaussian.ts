@@ -1,6 +1,4 @@
-import type { Shape3, Volume } from "../volume/types.js";
-import type { GaussianFilterOptions } from "./gaussianKernels.js";
-import { runGaussianFilter } from "./runGaussianFamily.js";
+import { gaussianFilterOf } from "./runGaussianFamily.js";
 
 /**
  * Hessian of Gaussian: the second Gaussian derivatives over the filtered
@@ -9,17 +7,12 @@ import { runGaussianFilter } from "./runGaussianFamily.js";
  * @param volume - Any volume (read as float32).
  * @param sigma - Standard deviation in voxels, one or `[sz, sy, sx]`; axes with
  *   sigma 0 (and z when nz = 1) are left out.
+ * @param options - Kernel style, truncation, border mode and parallel options (`GaussianFilterOptions`).
  * @returns Upper triangle, row by row: `[zz, zy, zx, yy, yx, xx]` in 3D,
  *   `[yy, yx, xx]` in 2D; float32 volumes.
  * @see vigra.filters.hessianOfGaussian; skimage.feature.hessian_matrix
  */
-export async function hessianOfGaussian(
-  volume: Volume,
-  sigma: number | Shape3,
-  options: GaussianFilterOptions = {},
-): Promise<Volume<Float32Array>[]> {
-  return runGaussianFilter(volume, "hessian", sigma, 2, options);
-}
+export const hessianOfGaussian = gaussianFilterOf("hessian", 2);
 
 /**
  * Eigenvalues of the Hessian of Gaussian at each voxel, sorted in descending
@@ -27,13 +20,8 @@ export async function hessianOfGaussian(
  *
  * @param volume - Any volume (read as float32).
  * @param sigma - Standard deviation in voxels, one or `[sz, sy, sx]`.
+ * @param options - Kernel style, truncation, border mode and parallel options (`GaussianFilterOptions`).
  * @returns 3 volumes in 3D, 2 in 2D, largest eigenvalue first.
  * @see vigra.filters.hessianOfGaussianEigenvalues
  */
-export async function hessianOfGaussianEigenvalues(
-  volume: Volume,
-  sigma: number | Shape3,
-  options: GaussianFilterOptions = {},
-): Promise<Volume<Float32Array>[]> {
-  return runGaussianFilter(volume, "hessianEigenvalues", sigma, 2, options);
-}
+export const hessianOfGaussianEigenvalues = gaussianFilterOf("hessianEigenvalues", 2);

@@ -1,6 +1,4 @@
-import type { Shape3, Volume } from "../volume/types.js";
-import type { GaussianFilterOptions } from "./gaussianKernels.js";
-import { runGaussianFilter } from "./runGaussianFamily.js";
+import { singleGaussianFilterOf } from "./runGaussianFamily.js";
 
 /**
  * Laplacian of Gaussian: the sum of the second Gaussian derivatives along the
@@ -10,14 +8,8 @@ import { runGaussianFilter } from "./runGaussianFamily.js";
  *
  * @param volume - Any volume (read as float32).
  * @param sigma - Standard deviation in voxels, one or `[sz, sy, sx]`.
+ * @param options - Kernel style, truncation, border mode and parallel options (`GaussianFilterOptions`).
  * @returns New float32 volume.
  * @see scipy.ndimage.gaussian_laplace; vigra.filters.laplacianOfGaussian
  */
-export async function laplacianOfGaussian(
-  volume: Volume,
-  sigma: number | Shape3,
-  options: GaussianFilterOptions = {},
-): Promise<Volume<Float32Array>> {
-  const [out] = await runGaussianFilter(volume, "laplacian", sigma, 2, options);
-  return out!;
-}
+export const laplacianOfGaussian = singleGaussianFilterOf("laplacian", 2);

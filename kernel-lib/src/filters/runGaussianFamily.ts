@@ -63,19 +63,72 @@ export async function runGaussianFamily(
   return out as Volume<Float32Array>[];
 }
 
+/** Filter kinds with two scales: a gradient scale and an integration scale. */
+const TWO_SCALE: readonly GaussianFamilyKind[] = ["structureTensor", "structureTensorEigenvalues"];
+
 /**
- * Check the options and `sigma`, build the kernels with derivatives up to
- * `order` along every axis `sigma` filters, and run filter `kind`. @internal
+ * Check the options and the scale(s), build the kernels with derivatives up
+ * to `order` along every axis `sigma` filters, and run filter `kind`. The
+ * structure tensor kinds take `sigma` as the inner (gradient) scale and
+ * smooth the gradient products at `outerSigma`, on the inner filter's axes
+ * only. @internal
  */
 export function runGaussianFilter(
   volume: Volume,
   kind: GaussianFamilyKind,
-  sigma: unknown,
   order: number,
   options: GaussianFilterOptions,
+  sigma: unknown,
+  outerSigma?: unknown,
 ): Promise<Volume<Float32Array>[]> {
   const resolved = resolveGaussianOptions(volume, options);
-  const s = sigmas(volume, sigma);
+  const twoScale = TWO_SCALE.includes(kind);
+  const s = sigmas(volume, sigma, twoScale ? "innerSigma" : "sigma");
+  const outer = twoScale ? sigmas(volume, outerSigma, "outerSigma") : undefined;
   const kernels = kernelTable(s, s.map((v) => (v > 1e-15 ? order : 0)) as Shape3, resolved);
-  return runGaussianFamily(volume, { kind, kernels }, resolved, options);
+  if (outer === undefined) return runGaussianFamily(volume, { kind, kernels }, resolved, options);
+  const kernels2 = kernelTable(outer, [0, 0, 0], resolved);
+  for (let a = 0; a < 3; a++) if (kernels[a] === null) kernels2[a] = null;
+  return runGaussianFamily(volume, { kind, kernels, kernels2 }, resolved, options);
+}
+
+/** A filter at one scale: `sigma` in voxels, one for all axes or `[sz, sy, sx]`. */
+export type GaussianFilter<R> = (
+  volume: Volume,
+  sigma: number | Shape3,
+  options?: GaussianFilterOptions,
+) => Promise<R>;
+
+/** A filter at two scales (the structure tensor's gradient and integration scales), in voxels. */
+export type TwoScaleGaussianFilter<R> = (
+  volume: Volume,
+  innerSigma: number | Shape3,
+  outerSigma: number | Shape3,
+  options?: GaussianFilterOptions,
+) => Promise<R>;
+
+/** The public function of a one-scale filter `kind` (derivatives up to `order`): all its outputs. @internal */
+export function gaussianFilterOf(
+  kind: GaussianFamilyKind,
+  order: number,
+): GaussianFilter<Volume<Float32Array>[]> {
+  return async (volume, sigma, options = {}) =>
+    runGaussianFilter(volume, kind, order, options, sigma);
+}
+
+/** The same for a filter with one output volume. @internal */
+export function singleGaussianFilterOf(
+  kind: GaussianFamilyKind,
+  order: number,
+): GaussianFilter<Volume<Float32Array>> {
+  return async (volume, sigma, options = {}) =>
+    (await runGaussianFilter(volume, kind, order, options, sigma))[0]!;
+}
+
+/** The public function of a structure tensor filter `kind`. @internal */
+export function structureTensorOf(
+  kind: GaussianFamilyKind,
+): TwoScaleGaussianFilter<Volume<Float32Array>[]> {
+  return async (volume, innerSigma, outerSigma, options = {}) =>
+    runGaussianFilter(volume, kind, 1, options, innerSigma, outerSigma);
 }

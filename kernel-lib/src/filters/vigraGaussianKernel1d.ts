@@ -1,3 +1,4 @@
+import { checkNonNegative } from "../util/checks.js";
 import { checkKernelArgs, derivativePolynomial, evalPolynomial } from "./gaussianKernel1d.js";
 
 /**
@@ -38,11 +39,7 @@ export function vigraKernelRadius(sigma: number, order: number, windowSize = 0):
  */
 export function vigraGaussianKernel1d(sigma: number, order: number, windowSize = 0): Float64Array {
   checkKernelArgs(sigma, order);
-  if (typeof windowSize !== "number" || !Number.isFinite(windowSize) || windowSize < 0) {
-    throw new RangeError(
-      `\`windowSize\` must be a finite number >= 0, received ${String(windowSize)}`,
-    );
-  }
+  checkNonNegative(windowSize, "windowSize");
   const radius = vigraKernelRadius(sigma, order, windowSize);
   const n = 2 * radius + 1;
   const s2 = sigma * sigma;

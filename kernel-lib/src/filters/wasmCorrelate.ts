@@ -56,6 +56,27 @@ const LOOP = [0x03, 0x40];
 const END = [0x0b];
 const br = (depth: number) => [0x0c, depth];
 const brIf = (depth: number) => [0x0d, depth];
+/** `local = local op by` (`by`: the instructions that push the operand; `op`: add or subtract). */
+const update = (local: number, by: number[], op = I32_ADD) => [
+  ...get(local),
+  ...by,
+  ...op,
+  ...set(local),
+];
+/** `to = from`. */
+const copy = (from: number, to: number) => [...get(from), ...set(to)];
+/** `while (counter !== 0) { body }` (the body must change the counter). */
+const whileNonZero = (counter: number, body: number[]) => [
+  ...BLOCK,
+  ...LOOP,
+  ...get(counter),
+  ...I32_EQZ,
+  ...brIf(1),
+  ...body,
+  ...br(0),
+  ...END,
+  ...END,
+];
 const simd = (op: number) => [0xfd, ...uleb(op)];
 const v128Load = (offset: number) => [...simd(0x00), 0, ...uleb(offset)];
 const v128Store = (offset: number) => [...simd(0x0b), 0, ...uleb(offset)];
@@ -101,82 +122,42 @@ function correlateBody(): number[] {
     ...F32X4_ADD,
     ...set(acc),
   ];
-  const code = [
-    ...BLOCK,
-    ...LOOP, // rows
-    ...get(P.rows),
-    ...I32_EQZ,
-    ...brIf(1),
-    ...get(P.dst),
-    ...set(L.d),
-    ...get(P.src),
-    ...set(L.s),
-    ...get(P.groups),
-    ...set(L.i),
-    ...BLOCK,
-    ...LOOP, // groups of GROUP outputs
-    ...get(L.i),
-    ...I32_EQZ,
-    ...brIf(1),
-    ...accs.flatMap((a) => [...V128_ZERO, ...set(a)]),
-    ...get(L.s),
-    ...set(L.p),
-    ...get(P.w),
-    ...set(L.wp),
-    ...get(P.ntaps),
-    ...set(L.k),
-    ...LOOP, // taps
+  const taps = [
+    ...LOOP, // runs at least once: ntaps >= 1
     ...get(L.wp),
     ...v128Load(0),
     ...set(L.w),
     ...accs.flatMap((a, j) => tap(a, 16 * j)),
-    ...get(L.p),
-    ...get(P.tapStride),
-    ...I32_ADD,
-    ...set(L.p),
-    ...get(L.wp),
-    ...i32const(16),
-    ...I32_ADD,
-    ...set(L.wp),
+    ...update(L.p, get(P.tapStride)),
+    ...update(L.wp, i32const(16)),
     ...get(L.k),
     ...i32const(1),
     ...I32_SUB,
     ...tee(L.k),
     ...brIf(0),
     ...END,
-    ...accs.flatMap((a, j) => [...get(L.d), ...get(a), ...v128Store(16 * j)]),
-    ...get(L.d),
-    ...i32const(16 * ACCUMULATORS),
-    ...I32_ADD,
-    ...set(L.d),
-    ...get(L.s),
-    ...i32const(16 * ACCUMULATORS),
-    ...I32_ADD,
-    ...set(L.s),
-    ...get(L.i),
-    ...i32const(1),
-    ...I32_SUB,
-    ...set(L.i),
-    ...br(0),
-    ...END,
-    ...END,
-    ...get(P.dst),
-    ...get(P.dstRowStride),
-    ...I32_ADD,
-    ...set(P.dst),
-    ...get(P.src),
-    ...get(P.srcRowStride),
-    ...I32_ADD,
-    ...set(P.src),
-    ...get(P.rows),
-    ...i32const(1),
-    ...I32_SUB,
-    ...set(P.rows),
-    ...br(0),
-    ...END,
-    ...END,
-    ...END,
   ];
+  const groups = whileNonZero(L.i, [
+    ...accs.flatMap((a) => [...V128_ZERO, ...set(a)]),
+    ...copy(L.s, L.p),
+    ...copy(P.w, L.wp),
+    ...copy(P.ntaps, L.k),
+    ...taps,
+    ...accs.flatMap((a, j) => [...get(L.d), ...get(a), ...v128Store(16 * j)]),
+    ...update(L.d, i32const(16 * ACCUMULATORS)),
+    ...update(L.s, i32const(16 * ACCUMULATORS)),
+    ...update(L.i, i32const(1), I32_SUB),
+  ]);
+  const rows = whileNonZero(P.rows, [
+    ...copy(P.dst, L.d),
+    ...copy(P.src, L.s),
+    ...copy(P.groups, L.i),
+    ...groups,
+    ...update(P.dst, get(P.dstRowStride)),
+    ...update(P.src, get(P.srcRowStride)),
+    ...update(P.rows, i32const(1), I32_SUB),
+  ]);
+  const code = [...rows, ...END];
   const locals = vec([
     [...uleb(6), I32],
     [...uleb(1 + ACCUMULATORS), V128],
