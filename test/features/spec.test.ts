@@ -50,7 +50,9 @@ describe("featureSpec / featureChannels", () => {
     expect(names.length).toBe(2 + 6 * 3);
     expect(names[0]).toBe("Gaussian Smoothing (σ=0.7) [raw]");
     expect(() => featureSpec({ filters: { LaplacianOfGaussian: [0.3] } })).toThrow(/>= 0.7/);
-    expect(() => featureSpec({ filters: { Sobel: true } as never })).toThrow(/unknown filter/);
+    expect(() => featureSpec({ filters: { Sobel: true } as never })).toThrow(
+      /`filters.Sobel` is not a filter; expected one of GaussianSmoothing, /,
+    );
     expect(() => featureSpec({ filters: {} })).toThrow(/empty/);
   });
 

@@ -1,5 +1,6 @@
 import type { Shape3, Spacing3, Volume, VoxelArray } from "../volume/types.js";
 import { checkShape } from "../volume/check.js";
+import { checkNumberArray, checkOneOf, expectedError } from "../util/checks.js";
 import { allocate, dtypeOf } from "../volume/dtype.js";
 import { forEachBlock } from "../parallel/mapBlocks.js";
 import { parallelOptions, runsInline } from "../parallel/options.js";
@@ -8,7 +9,7 @@ import type { ParallelOptions } from "../parallel/types.js";
 import type { FeatureKernelParams, FeatureTarget } from "./featureKernel.js";
 import { featureBlockShape, resolveInputs, type FeatureInputs } from "./inputs.js";
 import { planFeatures } from "./plan.js";
-import { checkSpec, type FeatureChannel, type FeatureSpec } from "./spec.js";
+import type { FeatureChannel, FeatureSpec } from "./spec.js";
 
 /** A box of a volume: first voxel and shape, `[z, y, x]`. */
 export interface Region {
@@ -46,16 +47,16 @@ export interface ComputeFeaturesOptions extends ParallelOptions {
   cropCache?: CropCache;
 }
 
+/** The memory layouts of a feature stack. */
+const LAYOUTS = ["channels", "samples"] as const;
+
 function checkRegion(region: unknown, shape: Shape3): Region {
   const r = region as Region;
   if (typeof r !== "object" || r === null)
-    throw new TypeError(`\`region\` must be { origin, shape }, received ${String(region)}`);
+    throw expectedError("region", "{ origin, shape }", region, TypeError);
   checkShape(r.shape, "region.shape");
-  const ok =
-    Array.isArray(r.origin) &&
-    r.origin.length === 3 &&
-    r.origin.every((v, a) => Number.isInteger(v) && v >= 0 && v + r.shape[a]! <= shape[a]!);
-  if (!ok) {
+  checkNumberArray(r.origin, "region.origin", { length: 3, integer: true, min: 0 });
+  if (r.origin.some((v, a) => v + r.shape[a]! > shape[a]!)) {
     throw new RangeError(
       `\`region\` (origin ${JSON.stringify(r.origin)}, shape ${JSON.stringify(r.shape)}) must lie inside the volume of shape ${shape.join("x")}`,
     );
@@ -151,19 +152,13 @@ export async function computeFeatures(
   spec: FeatureSpec,
   options: ComputeFeaturesOptions = {},
 ): Promise<FeatureStack> {
-  checkSpec(spec);
   const volumes = resolveInputs(inputs, spec);
   const volumeShape = [...volumes[0]!.shape] as Shape3;
   const region =
     options.region === undefined
       ? { origin: [0, 0, 0] as Shape3, shape: volumeShape }
       : checkRegion(options.region, volumeShape);
-  const layout = options.layout ?? "channels";
-  if (layout !== "channels" && layout !== "samples") {
-    throw new RangeError(
-      `\`layout\` must be "channels" or "samples", received ${JSON.stringify(layout)}`,
-    );
-  }
+  const layout = checkOneOf(options.layout ?? "channels", "layout", LAYOUTS);
   const plan = planFeatures(spec, volumeShape);
   const C = plan.channels.length;
   const voxels = region.shape[0] * region.shape[1] * region.shape[2];
@@ -171,9 +166,9 @@ export async function computeFeatures(
   let data: Float32Array;
   if (options.out !== undefined) {
     if (!(options.out instanceof Float32Array) || options.out.length < C * voxels) {
-      throw new RangeError(
-        `\`out\` must be a Float32Array of at least ${C * voxels} elements (${C} channels x ${voxels} voxels)`,
-      );
+      const kind = options.out instanceof Float32Array ? RangeError : TypeError;
+      const expected = `a Float32Array of at least ${C * voxels} elements (${C} channels x ${voxels} voxels)`;
+      throw expectedError("out", expected, options.out, kind);
     }
     if (!inline && !isShared(options.out))
       throw new TypeError(

@@ -1,5 +1,6 @@
 import type { Shape3 } from "../volume/types.js";
 import { checkShape } from "../volume/check.js";
+import { checkPositive } from "../util/checks.js";
 import { allocate } from "../volume/dtype.js";
 import { planBlocks } from "../parallel/blocks.js";
 import { parallelOptions, runsInline } from "../parallel/options.js";
@@ -8,7 +9,7 @@ import type { ParallelOptions } from "../parallel/types.js";
 import { computeFeatures, type CropCache, type FeatureStack } from "./computeFeatures.js";
 import { resolveInputs, type FeatureInputs } from "./inputs.js";
 import { planFeatures } from "./plan.js";
-import { checkSpec, type FeatureSpec } from "./spec.js";
+import type { FeatureSpec } from "./spec.js";
 
 export interface FeatureBlocksOptions extends Omit<ParallelOptions, "onProgress"> {
   /**
@@ -62,7 +63,6 @@ export async function* featureBlocks(
   spec: FeatureSpec,
   options: FeatureBlocksOptions = {},
 ): AsyncGenerator<FeatureStack, void, undefined> {
-  checkSpec(spec);
   const volumes = resolveInputs(inputs, spec);
   const shape = [...volumes[0]!.shape] as Shape3;
   const channels = planFeatures(spec, shape).channels.length;
@@ -71,9 +71,7 @@ export async function* featureBlocks(
     checkShape(options.regionShape, "regionShape");
     regionShape = options.regionShape.map((n, a) => Math.min(n, shape[a]!)) as Shape3;
   } else {
-    const bytes = options.regionBytes ?? 2 ** 30;
-    if (typeof bytes !== "number" || !(bytes > 0))
-      throw new RangeError(`\`regionBytes\` must be a positive number, received ${String(bytes)}`);
+    const bytes = checkPositive(options.regionBytes ?? 2 ** 30, "regionBytes");
     const budget = Math.max(1, Math.floor(bytes / (4 * channels)));
     regionShape = [...shape] as Shape3;
     while (regionShape[0] * regionShape[1] * regionShape[2] > budget) {

@@ -1,5 +1,6 @@
 import type { Shape3 } from "../volume/types.js";
 import type { Figure } from "../plot/types.js";
+import { expectedError } from "../util/checks.js";
 import { imagesGrid } from "../plot/grid.js";
 import { parallelOptions } from "../parallel/options.js";
 import type { ParallelOptions } from "../parallel/types.js";
@@ -72,12 +73,11 @@ export async function featureChannelsFigure(
   const volumes = resolveInputs(inputs, spec);
   const [nz, ny, nx] = volumes[0]!.shape;
   const zRaw = options.z ?? Math.floor(nz / 2);
-  const z = zRaw < 0 ? nz + zRaw : zRaw;
-  if (!Number.isInteger(z) || z < 0 || z >= nz) {
-    throw new RangeError(
-      `\`z\` must be an integer slice index in [-${nz}, ${nz}), received ${String(zRaw)}`,
-    );
+  if (typeof zRaw !== "number" || !Number.isInteger(zRaw) || zRaw < -nz || zRaw >= nz) {
+    const kind = typeof zRaw === "number" ? RangeError : TypeError;
+    throw expectedError("z", `an integer slice index in [${-nz}, ${nz - 1}]`, zRaw, kind);
   }
+  const z = zRaw < 0 ? nz + zRaw : zRaw;
   const all = featureChannels(spec, volumes[0]!.shape);
   let picks: FeatureChannel[];
   if (options.channels === undefined) picks = all.filter((c) => c.index === 0).slice(0, 12);

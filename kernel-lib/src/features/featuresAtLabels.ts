@@ -8,7 +8,7 @@ import type { ParallelOptions } from "../parallel/types.js";
 import { runFeatureKernel } from "./computeFeatures.js";
 import { featureBlockShape, resolveInputs, type FeatureInputs } from "./inputs.js";
 import { planFeatures } from "./plan.js";
-import { checkSpec, type FeatureChannel, type FeatureSpec } from "./spec.js";
+import type { FeatureChannel, FeatureSpec } from "./spec.js";
 
 /** Training data: the features of every labelled voxel. */
 export interface LabelledSamples {
@@ -49,7 +49,6 @@ export async function featuresAtLabels(
   spec: FeatureSpec,
   options: FeaturesAtLabelsOptions = {},
 ): Promise<LabelledSamples> {
-  checkSpec(spec);
   const volumes = resolveInputs(inputs, spec);
   checkVolume(labels, "labels");
   checkSameShape(labels, "labels", volumes[0]!, "inputs");

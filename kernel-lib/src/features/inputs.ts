@@ -1,6 +1,7 @@
 import type { Shape3, Volume } from "../volume/types.js";
 import { checkSameShape, checkVolume } from "../volume/check.js";
-import { sourceInputs, type FeatureSpec } from "./spec.js";
+import { expectedError } from "../util/checks.js";
+import { checkSpec, sourceInputs, type FeatureSpec } from "./spec.js";
 
 /**
  * Input volumes of a feature bank: one volume (for a spec with one source
@@ -9,8 +10,9 @@ import { sourceInputs, type FeatureSpec } from "./spec.js";
  */
 export type FeatureInputs = Volume | readonly Volume[] | Readonly<Record<string, Volume>>;
 
-/** The source volumes in spec order, checked (same shape). @internal */
+/** Check the spec and return its source volumes in spec order, checked (same shape). @internal */
 export function resolveInputs(inputs: FeatureInputs, spec: FeatureSpec): Volume[] {
+  checkSpec(spec);
   const names = sourceInputs(spec);
   let list: Volume[];
   if (Array.isArray(inputs)) list = [...(inputs as readonly Volume[])];
@@ -26,8 +28,11 @@ export function resolveInputs(inputs: FeatureInputs, spec: FeatureSpec): Volume[
     }
     list = names.map((n) => rec[n]!);
   } else
-    throw new TypeError(
-      `\`inputs\` must be a Volume, a list of volumes or a record by name, received ${String(inputs)}`,
+    throw expectedError(
+      "inputs",
+      "a Volume, a list of volumes or a record by name",
+      inputs,
+      TypeError,
     );
   if (list.length !== names.length) {
     throw new RangeError(

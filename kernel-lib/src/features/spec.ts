@@ -1,6 +1,13 @@
 import type { Shape3 } from "../volume/types.js";
 import { checkShape } from "../volume/check.js";
 import { checkBoundary } from "../parallel/boundary.js";
+import {
+  checkBoolean,
+  checkNumberArray,
+  checkOptions,
+  checkPositive,
+  expectedError,
+} from "../util/checks.js";
 import type { BoundaryMode } from "../parallel/types.js";
 
 /** ilastik's default scales (ilastik/applets/featureSelection/opFeatureSelection.py). */
@@ -236,18 +243,9 @@ export function formatScale(s: number): string {
 }
 
 function positiveList(value: unknown, name: string, integer: boolean): number[] {
-  if (
-    !Array.isArray(value) ||
-    !value.every(
-      (v) =>
-        typeof v === "number" && Number.isFinite(v) && v > 0 && (!integer || Number.isInteger(v)),
-    )
-  ) {
-    throw new RangeError(
-      `\`${name}\` must be a list of ${integer ? "positive integers" : "positive numbers"}, received ${JSON.stringify(value)}`,
-    );
-  }
-  return [...new Set(value as number[])].sort((a, b) => a - b);
+  const expected = `a list of ${integer ? "positive integers" : "positive numbers"}`;
+  const list = checkNumberArray(value, name, { min: 0, minOpen: true, integer, expected });
+  return [...new Set(list)].sort((a, b) => a - b);
 }
 
 /**
@@ -267,26 +265,19 @@ function positiveList(value: unknown, name: string, integer: boolean): number[] 
 export function featureSpec(options: FeatureSpecOptions = {}): FeatureSpec {
   const rawInputs = options.inputs ?? ["raw"];
   if (!Array.isArray(rawInputs) || rawInputs.length === 0) {
-    throw new RangeError(
-      `\`inputs\` must be a non-empty list of names, received ${JSON.stringify(rawInputs)}`,
-    );
+    const kind = Array.isArray(rawInputs) ? RangeError : TypeError;
+    throw expectedError("inputs", "a non-empty list of names", rawInputs, kind);
   }
   const inputs: FeatureInput[] = rawInputs.map((i, n) => {
     if (typeof i === "string" && i.length > 0) return { name: i };
     if (typeof i === "object" && i !== null && typeof i.name === "string" && i.name.length > 0) {
       const flag = i.features === false ? { features: false } : {};
-      if (i.features !== undefined && typeof i.features !== "boolean") {
-        throw new TypeError(
-          `\`inputs[${n}].features\` must be a boolean, received ${JSON.stringify(i.features)}`,
-        );
-      }
+      if (i.features !== undefined) checkBoolean(i.features, `inputs[${n}].features`);
       if (i.difference === undefined) return { name: i.name, ...flag };
       if (Array.isArray(i.difference) && i.difference.length === 2)
         return { name: i.name, difference: [i.difference[0], i.difference[1]], ...flag };
     }
-    throw new TypeError(
-      `\`inputs[${n}]\` must be a name or { name, difference: [a, b] }, received ${JSON.stringify(i)}`,
-    );
+    throw expectedError(`inputs[${n}]`, "a name or { name, difference: [a, b] }", i, TypeError);
   });
   const names = inputs.map((i) => i.name);
   if (new Set(names).size !== names.length)
@@ -314,18 +305,7 @@ export function featureSpec(options: FeatureSpecOptions = {}): FeatureSpec {
   const scales = positiveList(options.scales ?? ILASTIK_SCALES, "scales", false);
   const ilastik: FeatureSpec["ilastik"] = [];
   const filters = options.filters;
-  if (filters !== undefined && (typeof filters !== "object" || filters === null)) {
-    throw new TypeError(
-      `\`filters\` must be a record of filter -> true/false/scales, received ${JSON.stringify(filters)}`,
-    );
-  }
-  for (const key of Object.keys(filters ?? {})) {
-    if (!ILASTIK_FILTERS.includes(key as IlastikFilter)) {
-      throw new RangeError(
-        `unknown filter "${key}" in \`filters\`; expected one of ${ILASTIK_FILTERS.join(", ")}`,
-      );
-    }
-  }
+  if (filters !== undefined) checkOptions(filters, "filters", ILASTIK_FILTERS, "filter");
   for (const filter of ILASTIK_FILTERS) {
     const sel = filters === undefined ? true : (filters[filter] ?? false);
     const min = FILTER_INFO[filter].minScale;
@@ -347,20 +327,14 @@ export function featureSpec(options: FeatureSpecOptions = {}): FeatureSpec {
   const tailored: FeatureSpec["tailored"] = [];
   const t = options.tailored ?? false;
   if (t !== false) {
-    if (t !== true && (typeof t !== "object" || t === null)) {
-      throw new TypeError(
-        `\`tailored\` must be true, false or a record of feature -> true/false/parameters, received ${JSON.stringify(t)}`,
+    if (t !== true && (typeof t !== "object" || t === null))
+      throw expectedError(
+        "tailored",
+        "true, false or an object of tailored features",
+        t,
+        TypeError,
       );
-    }
-    if (t !== true) {
-      for (const key of Object.keys(t)) {
-        if (!TAILORED_FEATURES.includes(key as TailoredFeature)) {
-          throw new RangeError(
-            `unknown tailored feature "${key}"; expected one of ${TAILORED_FEATURES.join(", ")}`,
-          );
-        }
-      }
-    }
+    if (t !== true) checkOptions(t, "tailored", TAILORED_FEATURES, "tailored feature");
     for (const feature of TAILORED_FEATURES) {
       const sel = t === true ? true : (t[feature] ?? false);
       const integer = feature !== "ZGradient";
@@ -383,12 +357,7 @@ export function featureSpec(options: FeatureSpecOptions = {}): FeatureSpec {
   if (c2 === "auto" || c2 === true || c2 === false) computeIn2d = c2;
   else computeIn2d = positiveList(c2, "computeIn2d", false);
   const { mode } = checkBoundary(options.mode ?? "mirror");
-  const inPlaneSigma = options.inPlaneSigma ?? 1;
-  if (typeof inPlaneSigma !== "number" || !Number.isFinite(inPlaneSigma) || inPlaneSigma <= 0) {
-    throw new RangeError(
-      `\`inPlaneSigma\` must be a finite number > 0, received ${String(inPlaneSigma)}`,
-    );
-  }
+  const inPlaneSigma = checkPositive(options.inPlaneSigma ?? 1, "inPlaneSigma");
   return { inputs, ilastik, tailored, computeIn2d, mode, inPlaneSigma };
 }
 
@@ -402,9 +371,7 @@ export function checkSpec(spec: unknown): asserts spec is FeatureSpec {
     !Array.isArray(s.ilastik) ||
     !Array.isArray(s.tailored)
   ) {
-    throw new TypeError(
-      `\`spec\` must be a FeatureSpec made by featureSpec(), received ${JSON.stringify(spec)?.slice(0, 200)}`,
-    );
+    throw expectedError("spec", "a FeatureSpec made by featureSpec()", spec, TypeError);
   }
 }
 
