@@ -1,4 +1,4 @@
-import { checkNumberArray } from "../util/checks.js";
+import { checkNumberArray, expectedError } from "../util/checks.js";
 import { checkVolume, formatShape } from "../volume/check.js";
 import type { Volume } from "../volume/types.js";
 
@@ -33,12 +33,6 @@ interface Labels {
   shape?: readonly number[];
 }
 
-function describeInput(input: unknown): string {
-  if (input === null) return "null";
-  if (ArrayBuffer.isView(input)) return input.constructor.name;
-  return typeof input === "object" ? (input.constructor?.name ?? "object") : typeof input;
-}
-
 function resolveLabels(input: LabelInput, name: string): Labels {
   if (Array.isArray(input)) {
     for (let i = 0; i < input.length; i++) {
@@ -55,8 +49,11 @@ function resolveLabels(input: LabelInput, name: string): Labels {
       input instanceof BigInt64Array ||
       input instanceof BigUint64Array
     )
-      throw new TypeError(
-        `\`${name}\` must be a Volume, a number typed array or an array of numbers, received ${describeInput(input)}`,
+      throw expectedError(
+        name,
+        "a Volume, a number typed array or an array of numbers",
+        input,
+        TypeError,
       );
     return { values: input as unknown as ArrayLike<number> };
   }
@@ -156,4 +153,16 @@ export function confusionMatrix(
     other.push(counts[i * (k + 1) + k]);
   }
   return { classes, matrix, other, total };
+}
+
+/** A score of predicted against true class labels (see {@link confusionMatrix} for the inputs). */
+export type LabelScore<R> = (
+  truth: LabelInput,
+  prediction: LabelInput,
+  options?: ConfusionOptions,
+) => R;
+
+/** The label score that computes the confusion matrix and applies `score` to it. @internal */
+export function fromConfusion<R>(score: (cm: ConfusionMatrix) => R): LabelScore<R> {
+  return (truth, prediction, options = {}) => score(confusionMatrix(truth, prediction, options));
 }

@@ -4,6 +4,7 @@ export {
   type ConfusionMatrix,
   type ConfusionOptions,
   type LabelInput,
+  type LabelScore,
 } from "./confusion.js";
 export { iouPerClass, scoresFromConfusion, type ClassScores } from "./iou.js";
 export { weightedError, weightedErrorFromConfusion } from "./weightedError.js";

@@ -1,10 +1,5 @@
 import { checkNumberArray, describeValue, expectedError } from "../util/checks.js";
-import {
-  confusionMatrix,
-  type ConfusionMatrix,
-  type ConfusionOptions,
-  type LabelInput,
-} from "./confusion.js";
+import { fromConfusion, type ConfusionMatrix } from "./confusion.js";
 
 /** Per-class scores, in the order of `classes`. */
 export interface ClassScores {
@@ -69,13 +64,8 @@ export function scoresFromConfusion(cm: ConfusionMatrix): ClassScores {
  * @param truth - Ground-truth class labels.
  * @param prediction - Predicted class labels: the same shape as `truth` when both are
  *   volumes (RangeError naming both shapes otherwise), else the same number of values.
+ * @param options - `classes` to score (default: the truth's non-zero values) and a `mask`.
  * @example
  * const { classes, iou } = iouPerClass(truth, prediction, { classes: [1, 2, 3] });
  */
-export function iouPerClass(
-  truth: LabelInput,
-  prediction: LabelInput,
-  options: ConfusionOptions = {},
-): ClassScores {
-  return scoresFromConfusion(confusionMatrix(truth, prediction, options));
-}
+export const iouPerClass = fromConfusion(scoresFromConfusion);

@@ -1,9 +1,4 @@
-import {
-  confusionMatrix,
-  type ConfusionMatrix,
-  type ConfusionOptions,
-  type LabelInput,
-} from "./confusion.js";
+import { fromConfusion, type ConfusionMatrix } from "./confusion.js";
 import { checkConfusion, scoresFromConfusion } from "./iou.js";
 
 /**
@@ -29,14 +24,9 @@ export function weightedErrorFromConfusion(cm: ConfusionMatrix): number {
  * @param truth - Ground-truth class labels (0 = unlabelled, not scored).
  * @param prediction - Predicted class labels: the same shape as `truth` when both are
  *   volumes (RangeError naming both shapes otherwise), else the same number of values.
+ * @param options - `classes` to score (default: the truth's non-zero values) and a `mask`.
  * @see Osenberg et al., Eq. 1
  * @example
  * weightedError(truth, prediction, { classes: [1, 2, 3] }); // e.g. 30.8
  */
-export function weightedError(
-  truth: LabelInput,
-  prediction: LabelInput,
-  options: ConfusionOptions = {},
-): number {
-  return weightedErrorFromConfusion(confusionMatrix(truth, prediction, options));
-}
+export const weightedError = fromConfusion(weightedErrorFromConfusion);
