@@ -4,94 +4,55 @@
  * `filters/`.
  * @internal
  */
+import { getArena } from "../filters/arena.js";
+import { allocImage, imageData, separableFilter } from "../filters/imagePasses.js";
+import { readPadded } from "../parallel/boundary.js";
 
-/** Exact separable Gaussian blur of an ny x nx image, edge-replicating borders (small sigma). */
-function gaussExact(src: Float32Array, ny: number, nx: number, sigma: number): Float32Array {
+/**
+ * Correlate an ny x nx image with one symmetric kernel along y and then x on
+ * the filters' correlation engine (`filters/imagePasses.ts`, in this thread's
+ * filter memory), edge-replicating the borders (mode "nearest").
+ */
+function correlate2d(src: Float32Array, ny: number, nx: number, w: Float32Array): Float32Array {
+  const r = (w.length - 1) / 2;
+  const arena = getArena();
+  const padded = allocImage(arena, [1, ny, nx], [0, r, r]);
+  readPadded(src, [1, ny, nx], [0, -r, -r], padded.shape, "nearest", 0, imageData(arena, padded));
+  const out = separableFilter(arena, padded, [null, w, w], [0, 0, 0]);
+  const result = imageData(arena, out).slice();
+  arena.free(out.ptr);
+  arena.free(padded.ptr);
+  return result;
+}
+
+/** The sampled Gaussian of radius `max(1, ceil(3 sigma))`, normalised to sum 1 (float32). */
+function gaussWeights(sigma: number): Float32Array {
   const r = Math.max(1, Math.ceil(3 * sigma));
   const w = new Float32Array(2 * r + 1);
   let s = 0;
   for (let i = -r; i <= r; i++) s += w[i + r] = Math.exp((-0.5 * i * i) / (sigma * sigma));
   for (let i = 0; i < w.length; i++) w[i] /= s;
-  const tmp = new Float32Array(ny * nx);
-  const out = new Float32Array(ny * nx);
-  // One padded line buffer per pass: borders replicate the edge value.
-  const line = new Float32Array(Math.max(nx, ny) + 2 * r);
-  const pass = (
-    input: Float32Array,
-    output: Float32Array,
-    len: number,
-    lines: number,
-    stride: number,
-    step: number,
-  ) => {
-    for (let l = 0; l < lines; l++) {
-      const base = l * step;
-      for (let i = 0; i < len; i++) line[i + r] = input[base + i * stride];
-      for (let i = 0; i < r; i++) {
-        line[i] = line[r];
-        line[len + r + i] = line[len + r - 1];
-      }
-      for (let i = 0; i < len; i++) {
-        let acc = 0;
-        for (let k = 0; k <= 2 * r; k++) acc += w[k] * line[i + k];
-        output[base + i * stride] = acc;
-      }
-    }
-  };
-  pass(src, tmp, nx, ny, 1, nx);
-  pass(tmp, out, ny, nx, nx, 1);
-  return out;
-}
-
-/** One box filter pass of radius r along rows (stride 1) or columns (stride nx), edge-replicating. */
-function boxPass(
-  src: Float32Array,
-  dst: Float32Array,
-  ny: number,
-  nx: number,
-  r: number,
-  alongX: boolean,
-): void {
-  const lines = alongX ? ny : nx;
-  const len = alongX ? nx : ny;
-  const stride = alongX ? 1 : nx;
-  const inv = 1 / (2 * r + 1);
-  const line = new Float32Array(len + 2 * r + 1);
-  for (let l = 0; l < lines; l++) {
-    const base = alongX ? l * nx : l;
-    for (let i = 0; i < len; i++) line[i + r] = src[base + i * stride];
-    const first = line[r];
-    const last = line[len + r - 1];
-    for (let i = 0; i < r; i++) line[i] = first;
-    for (let i = len + r; i < line.length; i++) line[i] = last;
-    let acc = 0;
-    for (let i = 0; i <= 2 * r; i++) acc += line[i];
-    for (let i = 0; i < len; i++) {
-      dst[base + i * stride] = acc * inv;
-      acc += line[i + 2 * r + 1] - line[i];
-    }
-  }
+  return w;
 }
 
 /**
  * Gaussian blur of a 2D image (edge-replicating borders). Small sigma uses an
  * exact kernel; sigma > 1.2 uses three box passes per axis (Kovesi's
- * approximation), whose cost does not grow with sigma.
+ * approximation of a Gaussian by boxes). Every pass runs on the filters'
+ * correlation engine.
  */
 export function blur2d(src: Float32Array, ny: number, nx: number, sigma: number): Float32Array {
   if (!(sigma > 0)) return src.slice();
-  if (sigma <= 1.2) return gaussExact(src, ny, nx, sigma);
+  if (sigma <= 1.2) return correlate2d(src, ny, nx, gaussWeights(sigma));
   const n = 3;
   const wIdeal = Math.sqrt((12 * sigma * sigma) / n + 1);
   let wl = Math.floor(wIdeal);
   if (wl % 2 === 0) wl--;
   const m = Math.round((12 * sigma * sigma - n * wl * wl - 4 * n * wl - 3 * n) / (-4 * wl - 4));
-  const a = src.slice();
-  const b = new Float32Array(src.length);
+  let a = src;
   for (let i = 0; i < n; i++) {
-    const r = ((i < m ? wl : wl + 2) - 1) / 2;
-    boxPass(a, b, ny, nx, r, true);
-    boxPass(b, a, ny, nx, r, false);
+    const width = i < m ? wl : wl + 2;
+    a = correlate2d(a, ny, nx, new Float32Array(width).fill(1 / width));
   }
   return a;
 }
@@ -137,6 +98,16 @@ export function chamfer2d(mask: Uint8Array, ny: number, nx: number): Float32Arra
   return d;
 }
 
+/** Pixel (y, x) of an ny x nx image, or `fill` outside it. */
+function pixelOrFill(src: Float32Array, ny: number, nx: number, fill: number) {
+  return (y: number, x: number) => (y < 0 || y >= ny || x < 0 || x >= nx ? fill : src[y * nx + x]);
+}
+
+/** Bilinear mix: `a` and `b` along x (weight `fx` on `b`), and the same for `c`, `d`; then the two along y (weight `fy` on the second). */
+function bilinear(a: number, b: number, c: number, d: number, fx: number, fy: number): number {
+  return (1 - fy) * ((1 - fx) * a + fx * b) + fy * ((1 - fx) * c + fx * d);
+}
+
 /**
  * Translate an image by (dy, dx) pixels with bilinear interpolation:
  * out(y, x) = src(y - dy, x - dx); samples outside the image take `fill`.
@@ -155,8 +126,7 @@ export function translate2d(
   const ix = Math.floor(dx);
   const fy = dy - iy;
   const fx = dx - ix;
-  const at = (y: number, x: number) =>
-    y < 0 || y >= ny || x < 0 || x >= nx ? fill : src[y * nx + x];
+  const at = pixelOrFill(src, ny, nx, fill);
   for (let y = 0; y < ny; y++) {
     for (let x = 0; x < nx; x++) {
       const sy = y - iy;
@@ -167,10 +137,7 @@ export function translate2d(
         out[y * nx + x] = a;
         continue;
       }
-      const b = at(sy, sx - 1);
-      const c = at(sy - 1, sx);
-      const d = at(sy - 1, sx - 1);
-      out[y * nx + x] = (1 - fy) * ((1 - fx) * a + fx * b) + fy * ((1 - fx) * c + fx * d);
+      out[y * nx + x] = bilinear(a, at(sy, sx - 1), at(sy - 1, sx), at(sy - 1, sx - 1), fx, fy);
     }
   }
   return out;
@@ -196,6 +163,7 @@ export function warp2d(
   const cx = (nx - 1) / 2;
   const c = Math.cos(angle);
   const s = Math.sin(angle);
+  const at = pixelOrFill(src, ny, nx, fill);
   for (let y = 0; y < ny; y++) {
     for (let x = 0; x < nx; x++) {
       // Inverse map: q = R^-1 (p - shift - centre) + centre.
@@ -207,11 +175,8 @@ export function warp2d(
       const x0 = Math.floor(qx);
       const fy = qy - y0;
       const fx = qx - x0;
-      const at = (yy: number, xx: number) =>
-        yy < 0 || yy >= ny || xx < 0 || xx >= nx ? fill : src[yy * nx + xx];
-      out[y * nx + x] =
-        (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) +
-        fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
+      const [a, b] = [at(y0, x0), at(y0, x0 + 1)];
+      out[y * nx + x] = bilinear(a, b, at(y0 + 1, x0), at(y0 + 1, x0 + 1), fx, fy);
     }
   }
   return out;
