@@ -242,8 +242,12 @@ export function formatScale(s: number): string {
   return Number.isInteger(s) ? s.toFixed(1) : String(s);
 }
 
-function positiveList(value: unknown, name: string, integer: boolean): number[] {
-  const expected = `a list of ${integer ? "positive integers" : "positive numbers"}`;
+function positiveList(
+  value: unknown,
+  name: string,
+  integer: boolean,
+  expected = `a list of ${integer ? "positive integers" : "positive numbers"}`,
+): number[] {
   const list = checkNumberArray(value, name, { min: 0, minOpen: true, integer, expected });
   return [...new Set(list)].sort((a, b) => a - b);
 }
@@ -355,7 +359,10 @@ export function featureSpec(options: FeatureSpecOptions = {}): FeatureSpec {
   const c2 = options.computeIn2d ?? "auto";
   let computeIn2d: FeatureSpec["computeIn2d"];
   if (c2 === "auto" || c2 === true || c2 === false) computeIn2d = c2;
-  else computeIn2d = positiveList(c2, "computeIn2d", false);
+  else {
+    const expected = '"auto", true, false or a list of positive scales';
+    computeIn2d = positiveList(c2, "computeIn2d", false, expected);
+  }
   const { mode } = checkBoundary(options.mode ?? "mirror");
   const inPlaneSigma = checkPositive(options.inPlaneSigma ?? 1, "inPlaneSigma");
   return { inputs, ilastik, tailored, computeIn2d, mode, inPlaneSigma };

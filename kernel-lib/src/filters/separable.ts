@@ -1,5 +1,6 @@
 import type { Shape3, VoxelArray } from "../volume/types.js";
 import { formatShape } from "../volume/check.js";
+import { expectedError } from "../util/checks.js";
 import { getArena } from "./arena.js";
 import { correlateAxis } from "./imagePasses.js";
 
@@ -97,9 +98,16 @@ export function separableCorrelate(
     }
   }
   const outLength = outShape[0] * outShape[1] * outShape[2];
-  if (options.out && options.out.length < outLength) {
-    throw new RangeError(
-      `separableCorrelate: \`out\` has ${options.out.length} elements, needs ${outLength}`,
+  if (
+    options.out !== undefined &&
+    !(options.out instanceof Float32Array && options.out.length >= outLength)
+  ) {
+    const kind = options.out instanceof Float32Array ? RangeError : TypeError;
+    throw expectedError(
+      "out",
+      `a Float32Array of at least ${outLength} elements`,
+      options.out,
+      kind,
     );
   }
 
