@@ -486,15 +486,38 @@ export const steps = [
       const missing = manifest.samples
         .flatMap((s) => s.files.map((f) => f.file))
         .filter((f) => !fs.existsSync(path.join(dir, f)));
-      if (missing.length === 0) return { done: true, why: "every sample file is present" };
-      return { done: false, why: `${missing.length} sample file(s) missing, e.g. ${missing[0]}` };
+      if (missing.length > 0)
+        return { done: false, why: `${missing.length} sample file(s) missing, e.g. ${missing[0]}` };
+      // Present files were made for the manifest of their day: after a pull that changed the
+      // manifest (a generator change), the generated samples are stale and are made again.
+      if (readStamp(samplesStamp) !== samplesStampValue())
+        return {
+          done: false,
+          stale: true,
+          why: "data-samples/manifest.json changed since the samples were generated",
+        };
+      return { done: true, why: "every sample file is present and generated for this manifest" };
     },
     run() {
-      // Generates missing samples and checks every file against the manifest's sha256.
-      run(process.execPath, [path.join(paths.root, "scripts", "data.mjs")]);
+      // Generates missing (or, after a manifest change, all) samples and checks every file
+      // against the manifest's sha256.
+      const stale = this.check().stale === true;
+      run(process.execPath, [
+        path.join(paths.root, "scripts", "data.mjs"),
+        ...(stale ? ["--force"] : []),
+      ]);
+      writeStamp(samplesStamp, samplesStampValue());
     },
   },
 ];
+
+/** Where setup notes which manifest the generated samples were made for. */
+const samplesStamp = path.join(paths.root, "node_modules", ".tomolab-samples-stamp");
+
+/** The stamp of the current sample manifest. */
+function samplesStampValue() {
+  return `manifest ${hashOf({ file: path.join(paths.root, "data-samples", "manifest.json") })}`;
+}
 
 /**
  * Runs every step whose check fails.
