@@ -3,10 +3,10 @@ import type { Voxels } from "./volumeData.js";
 
 /**
  * Counts of `values` in `bins` equal bins over [min, max), binned as kernel-lib's volume
- * histogram (`describeChannel` in display/view.ts): bin = floor((v - min) * bins / (max - min)),
- * values at or above `max` in the last bin, values below `min` and NaN skipped. With the
- * volume histogram's min / max / bin count, slice and volume counts share their bins, so
- * thresholds read the same on both.
+ * histogram (`describeChannel` in kernel-lib/src/display/viewChannel.ts):
+ * bin = floor((v - min) * bins / (max - min)), values at or above `max` in the last bin,
+ * values below `min` and NaN skipped. With the volume histogram's min / max / bin count, slice
+ * and volume counts share their bins, so thresholds read the same on both.
  */
 export function histogramCounts(
   values: Voxels | ArrayLike<number>,

@@ -19,6 +19,7 @@ import type {
   TrainingSelection,
   ViewPlane,
 } from "./viewerTypes.js";
+import { checkbox, el, fieldAfter, slider } from "./dom.js";
 
 /** What the panel needs from the viewer. */
 export interface TrainingPanelHooks {
@@ -43,40 +44,6 @@ export interface TrainingOverlay {
   uncertaintyOpacity: number;
   width: number;
   height: number;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-function checkbox(className: string, checked: boolean): HTMLInputElement {
-  const box = el("input", className);
-  box.type = "checkbox";
-  box.checked = checked;
-  return box;
-}
-
-function slider(className: string, value: number): HTMLInputElement {
-  const s = el("input", className);
-  s.type = "range";
-  s.min = "0";
-  s.max = "1";
-  s.step = "0.05";
-  s.value = String(value);
-  return s;
-}
-
-function labelled(text: string, control: HTMLElement): HTMLElement {
-  const l = el("label", "tl-field");
-  l.append(control, document.createTextNode(" " + text));
-  return l;
 }
 
 const GROUP_TITLES: Record<string, string> = {
@@ -157,7 +124,7 @@ export class TrainingPanel {
     this.progress.value = 0;
     controls.append(
       this.trainButton,
-      labelled("live update", this.liveBox),
+      fieldAfter(this.liveBox, "live update"),
       this.progress,
       this.stageText,
     );
@@ -198,9 +165,9 @@ export class TrainingPanel {
     const ramp = el("span", "tl-uncertaintyRamp");
     ramp.title = "uncertainty 0 (transparent) to 1 (magenta)";
     box.append(
-      labelled("prediction", pred),
+      fieldAfter(pred, "prediction"),
       predOp,
-      labelled("uncertainty", unc),
+      fieldAfter(unc, "uncertainty"),
       ramp,
       uncOp,
       this.staleNote,
@@ -219,7 +186,7 @@ export class TrainingPanel {
         this.selectionChanged();
       });
       this.inputBoxes.set(name, b);
-      box.appendChild(labelled(name, b));
+      box.appendChild(fieldAfter(b, name));
     }
     return box;
   }

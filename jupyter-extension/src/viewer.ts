@@ -48,6 +48,7 @@ import {
   type ViewPlane,
   type VolumePayload,
 } from "./viewerTypes.js";
+import { el, field } from "./dom.js";
 
 type Tool = "navigate" | "brush" | "eraser" | "fill";
 
@@ -65,17 +66,6 @@ const MAX_RADIUS = 50;
 
 /** Delay between the last paint stroke and the autosave. */
 export const AUTOSAVE_MS = 600;
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 /** Options of the widget: where the notebook is (for files next to it). */
 export interface ViewerContext {
@@ -234,7 +224,7 @@ export class VolumeViewer extends Widget {
     this.sliceInput.className = "tl-slice";
     this.sliceInput.min = "0";
     this.sliceInput.addEventListener("input", () => this.setSlice(Number(this.sliceInput.value)));
-    bar.append(label("plane", this.planeSelect), label("slice", this.sliceInput), this.sliceLabel);
+    bar.append(field("plane", this.planeSelect), field("slice", this.sliceInput), this.sliceLabel);
     const fit = el("button", "tl-fit", "fit");
     fit.title =
       "Reset zoom and pan (Ctrl+wheel zooms, drag with the navigate tool or the middle button pans)";
@@ -272,8 +262,8 @@ export class VolumeViewer extends Widget {
         this.windowChannel = Number(which.value);
         this.syncWindowInputs();
       });
-      bar.append(label("window", which), this.loInput, this.hiInput, auto);
-    } else bar.append(label("window", this.loInput), this.hiInput, auto);
+      bar.append(field("window", which), this.loInput, this.hiInput, auto);
+    } else bar.append(field("window", this.loInput), this.hiInput, auto);
     if (p.channels.length > 1) {
       const mode = el("select", "tl-channelMode");
       for (const m of ["side", "blend"]) {
@@ -287,7 +277,7 @@ export class VolumeViewer extends Widget {
         this.buildCanvases();
         this.requestRender();
       });
-      bar.appendChild(label("channels", mode));
+      bar.appendChild(field("channels", mode));
     }
     p.overlays.forEach((o, i) => {
       const box = el("input");
@@ -307,7 +297,7 @@ export class VolumeViewer extends Widget {
         this.overlayOpacity[i] = Number(op.value);
         this.requestRender();
       });
-      bar.append(label(o.name, box), op);
+      bar.append(field(o.name, box), op);
     });
     bar.append(
       ...buildViewTools(EXPORT_SCALES, {
@@ -391,7 +381,7 @@ export class VolumeViewer extends Widget {
       editor.refresh();
     });
     this.renderClassButtons();
-    bar.append(label("radius", size), label("tolerance ±", tol), this.classBox, edit);
+    bar.append(field("radius", size), field("tolerance ±", tol), this.classBox, edit);
     const undo = el("button", "tl-undo", "undo");
     undo.title = "Undo (Ctrl+Z)";
     undo.addEventListener("click", () => this.undo());
@@ -408,7 +398,7 @@ export class VolumeViewer extends Widget {
       this.labelOpacity = Number(op.value);
       this.requestRender();
     });
-    bar.append(undo, redo, label("labels", op), this.countsBox, this.saveStatus);
+    bar.append(undo, redo, field("labels", op), this.countsBox, this.saveStatus);
     this.setTool("navigate");
     this.setClass(this.classes[0]?.id ?? 1);
     return bar;
@@ -459,9 +449,9 @@ export class VolumeViewer extends Widget {
     apply.addEventListener("click", () => void this.applyThresholds());
     const controls = el("div", "tl-tunerControls");
     controls.append(
-      label("histogram", source),
-      label("threshold", count),
-      label("preview", preview),
+      field("histogram", source),
+      field("threshold", count),
+      field("preview", preview),
       apply,
       this.thresholdText,
       this.applyStatus,
@@ -1316,10 +1306,4 @@ export class VolumeViewer extends Widget {
       this.applyStatus.dataset.state = "error";
     }
   }
-}
-
-function label(text: string, control: HTMLElement): HTMLElement {
-  const l = el("label", "tl-field");
-  l.append(document.createTextNode(text + " "), control);
-  return l;
 }
