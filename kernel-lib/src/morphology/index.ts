@@ -12,3 +12,5 @@ export { reconstruction, type ReconstructionOptions } from "./reconstruction.js"
 export { fillHoles, type FillHolesOptions } from "./fillHoles.js";
 export { hMaxima, hMinima, type HExtremaOptions } from "./extrema.js";
 export { localThickness, type LocalThicknessOptions } from "./localThickness.js";
+export { watershed, type WatershedOptions } from "./watershed.js";
+export { splitParticles, type SplitParticlesOptions, type SplitParticles } from "./watershedSplit.js";
