@@ -9,6 +9,7 @@ import { stratifiedSample } from "../../stats/stratifiedSample.js";
 import { argmaxRows } from "../../volume/argmax.js";
 import { checkOneOf } from "../../util/checks.js";
 import type { Shape3 } from "../../volume/types.js";
+import { PAPER1_RF_ALL, PAPER1_RF_SE2, PAPER1_RF_TAILORED } from "./info.js";
 import { methodResult } from "./testSlice.js";
 import type {
   Paper1Importance,
@@ -19,30 +20,6 @@ import type {
 
 /** The forest methods. */
 export type Paper1ForestId = "3.4" | "3.5" | "3.6";
-
-/** Method 3.4 as published: awe 12.3 % (full field of view), 17.6 % (crop). */
-export const PAPER1_RF_SE2: Readonly<Paper1MethodInfo> = {
-  id: "3.4",
-  name: "random forest, SE2",
-  key: "rf_se2",
-  published: { full: 12.3, crop: 17.6 },
-};
-
-/** Method 3.5 as published: awe 10.3 % (full field of view), 16.2 % (crop). */
-export const PAPER1_RF_ALL: Readonly<Paper1MethodInfo> = {
-  id: "3.5",
-  name: "random forest, SE2 + InLens + difference",
-  key: "rf_all",
-  published: { full: 10.3, crop: 16.2 },
-};
-
-/** Method 3.6 as published: awe 6.1 % (full field of view), 11.0 % (crop). */
-export const PAPER1_RF_TAILORED: Readonly<Paper1MethodInfo> = {
-  id: "3.6",
-  name: "random forest, all + tailored z",
-  key: "rf_tailored",
-  published: { full: 6.1, crop: 11.0 },
-};
 
 const INFO: Record<Paper1ForestId, Readonly<Paper1MethodInfo>> = {
   "3.4": PAPER1_RF_SE2,

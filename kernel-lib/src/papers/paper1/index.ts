@@ -16,17 +16,10 @@ export {
   type FibsemSlices,
   type NmcCropOptions,
 } from "./testSlice.js";
+export * from "./info.js";
+export { paper1DoubleThreshold, paper1TripleThreshold } from "./thresholds.js";
+export { paper1ZGradient } from "./zGradient.js";
 export {
-  PAPER1_DOUBLE_THRESHOLD,
-  PAPER1_TRIPLE_THRESHOLD,
-  paper1DoubleThreshold,
-  paper1TripleThreshold,
-} from "./thresholds.js";
-export { PAPER1_Z_GRADIENT, paper1ZGradient } from "./zGradient.js";
-export {
-  PAPER1_RF_SE2,
-  PAPER1_RF_ALL,
-  PAPER1_RF_TAILORED,
   paper1FeatureSpec,
   paper1ForestFeatures,
   paper1ForestSE2,
@@ -37,4 +30,4 @@ export {
   type Paper1ForestFeaturesOptions,
   type Paper1ForestOptions,
 } from "./forests.js";
-export { PAPER1_METHODS, paper1Methods, type Paper1Options, type Paper1Result } from "./methods.js";
+export { paper1Methods, type Paper1Options, type Paper1Result } from "./methods.js";

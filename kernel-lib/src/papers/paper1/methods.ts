@@ -3,9 +3,6 @@ import type { FibsemSample } from "../../synth/samples.js";
 import { describeValue } from "../../util/checks.js";
 import type { Volume } from "../../volume/types.js";
 import {
-  PAPER1_RF_ALL,
-  PAPER1_RF_SE2,
-  PAPER1_RF_TAILORED,
   paper1ForestAll,
   paper1ForestFeatures,
   paper1ForestSE2,
@@ -15,40 +12,10 @@ import {
   type Paper1ForestOptions,
 } from "./forests.js";
 import { checkFibsemSample, paper1TestSlice } from "./testSlice.js";
-import {
-  PAPER1_DOUBLE_THRESHOLD,
-  PAPER1_TRIPLE_THRESHOLD,
-  paper1DoubleThreshold,
-  paper1TripleThreshold,
-} from "./thresholds.js";
-import type {
-  Paper1Crop,
-  Paper1MethodId,
-  Paper1MethodInfo,
-  Paper1MethodResult,
-  Paper1TestSlice,
-} from "./types.js";
-import { PAPER1_Z_GRADIENT, paper1ZGradient } from "./zGradient.js";
-
-/** Name, record key and published awe (percent; full field of view and crop inside an NMC particle) of each method. */
-export const PAPER1_METHODS: Readonly<
-  Record<Paper1MethodId, { name: string; key: string; published: { full: number; crop: number } }>
-> = Object.fromEntries(
-  [
-    PAPER1_DOUBLE_THRESHOLD,
-    PAPER1_TRIPLE_THRESHOLD,
-    PAPER1_Z_GRADIENT,
-    PAPER1_RF_SE2,
-    PAPER1_RF_ALL,
-    PAPER1_RF_TAILORED,
-  ].map((m: Readonly<Paper1MethodInfo>) => [
-    m.id,
-    { name: m.name, key: m.key, published: m.published },
-  ]),
-) as Record<
-  Paper1MethodId,
-  { name: string; key: string; published: { full: number; crop: number } }
->;
+import { PAPER1_METHODS } from "./info.js";
+import { paper1DoubleThreshold, paper1TripleThreshold } from "./thresholds.js";
+import type { Paper1Crop, Paper1MethodId, Paper1MethodResult, Paper1TestSlice } from "./types.js";
+import { paper1ZGradient } from "./zGradient.js";
 
 const ALL_METHODS: Paper1MethodId[] = ["3.1", "3.2", "3.3", "3.4", "3.5", "3.6"];
 

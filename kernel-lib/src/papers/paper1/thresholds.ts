@@ -3,24 +3,9 @@ import { doubleThreshold, tripleThreshold } from "../../classify/threshold.js";
 import { fitThresholds } from "../../classify/thresholdFit.js";
 import { histogramValleys } from "../../classify/thresholdValleys.js";
 import { slice } from "../../volume/slice.js";
+import { PAPER1_DOUBLE_THRESHOLD, PAPER1_TRIPLE_THRESHOLD } from "./info.js";
 import { methodResult } from "./testSlice.js";
-import type { Paper1MethodInfo, Paper1MethodResult, Paper1TestSlice } from "./types.js";
-
-/** Method 3.1 as published: awe 60.8 % (full field of view), 30.8 % (crop). */
-export const PAPER1_DOUBLE_THRESHOLD: Readonly<Paper1MethodInfo> = {
-  id: "3.1",
-  name: "double threshold (SE2)",
-  key: "double_threshold",
-  published: { full: 60.8, crop: 30.8 },
-};
-
-/** Method 3.2 as published: awe 30.8 % (full field of view), 24.9 % (crop). */
-export const PAPER1_TRIPLE_THRESHOLD: Readonly<Paper1MethodInfo> = {
-  id: "3.2",
-  name: "triple threshold (SE2)",
-  key: "triple_threshold",
-  published: { full: 30.8, crop: 24.9 },
-};
+import type { Paper1MethodResult, Paper1TestSlice } from "./types.js";
 
 /**
  * Method 3.1, double threshold on SE2: void < t1 <= CBD < t2 <= NMC, with t1

@@ -2,16 +2,9 @@
 import { fitZGradientMethod, zGradientFromSignals } from "../../classify/zGradient.js";
 import { slice } from "../../volume/slice.js";
 import type { Volume } from "../../volume/types.js";
+import { PAPER1_Z_GRADIENT } from "./info.js";
 import { methodResult } from "./testSlice.js";
-import type { Paper1MethodInfo, Paper1MethodResult, Paper1TestSlice } from "./types.js";
-
-/** Method 3.3 as published: awe 23.2 % (full field of view), 16.5 % (crop). */
-export const PAPER1_Z_GRADIENT: Readonly<Paper1MethodInfo> = {
-  id: "3.3",
-  name: "z-gradient + InLens threshold",
-  key: "z_gradient",
-  published: { full: 23.2, crop: 16.5 },
-};
+import type { Paper1MethodResult, Paper1TestSlice } from "./types.js";
 
 /**
  * Method 3.3: void where the in-plane smoothed SE2 is dark, very bright, or
