@@ -31,29 +31,5 @@ export {
   type GrainTargetsOptions,
 } from "./grainTargets.js";
 export { simulateEbsd, type EbsdEffects, type EbsdOptions, type EbsdSimulation } from "./ebsd.js";
-export {
-  SAMPLES,
-  loadSample,
-  generateSample,
-  fibsemSample,
-  ebsdSample,
-  writeSample,
-  readManifest,
-  compareEntries,
-  sampleDir,
-  volumeSha256,
-  type SampleName,
-  type FibsemSampleName,
-  type EbsdSampleName,
-  type SampleSpec,
-  type Sample,
-  type FibsemSample,
-  type EbsdSample,
-  type Manifest,
-  type ManifestSample,
-  type ManifestFile,
-  type LoadSampleOptions,
-  type FibsemSampleOptions,
-  type EbsdSampleOptions,
-  type WriteSampleOptions,
-} from "./samples.js";
+// The sample data API, whole (samples.ts gathers the catalogue, generators, manifest and loadSample).
+export * from "./samples.js";

@@ -31,16 +31,8 @@ export {
   type Paper2TableColumns,
   type Paper2TableModels,
 } from "./tables.js";
-export {
-  PAPER2_ADOPTED_READING,
-  PAPER2_QUOTED_MODEL,
-  paper2CorrelationReadings,
-  paper2MarginalReadings,
-  paper2RoundingSensitivity,
-  type Paper2CorrelationReading,
-  type Paper2MarginalReading,
-  type Paper2RoundingRow,
-} from "./readings.js";
+// Every reading of the ambiguous Table 1 / Table 4 entries (readings.ts exports nothing else).
+export * from "./readings.js";
 export {
   paper2ReadingsArithmetic,
   paper2Table2Readings,
