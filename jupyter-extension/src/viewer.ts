@@ -4,17 +4,9 @@ import { Widget } from "@lumino/widgets";
 import { LabelFileError } from "./labelFile.js";
 import { LabelStore } from "./labelModel.js";
 import { planeDepth, planeSize, planeToVoxel } from "./planes.js";
-import {
-  blendLabels,
-  blendProbability,
-  blendRamp,
-  blendThresholds,
-  isUncalibrated,
-  parseColor,
-  windowToRgba,
-  type RGB,
-} from "./render.js";
+import { isUncalibrated, parseColor, type RGB } from "./render.js";
 import { histogramCounts } from "./histogram.js";
+import { compositePanel, type ViewLayers } from "./compositor.js";
 import { ClassEditor, classButton, mergeClasses, readClasses } from "./classEditor.js";
 import {
   EXPORT_SCALES,
@@ -26,7 +18,7 @@ import {
   type ViewGeometry,
 } from "./exportView.js";
 import { defaultTolerance, fillAt } from "./floodFill.js";
-import { overlayClasses, phasePalette, renderLegend, viewLegend } from "./legend.js";
+import { phasePalette, renderLegend, viewLegend } from "./legend.js";
 import { ViewerKeys, buildHelp, buildViewTools, wheelAction, wheelStep } from "./viewerInput.js";
 import { LabelSaver, type SaveState } from "./labelSaver.js";
 import {
@@ -51,15 +43,6 @@ import {
 import { el, field } from "./dom.js";
 
 type Tool = "navigate" | "brush" | "eraser" | "fill";
-
-const TINTS: RGB[] = [
-  [255, 0, 255],
-  [0, 255, 0],
-  [0, 128, 255],
-];
-
-/** Colour of the uncertainty ramp (transparent -> magenta). */
-const UNCERTAINTY_COLOR: RGB = [255, 0, 255];
 
 /** Largest brush radius (voxels). */
 const MAX_RADIUS = 50;
@@ -691,8 +674,23 @@ export class VolumeViewer extends Widget {
     else delete this.node.dataset.prediction;
     if (this.histSource === "slice") this.updateSliceHistogram(values[0], `${plane}:${slice}`);
     this.updateLegend(Boolean(training?.prediction));
-    const n = this.canvases.length;
-    for (let k = 0; k < n; k++) {
+    const layers: ViewLayers = {
+      channels: values,
+      windows: this.windows,
+      blend: this.channelMode === "blend",
+      thresholds: this.thresholdPreview ? this.thresholds : undefined,
+      overlays: this.payload.overlays.map((overlay, i) => ({
+        overlay,
+        values: overlayValues[i],
+        opacity: this.overlayOpacity[i],
+      })),
+      classes: this.classes,
+      palette: this.palette,
+      training,
+      labels,
+      labelOpacity: this.labelOpacity,
+    };
+    for (let k = 0; k < this.canvases.length; k++) {
       const off = this.offscreen[k];
       if (off.width !== w || off.height !== h) {
         off.width = w;
@@ -701,45 +699,7 @@ export class VolumeViewer extends Widget {
       const octx = off.getContext("2d");
       if (!octx) return; // no canvas support (jsdom)
       const image = octx.createImageData(w, h);
-      const rgba = image.data;
-      if (this.channelMode === "blend" && this.channels.length > 1) {
-        values.forEach((v, i) =>
-          windowToRgba(
-            v,
-            this.windows[i][0],
-            this.windows[i][1],
-            rgba,
-            TINTS[i % TINTS.length],
-            i > 0,
-          ),
-        );
-      } else windowToRgba(values[k], this.windows[k][0], this.windows[k][1], rgba);
-      if (this.thresholdPreview) {
-        const colors = phasePalette(this.thresholds.length + 1);
-        blendThresholds(values[0], this.thresholds, colors, 0.55, rgba);
-      }
-      this.payload.overlays.forEach((o, i) => {
-        const ov = overlayValues[i];
-        if (!ov) return;
-        if (o.kind === "probability")
-          blendProbability(
-            ov,
-            parseColor(typeof o.palette === "string" ? o.palette : "#ff3030"),
-            this.overlayOpacity[i],
-            rgba,
-          );
-        else {
-          const pal = new Map<number, RGB>();
-          if (o.kind === "labels")
-            for (const c of overlayClasses(o, this.classes)) pal.set(c.id, parseColor(c.color));
-          blendLabels(ov, pal, this.overlayOpacity[i], rgba);
-        }
-      });
-      if (training?.prediction)
-        blendLabels(training.prediction, this.palette, training.predictionOpacity, rgba);
-      if (training?.uncertainty)
-        blendRamp(training.uncertainty, UNCERTAINTY_COLOR, training.uncertaintyOpacity, rgba);
-      if (labels) blendLabels(labels, this.palette, this.labelOpacity, rgba);
+      compositePanel(layers, k, image.data);
       octx.putImageData(image, 0, 0);
       this.draw(k);
     }
