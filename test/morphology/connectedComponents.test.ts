@@ -65,3 +65,95 @@ describe("connectedComponents by hand", () => {
     ).rejects.toThrow(/`connectivity` must be 6, 18 or 26, received 8/);
   });
 });
+
+/**
+ * Independent reference: flood fill (breadth first) from each unlabelled
+ * foreground voxel in raster order, so labels come out in scipy's numbering.
+ */
+function floodLabels(v: Volume, connectivity: 6 | 18 | 26, multi: boolean): Int32Array {
+  const [nz, ny, nx] = v.shape;
+  const out = new Int32Array(v.data.length);
+  const steps: number[][] = [];
+  for (let dz = -1; dz <= 1; dz++)
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dx = -1; dx <= 1; dx++) {
+        const order = Math.abs(dz) + Math.abs(dy) + Math.abs(dx);
+        if (order === 0 || (order === 2 && connectivity === 6) || (order === 3 && connectivity < 26))
+          continue;
+        steps.push([dz, dy, dx]);
+      }
+  let count = 0;
+  const queue: number[] = [];
+  for (let i = 0; i < out.length; i++) {
+    if (v.data[i] === 0 || out[i] !== 0) continue;
+    out[i] = ++count;
+    queue.length = 0;
+    queue.push(i);
+    for (let h = 0; h < queue.length; h++) {
+      const j = queue[h]!;
+      const z = Math.floor(j / (ny * nx));
+      const y = Math.floor(j / nx) % ny;
+      const x = j % nx;
+      for (const [dz, dy, dx] of steps) {
+        const zz = z + dz!;
+        const yy = y + dy!;
+        const xx = x + dx!;
+        if (zz < 0 || zz >= nz || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
+        const k = (zz * ny + yy) * nx + xx;
+        if (v.data[k] === 0 || out[k] !== 0) continue;
+        if (multi && v.data[k] !== v.data[i]) continue;
+        out[k] = count;
+        queue.push(k);
+      }
+    }
+  }
+  return out;
+}
+
+function randomVolume(shape: [number, number, number], p: number, values: number, seed: number) {
+  let s = seed;
+  const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const data = new Uint8Array(shape[0] * shape[1] * shape[2]);
+  for (let i = 0; i < data.length; i++) data[i] = rand() < p ? 1 + Math.floor(rand() * values) : 0;
+  return { data, shape, spacing: [1, 1, 1] } as Volume;
+}
+
+describe("connectedComponents (runs) vs a flood fill on random volumes", () => {
+  const shapes: [number, number, number][] = [
+    [1, 1, 1],
+    [1, 9, 13],
+    [3, 1, 17],
+    [7, 11, 5],
+    [16, 16, 16],
+    [9, 23, 31],
+  ];
+  for (const connectivity of [6, 18, 26] as const) {
+    for (const multi of [false, true]) {
+      it(`connectivity ${connectivity}${multi ? ", labels" : ""}: same labels and counts`, async () => {
+        let seed = connectivity * 7 + (multi ? 1 : 0);
+        for (const shape of shapes) {
+          for (const p of [0.2, 0.5, 0.8]) {
+            const v = randomVolume(shape, p, multi ? 3 : 1, seed++);
+            const want = floodLabels(v, connectivity, multi);
+            const got = await connectedComponents(v, { connectivity, labels: multi });
+            expect(Array.from(got.labels.data)).toEqual(Array.from(want));
+            expect(got.count).toBe(want.reduce((m, x) => Math.max(m, x), 0));
+            const voxels = new Array<number>(got.count).fill(0);
+            for (const l of want) if (l > 0) voxels[l - 1]!++;
+            expect(Array.from(got.table.voxels)).toEqual(voxels);
+          }
+        }
+      });
+    }
+  }
+
+  it("all background and all foreground volumes", async () => {
+    const zero = { data: new Uint8Array(60), shape: [3, 4, 5], spacing: [1, 1, 1] } as Volume;
+    expect((await connectedComponents(zero)).count).toBe(0);
+    const one = { ...zero, data: new Uint8Array(60).fill(5) };
+    const got = await connectedComponents(one, { connectivity: 6 });
+    expect(got.count).toBe(1);
+    expect(Array.from(got.table.voxels)).toEqual([60]);
+    expect([got.table.zMax[0], got.table.yMax[0], got.table.xMax[0]]).toEqual([2, 3, 4]);
+  });
+});

@@ -3,24 +3,46 @@ import type { Shape3, VoxelArray } from "../volume/types.js";
 /** Voxel connectivity in 3D: faces (6), faces and edges (18), faces, edges and corners (26). */
 export type Connectivity = 6 | 18 | 26;
 
-/** The neighbours scanned before a voxel in raster order, as [dz, dy, dx], for a connectivity. */
-export function backwardNeighbours(connectivity: Connectivity): [number, number, number][] {
-  const list: [number, number, number][] = [];
-  for (let dz = -1; dz <= 0; dz++) {
-    for (let dy = -1; dy <= 1; dy++) {
-      for (let dx = -1; dx <= 1; dx++) {
-        if (dz === 0 && (dy > 0 || (dy === 0 && dx >= 0))) continue;
-        const order = Math.abs(dz) + Math.abs(dy) + Math.abs(dx);
-        if (
-          order === 1 ||
-          (order === 2 && connectivity >= 18) ||
-          (order === 3 && connectivity === 26)
-        )
-          list.push([dz, dy, dx]);
-      }
-    }
+/**
+ * Runs of a volume (maximal stretches of foreground along x, or of one
+ * non-zero value in multi-label mode) with their component labels. Run `k`
+ * lies in row `row[k]` (= z * ny + y), covers x `start[k]..end[k]` and has
+ * final label `label[k]`; runs are in raster order.
+ * @internal
+ */
+export interface LabelledRuns {
+  count: number;
+  runs: number;
+  row: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+  label: Int32Array;
+}
+
+/**
+ * The earlier rows a run can touch, as `[dz, dy, reach]`: a run `a..b` meets
+ * the runs of row `(z + dz, y + dy)` that overlap `a - reach .. b + reach`.
+ */
+function earlierRows(connectivity: Connectivity): [number, number, number][] {
+  if (connectivity === 6) {
+    return [
+      [0, -1, 0],
+      [-1, 0, 0],
+    ];
   }
-  return list;
+  const corner = connectivity === 26 ? 1 : 0;
+  return [
+    [0, -1, 1],
+    [-1, -1, corner],
+    [-1, 0, 1],
+    [-1, 1, corner],
+  ];
+}
+
+function grow(a: Int32Array, size: number): Int32Array {
+  const b = new Int32Array(Math.max(size, a.length * 2));
+  b.set(a);
+  return b;
 }
 
 function find(parent: Int32Array, a: number): number {
@@ -33,17 +55,126 @@ function find(parent: Int32Array, a: number): number {
 }
 
 /**
- * Two-pass union-find labelling in one thread: raster scan giving each
- * foreground voxel the provisional label of its first labelled backward
- * neighbour (or a new one) and joining the others (the root of a set is its
- * smallest label), then one pass writing final labels numbered in raster
- * order of each component's first voxel (scipy.ndimage.label's numbering).
+ * Run-based two-pass labelling in one thread. Each row is cut into runs;
+ * each run is joined (union-find over runs, the root of a set being its
+ * earliest run) to the runs of the earlier neighbouring rows it touches
+ * under the connectivity. Final labels are numbered in raster order of each
+ * component's first voxel (scipy.ndimage.label's numbering), as roots are
+ * met in run order.
  *
  * @param src - Voxels, x fastest.
  * @param shape - `[nz, ny, nx]`.
  * @param connectivity - 6, 18 or 26.
  * @param multi - Components of equal non-zero values (as cc3d) instead of non-zero voxels.
- * @param out - Receives the labels (0 = background).
+ * @internal
+ */
+export function labelRuns(
+  src: VoxelArray,
+  shape: Shape3,
+  connectivity: Connectivity,
+  multi: boolean,
+): LabelledRuns {
+  const [nz, ny, nx] = shape;
+  const rows = nz * ny;
+  const rowFirst = new Int32Array(rows + 1);
+  let cap = Math.max(1024, src.length >> 4);
+  let row = new Int32Array(cap);
+  let start = new Int32Array(cap);
+  let end = new Int32Array(cap);
+  let parent = new Int32Array(cap);
+  let runs = 0;
+  const nbrs = earlierRows(connectivity);
+  const nbrFirst = new Int32Array(nbrs.length);
+  const nbrLast = new Int32Array(nbrs.length);
+  const nbrReach = new Int32Array(nbrs.length);
+  const nbrBase = new Int32Array(nbrs.length);
+  for (let z = 0, r = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++, r++) {
+      rowFirst[r] = runs;
+      const base = r * nx;
+      // Cut the row into runs.
+      for (let x = 0; x < nx; ) {
+        const v = src[base + x]!;
+        if (v === 0) {
+          x++;
+          continue;
+        }
+        const a = x;
+        if (multi) while (x < nx && src[base + x] === v) x++;
+        else while (x < nx && src[base + x] !== 0) x++;
+        if (runs === cap) {
+          cap *= 2;
+          row = grow(row, cap);
+          start = grow(start, cap);
+          end = grow(end, cap);
+          parent = grow(parent, cap);
+        }
+        row[runs] = r;
+        start[runs] = a;
+        end[runs] = x - 1;
+        parent[runs] = runs;
+        runs++;
+      }
+      const last = runs;
+      const first = rowFirst[r]!;
+      if (first === last) continue;
+      // Earlier neighbouring rows inside the volume, with their run ranges.
+      let m = 0;
+      for (const [dz, dy, reach] of nbrs) {
+        const zz = z + dz;
+        const yy = y + dy;
+        if (zz < 0 || yy < 0 || yy >= ny) continue;
+        const rr = zz * ny + yy;
+        const lo = rowFirst[rr]!;
+        const hi = rr + 1 === r ? first : rowFirst[rr + 1]!;
+        if (lo === hi) continue;
+        nbrFirst[m] = lo;
+        nbrLast[m] = hi;
+        nbrReach[m] = reach;
+        nbrBase[m] = rr * nx;
+        m++;
+      }
+      for (let k = first; k < last; k++) {
+        const a = start[k]!;
+        const b = end[k]!;
+        const v = multi ? src[base + a]! : 1;
+        let root = k;
+        for (let q = 0; q < m; q++) {
+          const reach = nbrReach[q]!;
+          const hi = nbrLast[q]!;
+          let j = nbrFirst[q]!;
+          while (j < hi && end[j]! < a - reach) j++;
+          nbrFirst[q] = j;
+          for (; j < hi && start[j]! <= b + reach; j++) {
+            if (multi && src[nbrBase[q]! + start[j]!] !== v) continue;
+            const other = find(parent, j);
+            if (other < root) {
+              parent[root] = other;
+              root = other;
+            } else if (other > root) parent[other] = root;
+          }
+        }
+      }
+    }
+  }
+  rowFirst[rows] = runs;
+  // Parents always point to earlier runs: one pass in run order makes every
+  // parent a root, a second numbers the roots in run order (= raster order of
+  // the components' first voxels) and gives every run its root's number.
+  for (let k = 0; k < runs; k++) parent[k] = parent[parent[k]!]!;
+  const label = parent;
+  let count = 0;
+  for (let k = 0; k < runs; k++) {
+    const p = parent[k]!;
+    label[k] = p === k ? ++count : label[p]!;
+  }
+  return { count, runs, row, start, end, label };
+}
+
+/**
+ * Label the components of `src` into `out` (0 = background): {@link labelRuns}
+ * painted back as voxels.
+ * @param out - Receives the labels; overwritten entirely.
  * @returns The number of components.
  * @internal
  */
@@ -54,87 +185,22 @@ export function labelComponents(
   multi: boolean,
   out: Int32Array,
 ): number {
-  const [nz, ny, nx] = shape;
-  const plane = ny * nx;
-  const nbrs = backwardNeighbours(connectivity);
-  let parent = new Int32Array(1024);
-  let next = 1;
-  const offs = new Int32Array(nbrs.length);
-  const dxs = new Int32Array(nbrs.length);
-  for (let z = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      // Neighbours valid for this row (dz, dy within the volume); dx checked per voxel.
-      let m = 0;
-      for (const [dz, dy, dx] of nbrs) {
-        if (z + dz < 0 || y + dy < 0 || y + dy >= ny) continue;
-        offs[m] = dz * plane + dy * nx + dx;
-        dxs[m] = dx;
-        m++;
-      }
-      // With 26 neighbours, a foreground left neighbour is already joined to every backward
-      // neighbour except those at dx = +1 (the first m1 after sorting).
-      let m1 = 0;
-      if (connectivity === 26) {
-        for (let k = 0; k < m; k++) {
-          if (dxs[k] === 1) {
-            const o = offs[k]!;
-            offs[k] = offs[m1]!;
-            dxs[k] = dxs[m1]!;
-            offs[m1] = o;
-            dxs[m1] = 1;
-            m1++;
-          }
-        }
-      }
-      const row = z * plane + y * nx;
-      for (let x = 0; x < nx; x++) {
-        const i = row + x;
-        const v = src[i]!;
-        if (v === 0) {
-          out[i] = 0;
-          continue;
-        }
-        let cur = 0;
-        let kEnd = m;
-        if (m1 > 0 && x > 0 && out[i - 1] !== 0 && (!multi || src[i - 1] === v)) {
-          cur = out[i - 1]!;
-          kEnd = x === nx - 1 ? 0 : m1;
-        }
-        for (let k = 0; k < kEnd; k++) {
-          const dx = dxs[k]!;
-          if ((dx < 0 && x === 0) || (dx > 0 && x === nx - 1)) continue;
-          const j = i + offs[k]!;
-          const lj = out[j]!;
-          if (lj === 0 || lj === cur || (multi && src[j] !== v)) continue;
-          if (cur === 0) cur = find(parent, lj);
-          else {
-            const a = find(parent, cur);
-            const b = find(parent, lj);
-            if (a < b) parent[b] = a;
-            else if (b < a) parent[a] = b;
-            cur = a < b ? a : b;
-          }
-        }
-        if (cur === 0) {
-          if (next >= parent.length) {
-            const grown = new Int32Array(parent.length * 2);
-            grown.set(parent);
-            parent = grown;
-          }
-          parent[next] = next;
-          cur = next++;
-        }
-        out[i] = cur;
-      }
-    }
+  const r = labelRuns(src, shape, connectivity, multi);
+  paintRuns(r, shape[2], out);
+  return r.count;
+}
+
+/**
+ * Write the labels of runs into `out`; the voxels between runs are set to 0
+ * unless `zeroed` says `out` is all 0 already. @internal
+ */
+export function paintRuns(r: LabelledRuns, nx: number, out: Int32Array, zeroed = false): void {
+  if (!zeroed) out.fill(0);
+  const { row, start, end, label } = r;
+  for (let k = 0; k < r.runs; k++) {
+    const o = row[k]! * nx;
+    const l = label[k]!;
+    const b = o + end[k]!;
+    for (let i = o + start[k]!; i <= b; i++) out[i] = l;
   }
-  // Final numbering: roots in increasing order (= raster order of first voxels).
-  const final = new Int32Array(next);
-  let count = 0;
-  for (let l = 1; l < next; l++) {
-    const r = find(parent, l);
-    final[l] = r === l ? ++count : final[r]!;
-  }
-  for (let i = 0; i < out.length; i++) out[i] = final[out[i]!]!;
-  return count;
 }
