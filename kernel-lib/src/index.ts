@@ -16,3 +16,4 @@ export * from "./features/index.js";
 export * from "./classify/index.js";
 export * from "./papers/index.js";
 export * from "./morphology/index.js";
+export * from "./transport/index.js";
