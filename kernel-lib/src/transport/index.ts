@@ -23,6 +23,16 @@ export {
   type InnerPoreIntrusionOptions,
   type InnerPoreIntrusion,
 } from "./porosimetry.js";
-export * from "./geodesic.js";
-export * from "./paths.js";
-export * from "./tortuosity.js";
+export {
+  geodesicDistance,
+  type GeodesicField,
+  type GeodesicOptions,
+  type VoxelSet,
+} from "./geodesic.js";
+export {
+  geodesicTortuosity,
+  type TortuosityLevel,
+  type TortuosityOptions,
+  type TortuosityResult,
+} from "./tortuosity.js";
+export { tracePaths, type GeodesicPath, type TracePathsOptions, type TracedPaths } from "./paths.js";
