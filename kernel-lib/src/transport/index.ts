@@ -35,4 +35,9 @@ export {
   type TortuosityOptions,
   type TortuosityResult,
 } from "./tortuosity.js";
-export { tracePaths, type GeodesicPath, type TracePathsOptions, type TracedPaths } from "./paths.js";
+export {
+  tracePaths,
+  type GeodesicPath,
+  type TracePathsOptions,
+  type TracedPaths,
+} from "./paths.js";
