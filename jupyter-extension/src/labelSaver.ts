@@ -9,13 +9,30 @@
 //   - a beforeunload warning while strokes are unsaved;
 //   - a failed save says why (HTTP status + the server's message), retries with capped
 //     exponential backoff, and offers "save now".
-import { base64ToBytes, bytesToBase64 } from "./base64.js";
+// The parts: labelLineage.ts (versions known, merge bases), labelDrafts.ts (browser copies),
+// saveStatus.ts (status line, backoff), pageEvents.ts (unload / focus / online); here the
+// load / save / check rounds that tie them together.
+import { LabelDrafts, type LocksLike } from "./labelDrafts.js";
 import { LabelFileError, decodeLabelFile } from "./labelFile.js";
+import { LabelLineage, newRevision, type RemoteFile } from "./labelLineage.js";
 import type { LabelStore } from "./labelModel.js";
-import { countDifferences, emptyRuns, runCounts, runsEqual } from "./labelRuns.js";
+import { emptyRuns, runsEqual } from "./labelRuns.js";
+import { followPage } from "./pageEvents.js";
 import type { Shape } from "./planes.js";
+import {
+  SaveStatus,
+  errorText,
+  formatDelay,
+  retryDelay,
+  type BackoffOptions,
+  type SaveState,
+} from "./saveStatus.js";
 import type { ContentsVersion } from "./server.js";
 import type { LabelClass } from "./viewerTypes.js";
+
+export { retryDelay, type BackoffOptions, type SaveState } from "./saveStatus.js";
+export type { LabelDraft, LocksLike } from "./labelDrafts.js";
+export { newRevision } from "./labelLineage.js";
 
 /** The three contents API calls the saver needs (server.ts in the extension, fakes in tests). */
 export interface LabelContentsApi {
@@ -26,56 +43,6 @@ export interface LabelContentsApi {
   /** Write the file (unconditionally) and return the version the server reports. */
   write(path: string, text: string): Promise<ContentsVersion>;
 }
-
-/** Options of {@link retryDelay}. */
-export interface BackoffOptions {
-  /** Delay after the first failure, in ms. @default 1000 */
-  initialMs?: number;
-  /** Growth per further failure. @default 2 */
-  factor?: number;
-  /** Largest delay, in ms. @default 60000 */
-  maxMs?: number;
-}
-
-/**
- * Delay before the next save attempt after `failures` consecutive failed ones:
- * initialMs * factor^(failures - 1), capped at maxMs (1, 2, 4, ... 32, 60, 60 s by default).
- */
-export function retryDelay(failures: number, options: BackoffOptions = {}): number {
-  const { initialMs = 1000, factor = 2, maxMs = 60_000 } = options;
-  if (!Number.isInteger(failures) || failures < 1)
-    throw new RangeError(`failures must be an integer >= 1, received ${failures}`);
-  if (!(initialMs > 0) || !(factor >= 1) || !(maxMs >= initialMs))
-    throw new RangeError(
-      `backoff needs initialMs > 0, factor >= 1, maxMs >= initialMs, received ${initialMs}, ${factor}, ${maxMs}`,
-    );
-  return Math.min(maxMs, initialMs * factor ** Math.min(failures - 1, 64));
-}
-
-/** The part of the Web Locks API (navigator.locks) the saver uses. */
-export interface LocksLike {
-  request(name: string, callback: () => Promise<unknown>): Promise<unknown>;
-  query(): Promise<{ held?: { name?: string }[] }>;
-}
-
-/** Unsaved strokes kept in browser storage under `tomolab-labels-draft|<server>|<path>|<tab>`. */
-export interface LabelDraft {
-  format: "tomolab-labels-draft";
-  version: 1;
-  /** Server path of the label file. */
-  path: string;
-  shape: [number, number, number];
-  /** base64 rle-varint runs of the painted labels (as the label file's `data`). */
-  runs: string;
-  /** base64 runs of the file version the strokes started from. */
-  base: string;
-  /** ISO time the draft was written. */
-  saved: string;
-  /** Voxels that differ from the base. */
-  changed: number;
-}
-
-export type SaveState = "saved" | "saving" | "dirty" | "error" | "readonly";
 
 /** Options of {@link LabelSaver}. */
 export interface LabelSaverOptions {
@@ -119,67 +86,8 @@ export interface LabelSaverOptions {
   onFileClasses?: (classes: unknown) => void;
 }
 
-/** The file as last read or confirmed written. */
-interface Known {
-  revision: string;
-  version: ContentsVersion;
-  runs: Uint8Array;
-  text: string;
-}
-
-/** Most versions remembered as merge bases; most ancestors written in a file. */
-const MAX_VERSIONS = 16;
-const MAX_ANCESTORS = 64;
 /** Check / write rounds of one save before it counts as failed (the file keeps changing). */
 const MAX_ROUNDS = 4;
-const DRAFT_PREFIX = "tomolab-labels-draft";
-/**
- * Pseudo-revision of the empty labelling: every version holds its (no) changes, so it is in every
- * `ancestors` list the saver writes, and it is the merge base of two versions that share nothing
- * else (e.g. two tabs that both started without a file): then no painted voxel of either is lost.
- */
-const EMPTY_REVISION = "empty";
-
-/** A random revision id (hex), from crypto.getRandomValues (available outside secure contexts). */
-export function newRevision(): string {
-  const bytes = new Uint8Array(12);
-  globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function formatDelay(ms: number): string {
-  return ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** window.localStorage, or null where there is none or reading it throws (sandboxed frames). */
-function defaultStorage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function parseDraft(text: string | null, path: string, shape: Shape): LabelDraft | undefined {
-  if (!text) return undefined;
-  try {
-    const d = JSON.parse(text) as Partial<LabelDraft>;
-    if (d?.format !== "tomolab-labels-draft" || d.version !== 1 || d.path !== path)
-      return undefined;
-    if (!Array.isArray(d.shape) || d.shape.some((n, i) => n !== shape[i])) return undefined;
-    if (typeof d.runs !== "string" || typeof d.base !== "string") return undefined;
-    runCounts(base64ToBytes(d.runs), shape);
-    runCounts(base64ToBytes(d.base), shape);
-    return d as LabelDraft;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Saves one label file. Create it after the store exists, call {@link load} once, then
  * {@link edited} after every change of the store, {@link dispose} when the viewer goes.
@@ -190,17 +98,12 @@ export class LabelSaver {
   private readonly store: LabelStore;
   private readonly shape: Shape;
   private readonly name: string;
-  private readonly storage: Storage | null;
-  private readonly locks: LocksLike | null;
   private readonly win: Window | null;
-  private readonly draftKey: string;
-  private readonly text: HTMLSpanElement;
-  private readonly button: HTMLButtonElement;
-  private known: Known | undefined;
-  /** Versions whose content this saver knows: revision -> runs (merge bases), oldest first. */
-  private readonly versions = new Map<string, Uint8Array>();
-  /** Revisions whose changes the store holds (written as the next version's ancestors). */
-  private lineage: string[] = [EMPTY_REVISION];
+  private readonly status: SaveStatus;
+  /** The versions of the file this saver knows (merge bases, `ancestors` to write). */
+  private readonly lineage: LabelLineage;
+  /** This tab's unsaved strokes in browser storage, and closed tabs' offered back. */
+  private readonly drafts: LabelDrafts;
   /** store.version when the store last equalled the file. */
   private cleanVersion = -1;
   /**
@@ -217,10 +120,8 @@ export class LabelSaver {
   private queued: Promise<void> | undefined;
   private running = false;
   private failures = 0;
-  private draftProblem = "";
-  private lastFocusCheck = 0;
-  private releaseLock: (() => void) | undefined;
-  private offered: { key: string; draft: LabelDraft }[] = [];
+  /** Stops following the page's events (set by {@link load}). */
+  private unfollow: (() => void) | undefined;
   private loaded = false;
   /** JSON of `classes()` as last read or written: a different list is an edit to save. */
   private savedClasses: string | undefined;
@@ -233,28 +134,21 @@ export class LabelSaver {
     this.store = options.store;
     this.shape = options.store.shape;
     this.name = options.path.split("/").pop() ?? options.path;
-    this.storage = options.storage !== undefined ? options.storage : defaultStorage();
-    this.locks =
-      options.locks !== undefined
-        ? options.locks
-        : ((globalThis.navigator as { locks?: LocksLike } | undefined)?.locks ?? null);
+    this.lineage = new LabelLineage(this.shape);
+    this.drafts = new LabelDrafts({
+      path: options.path,
+      name: this.name,
+      store: options.store,
+      server: options.server ?? "",
+      storage: options.storage,
+      locks: options.locks,
+      bannerHost: options.bannerHost,
+      onRestore: () => this.restoreDrafts(),
+      onDiscard: () => this.discardDrafts(),
+    });
     this.win = options.win !== undefined ? options.win : (globalThis.window ?? null);
-    this.draftKey = `${this.draftPrefix()}${newRevision()}`;
-    this.text = document.createElement("span");
-    this.text.className = "tl-saveText";
-    this.button = document.createElement("button");
-    this.button.className = "tl-saveNow";
-    this.button.textContent = "save now";
-    this.button.title = "Save the labels now (also retries a failed save)";
-    this.button.hidden = true;
-    this.button.addEventListener("click", () => void this.runSave());
-    options.statusHost.replaceChildren(this.text, this.button);
+    this.status = new SaveStatus(options.statusHost, () => void this.runSave());
     options.bannerHost.hidden = true;
-    this.onBeforeUnload = this.onBeforeUnload.bind(this);
-    this.onPageHide = this.onPageHide.bind(this);
-    this.onVisibility = this.onVisibility.bind(this);
-    this.onFocus = this.onFocus.bind(this);
-    this.onOnline = this.onOnline.bind(this);
   }
 
   /** True while the store holds strokes the server has not confirmed. */
@@ -281,19 +175,12 @@ export class LabelSaver {
 
   /** Unsaved-strokes prompts currently offered (restore / discard). */
   get offeredDrafts(): number {
-    return this.offered.length;
-  }
-
-  private draftPrefix(): string {
-    return `${DRAFT_PREFIX}|${this.o.server ?? ""}|${this.path}|`;
+    return this.drafts.offeredCount;
   }
 
   private setState(state: SaveState, text: string): void {
     this.state = state;
-    const full = this.draftProblem ? `${text} (${this.draftProblem})` : text;
-    this.text.textContent = full;
-    this.o.statusHost.dataset.state = state;
-    this.button.hidden = state !== "error" && state !== "dirty";
+    const full = this.status.show(state, text, this.drafts.problem);
     this.o.onState?.(state, full);
   }
 
@@ -321,77 +208,28 @@ export class LabelSaver {
       // strokes painted while the file was read stay (they are the store's changes)
       this.store.applyChanges(empty, runs, "three-way");
       if (!restored) {
-        this.adopt(remote, file.revision, file.ancestors, runs);
+        this.lineage.adopt(remote, file.revision, file.ancestors, runs);
         this.safeRuns = runs;
       }
       message = `loaded ${this.name}${restored ? " (restored from .bak)" : ""}`;
     }
-    if (!restored && runsEqual(this.store.encodeRuns(), this.known?.runs ?? empty))
+    if (!restored && runsEqual(this.store.encodeRuns(), this.lineage.known?.runs ?? empty))
       this.cleanVersion = this.store.version;
     this.savedClasses ??= JSON.stringify(this.o.classes());
     this.loaded = true;
-    this.listen(true);
-    this.holdLock();
-    await this.findDrafts();
+    this.unfollow = followPage(this.win, {
+      unsaved: () => this.hasUnsaved,
+      keep: () => this.writeDraft(),
+      back: () => void this.checkRemote(),
+      online: () => {
+        if (this.failures > 0) void this.runSave();
+      },
+    });
+    this.drafts.holdLock(() => this.disposed && !this.running);
+    await this.drafts.find();
     if (this.hasUnsaved) this.edited();
     else this.setState("saved", message);
     return message;
-  }
-
-  private adopt(
-    remote: ContentsVersion & { text: string },
-    revision: string | undefined,
-    ancestors: unknown,
-    runs: Uint8Array,
-  ): string {
-    const rev = revision ?? `mtime:${remote.lastModified}`;
-    const anc = Array.isArray(ancestors)
-      ? ancestors.filter((a): a is string => typeof a === "string")
-      : [];
-    this.known = {
-      revision: rev,
-      version: { lastModified: remote.lastModified, hash: remote.hash },
-      runs,
-      text: remote.text,
-    };
-    this.remember(rev, runs);
-    this.extendLineage([...anc, rev]);
-    return rev;
-  }
-
-  private remember(revision: string, runs: Uint8Array): void {
-    this.versions.delete(revision);
-    this.versions.set(revision, runs);
-    while (this.versions.size > MAX_VERSIONS)
-      this.versions.delete(this.versions.keys().next().value as string);
-  }
-
-  private extendLineage(revisions: string[]): void {
-    const seen = new Set(this.lineage);
-    for (const r of revisions) {
-      if (seen.has(r)) continue;
-      seen.add(r);
-      this.lineage.push(r);
-    }
-    if (this.lineage.length > MAX_ANCESTORS) this.lineage = this.lineage.slice(-MAX_ANCESTORS);
-  }
-
-  private isKnown(v: ContentsVersion): boolean {
-    const k = this.known?.version;
-    if (!k || v.lastModified !== k.lastModified) return false;
-    return v.hash === undefined || k.hash === undefined || v.hash === k.hash;
-  }
-
-  /** The merge base for a remote version: itself when known, else the newest known ancestor. */
-  private baseFor(revision: string, ancestors: string[]): Uint8Array {
-    const same = this.versions.get(revision);
-    if (same) return same;
-    const entries = [...this.versions];
-    for (let i = entries.length - 1; i >= 0; i--)
-      if (ancestors.includes(entries[i][0])) return entries[i][1];
-    if (ancestors.includes(EMPTY_REVISION)) return emptyRuns(this.shape);
-    // no shared history recorded (e.g. written by the kernel's saveLabels): the last version seen
-    return this.known?.runs ?? emptyRuns(this.shape);
   }
 
   /**
@@ -399,16 +237,10 @@ export class LabelSaver {
    * version both sides had; this tab's value wins where both changed a voxel).
    * @returns voxels of the store the merge changed.
    */
-  private integrate(remote: ContentsVersion & { text: string }): number {
+  private integrate(remote: RemoteFile): number {
     const { file, runs } = decodeLabelFile(remote.text, this.shape, this.name);
     this.fileClasses(file.classes);
-    const ancestors = Array.isArray(file.ancestors)
-      ? file.ancestors.filter((a): a is string => typeof a === "string")
-      : [];
-    const revision = file.revision ?? `mtime:${remote.lastModified}`;
-    const base = this.baseFor(revision, ancestors);
-    const { applied } = this.store.applyChanges(base, runs, "three-way");
-    this.adopt(remote, file.revision, ancestors, runs);
+    const applied = this.lineage.mergeInto(this.store, remote, file, runs);
     if (runsEqual(this.store.encodeRuns(), runs)) {
       this.cleanVersion = this.store.version;
       this.safeRuns = runs; // the file holds everything the store has
@@ -419,114 +251,18 @@ export class LabelSaver {
 
   // ------------------------------------------------------------------ drafts
 
-  private holdLock(): void {
-    if (!this.locks) return;
-    void this.locks
-      .request(
-        this.draftKey,
-        () =>
-          new Promise<void>((resolve) => {
-            if (this.disposed && !this.running) resolve();
-            else this.releaseLock = resolve;
-          }),
-      )
-      .catch(() => undefined);
-  }
-
-  private async findDrafts(): Promise<void> {
-    const storage = this.storage;
-    if (!storage) return;
-    const prefix = this.draftPrefix();
-    const keys: string[] = [];
-    try {
-      for (let i = 0; i < storage.length; i++) {
-        const k = storage.key(i);
-        if (k && k.startsWith(prefix) && k !== this.draftKey) keys.push(k);
-      }
-    } catch {
-      return; // storage not readable (privacy settings)
-    }
-    if (keys.length === 0) return;
-    let held = new Set<string>();
-    if (this.locks) {
-      try {
-        const q = await this.locks.query();
-        held = new Set((q.held ?? []).map((l) => l.name ?? ""));
-      } catch {
-        // unknown: offer them all
-      }
-    }
-    const drafts: { key: string; draft: LabelDraft }[] = [];
-    for (const key of keys) {
-      if (held.has(key)) continue; // a tab that is still open saves its own strokes
-      const draft = parseDraft(storage.getItem(key), this.path, this.shape);
-      if (!draft) continue;
-      const pending = this.store.applyChanges(
-        base64ToBytes(draft.base),
-        base64ToBytes(draft.runs),
-        "overwrite",
-        true,
-      ).applied;
-      if (pending === 0)
-        storage.removeItem(key); // saved after all
-      else drafts.push({ key, draft });
-    }
-    drafts.sort((a, b) => a.draft.saved.localeCompare(b.draft.saved));
-    this.offered = drafts;
-    this.showBanner();
-  }
-
-  private showBanner(): void {
-    const host = this.o.bannerHost;
-    if (this.offered.length === 0) {
-      host.hidden = true;
-      host.replaceChildren();
-      delete host.dataset.voxels;
-      return;
-    }
-    const voxels = this.offered.reduce((n, d) => n + d.draft.changed, 0);
-    const last = new Date(this.offered[this.offered.length - 1].draft.saved);
-    const text = document.createElement("span");
-    text.textContent =
-      `Unsaved label strokes (${voxels} voxel${voxels === 1 ? "" : "s"} changed, last at ` +
-      `${last.toLocaleString()}) were kept in this browser but never reached ${this.name}. ` +
-      `Restore puts them back (their voxels win over the file) and saves them.`;
-    const restore = document.createElement("button");
-    restore.className = "tl-restoreDraft";
-    restore.textContent = "restore";
-    restore.addEventListener("click", () => this.restoreDrafts());
-    const discard = document.createElement("button");
-    discard.className = "tl-discardDraft";
-    discard.textContent = "discard";
-    discard.addEventListener("click", () => this.discardDrafts());
-    host.replaceChildren(text, restore, discard);
-    host.dataset.voxels = String(voxels);
-    host.hidden = false;
-  }
-
   /** Puts offered unsaved strokes back into the store (their voxels win) and saves them. */
   restoreDrafts(): number {
-    let applied = 0;
-    for (const { draft } of this.offered)
-      applied += this.store.applyChanges(
-        base64ToBytes(draft.base),
-        base64ToBytes(draft.runs),
-        "overwrite",
-      ).applied;
-    const keys = this.offered.map((d) => d.key);
-    this.offered = [];
-    this.showBanner();
+    const { applied, keys } = this.drafts.restore();
     this.o.onStoreChanged?.();
     this.edited(); // writes this tab's draft first, so the strokes are never only in memory
-    for (const k of keys) this.storage?.removeItem(k);
+    this.drafts.remove(keys);
     return applied;
   }
 
   /** Drops offered unsaved strokes. */
   discardDrafts(): void {
-    for (const { key } of this.offered) this.storage?.removeItem(key);
-    this.offered = [];
-    this.showBanner();
+    this.drafts.discard();
   }
 
   /**
@@ -534,31 +270,7 @@ export class LabelSaver {
    * against `safeRuns`), or removes the copy when there are none.
    */
   private writeDraft(): void {
-    const storage = this.storage;
-    if (!storage || !this.loaded) return;
-    try {
-      const runs = this.store.encodeRuns();
-      const base = this.safeRuns ?? emptyRuns(this.shape);
-      if (runsEqual(runs, base)) {
-        storage.removeItem(this.draftKey);
-        this.draftProblem = "";
-        return;
-      }
-      const draft: LabelDraft = {
-        format: "tomolab-labels-draft",
-        version: 1,
-        path: this.path,
-        shape: [...this.shape],
-        runs: bytesToBase64(runs),
-        base: bytesToBase64(base),
-        saved: new Date().toISOString(),
-        changed: countDifferences(base, runs, this.shape),
-      };
-      storage.setItem(this.draftKey, JSON.stringify(draft));
-      this.draftProblem = "";
-    } catch (error) {
-      this.draftProblem = `unsaved strokes not kept in this browser: ${(error as Error).name ?? "error"}`;
-    }
+    if (this.loaded) this.drafts.write(this.safeRuns);
   }
 
   // ------------------------------------------------------------------ saving
@@ -644,8 +356,7 @@ export class LabelSaver {
           : errorText(error);
       if (this.disposed) return;
       const delay = retryDelay(this.failures, this.o.backoff);
-      this.o.statusHost.dataset.retryMs = String(delay);
-      this.o.statusHost.dataset.failures = String(this.failures);
+      this.status.retrying(delay, this.failures);
       this.setState(
         "error",
         `save failed: ${why}. Strokes are kept in this browser; retrying in ${formatDelay(delay)}`,
@@ -671,13 +382,13 @@ export class LabelSaver {
     const api = this.o.api;
     let merged = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const known = this.known;
+      const known = this.lineage.known;
       if (known && this.bakOf !== known.revision) {
         await api.write(`${this.path}.bak`, known.text);
         this.bakOf = known.revision;
       }
       const now = await api.stat(this.path);
-      if (now && !this.isKnown(now)) {
+      if (now && !this.lineage.isKnown(now)) {
         const remote = await api.read(this.path);
         if (remote) {
           merged += this.integrate(remote);
@@ -695,15 +406,15 @@ export class LabelSaver {
       const text = JSON.stringify(
         this.store.toFile(this.o.classes(), this.o.spacing, new Date(), {
           revision,
-          ancestors: this.lineage.slice(-MAX_ANCESTORS),
+          ancestors: this.lineage.ancestors(),
         }),
       );
-      this.remember(revision, runs);
+      this.lineage.remember(revision, runs);
       const written = await api.write(this.path, text);
-      this.extendLineage([revision]);
+      this.lineage.extend([revision]);
       const check = await api.stat(this.path);
       if (check && check.lastModified === written.lastModified) {
-        this.known = { revision, version: check, runs, text };
+        this.lineage.known = { revision, version: check, runs, text };
         this.savedClasses = classes;
         if (this.store.version === version) this.cleanVersion = version;
         return merged;
@@ -735,10 +446,11 @@ export class LabelSaver {
       try {
         const now = await this.o.api.stat(this.path);
         if (!now) return;
-        if (this.isKnown(now)) {
+        if (this.lineage.isKnown(now)) {
           // still the version last written or read: the store's saved strokes are safe
-          if (this.known && !this.hasUnsaved) {
-            this.safeRuns = this.known.runs;
+          const known = this.lineage.known;
+          if (known && !this.hasUnsaved) {
+            this.safeRuns = known.runs;
             this.writeDraft();
           }
           return;
@@ -758,49 +470,11 @@ export class LabelSaver {
     });
   }
 
-  // ------------------------------------------------------------------ page events
-
-  private listen(on: boolean): void {
-    const w = this.win;
-    if (!w) return;
-    const m = on ? "addEventListener" : "removeEventListener";
-    w[m]("beforeunload", this.onBeforeUnload);
-    w[m]("pagehide", this.onPageHide);
-    w[m]("focus", this.onFocus);
-    w[m]("online", this.onOnline);
-    w.document[m]("visibilitychange", this.onVisibility);
-  }
-
-  private onBeforeUnload(e: BeforeUnloadEvent): void {
-    if (!this.hasUnsaved) return;
-    this.writeDraft();
-    e.preventDefault();
-    e.returnValue = "Label strokes are not saved yet.";
-  }
-
-  private onPageHide(): void {
-    if (this.hasUnsaved) this.writeDraft();
-  }
-
-  private onVisibility(): void {
-    if (this.win?.document.visibilityState === "hidden") this.onPageHide();
-    else this.onFocus();
-  }
-
-  private onFocus(): void {
-    if (Date.now() - this.lastFocusCheck < 1000) return; // focus and visibilitychange come in pairs
-    this.lastFocusCheck = Date.now();
-    void this.checkRemote();
-  }
-
-  private onOnline(): void {
-    if (this.failures > 0) void this.runSave();
-  }
-
   /** Stops listening; unsaved strokes are saved one last time (and stay in browser storage until confirmed). */
   dispose(): void {
     if (this.disposed) return;
-    this.listen(false);
+    this.unfollow?.();
+    this.unfollow = undefined;
     if (this.settleTimer !== undefined) clearTimeout(this.settleTimer);
     const unsaved = this.hasUnsaved;
     if (unsaved) this.writeDraft();
@@ -808,8 +482,7 @@ export class LabelSaver {
     this.disposed = true;
     void last.finally(() => {
       this.clearTimer();
-      this.releaseLock?.();
-      this.releaseLock = undefined;
+      this.drafts.release();
     });
   }
 }
