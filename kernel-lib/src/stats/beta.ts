@@ -1,6 +1,7 @@
 import jstat from "jstat";
 import type { Distribution, Params } from "./distribution.js";
 import { checkParams, distributionOf, familyOf, POSITIVE } from "./distribution.js";
+import { sampleMoments } from "./moments.js";
 import { logBeta } from "./special.js";
 
 const PARAMS = { a: POSITIVE, b: POSITIVE };
@@ -32,12 +33,7 @@ export function beta(params: { a: number; b: number }): Distribution {
 }
 
 function betaStart(data: Float64Array): Params[] {
-  let m = 0;
-  for (const x of data) m += x;
-  m /= data.length;
-  let v = 0;
-  for (const x of data) v += (x - m) ** 2;
-  v /= data.length;
+  const { mean: m, variance: v } = sampleMoments(data);
   const common = v > 0 ? (m * (1 - m)) / v - 1 : 1;
   const starts: Params[] = [{ a: 1, b: 1 }];
   if (common > 0) starts.unshift({ a: m * common, b: (1 - m) * common });

@@ -1,6 +1,7 @@
 import jstat from "jstat";
 import type { Distribution, Params } from "./distribution.js";
 import { checkParams, distributionOf, familyOf, POSITIVE } from "./distribution.js";
+import { sampleMean, sampleMoments } from "./moments.js";
 import { logGamma } from "./special.js";
 
 const PARAMS = { shape: POSITIVE, scale: POSITIVE };
@@ -31,17 +32,8 @@ export function gamma(params: { shape: number; scale: number }): Distribution {
 }
 
 function gammaStart(data: Float64Array): Params[] {
-  let m = 0;
-  let ml = 0;
-  for (const x of data) {
-    m += x;
-    ml += Math.log(x);
-  }
-  m /= data.length;
-  ml /= data.length;
-  let v = 0;
-  for (const x of data) v += (x - m) ** 2;
-  v /= data.length;
+  const { mean: m, variance: v } = sampleMoments(data);
+  const ml = sampleMean(data, Math.log);
   // Minka's closed-form approximation of the shape MLE, and moments.
   const s = Math.log(m) - ml;
   const k = s > 0 ? (3 - s + Math.sqrt((s - 3) ** 2 + 24 * s)) / (12 * s) : (m * m) / v;

@@ -6,6 +6,7 @@ import {
   numericQuantile,
   POSITIVE,
 } from "./distribution.js";
+import { sampleMean } from "./moments.js";
 import { normCdf, normLogCdf, normQuantile } from "./special.js";
 
 const PARAMS = { mu: POSITIVE, lambda: POSITIVE };
@@ -65,9 +66,7 @@ export function invgauss(params: { mu: number; lambda: number }): Distribution {
 }
 
 function invgaussMle(data: Float64Array): Params {
-  let m = 0;
-  for (const x of data) m += x;
-  m /= data.length;
+  const m = sampleMean(data);
   let s = 0;
   for (const x of data) s += 1 / x - 1 / m;
   return { mu: m, lambda: data.length / s };

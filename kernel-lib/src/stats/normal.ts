@@ -1,9 +1,34 @@
-import type { Distribution, Params } from "./distribution.js";
+import type { Distribution, DistributionParts, Params } from "./distribution.js";
 import { checkParams, distributionOf, familyOf, POSITIVE, REAL } from "./distribution.js";
+import { sampleMoments } from "./moments.js";
 import { normCdf, normQuantile } from "./special.js";
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const PARAMS = { mu: REAL, sigma: POSITIVE };
+
+/** The closed forms of N(mu, sigma^2), also those of log X for the log-normal. Internal. */
+export function gaussianParts(
+  mu: number,
+  sigma: number,
+): Omit<DistributionParts, "family" | "params" | "support"> {
+  return {
+    logpdf: (x) => {
+      const z = (x - mu) / sigma;
+      return -0.5 * z * z - LOG_SQRT_2PI - Math.log(sigma);
+    },
+    cdf: (x) => normCdf((x - mu) / sigma),
+    quantile: (p) => mu + sigma * normQuantile(p),
+    draw: (r) => mu + sigma * r.normal(),
+    mean: () => mu,
+    variance: () => sigma * sigma,
+  };
+}
+
+/** Closed-form MLE of a normal fitted to the data, or to `f` of each value (the log-normal's log X). Internal. */
+export function gaussianMle(data: Float64Array, f?: (x: number) => number): Params {
+  const { mean, variance } = sampleMoments(data, f);
+  return { mu: mean, sigma: Math.sqrt(variance) };
+}
 
 /**
  * Normal distribution N(mu, sigma^2).
@@ -16,26 +41,11 @@ export function normal(params: { mu: number; sigma: number }): Distribution {
     family: "normal",
     params: { mu, sigma },
     support: [-Infinity, Infinity],
-    logpdf: (x) => {
-      const z = (x - mu) / sigma;
-      return -0.5 * z * z - LOG_SQRT_2PI - Math.log(sigma);
-    },
-    cdf: (x) => normCdf((x - mu) / sigma),
-    quantile: (p) => mu + sigma * normQuantile(p),
-    draw: (r) => mu + sigma * r.normal(),
-    mean: () => mu,
-    variance: () => sigma * sigma,
+    ...gaussianParts(mu, sigma),
   });
 }
 
-function normalMle(data: Float64Array): Params {
-  let m = 0;
-  for (const x of data) m += x;
-  m /= data.length;
-  let v = 0;
-  for (const x of data) v += (x - m) * (x - m);
-  return { mu: m, sigma: Math.sqrt(v / data.length) };
-}
+const normalMle = (data: Float64Array): Params => gaussianMle(data);
 
 /** The normal family for fitting (closed-form MLE). */
 export const normalFamily = familyOf({

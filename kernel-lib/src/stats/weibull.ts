@@ -1,5 +1,6 @@
 import type { Distribution, Params } from "./distribution.js";
 import { checkParams, distributionOf, familyOf, POSITIVE } from "./distribution.js";
+import { sampleMoments } from "./moments.js";
 import { gammaFn } from "./special.js";
 
 const PARAMS = { shape: POSITIVE, scale: POSITIVE };
@@ -32,12 +33,7 @@ export function weibull(params: { shape: number; scale: number }): Distribution 
 
 function weibullStart(data: Float64Array): Params[] {
   // Moments of log X: Var(log X) = pi^2 / (6 k^2), E log X = log(scale) - gamma_E / k.
-  let m = 0;
-  for (const x of data) m += Math.log(x);
-  m /= data.length;
-  let v = 0;
-  for (const x of data) v += (Math.log(x) - m) ** 2;
-  v /= data.length;
+  const { mean: m, variance: v } = sampleMoments(data, Math.log);
   const k = v > 0 ? Math.PI / Math.sqrt(6 * v) : 1;
   return [
     { shape: k, scale: Math.exp(m + 0.5772156649015329 / k) },
