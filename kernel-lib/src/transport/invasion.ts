@@ -198,8 +198,9 @@ function paint(
  * centre is skipped when its ball lies inside the ball of a neighbour
  * (26-neighbour `c'` with `size(c') >= size(c) + |c - c'|`), or when every
  * in-bounds face neighbour has a level `>= l` (each ball voxel but the centre
- * is then nearer to one of them, and the centre itself lies within a
- * neighbour's ball). Skipping either kind leaves the painted maximum unchanged.
+ * is then nearer to one of them: stepping towards it ends at a kept centre of
+ * at least this size or at the voxel itself, a centre of at least this size,
+ * which the caller sets to its own size afterwards). Neither changes the maximum.
  */
 function essentialCentres(
   acc: Uint16Array,
@@ -232,10 +233,8 @@ function essentialCentres(
       for (let x = 0; x < nx; x++, p++) {
         const l = acc[p]!;
         if (l === 0) continue;
-        const r = sizes[l - 1]!;
         let contained = false;
         let allFaces = true;
-        let selfCovered = false;
         for (let j = 0; j < nb.length; j++) {
           const [dz, dy, dx] = nb[j]!;
           const zz = z + dz;
@@ -247,12 +246,9 @@ function essentialCentres(
             contained = true;
             break;
           }
-          if (face[j]) {
-            if (lq < l) allFaces = false;
-            else if (dist[j]! < r) selfCovered = true;
-          }
+          if (face[j] && lq < l) allFaces = false;
         }
-        if (contained || (allFaces && selfCovered)) continue;
+        if (contained || allFaces) continue;
         keep[p] = 1;
         counts[l]++;
       }
@@ -303,6 +299,12 @@ export async function invasionRadius(
     const d2 = await distanceTransform({ data: mask, shape, spacing }, { ...par, squared: true });
     const r2 = r * r * (1 - SLACK);
     for (let i = 0; i < n; i++) if (out[i] === 0 && d2.data[i]! < r2) out[i] = r;
+  }
+  // A skipped centre's ball voxels are covered by other balls of at least its size, except
+  // possibly the centre itself, which its own ball covers.
+  for (let i = 0; i < n; i++) {
+    const l = acc[i]!;
+    if (l > 0 && out[i]! < sizes[l - 1]!) out[i] = sizes[l - 1]!;
   }
   return out;
 }
