@@ -31,3 +31,9 @@ export {
   type Paper1ForestOptions,
 } from "./forests.js";
 export { paper1Methods, type Paper1Options, type Paper1Result } from "./methods.js";
+export {
+  paper1RealSample,
+  PAPER1_REAL_VOXEL_NM,
+  type Paper1RealSample,
+  type Paper1RealSampleOptions,
+} from "./realMicrostructure.js";
