@@ -4,6 +4,7 @@ import type { Shape3, Spacing3, Volume } from "../volume/types.js";
 import { streamSeed } from "./noise.js";
 import { checkNumberArray } from "../util/checks.js";
 import { checkNonNegative, checkPositive, checkSeed } from "./options.js";
+import { forEachVoxelInBox, type VoxelBox } from "./voxelBox.js";
 
 export interface LaguerreParticleOptions {
   /** Voxel size [dz, dy, dx] in nm (Paper 2: 50 nm steps). @default [50, 50, 50] */
@@ -170,29 +171,22 @@ export function laguerreParticle(
   const splat = (q: number, reach: number) => {
     const c = centers[q];
     const w = radii[q] * radii[q];
-    const z0 = Math.max(0, Math.floor((c[0] - reach) / sz));
-    const z1 = Math.min(nz - 1, Math.ceil((c[0] + reach) / sz));
-    const y0 = Math.max(0, Math.floor((c[1] - reach) / sy));
-    const y1 = Math.min(ny - 1, Math.ceil((c[1] + reach) / sy));
-    const x0 = Math.max(0, Math.floor((c[2] - reach) / sx));
-    const x1 = Math.min(nx - 1, Math.ceil((c[2] + reach) / sx));
-    for (let z = z0; z <= z1; z++) {
-      const dz = (z + 0.5) * sz - c[0];
-      for (let y = y0; y <= y1; y++) {
-        const dy = (y + 0.5) * sy - c[1];
-        const row = (z * ny + y) * nx;
-        for (let x = x0; x <= x1; x++) {
-          const i = row + x;
-          if (!mask[i]) continue;
-          const dx = (x + 0.5) * sx - c[2];
-          const p = dz * dz + dy * dy + dx * dx - w;
-          if (p < best[i] || (p === best[i] && q < owner[i])) {
-            best[i] = p;
-            owner[i] = q;
-          }
-        }
+    const box: VoxelBox = [
+      Math.max(0, Math.floor((c[0] - reach) / sz)),
+      Math.min(nz - 1, Math.ceil((c[0] + reach) / sz)),
+      Math.max(0, Math.floor((c[1] - reach) / sy)),
+      Math.min(ny - 1, Math.ceil((c[1] + reach) / sy)),
+      Math.max(0, Math.floor((c[2] - reach) / sx)),
+      Math.min(nx - 1, Math.ceil((c[2] + reach) / sx)),
+    ];
+    forEachVoxelInBox(box, c, shape, spacing, (i, dz, dy, dx) => {
+      if (!mask[i]) return;
+      const p = dz * dz + dy * dy + dx * dx - w;
+      if (p < best[i] || (p === best[i] && q < owner[i])) {
+        best[i] = p;
+        owner[i] = q;
       }
-    }
+    });
   };
   for (let q = 0; q < centers.length; q++) splat(q, reachOf(radii[q]));
   // Voxels no generator reached (rare: a large gap in the packing): exhaustive search.

@@ -10,6 +10,7 @@ import {
   checkRange,
   checkSeed,
 } from "./options.js";
+import { forEachVoxelInBox, type VoxelBox } from "./voxelBox.js";
 
 /**
  * Set `labels[i] = value` at the `want` highest finite scores (ties: lower
@@ -286,25 +287,15 @@ export function nmcPhantom(shape: Shape3, options: NmcPhantomOptions = {}): Volu
       const rr = (p.r - 0.5 * r) * Math.cbrt(lrng.next());
       const c = u.map((v, i) => p.c[i] + rr * v);
       carved += (4 / 3) * Math.PI * ax[0] * ax[1] * ax[2];
-      const [z0, z1] = range(c[0], r, 0);
-      const [y0, y1] = range(c[1], r, 1);
-      const [x0, x1] = range(c[2], r, 2);
-      for (let z = z0; z <= z1; z++) {
-        const dz = (z + 0.5) * sz - c[0];
-        for (let y = y0; y <= y1; y++) {
-          const dy = (y + 0.5) * sy - c[1];
-          const row = (z * ny + y) * nx;
-          for (let x = x0; x <= x1; x++) {
-            const dx = (x + 0.5) * sx - c[2];
-            let q = 0;
-            for (let k = 0; k < 3; k++) {
-              const t = (dz * frame[k][0] + dy * frame[k][1] + dx * frame[k][2]) / ax[k];
-              q += t * t;
-            }
-            if (q <= 1) labels[row + x] = 0;
-          }
+      const box: VoxelBox = [...range(c[0], r, 0), ...range(c[1], r, 1), ...range(c[2], r, 2)];
+      forEachVoxelInBox(box, c, shape, spacing, (i, dz, dy, dx) => {
+        let q = 0;
+        for (let k = 0; k < 3; k++) {
+          const t = (dz * frame[k][0] + dy * frame[k][1] + dx * frame[k][2]) / ax[k];
+          q += t * t;
         }
-      }
+        if (q <= 1) labels[i] = 0;
+      });
     }
   }
 
