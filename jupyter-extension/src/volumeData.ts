@@ -2,29 +2,28 @@
 // HTTP range requests through the Jupyter server). Arrays above the full-load limit draw xz / yz
 // planes from a downsampled level written by the kernel (upsampled by nearest neighbour to the
 // full plane size), and xz planes can be refined to full resolution one row per z. No DOM here.
-import { base64ToBytes } from "./base64.js";
+// Typed views, plane copies and upsampling: voxels.ts; source checks and level choice:
+// volumeSource.ts.
 import { planeSize, type Shape } from "./planes.js";
 import type { ArraySource, ViewerDType, ViewPlane } from "./viewerTypes.js";
+import {
+  checkCacheFile,
+  checkLevels,
+  coarseLevel,
+  inlineVoxels,
+  type VolumeLevel,
+} from "./volumeSource.js";
+import {
+  bytesPerVoxel,
+  extractPlane,
+  newVoxels,
+  rangeVoxels,
+  upsamplePlane,
+  type Voxels,
+} from "./voxels.js";
 
-export type Voxels = Uint8Array | Uint16Array | Int32Array | Uint32Array | Float32Array;
-
-const CTORS = {
-  uint8: Uint8Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  float32: Float32Array,
-} as const;
-
-export function bytesPerVoxel(dtype: ViewerDType): number {
-  const c = CTORS[dtype];
-  if (!c) throw new RangeError(`unsupported dtype ${JSON.stringify(dtype)}`);
-  return c.BYTES_PER_ELEMENT;
-}
-
-function view(dtype: ViewerDType, buffer: ArrayBuffer, byteOffset: number, length: number): Voxels {
-  return new CTORS[dtype](buffer, byteOffset, length);
-}
+export { bytesPerVoxel, extractPlane, upsamplePlane, type Voxels } from "./voxels.js";
+export { CACHE_PATH } from "./volumeSource.js";
 
 /**
  * Reads bytes [start, end) of a file next to the notebook (path relative to it). `signal` is
@@ -38,10 +37,6 @@ export type RangeReader = (
   signal?: AbortSignal,
 ) => Promise<ArrayBuffer>;
 
-/** Cache paths the viewer reads: only the kernel's cache folder, never elsewhere. */
-export const CACHE_PATH =
-  /^tomolab-cache\/[0-9a-f]{8,64}\.(uint8|uint16|int32|uint32|float32)\.raw$/;
-
 /** Bytes per slab request when reading a file (a few z slices). @default 2 MiB */
 export const SLAB_BYTES = 2 * 1024 * 1024;
 /** Most bytes of xy slabs kept in memory (least recently used slabs are dropped). */
@@ -52,8 +47,6 @@ export const FULL_LOAD_LIMIT = 1024 * 1024 * 1024;
 export const REFINE_CONCURRENCY = 8;
 /** Refined (full-resolution) xz planes kept per array. */
 const REFINED_KEEP = 4;
-
-type Level = NonNullable<Extract<ArraySource, { kind: "file" }>["levels"]>[number];
 
 export interface VoxelArrayOptions {
   /** Most bytes of xy slabs kept in memory. @default SLAB_CACHE_BYTES (256 MiB) */
@@ -89,7 +82,7 @@ export class VoxelArray {
   private readonly cacheBytes: number;
   private readonly fullLoadLimit: number;
   private readonly refineConcurrency: number;
-  private readonly levels: Level[] = [];
+  private readonly levels: VolumeLevel[] = [];
   private level: { factor: number; array: VoxelArray } | undefined;
   private levelLoading: Promise<void> | undefined;
   private coarseCache: { key: string; voxels: Voxels } | undefined;
@@ -109,46 +102,16 @@ export class VoxelArray {
     this.refineConcurrency = Math.max(1, options.refineConcurrency ?? REFINE_CONCURRENCY);
     this.shape = shape;
     this.dtype = dtype;
-    const length = shape[0] * shape[1] * shape[2];
-    const bpv = bytesPerVoxel(dtype);
+    const bpv = bytesPerVoxel(dtype); // an unsupported dtype fails first
     if (source.kind === "inline") {
-      const bytes = base64ToBytes(source.base64);
-      if (bytes.byteLength !== length * bpv)
-        throw new RangeError(
-          `inline array has ${bytes.byteLength} bytes, shape ${shape.join("x")} ${dtype} needs ${length * bpv}`,
-        );
-      this.full = view(dtype, bytes.buffer as ArrayBuffer, 0, length);
+      this.full = inlineVoxels(source.base64, shape, dtype);
       this.slabDepth = shape[0];
     } else {
-      if (!CACHE_PATH.test(source.path))
-        throw new RangeError(
-          `refusing to read ${JSON.stringify(source.path)}: not a tomolab-cache file`,
-        );
-      if (source.bytes !== length * bpv)
-        throw new RangeError(
-          `${source.path} has ${source.bytes} bytes, shape ${shape.join("x")} ${dtype} needs ${length * bpv}`,
-        );
+      checkCacheFile(source.path, source.bytes, shape, dtype);
       if (!reader) throw new Error(`cannot read ${source.path}: no Jupyter server connection`);
       this.path = source.path;
       this.reader = reader;
-      for (const level of source.levels ?? []) {
-        const f = level.factor;
-        const want = shape.map((n) => Math.ceil(n / f));
-        if (!Number.isInteger(f) || f < 2 || level.shape?.some((n, i) => n !== want[i]))
-          throw new RangeError(
-            `level of ${source.path}: factor ${f} shape ${level.shape?.join("x")}, expected an integer factor >= 2 and shape ${want.join("x")}`,
-          );
-        if (!CACHE_PATH.test(level.path))
-          throw new RangeError(
-            `refusing to read ${JSON.stringify(level.path)}: not a tomolab-cache file`,
-          );
-        if (level.bytes !== want[0] * want[1] * want[2] * bpv)
-          throw new RangeError(
-            `${level.path} has ${level.bytes} bytes, shape ${want.join("x")} ${dtype} needs ${want[0] * want[1] * want[2] * bpv}`,
-          );
-        this.levels.push(level);
-      }
-      this.levels.sort((a, b) => a.factor - b.factor);
+      this.levels = checkLevels(source, shape, dtype);
       this.slabDepth = Math.max(
         1,
         Math.min(shape[0], Math.floor(SLAB_BYTES / (shape[1] * shape[2] * bpv))),
@@ -177,7 +140,7 @@ export class VoxelArray {
    */
   get coarseFactor(): number | undefined {
     if (this.canLoadAll) return undefined;
-    return this.levels.find((l) => l.bytes <= this.fullLoadLimit)?.factor;
+    return coarseLevel(this.levels, this.fullLoadLimit)?.factor;
   }
 
   /**
@@ -208,16 +171,9 @@ export class VoxelArray {
     const end = z1 * ny * nx * bpv;
     this.reads++;
     p = this.reader!(this.path!, start, end).then((buf) => {
-      let voxels: Voxels;
-      if (buf.byteLength === end - start) voxels = view(this.dtype, buf, 0, (z1 - z0) * ny * nx);
-      else if (buf.byteLength === nz * ny * nx * bpv) {
-        // the server ignored the range and sent the whole file: keep all of it
-        this.full = view(this.dtype, buf, 0, nz * ny * nx);
-        voxels = view(this.dtype, buf, start, (z1 - z0) * ny * nx);
-      } else
-        throw new RangeError(
-          `${this.path}: expected ${end - start} bytes at ${start}, received ${buf.byteLength}`,
-        );
+      const n = (z1 - z0) * ny * nx;
+      const { voxels, whole } = rangeVoxels(this.dtype, this.path!, buf, start, n, nz * ny * nx);
+      if (whole) this.full = whole; // the server ignored the range and sent the whole file: keep it
       this.slabs.set(i, voxels);
       this.pending.delete(i);
       if (!this.loadingAll) this.evict(i);
@@ -280,7 +236,7 @@ export class VoxelArray {
       this.loadingAll = false;
     }
     if (this.full) return;
-    const all = new CTORS[this.dtype](nz * ny * nx);
+    const all = newVoxels(this.dtype, nz * ny * nx);
     for (let i = 0; i < total; i++) all.set(this.slabs.get(i)!, i * this.slabDepth * ny * nx);
     this.full = all;
     this.slabs.clear();
@@ -348,8 +304,8 @@ export class VoxelArray {
   private loadLevel(): Promise<void> {
     if (this.level) return Promise.resolve();
     if (!this.levelLoading) {
-      const factor = this.coarseFactor!;
-      const l = this.levels.find((x) => x.factor === factor)!;
+      const l = coarseLevel(this.levels, this.fullLoadLimit)!;
+      const factor = l.factor;
       const array = new VoxelArray(
         l.shape,
         this.dtype,
@@ -429,7 +385,7 @@ export class VoxelArray {
     const [nz, ny, nx] = this.shape;
     const bpv = bytesPerVoxel(this.dtype);
     const signal = abort.signal;
-    const out = new CTORS[this.dtype](nz * nx);
+    const out = newVoxels(this.dtype, nz * nx);
     let next = 0;
     let done = 0;
     let failure: unknown;
@@ -448,15 +404,9 @@ export class VoxelArray {
       this.reads++;
       const buf = await this.reader!(this.path!, start, start + nx * bpv, signal);
       if (signal.aborted) return;
-      if (buf.byteLength === nx * bpv) out.set(view(this.dtype, buf, 0, nx), z * nx);
-      else if (buf.byteLength === this.byteLength) {
-        // the server ignored the range and sent the whole file: keep it, read no more rows
-        this.full ??= view(this.dtype, buf, 0, this.byteLength / bpv);
-        out.set(view(this.dtype, buf, start, nx), z * nx);
-      } else
-        throw new RangeError(
-          `${this.path}: expected ${nx * bpv} bytes at ${start}, received ${buf.byteLength}`,
-        );
+      const { voxels, whole } = rangeVoxels(this.dtype, this.path!, buf, start, nx, nz * ny * nx);
+      if (whole) this.full ??= whole; // the server ignored the range: keep it, read no more rows
+      out.set(voxels, z * nx);
     };
     const work = async (): Promise<void> => {
       while (next < nz && !signal.aborted) {
@@ -496,46 +446,4 @@ export class VoxelArray {
     if (!s) return this.refined.get(`xz:${y}`)?.[z * nx + x];
     return s[((z - this.slabIndex(z) * this.slabDepth) * ny + y) * nx + x];
   }
-}
-
-/** Copy one plane out of a full volume (xz: rows are z; yz: rows are z, columns y). */
-export function extractPlane(data: Voxels, shape: Shape, plane: ViewPlane, slice: number): Voxels {
-  const [nz, ny, nx] = shape;
-  const [w, h] = planeSize(shape, plane);
-  if (plane === "xy") return data.subarray(slice * ny * nx, (slice + 1) * ny * nx);
-  const out = new (data.constructor as { new (n: number): Voxels })(w * h);
-  if (plane === "xz") {
-    for (let z = 0; z < nz; z++)
-      out.set(data.subarray((z * ny + slice) * nx, (z * ny + slice + 1) * nx), z * w);
-  } else {
-    for (let z = 0; z < nz; z++)
-      for (let y = 0; y < ny; y++) out[z * w + y] = data[(z * ny + y) * nx + slice];
-  }
-  return out;
-}
-
-/**
- * Nearest-neighbour upsampling of a level plane (lw x lh, u fastest) to the full plane size
- * (w x h): pixel (u, v) takes level pixel (floor(u / f), floor(v / f)).
- */
-export function upsamplePlane(
-  coarse: Voxels,
-  lw: number,
-  lh: number,
-  w: number,
-  h: number,
-  factor: number,
-): Voxels {
-  const out = new (coarse.constructor as { new (n: number): Voxels })(w * h);
-  for (let v = 0; v < h; v++) {
-    const lv = Math.floor(v / factor);
-    if (lv >= lh) break;
-    if (v % factor !== 0) {
-      out.copyWithin(v * w, (v - 1) * w, v * w); // same level row as the row above
-      continue;
-    }
-    const row = lv * lw;
-    for (let u = 0; u < w; u++) out[v * w + u] = coarse[row + Math.floor(u / factor)];
-  }
-  return out;
 }
