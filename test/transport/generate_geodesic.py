@@ -65,7 +65,59 @@ cases.append(case("2D blobs 30x34, spacing [0.6, 1.1]", m4, [0.6, 1.1], 2))
 m5 = blobs((8, 9, 10), 1.0, 0.55)
 cases.append(case("blobs 8x9x10, 6-connected, spacing [1.5, 1, 1]", m5, [1.5, 1.0, 1.0], 2, connectivity=6))
 
+
+
+def tortuosity_case(name, particle, pore, spacing, distances):
+    """Paper 1's geodesic tortuosity, written independently with scipy and MCP_Geometric:
+    boundary layer = particle voxels with a 6-neighbour outside (not beyond the grid), depth =
+    EDT from the layer, targets = walkable voxels with depth >= d (1 - 1e-6), as documented in
+    kernel-lib/src/transport/tortuosity.ts."""
+    face = ndi.generate_binary_structure(3, 1)
+    inner = ndi.binary_erosion(particle, face, border_value=1)
+    layer = particle & ~inner
+    walk = particle & pore
+    boundary = np.flatnonzero(layer & walk)
+    depth = ndi.distance_transform_edt(~layer, sampling=spacing)
+    levels = []
+    for d in distances:
+        target = walk & (depth >= d * (1 - 1e-6))
+        cum = np.full(particle.shape, np.inf)
+        if target.any():
+            c = np.where(walk, 1.0, np.inf)
+            cum, _ = MCP_Geometric(c, fully_connected=True, sampling=tuple(spacing)).find_costs(
+                np.argwhere(target).tolist()
+            )
+        g = cum.ravel()[boundary]
+        tau = g[np.isfinite(g)] / d
+        levels.append({
+            "distance": d,
+            "values": [float(t) for t in tau],
+            "mean": float(tau.mean()) if tau.size else None,
+            "std": float(tau.std()) if tau.size else None,
+            "unreachable": int(np.sum(~np.isfinite(g))),
+            "targets": int(target.sum()),
+        })
+    return {
+        "name": name,
+        "shape": list(particle.shape),
+        "spacing": [float(s) for s in spacing],
+        "particle": particle.ravel().astype(int).tolist(),
+        "pore": pore.ravel().astype(int).tolist(),
+        "boundary": boundary.astype(int).tolist(),
+        "levels": levels,
+    }
+
+
+zz, yy, xx = np.mgrid[:18, :22, :22]
+spacing_t = [1.3, 1.0, 0.9]
+ball = ((zz - 8.5) * 1.3) ** 2 + (yy - 10.5) ** 2 + ((xx - 10.5) * 0.9) ** 2 <= 9.0 ** 2
+pores_t = blobs(ball.shape, 1.0, 0.4).astype(bool)
+tortuosity = [
+    tortuosity_case("ball with blob pores, spacing [1.3, 1, 0.9]", ball, pores_t, spacing_t, [1.5, 3.0, 4.5, 8.0])
+]
+assert tortuosity[0]["levels"][0]["unreachable"] > 0 and tortuosity[0]["levels"][0]["values"]
+
 meta = {"skimage": skimage.__version__, "numpy": np.__version__}
 with open(os.path.join(OUT, "geodesic.json"), "w") as f:
-    json.dump({"meta": meta, "cases": cases}, f)
-print(f"wrote {len(cases)} cases to {os.path.relpath(OUT)}/geodesic.json")
+    json.dump({"meta": meta, "cases": cases, "tortuosity": tortuosity}, f)
+print(f"wrote {len(cases)} distance and {len(tortuosity)} tortuosity cases to {os.path.relpath(OUT)}/geodesic.json")

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { geodesicTortuosity } from "../../kernel-lib/src/transport/tortuosity.js";
 import type { Shape3, Spacing3, Volume } from "../../kernel-lib/src/volume/types.js";
@@ -126,6 +127,52 @@ describe("geodesicTortuosity: channels of known length", () => {
     expect(level.values[0]).toBeCloseTo(length / d, 6);
     expect(level.std).toBe(0);
   });
+});
+
+interface TortuosityCase {
+  name: string;
+  shape: Shape3;
+  spacing: Spacing3;
+  particle: number[];
+  pore: number[];
+  boundary: number[];
+  levels: {
+    distance: number;
+    values: number[];
+    mean: number | null;
+    std: number | null;
+    unreachable: number;
+    targets: number;
+  }[];
+}
+const fixture = JSON.parse(
+  readFileSync(new URL("fixtures/geodesic.json", import.meta.url), "utf8"),
+) as { tortuosity: TortuosityCase[] };
+
+describe("geodesicTortuosity vs scipy EDT + skimage MCP_Geometric (generate_geodesic.py)", () => {
+  for (const c of fixture.tortuosity) {
+    it(c.name, async () => {
+      const particle = vol(Uint8Array.from(c.particle), c.shape, c.spacing);
+      const pore = vol(Uint8Array.from(c.pore), c.shape, c.spacing);
+      const r = await geodesicTortuosity(particle, pore, {
+        distances: c.levels.map((l) => l.distance),
+      });
+      expect(Array.from(r.boundary)).toEqual(c.boundary);
+      for (const [k, want] of c.levels.entries()) {
+        const got = r.levels[k]!;
+        expect(got.targets).toBe(want.targets);
+        expect(got.unreachable).toBe(want.unreachable);
+        expect(got.reachable).toBe(want.values.length);
+        for (let i = 0; i < want.values.length; i++)
+          expect(Math.abs(got.values[i]! - want.values[i]!)).toBeLessThan(1e-6 * want.values[i]!);
+        if (want.mean === null) expect(got.mean).toBeNaN();
+        else {
+          expect(got.mean).toBeCloseTo(want.mean, 6);
+          expect(got.std).toBeCloseTo(want.std!, 6);
+        }
+      }
+    });
+  }
 });
 
 describe("geodesicTortuosity errors", () => {

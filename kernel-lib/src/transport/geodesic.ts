@@ -120,8 +120,9 @@ function steps(connectivity: number, spacing: Spacing3, py: number, px: number) 
  * numbers as `skimage.graph.MCP_Geometric(costs, fully_connected=True,
  * sampling=spacing).find_costs(sources)` with `costs` = 1 (or the given costs) in the mask and
  * `inf` outside, up to the rounding of equal-length paths summed in another order, then
- * rounded to float32. Runs on the calling thread; memory about 13 bytes per voxel
- * (17 with `predecessors`, 21 with `costs`) besides the result.
+ * rounded to float32. Runs on the calling thread; working memory about 9 bytes per voxel
+ * (13 with `predecessors`, 8 more with `costs`) and the heap of the front, besides the result
+ * (4 bytes per voxel, 8 with `predecessors`).
  *
  * @param mask - Voxels that paths may use (non-zero), any dtype; 2D when nz = 1.
  * @param sources - Where the distance is 0: a {@link VoxelSet}, non-empty, every voxel in the mask.
