@@ -11,8 +11,11 @@ function vol(shape: Shape3, spacing: Spacing3, f: (z: number, y: number, x: numb
   return { data, shape, spacing } satisfies Volume<Uint8Array>;
 }
 
-const count = (a: ArrayLike<number>) =>
-  Array.prototype.reduce.call(a, (s: number, v) => s + (v ? 1 : 0), 0) as number;
+function count(a: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i]) n++;
+  return n;
+}
 
 describe("selectParticle", () => {
   // Phase 2: a 4^3 cube at the origin corner and a 6^3 cube apart; phase 1 elsewhere in between.
