@@ -12,6 +12,15 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
+/** Canvas pixel [x, y] under a pointer event (the canvas may be shown scaled). */
+export function canvasPoint(canvas: HTMLCanvasElement, e: MouseEvent): [number, number] {
+  const r = canvas.getBoundingClientRect();
+  return [
+    ((e.clientX - r.left) * canvas.width) / r.width,
+    ((e.clientY - r.top) * canvas.height) / r.height,
+  ];
+}
+
 /** `<label class="tl-field">text control</label>` (toolbar fields: the name first). */
 export function field(text: string, control: HTMLElement): HTMLElement {
   const l = el("label", "tl-field");
