@@ -92,3 +92,87 @@ describe("distanceTransform by hand", () => {
     );
   });
 });
+
+/** Independent reference: the nearest zero voxel by exhaustive search (squared, physical units). */
+function bruteSquared(v: Volume, spacing: [number, number, number]): Float64Array {
+  const [nz, ny, nx] = v.shape;
+  const zeros: [number, number, number][] = [];
+  for (let z = 0, i = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++, i++) if (v.data[i] === 0) zeros.push([z, y, x]);
+  const out = new Float64Array(v.data.length);
+  for (let z = 0, i = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++, i++) {
+        if (v.data[i] === 0) continue;
+        let best = Infinity;
+        for (const [a, b, c] of zeros) {
+          const d =
+            ((z - a) * spacing[0]) ** 2 + ((y - b) * spacing[1]) ** 2 + ((x - c) * spacing[2]) ** 2;
+          if (d < best) best = d;
+        }
+        out[i] = best;
+      }
+  return out;
+}
+
+describe("distanceTransform mask mode vs exhaustive search", () => {
+  let s = 12345;
+  const rand = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  // Volumes with whole background and whole foreground lines along every axis.
+  function volume(shape: [number, number, number], p: number): Volume {
+    const [nz, ny, nx] = shape;
+    const data = new Uint8Array(nz * ny * nx);
+    for (let i = 0; i < data.length; i++) data[i] = rand() < p ? 1 + Math.floor(rand() * 200) : 0;
+    const line = (z: number, y: number, x: number, axis: number, value: number) => {
+      for (let k = 0; k < shape[axis]!; k++) {
+        const at = [z, y, x];
+        at[axis] = k;
+        data[(at[0]! * ny + at[1]!) * nx + at[2]!] = value;
+      }
+    };
+    line(0, 0, 0, 2, 0);
+    line(nz - 1, ny - 1, 0, 2, 7);
+    line(0, 0, nx - 1, 1, 0);
+    line(nz - 1, 0, 0, 1, 3);
+    line(0, ny - 1, 0, 0, 0);
+    line(0, 0, nx >> 1, 0, 9);
+    return { data, shape, spacing: [1, 1, 1] };
+  }
+  const cases: [[number, number, number], [number, number, number]][] = [
+    [
+      [1, 1, 9],
+      [1, 1, 0.5],
+    ],
+    [
+      [1, 7, 6],
+      [1, 2, 1],
+    ],
+    [
+      [5, 4, 11],
+      [1.5, 1, 0.75],
+    ],
+    [
+      [9, 8, 7],
+      [1, 1, 1],
+    ],
+    [
+      [2, 13, 3],
+      [3, 1, 2],
+    ],
+  ];
+  for (const [shape, spacing] of cases) {
+    it(`${shape.join("x")} spacing ${spacing.join(", ")}: inline and pooled`, async () => {
+      for (const p of [0.6, 0.9, 0.97]) {
+        const v = volume(shape, p);
+        const want = bruteSquared(v, spacing);
+        for (const inline of [true, false]) {
+          const sq = await distanceTransform(v, { spacing, squared: true, inline, threads: 2 });
+          expect(maxRelError(sq.data, want)).toBeLessThan(1e-6);
+          const d = await distanceTransform(v, { spacing, inline, threads: 2 });
+          expect(maxRelError(d.data, Float64Array.from(want, Math.sqrt))).toBeLessThan(1e-6);
+        }
+      }
+    });
+  }
+});

@@ -48,7 +48,10 @@ const KEYS = [
  * envelope of parabolas of Felzenszwalb & Huttenlocher, run per label run as
  * in seung-lab's `edt`): a scan along x, then envelope passes along y and z,
  * each pass parallel over lines on the worker pool. Arithmetic is float64
- * per line; the squared distances are kept in float32 between passes.
+ * per line; the squared distances are kept in float32 between passes. In mask
+ * mode the runs of the later passes are read from the distances themselves
+ * (background is exactly 0), so the input is read once, and the last pass
+ * takes the square roots as it writes.
  *
  * Voxels with no zero voxel (or, in multi-label mode, no voxel of another
  * value) anywhere in the volume get `Infinity`; outside the volume counts as
@@ -76,21 +79,21 @@ export async function distanceTransform(
   const out = allocate("float32", nz * ny * nx, !inline);
   const input = inline ? volume : toShared(volume);
   const threads = Math.max(1, inline ? 1 : Math.min(options.threads ?? getThreads(), getThreads()));
-  const kernel = (pass: EdtBlockParams["pass"]) => ({
-    module: "morphology/edtKernel.js",
-    name: "edtBlock",
-    params: { out, pass, spacing, multiLabel } satisfies EdtBlockParams,
-  });
+  const fromValues = !multiLabel;
   const split = (n: number) => Math.max(1, Math.ceil(n / (4 * threads)));
-  const run = (pass: EdtBlockParams["pass"], blockShape: Shape3) =>
-    forEachBlock(input, kernel(pass), { ...par, inline, blockShape });
-  if (nz >= 2 * threads || inline) {
-    await run("xy", [Math.max(1, Math.ceil(nz / (4 * threads))), ny, nx]);
-  } else {
-    await run("x", [nz, split(ny), nx]);
-    await run("y", [nz, ny, split(nx)]);
+  const passes: [EdtBlockParams["pass"], Shape3][] = [];
+  if (nz >= 2 * threads || inline) passes.push(["xy", [split(nz), ny, nx]]);
+  else {
+    passes.push(["x", [nz, split(ny), nx]]);
+    if (ny > 1) passes.push(["y", [nz, ny, split(nx)]]);
   }
-  if (nz > 1) await run("z", [nz, split(ny), nx]);
-  if (!squared) for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(out[i]!);
+  if (nz > 1) passes.push(["z", [nz, split(ny), nx]]);
+  for (let p = 0; p < passes.length; p++) {
+    const [pass, blockShape] = passes[p]!;
+    const root = !squared && p === passes.length - 1;
+    const params: EdtBlockParams = { out, pass, spacing, multiLabel, fromValues, root };
+    const kernel = { module: "morphology/edtKernel.js", name: "edtBlock", params };
+    await forEachBlock(input, kernel, { ...par, inline, blockShape });
+  }
   return { data: out, shape, spacing: [...volume.spacing] as Spacing3 };
 }

@@ -1,6 +1,13 @@
 import type { BlockContext } from "../parallel/types.js";
 import type { VoxelArray } from "../volume/types.js";
-import { envelopePass, firstPass, lineScratch, type LineScratch } from "./edtLine.js";
+import {
+  envelopeMask,
+  envelopePass,
+  firstPass,
+  firstPassMask,
+  lineScratch,
+  type LineScratch,
+} from "./edtLine.js";
 
 /** Parameters of {@link edtBlock}. @internal */
 export interface EdtBlockParams {
@@ -15,6 +22,13 @@ export interface EdtBlockParams {
   spacing: [number, number, number];
   /** Labels are compared as values (multi-label mode); otherwise as zero / non-zero. */
   multiLabel: boolean;
+  /**
+   * Mask mode with runs read from the distances themselves (background is
+   * exactly 0 after the first pass); off in multi-label mode.
+   */
+  fromValues: boolean;
+  /** Take square roots as this job's pass ends (it is the last one). */
+  root: boolean;
 }
 
 /** Lines per tile in the y and z passes: consecutive x, read and written as short rows. */
@@ -71,6 +85,8 @@ function lines(
   n: number,
   s: number,
   multi: boolean,
+  fromValues: boolean,
+  root: boolean,
   b: Buffers,
 ): void {
   const { f, lab, tileF, tileL } = b;
@@ -86,27 +102,32 @@ function lines(
       }
     }
     if (!any) continue;
-    for (let i = 0; i < n; i++) {
-      const o = base + t0 + i * stride;
-      if (multi) for (let j = 0; j < w; j++) tileL[j * n + i] = src[o + j]!;
-      else for (let j = 0; j < w; j++) tileL[j * n + i] = src[o + j] !== 0 ? 1 : 0;
-    }
-    for (let j = 0; j < w; j++) {
-      const off = j * n;
-      let nonzero = false;
+    if (fromValues) {
+      for (let j = 0; j < w; j++) envelopeMask(tileF, j * n, n, s, b.scratch);
+    } else {
       for (let i = 0; i < n; i++) {
-        const x = tileF[off + i]!;
-        f[i] = x;
-        lab[i] = tileL[off + i]!;
-        if (x !== 0) nonzero = true;
+        const o = base + t0 + i * stride;
+        if (multi) for (let j = 0; j < w; j++) tileL[j * n + i] = src[o + j]!;
+        else for (let j = 0; j < w; j++) tileL[j * n + i] = src[o + j] !== 0 ? 1 : 0;
       }
-      if (!nonzero) continue;
-      envelopePass(f, lab, n, s, f, b.scratch);
-      for (let i = 0; i < n; i++) tileF[off + i] = f[i]!;
+      for (let j = 0; j < w; j++) {
+        const off = j * n;
+        let nonzero = false;
+        for (let i = 0; i < n; i++) {
+          const x = tileF[off + i]!;
+          f[i] = x;
+          lab[i] = tileL[off + i]!;
+          if (x !== 0) nonzero = true;
+        }
+        if (!nonzero) continue;
+        envelopePass(f, lab, n, s, f, b.scratch);
+        for (let i = 0; i < n; i++) tileF[off + i] = f[i]!;
+      }
     }
     for (let i = 0; i < n; i++) {
       const o = base + t0 + i * stride;
-      for (let j = 0; j < w; j++) out[o + j] = tileF[j * n + i]!;
+      if (root) for (let j = 0; j < w; j++) out[o + j] = Math.sqrt(tileF[j * n + i]!);
+      else for (let j = 0; j < w; j++) out[o + j] = tileF[j * n + i]!;
     }
   }
 }
@@ -118,7 +139,7 @@ function lines(
  * columns, `z`: whole z lines, `xy`: whole planes). @internal
  */
 export function edtBlock(ctx: BlockContext<EdtBlockParams>): void {
-  const { out, pass, spacing, multiLabel } = ctx.params;
+  const { out, pass, spacing, multiLabel, fromValues, root } = ctx.params;
   const src = ctx.inputs[0]!.data;
   const [nz, ny, nx] = ctx.volumeShape;
   const [oz, oy, ox] = ctx.origin;
@@ -126,24 +147,31 @@ export function edtBlock(ctx: BlockContext<EdtBlockParams>): void {
   const b = buffersFor(Math.max(nz, ny, nx));
   const plane = ny * nx;
   if (pass === "x" || pass === "xy") {
-    const row = new Float32Array(nx);
     for (let z = oz; z < oz + cz; z++) {
       for (let y = oy; y < oy + cy; y++) {
         const start = z * plane + y * nx;
-        gatherLabels(src, start, nx, multiLabel, b.lab);
-        firstPass(b.lab, nx, spacing[2], row);
-        out.set(row, start);
+        if (fromValues) firstPassMask(src, start, nx, spacing[2], out);
+        else {
+          gatherLabels(src, start, nx, multiLabel, b.lab);
+          firstPass(b.lab, nx, spacing[2], b.f);
+          for (let x = 0; x < nx; x++) out[start + x] = b.f[x]!;
+        }
+        if (root && (pass === "x" || ny === 1)) {
+          for (let x = 0; x < nx; x++) out[start + x] = Math.sqrt(out[start + x]!);
+        }
       }
     }
   }
   if ((pass === "y" || pass === "xy") && ny > 1) {
     for (let z = oz; z < oz + cz; z++) {
-      lines(out, src, z * plane + ox, cx, nx, ny, spacing[1], multiLabel, b);
+      const base = z * plane + ox;
+      lines(out, src, base, cx, nx, ny, spacing[1], multiLabel, fromValues, root, b);
     }
   }
   if (pass === "z" && nz > 1) {
     for (let y = oy; y < oy + cy; y++) {
-      lines(out, src, y * nx + ox, cx, plane, nz, spacing[0], multiLabel, b);
+      const base = y * nx + ox;
+      lines(out, src, base, cx, plane, nz, spacing[0], multiLabel, fromValues, root, b);
     }
   }
 }

@@ -138,3 +138,89 @@ export function envelopePass(
     }
   }
 }
+
+/**
+ * {@link firstPass} of a mask row read straight from the volume: voxels of
+ * `src[start..start + n)` that are 0 are background, all others foreground.
+ * Writes the squared distances to `out[start..start + n)`.
+ */
+export function firstPassMask(
+  src: ArrayLike<number>,
+  start: number,
+  n: number,
+  s: number,
+  out: Float32Array,
+): void {
+  // Forward: steps to the last zero on the left (Infinity before the first).
+  let last = -Infinity;
+  for (let k = 0; k < n; k++) {
+    if (src[start + k] === 0) {
+      last = k;
+      out[start + k] = 0;
+    } else out[start + k] = k - last;
+  }
+  // Backward: the nearer of the two, scaled and squared.
+  let next = Infinity;
+  for (let k = n - 1; k >= 0; k--) {
+    const i = start + k;
+    if (src[i] === 0) {
+      next = k;
+      continue;
+    }
+    const dl = out[i]!;
+    const dr = next - k;
+    const d = (dl < dr ? dl : dr) * s;
+    out[i] = d * d;
+  }
+}
+
+/**
+ * {@link envelopePass} of a mask line held in place in `t[off..off + n)`:
+ * in mask mode a voxel is background exactly when its squared distance is 0
+ * (every foreground voxel is at least one voxel from the background), so the
+ * runs are read from the values themselves and no labels are needed.
+ */
+export function envelopeMask(
+  t: Float32Array,
+  off: number,
+  n: number,
+  s: number,
+  scratch: LineScratch,
+): void {
+  const { v, fv, z } = scratch;
+  for (let a = 0; a < n; a++) {
+    if (t[off + a] === 0) continue;
+    let b = a;
+    while (b + 1 < n && t[off + b + 1] !== 0) b++;
+    let k = -1;
+    const lo = a > 0 ? a - 1 : a;
+    const hi = b < n - 1 ? b + 1 : b;
+    for (let p = lo; p <= hi; p++) {
+      const val = p < a || p > b ? 0 : t[off + p]!;
+      if (val === Infinity) continue;
+      const q = p * s;
+      const h = val + q * q;
+      let cross = -Infinity;
+      while (k >= 0) {
+        cross = (h - (fv[k]! + v[k]! * v[k]!)) / (2 * (q - v[k]!));
+        if (cross <= z[k]!) k--;
+        else break;
+      }
+      k++;
+      v[k] = q;
+      fv[k] = val;
+      z[k] = k === 0 ? -Infinity : cross;
+    }
+    if (k >= 0) {
+      z[k + 1] = Infinity;
+      let j = 0;
+      for (let p = a; p <= b; p++) {
+        const x = p * s;
+        while (z[j + 1]! < x) j++;
+        const d = x - v[j]!;
+        t[off + p] = d * d + fv[j]!;
+      }
+    }
+    a = b;
+  }
+}
