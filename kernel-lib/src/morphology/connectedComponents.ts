@@ -1,12 +1,7 @@
 import { checkBoolean, checkOneOf, checkOptions } from "../util/checks.js";
 import { checkVolume } from "../volume/check.js";
 import type { Shape3, Spacing3, Volume } from "../volume/types.js";
-import {
-  labelRuns,
-  paintRuns,
-  type Connectivity,
-  type LabelledRuns,
-} from "./labelComponents.js";
+import { labelRuns, paintRuns, type Connectivity, type LabelledRuns } from "./labelComponents.js";
 
 /** Options of {@link connectedComponents}. */
 export interface ConnectedComponentsOptions {
@@ -46,11 +41,7 @@ export interface Components {
 }
 
 /** Sizes and bounding boxes of labels 1..count, from the labelled runs. @internal */
-export function componentTable(
-  r: LabelledRuns,
-  shape: Shape3,
-  spacing: Spacing3,
-): ComponentTable {
+export function componentTable(r: LabelledRuns, shape: Shape3, spacing: Spacing3): ComponentTable {
   const { count } = r;
   const col = (fill: number) => new Float64Array(count).fill(fill);
   const t: ComponentTable = {

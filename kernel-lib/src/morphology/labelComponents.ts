@@ -93,7 +93,7 @@ export function labelRuns(
       rowFirst[r] = runs;
       const base = r * nx;
       // Cut the row into runs.
-      for (let x = 0; x < nx; ) {
+      for (let x = 0; x < nx;) {
         const v = src[base + x]!;
         if (v === 0) {
           x++;

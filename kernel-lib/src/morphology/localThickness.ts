@@ -2,6 +2,7 @@ import { checkNumberArray, checkOptions, checkPositiveInt } from "../util/checks
 import { checkVolume } from "../volume/check.js";
 import type { ParallelOptions } from "../parallel/types.js";
 import type { Shape3, Spacing3, Volume } from "../volume/types.js";
+import { ballRows, centreSegments, paintCost, paintSegments } from "./ballPaint.js";
 import { distanceTransform } from "./distanceTransform.js";
 
 /** Options of {@link localThickness}. */
@@ -15,63 +16,24 @@ export interface LocalThicknessOptions extends ParallelOptions {
   sizes?: number | number[];
 }
 
-/** Paint balls directly when that touches fewer than this many voxels per voxel of the volume (else one EDT). */
-const PAINT_FACTOR = 8;
+/**
+ * Paint balls directly when that visits fewer than this many voxels per voxel
+ * of the volume; else one EDT of the centres (its cost, measured in voxel
+ * visits of the painting loop).
+ */
+const EDT_COST = 24;
 
-/** Offsets [dz, dy, dx] strictly within physical distance `r` of the centre. */
-function ballOffsets(r: number, spacing: Spacing3): [number, number, number][] {
-  const n = spacing.map((d) => Math.ceil(r / d));
-  const list: [number, number, number][] = [];
-  for (let dz = -n[0]!; dz <= n[0]!; dz++)
-    for (let dy = -n[1]!; dy <= n[1]!; dy++)
-      for (let dx = -n[2]!; dx <= n[2]!; dx++) {
-        const d2 = (dz * spacing[0]) ** 2 + (dy * spacing[1]) ** 2 + (dx * spacing[2]) ** 2;
-        if (d2 < r * r) list.push([dz, dy, dx]);
-      }
-  return list;
-}
-
-/** Set `r` on the unset voxels of the balls around `centres`. */
-function paint(
-  out: Float32Array,
-  centres: number[],
-  ball: [number, number, number][],
-  r: number,
-  shape: Shape3,
-): void {
-  const [nz, ny, nx] = shape;
-  const plane = ny * nx;
-  const flat = Int32Array.from(ball, ([dz, dy, dx]) => (dz * ny + dy) * nx + dx);
-  const ext = [0, 0, 0];
-  for (const o of ball) for (let a = 0; a < 3; a++) ext[a] = Math.max(ext[a]!, Math.abs(o[a]!));
-  for (const c of centres) {
-    const z = Math.floor(c / plane);
-    const y = Math.floor((c - z * plane) / nx);
-    const x = c - z * plane - y * nx;
-    if (
-      z >= ext[0]! &&
-      z < nz - ext[0]! &&
-      y >= ext[1]! &&
-      y < ny - ext[1]! &&
-      x >= ext[2]! &&
-      x < nx - ext[2]!
-    ) {
-      // Interior: the whole ball is inside the volume.
-      for (let k = 0; k < flat.length; k++) {
-        const i = c + flat[k]!;
-        if (out[i] === 0) out[i] = r;
-      }
-      continue;
-    }
-    for (const [dz, dy, dx] of ball) {
-      const zz = z + dz;
-      const yy = y + dy;
-      const xx = x + dx;
-      if (zz < 0 || zz >= nz || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
-      const i = (zz * ny + yy) * nx + xx;
-      if (out[i] === 0) out[i] = r;
-    }
+/** Index of the first size band `k` with `d >= lower[k]` (lower descending), or -1. */
+function bandOf(d: number, lower: Float64Array): number {
+  if (!(d >= lower[lower.length - 1]!) || d === Infinity) return -1;
+  let lo = 0;
+  let hi = lower.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (d >= lower[mid]!) hi = mid;
+    else lo = mid + 1;
   }
+  return lo;
 }
 
 const KEYS = ["sizes", "threads", "inline", "blockShape", "signal", "onProgress"];
@@ -114,32 +76,46 @@ export async function localThickness(
       (_, k) => 10 ** (count === 1 ? hi : hi + ((lo - hi) * k) / (count - 1)),
     );
   }
+  // Centres by size band: band k holds the voxels with lower[k] <= dt < lower[k - 1], the
+  // only centres that can cover voxels not yet set at size k (balls of older centres at this
+  // smaller radius lie inside their own larger balls). dt is float32: the relative slack
+  // keeps a centre whose distance equals the size up to rounding.
+  const lower = Float64Array.from(sizes, (r) => r * (1 - 1e-6));
+  const first = new Int32Array(sizes.length + 1);
+  for (let i = 0; i < n; i++) {
+    const k = bandOf(dt.data[i]!, lower);
+    if (k >= 0) first[k + 1]!++;
+  }
+  for (let k = 0; k < sizes.length; k++) first[k + 1]! += first[k]!;
+  const centres = new Int32Array(first[sizes.length]!);
+  const fill = first.slice(0, sizes.length);
+  for (let i = 0; i < n; i++) {
+    const k = bandOf(dt.data[i]!, lower);
+    if (k >= 0) centres[fill[k]!++] = i;
+  }
   const out = new Float32Array(n);
-  const centresOut = new Uint8Array(n);
-  const [nz, ny, nx] = mask.shape;
-  let previous = Infinity;
-  for (const r of sizes) {
-    // Only the new centres {r <= dt < previous size} can cover voxels not yet set: balls of
-    // older centres at this smaller radius lie inside their own larger balls. (dt is float32:
-    // the relative slack keeps a centre whose distance equals r up to rounding.)
-    const rMin = r * (1 - 1e-6);
-    const pMin = previous * (1 - 1e-6);
-    previous = r;
-    const centres: number[] = [];
-    for (let i = 0; i < n; i++) {
+  const shape = [...mask.shape] as Shape3;
+  let centresOut: Uint8Array | undefined;
+  for (let k = 0; k < sizes.length; k++) {
+    const from = first[k]!;
+    const to = first[k + 1]!;
+    if (from === to) continue;
+    const r = sizes[k]!;
+    const ball = ballRows(r, mask.spacing);
+    const older = k === 0 ? Infinity : lower[k - 1]!;
+    const seg = centreSegments(centres, from, to, shape[2], 2 * ball.wMax + 1, (i) => {
       const d = dt.data[i]!;
-      if (d >= rMin && d < pMin) centres.push(i);
-    }
-    if (centres.length === 0) continue;
-    const ball = ballOffsets(r, mask.spacing);
-    if (centres.length * ball.length < PAINT_FACTOR * n) {
-      paint(out, centres, ball, r, [nz, ny, nx]);
+      return d >= older && d < Infinity;
+    });
+    if (paintCost(seg, ball) < EDT_COST * n) {
+      paintSegments(out, seg, ball, r, shape);
       continue;
     }
+    centresOut ??= new Uint8Array(n);
     centresOut.fill(1);
-    for (const i of centres) centresOut[i] = 0;
+    for (let j = from; j < to; j++) centresOut[centres[j]!] = 0;
     const d2 = await distanceTransform(
-      { data: centresOut, shape: mask.shape, spacing: mask.spacing },
+      { data: centresOut, shape, spacing: mask.spacing },
       { ...par, squared: true },
     );
     const r2 = r * r;

@@ -1,0 +1,133 @@
+import type { Shape3, Spacing3 } from "../volume/types.js";
+
+/**
+ * A ball as rows along x: row `k` is offset `(dz[k], dy[k])` from the centre
+ * and spans `-w[k] .. w[k]` voxels; a voxel is inside when its centre lies
+ * strictly within physical distance `r` of the ball's centre.
+ * @internal
+ */
+export interface BallRows {
+  dz: Int32Array;
+  dy: Int32Array;
+  w: Int32Array;
+  /** Number of voxels of the ball. */
+  volume: number;
+  /** Largest half-width, `w` of the middle row. */
+  wMax: number;
+}
+
+/** The rows of the ball of radius `r` (strict: distance `< r`). @internal */
+export function ballRows(r: number, spacing: Spacing3): BallRows {
+  const [sz, sy, sx] = spacing;
+  const nz = Math.ceil(r / sz);
+  const ny = Math.ceil(r / sy);
+  const dz: number[] = [];
+  const dy: number[] = [];
+  const w: number[] = [];
+  let volume = 0;
+  let wMax = -1;
+  for (let z = -nz; z <= nz; z++) {
+    for (let y = -ny; y <= ny; y++) {
+      const r2 = r * r;
+      const inside = (x: number) => (z * sz) ** 2 + (y * sy) ** 2 + (x * sx) ** 2 < r2;
+      if (!inside(0)) continue;
+      // Largest x inside, from a guess corrected both ways.
+      let x = Math.floor(Math.sqrt(Math.max(0, r2 - (z * sz) ** 2 - (y * sy) ** 2)) / sx);
+      while (x > 0 && !inside(x)) x--;
+      while (inside(x + 1)) x++;
+      dz.push(z);
+      dy.push(y);
+      w.push(x);
+      volume += 2 * x + 1;
+      if (x > wMax) wMax = x;
+    }
+  }
+  return { dz: Int32Array.from(dz), dy: Int32Array.from(dy), w: Int32Array.from(w), volume, wMax };
+}
+
+/**
+ * Segments along x of the centres `centres[from..to)` (flat indices,
+ * ascending): consecutive centres of a row are merged into one segment when
+ * the voxels between them are fewer than `maxGap` and all `keep` (centres of
+ * larger balls, whose balls at this radius are covered already, so painting
+ * them again changes nothing). Returns flat `[row, x0, x1]` triples.
+ * @internal
+ */
+export function centreSegments(
+  centres: Int32Array,
+  from: number,
+  to: number,
+  nx: number,
+  maxGap: number,
+  keep: (i: number) => boolean,
+): Int32Array {
+  const seg: number[] = [];
+  let row = -1;
+  let x0 = 0;
+  let x1 = 0;
+  for (let k = from; k < to; k++) {
+    const c = centres[k]!;
+    const r = Math.floor(c / nx);
+    const x = c - r * nx;
+    if (r === row && x - x1 - 1 <= maxGap) {
+      let all = true;
+      for (let i = c - (x - x1) + 1; i < c; i++) {
+        if (!keep(i)) {
+          all = false;
+          break;
+        }
+      }
+      if (all) {
+        x1 = x;
+        continue;
+      }
+    }
+    if (row >= 0) seg.push(row, x0, x1);
+    row = r;
+    x0 = x;
+    x1 = x;
+  }
+  if (row >= 0) seg.push(row, x0, x1);
+  return Int32Array.from(seg);
+}
+
+/** Voxels visited by {@link paintSegments} (without clipping at the border), to compare with an EDT. @internal */
+export function paintCost(seg: Int32Array, ball: BallRows): number {
+  let len = 0;
+  for (let s = 0; s < seg.length; s += 3) len += seg[s + 2]! - seg[s + 1]!;
+  return (seg.length / 3) * ball.volume + len * ball.w.length;
+}
+
+/**
+ * Set `value` on the voxels of `out` still 0 inside the balls centred on the
+ * voxels of each segment (the union of a segment's balls is, row by row, one
+ * span per ball row).
+ * @internal
+ */
+export function paintSegments(
+  out: Float32Array,
+  seg: Int32Array,
+  ball: BallRows,
+  value: number,
+  shape: Shape3,
+): void {
+  const [nz, ny, nx] = shape;
+  const { dz, dy, w } = ball;
+  const m = w.length;
+  for (let s = 0; s < seg.length; s += 3) {
+    const row = seg[s]!;
+    const z = Math.floor(row / ny);
+    const y = row - z * ny;
+    const x0 = seg[s + 1]!;
+    const x1 = seg[s + 2]!;
+    for (let k = 0; k < m; k++) {
+      const zz = z + dz[k]!;
+      const yy = y + dy[k]!;
+      if (zz < 0 || zz >= nz || yy < 0 || yy >= ny) continue;
+      const o = (zz * ny + yy) * nx;
+      const a = o + Math.max(0, x0 - w[k]!);
+      const b = o + Math.min(nx - 1, x1 + w[k]!);
+      for (let i = a; i <= b; i++) if (out[i] === 0) out[i] = value;
+    }
+  }
+}
