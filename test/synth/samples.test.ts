@@ -129,7 +129,7 @@ describe("data-samples", () => {
   });
 
   it("default-size samples, when generated at setup, match the manifest", async () => {
-    for (const name of ["fibsem-nmc", "ebsd-particle"] as const) {
+    for (const name of ["fibsem-nmc", "ebsd-particle", "porous-particle"] as const) {
       if (!existsSync(path.join(dir, name))) {
         console.warn(`skipping ${name}: not generated (run \`npm run data\`)`);
         continue;
@@ -245,7 +245,7 @@ describe("readManifest / loadSample check the manifest, naming the file and the 
       "a duplicate sample",
       (m) => m.samples.push(structuredClone(m.samples[small])),
       RangeError,
-      /`samples\[4\]\.name` must be unique \(one entry per sample\), received "fibsem-nmc-small"/,
+      /`samples\[6\]\.name` must be unique \(one entry per sample\), received "fibsem-nmc-small"/,
     ],
     [
       "an unknown kind",
@@ -359,6 +359,6 @@ describe("readManifest / loadSample check the manifest, naming the file and the 
   });
 
   it("the committed manifest passes", () => {
-    expect(readManifest(sampleDir())!.samples.length).toBe(4);
+    expect(readManifest(sampleDir())!.samples.length).toBe(Object.keys(SAMPLES).length);
   });
 });

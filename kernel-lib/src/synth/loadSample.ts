@@ -104,7 +104,7 @@ async function generateMissing(
  * returns the volumes with their metadata. Missing files are generated (or,
  * with `generate: false`, an error says to run `npm run data`). Results are
  * cached per process.
- * @param name - "fibsem-nmc", "fibsem-nmc-small", "ebsd-particle" or "ebsd-particle-small".
+ * @param name - One of {@link SAMPLES}: "fibsem-nmc", "porous-particle", "ebsd-particle" or their "-small" variants.
  * @example
  * const { se2, inlens, truth, labels, testSlice } = await loadSample("fibsem-nmc");
  */

@@ -6,7 +6,11 @@ import type { Shape3, Spacing3, Volume } from "../volume/types.js";
 import { grainTargets } from "./grainTargets.js";
 
 /** Names of the FIB/SEM samples. */
-export type FibsemSampleName = "fibsem-nmc" | "fibsem-nmc-small";
+export type FibsemSampleName =
+  | "fibsem-nmc"
+  | "fibsem-nmc-small"
+  | "porous-particle"
+  | "porous-particle-small";
 /** Names of the FIB-EBSD samples. */
 export type EbsdSampleName = "ebsd-particle" | "ebsd-particle-small";
 export type SampleName = FibsemSampleName | EbsdSampleName;
@@ -21,48 +25,86 @@ export interface SampleSpec {
   seed: number;
   /** Small samples are committed to git; the others are generated at setup. */
   committed: boolean;
+  /**
+   * FIB/SEM samples: image one whole porous secondary particle of this radius
+   * (nm), centred in the imaged region ({@link porousParticle}), instead of an
+   * NMC cathode phantom filling the box.
+   */
+  particle?: Readonly<{ radius: number }>;
 }
+
+/**
+ * The small, committed variant of a default sample for fast tests: the same
+ * generator and voxel size with its own shape and seed (and particle radius).
+ */
+function smallVariant(
+  full: Readonly<SampleSpec>,
+  over: Pick<SampleSpec, "name" | "shape" | "seed"> & Partial<SampleSpec>,
+  note = "",
+): SampleSpec {
+  return {
+    ...full,
+    description: `Small variant of ${full.name} for fast tests (${note}${over.shape.join(" x ")} voxels).`,
+    committed: true,
+    ...over,
+  };
+}
+
+const FIBSEM_NMC: SampleSpec = {
+  name: "fibsem-nmc",
+  kind: "fibsem",
+  description:
+    "Simulated FIB/SEM tomography of a hierarchically porous NMC cathode (10 nm voxels), SE2 + InLens detectors with shine-through, re-deposition, curtaining, gradient, flicker and noise; truth labels (1 void, 2 CBD, 3 NMC) and sparse brush-stroke training labels with a test slice and exclusion gap.",
+  shape: [160, 192, 192],
+  spacing: [10, 10, 10],
+  seed: 1,
+  committed: false,
+};
+
+const POROUS_PARTICLE: SampleSpec = {
+  name: "porous-particle",
+  kind: "fibsem",
+  description:
+    "Simulated FIB/SEM tomography of one whole hierarchically porous NMC secondary particle (radius 2.6 um, 25 nm voxels): Laguerre primaries of ~350 nm with intergranular gaps of 40-200 nm, a denser shell and missing core primaries, carbon-binder patches on its surface, void outside; SE2 + InLens images, truth labels (1 void, 2 CBD, 3 NMC), brush-stroke labels. For single-particle morphology (inner pores, volume fraction vs distance to the boundary, tortuosity, sphere intrusion).",
+  shape: [248, 248, 248],
+  spacing: [25, 25, 25],
+  seed: 1,
+  committed: false,
+  particle: { radius: 2600 },
+};
+
+const EBSD_PARTICLE: SampleSpec = {
+  name: "ebsd-particle",
+  kind: "ebsd",
+  description:
+    "Simulated FIB-EBSD image-quality stack of a polycrystalline NMC particle (50 nm voxels, Laguerre grains of ~500 nm mean volume-equivalent diameter), misaligned slice by slice; aligned IQ, truth grain labels, boundary/interior/background targets and the applied shifts.",
+  shape: [96, 224, 224],
+  spacing: [50, 50, 50],
+  seed: 1,
+  committed: false,
+};
 
 /** The default samples. */
 export const SAMPLES: Readonly<Record<SampleName, Readonly<SampleSpec>>> = Object.freeze({
-  "fibsem-nmc": {
-    name: "fibsem-nmc",
-    kind: "fibsem",
-    description:
-      "Simulated FIB/SEM tomography of a hierarchically porous NMC cathode (10 nm voxels), SE2 + InLens detectors with shine-through, re-deposition, curtaining, gradient, flicker and noise; truth labels (1 void, 2 CBD, 3 NMC) and sparse brush-stroke training labels with a test slice and exclusion gap.",
-    shape: [160, 192, 192],
-    spacing: [10, 10, 10],
-    seed: 1,
-    committed: false,
-  },
-  "fibsem-nmc-small": {
-    name: "fibsem-nmc-small",
-    kind: "fibsem",
-    description: "Small variant of fibsem-nmc for fast tests (same physics, 48 x 96 x 96 voxels).",
-    shape: [48, 96, 96],
-    spacing: [10, 10, 10],
-    seed: 2,
-    committed: true,
-  },
-  "ebsd-particle": {
-    name: "ebsd-particle",
-    kind: "ebsd",
-    description:
-      "Simulated FIB-EBSD image-quality stack of a polycrystalline NMC particle (50 nm voxels, Laguerre grains of ~500 nm mean volume-equivalent diameter), misaligned slice by slice; aligned IQ, truth grain labels, boundary/interior/background targets and the applied shifts.",
-    shape: [96, 224, 224],
-    spacing: [50, 50, 50],
-    seed: 1,
-    committed: false,
-  },
-  "ebsd-particle-small": {
+  "fibsem-nmc": FIBSEM_NMC,
+  "fibsem-nmc-small": smallVariant(
+    FIBSEM_NMC,
+    { name: "fibsem-nmc-small", shape: [48, 96, 96], seed: 2 },
+    "same physics, ",
+  ),
+  "ebsd-particle": EBSD_PARTICLE,
+  "ebsd-particle-small": smallVariant(EBSD_PARTICLE, {
     name: "ebsd-particle-small",
-    kind: "ebsd",
-    description: "Small variant of ebsd-particle for fast tests (32 x 96 x 96 voxels).",
     shape: [32, 96, 96],
-    spacing: [50, 50, 50],
     seed: 2,
-    committed: true,
-  },
+  }),
+  "porous-particle": POROUS_PARTICLE,
+  "porous-particle-small": smallVariant(POROUS_PARTICLE, {
+    name: "porous-particle-small",
+    shape: [104, 104, 104],
+    seed: 2,
+    particle: { radius: 1000 },
+  }),
 });
 
 /** A FIB/SEM sample: two detector stacks, truth and sparse labels with their protocol. */
@@ -90,6 +132,21 @@ export interface FibsemSample {
   trainSlices: number[];
   /** Class names by id. */
   classes: Record<number, string>;
+  /** Samples of one whole particle: its centre [z, y, x] and nominal radius (nm), and its primary particles. */
+  particle?: ParticleInfo;
+}
+
+/** Where the particle of a single-particle FIB/SEM sample is and what it is made of. */
+export interface ParticleInfo {
+  /** Centre [z, y, x], nm, in the imaged region. */
+  center: [number, number, number];
+  /** Nominal radius, nm. */
+  radius: number;
+  /** Bounds of the smooth outline's radius, nm. */
+  outlineRange: [number, number];
+  /** Primary particles inside the outline, and how many were left out as core pores. */
+  primaries: number;
+  vacancies: number;
 }
 
 /** A FIB-EBSD sample: IQ stack as acquired and aligned, truth grains, U-Net targets and the applied shifts. */
@@ -154,6 +211,7 @@ export function assembleSample(
       excluded: meta.excluded as [number, number],
       trainSlices: meta.trainSlices as number[],
       classes: meta.classes as Record<number, string>,
+      ...(meta.particle ? { particle: meta.particle as ParticleInfo } : {}),
     };
   }
   const t = grainTargets(volumes.grains);

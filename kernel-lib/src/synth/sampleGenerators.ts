@@ -11,6 +11,7 @@ import { simulateEbsd, type EbsdOptions } from "./ebsd.js";
 import { simulateFibsem, type FibsemOptions } from "./fibsem.js";
 import { laguerreParticle, type LaguerreParticleOptions } from "./laguerreParticle.js";
 import { nmcPhantom, type NmcPhantomOptions } from "./nmcPhantom.js";
+import { porousParticle, type PorousParticleOptions } from "./porousParticle.js";
 import {
   assembleSample,
   specOf,
@@ -41,8 +42,18 @@ export interface FibsemSampleOptions {
   spacing?: Spacing3;
   /** Seed of structure, imaging and labels. @default 1 */
   seed?: number;
-  /** Microstructure options (ignored with `structure`). */
+  /** Microstructure options (ignored with `structure` or `particle`). */
   phantom?: Omit<NmcPhantomOptions, "spacing" | "seed">;
+  /**
+   * Image one whole porous secondary particle ({@link porousParticle}) centred
+   * in the imaged region instead of a cathode phantom (ignored with `structure`);
+   * its metadata is returned as `particle`. Re-deposition is then off unless
+   * `imaging.effects.redeposition` says otherwise: the simulator's patches form
+   * in any large pore region at the face, which around a free particle is the
+   * open space outside it (isolated grey patches in the void), where milled
+   * material would rather settle on the trench walls.
+   */
+  particle?: Omit<PorousParticleOptions, "spacing" | "seed" | "center">;
   /** Imaging options (seed and outputShape are set from this call). */
   imaging?: Omit<FibsemOptions, "seed" | "outputShape">;
   /** Brush-stroke options (seed is set from this call). */
@@ -66,6 +77,7 @@ function fibsemGenerated(options: FibsemSampleOptions): GeneratedSample {
   const my = Math.ceil((maxDepth * Math.tan((viewAngle * Math.PI) / 180)) / spacing[1]) + 1;
   let structure = options.structure;
   let shape = options.shape;
+  let particle: Record<string, unknown> | undefined;
   if (structure) {
     checkVolume(structure, "structure", { dtypes: ["uint8"] });
     const [sz, sy, sx] = structure.shape;
@@ -73,14 +85,29 @@ function fibsemGenerated(options: FibsemSampleOptions): GeneratedSample {
   } else {
     shape ??= [160, 192, 192];
     checkShape(shape);
-    structure = nmcPhantom([shape[0] + mz, shape[1] + my, shape[2]], {
-      ...options.phantom,
-      spacing,
-      seed,
-    });
+    const withMargins: Shape3 = [shape[0] + mz, shape[1] + my, shape[2]];
+    if (options.particle) {
+      const center = shape.map((n, a) => (n * spacing[a]) / 2) as [number, number, number];
+      const p = porousParticle(withMargins, { ...options.particle, spacing, seed, center });
+      structure = p.labels;
+      particle = {
+        center: p.center,
+        radius: p.radius,
+        outlineRange: p.outlineRange,
+        primaries: p.primaries,
+        vacancies: p.vacancies,
+      };
+    } else {
+      structure = nmcPhantom(withMargins, { ...options.phantom, spacing, seed });
+    }
   }
+  const effects = {
+    ...(particle && !options.structure ? { redeposition: false } : {}),
+    ...options.imaging?.effects,
+  };
   const sim = simulateFibsem(structure, {
     ...options.imaging,
+    effects,
     outputShape: shape,
     seed,
     maxDepth,
@@ -104,6 +131,7 @@ function fibsemGenerated(options: FibsemSampleOptions): GeneratedSample {
       strokes: strokes.strokes,
       classes: { 0: "unlabelled", 1: "void", 2: "CBD", 3: "NMC" },
       structureShape: structure.shape,
+      ...(particle ? { particle } : {}),
     },
   };
 }
@@ -141,34 +169,47 @@ function ebsdGenerated(options: EbsdSampleOptions): GeneratedSample {
 
 /** Make a default sample from its spec (shape, spacing, seed). @internal */
 export function generateSpec(spec: SampleSpec): GeneratedSample {
+  const { shape, spacing, seed } = spec;
   return spec.kind === "fibsem"
-    ? fibsemGenerated({ shape: spec.shape, spacing: spec.spacing, seed: spec.seed })
-    : ebsdGenerated({ shape: spec.shape, spacing: spec.spacing, seed: spec.seed });
+    ? fibsemGenerated({ shape, spacing, seed, ...(spec.particle && { particle: spec.particle }) })
+    : ebsdGenerated({ shape, spacing, seed });
 }
 
-/**
- * A FIB/SEM sample made to order (the default samples use this with fixed
- * seeds): an NMC phantom with margins (or an external structure) imaged with
- * both detectors, and brush-stroke labels around a test slice.
- * @example
- * const s = fibsemSample({ shape: [64, 128, 128], seed: 5, imaging: { effects: { redeposition: false } } });
- */
-export function fibsemSample(options: FibsemSampleOptions = {}): FibsemSample {
-  const g = fibsemGenerated(options);
-  const shape = g.volumes.se2.shape;
+/** A made-to-order sample record from its generated volumes (`volume` names the one whose shape and spacing it has). */
+function customSample(
+  kind: SampleSpec["kind"],
+  g: GeneratedSample,
+  volume: string,
+  seed: number | undefined,
+): Sample {
+  const { shape, spacing } = g.volumes[volume];
+  const what = kind === "fibsem" ? "FIB/SEM" : "FIB-EBSD";
   return assembleSample(
     {
       name: "custom" as SampleName,
-      kind: "fibsem",
-      description: `custom FIB/SEM sample ${shape.join("x")}`,
+      kind,
+      description: `custom ${what} sample ${shape.join("x")}`,
       shape,
-      spacing: g.volumes.se2.spacing,
-      seed: options.seed ?? 1,
+      spacing,
+      seed: seed ?? 1,
       committed: false,
     },
     g.volumes,
     g.meta,
-  ) as FibsemSample;
+  );
+}
+
+/**
+ * A FIB/SEM sample made to order (the default samples use this with fixed
+ * seeds): an NMC phantom with margins (or one whole porous particle, or an
+ * external structure) imaged with both detectors, and brush-stroke labels
+ * around a test slice.
+ * @example
+ * const s = fibsemSample({ shape: [64, 128, 128], seed: 5, imaging: { effects: { redeposition: false } } });
+ * const p = fibsemSample({ shape: [104, 104, 104], spacing: [25, 25, 25], particle: { radius: 1000 } });
+ */
+export function fibsemSample(options: FibsemSampleOptions = {}): FibsemSample {
+  return customSample("fibsem", fibsemGenerated(options), "se2", options.seed) as FibsemSample;
 }
 
 /**
@@ -177,21 +218,7 @@ export function fibsemSample(options: FibsemSampleOptions = {}): FibsemSample {
  * const s = ebsdSample({ shape: [48, 128, 128], particle: { meanDiameter: 400 } });
  */
 export function ebsdSample(options: EbsdSampleOptions = {}): EbsdSample {
-  const g = ebsdGenerated(options);
-  const shape = g.volumes.iq.shape;
-  return assembleSample(
-    {
-      name: "custom" as SampleName,
-      kind: "ebsd",
-      description: `custom FIB-EBSD sample ${shape.join("x")}`,
-      shape,
-      spacing: g.volumes.iq.spacing,
-      seed: options.seed ?? 1,
-      committed: false,
-    },
-    g.volumes,
-    g.meta,
-  ) as EbsdSample;
+  return customSample("ebsd", ebsdGenerated(options), "iq", options.seed) as EbsdSample;
 }
 
 /**
