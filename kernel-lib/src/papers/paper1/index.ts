@@ -37,3 +37,11 @@ export {
   type Paper1RealSample,
   type Paper1RealSampleOptions,
 } from "./realMicrostructure.js";
+export {
+  paper1Morphology,
+  paper1SegmentVolume,
+  PAPER1_MORPHOLOGY,
+  type Paper1Morphology,
+  type Paper1MorphologyOptions,
+  type Paper1SegmentOptions,
+} from "./morphology.js";
