@@ -327,6 +327,30 @@ describe("packForest (defence in depth behind forestFromJSON)", () => {
     };
     expect(() => packForest(arrays, false)).toThrow(/internal: forest node 0 .*children 0, 2/);
     arrays.left[0] = 1;
-    expect(packForest(arrays, false).nodes.length).toBe(12);
+    expect(packForest(arrays, false).feature.length).toBe(3);
+  });
+  it("stores each tree depth-first: left child next, right child and leaf values by offset", () => {
+    // Breadth-first input: 0 splits into 1 (a split into leaves 3, 4) and leaf 2.
+    const arrays = {
+      nClasses: 2,
+      nFeatures: 2,
+      roots: Int32Array.from([0]),
+      feature: Int32Array.from([0, 1, -1, -1, -1]),
+      threshold: Float32Array.from([0.5, 0.25, 0, 0, 0]),
+      left: Int32Array.from([1, 3, -1, -1, -1]),
+      right: Int32Array.from([2, 4, -1, -1, -1]),
+      value: Float32Array.from([0, 0, 0, 0, 1, 0, 0.5, 0.5, 0, 1]),
+    };
+    const p = packForest(arrays, false);
+    // pre-order 0, 1, 3, 4, 2
+    expect([...p.feature]).toEqual([0, 1, -1, -1, -1]);
+    expect([...p.threshold]).toEqual([0.5, 0.25, 0, 0, 0]);
+    expect([...p.right]).toEqual([4, 3, 3 * 2, 4 * 2, 2 * 2]);
+    const shared = packForest(arrays, true);
+    expect(shared.feature.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect([...shared.right]).toEqual([...p.right]);
+    // a node reached twice (two parents) is refused
+    arrays.right[1] = 2;
+    expect(() => packForest(arrays, false)).toThrow(/internal: forest node 2 .*reached once/);
   });
 });
