@@ -11,6 +11,7 @@ import {
   sliceBuffers,
   type FibsemRun,
 } from "./fibsemSteps.js";
+import { checkFinite, checkOptions, expectedError } from "../util/checks.js";
 import { streamSeed } from "./noise.js";
 import { checkFraction, checkNonNegative, checkPositive, checkSeed } from "./options.js";
 
@@ -228,18 +229,13 @@ function detector(
   over: Partial<DetectorModel> | undefined,
   name: string,
 ): DetectorModel {
+  checkOptions(over, name, Object.keys(base), "detector parameter");
   const d = { ...base, ...(over ?? {}) };
   for (const [k, v] of Object.entries(d)) {
-    if (!(k in base))
-      throw new RangeError(
-        `\`${name}.${k}\` is not a detector parameter; expected one of ${Object.keys(base).join(", ")}`,
-      );
     if (k === "attenuationLength" || k === "dose" || k === "rimWidth" || k === "aperture")
       checkPositive(v, `${name}.${k}`);
-    else if (k === "gain" || k === "offset") {
-      if (!Number.isFinite(v))
-        throw new RangeError(`\`${name}.${k}\` must be a finite number, received ${String(v)}`);
-    } else checkNonNegative(v, `${name}.${k}`);
+    else if (k === "gain" || k === "offset") checkFinite(v, `${name}.${k}`);
+    else checkNonNegative(v, `${name}.${k}`);
   }
   return d;
 }
@@ -333,8 +329,8 @@ function resolveRun(structure: Volume, options: FibsemOptions): FibsemRun {
   }
   const seed = checkSeed(options.seed ?? 1);
   const viewAngle = options.viewAngle ?? 36;
-  if (!(viewAngle >= 0 && viewAngle < 80))
-    throw new RangeError(`\`viewAngle\` must be in [0, 80) degrees, received ${viewAngle}`);
+  if (!(typeof viewAngle === "number" && viewAngle >= 0 && viewAngle < 80))
+    throw expectedError("viewAngle", "in [0, 80) degrees", viewAngle);
   const maxDepth = checkPositive(options.maxDepth ?? 400, "maxDepth");
   const depthBlur = checkNonNegative(options.depthBlur ?? 3, "depthBlur");
   const psf = checkNonNegative(options.psf ?? 0.6, "psf");
@@ -346,13 +342,7 @@ function resolveRun(structure: Volume, options: FibsemOptions): FibsemRun {
   const curtainWidth = checkPositive(options.curtainWidth ?? 25, "curtainWidth");
   const curtainPeriod = checkPositive(options.curtainPeriod ?? 30, "curtainPeriod");
   const driftStep = checkNonNegative(options.driftStep ?? 0.3, "driftStep");
-  for (const k of Object.keys(options.effects ?? {})) {
-    if (!(k in DEFAULT_EFFECTS)) {
-      throw new RangeError(
-        `\`effects.${k}\` is not an effect; expected one of ${Object.keys(DEFAULT_EFFECTS).join(", ")}`,
-      );
-    }
-  }
+  checkOptions(options.effects, "effects", Object.keys(DEFAULT_EFFECTS), "effect");
   const fx: FibsemEffects = { ...DEFAULT_EFFECTS, ...(options.effects ?? {}) };
   const dets = [
     detector(SE2_DETECTOR, options.se2, "se2"),

@@ -4,7 +4,7 @@
  * the range check of synth's [min, max] options stays here.
  * @internal
  */
-import { expectedError } from "../util/checks.js";
+import { checkNumberArray } from "../util/checks.js";
 
 export {
   checkPositive,
@@ -16,14 +16,12 @@ export {
 
 /** A range [min, max] of positive finite numbers with min <= max (e.g. an intensity range). */
 export function checkRange(value: [number, number], name: string): [number, number] {
-  if (
-    !Array.isArray(value) ||
-    value.length !== 2 ||
-    !(value[0] > 0) ||
-    !(value[1] >= value[0]) ||
-    !Number.isFinite(value[1])
-  ) {
-    throw expectedError(name, "[min, max] with 0 < min <= max", value);
-  }
+  checkNumberArray(value, name, {
+    length: 2,
+    min: 0,
+    minOpen: true,
+    ascending: true,
+    expected: "[min, max] with 0 < min <= max",
+  });
   return value;
 }
