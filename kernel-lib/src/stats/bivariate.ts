@@ -5,7 +5,7 @@ import { gaussLegendre } from "./special.js";
 import { integrate } from "./numeric.js";
 import type { Rng } from "./random.js";
 import { toRng } from "./random.js";
-import { checkOneOf, checkPositiveInt } from "../util/checks.js";
+import { checkOneOf, checkPositiveInt, expectedError } from "../util/checks.js";
 
 /** A bivariate density built from two marginals and a copula (Furat et al., Eq. 16). */
 export interface BivariateModel {
@@ -91,10 +91,9 @@ export function densityGrid(model: BivariateModel, options: DensityGridOptions =
   }
   const [x0, x1] = options.xRange ?? [model.x.quantile(0.005), model.x.quantile(0.995)];
   const [y0, y1] = options.yRange ?? [model.y.quantile(0.005), model.y.quantile(0.995)];
-  if (!(x1 > x0) || !(y1 > y0))
-    throw new RangeError(
-      `grid ranges must be increasing, received x [${x0}, ${x1}], y [${y0}, ${y1}]`,
-    );
+  // Given or, when omitted, the marginal's 0.5 % and 99.5 % quantiles.
+  if (!(x1 > x0)) throw expectedError("xRange", "an increasing range [min, max]", [x0, x1]);
+  if (!(y1 > y0)) throw expectedError("yRange", "an increasing range [min, max]", [y0, y1]);
   const x = Array.from({ length: nx }, (_, i) => x0 + ((x1 - x0) * i) / (nx - 1));
   const y = Array.from({ length: ny }, (_, j) => y0 + ((y1 - y0) * j) / (ny - 1));
   const fx = x.map((v) => model.x.logpdf(v));

@@ -1,7 +1,7 @@
 import type { Distribution, Params, UnivariateFamily } from "./distribution.js";
 import { hessian, invertMatrix, nelderMead } from "./numeric.js";
 import { boundTransform } from "./transform.js";
-import { checkPositiveInt } from "../util/checks.js";
+import { checkPositiveInt, expectedError } from "../util/checks.js";
 
 /** Result of a maximum likelihood fit of one univariate family. */
 export interface FitResult {
@@ -41,7 +41,7 @@ export interface FitOptions {
  */
 export function checkData(data: ArrayLike<number>, family?: UnivariateFamily): Float64Array {
   if (data == null || typeof data.length !== "number")
-    throw new TypeError(`\`data\` must be an array of numbers, received ${String(data)}`);
+    throw expectedError("data", "an array of numbers", data, TypeError);
   if (data.length === 0)
     throw new RangeError("`data` is empty: need at least one observation to fit a distribution");
   const x = Float64Array.from(data);

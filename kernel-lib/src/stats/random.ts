@@ -4,7 +4,7 @@
  * (Marsaglia-Tsang) and beta variates. Reproducible across platforms: the
  * generator uses only 32-bit integer arithmetic.
  */
-import { checkSeed, expectedError } from "../util/checks.js";
+import { checkPositiveInt, checkSeed, expectedError } from "../util/checks.js";
 
 /** A seeded source of random numbers. */
 export interface Rng {
@@ -92,7 +92,7 @@ class Xoshiro128 implements Rng {
   }
 
   int(n: number): number {
-    if (!(n >= 1) || !Number.isInteger(n)) throw expectedError("n", "a positive integer", n);
+    checkPositiveInt(n, "n");
     return Math.floor(this.next() * n);
   }
 

@@ -1,4 +1,4 @@
-import { checkInteger, checkNumberArray } from "../util/checks.js";
+import { checkInteger, checkNumberArray, expectedError } from "../util/checks.js";
 import { toRng, type Rng } from "./random.js";
 
 /** Options of {@link stratifiedSample}. */
@@ -27,7 +27,7 @@ export function stratifiedSample(
   options: StratifiedSampleOptions = {},
 ): Int32Array {
   if (labels === null || typeof labels !== "object" || typeof labels.length !== "number")
-    throw new TypeError(`\`labels\` must be an array of class labels, received ${String(labels)}`);
+    throw expectedError("labels", "an array of class labels", labels, TypeError);
   checkInteger(n, "n", 1);
   const classes = options.classes ?? presentClasses(labels);
   checkNumberArray(classes, "classes", {
