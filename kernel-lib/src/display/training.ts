@@ -31,6 +31,7 @@ import { probabilityImages } from "../classify/probabilityImages.js";
 import { planeRegion, planeSpacing } from "../volume/planeRegion.js";
 import type { Shape3, Spacing3, Volume } from "../volume/types.js";
 import { sendDisplay, newDisplayId, type DisplayWriter } from "./kernel.js";
+import { checkNumberArray, checkOptions, checkPositiveInt, expectedError } from "../util/checks.js";
 import { loadLabels, sanitizeLabelFileName } from "./labels.js";
 import type {
   FeatureImportance,
@@ -75,6 +76,15 @@ export interface LiveTrainingOptions {
   threads?: number;
 }
 
+const TRAINING_OPTIONS: readonly (keyof LiveTrainingOptions)[] = [
+  "derived",
+  "selection",
+  "scales",
+  "forest",
+  "threads",
+];
+const SCALES = { minLength: 1, min: 0, minOpen: true, distinct: true } as const;
+
 /** What the trainer needs from its view. @internal */
 export interface TrainerContext {
   viewId: string;
@@ -111,24 +121,21 @@ export type TrainingDone = Extract<TrainingResult, { status: "done" }>;
 type Done = TrainingDone;
 
 function checkSelection(sel: unknown, payload: TrainingPayload, nz: number): TrainingSelection {
-  const s = sel as TrainingSelection;
-  if (typeof s !== "object" || s === null)
-    throw new TypeError(
-      `selection must be { inputs, filters, tailored }, received ${JSON.stringify(sel)}`,
-    );
+  const s = checkOptions(sel as TrainingSelection, "selection", ["inputs", "filters", "tailored"]);
   const inputs = s.inputs ?? [];
   if (!Array.isArray(inputs) || inputs.some((i) => !payload.inputs.includes(i)))
-    throw new RangeError(
-      `selection.inputs must be names among ${JSON.stringify(payload.inputs)}, received ${JSON.stringify(inputs)}`,
+    throw expectedError(
+      "selection.inputs",
+      `names among ${JSON.stringify(payload.inputs)}`,
+      inputs,
     );
   if (inputs.length === 0) throw new RangeError("select at least one input signal");
   const filters: Record<string, number[]> = {};
-  for (const [id, scales] of Object.entries(s.filters ?? {})) {
-    const option = payload.filters.find((f) => f.id === id);
-    if (!option)
-      throw new RangeError(
-        `unknown filter ${JSON.stringify(id)}; expected one of ${payload.filters.map((f) => f.id).join(", ")}`,
-      );
+  const filterIds = payload.filters.map((f) => f.id);
+  for (const [id, scales] of Object.entries(
+    checkOptions(s.filters, "selection.filters", filterIds, "filter"),
+  )) {
+    const option = payload.filters.find((f) => f.id === id)!;
     if (!Array.isArray(scales) || scales.some((v) => !option.scales.includes(v)))
       throw new RangeError(
         `${id} scales must be among ${option.scales.join(", ")}, received ${JSON.stringify(scales)}`,
@@ -137,10 +144,12 @@ function checkSelection(sel: unknown, payload: TrainingPayload, nz: number): Tra
   }
   const tailored = s.tailored ?? [];
   if (!Array.isArray(tailored) || tailored.some((t) => !payload.tailored.some((o) => o.id === t)))
-    throw new RangeError(
-      `selection.tailored must be among ${JSON.stringify(payload.tailored.map((t) => t.id))}${
-        nz === 1 ? " (none for 2D images)" : ""
-      }, received ${JSON.stringify(tailored)}`,
+    throw expectedError(
+      "selection.tailored",
+      nz === 1
+        ? "empty (no tailored features for 2D images)"
+        : `features among ${JSON.stringify(payload.tailored.map((t) => t.id))}`,
+      tailored,
     );
   if (Object.keys(filters).length === 0 && tailored.length === 0)
     throw new RangeError("the feature selection is empty: tick at least one filter and scale");
@@ -202,6 +211,9 @@ export function trainingPayload(
   options: LiveTrainingOptions,
   derived: readonly FeatureInput[],
 ): TrainingPayload {
+  checkOptions(options, "training", TRAINING_OPTIONS);
+  if (options.threads !== undefined) checkPositiveInt(options.threads, "training.threads");
+  if (options.scales !== undefined) checkNumberArray(options.scales, "training.scales", SCALES);
   const scales = [...(options.scales ?? ILASTIK_SCALES)];
   const filters = ILASTIK_FILTERS.map((id) => ({
     id,
