@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
+  paper1Fig6a,
+  paper1Fig6b,
+  paper1Fig7a,
+  paper1Fig7b,
   paper1Morphology,
+  paper1MorphologyNumbers,
+  paper1MorphologyTable,
   paper1SegmentVolume,
   PAPER1_MORPHOLOGY,
 } from "../../kernel-lib/src/papers/index.js";
@@ -61,6 +67,18 @@ describe("paper1Morphology", () => {
     expect(m.intrusion.fraction).toEqual([1, 1, 0]);
     // shells: the cumulative curve ends at the particle's volume fraction
     expect(m.shells.cumulative.at(-1)).toBeCloseTo(m.volumeFraction, 12);
+    // the recorded numbers and the figures
+    const n = paper1MorphologyNumbers(m);
+    expect(n.vf_particle).toBe(m.volumeFraction);
+    expect(n["tortuosity_mean.0.1"]).toBe(m.tortuosity[0]!.mean);
+    expect(n["intrusion.30"]).toBe(0);
+    const runs = [{ name: "truth", result: m }];
+    expect(paper1Fig6a(runs).data).toHaveLength(2);
+    expect(paper1Fig6b(runs).data).toHaveLength(3);
+    expect(paper1Fig7a(runs).data).toHaveLength(1);
+    expect(paper1Fig7b(runs).data).toHaveLength(2);
+    const table = paper1MorphologyTable(runs).data[0] as { cells: { values: unknown[][] } };
+    expect(table.cells.values[0]![0]).toBe("NMC volume fraction of the particle");
   });
 
   it("refuses unknown options and bad values, naming them", async () => {

@@ -45,3 +45,12 @@ export {
   type Paper1MorphologyOptions,
   type Paper1SegmentOptions,
 } from "./morphology.js";
+export {
+  paper1Fig6a,
+  paper1Fig6b,
+  paper1Fig7a,
+  paper1Fig7b,
+  paper1MorphologyNumbers,
+  paper1MorphologyTable,
+  type Paper1MorphologyRun,
+} from "./morphologyFigures.js";
