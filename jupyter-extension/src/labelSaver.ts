@@ -285,11 +285,7 @@ export class LabelSaver {
       return;
     }
     this.setState("dirty", "unsaved changes");
-    this.clearTimer();
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.runSave();
-    }, this.o.autosaveMs ?? 600);
+    this.saveIn(this.o.autosaveMs ?? 600);
   }
 
   /** Saves now when something is unsaved or a save is due; resolves after that attempt. */
@@ -301,6 +297,15 @@ export class LabelSaver {
   private clearTimer(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /** Starts a save in `ms` (instead of one already due). */
+  private saveIn(ms: number): void {
+    this.clearTimer();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.runSave();
+    }, ms);
   }
 
   private exclusive(fn: () => Promise<void>): Promise<void> {
@@ -361,11 +366,7 @@ export class LabelSaver {
         "error",
         `save failed: ${why}. Strokes are kept in this browser; retrying in ${formatDelay(delay)}`,
       );
-      this.clearTimer();
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        void this.runSave();
-      }, delay);
+      this.saveIn(delay);
     }
   }
 
