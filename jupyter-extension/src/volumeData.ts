@@ -48,6 +48,24 @@ export const REFINE_CONCURRENCY = 8;
 /** Refined (full-resolution) xz planes kept per array. */
 const REFINED_KEEP = 4;
 
+/** `map`'s value at `key`, moved to the newest end of its order (least recently used first). */
+function touchEntry<K, V>(map: Map<K, V>, key: K): V | undefined {
+  const value = map.get(key);
+  if (value !== undefined) {
+    map.delete(key);
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** Drops the oldest entries of `map` (its order) until at most `most` are left, never `keep`. */
+function trimOldest<K, V>(map: Map<K, V>, most: number, keep?: K): void {
+  for (const key of map.keys()) {
+    if (map.size <= most) break;
+    if (key !== keep) map.delete(key);
+  }
+}
+
 export interface VoxelArrayOptions {
   /** Most bytes of xy slabs kept in memory. @default SLAB_CACHE_BYTES (256 MiB) */
   cacheBytes?: number;
@@ -188,20 +206,12 @@ export class VoxelArray {
   private evict(keep: number): void {
     const slabBytes = this.slabDepth * this.shape[1] * this.shape[2] * bytesPerVoxel(this.dtype);
     const most = Math.max(3, Math.floor(this.cacheBytes / slabBytes));
-    for (const key of this.slabs.keys()) {
-      if (this.slabs.size <= most) break;
-      if (key !== keep) this.slabs.delete(key);
-    }
+    trimOldest(this.slabs, most, keep);
   }
 
   /** Mark slab i as recently used. */
   private touch(i: number): Voxels | undefined {
-    const s = this.slabs.get(i);
-    if (s) {
-      this.slabs.delete(i);
-      this.slabs.set(i, s);
-    }
-    return s;
+    return touchEntry(this.slabs, i);
   }
 
   /** Load every slab (xz / yz planes need the whole depth), `concurrency` reads at a time. */
@@ -259,12 +269,8 @@ export class VoxelArray {
     }
     if (this.full) return [extractPlane(this.full, this.shape, plane, slice), 1];
     const key = `${plane}:${slice}`;
-    const r = this.refined.get(key);
-    if (r) {
-      this.refined.delete(key);
-      this.refined.set(key, r);
-      return [r, 1];
-    }
+    const r = touchEntry(this.refined, key);
+    if (r) return [r, 1];
     if (!this.level) return undefined;
     const f = this.level.factor;
     if (this.coarseCache?.key !== key) {
@@ -361,10 +367,7 @@ export class VoxelArray {
         if (this.refining?.abort === abort) this.refining = undefined;
         if (!rows) return undefined;
         this.refined.set(key, rows);
-        for (const k of this.refined.keys()) {
-          if (this.refined.size <= REFINED_KEEP) break;
-          this.refined.delete(k);
-        }
+        trimOldest(this.refined, REFINED_KEEP);
         return rows;
       },
       (error: unknown) => {
