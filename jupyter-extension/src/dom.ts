@@ -35,22 +35,32 @@ export function fieldAfter(control: HTMLElement, text: string): HTMLElement {
   return l;
 }
 
-/** A check box, ticked or not. */
-export function checkbox(className: string | undefined, checked: boolean): HTMLInputElement {
+/** A check box, ticked or not; `onChange` gets its state after each click. */
+export function checkbox(
+  className: string | undefined,
+  checked: boolean,
+  onChange?: (checked: boolean) => void,
+): HTMLInputElement {
   const box = el("input", className);
   box.type = "checkbox";
   box.checked = checked;
+  if (onChange) box.addEventListener("change", () => onChange(box.checked));
   return box;
 }
 
-/** An opacity slider: a range input over [0, 1] in steps of 0.05. */
-export function slider(className: string, value: number): HTMLInputElement {
+/** An opacity slider (range input over [0, 1] in steps of 0.05); `onInput` gets its value. */
+export function slider(
+  className: string,
+  value: number,
+  onInput?: (value: number) => void,
+): HTMLInputElement {
   const s = el("input", className);
   s.type = "range";
   s.min = "0";
   s.max = "1";
   s.step = "0.05";
   s.value = String(value);
+  if (onInput) s.addEventListener("input", () => onInput(Number(s.value)));
   return s;
 }
 

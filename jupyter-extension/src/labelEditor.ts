@@ -154,9 +154,8 @@ export class LabelEditor {
     const redo = el("button", "tl-redo", "redo");
     redo.title = "Redo (Ctrl+Shift+Z)";
     redo.addEventListener("click", () => this.redo());
-    const op = slider("tl-opacity", this.opacity);
-    op.addEventListener("input", () => {
-      this.opacity = Number(op.value);
+    const op = slider("tl-opacity", this.opacity, (value) => {
+      this.opacity = value;
       this.hooks.requestRender();
     });
     bar.append(undo, redo, field("labels", op), this.countsBox, this.saveStatus);

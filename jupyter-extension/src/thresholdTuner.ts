@@ -75,9 +75,8 @@ export class ThresholdTuner {
       this.draw();
       this.hooks.onChange();
     });
-    const preview = checkbox("tl-thresholdPreview", false);
-    preview.addEventListener("change", () => {
-      this.preview = preview.checked;
+    const preview = checkbox("tl-thresholdPreview", false, (on) => {
+      this.preview = on;
       this.hooks.onChange();
     });
     const source = select("tl-histSource", [

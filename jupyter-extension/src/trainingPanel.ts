@@ -142,25 +142,22 @@ export class TrainingPanel {
 
   private buildOverlayControls(): HTMLElement {
     const box = el("div", "tl-trainingOverlays");
-    const pred = checkbox("tl-showPrediction", this.showPrediction);
-    pred.addEventListener("change", () => {
-      this.showPrediction = pred.checked;
-      this.hooks.onChange();
+    const changed = () => this.hooks.onChange();
+    const pred = checkbox("tl-showPrediction", this.showPrediction, (on) => {
+      this.showPrediction = on;
+      changed();
     });
-    const predOp = slider("tl-predictionOpacity", this.predictionOpacity);
-    predOp.addEventListener("input", () => {
-      this.predictionOpacity = Number(predOp.value);
-      this.hooks.onChange();
+    const predOp = slider("tl-predictionOpacity", this.predictionOpacity, (value) => {
+      this.predictionOpacity = value;
+      changed();
     });
-    const unc = checkbox("tl-showUncertainty", this.showUncertainty);
-    unc.addEventListener("change", () => {
-      this.showUncertainty = unc.checked;
-      this.hooks.onChange();
+    const unc = checkbox("tl-showUncertainty", this.showUncertainty, (on) => {
+      this.showUncertainty = on;
+      changed();
     });
-    const uncOp = slider("tl-uncertaintyOpacity", this.uncertaintyOpacity);
-    uncOp.addEventListener("input", () => {
-      this.uncertaintyOpacity = Number(uncOp.value);
-      this.hooks.onChange();
+    const uncOp = slider("tl-uncertaintyOpacity", this.uncertaintyOpacity, (value) => {
+      this.uncertaintyOpacity = value;
+      changed();
     });
     const ramp = el("span", "tl-uncertaintyRamp");
     ramp.title = "uncertainty 0 (transparent) to 1 (magenta)";

@@ -53,14 +53,12 @@ export class ViewerData {
   /** Toolbar controls of every overlay: a labelled check box and an opacity slider. */
   overlayControls(onChange: () => void): HTMLElement[] {
     return this.payload.overlays.flatMap((o, i) => {
-      const box = checkbox(undefined, true);
-      box.addEventListener("change", () => {
-        this.overlayOn[i] = box.checked;
+      const box = checkbox(undefined, true, (on) => {
+        this.overlayOn[i] = on;
         onChange();
       });
-      const op = slider("tl-opacity", this.overlayOpacity[i]);
-      op.addEventListener("input", () => {
-        this.overlayOpacity[i] = Number(op.value);
+      const op = slider("tl-opacity", this.overlayOpacity[i], (value) => {
+        this.overlayOpacity[i] = value;
         onChange();
       });
       return [field(o.name, box), op];
