@@ -4,7 +4,9 @@ import {
   checkNumber,
   checkNumberArray,
   checkOneOf,
+  checkOptions,
   checkPositive,
+  expectedError,
 } from "../util/checks.js";
 import { checkSameShape, checkVolume } from "../volume/check.js";
 import type { ParallelOptions } from "../parallel/types.js";
@@ -188,9 +190,10 @@ export async function zGradientVoids(
   se2: Volume,
   options: ZGradientVoidsOptions,
 ): Promise<Volume<Uint8Array>> {
-  if (!options || typeof options.thresholds !== "object")
-    throw new TypeError("`options.thresholds` ({ dark, bright, gradient }) is required");
-  return voidsFromSignals(await zGradientSignals(se2, options), options.thresholds);
+  const { thresholds } = checkOptions(options, "options");
+  if (typeof thresholds !== "object" || thresholds === null)
+    throw expectedError("options.thresholds", "{ dark, bright, gradient }", thresholds, TypeError);
+  return voidsFromSignals(await zGradientSignals(se2, options), thresholds);
 }
 
 /** Options of {@link zGradientMethod}. */
