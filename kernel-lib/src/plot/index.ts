@@ -51,3 +51,20 @@ export {
 } from "./statsHistogram.js";
 export { densityMapFigure, type DensityMapFigureOptions } from "./statsDensityMap.js";
 export { fitTableFigure, tableFigure, type TableFigureOptions } from "./statsTable.js";
+export {
+  isosurfaceFigure,
+  particleSizeFigure,
+  meshLabels,
+  marchBinary,
+  meshArea,
+  meshVolume,
+  blockMode,
+  DEFAULT_TRIANGLE_BUDGET,
+  type IsosurfaceFigureOptions,
+  type ParticleSizeFigureOptions,
+  type SizedParticles,
+  type Scene3dOptions,
+  type TriangleMesh,
+  type LabelMeshes,
+} from "./mesh3d.js";
+export { pathsFigure, type Polyline3, type PathsFigureOptions } from "./render3dPaths.js";
