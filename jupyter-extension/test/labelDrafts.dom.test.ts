@@ -8,37 +8,14 @@ import { LabelStore } from "../src/labelModel.js";
 import { emptyRuns } from "../src/labelRuns.js";
 import type { Shape } from "../src/planes.js";
 import { encodeLabelRuns } from "../../kernel-lib/src/display/labels.js";
+import { memoryStorage, storeOf as paintedStore } from "./labelTestUtil.js";
 
 const SHAPE: Shape = [1, 2, 3];
 const PATH = "nb/vol.labels.json";
 const runsOf = (...v: number[]): Uint8Array => encodeLabelRuns(Uint8Array.from(v));
 
-function memoryStorage(): Storage & { map: Map<string, string> } {
-  const map = new Map<string, string>();
-  return {
-    map,
-    get length() {
-      return map.size;
-    },
-    key: (i: number) => [...map.keys()][i] ?? null,
-    getItem: (k: string) => map.get(k) ?? null,
-    setItem: (k: string, v: string) => void map.set(k, String(v)),
-    removeItem: (k: string) => void map.delete(k),
-    clear: () => map.clear(),
-  };
-}
-
 /** A store holding `values` (x fastest over the 2 x 3 plane). */
-function storeOf(values: number[]): LabelStore {
-  const s = new LabelStore(SHAPE);
-  values.forEach((value, i) => {
-    if (!value) return;
-    s.beginStroke(value);
-    s.paintDisc("xy", 0, i % 3, Math.floor(i / 3), 0);
-    s.endStroke();
-  });
-  return s;
-}
+const storeOf = (values: number[]): LabelStore => paintedStore(SHAPE, values);
 
 function drafts(
   store: LabelStore,

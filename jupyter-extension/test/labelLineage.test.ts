@@ -6,21 +6,13 @@ import { LabelStore } from "../src/labelModel.js";
 import { emptyRuns } from "../src/labelRuns.js";
 import type { Shape } from "../src/planes.js";
 import { encodeLabelRuns } from "../../kernel-lib/src/display/labels.js";
+import { storeOf as paintedStore } from "./labelTestUtil.js";
 
 const SHAPE: Shape = [1, 1, 6];
 const runsOf = (...v: number[]): Uint8Array => encodeLabelRuns(Uint8Array.from(v));
 const remote = (lastModified: string, hash?: string) => ({ lastModified, hash, text: "{}" });
 
-function storeOf(values: number[]): LabelStore {
-  const s = new LabelStore(SHAPE);
-  values.forEach((value, x) => {
-    if (!value) return;
-    s.beginStroke(value);
-    s.paintDisc("xy", 0, x, 0, 0);
-    s.endStroke();
-  });
-  return s;
-}
+const storeOf = (values: number[]): LabelStore => paintedStore(SHAPE, values);
 
 describe("LabelLineage", () => {
   it("writes the empty revision first, each revision once, the newest 64 at most", () => {

@@ -6,21 +6,7 @@ import { LabelStore } from "../src/labelModel.js";
 import { countDifferences, emptyRuns, runCounts, runsEqual } from "../src/labelRuns.js";
 import type { Shape } from "../src/planes.js";
 import { encodeLabelRuns } from "../../kernel-lib/src/display/labels.js";
-
-/** A store holding `dense` (x fastest), built voxel by voxel through painting. */
-function storeOf(shape: Shape, dense: Uint8Array): LabelStore {
-  const s = new LabelStore(shape);
-  const [, ny, nx] = shape;
-  for (let i = 0; i < dense.length; i++) {
-    if (!dense[i]) continue;
-    const z = Math.floor(i / (ny * nx));
-    const y = Math.floor(i / nx) % ny;
-    s.beginStroke(dense[i]);
-    s.paintDisc("xy", z, i % nx, y, 0);
-    s.endStroke();
-  }
-  return s;
-}
+import { storeOf } from "./labelTestUtil.js";
 
 function denseOf(s: LabelStore): Uint8Array {
   const [nz, ny, nx] = s.shape;

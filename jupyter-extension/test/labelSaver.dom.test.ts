@@ -18,6 +18,7 @@ import {
   type LocksLike,
 } from "../src/labelSaver.js";
 import { saveLabels } from "../../kernel-lib/src/display/labels.js";
+import { memoryStorage } from "./labelTestUtil.js";
 
 const SHAPE: Shape = [2, 4, 4];
 const PATH = "nb/vol.labels.json";
@@ -152,21 +153,6 @@ function paint(t: Tab, value: number, z: number, y: number, x: number): void {
 }
 
 const at = (z: number, y: number, x: number) => (z * 4 + y) * 4 + x;
-
-/** A Storage over a Map (jsdom's localStorage is one per test file). */
-function memoryStorage(): Storage {
-  const m = new Map<string, string>();
-  return {
-    get length() {
-      return m.size;
-    },
-    key: (i: number) => [...m.keys()][i] ?? null,
-    getItem: (k: string) => m.get(k) ?? null,
-    setItem: (k: string, v: string) => void m.set(k, String(v)),
-    removeItem: (k: string) => void m.delete(k),
-    clear: () => m.clear(),
-  };
-}
 
 describe("two tabs on one label file", () => {
   it("sequential saves: each tab's strokes end up in the file, and in the other tab", async () => {
