@@ -33,25 +33,48 @@ function steps(connectivity: 6 | 26): [number, number, number][] {
  */
 function levelsOf(dt: Float32Array, pore: Uint8Array, sizes: readonly number[]): Uint16Array {
   const out = new Uint16Array(dt.length);
-  const lo = sizes.map((s) => s * (1 - SLACK));
   const k = sizes.length;
+  const lo = Float64Array.from(sizes, (s) => s * (1 - SLACK));
+  // start[b]: the level at the start of bin b of width step over [lo[0], lo[k - 1]).
+  const bins = 4096;
+  const base = lo[0]!;
+  const step = (lo[k - 1]! - base) / bins || 1;
+  const start = new Uint16Array(bins + 1);
+  for (let b = 0, a = 0; b <= bins; b++) {
+    const d = base + b * step;
+    while (a < k && lo[a]! <= d) a++;
+    start[b] = a;
+  }
   for (let i = 0; i < dt.length; i++) {
     if (pore[i] === 0) continue;
     const d = dt[i]!;
-    if (d < lo[0]!) continue;
+    if (d < base) continue;
     if (d >= lo[k - 1]!) {
       out[i] = k;
       continue;
     }
-    let a = 0; // lo[a] <= d < lo[b]
-    let b = k - 1;
-    while (b - a > 1) {
-      const m = (a + b) >> 1;
-      if (d >= lo[m]!) a = m;
-      else b = m;
-    }
-    out[i] = a + 1;
+    let a = start[Math.min(bins, Math.floor((d - base) / step))]!;
+    while (a > 1 && lo[a - 1]! > d) a--;
+    while (a < k && lo[a]! <= d) a++;
+    out[i] = a;
   }
+  return out;
+}
+
+/** 1 on the voxels of the volume's faces (where a neighbour may lie outside), else 0. */
+function edgeMask(shape: Shape3): Uint8Array {
+  const [nz, ny, nx] = shape;
+  const out = new Uint8Array(nz * ny * nx);
+  for (let z = 0, i = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++) {
+      if (z === 0 || z === nz - 1 || y === 0 || y === ny - 1) {
+        out.fill(1, i, i + nx);
+      } else {
+        out[i] = 1;
+        out[i + nx - 1] = 1;
+      }
+      i += nx;
+    }
   return out;
 }
 
@@ -108,24 +131,35 @@ export function accessLevels(
         }
   }
   const nb = steps(connectivity);
-  const flat = nb.map(([dz, dy, dx]) => dz * plane + dy * nx + dx);
+  const flat = Int32Array.from(nb, ([dz, dy, dx]) => dz * plane + dy * nx + dx);
+  const m = nb.length;
+  const edge = edgeMask(shape);
   for (let l = k; l >= 1; l--) {
     const bucket = buckets[l]!;
     while (bucket.length > 0) {
       const p = bucket.data[--bucket.length]!;
       if (acc[p] !== l) continue;
+      if (edge[p] === 0) {
+        for (let j = 0; j < m; j++) {
+          const q = p + flat[j]!;
+          const lq = level[q]!;
+          const c = lq < l ? lq : l;
+          if (c > acc[q]!) {
+            acc[q] = c;
+            buckets[c]!.push(q);
+          }
+        }
+        continue;
+      }
       const z = Math.floor(p / plane);
       const y = Math.floor((p - z * plane) / nx);
       const x = p - z * plane - y * nx;
-      const interior = z > 0 && z < nz - 1 && y > 0 && y < ny - 1 && x > 0 && x < nx - 1;
-      for (let j = 0; j < nb.length; j++) {
-        if (!interior) {
-          const [dz, dy, dx] = nb[j]!;
-          const zz = z + dz;
-          const yy = y + dy;
-          const xx = x + dx;
-          if (zz < 0 || zz >= nz || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
-        }
+      for (let j = 0; j < m; j++) {
+        const [dz, dy, dx] = nb[j]!;
+        const zz = z + dz;
+        const yy = y + dy;
+        const xx = x + dx;
+        if (zz < 0 || zz >= nz || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
         const q = p + flat[j]!;
         const lq = level[q]!;
         const c = lq < l ? lq : l;
@@ -211,47 +245,80 @@ function essentialCentres(
   const [nz, ny, nx] = shape;
   const plane = ny * nx;
   const k = sizes.length;
-  const nb = steps(26);
-  const flat = nb.map(([dz, dy, dx]) => dz * plane + dy * nx + dx);
+  // Face neighbours first (j < 6), then edges and corners.
+  const nb = steps(26).sort(
+    (u, v) =>
+      Math.abs(u[0]) +
+      Math.abs(u[1]) +
+      Math.abs(u[2]) -
+      (Math.abs(v[0]) + Math.abs(v[1]) + Math.abs(v[2])),
+  );
+  const m = nb.length;
+  const flat = Int32Array.from(nb, ([dz, dy, dx]) => dz * plane + dy * nx + dx);
   const dist = nb.map(([dz, dy, dx]) =>
     Math.hypot(dz * spacing[0], dy * spacing[1], dx * spacing[2]),
   );
-  const face = nb.map(([dz, dy, dx]) => Math.abs(dz) + Math.abs(dy) + Math.abs(dx) === 1);
   // contain[l * 26 + j]: smallest level whose size >= size(l) + dist[j] (k + 1: none).
-  const contain = new Uint16Array((k + 1) * nb.length);
+  const contain = new Uint16Array((k + 1) * m);
   for (let l = 1; l <= k; l++)
-    for (let j = 0; j < nb.length; j++) {
+    for (let j = 0; j < m; j++) {
       const need = (sizes[l - 1]! + dist[j]!) * (1 - SLACK);
-      let m = l + 1;
-      while (m <= k && sizes[m - 1]! < need) m++;
-      contain[l * nb.length + j] = m;
+      let q = l + 1;
+      while (q <= k && sizes[q - 1]! < need) q++;
+      contain[l * m + j] = q;
     }
+  // A ball of one voxel adds nothing to the centre's own size (set afterwards).
+  const selfOnly = Uint8Array.from({ length: k + 1 }, (_, l) =>
+    l > 0 && ballVoxels(ballRows(sizes[l - 1]!, spacing)) === 1 ? 1 : 0,
+  );
+  const edge = edgeMask(shape);
   const keep = new Uint8Array(acc.length);
   const counts = new Int32Array(k + 2);
-  for (let z = 0, p = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++)
-      for (let x = 0; x < nx; x++, p++) {
-        const l = acc[p]!;
-        if (l === 0) continue;
-        let contained = false;
-        let allFaces = true;
-        for (let j = 0; j < nb.length; j++) {
-          const [dz, dy, dx] = nb[j]!;
-          const zz = z + dz;
-          const yy = y + dy;
-          const xx = x + dx;
-          if (zz < 0 || zz >= nz || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
-          const lq = acc[p + flat[j]!]!;
-          if (lq >= contain[l * nb.length + j]!) {
-            contained = true;
-            break;
-          }
-          if (face[j] && lq < l) allFaces = false;
+  for (let p = 0; p < acc.length; p++) {
+    const l = acc[p]!;
+    if (l === 0 || selfOnly[l] === 1) continue;
+    const row = l * m;
+    let allFaces = true;
+    let contained = false;
+    if (edge[p] === 0) {
+      for (let j = 0; j < 6; j++) {
+        const lq = acc[p + flat[j]!]!;
+        if (lq >= contain[row + j]!) {
+          contained = true;
+          break;
         }
-        if (contained || allFaces) continue;
-        keep[p] = 1;
-        counts[l]++;
+        if (lq < l) allFaces = false;
       }
+      if (contained || allFaces) continue;
+      for (let j = 6; j < m; j++) {
+        if (acc[p + flat[j]!]! >= contain[row + j]!) {
+          contained = true;
+          break;
+        }
+      }
+      if (contained) continue;
+    } else {
+      const z = Math.floor(p / plane);
+      const y = Math.floor((p - z * plane) / nx);
+      const x = p - z * plane - y * nx;
+      for (let j = 0; j < m; j++) {
+        const [dz, dy, dx] = nb[j]!;
+        const zz = z + dz;
+        const yy = y + dy;
+        const xx = x + dx;
+        if (zz < 0 || zz >= nz || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
+        const lq = acc[p + flat[j]!]!;
+        if (lq >= contain[row + j]!) {
+          contained = true;
+          break;
+        }
+        if (j < 6 && lq < l) allFaces = false;
+      }
+      if (contained || allFaces) continue;
+    }
+    keep[p] = 1;
+    counts[l]++;
+  }
   const start = new Int32Array(k + 2);
   for (let l = k; l >= 1; l--) start[l - 1] = start[l]! + counts[l]!;
   // Levels stored from the largest down: level l occupies [start[l], start[l - 1]).
