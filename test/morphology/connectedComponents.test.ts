@@ -78,7 +78,11 @@ function floodLabels(v: Volume, connectivity: 6 | 18 | 26, multi: boolean): Int3
     for (let dy = -1; dy <= 1; dy++)
       for (let dx = -1; dx <= 1; dx++) {
         const order = Math.abs(dz) + Math.abs(dy) + Math.abs(dx);
-        if (order === 0 || (order === 2 && connectivity === 6) || (order === 3 && connectivity < 26))
+        if (
+          order === 0 ||
+          (order === 2 && connectivity === 6) ||
+          (order === 3 && connectivity < 26)
+        )
           continue;
         steps.push([dz, dy, dx]);
       }
@@ -112,7 +116,7 @@ function floodLabels(v: Volume, connectivity: 6 | 18 | 26, multi: boolean): Int3
 
 function randomVolume(shape: [number, number, number], p: number, values: number, seed: number) {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const data = new Uint8Array(shape[0] * shape[1] * shape[2]);
   for (let i = 0; i < data.length; i++) data[i] = rand() < p ? 1 + Math.floor(rand() * values) : 0;
   return { data, shape, spacing: [1, 1, 1] } as Volume;

@@ -1,3 +1,4 @@
+import type { BlockContext } from "../parallel/types.js";
 import type { Shape3, Spacing3 } from "../volume/types.js";
 
 /**
@@ -91,17 +92,10 @@ export function centreSegments(
   return Int32Array.from(seg);
 }
 
-/** Voxels visited by {@link paintSegments} (without clipping at the border), to compare with an EDT. @internal */
-export function paintCost(seg: Int32Array, ball: BallRows): number {
-  let len = 0;
-  for (let s = 0; s < seg.length; s += 3) len += seg[s + 2]! - seg[s + 1]!;
-  return (seg.length / 3) * ball.volume + len * ball.w.length;
-}
-
 /**
  * Set `value` on the voxels of `out` still 0 inside the balls centred on the
  * voxels of each segment (the union of a segment's balls is, row by row, one
- * span per ball row).
+ * span per ball row), in the planes `zLo <= z < zHi` only.
  * @internal
  */
 export function paintSegments(
@@ -110,6 +104,8 @@ export function paintSegments(
   ball: BallRows,
   value: number,
   shape: Shape3,
+  zLo = 0,
+  zHi = shape[0],
 ): void {
   const [nz, ny, nx] = shape;
   const { dz, dy, w } = ball;
@@ -123,11 +119,67 @@ export function paintSegments(
     for (let k = 0; k < m; k++) {
       const zz = z + dz[k]!;
       const yy = y + dy[k]!;
-      if (zz < 0 || zz >= nz || yy < 0 || yy >= ny) continue;
+      if (zz < zLo || zz >= zHi || zz >= nz || yy < 0 || yy >= ny) continue;
       const o = (zz * ny + yy) * nx;
       const a = o + Math.max(0, x0 - w[k]!);
       const b = o + Math.min(nx - 1, x1 + w[k]!);
       for (let i = a; i <= b; i++) if (out[i] === 0) out[i] = value;
     }
+  }
+}
+
+/** Parameters of {@link paintBlock}. @internal */
+export interface PaintBlockParams {
+  /** Local thickness being built (shared memory in workers). */
+  out: Float32Array;
+  /** Centres (flat indices), band by band, ascending within a band. */
+  centres: Int32Array;
+  /** Band `k` is `centres[first[k] .. first[k + 1])`. */
+  first: number[];
+  /** Ball radius of each band. */
+  sizes: number[];
+  /** Lowest distance of each band's centres (descending). */
+  lower: number[];
+  /** The bands this job paints, in order. */
+  bands: number[];
+  spacing: Spacing3;
+}
+
+function lowerBound(a: Int32Array, lo: number, hi: number, value: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Block kernel of the painted sizes of localThickness: for each band in
+ * order, paints the balls of its centres into the block's planes (blocks
+ * hold whole planes, so every voxel is painted by one job, bands in order,
+ * as in one thread). The input is the distance transform. @internal
+ */
+export function paintBlock(ctx: BlockContext<PaintBlockParams>): void {
+  const { out, centres, first, sizes, lower, bands, spacing } = ctx.params;
+  const dt = ctx.inputs[0]!.data;
+  const shape = ctx.volumeShape;
+  const [nz, ny, nx] = shape;
+  const zLo = ctx.origin[0];
+  const zHi = zLo + ctx.shape[0];
+  const plane = ny * nx;
+  for (const k of bands) {
+    const r = sizes[k]!;
+    const ball = ballRows(r, spacing);
+    const reach = Math.ceil(r / spacing[0]);
+    const from = lowerBound(centres, first[k]!, first[k + 1]!, Math.max(0, zLo - reach) * plane);
+    const to = lowerBound(centres, from, first[k + 1]!, Math.min(nz, zHi + reach) * plane);
+    if (from === to) continue;
+    const older = k === 0 ? Infinity : lower[k - 1]!;
+    const seg = centreSegments(centres, from, to, nx, 2 * ball.wMax + 1, (i) => {
+      const d = dt[i]!;
+      return d >= older && d < Infinity;
+    });
+    paintSegments(out, seg, ball, r, shape, zLo, zHi);
   }
 }

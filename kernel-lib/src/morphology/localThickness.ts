@@ -2,7 +2,12 @@ import { checkNumberArray, checkOptions, checkPositiveInt } from "../util/checks
 import { checkVolume } from "../volume/check.js";
 import type { ParallelOptions } from "../parallel/types.js";
 import type { Shape3, Spacing3, Volume } from "../volume/types.js";
-import { ballRows, centreSegments, paintCost, paintSegments } from "./ballPaint.js";
+import { forEachBlock } from "../parallel/mapBlocks.js";
+import { parallelOptions, runsInline } from "../parallel/options.js";
+import { getThreads } from "../parallel/pool.js";
+import { toShared } from "../parallel/shared.js";
+import { allocate } from "../volume/dtype.js";
+import { ballRows, type PaintBlockParams } from "./ballPaint.js";
 import { distanceTransform } from "./distanceTransform.js";
 
 /** Options of {@link localThickness}. */
@@ -93,24 +98,43 @@ export async function localThickness(
     const k = bandOf(dt.data[i]!, lower);
     if (k >= 0) centres[fill[k]!++] = i;
   }
-  const out = new Float32Array(n);
   const shape = [...mask.shape] as Shape3;
+  const inline = runsInline(shape, parallelOptions(par));
+  const threads = Math.max(1, inline ? 1 : Math.min(par.threads ?? getThreads(), getThreads()));
+  const out = allocate("float32", n, !inline);
+  const shared = inline ? centres : (allocate("int32", centres.length, true) as Int32Array);
+  if (shared !== centres) shared.set(centres);
+  const input = inline ? dt : toShared(dt);
   let centresOut: Uint8Array | undefined;
+  // Bands painted as balls (visits estimated by an upper bound, centres times the ball) go
+  // to the pool in runs of consecutive bands; the others take one EDT of their centres.
+  let painted: number[] = [];
+  const flush = async () => {
+    if (painted.length === 0) return;
+    const params: PaintBlockParams = {
+      out,
+      centres: shared,
+      first: Array.from(first),
+      sizes,
+      lower: Array.from(lower),
+      bands: painted,
+      spacing: [...mask.spacing] as Spacing3,
+    };
+    const kernel = { module: "morphology/ballPaint.js", name: "paintBlock", params };
+    const bz = Math.max(1, Math.ceil(shape[0] / (4 * threads)));
+    await forEachBlock(input, kernel, { ...par, inline, blockShape: [bz, shape[1], shape[2]] });
+    painted = [];
+  };
   for (let k = 0; k < sizes.length; k++) {
     const from = first[k]!;
     const to = first[k + 1]!;
     if (from === to) continue;
     const r = sizes[k]!;
-    const ball = ballRows(r, mask.spacing);
-    const older = k === 0 ? Infinity : lower[k - 1]!;
-    const seg = centreSegments(centres, from, to, shape[2], 2 * ball.wMax + 1, (i) => {
-      const d = dt.data[i]!;
-      return d >= older && d < Infinity;
-    });
-    if (paintCost(seg, ball) < EDT_COST * n) {
-      paintSegments(out, seg, ball, r, shape);
+    if ((to - from) * ballRows(r, mask.spacing).volume < EDT_COST * n) {
+      painted.push(k);
       continue;
     }
+    await flush();
     centresOut ??= new Uint8Array(n);
     centresOut.fill(1);
     for (let j = from; j < to; j++) centresOut[centres[j]!] = 0;
@@ -121,5 +145,6 @@ export async function localThickness(
     const r2 = r * r;
     for (let i = 0; i < n; i++) if (out[i] === 0 && d2.data[i]! < r2) out[i] = r;
   }
+  await flush();
   return { data: out, shape: [...mask.shape] as Shape3, spacing: [...mask.spacing] as Spacing3 };
 }
