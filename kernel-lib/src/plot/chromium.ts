@@ -10,6 +10,9 @@ export const CHROMIUM_FLAGS: readonly string[] = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
+  // WebGL (plotly's 3D scenes) then runs on SwiftShader, which Chromium only allows with
+  // this switch (Playwright passes it too; kept here so that 3D export does not depend on it).
+  "--enable-unsafe-swiftshader",
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
