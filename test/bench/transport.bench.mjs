@@ -1,0 +1,66 @@
+// Benchmark: the whole sphere-intrusion curve (porosimetry from the six faces, every integer
+// radius 1..floor(dt max) = 21 sizes) on the pore phase of the taufactor NMC cathode (256^3,
+// ../shared/data/nmc-cathode-taufactor/electrode.tiff, 0 = pore), against PoreSpy's
+// `porosimetry` (same sizes, same inlets) and PoreSpy's `local_thickness` (sizes=25, the
+// target of issue 13). References live in .cache/bench-venv (see transport.py). Skips with a
+// message when the volume is absent.
+// Run: npm run bench -- transport [--case <case>]
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { readTiff, sharedDataPath } from "../../kernel-lib/dist/io/index.js";
+import { closePool } from "../../kernel-lib/dist/parallel/index.js";
+import { intrusionCurve, porosimetry } from "../../kernel-lib/dist/transport/index.js";
+import { runBenchmark } from "./harness.mjs";
+
+const file = sharedDataPath("nmc-cathode-taufactor/electrode.tiff");
+if (file === undefined) {
+  console.log("transport: skipped (../shared/data/nmc-cathode-taufactor/electrode.tiff is absent)");
+  process.exit(0);
+}
+const dataFile = path.join(os.tmpdir(), "tomolab-bench-transport", "pore.u8");
+
+async function pore() {
+  const v = await readTiff(file);
+  const data = new Uint8Array(v.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = v.data[i] === 0 ? 1 : 0;
+  return { data, shape: v.shape, spacing: [1, 1, 1] };
+}
+
+const first = await pore();
+if (!process.argv.includes("--child")) {
+  mkdirSync(path.dirname(dataFile), { recursive: true });
+  writeFileSync(dataFile, first.data);
+}
+const ref = (tool) => ["--tool", tool, "--data", dataFile, "--shape", first.shape.join(",")];
+const size = `${first.shape.join("x")} pore phase`;
+const setup = () => first;
+
+async function curve(v) {
+  // Default sizes: every integer radius up to the largest distance (21 here), as PoreSpy's.
+  const r = await porosimetry(v);
+  let max = 0;
+  for (let i = 0; i < r.data.length; i++) if (r.data[i] > max) max = r.data[i];
+  const sizes = Array.from({ length: Math.round(max) }, (_, i) => i + 1);
+  return intrusionCurve(r, { sizes, mask: v });
+}
+
+await runBenchmark(import.meta.url, {
+  name: "transport",
+  runs: 3,
+  cases: [
+    {
+      case: `intrusion curve ${size} vs PoreSpy porosimetry`,
+      setup,
+      run: curve,
+      reference: ref("porespy-porosimetry"),
+    },
+    {
+      case: `intrusion curve ${size} vs PoreSpy local_thickness`,
+      setup,
+      run: curve,
+      reference: ref("porespy-lt"),
+    },
+  ],
+});
+await closePool();
