@@ -108,5 +108,22 @@ describe("paper1SegmentVolume", () => {
     // the forest benchmark's SE2-only forest scores about 0.90 on this sample
     expect(ok / seg.data.length).toBeGreaterThan(0.8);
     expect(new Set(seg.data)).toEqual(new Set([1, 2, 3]));
+    // a box predicted alone (with its margin) agrees with the whole-volume prediction there
+    const box = await paper1SegmentVolume(s, {
+      method: "3.4",
+      trees: 20,
+      crop: [[10, 40], null, [20, 80]],
+    });
+    expect(box.shape).toEqual([30, 96, 60]);
+    let same = 0;
+    for (let z = 0; z < 30; z++)
+      for (let y = 0; y < 96; y++)
+        for (let x = 0; x < 60; x++)
+          if (box.data[(z * 96 + y) * 60 + x] === seg.data[((z + 10) * 96 + y) * 96 + x + 20])
+            same++;
+    expect(same / box.data.length).toBeGreaterThan(0.995);
+    await expect(paper1SegmentVolume(s, { crop: [[0, 99], null, null] })).rejects.toThrow(
+      /crop range for z/,
+    );
   }, 120_000);
 });
