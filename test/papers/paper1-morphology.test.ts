@@ -7,6 +7,8 @@ import {
   paper1Morphology,
   paper1MorphologyNumbers,
   paper1MorphologyTable,
+  paper1ElectronPaths,
+  paper1IonPaths,
   paper1SegmentVolume,
   PAPER1_MORPHOLOGY,
 } from "../../kernel-lib/src/papers/index.js";
@@ -126,4 +128,50 @@ describe("paper1SegmentVolume", () => {
       /crop range for z/,
     );
   }, 120_000);
+});
+
+describe("paper1ElectronPaths, paper1IonPaths", () => {
+  it("trace paths of hand-known length", async () => {
+    // a 1 x 3 x 12 NMC bar (spacing 10 nm) with CBD beyond x = 0: contacts at x = 1
+    const shape: [number, number, number] = [1, 3, 13];
+    const labels = new Uint8Array(39).fill(1);
+    const solid = new Uint8Array(39);
+    for (let y = 0; y < 3; y++) {
+      labels[y * 13] = 2;
+      for (let x = 1; x < 13; x++) {
+        labels[y * 13 + x] = 3;
+        solid[y * 13 + x] = 1;
+      }
+    }
+    const vol = (data: Uint8Array) => ({
+      data,
+      shape,
+      spacing: [10, 10, 10] as [number, number, number],
+    });
+    const e = await paper1ElectronPaths(vol(solid), vol(labels), 2, { count: 100 });
+    // every NMC voxel but the 3 contacts starts a path; each runs straight back in x
+    expect(e).toHaveLength(3 * 11);
+    for (const p of e) {
+      const [x0, y0] = p.points[0]!;
+      const end = p.points.at(-1)!;
+      expect(end[0]).toBe(10);
+      expect(end[1]).toBe(y0);
+      expect(p.length).toBeCloseTo(x0! - 10, 9);
+    }
+    await expect(paper1ElectronPaths(vol(solid), vol(labels), 5)).rejects.toThrow(
+      /touching the CBD/,
+    );
+  });
+
+  it("ion paths run up the box particle's channel to its mouth", async () => {
+    const m = await paper1Morphology(boxParticle(), { distances: [100], sizes: [10], threads: 1 });
+    const ions = await paper1IonPaths(m.innerPores, m.particle, { count: 2000 });
+    expect(ions.length).toBe(1135 - 9);
+    for (const p of ions) {
+      expect(p.points.at(-1)![2]).toBe(100); // ends on the mouth layer z = 10
+      const [x, y, z] = p.points[0]!;
+      if (x === 300 && y === 300 && z! < 250) expect(p.length).toBeCloseTo(z! - 100, 9);
+      expect(p.length).toBeGreaterThanOrEqual(z! - 100 - 1e-9);
+    }
+  });
 });

@@ -54,3 +54,8 @@ export {
   paper1MorphologyTable,
   type Paper1MorphologyRun,
 } from "./morphologyFigures.js";
+export {
+  paper1ElectronPaths,
+  paper1IonPaths,
+  type Paper1PathsOptions,
+} from "./morphologyPaths.js";
