@@ -10,6 +10,7 @@ import {
   paper1ElectronPaths,
   paper1IonPaths,
   paper1SegmentVolume,
+  paper1ParticleBox,
   PAPER1_MORPHOLOGY,
 } from "../../kernel-lib/src/papers/index.js";
 import { loadSample } from "../../kernel-lib/src/synth/index.js";
@@ -69,6 +70,16 @@ describe("paper1Morphology", () => {
     expect(m.intrusion.fraction).toEqual([1, 1, 0]);
     // shells: the cumulative curve ends at the particle's volume fraction
     expect(m.shells.cumulative.at(-1)).toBeCloseTo(m.volumeFraction, 12);
+    expect(paper1ParticleBox(m, 2)).toEqual([
+      [8, 52],
+      [8, 52],
+      [8, 52],
+    ]);
+    expect(paper1ParticleBox(m, 20)).toEqual([
+      [0, 60],
+      [0, 60],
+      [0, 60],
+    ]);
     // the recorded numbers and the figures
     const n = paper1MorphologyNumbers(m);
     expect(n.vf_particle).toBe(m.volumeFraction);

@@ -40,6 +40,7 @@ export {
 export {
   paper1Morphology,
   paper1SegmentVolume,
+  paper1ParticleBox,
   PAPER1_MORPHOLOGY,
   type Paper1Morphology,
   type Paper1MorphologyOptions,
