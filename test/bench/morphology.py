@@ -85,4 +85,7 @@ for _ in range(args.runs):
     t0 = time.perf_counter()
     run()
     times.append(time.perf_counter() - t0)
-print(json.dumps({"reference": name, "times": times}))
+import resource
+
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print(json.dumps({"reference": f"{name} (peak RSS {peak} MB)", "times": times}))

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { closePool } from "../../kernel-lib/src/parallel/pool.js";
 import { localThickness } from "../../kernel-lib/src/morphology/localThickness.js";
 import type { Volume } from "../../kernel-lib/src/volume/types.js";
 import { fixtures, maxRelError, readArray, readVolume } from "./fixtures.js";
@@ -32,5 +33,43 @@ describe("localThickness by hand", () => {
       { sizes: [8] },
     );
     for (let i = 0; i < data.length; i++) expect(got.data[i]).toBe(data[i] ? 8 : 0);
+  });
+});
+
+describe("localThickness on the worker pool", () => {
+  afterAll(() => closePool());
+
+  it("paints plane blocks exactly as one thread does (balls crossing block faces)", async () => {
+    const [nz, ny, nx] = [23, 20, 21];
+    const data = new Uint8Array(nz * ny * nx);
+    // Overlapping balls of several radii plus a few random pores.
+    const balls = [
+      [11, 10, 10, 7.5],
+      [5, 6, 14, 4.2],
+      [17, 13, 6, 5.1],
+      [3, 15, 4, 2.3],
+    ];
+    let s = 99;
+    const rand = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (let z = 0, i = 0; z < nz; z++)
+      for (let y = 0; y < ny; y++)
+        for (let x = 0; x < nx; x++, i++) {
+          const inBall = balls.some(
+            ([a, b, c, r]) => (z - a!) ** 2 + (y - b!) ** 2 + (x - c!) ** 2 < r! ** 2,
+          );
+          data[i] = inBall || rand() < 0.1 ? 1 : 0;
+        }
+    for (const spacing of [
+      [1, 1, 1],
+      [2, 1, 1.5],
+    ] as [number, number, number][]) {
+      const vol: Volume = { data, shape: [nz, ny, nx], spacing };
+      const one = await localThickness(vol, { inline: true });
+      expect(one.data.some((d) => d > 4)).toBe(true);
+      for (const threads of [2, 3]) {
+        const pooled = await localThickness(vol, { inline: false, threads });
+        expect(Array.from(pooled.data)).toEqual(Array.from(one.data));
+      }
+    }
   });
 });
