@@ -22,6 +22,10 @@ parser.add_argument("--data", required=True, help="raw uint8 mask, C order")
 parser.add_argument("--shape", required=True, help="nz,ny,nx")
 parser.add_argument("--runs", type=int, default=3)
 args = parser.parse_args()
+# PoreSpy's porosimetry takes minutes per run here (one labelling and two EDTs per size):
+# it is timed once whatever --runs says (TOMOLAB_BENCH_PS_RUNS overrides).
+if args.tool == "porespy-porosimetry":
+    args.runs = int(os.environ.get("TOMOLAB_BENCH_PS_RUNS", "1"))
 
 try:
     import numpy as np
