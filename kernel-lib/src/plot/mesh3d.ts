@@ -298,6 +298,7 @@ export function particleSizeFigure(
   };
   const layout: Layout = {
     ...baseLayout(options),
+    margin: { ...(baseLayout(options).margin as object), r: 60 },
     scene: sceneLayout(options, { x: [0, 0.58], y: [0, 1] }),
     xaxis: styledAxis(title, { domain: [0.8, 1] }),
     yaxis: styledAxis("Particles", { rangemode: "tozero", anchor: "x" }),
