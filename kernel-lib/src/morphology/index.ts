@@ -13,4 +13,8 @@ export { fillHoles, type FillHolesOptions } from "./fillHoles.js";
 export { hMaxima, hMinima, type HExtremaOptions } from "./extrema.js";
 export { localThickness, type LocalThicknessOptions } from "./localThickness.js";
 export { watershed, type WatershedOptions } from "./watershed.js";
-export { splitParticles, type SplitParticlesOptions, type SplitParticles } from "./watershedSplit.js";
+export {
+  splitParticles,
+  type SplitParticlesOptions,
+  type SplitParticles,
+} from "./watershedSplit.js";
