@@ -8,7 +8,7 @@ import {
   checkPositive,
   expectedError,
 } from "../util/checks.js";
-import { checkSameShape, checkVolume } from "../volume/check.js";
+import { checkSameShape, checkVolume, checkVolumes } from "../volume/check.js";
 import type { ParallelOptions } from "../parallel/types.js";
 import { gaussian } from "../filters/gaussian.js";
 import { gaussianDerivative } from "../filters/gaussianDerivative.js";
@@ -291,10 +291,7 @@ export async function fitZGradientMethod(
   labels: Volume,
   options: FitZGradientOptions = {},
 ): Promise<FittedZGradient> {
-  checkVolume(inlens, "inlens");
-  checkVolume(labels, "labels");
-  checkSameShape(inlens, "inlens", se2, "se2");
-  checkSameShape(labels, "labels", se2, "se2");
+  checkVolumes({ se2, inlens, labels });
   const [cVoid, cCbd, cNmc] = checkNumberArray(options.classes ?? [1, 2, 3], "classes", CLASS_IDS);
   const nCand = checkInteger(options.candidates ?? 48, "candidates", 2);
   const signals = options.signals ?? (await zGradientSignals(se2, options));

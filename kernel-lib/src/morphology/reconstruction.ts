@@ -1,5 +1,5 @@
 import { checkOneOf, checkOptions } from "../util/checks.js";
-import { checkSameShape, checkVolume } from "../volume/check.js";
+import { checkVolumes } from "../volume/check.js";
 import type { Shape3, Spacing3, Volume } from "../volume/types.js";
 import type { Connectivity } from "./labelComponents.js";
 import { neighbourTable } from "./neighbours.js";
@@ -109,9 +109,7 @@ export function reconstruction(
   mask: Volume,
   options: ReconstructionOptions = {},
 ): Volume<Float32Array> {
-  checkVolume(seed, "seed");
-  checkVolume(mask, "mask");
-  checkSameShape(seed, "seed", mask, "mask");
+  checkVolumes({ mask, seed });
   checkOptions(options, "options", ["connectivity"]);
   const connectivity = checkOneOf(options.connectivity ?? 26, "connectivity", [6, 18, 26] as const);
   const j = Float64Array.from(seed.data);

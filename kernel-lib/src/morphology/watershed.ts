@@ -1,5 +1,5 @@
 import { checkOneOf, checkOptions, expectedError } from "../util/checks.js";
-import { checkSameShape, checkVolume } from "../volume/check.js";
+import { checkSameShape, checkVolume, checkVolumes } from "../volume/check.js";
 import type { Shape3, Spacing3, Volume } from "../volume/types.js";
 import type { Connectivity } from "./labelComponents.js";
 
@@ -176,9 +176,7 @@ export function watershed(
   markers: Volume,
   options: WatershedOptions = {},
 ): Volume<Int32Array> {
-  checkVolume(image, "image");
-  checkVolume(markers, "markers");
-  checkSameShape(markers, "markers", image, "image");
+  checkVolumes({ image, markers });
   checkOptions(options, "options", ["mask", "connectivity"]);
   if (!INTEGER_TYPES.includes(markers.data.constructor.name))
     throw expectedError(

@@ -1,6 +1,6 @@
 import { distanceTransform } from "../morphology/distanceTransform.js";
 import { checkNumberArray, checkOneOf, checkOptions } from "../util/checks.js";
-import { checkSameShape, checkSpacing, checkVolume } from "../volume/check.js";
+import { checkSpacing, checkVolumes } from "../volume/check.js";
 import type { Shape3, Spacing3, Volume } from "../volume/types.js";
 import { geodesicDistanceSync } from "./geodesic.js";
 
@@ -116,9 +116,7 @@ export async function geodesicTortuosity(
   pore: Volume,
   options: TortuosityOptions = {},
 ): Promise<TortuosityResult> {
-  checkVolume(particle, "particle");
-  checkVolume(pore, "pore");
-  checkSameShape(pore, "pore", particle, "particle");
+  checkVolumes({ particle, pore });
   checkOptions(options, "options", KEYS);
   const distances = checkNumberArray(
     options.distances ?? [500, 1000, 1500, 2000],

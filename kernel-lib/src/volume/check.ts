@@ -75,6 +75,19 @@ export function checkVolume<T extends VoxelArray = VoxelArray>(
 }
 
 /** Check that two volumes have the same shape (e.g. a mask and its image). */
+/**
+ * Check several volumes of one operation at once: each is a volume ({@link checkVolume}) and
+ * every one after the first has the first one's shape ({@link checkSameShape}), named by its key:
+ * `checkVolumes({ image, markers, mask })`.
+ */
+export function checkVolumes(volumes: Readonly<Record<string, unknown>>): void {
+  const entries = Object.entries(volumes);
+  for (const [name, v] of entries) checkVolume(v, name);
+  const [refName, ref] = entries[0] ?? [];
+  for (const [name, v] of entries.slice(1))
+    checkSameShape(v as Volume, name, ref as Volume, refName!);
+}
+
 export function checkSameShape(a: Volume, aName: string, b: Volume, bName: string): void {
   if (a.shape[0] !== b.shape[0] || a.shape[1] !== b.shape[1] || a.shape[2] !== b.shape[2]) {
     throw new RangeError(
