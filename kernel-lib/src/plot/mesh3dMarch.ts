@@ -250,39 +250,31 @@ export function marchBinary(
   return { positions: positions.done(), triangles: triangles.done() };
 }
 
-/** Total triangle area of a mesh. */
-export function meshArea(mesh: TriangleMesh): number {
+/** Sum of `term(a, b, c)` over the triangles of a mesh, given each corner's [x, y, z]. */
+function sumTriangles(
+  mesh: TriangleMesh,
+  term: (a: number[], b: number[], c: number[]) => number,
+): number {
   const p = mesh.positions;
   const t = mesh.triangles;
-  let area = 0;
-  for (let n = 0; n < t.length; n += 3) {
-    const a = 3 * t[n]!;
-    const b = 3 * t[n + 1]!;
-    const c = 3 * t[n + 2]!;
-    const ux = p[b]! - p[a]!;
-    const uy = p[b + 1]! - p[a + 1]!;
-    const uz = p[b + 2]! - p[a + 2]!;
-    const vx = p[c]! - p[a]!;
-    const vy = p[c + 1]! - p[a + 1]!;
-    const vz = p[c + 2]! - p[a + 2]!;
-    area += Math.hypot(uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx) / 2;
-  }
-  return area;
+  const at = (k: number) => [p[3 * k]!, p[3 * k + 1]!, p[3 * k + 2]!];
+  let sum = 0;
+  for (let n = 0; n < t.length; n += 3) sum += term(at(t[n]!), at(t[n + 1]!), at(t[n + 2]!));
+  return sum;
+}
+
+/** Total triangle area of a mesh. */
+export function meshArea(mesh: TriangleMesh): number {
+  return sumTriangles(mesh, ([ax, ay, az], [bx, by, bz], [cx, cy, cz]) => {
+    const [ux, uy, uz] = [bx! - ax!, by! - ay!, bz! - az!];
+    const [vx, vy, vz] = [cx! - ax!, cy! - ay!, cz! - az!];
+    return Math.hypot(uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx) / 2;
+  });
 }
 
 /** Enclosed volume of a closed, outward-oriented mesh (divergence theorem). */
 export function meshVolume(mesh: TriangleMesh): number {
-  const p = mesh.positions;
-  const t = mesh.triangles;
-  let volume = 0;
-  for (let n = 0; n < t.length; n += 3) {
-    const a = 3 * t[n]!;
-    const b = 3 * t[n + 1]!;
-    const c = 3 * t[n + 2]!;
-    const [ax, ay, az] = [p[a]!, p[a + 1]!, p[a + 2]!];
-    const [bx, by, bz] = [p[b]!, p[b + 1]!, p[b + 2]!];
-    const [cx, cy, cz] = [p[c]!, p[c + 1]!, p[c + 2]!];
-    volume += ax * (by * cz - bz * cy) + ay * (bz * cx - bx * cz) + az * (bx * cy - by * cx);
-  }
-  return volume / 6;
+  const triple = ([ax, ay, az]: number[], [bx, by, bz]: number[], [cx, cy, cz]: number[]) =>
+    ax! * (by! * cz! - bz! * cy!) + ay! * (bz! * cx! - bx! * cz!) + az! * (bx! * cy! - by! * cx!);
+  return sumTriangles(mesh, triple) / 6;
 }
