@@ -184,16 +184,20 @@ export function geodesicDistanceSync(
   const np = (nz + 2) * py * px;
   const open = new Uint8Array(np);
   const cost = costs ? new Float64Array(np) : undefined;
-  for (let z = 0, i = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++) {
-      let p = ((z + 1) * py + y + 1) * px + 1;
-      for (let x = 0; x < nx; x++, i++, p++) {
-        if (m[i] !== 0) {
-          open[p] = 1;
-          if (cost) cost[p] = costs!.data[i]!;
-        }
+  // Each voxel i of the grid with its index p in the padded grid.
+  const eachVoxel = (visit: (i: number, p: number) => void): void => {
+    for (let z = 0, i = 0; z < nz; z++)
+      for (let y = 0; y < ny; y++) {
+        let p = ((z + 1) * py + y + 1) * px + 1;
+        for (let x = 0; x < nx; x++, i++, p++) visit(i, p);
       }
+  };
+  eachVoxel((i, p) => {
+    if (m[i] !== 0) {
+      open[p] = 1;
+      if (cost) cost[p] = costs!.data[i]!;
     }
+  });
   const toPadded = (i: number) => {
     const x = i % nx;
     const t = (i - x) / nx;
@@ -215,24 +219,20 @@ export function geodesicDistanceSync(
 
   const out = new Float32Array(n);
   const predOut = pred ? new Int32Array(n) : undefined;
-  for (let z = 0, i = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++) {
-      let p = ((z + 1) * py + y + 1) * px + 1;
-      for (let x = 0; x < nx; x++, i++, p++) {
-        out[i] = dist[p]!;
-        if (predOut) {
-          const q = pred![p]!;
-          if (q < 0) predOut[i] = -1;
-          else {
-            const qx = (q % px) - 1;
-            const t = Math.floor(q / px);
-            const qy = (t % py) - 1;
-            const qz = Math.floor(t / py) - 1;
-            predOut[i] = (qz * ny + qy) * nx + qx;
-          }
-        }
+  eachVoxel((i, p) => {
+    out[i] = dist[p]!;
+    if (predOut) {
+      const q = pred![p]!;
+      if (q < 0) predOut[i] = -1;
+      else {
+        const qx = (q % px) - 1;
+        const t = Math.floor(q / px);
+        const qy = (t % py) - 1;
+        const qz = Math.floor(t / py) - 1;
+        predOut[i] = (qz * ny + qy) * nx + qx;
       }
     }
+  });
   const field: GeodesicField = {
     distance: { data: out, shape, spacing: [...mask.spacing] },
     reached,
