@@ -2,6 +2,7 @@ import { checkOneOf, checkOptions } from "../util/checks.js";
 import { checkVolume } from "../volume/check.js";
 import type { Shape3, Spacing3, Volume } from "../volume/types.js";
 import { labelComponents, type Connectivity } from "./labelComponents.js";
+import { forEachFaceVoxel } from "./neighbours.js";
 
 /** Options of {@link fillHoles}. */
 export interface FillHolesOptions {
@@ -20,24 +21,13 @@ export function fillHoles(mask: Volume, options: FillHolesOptions = {}): Volume<
   checkVolume(mask, "mask");
   checkOptions(options, "options", ["connectivity"]);
   const connectivity = checkOneOf(options.connectivity ?? 6, "connectivity", [6, 18, 26] as const);
-  const [nz, ny, nx] = mask.shape;
   const n = mask.data.length;
   const background = new Uint8Array(n);
   for (let i = 0; i < n; i++) background[i] = mask.data[i] === 0 ? 1 : 0;
   const labels = new Int32Array(n);
   const count = labelComponents(background, mask.shape, connectivity, false, labels);
   const open = new Uint8Array(count + 1);
-  for (let z = 0, i = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++)
-      for (let x = 0; x < nx; x++, i++) {
-        const edge =
-          (nz > 1 && (z === 0 || z === nz - 1)) ||
-          y === 0 ||
-          y === ny - 1 ||
-          x === 0 ||
-          x === nx - 1;
-        if (edge) open[labels[i]!] = 1;
-      }
+  forEachFaceVoxel(mask.shape, (i) => (open[labels[i]!] = 1));
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = labels[i] === 0 || open[labels[i]!] === 0 ? 1 : 0;
   return { data: out, shape: [...mask.shape] as Shape3, spacing: [...mask.spacing] as Spacing3 };

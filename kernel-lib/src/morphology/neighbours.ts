@@ -35,3 +35,23 @@ export function neighbourTable(shape: Shape3, connectivity: Connectivity) {
   };
   return { nbrs, offsets, inside };
 }
+
+/**
+ * Call `visit(i)` for each voxel on a face of the volume (z faces only when the volume has
+ * more than one slice, so a 2D image's own plane is not a face), in raster order.
+ * @internal
+ */
+export function forEachFaceVoxel(shape: Shape3, visit: (i: number) => void): void {
+  const [nz, ny, nx] = shape;
+  for (let z = 0, i = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++, i++) {
+        const face =
+          (nz > 1 && (z === 0 || z === nz - 1)) ||
+          y === 0 ||
+          y === ny - 1 ||
+          x === 0 ||
+          x === nx - 1;
+        if (face) visit(i);
+      }
+}

@@ -6,6 +6,7 @@
  * first). @internal
  */
 import { distanceTransform } from "../morphology/distanceTransform.js";
+import { forEachFaceVoxel } from "../morphology/neighbours.js";
 import type { ParallelOptions } from "../parallel/types.js";
 import type { Shape3, Spacing3 } from "../volume/types.js";
 
@@ -117,19 +118,7 @@ export function accessLevels(
   };
   if (inlets) {
     for (let i = 0; i < level.length; i++) if (inlets[i] !== 0) seed(i);
-  } else {
-    for (let z = 0, i = 0; z < nz; z++)
-      for (let y = 0; y < ny; y++)
-        for (let x = 0; x < nx; x++, i++) {
-          const face =
-            (nz > 1 && (z === 0 || z === nz - 1)) ||
-            y === 0 ||
-            y === ny - 1 ||
-            x === 0 ||
-            x === nx - 1;
-          if (face) seed(i);
-        }
-  }
+  } else forEachFaceVoxel(shape, seed);
   const nb = steps(connectivity);
   const flat = Int32Array.from(nb, ([dz, dy, dx]) => dz * plane + dy * nx + dx);
   const m = nb.length;
