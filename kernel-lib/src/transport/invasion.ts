@@ -105,7 +105,7 @@ export function accessLevels(
   connectivity: 6 | 26,
   k: number,
 ): Uint16Array {
-  const [nz, ny, nx] = shape;
+  const [, ny, nx] = shape;
   const plane = ny * nx;
   const acc = new Uint16Array(level.length);
   const buckets = Array.from({ length: k + 1 }, () => new Stack());
@@ -140,15 +140,8 @@ export function accessLevels(
         }
         continue;
       }
-      const z = Math.floor(p / plane);
-      const y = Math.floor((p - z * plane) / nx);
-      const x = p - z * plane - y * nx;
       for (let j = 0; j < m; j++) {
-        const [dz, dy, dx] = nb[j]!;
-        const zz = z + dz;
-        const yy = y + dy;
-        const xx = x + dx;
-        if (zz < 0 || zz >= nz || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
+        if (!inGrid(p, nb[j]!, shape)) continue;
         const q = p + flat[j]!;
         const lq = level[q]!;
         const c = lq < l ? lq : l;
@@ -186,6 +179,16 @@ function ballVoxels(rows: Int32Array): number {
   let n = 0;
   for (let j = 2; j < rows.length; j += 3) n += 2 * rows[j]! + 1;
   return n;
+}
+
+/** Whether the neighbour at offset `[dz, dy, dx]` of voxel `p` lies in the grid (for voxels at its edge). */
+function inGrid(p: number, [dz, dy, dx]: readonly number[], shape: Shape3): boolean {
+  const [nz, ny, nx] = shape;
+  const plane = ny * nx;
+  const z = Math.floor(p / plane) + dz!;
+  const y = Math.floor((p % plane) / nx) + dy!;
+  const x = (p % nx) + dx!;
+  return z >= 0 && z < nz && y >= 0 && y < ny && x >= 0 && x < nx;
 }
 
 /** Set `value` on the unset voxels of the balls (rows) around `centres`. */
@@ -231,7 +234,7 @@ function essentialCentres(
   shape: Shape3,
   spacing: Spacing3,
 ): { start: Int32Array; list: Int32Array } {
-  const [nz, ny, nx] = shape;
+  const [, ny, nx] = shape;
   const plane = ny * nx;
   const k = sizes.length;
   // Face neighbours first (j < 6), then edges and corners.
@@ -287,15 +290,8 @@ function essentialCentres(
       }
       if (contained) continue;
     } else {
-      const z = Math.floor(p / plane);
-      const y = Math.floor((p - z * plane) / nx);
-      const x = p - z * plane - y * nx;
       for (let j = 0; j < m; j++) {
-        const [dz, dy, dx] = nb[j]!;
-        const zz = z + dz;
-        const yy = y + dy;
-        const xx = x + dx;
-        if (zz < 0 || zz >= nz || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
+        if (!inGrid(p, nb[j]!, shape)) continue;
         const lq = acc[p + flat[j]!]!;
         if (lq >= contain[row + j]!) {
           contained = true;
