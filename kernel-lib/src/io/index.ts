@@ -12,3 +12,8 @@ export { writePngStack } from "./writePngStack.js";
 export type { WritePngStackOptions } from "./writePngStack.js";
 export { sharedDataPath, requireSharedData } from "./sharedData.js";
 export { findRepoRoot } from "./projectRoot.js";
+export { readAng, parseAng } from "./ebsdAng.js";
+export { readCtf, parseCtf } from "./ebsdCtf.js";
+export type { EbsdMap, EbsdPhase } from "./ebsdTypes.js";
+export { readEbsdStack } from "./ebsdStack.js";
+export type { EbsdStack, ReadEbsdStackOptions } from "./ebsdStack.js";
