@@ -128,20 +128,9 @@ export function accessLevels(
     while (bucket.length > 0) {
       const p = bucket.data[--bucket.length]!;
       if (acc[p] !== l) continue;
-      if (edge[p] === 0) {
-        for (let j = 0; j < m; j++) {
-          const q = p + flat[j]!;
-          const lq = level[q]!;
-          const c = lq < l ? lq : l;
-          if (c > acc[q]!) {
-            acc[q] = c;
-            buckets[c]!.push(q);
-          }
-        }
-        continue;
-      }
+      const onEdge = edge[p] !== 0;
       for (let j = 0; j < m; j++) {
-        if (!inGrid(p, nb[j]!, shape)) continue;
+        if (onEdge && !inGrid(p, nb[j]!, shape)) continue;
         const q = p + flat[j]!;
         const lq = level[q]!;
         const c = lq < l ? lq : l;
