@@ -3,14 +3,12 @@
  * makes it) and the records a sample is returned as.
  */
 import type { Shape3, Spacing3, Volume } from "../volume/types.js";
+import type { BrushStrokeLabels } from "./brushStrokes.js";
 import { grainTargets } from "./grainTargets.js";
 
 /** Names of the FIB/SEM samples. */
 export type FibsemSampleName =
-  | "fibsem-nmc"
-  | "fibsem-nmc-small"
-  | "porous-particle"
-  | "porous-particle-small";
+  "fibsem-nmc" | "fibsem-nmc-small" | "porous-particle" | "porous-particle-small";
 /** Names of the FIB-EBSD samples. */
 export type EbsdSampleName = "ebsd-particle" | "ebsd-particle-small";
 export type SampleName = FibsemSampleName | EbsdSampleName;
@@ -107,8 +105,14 @@ export const SAMPLES: Readonly<Record<SampleName, Readonly<SampleSpec>>> = Objec
   }),
 });
 
+/** The brush-stroke protocol of a FIB/SEM sample: its labels, test slice, gap and labelled slices. */
+export type FibsemStrokeProtocol = Pick<
+  BrushStrokeLabels,
+  "labels" | "testSlice" | "gap" | "excluded" | "trainSlices"
+>;
+
 /** A FIB/SEM sample: two detector stacks, truth and sparse labels with their protocol. */
-export interface FibsemSample {
+export interface FibsemSample extends FibsemStrokeProtocol {
   name: string;
   kind: "fibsem";
   description: string;
@@ -118,18 +122,8 @@ export interface FibsemSample {
   inlens: Volume<Uint8Array>;
   /** Ground truth: 1 void, 2 CBD, 3 NMC. */
   truth: Volume<Uint8Array>;
-  /** Sparse brush-stroke training labels (0 = unlabelled). */
-  labels: Volume<Uint8Array>;
   /** 1 where re-deposited material covers a pore (void in the truth). */
   redeposition: Volume<Uint8Array>;
-  /** Fully labelled test slice (score on `truth` at this z). */
-  testSlice: number;
-  /** Slices without labels on each side of the test slice. */
-  gap: number;
-  /** Inclusive z range without training labels. */
-  excluded: [number, number];
-  /** Slices that carry brush strokes. */
-  trainSlices: number[];
   /** Class names by id. */
   classes: Record<number, string>;
   /** Samples of one whole particle: its centre [z, y, x] and nominal radius (nm), and its primary particles. */
