@@ -144,8 +144,8 @@ export function checkSquareGrid(
           `hexagonal grid (odd rows shifted by half a step), expected a square grid: ` +
             `hexagonal grids are not supported; re-export on a square grid`);
       throw lineError(file, lineOf(i),
-        `point (x ${x[i]}, y ${y[i]}) is off the square grid of ${cols} x ${rows} points, ` +
-          `expected (x ${ex}, y ${ey}) for row ${r}, column ${c}`);
+        `point (x ${+x[i].toPrecision(7)}, y ${+y[i].toPrecision(7)}) is off the square grid of ${cols} x ${rows} points, ` +
+          `expected (x ${+ex.toPrecision(7)}, y ${+ey.toPrecision(7)}) for row ${r}, column ${c}`);
     }
   }
 }
