@@ -79,6 +79,53 @@ export function firstPass(
 }
 
 /**
+ * Add the parabola of the site at position `q` with value `val` to a lower envelope of
+ * `k + 1` parabolas (positions `v`, values `fv`, left bounds `z`), dropping those it hides;
+ * returns the index of the new last parabola.
+ */
+function addSite(
+  k: number,
+  q: number,
+  val: number,
+  v: Float64Array,
+  fv: Float64Array,
+  z: Float64Array,
+): number {
+  const h = val + q * q;
+  let cross = -Infinity;
+  while (k >= 0) {
+    cross = (h - (fv[k]! + v[k]! * v[k]!)) / (2 * (q - v[k]!));
+    if (cross <= z[k]!) k--;
+    else break;
+  }
+  k++;
+  v[k] = q;
+  fv[k] = val;
+  z[k] = k === 0 ? -Infinity : cross;
+  return k;
+}
+
+/** Write the lower envelope of parabolas `0..k` at voxels `a..b` (spacing `s`) to `out[off + p]`. */
+function evaluate(
+  k: number,
+  a: number,
+  b: number,
+  s: number,
+  { v, fv, z }: LineScratch,
+  out: Float32Array | Float64Array,
+  off: number,
+): void {
+  z[k + 1] = Infinity;
+  let j = 0;
+  for (let p = a; p <= b; p++) {
+    const x = p * s;
+    while (z[j + 1]! < x) j++;
+    const d = x - v[j]!;
+    out[off + p] = d * d + fv[j]!;
+  }
+}
+
+/**
  * Later passes: the lower envelope of parabolas `(x - q)^2 + f(q)` over the
  * sites of each label run (its voxels with finite `f` and, as sites of value
  * 0, the voxels just outside it), evaluated at every voxel of the run.
@@ -111,31 +158,13 @@ export function envelopePass(
     for (let p = lo; p <= hi; p++) {
       const val = p < a || p > b ? 0 : f[p]!;
       if (val === Infinity) continue;
-      const q = p * s;
-      const h = val + q * q;
-      let cross = -Infinity;
-      while (k >= 0) {
-        cross = (h - (fv[k]! + v[k]! * v[k]!)) / (2 * (q - v[k]!));
-        if (cross <= z[k]!) k--;
-        else break;
-      }
-      k++;
-      v[k] = q;
-      fv[k] = val;
-      z[k] = k === 0 ? -Infinity : cross;
+      k = addSite(k, p * s, val, v, fv, z);
     }
     if (k < 0) {
       for (let p = a; p <= b; p++) out[p] = Infinity;
       continue;
     }
-    z[k + 1] = Infinity;
-    let j = 0;
-    for (let p = a; p <= b; p++) {
-      const x = p * s;
-      while (z[j + 1]! < x) j++;
-      const d = x - v[j]!;
-      out[p] = d * d + fv[j]!;
-    }
+    evaluate(k, a, b, s, scratch, out, 0);
   }
 }
 
@@ -198,29 +227,9 @@ export function envelopeMask(
     for (let p = lo; p <= hi; p++) {
       const val = p < a || p > b ? 0 : t[off + p]!;
       if (val === Infinity) continue;
-      const q = p * s;
-      const h = val + q * q;
-      let cross = -Infinity;
-      while (k >= 0) {
-        cross = (h - (fv[k]! + v[k]! * v[k]!)) / (2 * (q - v[k]!));
-        if (cross <= z[k]!) k--;
-        else break;
-      }
-      k++;
-      v[k] = q;
-      fv[k] = val;
-      z[k] = k === 0 ? -Infinity : cross;
+      k = addSite(k, p * s, val, v, fv, z);
     }
-    if (k >= 0) {
-      z[k + 1] = Infinity;
-      let j = 0;
-      for (let p = a; p <= b; p++) {
-        const x = p * s;
-        while (z[j + 1]! < x) j++;
-        const d = x - v[j]!;
-        t[off + p] = d * d + fv[j]!;
-      }
-    }
+    if (k >= 0) evaluate(k, a, b, s, scratch, t, off);
     a = b;
   }
 }
