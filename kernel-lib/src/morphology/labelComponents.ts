@@ -78,10 +78,10 @@ export function labelRuns(
   const rows = nz * ny;
   const rowFirst = new Int32Array(rows + 1);
   let cap = Math.max(1024, src.length >> 4);
-  let row = new Int32Array(cap);
-  let start = new Int32Array(cap);
-  let end = new Int32Array(cap);
-  let parent = new Int32Array(cap);
+  let row: Int32Array = new Int32Array(cap);
+  let start: Int32Array = new Int32Array(cap);
+  let end: Int32Array = new Int32Array(cap);
+  let parent: Int32Array = new Int32Array(cap);
   let runs = 0;
   const nbrs = earlierRows(connectivity);
   const nbrFirst = new Int32Array(nbrs.length);
