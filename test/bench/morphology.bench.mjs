@@ -5,10 +5,8 @@
 // cc3d, local thickness (25 sizes) against PoreSpy. References other than scipy live in
 // .cache/bench-venv (see morphology.py). Skips with a message when the volume is absent.
 // Run: npm run bench -- morphology [--case <case>]
-import { mkdirSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { readTiff, sharedDataPath } from "../../kernel-lib/dist/io/index.js";
 import {
   connectedComponents,
   distanceTransform,
@@ -16,22 +14,7 @@ import {
 } from "../../kernel-lib/dist/morphology/index.js";
 import { closePool } from "../../kernel-lib/dist/parallel/index.js";
 import { runBenchmark } from "./harness.mjs";
-
-const file = sharedDataPath("nmc-cathode-taufactor/electrode.tiff");
-if (file === undefined) {
-  console.log(
-    "morphology: skipped (../shared/data/nmc-cathode-taufactor/electrode.tiff is absent)",
-  );
-  process.exit(0);
-}
-const dataFile = path.join(os.tmpdir(), "tomolab-bench-morphology", "pore.u8");
-
-async function pore() {
-  const v = await readTiff(file);
-  const data = new Uint8Array(v.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = v.data[i] === 0 ? 1 : 0;
-  return { data, shape: v.shape, spacing: [1, 1, 1] };
-}
+import { taufactorPore } from "./taufactor.mjs";
 
 /** The volume mirrored 2x2x2 (each octant a reflection of the original): twice each side. */
 function mirrored(v) {
@@ -48,13 +31,11 @@ function mirrored(v) {
   return { data, shape: [2 * nz, 2 * ny, 2 * nx], spacing: [1, 1, 1] };
 }
 
-const first = await pore();
+const { pore: first, dataFile } = await taufactorPore("morphology");
 const shapeArg = first.shape.join(",");
 const big = first.shape.map((n) => 2 * n);
 const bigFile = path.join(path.dirname(dataFile), "pore-mirrored.u8");
 if (!process.argv.includes("--child")) {
-  mkdirSync(path.dirname(dataFile), { recursive: true });
-  writeFileSync(dataFile, first.data);
   writeFileSync(bigFile, mirrored(first).data);
 }
 const ref = (tool) => ["--tool", tool, "--data", dataFile, "--shape", shapeArg];

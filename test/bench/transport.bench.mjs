@@ -5,33 +5,12 @@
 // target of issue 13). References live in .cache/bench-venv (see transport.py). Skips with a
 // message when the volume is absent.
 // Run: npm run bench -- transport [--case <case>]
-import { mkdirSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { readTiff, sharedDataPath } from "../../kernel-lib/dist/io/index.js";
 import { closePool } from "../../kernel-lib/dist/parallel/index.js";
 import { intrusionCurve, porosimetry } from "../../kernel-lib/dist/transport/index.js";
 import { runBenchmark } from "./harness.mjs";
+import { taufactorPore } from "./taufactor.mjs";
 
-const file = sharedDataPath("nmc-cathode-taufactor/electrode.tiff");
-if (file === undefined) {
-  console.log("transport: skipped (../shared/data/nmc-cathode-taufactor/electrode.tiff is absent)");
-  process.exit(0);
-}
-const dataFile = path.join(os.tmpdir(), "tomolab-bench-transport", "pore.u8");
-
-async function pore() {
-  const v = await readTiff(file);
-  const data = new Uint8Array(v.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = v.data[i] === 0 ? 1 : 0;
-  return { data, shape: v.shape, spacing: [1, 1, 1] };
-}
-
-const first = await pore();
-if (!process.argv.includes("--child")) {
-  mkdirSync(path.dirname(dataFile), { recursive: true });
-  writeFileSync(dataFile, first.data);
-}
+const { pore: first, dataFile } = await taufactorPore("transport");
 const ref = (tool) => ["--tool", tool, "--data", dataFile, "--shape", first.shape.join(",")];
 const size = `${first.shape.join("x")} pore phase`;
 const setup = () => first;
