@@ -5,7 +5,9 @@
 // truth classes 1-3. Training rows are drawn from the upper half (z < 24),
 // test rows are the lower half; prediction is timed on 262,144 rows (one
 // 512x512 slice worth). Each side prints its test accuracy (tomolab on
-// stderr, the reference in its name).
+// stderr, the reference in its name). One more prediction case uses the 183
+// features of Paper 1's method 3.5 (the 61 of each of SE2, InLens and
+// SE2 - InLens, `paper1FeatureSpec("3.5")`) on the same rows.
 // Run: npm run bench -- forest [--case <case>] [--runs N] [--rounds R]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -13,11 +15,15 @@ import path from "node:path";
 import { predictProbaParallel, trainForest } from "../../kernel-lib/dist/classify/index.js";
 import { computeFeatures, featureSpec } from "../../kernel-lib/dist/features/index.js";
 import { closePool, getThreads } from "../../kernel-lib/dist/parallel/index.js";
+import { paper1FeatureSpec } from "../../kernel-lib/dist/papers/paper1/forests.js";
 import { loadSample } from "../../kernel-lib/dist/synth/index.js";
 import { runBenchmark } from "./harness.mjs";
 
-const DATA = path.join(os.tmpdir(), "tomolab-bench-forest", "nmc-small-se2");
-const SIZES = [20000, 100000];
+const DIR = path.join(os.tmpdir(), "tomolab-bench-forest");
+const DATA = path.join(DIR, "nmc-small-se2");
+/** Paper 1 method 3.5: features of SE2, InLens and SE2 - InLens (183 columns). */
+const DATA_35 = path.join(DIR, "nmc-small-m35");
+const SIZES = { [DATA]: [20000, 100000], [DATA_35]: [20000] };
 const PREDICT_ROWS = 262144;
 
 function lcg(seed) {
@@ -25,19 +31,27 @@ function lcg(seed) {
   return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
-/** Write the feature matrix, labels and row sets once (untimed). */
-async function prepare() {
-  if (existsSync(`${DATA}.json`)) return;
-  mkdirSync(path.dirname(DATA), { recursive: true });
+/** The feature stack of one data set, pixel-major (`layout: "samples"`). */
+function features(data, sample) {
+  if (data === DATA_35) {
+    const inputs = { SE2: sample.se2, InLens: sample.inlens };
+    return computeFeatures(inputs, paper1FeatureSpec("3.5"), { layout: "samples" });
+  }
+  return computeFeatures(sample.se2, featureSpec(), { layout: "samples" });
+}
+
+/** Write the feature matrix, labels and row sets of the data set `data` once (untimed). */
+async function prepare(data) {
+  if (existsSync(`${data}.json`)) return;
+  mkdirSync(path.dirname(data), { recursive: true });
   const sample = await loadSample("fibsem-nmc-small");
-  const spec = featureSpec();
-  const f = await computeFeatures(sample.se2, spec, { layout: "samples" });
+  const f = await features(data, sample);
   const F = f.channels.length;
   const [nz, ny, nx] = sample.se2.shape;
   const half = (nz >> 1) * ny * nx;
   const n = nz * ny * nx;
-  writeFileSync(`${DATA}.X.bin`, Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength));
-  writeFileSync(`${DATA}.y.bin`, Buffer.from(sample.truth.data));
+  writeFileSync(`${data}.X.bin`, Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength));
+  writeFileSync(`${data}.y.bin`, Buffer.from(sample.truth.data));
   const rnd = lcg(7);
   // training rows: a random subset of the upper half, without replacement
   const upper = Int32Array.from({ length: half }, (_, i) => i);
@@ -45,22 +59,22 @@ async function prepare() {
     const j = Math.floor(rnd() * (i + 1));
     [upper[i], upper[j]] = [upper[j], upper[i]];
   }
-  for (const size of SIZES) writeFileSync(`${DATA}.train${size}.bin`, upper.slice(0, size));
+  for (const size of SIZES[data]) writeFileSync(`${data}.train${size}.bin`, upper.slice(0, size));
   const test = Int32Array.from({ length: n - half }, (_, i) => half + i);
-  writeFileSync(`${DATA}.test.bin`, test);
+  writeFileSync(`${data}.test.bin`, test);
   const predict = Int32Array.from({ length: PREDICT_ROWS }, (_, i) => (half + i) % n);
-  writeFileSync(`${DATA}.predict.bin`, predict);
-  writeFileSync(`${DATA}.json`, JSON.stringify({ nFeatures: F, shape: sample.se2.shape }));
+  writeFileSync(`${data}.predict.bin`, predict);
+  writeFileSync(`${data}.json`, JSON.stringify({ nFeatures: F, shape: sample.se2.shape }));
 }
 
-function load(size) {
-  const meta = JSON.parse(readFileSync(`${DATA}.json`, "utf8"));
+function load(size, data) {
+  const meta = JSON.parse(readFileSync(`${data}.json`, "utf8"));
   const F = meta.nFeatures;
-  const b = readFileSync(`${DATA}.X.bin`);
+  const b = readFileSync(`${data}.X.bin`);
   const X = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-  const y = new Uint8Array(readFileSync(`${DATA}.y.bin`));
+  const y = new Uint8Array(readFileSync(`${data}.y.bin`));
   const ints = (name) => {
-    const r = readFileSync(`${DATA}.${name}.bin`);
+    const r = readFileSync(`${data}.${name}.bin`);
     return new Int32Array(r.buffer.slice(r.byteOffset, r.byteOffset + r.byteLength));
   };
   const rows = (idx) => {
@@ -93,7 +107,7 @@ function report(what, forest, d) {
 const threads = String(Math.min(2, getThreads()));
 const trainCase = (size, tool) => ({
   case: `train ${size / 1000}k x 61 vs ${tool}`,
-  setup: async () => ({ d: load(size), forest: undefined }),
+  setup: async () => ({ d: load(size, DATA), forest: undefined }),
   run: async (s) => {
     s.forest = await trainForest(s.d.Xtr, s.d.ytr, s.d.F, { trees: 100 });
   },
@@ -114,12 +128,16 @@ const trainCase = (size, tool) => ({
     threads,
   ],
 });
-const predictCase = (tool) => ({
-  case: `predict 262k rows (forest of 20k) vs ${tool}`,
+const predictCase = (tool, data = DATA) => ({
+  case:
+    data === DATA
+      ? `predict 262k rows (forest of 20k) vs ${tool}`
+      : `predict 262k rows x 183 (method 3.5, forest of 20k) vs ${tool}`,
+  data,
   setup: async () => {
-    const d = load(20000);
+    const d = load(20000, data);
     const forest = await trainForest(d.Xtr, d.ytr, d.F, { trees: 100, seed: 1 });
-    report("predict", forest, d);
+    report(`predict x ${d.F}`, forest, d);
     await predictProbaParallel(forest, d.Xp.subarray(0, 65536 * d.F)); // warm the workers
     return { d, forest };
   },
@@ -127,7 +145,7 @@ const predictCase = (tool) => ({
   teardown: () => closePool(),
   reference: [
     "--data",
-    DATA,
+    data,
     "--op",
     "predict",
     "--tool",
@@ -139,19 +157,23 @@ const predictCase = (tool) => ({
   ],
 });
 
+const cases = [
+  trainCase(20000, "sklearn"),
+  trainCase(20000, "vigra"),
+  predictCase("sklearn"),
+  predictCase("vigra"),
+  trainCase(100000, "sklearn"),
+  trainCase(100000, "vigra"),
+  predictCase("sklearn", DATA_35),
+];
 if (!process.argv.includes("--child")) {
   console.log(`tomolab threads: ${getThreads()}`);
-  await prepare();
+  const i = process.argv.indexOf("--case");
+  const only = i >= 0 ? process.argv[i + 1] : undefined;
+  // Write only the data sets of the cases that will run.
+  const sets = new Set(
+    cases.filter((c) => only === undefined || c.case === only).map((c) => c.data ?? DATA),
+  );
+  for (const set of sets) await prepare(set);
 }
-await runBenchmark(import.meta.url, {
-  name: "forest",
-  runs: 3,
-  cases: [
-    trainCase(20000, "sklearn"),
-    trainCase(20000, "vigra"),
-    predictCase("sklearn"),
-    predictCase("vigra"),
-    trainCase(100000, "sklearn"),
-    trainCase(100000, "vigra"),
-  ],
-});
+await runBenchmark(import.meta.url, { name: "forest", runs: 3, cases });

@@ -2,7 +2,9 @@
 RandomForestClassifier(n_estimators=100, n_jobs=2) or vigra's RandomForest
 (ilastik's engine; 100 trees as ilastik runs it: one forest per thread,
 trees split between them, probabilities averaged) trained and predicted on
-the data file the benchmark wrote (features of the fibsem-nmc-small sample).
+the data file the benchmark wrote (features of the fibsem-nmc-small sample:
+61 of SE2, or 183 of SE2, InLens and SE2 - InLens; `--data` names the file
+prefix, whose .json gives the feature count).
 Prints JSON timings (seconds); the reference name carries the test accuracy."""
 import argparse
 import json
@@ -23,7 +25,11 @@ args = parser.parse_args()
 with open(args.data + ".json") as f:
     meta = json.load(f)
 F = meta["nFeatures"]
-X = np.fromfile(args.data + ".X.bin", dtype="<f4").reshape(-1, F)
+X = np.fromfile(args.data + ".X.bin", dtype="<f4")
+n_voxels = int(np.prod(meta["shape"]))
+if X.size != n_voxels * F:
+    raise SystemExit(f"{args.data}.X.bin: expected {n_voxels} x {F} float32 values, received {X.size}")
+X = X.reshape(-1, F)
 y = np.fromfile(args.data + ".y.bin", dtype=np.uint8).astype(np.int64)
 train = np.fromfile(args.data + f".train{args.n}.bin", dtype="<i4")
 test = np.fromfile(args.data + ".test.bin", dtype="<i4")
