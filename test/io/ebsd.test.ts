@@ -122,6 +122,16 @@ describe("readCtf on self-made files", () => {
     expect(() => parseCtf(enc(ctfText().split("\r\n").slice(0, 11).join("\n")), "c.ctf")).toThrow(/no data rows/);
     expect(() => parseCtf(enc("hello\n"), "c.ctf")).toThrow(/c\.ctf line 1: expected "Channel Text File"/);
   });
+  it("rejects numbers not in decimal notation (found by the fuzz suite: 0x10 read as 16)", () => {
+    for (const token of ["0x10", "0b11", "0o7", "1_0", "Infinity", ".", "1e"]) {
+      const t = ctfText().replace("\t20\t", `\t${token}\t`);
+      expect(() => parseCtf(enc(t), "c.ctf"), token).toThrow(/c\.ctf line 12: Euler2: expected a finite number/);
+      const a = angText().replace("0.10000 0.30000", `0.1000 ${token}`);
+      expect(() => parseAng(enc(a), "x.ang"), token).toThrow(/x\.ang line 21: Phi: expected a finite number/);
+    }
+    const ok = parseCtf(enc(ctfText().replace("\t20\t", "\t+2.0e1\t")), "c.ctf");
+    expect(ok.Phi[0]).toBeCloseTo((20 * Math.PI) / 180, 6);
+  });
 });
 
 describe("readEbsdStack", () => {

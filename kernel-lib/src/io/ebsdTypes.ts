@@ -115,9 +115,12 @@ export function decodeText(bytes: Uint8Array, file: string, what: string): strin
   return new TextDecoder("utf-8").decode(bytes);
 }
 
-/** Parses a numeric field strictly (no trailing garbage, finite). */
+/** A decimal number as EBSD exports write it (no hex, binary, "Infinity" or digit separators). */
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/** Parses a numeric field strictly (decimal notation only, no trailing garbage, finite). */
 export function numberField(token: string, file: string, line: number, name: string): number {
-  const v = token === "" ? NaN : Number(token);
+  const v = DECIMAL.test(token) ? Number(token) : NaN;
   if (!Number.isFinite(v))
     throw lineError(file, line, `${name}: expected a finite number, received ${JSON.stringify(token.slice(0, 40))}`);
   return v;
