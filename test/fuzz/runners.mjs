@@ -29,6 +29,20 @@ function forestInput(nFeatures, rows = 48) {
   return x;
 }
 
+/** An EBSD map as a plain result: its structure, then the per-point channels. */
+const ebsdResult = (m) => ({
+  rows: m.rows,
+  cols: m.cols,
+  grid: m.grid,
+  step: { ...m.step },
+  unit: m.unit,
+  format: m.format,
+  phases: m.phases.map((p) => ({ ...p, lattice: p.lattice ? [...p.lattice] : undefined })),
+  header: { ...m.header },
+  columns: Object.keys(m.quality),
+  points: { phi1: m.phi1, Phi: m.Phi, phi2: m.phi2, x: m.x, y: m.y, phase: m.phase, ...m.quality },
+});
+
 export const runners = {
   async tiff(input) {
     const { readTiff } = await load("io/readTiff.js");
@@ -90,5 +104,15 @@ export const runners = {
       files: s.files.map(file),
     });
     return { manifest: { ...pick(m, ["format", "note"]), samples: m.samples.map(sample) } };
+  },
+
+  async ang(input) {
+    const { readAng } = await load("io/ebsdAng.js");
+    return ebsdResult(await readAng(input.file));
+  },
+
+  async ctf(input) {
+    const { readCtf } = await load("io/ebsdCtf.js");
+    return ebsdResult(await readCtf(input.file));
   },
 };

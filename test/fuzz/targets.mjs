@@ -27,9 +27,25 @@
 //   is a silent wrong result, and so is any result after a targeted mutation
 //   that breaks an invariant (a cycle in a tree, a label value outside the
 //   classes).
+// - EBSD maps (readAng, readCtf), judged on a line diff of the mutated text
+//   against the seed (the lines between the common leading and trailing ones
+//   are the changed ones): the structure (rows, cols, grid, step, unit,
+//   phase table, header record, column names) may change only when a header
+//   line changed (for .ctf, up to and including the table header); the values
+//   of a point may change only when its own data line changed, or anywhere
+//   when the .ctf table header changed (columns renamed). A mutation that
+//   changed the number of data lines (truncation, insertion or deletion of
+//   lines) and still returns a map of the same size is a silent wrong result:
+//   the header grid and the square-grid check of x/y must catch it. A number
+//   turned into text (hex, "Infinity", "1,5", ...) must be an error. One
+//   exception: a .ang without grid lines (grid inferred from x/y) cut after
+//   whole rows, or inside the first row, is a smaller map no reader can tell
+//   from a complete one; it may return fewer rows (or one shorter row) whose
+//   points before the change are the seed's. Errors name the file (its base
+//   name) and a line number or a header field.
 //
-// Adding a parser (e.g. EBSD .ang/.ctf): a runner in runners.mjs and an entry
-// in TARGETS below with `seeds`, `mutate`, `input`, `field` and `judge`.
+// Adding a parser: a runner in runners.mjs and an entry in TARGETS below with
+// `seeds`, `mutate`, `input`, `named`, `field` and `judge`.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -573,6 +589,228 @@ function manifestTargeted(json, r) {
   return null;
 }
 
+// ---------------------------------------------------------------- EBSD (.ang, .ctf)
+
+/** A small .ang (the layout of test/io/ebsd.test.ts): `rows` x 3 points, step 0.5 um, 2 phases. */
+function angSeedText(rows, eol) {
+  const head = [
+    "# TEM_PIXperUM 1.0",
+    "# Phase 1",
+    "# MaterialName  \tIron (Alpha)",
+    "# Formula \tFe",
+    "# Symmetry 43",
+    "# LatticeConstants 2.870 2.870 2.870 90.000 90.000 90.000",
+    "# Phase 2",
+    "# MaterialName Magnesium",
+    "# Formula Mg",
+    "# Symmetry 62",
+    "# LatticeConstants 3.21 3.21 5.21 90 90 120",
+    "#",
+    "# GRID: SqrGrid",
+    "# XSTEP: 0.5",
+    "# YSTEP: 0.5",
+    "# NCOLS_ODD: 3",
+    "# NCOLS_EVEN: 3",
+    `# NROWS: ${rows}`,
+    "#",
+  ];
+  const body = [];
+  for (let i = 0; i < 3 * rows; i++) {
+    const x = (i % 3) * 0.5;
+    const y = Math.floor(i / 3) * 0.5;
+    const a = (k) => (0.1 * k + 0.05 * i).toFixed(5);
+    body.push(
+      `  ${a(0)} ${a(2)} ${a(3)} ${x} ${y} ${100 + i} ${(i / 10).toFixed(3)} ${(i % 2) + 1} ${i * 2} ${(i / 100).toFixed(3)}`,
+    );
+  }
+  return [...head, ...body].join(eol) + eol;
+}
+
+/** A small .ctf: `cols` x 2 points, step 1.5 um, 2 phases (Mg, Fe), some points not indexed. */
+function ctfSeedText(cols, eol) {
+  const lines = [
+    "Channel Text File",
+    "Prj\tfuzz.cpr",
+    "Author\t",
+    "JobMode\tGrid",
+    `XCells\t${cols}`,
+    "YCells\t2",
+    "XStep\t1.5",
+    "YStep\t1.5",
+    "Phases\t2",
+    "3.2089;3.2089;5.2101\t90;90;120\tMagnesium\t9\t194\t\t\tref",
+    "2.87;2.87;2.87\t90;90;90\tIron\t11\t229",
+    "Phase\tX\tY\tBands\tError\tEuler1\tEuler2\tEuler3\tMAD\tBC\tBS",
+  ];
+  for (let i = 0; i < 2 * cols; i++) {
+    const r = Math.floor(i / cols);
+    const row = [i % 5 === 4 ? 0 : 1 + (i % 2), (i % cols) * 1.5, r * 1.5, 8 + i, 0];
+    lines.push(
+      [...row, 10 * i, 20 + i, 30 + i, (0.5 + i / 10).toFixed(4), 100 + i, 200 + i].join("\t"),
+    );
+  }
+  return lines.join(eol) + eol;
+}
+
+const splitLines = (bytes) => new TextDecoder().decode(bytes).split(/\r\n|\n|\r/);
+
+/** The seed's lines and the index of its first data line (after the `#` header / the table header). */
+function ebsdSeed(format, name, bytes) {
+  const lines = splitLines(bytes);
+  const data =
+    format === "ang"
+      ? lines.findIndex((l) => !l.startsWith("#"))
+      : lines.findIndex((l) => /^Phase\tX\t/.test(l)) + 1;
+  return { name, bytes, lines, data, format, files: [{ name, bytes }], options: {} };
+}
+
+function ebsdSeeds(format) {
+  return async () => {
+    const enc = (s) => new TextEncoder().encode(s);
+    const seeds =
+      format === "ang"
+        ? [
+            ebsdSeed("ang", "a.ang", enc(angSeedText(3, "\r\n"))),
+            ebsdSeed("ang", "b.ang", enc(angSeedText(2, "\n"))),
+          ]
+        : [
+            ebsdSeed("ctf", "a.ctf", enc(ctfSeedText(3, "\r\n"))),
+            ebsdSeed("ctf", "b.ctf", enc(ctfSeedText(2, "\n"))),
+          ];
+    // One small real file when the shared data are present (never in CI).
+    const { sharedDataPath } = await dist("io/sharedData.js");
+    const real = sharedDataPath(`ebsd-mtex/${format === "ang" ? "ACOM.ang" : "testdata_sqr.ctf"}`);
+    if (real)
+      seeds.push(ebsdSeed(format, path.basename(real), new Uint8Array(fs.readFileSync(real))));
+    return seeds;
+  };
+}
+
+/** Targeted text mutations: delete / duplicate a line, change a header value, a number into text, truncate at a line. */
+function ebsdTextMutation(seed, r) {
+  const lines = [...seed.lines];
+  const eol = new TextDecoder().decode(seed.bytes).includes("\r\n") ? "\r\n" : "\n";
+  const last = lines.length - (lines[lines.length - 1] === "" ? 1 : 0); // lines before the final empty one
+  const k = r.int(last);
+  const op = r.pick(["delete", "duplicate", "header", "number", "truncate"]);
+  let what;
+  if (op === "delete") {
+    lines.splice(k, 1);
+    what = `delete line ${k + 1}`;
+  } else if (op === "duplicate") {
+    lines.splice(k, 0, lines[k]);
+    what = `duplicate line ${k + 1}`;
+  } else if (op === "header") {
+    const h = r.int(seed.data);
+    const parts = lines[h].split(/(\s+)/);
+    const v = r.pick(["0", "-1", "2.5", "1e9", "NaN", "x", "", "HexGrid", "4", "999999999"]);
+    parts[parts.length - 1] = v;
+    lines[h] = parts.join("");
+    what = `header line ${h + 1}: last value -> ${JSON.stringify(v)}`;
+  } else if (op === "number") {
+    const d = seed.data + r.int(Math.max(1, last - seed.data));
+    const parts = lines[d].split(/(\s+)/);
+    const tokens = parts.map((p, i) => i).filter((i) => /\S/.test(parts[i]));
+    const t = r.pick(tokens);
+    const v = r.pick(["abc", "1,5", "0x10", "Infinity", "NaN", "1e", "--1", "1.2.3"]);
+    parts[t] = v;
+    lines[d] = parts.join("");
+    what = `line ${d + 1}: a number -> ${JSON.stringify(v)}`;
+    return { ...encodeLines(lines, eol, false), what, lengthChanged: true, mustError: true };
+  } else {
+    lines.length = k;
+    what = `truncate after line ${k}`;
+  }
+  return { ...encodeLines(lines, eol, op === "truncate"), what, lengthChanged: true };
+}
+
+const encodeLines = (lines, eol, final) => ({
+  bytes: new TextEncoder().encode(lines.join(eol) + (final ? eol : "")),
+});
+
+function ebsdMutate(seed, r) {
+  const m = r.next() < 0.4 ? ebsdTextMutation(seed, r) : mutateBytes(seed.bytes, r);
+  return { ...m, files: [{ name: seed.name, bytes: m.bytes }] };
+}
+
+const STRUCTURE = ["rows", "cols", "grid", "step", "unit", "format", "phases", "header", "columns"];
+
+/**
+ * Judge of the EBSD readers, on a line diff of the mutated text against the seed's (common
+ * leading and trailing lines; the lines between are the changed ones). See the header comment.
+ */
+function ebsdJudge(seed, m, ref, got) {
+  if (m.mustError) return `${m.what}: accepted`;
+  const s = seed.lines;
+  const t = splitLines(m.files[0].bytes);
+  let p = 0;
+  while (p < s.length && p < t.length && s[p] === t[p]) p++;
+  let q = 0;
+  while (q < s.length - p && q < t.length - p && s[s.length - 1 - q] === t[t.length - 1 - q]) q++;
+  const seedEnd = s.length - q; // seed lines [p, seedEnd) changed
+  const header = p < seed.data; // a header line (for .ctf: up to the table header) changed
+  const tableHeader = seed.format === "ctf" && p <= seed.data - 1 && seedEnd > seed.data - 1;
+  const data = seedEnd > seed.data; // a data line changed
+  const blank = (l) => l.trim() === "";
+  const dataLines = (lines, from, to) =>
+    lines.slice(Math.max(from, seed.data), to).filter((l) => !blank(l)).length;
+  const moved = data && dataLines(s, p, seedEnd) !== dataLines(t, p, t.length - q);
+  const where = `${m.what} (lines ${p + 1}..${seedEnd} of the seed changed)`;
+  // A .ang without grid lines (the grid inferred from x/y) cut after whole rows (or inside the
+  // first row) is a smaller map no reader can tell from a complete one: fewer rows (or one row
+  // of fewer points), each point before the change as in the seed.
+  const inferred = seed.format === "ang" && !("NROWS" in ref.header);
+  const fewerRows =
+    inferred &&
+    got.rows * got.cols < ref.rows * ref.cols &&
+    (got.cols === ref.cols || got.rows === 1);
+  for (const key of STRUCTURE)
+    if (
+      !sameResultShallow(got[key], ref[key]) &&
+      !header &&
+      !(fewerRows && (key === "rows" || key === "cols"))
+    )
+      return `${where}: ${key} changed, yet no header line was touched`;
+  if (fewerRows && !header) {
+    const n = Math.min(got.rows * got.cols, p - seed.data);
+    for (const [channel, a] of Object.entries(got.points))
+      for (let i = 0; i < n; i++)
+        if (!Object.is(a[i], ref.points[channel][i]))
+          return `${where}: ${channel} of point ${i} (line ${seed.data + i + 1}, not touched) changed in a map cut to ${got.rows} rows`;
+    return null;
+  }
+  if (got.rows * got.cols !== ref.rows * ref.cols) return null; // another size: judged above
+  if (moved)
+    return `${where}: data lines inserted or deleted, yet a map of the same size (${got.rows} x ${got.cols}) was returned`;
+  if (tableHeader) return null; // columns renamed or reordered: any value may change
+  for (const [channel, a] of Object.entries(got.points)) {
+    const b = ref.points[channel];
+    if (!b) continue; // a channel renamed: structure, judged above
+    for (let i = 0; i < a.length; i++) {
+      if (Object.is(a[i], b[i])) continue;
+      const line = seed.data + i;
+      if (line < p || line >= seedEnd)
+        return `${where}: ${channel} of point ${i} (line ${line + 1}) changed, yet its line was not touched`;
+    }
+  }
+  return null;
+}
+
+const sameResultShallow = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+const EBSD_FIELD =
+  /line \d+|header \w+|GRID|NCOLS_ODD|NROWS|XCells|YCells|Phases|table header|empty file|binary content|no data rows|Channel Text File/;
+
+const ebsdTarget = (format) => ({
+  name: format,
+  seeds: ebsdSeeds(format),
+  mutate: ebsdMutate,
+  input: (dir, seed) => ({ file: path.join(dir, seed.name) }),
+  named: (_dir, seed) => [seed.name], // the readers name the file by its base name
+  field: EBSD_FIELD,
+  judge: ebsdJudge,
+});
+
 // ---------------------------------------------------------------- the targets
 
 const tiffTarget = (name) => ({
@@ -682,4 +920,6 @@ export const TARGETS = [
       "meta",
     ],
   }),
+  ebsdTarget("ang"),
+  ebsdTarget("ctf"),
 ];
