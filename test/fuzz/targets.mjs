@@ -654,13 +654,16 @@ function ctfSeedText(cols, eol) {
 
 const splitLines = (bytes) => new TextDecoder().decode(bytes).split(/\r\n|\n|\r/);
 
+/** Index of the first data line: after the `#` header (.ang) or the table header (.ctf). */
+const dataStart = (format, lines) =>
+  format === "ang"
+    ? lines.findIndex((l) => !l.startsWith("#"))
+    : lines.findIndex((l) => /^Phase\tX\t/.test(l)) + 1;
+
 /** The seed's lines and the index of its first data line (after the `#` header / the table header). */
 function ebsdSeed(format, name, bytes) {
   const lines = splitLines(bytes);
-  const data =
-    format === "ang"
-      ? lines.findIndex((l) => !l.startsWith("#"))
-      : lines.findIndex((l) => /^Phase\tX\t/.test(l)) + 1;
+  const data = dataStart(format, lines);
   return { name, bytes, lines, data, format, files: [{ name, bytes }], options: {} };
 }
 
@@ -752,9 +755,12 @@ function ebsdJudge(seed, m, ref, got) {
   const tableHeader = seed.format === "ctf" && p <= seed.data - 1 && seedEnd > seed.data - 1;
   const data = seedEnd > seed.data; // a data line changed
   const blank = (l) => l.trim() === "";
-  const dataLines = (lines, from, to) =>
-    lines.slice(Math.max(from, seed.data), to).filter((l) => !blank(l)).length;
-  const moved = data && dataLines(s, p, seedEnd) !== dataLines(t, p, t.length - q);
+  // Data lines among the changed ones, each file's data counted from its own first data line.
+  const tData = dataStart(seed.format, t);
+  const dataLines = (lines, start, to) =>
+    lines.slice(Math.max(p, start), to).filter((l) => !blank(l)).length;
+  const moved =
+    data && (tData <= 0 || dataLines(s, seed.data, seedEnd) !== dataLines(t, tData, t.length - q));
   const where = `${m.what} (lines ${p + 1}..${seedEnd} of the seed changed)`;
   // A .ang without grid lines (the grid inferred from x/y) cut after whole rows (or inside the
   // first row) is a smaller map no reader can tell from a complete one: fewer rows (or one row
