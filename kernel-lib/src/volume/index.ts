@@ -10,7 +10,7 @@ export {
 } from "./check.js";
 export { zeros, fromArray, fromFunction, clone, type CreateOptions } from "./create.js";
 export { slice } from "./slice.js";
-export { crop, type Range1 } from "./crop.js";
+export { crop, cropRanges, type Range1 } from "./crop.js";
 export {
   planeRegion,
   planeSpacing,

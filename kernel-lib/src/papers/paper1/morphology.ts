@@ -22,7 +22,7 @@ import {
   checkPositiveInt,
 } from "../../util/checks.js";
 import { checkVolume } from "../../volume/check.js";
-import { crop, type Range1 } from "../../volume/crop.js";
+import { crop, cropRanges, type Range1 } from "../../volume/crop.js";
 import type { Plane, Volume } from "../../volume/types.js";
 import { paper1FeatureSpec, type Paper1ForestId } from "./forests.js";
 
@@ -251,6 +251,9 @@ export async function paper1SegmentVolume(
   const trees = checkPositiveInt(options.trees ?? 100, "trees");
   const seed = checkInteger(options.seed ?? 1, "seed");
   const par = options.threads !== undefined ? { threads: options.threads } : {};
+  // the box is checked before any work (a bad range fails at once, naming the axis and shape)
+  const shape = sample.se2.shape;
+  const inner = options.crop ? cropRanges(shape, options.crop) : undefined;
   const inputs = { SE2: sample.se2, InLens: sample.inlens };
   const train = await featuresAtLabels(inputs, sample.labels, spec, par);
   const forest = await trainForest(train.samples, train.labels, train.channels.length, {
@@ -258,16 +261,12 @@ export async function paper1SegmentVolume(
     seed,
     ...par,
   });
-  if (!options.crop) return (await predictVolume(forest, inputs, spec, par)).labels;
+  if (!inner) return (await predictVolume(forest, inputs, spec, par)).labels;
   // Predict the box grown by a margin, so its faces' features see the image, then cut the margin.
-  const shape = sample.se2.shape;
-  const inner = options.crop.map((r, a) => r ?? [0, shape[a]!]) as [Range1, Range1, Range1];
   const outer = inner.map(([s0, s1], a) => [
     Math.max(0, s0 - CROP_MARGIN),
     Math.min(shape[a]!, s1 + CROP_MARGIN),
   ]) as [Range1, Range1, Range1];
-  // checks the ranges (crop throws naming the axis and the volume's shape)
-  crop(sample.se2, inner);
   const grown = { SE2: crop(sample.se2, outer), InLens: crop(sample.inlens, outer) };
   const labels = (await predictVolume(forest, grown, spec, par)).labels;
   return crop(
