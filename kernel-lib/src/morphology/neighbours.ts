@@ -55,3 +55,32 @@ export function forEachFaceVoxel(shape: Shape3, visit: (i: number) => void): voi
         if (face) visit(i);
       }
 }
+
+/**
+ * Call `visit(i)` for each non-zero voxel of `mask` with a 6-neighbour inside the grid for
+ * which `other(j)` holds (e.g. `mask[j] === 0`: the mask's boundary layer), in raster order.
+ * @internal
+ */
+export function forEachTouching(
+  mask: ArrayLike<number>,
+  other: (j: number) => boolean,
+  shape: Shape3,
+  visit: (i: number) => void,
+): void {
+  const [nz, ny, nx] = shape;
+  const plane = ny * nx;
+  for (let z = 0, i = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++, i++) {
+        if (mask[i] === 0) continue;
+        if (
+          (x > 0 && other(i - 1)) ||
+          (x < nx - 1 && other(i + 1)) ||
+          (y > 0 && other(i - nx)) ||
+          (y < ny - 1 && other(i + nx)) ||
+          (z > 0 && other(i - plane)) ||
+          (z < nz - 1 && other(i + plane))
+        )
+          visit(i);
+      }
+}

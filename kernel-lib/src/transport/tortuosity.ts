@@ -1,5 +1,6 @@
 import { distanceTransform } from "../morphology/distanceTransform.js";
 import { checkNumberArray, checkOneOf, checkOptions } from "../util/checks.js";
+import { forEachTouching } from "../morphology/neighbours.js";
 import { checkSpacing, checkVolumes } from "../volume/check.js";
 import type { Shape3, Spacing3, Volume } from "../volume/types.js";
 import { geodesicDistanceSync } from "./geodesic.js";
@@ -60,23 +61,13 @@ const KEYS = ["distances", "depth", "connectivity", "spacing"];
 
 /** Particle voxels with a 6-neighbour inside the grid that is not in the particle. */
 function boundaryLayer(particle: ArrayLike<number>, shape: Shape3): Uint8Array {
-  const [nz, ny, nx] = shape;
-  const layer = new Uint8Array(nz * ny * nx);
-  const plane = ny * nx;
-  for (let z = 0, i = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++)
-      for (let x = 0; x < nx; x++, i++) {
-        if (particle[i] === 0) continue;
-        if (
-          (x > 0 && particle[i - 1] === 0) ||
-          (x < nx - 1 && particle[i + 1] === 0) ||
-          (y > 0 && particle[i - nx] === 0) ||
-          (y < ny - 1 && particle[i + nx] === 0) ||
-          (z > 0 && particle[i - plane] === 0) ||
-          (z < nz - 1 && particle[i + plane] === 0)
-        )
-          layer[i] = 1;
-      }
+  const layer = new Uint8Array(shape[0] * shape[1] * shape[2]);
+  forEachTouching(
+    particle,
+    (j) => particle[j] === 0,
+    shape,
+    (i) => (layer[i] = 1),
+  );
   return layer;
 }
 

@@ -1,10 +1,11 @@
 // Sample transport paths of Paper 1's Fig. 5b/c: electrons through the NMC to its contacts with
 // the carbon binder, ions through the inner pores to the particle boundary, as 3D polylines.
+import { forEachTouching } from "../../morphology/neighbours.js";
 import type { Polyline3 } from "../../plot/render3dPaths.js";
 import { tracePaths } from "../../transport/paths.js";
 import { checkInteger, checkOptions, checkPositiveInt, expectedError } from "../../util/checks.js";
 import { checkSameShape, checkVolume } from "../../volume/check.js";
-import type { Volume } from "../../volume/types.js";
+import type { Shape3, Volume } from "../../volume/types.js";
 
 /** Options of {@link paper1ElectronPaths} and {@link paper1IonPaths}. */
 export interface Paper1PathsOptions {
@@ -13,28 +14,9 @@ export interface Paper1PathsOptions {
 }
 
 /** Voxels of `mask` with a 6-neighbour in `other` (inside the grid). */
-function touching(
-  mask: ArrayLike<number>,
-  other: (i: number) => boolean,
-  shape: number[],
-): number[] {
-  const [nz, ny, nx] = shape as [number, number, number];
-  const plane = ny * nx;
+function touching(mask: ArrayLike<number>, other: (i: number) => boolean, shape: Shape3): number[] {
   const out: number[] = [];
-  for (let z = 0, i = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++)
-      for (let x = 0; x < nx; x++, i++) {
-        if (mask[i] === 0) continue;
-        if (
-          (x > 0 && other(i - 1)) ||
-          (x < nx - 1 && other(i + 1)) ||
-          (y > 0 && other(i - nx)) ||
-          (y < ny - 1 && other(i + nx)) ||
-          (z > 0 && other(i - plane)) ||
-          (z < nz - 1 && other(i + plane))
-        )
-          out.push(i);
-      }
+  forEachTouching(mask, other, shape, (i) => out.push(i));
   return out;
 }
 
