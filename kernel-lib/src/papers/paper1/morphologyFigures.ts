@@ -23,8 +23,9 @@ export function paper1MorphologyNumbers(m: Paper1Morphology): Record<string, num
   const out: Record<string, number> = { vf_particle: m.volumeFraction };
   for (const t of m.tortuosity) {
     const um = String(t.distance / 1000);
-    out[`tortuosity_mean.${um.includes(".") ? um : `${um}.0`}`] = t.mean;
-    out[`tortuosity_std.${um.includes(".") ? um : `${um}.0`}`] = t.std;
+    const key = um.includes(".") ? um : `${um}.0`; // 0.5, 1.0, 1.5, 2.0 as the issue names them
+    out[`tortuosity_mean.${key}`] = t.mean;
+    out[`tortuosity_std.${key}`] = t.std;
   }
   m.intrusion.sizes.forEach((r, i) => (out[`intrusion.${r}`] = m.intrusion.fraction[i]!));
   out.sections_mean = meanOfPlanes(m, "mean");
