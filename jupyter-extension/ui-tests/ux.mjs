@@ -415,14 +415,20 @@ export async function uxChecks({ page, base, token, dir, shots, log }) {
     );
     await page.keyboard.press("Control+z"); // leave the slice unpainted for the colour check
 
-    // ---- threshold preview pixel colour (read after the render the tick asks for)
+    // ---- threshold preview pixel colour (read after the render the tick asks for). The undo
+    // above schedules a render of its own, which can land after this listener is installed and
+    // before the tick: only a render made while the box is ticked counts.
     const drawn = page.evaluate(
       (s) =>
-        new Promise((resolve) =>
-          document
-            .querySelector(s)
-            .addEventListener("tl-rendered", () => resolve(true), { once: true }),
-        ),
+        new Promise((resolve) => {
+          const viewer = document.querySelector(s);
+          const onRender = () => {
+            if (!viewer.querySelector("input.tl-thresholdPreview")?.checked) return;
+            viewer.removeEventListener("tl-rendered", onRender);
+            resolve(true);
+          };
+          viewer.addEventListener("tl-rendered", onRender);
+        }),
       VIEWER,
     );
     await page.locator(`${VIEWER} input.tl-thresholdPreview`).check();
