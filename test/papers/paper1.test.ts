@@ -17,6 +17,13 @@ import {
   PAPER1_METHODS,
 } from "../../kernel-lib/src/papers/index.js";
 import { importanceGroups } from "../../kernel-lib/src/plot/importanceGroups.js";
+import {
+  paper1ImportanceFinding,
+  paper1ImportanceNoise,
+  paper1JointImportance,
+  paper1JointImportanceFigure,
+} from "../../kernel-lib/src/papers/paper1/importance.js";
+import type { Paper1Importance } from "../../kernel-lib/src/papers/paper1/types.js";
 import { featureChannels } from "../../kernel-lib/src/features/index.js";
 
 describe("nmcCrop", () => {
@@ -76,6 +83,77 @@ describe("paper1FeatureSpec", () => {
   });
 });
 
+describe("paper1 joint importance", () => {
+  // hand-made importance of two channels (SE2 smooth, InLens edge) for classes 1 and 2
+  const f = (v: number[]) => Float64Array.from(v);
+  const imp = {
+    channels: [
+      {
+        name: "a",
+        group: "smooth",
+        input: "SE2",
+        filter: "GaussianSmoothing",
+        scale: 1,
+        index: 0,
+        in2d: false,
+      },
+      {
+        name: "b",
+        group: "edge",
+        input: "InLens",
+        filter: "GaussianSmoothing",
+        scale: 1,
+        index: 0,
+        in2d: false,
+      },
+    ],
+    overall: f([0.1, 0.2]),
+    perClass: { 1: f([0.01, -0.03]), 2: f([0.05, 0.07]) },
+    perClassStd: { 1: f([0.02, 0.04]), 2: f([0.0, 0.1]) },
+    repeats: 4,
+    samples: 10,
+    groups: {
+      names: ["group:smooth", "input:SE2", "group:edge", "input:InLens"],
+      overall: f([0, 0, 0, 0]),
+      overallStd: f([0, 0, 0, 0]),
+      perClass: { 1: f([0.1, 0.3, 0.2, 0.1]), 2: f([0.4, 0.5, 0.1, 0.2]) },
+      perClassStd: { 1: f([0.05, 0.3, 0.1, 0.1]), 2: f([0.1, 0.2, 0.1, 0.4]) },
+      repeats: 25,
+    },
+  } as unknown as Paper1Importance;
+
+  it("reads the groups by kind with sem = std / sqrt(shuffles)", () => {
+    const rows = paper1JointImportance(imp, "input");
+    expect(rows.map((r) => [r.className, r.name, r.mean])).toEqual([
+      ["void", "SE2", 0.3],
+      ["void", "InLens", 0.1],
+      ["CBD", "SE2", 0.5],
+      ["CBD", "InLens", 0.2],
+    ]);
+    expect(rows[0]!.sem).toBeCloseTo(0.3 / 5, 12);
+    expect(() => paper1JointImportance(imp, "bogus" as never)).toThrow(/kind/);
+  });
+
+  it("names the top group per class and its margin in standard errors", () => {
+    const [v, c] = paper1ImportanceFinding(imp, "group");
+    expect([v!.className, v!.top.name, v!.second.name]).toEqual(["void", "edge", "smooth"]);
+    // (0.2 - 0.1) / hypot(0.1/5, 0.05/5)
+    expect(v!.margin).toBeCloseTo(0.1 / Math.hypot(0.02, 0.01), 10);
+    expect([c!.top.name, c!.second.name]).toEqual(["smooth", "edge"]);
+  });
+
+  it("reports the boxes' noise and draws bars with two-sem error bars", () => {
+    const noise = paper1ImportanceNoise(imp);
+    expect(noise[0]!.className).toBe("void");
+    expect(noise[0]!.medianSem).toBeCloseTo(0.03 / 2, 12); // median of 0.01, 0.02
+    expect(noise[0]!.medianAbs).toBeCloseTo(0.02, 12); // median of 0.01, 0.03
+    const fig = paper1JointImportanceFigure(imp, "input");
+    const se2 = fig.data[0] as { y: number[]; error_y: { array: number[] } };
+    expect(se2.y).toEqual([0.3, 0.5]);
+    expect(se2.error_y.array[1]).toBeCloseTo((2 * 0.2) / 5, 12);
+  });
+});
+
 describe("paper1Methods on fibsem-nmc-small", () => {
   it("runs the six methods; forests beat the double threshold", async () => {
     const fib = await loadSample("fibsem-nmc-small");
@@ -84,6 +162,7 @@ describe("paper1Methods on fibsem-nmc-small", () => {
       trees: 10,
       importanceSamples: 300,
       importanceRepeats: 1,
+      importanceGroupRepeats: 3,
       scales: [0.7, 1.6, 3.5],
       onProgress: (d) => steps.push(d),
     });
@@ -122,6 +201,15 @@ describe("paper1Methods on fibsem-nmc-small", () => {
       "InLens",
       "SE2 - InLens",
     ]);
+    // joint importances: every class x input, and x filter group on 3.6
+    const joint = paper1JointImportance(imp, "input");
+    expect(joint.map((j) => `${j.className}/${j.name}`)).toEqual(
+      ["void", "CBD", "NMC"].flatMap((c) =>
+        ["SE2", "InLens", "SE2 - InLens"].map((i) => `${c}/${i}`),
+      ),
+    );
+    expect(joint.every((j) => j.repeats === 3 && Number.isFinite(j.mean))).toBe(true);
+    expect(paper1JointImportance(imp, "group")).toHaveLength(12);
   }, 120_000);
 
   it("rejects unknown methods", async () => {

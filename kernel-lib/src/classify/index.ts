@@ -26,6 +26,7 @@ export {
   type PredictParallelOptions,
   type PermutationImportanceOptions,
   type PermutationImportance,
+  type GroupImportance,
   type PredictVolumeOptions,
   type VolumePrediction,
 } from "./forest/index.js";

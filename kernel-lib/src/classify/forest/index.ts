@@ -13,6 +13,7 @@ export {
   permutationImportance,
   type PermutationImportanceOptions,
   type PermutationImportance,
+  type GroupImportance,
 } from "./permutationImportance.js";
 export {
   predictVolume,

@@ -121,8 +121,13 @@ export interface Paper1ForestOptions {
   importance?: boolean;
   /** Test-slice voxels (class-stratified, at most a third per class) used for permutation importance. @default 3000 */
   importanceSamples?: number;
-  /** Shuffles per feature for permutation importance. @default 2 */
+  /** Shuffles per feature for permutation importance. @default 5 */
   importanceRepeats?: number;
+  /**
+   * Shuffles per group for the joint importance of each filter group and each
+   * input signal (all of a group's channels shuffled together). @default 30
+   */
+  importanceGroupRepeats?: number;
   /** Filter scales when the features are computed here. @default ilastik's seven */
   scales?: readonly number[];
   /** Worker threads. @default the pool size */
@@ -226,11 +231,27 @@ function testImportance(
     sub.set(testData.subarray(rows[r]! * C, rows[r]! * C + C), r * C);
     lab[r] = truth[rows[r]!]!;
   }
-  const imp = permutationImportance(forest, sub, lab, C, {
-    repeats: options.importanceRepeats ?? 2,
-    seed,
+  // joint groups: each filter group and each input signal, named "group:<g>" / "input:<i>"
+  const groups: Record<string, number[]> = {};
+  channels.forEach((c, j) => {
+    (groups[`group:${c.group}`] ??= []).push(j);
+    (groups[`input:${c.input}`] ??= []).push(j);
   });
-  return { channels, overall: imp.overall, perClass: imp.perClass, samples: rows.length };
+  const imp = permutationImportance(forest, sub, lab, C, {
+    repeats: options.importanceRepeats ?? 5,
+    seed,
+    groups,
+    groupRepeats: options.importanceGroupRepeats ?? 30,
+  });
+  return {
+    channels,
+    overall: imp.overall,
+    perClass: imp.perClass,
+    perClassStd: imp.perClassStd,
+    repeats: imp.repeats,
+    groups: imp.groups!,
+    samples: rows.length,
+  };
 }
 
 /**

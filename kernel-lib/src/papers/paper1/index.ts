@@ -60,3 +60,11 @@ export {
   paper1IonPaths,
   type Paper1PathsOptions,
 } from "./morphologyPaths.js";
+export {
+  paper1JointImportance,
+  paper1JointImportanceFigure,
+  paper1ImportanceFinding,
+  paper1ImportanceNoise,
+  type Paper1JointImportance,
+  type Paper1ImportanceFinding,
+} from "./importance.js";

@@ -1,5 +1,6 @@
 import type { FeatureChannel } from "../../features/spec.js";
 import type { ClassScores } from "../../metrics/iou.js";
+import type { GroupImportance } from "../../classify/forest/permutationImportance.js";
 import type { ClassImportances } from "../../plot/importanceGroups.js";
 import type { FibsemSample } from "../../synth/samples.js";
 import type { Volume } from "../../volume/types.js";
@@ -48,6 +49,15 @@ export interface Paper1Importance extends ClassImportances {
   overall: Float64Array;
   /** Per class id (1 void, 2 CBD, 3 NMC): mean recall decrease per channel. */
   perClass: Record<number, Float64Array>;
+  /** Per class id: standard deviation of the recall decrease over the shuffles, per channel. */
+  perClassStd: Record<number, Float64Array>;
+  /** Shuffles per channel. */
+  repeats: number;
+  /**
+   * Joint importance of each filter group (`"group:<smooth|edge|texture|milling>"`) and
+   * each input signal (`"input:<SE2|InLens|...>"`): all its channels shuffled together.
+   */
+  groups: GroupImportance;
   /** Test-slice voxels used (a class-stratified random subset). */
   samples: number;
 }
