@@ -17,3 +17,5 @@ export * from "./classify/index.js";
 export * from "./papers/index.js";
 export * from "./morphology/index.js";
 export * from "./transport/index.js";
+export * from "./grains/index.js";
+export * from "./segmentation/index.js";
