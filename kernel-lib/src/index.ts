@@ -18,4 +18,3 @@ export * from "./papers/index.js";
 export * from "./morphology/index.js";
 export * from "./transport/index.js";
 export * from "./grains/index.js";
-export * from "./segmentation/index.js";
