@@ -1,0 +1,3 @@
+export { alignStack, type AlignStackOptions, type AlignStackResult, type SliceTransform } from "./alignStack.js";
+export { phaseCorrelate, type PhaseCorrelateOptions, type PhaseCorrelation } from "./alignPair.js";
+export { fftPlan, fft2dPlan, fft2d, realFft2d, type FftPlan, type Fft2dPlan } from "./fft.js";
