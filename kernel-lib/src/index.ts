@@ -18,3 +18,4 @@ export * from "./papers/index.js";
 export * from "./morphology/index.js";
 export * from "./transport/index.js";
 export * from "./grains/index.js";
+export * from "./segmentation/index.js";
