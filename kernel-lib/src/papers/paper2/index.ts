@@ -38,3 +38,8 @@ export {
   paper2Table2Readings,
   paper2Table3Readings,
 } from "./readingsReport.js";
+export {
+  paper2FitMeasured,
+  type Paper2FitMeasuredOptions,
+  type Paper2Measured,
+} from "./measured.js";
