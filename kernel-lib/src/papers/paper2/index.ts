@@ -43,3 +43,4 @@ export {
   type Paper2FitMeasuredOptions,
   type Paper2Measured,
 } from "./measured.js";
+export { paper2GrainFigure, type Paper2GrainFigureOptions } from "./grainFigure.js";
