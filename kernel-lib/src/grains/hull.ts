@@ -259,55 +259,93 @@ export function latticeCount2d(xs: number[], ys: number[]): number {
 }
 
 /**
- * Lattice points inside or on a 3D hull: per plane z = k, the polygon of the hull's
- * vertices on the plane and its edges' crossings, counted by {@link latticeCount2d}.
+ * Lattice points inside or on a 3D hull. The hull meets the plane z = k in a convex polygon
+ * whose boundary is made of the faces' cuts by the plane, so each row y of the plane is
+ * filled between the least and most x of those cuts at y (faces lying in the plane add
+ * their edges). No sorting: each face visits only the planes it spans.
  */
 export function latticeCount3d(p: HullPoints, hull: Hull): number {
-  const edges = new Set<number>();
-  const n = p.n;
-  let zlo = Infinity;
-  let zhi = -Infinity;
-  const used = new Set<number>();
-  for (const [a, b, c] of hull.faces) {
-    for (const [u, v] of [
-      [a!, b!],
-      [b!, c!],
-      [c!, a!],
-    ] as const)
-      edges.add(u < v ? u * n + v : v * n + u);
-    used.add(a!).add(b!).add(c!);
-  }
-  for (const v of used) {
-    zlo = Math.min(zlo, p.z[v]!);
-    zhi = Math.max(zhi, p.z[v]!);
-  }
-  const eu: number[] = [];
-  const ev: number[] = [];
-  for (const k of edges) {
-    eu.push(Math.floor(k / n));
-    ev.push(k % n);
+  const { x, y, z } = p;
+  let zlo = Infinity,
+    zhi = -Infinity,
+    ylo = Infinity,
+    yhi = -Infinity;
+  for (const f of hull.faces)
+    for (const v of f) {
+      zlo = Math.min(zlo, z[v]!);
+      zhi = Math.max(zhi, z[v]!);
+      ylo = Math.min(ylo, y[v]!);
+      yhi = Math.max(yhi, y[v]!);
+    }
+  const ny = yhi - ylo + 1;
+  const size = (zhi - zlo + 1) * ny;
+  const lo = new Float64Array(size).fill(Infinity);
+  const hi = new Float64Array(size).fill(-Infinity);
+  let base = 0;
+  const put = (yi: number, xv: number) => {
+    const r = base + yi - ylo;
+    if (xv < lo[r]!) lo[r] = xv;
+    if (xv > hi[r]!) hi[r] = xv;
+  };
+  // Rasterise the segment (ax, ay)-(bx, by) of the current plane into its rows.
+  const segment = (ax: number, ay: number, bx: number, by: number) => {
+    const y0 = Math.ceil(Math.min(ay, by) - EPS);
+    const y1 = Math.floor(Math.max(ay, by) + EPS);
+    if (Math.abs(by - ay) <= EPS) {
+      for (let yi = y0; yi <= y1; yi++) {
+        put(yi, ax);
+        put(yi, bx);
+      }
+      return;
+    }
+    for (let yi = y0; yi <= y1; yi++) {
+      const t = Math.min(1, Math.max(0, (yi - ay) / (by - ay)));
+      put(yi, ax + t * (bx - ax));
+    }
+  };
+  const cx = [0, 0, 0, 0];
+  const cy = [0, 0, 0, 0];
+  for (const f of hull.faces) {
+    const a = f[0]!,
+      b = f[1]!,
+      c = f[2]!;
+    const za = z[a]!,
+      zb = z[b]!,
+      zc = z[c]!;
+    const k0 = Math.min(za, zb, zc);
+    const k1 = Math.max(za, zb, zc);
+    for (let k = k0; k <= k1; k++) {
+      base = (k - zlo) * ny;
+      if (za === k && zb === k && zc === k) {
+        segment(x[a]!, y[a]!, x[b]!, y[b]!);
+        segment(x[b]!, y[b]!, x[c]!, y[c]!);
+        segment(x[c]!, y[c]!, x[a]!, y[a]!);
+        continue;
+      }
+      let m = 0;
+      for (let e = 0; e < 3; e++) {
+        const u = f[e]!,
+          v = f[(e + 1) % 3]!;
+        const zu = z[u]!,
+          zv = z[v]!;
+        if (zu === k) {
+          cx[m] = x[u]!;
+          cy[m++] = y[u]!;
+        } else if ((zu < k && zv > k) || (zu > k && zv < k)) {
+          const t = (k - zu) / (zv - zu);
+          cx[m] = x[u]! + t * (x[v]! - x[u]!);
+          cy[m++] = y[u]! + t * (y[v]! - y[u]!);
+        }
+      }
+      if (m === 1) segment(cx[0]!, cy[0]!, cx[0]!, cy[0]!);
+      else if (m >= 2) segment(cx[0]!, cy[0]!, cx[1]!, cy[1]!);
+    }
   }
   let count = 0;
-  for (let k = Math.ceil(zlo - EPS); k <= Math.floor(zhi + EPS); k++) {
-    const xs: number[] = [];
-    const ys: number[] = [];
-    for (const v of used)
-      if (p.z[v] === k) {
-        xs.push(p.x[v]!);
-        ys.push(p.y[v]!);
-      }
-    for (let e = 0; e < eu.length; e++) {
-      const a = eu[e]!,
-        b = ev[e]!;
-      const za = p.z[a]!,
-        zb = p.z[b]!;
-      if ((za < k && zb > k) || (za > k && zb < k)) {
-        const t = (k - za) / (zb - za);
-        xs.push(p.x[a]! + t * (p.x[b]! - p.x[a]!));
-        ys.push(p.y[a]! + t * (p.y[b]! - p.y[a]!));
-      }
-    }
-    count += latticeCount2d(xs, ys);
+  for (let r = 0; r < size; r++) {
+    if (hi[r]! < lo[r]!) continue;
+    const c = Math.floor(hi[r]! + EPS) - Math.ceil(lo[r]! - EPS) + 1;
+    if (c > 0) count += c;
   }
   return count;
 }

@@ -26,21 +26,32 @@ export function labelIndex(labels: Volume, name = "labels"): LabelIndex {
   const data = labels.data;
   let max = 0;
   let min = 0;
+  // One pass: extremes, and which labels occur while they fit a dense table.
+  let seen = new Uint8Array(256);
+  let dense = true;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (v > max) max = v;
-    else if (v < min) min = v;
+    if (v > max) {
+      max = v;
+      if (dense && v >= seen.length) {
+        if (v > DENSE_LIMIT) dense = false;
+        else {
+          const grown = new Uint8Array(Math.min(DENSE_LIMIT + 1, Math.max(2 * seen.length, v + 1)));
+          grown.set(seen);
+          seen = grown;
+        }
+      }
+    } else if (v < min) min = v;
+    if (dense) seen[v] = 1;
   }
   if (min < 0) throw expectedError(`${name}.data`, "labels >= 0 (0 = background)", min);
-  if (max <= DENSE_LIMIT) {
-    const seen = new Uint8Array(max + 1);
-    for (let i = 0; i < data.length; i++) seen[data[i]!] = 1;
-    const dense = new Int32Array(max + 1).fill(-1);
+  if (dense) {
+    const table = new Int32Array(max + 1).fill(-1);
     let n = 0;
-    for (let l = 1; l <= max; l++) if (seen[l]) dense[l] = n++;
+    for (let l = 1; l <= max; l++) if (seen[l]) table[l] = n++;
     const ids = new Float64Array(n);
-    for (let l = 1; l <= max; l++) if (seen[l]) ids[dense[l]!] = l;
-    return { labels: ids, dense, indexOf: (l) => (l <= max ? dense[l]! : -1) };
+    for (let l = 1; l <= max; l++) if (seen[l]) ids[table[l]!] = l;
+    return { labels: ids, dense: table, indexOf: (l) => (l <= max ? table[l]! : -1) };
   }
   const set = new Set<number>();
   let prev = 0;

@@ -197,7 +197,12 @@ export function grainTable(labels: Volume, options: GrainTableOptions = {}): Gra
   return t as GrainTable;
 }
 
-/** The two ends of each of grain i's rows as hull points (reusing `p`'s buffers). */
+/**
+ * Hull candidates of grain i: per slice z, the vertices of the 2D hull of its row ends (a
+ * point that is not extreme in its own slice is not extreme in 3D). Rows come in (z, y)
+ * order, so each slice's left ends (x0) give the chain of least x and the right ends (x1)
+ * the chain of most x by one monotone-chain scan each. Reuses `p`'s buffers.
+ */
 function rowEnds(m: GrainMoments, i: number, p: HullPoints): HullPoints {
   const rows = m.rows!;
   const a = rows.start[i]!;
@@ -209,17 +214,32 @@ function rowEnds(m: GrainMoments, i: number, p: HullPoints): HullPoints {
     p.z = new Float64Array(2 * need);
   }
   let k = 0;
-  for (let r = a; r < b; r++) {
-    const z = rows.z[r]!;
-    const y = rows.y[r]!;
-    p.x[k] = rows.x0[r]!;
-    p.y[k] = y;
-    p.z[k++] = z;
-    if (rows.x1[r] !== rows.x0[r]) {
-      p.x[k] = rows.x1[r]!;
-      p.y[k] = y;
-      p.z[k++] = z;
+  const { x: px, y: py, z: pz } = p;
+  for (let s = a; s < b;) {
+    const z = rows.z[s]!;
+    let e = s;
+    while (e < b && rows.z[e] === z) e++;
+    for (const side of [-1, 1]) {
+      const xs = side < 0 ? rows.x0 : rows.x1;
+      const first = k;
+      for (let r = s; r < e; r++) {
+        const y = rows.y[r]!;
+        const x = xs[r]!;
+        // Pop while the last two points and this one do not turn outwards (side -1: the
+        // chain of least x bends towards -x; side 1 towards +x).
+        while (k - first >= 2) {
+          const oy = py[k - 2]!,
+            ox = px[k - 2]!;
+          const cr = (py[k - 1]! - oy) * (x - ox) - (px[k - 1]! - ox) * (y - oy);
+          if (side * cr >= 0) k--;
+          else break;
+        }
+        px[k] = x;
+        py[k] = y;
+        pz[k++] = z;
+      }
     }
+    s = e;
   }
   p.n = k;
   return p;
