@@ -12,8 +12,10 @@ export interface PhaseCorrelateOptions {
   upsample?: number;
   /** Remove the mean and taper the borders first (see `AlignStackOptions.window`); `"none"` correlates the images as given, as scikit-image does. @default "tukey" */
   window?: "tukey" | "hann" | "none";
-  /** Exponent of the cross-power normalisation (see `AlignStackOptions.whiten`): 1 is scikit-image's `normalization="phase"`, 0 its `None`. @default 0.5 */
+  /** Exponent of the cross-power normalisation (see `AlignStackOptions.whiten`): 1 is scikit-image's `normalization="phase"`, 0 its `None`. @default 1 */
   whiten?: number;
+  /** Gaussian weight on the cross-power spectrum, cycles / pixel (see `AlignStackOptions.lowpass`); 0 = none, as scikit-image. @default 0.2 */
+  lowpass?: number;
   /** Largest |dy|, |dx| searched, pixels. @default half the image */
   maxShift?: number;
 }
@@ -30,7 +32,7 @@ export interface PhaseCorrelation {
 /**
  * The translation between two images by phase correlation (normalised
  * cross-power spectrum), refined below a pixel by an upsampled DFT around the
- * peak. With `window: "none", whiten: 1` this computes what scikit-image's
+ * peak. With `window: "none", lowpass: 0` this computes what scikit-image's
  * `phase_cross_correlation(reference, moving, upsample_factor=upsample)` does,
  * with the opposite sign: skimage returns the shift that registers `moving`,
  * this returns where `moving` moved (so `dy = -shifts[0]`).
@@ -61,6 +63,7 @@ export function phaseCorrelate(
     "upsample",
     "window",
     "whiten",
+    "lowpass",
     "maxShift",
   ]);
   const settings = alignSettings(opts, ny, nx);

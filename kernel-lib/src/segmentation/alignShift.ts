@@ -12,6 +12,8 @@ import { fft2dPlan, inverseRealFft2d, realFft2d, type Fft2dPlan } from "./fft.js
 export interface CorrelationSettings {
   /** Window applied after removing the mean: Tukey (cosine taper over the outer 10 % on each side), Hann, or none (image as given). */
   window: "tukey" | "hann" | "none";
+  /** Standard deviation (cycles / pixel) of a Gaussian weight on the cross-power spectrum; 0 = none. */
+  lowpass: number;
   /** Exponent p of the cross-power normalisation F conj(G) / |F conj(G)|^p (1: phase correlation, 0: plain cross-correlation). */
   whiten: number;
   /** Refine the integer peak on a grid of 1 / upsample pixel (1 = integer shifts only). */
@@ -62,6 +64,8 @@ export class Correlator {
   private readonly cc: Float64Array;
   private readonly real: Float64Array;
   private rowPart: Float64Array = new Float64Array(0);
+  /** Separable Gaussian weights of the spectrum per ky and kx, or null without a low-pass. */
+  private readonly gains: { y: Float64Array; x: Float64Array } | null;
 
   constructor(
     readonly ny: number,
@@ -73,6 +77,8 @@ export class Correlator {
     this.wy = tukeyWindow(ny, alpha);
     this.wx = tukeyWindow(nx, alpha);
     this.product = new Float64Array(2 * ny * nx);
+    const lp = settings.lowpass;
+    this.gains = lp > 0 && Number.isFinite(lp) ? { y: gaussianGains(ny, lp), x: gaussianGains(nx, lp) } : null;
     this.work = new Float64Array(2 * ny * nx);
     this.cc = new Float64Array(ny * nx);
     this.real = new Float64Array(ny * nx);
@@ -103,6 +109,7 @@ export class Correlator {
     const floor = 100 * Number.EPSILON;
     const power = this.settings.whiten;
     let total = 0;
+    const gains = this.gains;
     for (let i = 0; i < 2 * n; i += 2) {
       const fr = reference[i];
       const fi = reference[i + 1];
@@ -113,9 +120,11 @@ export class Correlator {
       const abs = Math.sqrt(re * re + im * im);
       const a = abs > floor ? abs : floor;
       const mag = power === 1 ? a : power === 0.5 ? Math.sqrt(a) : power === 0 ? 1 : a ** power;
-      p[i] = re / mag;
-      p[i + 1] = im / mag;
-      total += abs / mag;
+      const k = i >> 1;
+      const w = gains ? gains.y[(k / nx) | 0] * gains.x[k % nx] : 1;
+      p[i] = (w * re) / mag;
+      p[i + 1] = (w * im) / mag;
+      total += (w * abs) / mag;
     }
     // |cc| <= sum |R| / n: the peak is reported relative to that bound.
     const scale = total > 0 ? n / total : 0;
@@ -207,6 +216,16 @@ export class Correlator {
     }
     return { y: pos(bu, y0), x: pos(bv, x0), peak: Math.sqrt(best) / (ny * nx) };
   }
+}
+
+/** exp(-f^2 / (2 sigma^2)) for the signed DFT frequency f = k / n of each k < n. */
+function gaussianGains(n: number, sigma: number): Float64Array {
+  const g = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const f = (k > n / 2 ? k - n : k) / n;
+    g[k] = Math.exp(-(f * f) / (2 * sigma * sigma));
+  }
+  return g;
 }
 
 /** exp(2 pi i f(k) p_v) for v < size, k < n, f the signed DFT frequency k / n; rows of n complex values. */
