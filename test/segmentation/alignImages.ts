@@ -13,13 +13,13 @@ export interface Blobs {
   s: number[];
 }
 
-/** `count` random blobs spread over an ny x nx image. */
-export function randomBlobs(ny: number, nx: number, count: number, seed = 1): Blobs {
+/** `count` random blobs spread over an ny x nx image, centres at least `margin` pixels inside. */
+export function randomBlobs(ny: number, nx: number, count: number, seed = 1, margin = 0): Blobs {
   const rng = createRng(seed);
   const b: Blobs = { y: [], x: [], a: [], s: [] };
   for (let i = 0; i < count; i++) {
-    b.y.push(rng.next() * ny);
-    b.x.push(rng.next() * nx);
+    b.y.push(margin + rng.next() * (ny - 2 * margin));
+    b.x.push(margin + rng.next() * (nx - 2 * margin));
     b.a.push(40 + 160 * rng.next());
     b.s.push(1.2 + 3 * rng.next());
   }

@@ -151,9 +151,9 @@ export class Correlator {
         }
       }
     }
-    if (this.settings.upsample <= 1) return { dy: -by, dx: -bx, peak: Math.sqrt(best) * scale };
+    if (this.settings.upsample <= 1) return { dy: 0 - by, dx: 0 - bx, peak: Math.sqrt(best) * scale };
     const fine = this.refine(p, by, bx);
-    return { dy: -fine.y, dx: -fine.x, peak: fine.peak * scale };
+    return { dy: 0 - fine.y, dx: 0 - fine.x, peak: fine.peak * scale };
   }
 
   /**
