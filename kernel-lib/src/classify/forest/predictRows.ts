@@ -1,5 +1,7 @@
 /** Prediction loops over the flat node arrays of a forest. @internal */
 import type { ForestArrays } from "./model.js";
+import { NODE_BYTES } from "./wasmWalk.js";
+import { predictRowsWasm } from "./predictWasm.js";
 
 /**
  * A forest packed for prediction. Each tree's nodes are stored in depth-first
@@ -12,6 +14,8 @@ import type { ForestArrays } from "./model.js";
  * @internal
  */
 export interface PackedForest {
+  /** Random identity, so a thread can keep the forest loaded across tasks (each task's copy is a new object). */
+  id: number;
   nClasses: number;
   nFeatures: number;
   /** Index of each tree's root. */
@@ -24,6 +28,11 @@ export interface PackedForest {
   right: Int32Array;
   /** nodes x classes of the unpacked forest: leaf class probabilities. */
   value: Float32Array;
+  /**
+   * The same nodes interleaved for the WebAssembly walk ({@link NODE_BYTES}
+   * per node): feature, threshold (float32 bits), right, 0.
+   */
+  nodes: Int32Array;
 }
 
 /**
@@ -41,6 +50,7 @@ export function packForest(a: ForestArrays, shared: boolean): PackedForest {
   const feature = new Int32Array(buffer(4 * N), 0, N);
   const threshold = new Float32Array(buffer(4 * N), 0, N);
   const right = new Int32Array(buffer(4 * N), 0, N);
+  const nodes = new Int32Array(buffer(NODE_BYTES * N), 0, (NODE_BYTES / 4) * N);
   const roots = new Int32Array(a.roots.length);
   const seen = new Uint8Array(N);
   const stack: number[] = [];
@@ -70,12 +80,19 @@ export function packForest(a: ForestArrays, shared: boolean): PackedForest {
       } else right[j] = i * K;
     }
   }
+  const bits = new Int32Array(threshold.buffer, 0, N);
+  for (let j = 0; j < N; j++) {
+    nodes[4 * j] = feature[j]!;
+    nodes[4 * j + 1] = bits[j]!;
+    nodes[4 * j + 2] = right[j]!;
+  }
   let value = a.value;
   if (shared) {
     value = new Float32Array(new SharedArrayBuffer(Math.max(1, value.length) * 4), 0, value.length);
     value.set(a.value);
   }
-  return { nClasses: K, nFeatures: a.nFeatures, roots, feature, threshold, right, value };
+  const id = Math.floor(Math.random() * 2 ** 52);
+  return { id, nClasses: K, nFeatures: a.nFeatures, roots, feature, threshold, right, value, nodes };
 }
 
 function packError(a: ForestArrays, i: number, N: number): RangeError {
@@ -148,11 +165,30 @@ function walkChannels(
 
 /**
  * Mean class probabilities of rows `[from, to)` into `out` (row-major rows x
- * classes, starting at `out[outOffset]`).
+ * classes, starting at `out[outOffset]`), by the WebAssembly walk
+ * ({@link predictRowsWasm}; identical results to {@link predictRowsJS}).
  * @param samples - `"samples"`: row i's features at `i * nFeatures`;
  *   `"channels"`: feature f of row i at `f * count + i`.
  */
 export function predictRowsInto(
+  forest: PackedForest,
+  samples: Float32Array,
+  layout: "samples" | "channels",
+  count: number,
+  from: number,
+  to: number,
+  out: Float32Array,
+  outOffset: number,
+): void {
+  predictRowsWasm(forest, samples, layout, count, from, to, out, outOffset);
+}
+
+/**
+ * {@link predictRowsInto} in JavaScript: the reference the WebAssembly walk
+ * is tested against (1.5-3x slower; its blocks of {@link BLOCK} rows of
+ * 183 features are 48 MB, read once per tree).
+ */
+export function predictRowsJS(
   forest: PackedForest,
   samples: Float32Array,
   layout: "samples" | "channels",

@@ -1,0 +1,242 @@
+/**
+ * A small WebAssembly module holding the tree walk of forest prediction,
+ * assembled here from its opcodes (no build tool, no binary file).
+ *
+ * Why WebAssembly: the same walk in JavaScript re-reads each typed array's
+ * base and length and checks bounds at every step, and widens every float32
+ * to float64 before comparing; here a step is two loads, one float32
+ * comparison and a `select` (no branch to mispredict on the split outcome).
+ * The arithmetic is the one of the JavaScript walk: float32 `x <= threshold`,
+ * leaf probabilities widened to float64 and summed per row in tree order, so
+ * results are identical.
+ *
+ * @internal
+ */
+
+const I32 = 0x7f;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
+const text = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+// Opcodes (WebAssembly core 1.0).
+const get = (i: number) => [0x20, ...uleb(i)];
+const set = (i: number) => [0x21, ...uleb(i)];
+const tee = (i: number) => [0x22, ...uleb(i)];
+const i32c = (n: number) => [0x41, ...uleb(n)]; // n < 64: uleb equals sleb
+/** Memory access with alignment 2^`align` and a constant byte offset. */
+const mem = (op: number, align: number, offset = 0) => [op, align, ...uleb(offset)];
+const I32_LOAD = (off = 0) => mem(0x28, 2, off);
+const F32_LOAD = (off = 0) => mem(0x2a, 2, off);
+const F64_LOAD = (off = 0) => mem(0x2b, 3, off);
+const F64_STORE = (off = 0) => mem(0x39, 3, off);
+const ADD = [0x6a];
+const SUB = [0x6b];
+const SHL = [0x74];
+const EQZ = [0x45];
+const LT_S = [0x48];
+const F32_LE = [0x5f];
+const F64_ADD = [0xa0];
+const F64_PROMOTE = [0xbb];
+const IF_I32 = [0x04, I32];
+const ELSE = [0x05];
+const BLOCK = [0x02, 0x40];
+const LOOP = [0x03, 0x40];
+const END = [0x0b];
+const br = (depth: number) => [0x0c, depth];
+const brIf = (depth: number) => [0x0d, depth];
+const add = (local: number, by: number[]) => [...get(local), ...by, ...ADD, ...set(local)];
+const dec = (local: number) => [...get(local), ...i32c(1), ...SUB, ...set(local)];
+/** `while (local !== 0) { body }` (the body must bring the local to 0). */
+const whileNonZero = (local: number, body: number[]) => [
+  ...BLOCK,
+  ...LOOP,
+  ...get(local),
+  ...EQZ,
+  ...brIf(1),
+  ...body,
+  ...br(0),
+  ...END,
+  ...END,
+];
+
+/** Bytes per packed node: feature (i32), threshold (f32), right (i32), unused. */
+export const NODE_BYTES = 16;
+
+/** Parameters (all byte addresses or counts) and locals of `walk`. */
+const P = { nodes: 0, values: 1, roots: 2, trees: 3, x: 4, rowBytes: 5, rows: 6, acc: 7, K: 8 };
+const L = { root: 9, xr: 10, a: 11, r: 12, o: 13, n: 14, f: 15, vp: 16, k: 17 };
+
+/**
+ * `walk(nodes, values, roots, trees, x, rowBytes, rows, acc, K)`: for each of
+ * `trees` trees (root node indices at `roots`, i32) and each of `rows` rows
+ * (row `r`'s float32 features at `x + r * rowBytes`), walk from the root to a
+ * leaf (node `o` at `nodes + 16 o`: feature, threshold, right; a leaf has
+ * feature < 0 and its float32 `values` offset in `right`; a split goes to
+ * `o + 1` when `x[feature] <= threshold`, else to `right`) and add the
+ * leaf's K probabilities, as float64, to `acc + 8 K r`. Trees are the outer
+ * loop, so the tree's nodes stay in cache over the rows.
+ */
+function walkBody(): number[] {
+  // o = x[f] <= threshold ? o + 1 : right (n: the node's address); a branch, not a
+  // `select`: a predicted branch lets the next node's loads start before this
+  // comparison resolves, which measured faster than the branch-free chain.
+  const step = [
+    ...get(L.xr),
+    ...get(L.f),
+    ...i32c(2),
+    ...SHL,
+    ...ADD,
+    ...F32_LOAD(),
+    ...get(L.n),
+    ...F32_LOAD(4),
+    ...F32_LE,
+    ...IF_I32,
+    ...get(L.o),
+    ...i32c(1),
+    ...ADD,
+    ...ELSE,
+    ...get(L.n),
+    ...I32_LOAD(8),
+    ...END,
+    ...set(L.o),
+  ];
+  const descend = [
+    ...get(P.nodes),
+    ...get(L.root),
+    ...tee(L.o),
+    ...i32c(4),
+    ...SHL,
+    ...ADD,
+    ...set(L.n),
+    ...BLOCK,
+    ...LOOP,
+    ...get(L.n),
+    ...I32_LOAD(),
+    ...tee(L.f),
+    ...i32c(0),
+    ...LT_S,
+    ...brIf(1),
+    ...step,
+    ...get(P.nodes),
+    ...get(L.o),
+    ...i32c(4),
+    ...SHL,
+    ...ADD,
+    ...set(L.n),
+    ...br(0),
+    ...END,
+    ...END,
+  ];
+  // acc[a + k] += values[right + k] for k < K (K >= 1); leaves a at the next row
+  const accumulate = [
+    ...get(P.values),
+    ...get(L.n),
+    ...I32_LOAD(8),
+    ...i32c(2),
+    ...SHL,
+    ...ADD,
+    ...set(L.vp),
+    ...get(P.K),
+    ...set(L.k),
+    ...LOOP,
+    ...get(L.a),
+    ...get(L.a),
+    ...F64_LOAD(),
+    ...get(L.vp),
+    ...F32_LOAD(),
+    ...F64_PROMOTE,
+    ...F64_ADD,
+    ...F64_STORE(),
+    ...add(L.a, i32c(8)),
+    ...add(L.vp, i32c(4)),
+    ...get(L.k),
+    ...i32c(1),
+    ...SUB,
+    ...tee(L.k),
+    ...brIf(0),
+    ...END,
+  ];
+  const rows = whileNonZero(L.r, [
+    ...descend,
+    ...accumulate,
+    ...add(L.xr, get(P.rowBytes)),
+    ...dec(L.r),
+  ]);
+  const trees = whileNonZero(P.trees, [
+    ...get(P.roots),
+    ...I32_LOAD(),
+    ...set(L.root),
+    ...add(P.roots, i32c(4)),
+    ...get(P.x),
+    ...set(L.xr),
+    ...get(P.acc),
+    ...set(L.a),
+    ...get(P.rows),
+    ...set(L.r),
+    ...rows,
+    ...dec(P.trees),
+  ]);
+  return [...vec([[...uleb(9), I32]]), ...trees, ...END];
+}
+
+function moduleBytes(): Uint8Array {
+  const body = walkBody();
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
+    ...section(1, vec([[0x60, ...vec(new Array<number[]>(9).fill([I32])), 0]])), // (i32 x 9) -> ()
+    ...section(3, vec([[0]])),
+    ...section(5, vec([[0x00, 1]])), // memory: min 1 page, no max
+    ...section(
+      7,
+      vec([
+        [...text("walk"), 0x00, 0],
+        [...text("memory"), 0x02, 0],
+      ]),
+    ),
+    ...section(10, vec([[...uleb(body.length), ...body]])),
+  ]);
+}
+
+/** The exports of an instance of the walk module. @internal */
+export interface WalkExports {
+  walk(
+    nodes: number,
+    values: number,
+    roots: number,
+    trees: number,
+    x: number,
+    rowBytes: number,
+    rows: number,
+    acc: number,
+    K: number,
+  ): void;
+  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+}
+
+// The ES2022 lib used here has no WebAssembly typings: the few members used.
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+}
+
+let compiled: object | undefined;
+
+/** A new instance (with its own memory) of the walk module; compiled once per thread. @internal */
+export function instantiateWalk(): WalkExports {
+  const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  if (wasm === undefined) throw new Error("forest prediction needs WebAssembly (Node >= 20)");
+  compiled ??= new wasm.Module(moduleBytes());
+  return new wasm.Instance(compiled).exports as unknown as WalkExports;
+}
