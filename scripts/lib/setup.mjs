@@ -14,6 +14,7 @@ import { hashOf, hashTree, readStamp, writeStamp } from "./stamp.mjs";
 import { findPython } from "./python.mjs";
 import { findChromium, isExecutable } from "./chromium.mjs";
 import { buildLabextension } from "./build-labextension.mjs";
+import { tensorflowStep } from "./tensorflow.mjs";
 
 /** Debian packages for the reference implementations the fixture/benchmark scripts compare against. */
 export const REFERENCE_APT_PACKAGES = [
@@ -61,29 +62,51 @@ function npm(args) {
  * locked versions, lock file untouched). npm ci refuses a lock that lacks
  * optional platform packages (e.g. @rollup/rollup-android-*) which the registry
  * this lock was made with does not serve; npm install tolerates that.
+ *
+ * Both run with --ignore-scripts, then `npm rebuild` runs the install scripts of
+ * every locked package that has one except @tensorflow/tfjs-node (its script
+ * downloads from storage.googleapis.com; the tensorflow step builds it instead).
  */
 function npmCiOrInstall() {
   const [cmd, pre] = npmCommand();
-  console.log("  $ npm ci --no-audit --no-fund");
+  console.log("  $ npm ci --no-audit --no-fund --ignore-scripts");
   // stderr is kept to show only npm's reason when it refuses (it appends its whole usage text).
-  const ci = spawnSync(cmd, [...pre, "ci", "--no-audit", "--no-fund"], {
+  const ci = spawnSync(cmd, [...pre, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], {
     cwd: root,
     stdio: ["ignore", "inherit", "pipe"],
     encoding: "utf8",
   });
-  if (ci.status === 0) return;
-  const reason = (ci.stderr ?? "")
-    .split("\n")
-    .filter((line) => /npm error (code|.*Missing|.*in sync|.*ERR)/.test(line))
-    .slice(0, 6);
-  console.log(
-    reason.length > 0 ? reason.join("\n") : (ci.stderr ?? "").split("\n").slice(-15).join("\n"),
-  );
-  log.warn(
-    "node",
-    "npm ci failed; falling back to npm install --no-save (installs the locked versions, leaves package-lock.json as it is)",
-  );
-  npm(["install", "--no-save", "--no-audit", "--no-fund"]);
+  if (ci.status !== 0) {
+    const reason = (ci.stderr ?? "")
+      .split("\n")
+      .filter((line) => /npm error (code|.*Missing|.*in sync|.*ERR)/.test(line))
+      .slice(0, 6);
+    console.log(
+      reason.length > 0 ? reason.join("\n") : (ci.stderr ?? "").split("\n").slice(-15).join("\n"),
+    );
+    log.warn(
+      "node",
+      "npm ci failed; falling back to npm install --no-save (installs the locked versions, leaves package-lock.json as it is)",
+    );
+    npm(["install", "--no-save", "--no-audit", "--no-fund", "--ignore-scripts"]);
+  }
+  const scripted = packagesWithInstallScripts().filter((name) => !SCRIPTS_SKIPPED.has(name));
+  if (scripted.length > 0) npm(["rebuild", "--no-audit", "--no-fund", ...scripted]);
+}
+
+/** Packages whose install scripts setup does not run (a later step builds them). */
+const SCRIPTS_SKIPPED = new Set(["@tensorflow/tfjs-node"]);
+
+/** Names of the locked packages that have install scripts (npm marks them hasInstallScript). */
+function packagesWithInstallScripts() {
+  const locked = JSON.parse(fs.readFileSync(paths.lock, "utf8")).packages ?? {};
+  const names = new Set();
+  for (const [key, entry] of Object.entries(locked)) {
+    if (!entry.hasInstallScript || !key.includes("node_modules/")) continue;
+    if (!fs.existsSync(path.join(root, key))) continue; // optional package for another platform
+    names.add(key.slice(key.lastIndexOf("node_modules/") + "node_modules/".length));
+  }
+  return [...names].sort();
 }
 
 let aptUpdated = false;
@@ -450,6 +473,23 @@ export const steps = [
         `${REFERENCE_PYTHON} cannot \`${REFERENCE_IMPORTS}\`; tests and benchmarks that compare against them will skip. ` +
           `As root: apt-get install -y ${REFERENCE_APT_PACKAGES.join(" ")}`,
       );
+    },
+  },
+  {
+    ...tensorflowStep,
+    check(options) {
+      return tensorflowStep.check(options, readSetupJson());
+    },
+    run() {
+      let ok;
+      try {
+        ok = tensorflowStep.run();
+      } catch (error) {
+        // Not fatal: kernel-lib's nn module falls back to wasm/cpu, its native tests skip.
+        log.warn("tensorflow", `${error.message}; nn falls back to wasm/cpu`);
+        ok = false;
+      }
+      updateSetupJson({ tensorflow: ok });
     },
   },
   {
