@@ -2,7 +2,7 @@ import { checkOneOf, checkOptions, checkPositive } from "../util/checks.js";
 import { checkVolume } from "../volume/check.js";
 import type { Shape3, Spacing3, Volume } from "../volume/types.js";
 import type { Connectivity } from "./labelComponents.js";
-import { reconstructInPlace } from "./reconstruction.js";
+import { forEachInterior, paddedPair, reconstructPadded } from "./reconstruction.js";
 
 /** Options of {@link hMaxima} and {@link hMinima}. */
 export interface HExtremaOptions {
@@ -35,28 +35,39 @@ function hExtrema(
     shape: [...image.shape] as Shape3,
     spacing: [...image.spacing] as Spacing3,
   };
-  const f = new Float64Array(n);
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < n; i++) {
     const v = sign * src[i]!;
-    f[i] = v;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
   if (n === 0 || h > hi - lo) return out;
   const range = INT_RANGE[src.constructor.name];
-  const seed = new Float64Array(n);
+  // The reconstruction of seed under f, both padded (f = the image, negated for minima).
+  const pad = paddedPair(image.shape);
+  const { j: seed, mask: f } = pad;
   if (range === undefined) {
     // float32: skimage lowers by h plus twice the float resolution times |value|.
-    for (let i = 0; i < n; i++) seed[i] = f[i]! - h - 2e-6 * Math.abs(f[i]!);
+    forEachInterior(pad, (p, i) => {
+      const v = sign * src[i]!;
+      f[p] = v;
+      seed[p] = v - h - 2e-6 * Math.abs(v);
+    });
   } else {
     // integers: subtract with clipping at the type's range (of the negated values for minima).
     const floor = sign === 1 ? range[0] : -range[1];
-    for (let i = 0; i < n; i++) seed[i] = Math.max(f[i]! - h, floor);
+    forEachInterior(pad, (p, i) => {
+      const v = sign * src[i]!;
+      f[p] = v;
+      seed[p] = Math.max(v - h, floor);
+    });
   }
-  reconstructInPlace(seed, f, image.shape, connectivity);
-  for (let i = 0; i < n; i++) out.data[i] = f[i]! - seed[i]! >= h ? 1 : 0;
+  reconstructPadded(pad, connectivity);
+  const o = out.data;
+  forEachInterior(pad, (p, i) => {
+    o[i] = f[p]! - seed[p]! >= h ? 1 : 0;
+  });
   return out;
 }
 

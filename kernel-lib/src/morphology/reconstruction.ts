@@ -2,7 +2,7 @@ import { checkOneOf, checkOptions } from "../util/checks.js";
 import { checkVolumes } from "../volume/check.js";
 import type { Shape3, Spacing3, Volume } from "../volume/types.js";
 import type { Connectivity } from "./labelComponents.js";
-import { neighbourTable } from "./neighbours.js";
+import { allNeighbours } from "./neighbours.js";
 
 /** Options of {@link reconstruction}. */
 export interface ReconstructionOptions {
@@ -11,84 +11,124 @@ export interface ReconstructionOptions {
 }
 
 /**
- * Grayscale reconstruction by dilation in place on float64 arrays: `j`
- * (the seed, `<= mask` everywhere) becomes the reconstruction under `mask`.
- * Vincent's hybrid algorithm: a forward and a backward raster scan, then a
- * FIFO propagation from the voxels that can still grow. @internal
+ * A volume padded by one voxel on each side, as float64, for the reconstruction: the
+ * padding holds -Infinity in both seed and mask, so it never rises nor lets a value
+ * through, and the scans need no bounds checks. @internal
  */
-export function reconstructInPlace(
-  j: Float64Array,
-  mask: ArrayLike<number>,
-  shape: Shape3,
-  connectivity: Connectivity,
-): void {
+export interface PaddedPair {
+  /** Seed, becomes the reconstruction. */
+  j: Float64Array;
+  /** Mask (>= seed). */
+  mask: Float64Array;
+  /** Padded shape. */
+  pz: number;
+  py: number;
+  px: number;
+}
+
+/** Float64 arrays of the padded shape of `shape`, the padding at -Infinity. @internal */
+export function paddedPair(shape: Shape3): PaddedPair {
   const [nz, ny, nx] = shape;
-  const { nbrs, offsets, inside } = neighbourTable(shape, connectivity);
-  const half = nbrs.length / 2; // the first half precede the voxel in raster order
+  const pz = nz + 2;
+  const py = ny + 2;
+  const px = nx + 2;
+  const j = new Float64Array(pz * py * px).fill(-Infinity);
+  return { j, mask: Float64Array.from(j), pz, py, px };
+}
+
+/**
+ * Visit the interior voxels of a padded volume in raster order: `visit(p, i)` with the
+ * padded index `p` and the unpadded index `i`. @internal
+ */
+export function forEachInterior(
+  pad: PaddedPair,
+  visit: (p: number, i: number) => void,
+): void {
+  const { pz, py, px } = pad;
+  for (let z = 1, i = 0; z < pz - 1; z++)
+    for (let y = 1; y < py - 1; y++)
+      for (let x = 1, p = (z * py + y) * px + 1; x < px - 1; x++, p++, i++) visit(p, i);
+}
+
+/**
+ * Grayscale reconstruction by dilation in place on a padded pair (see {@link paddedPair}):
+ * `j` (the seed, `<= mask` everywhere) becomes the reconstruction under `mask`.
+ * Vincent's hybrid algorithm: a forward and a backward raster scan, then a FIFO
+ * propagation from the voxels that can still grow. @internal
+ */
+export function reconstructPadded(pad: PaddedPair, connectivity: Connectivity): void {
+  const { j, mask, pz, py, px } = pad;
+  const nbrs = allNeighbours(connectivity);
+  const all = Int32Array.from(nbrs, ([dz, dy, dx]) => (dz * py + dy) * px + dx);
+  const half = all.length / 2; // allNeighbours lists the raster-preceding half first
+  const before = all.subarray(0, half);
+  const after = all.subarray(half);
   // Forward scan: max over the voxel and its preceding neighbours, clipped by the mask.
-  for (let z = 0, i = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++)
-      for (let x = 0; x < nx; x++, i++) {
-        let m = j[i]!;
-        for (let k = 0; k < half; k++) {
-          if (!inside(z, y, x, k)) continue;
-          const v = j[i + offsets[k]!]!;
+  for (let z = 1; z < pz - 1; z++)
+    for (let y = 1; y < py - 1; y++) {
+      const row = (z * py + y) * px;
+      for (let p = row + 1; p < row + px - 1; p++) {
+        const c = mask[p]!;
+        let m = j[p]!;
+        // stop as soon as the mask is reached: the voxel cannot rise further
+        for (let k = 0; k < half && m < c; k++) {
+          const v = j[p + before[k]!]!;
           if (v > m) m = v;
         }
-        const c = mask[i]!;
-        j[i] = m < c ? m : c;
+        j[p] = m < c ? m : c;
       }
+    }
   // Backward scan, queueing voxels whose following neighbours can still rise.
-  let queue = new Int32Array(1024);
+  let queue = new Int32Array(1 << 16);
   let head = 0;
   let tail = 0;
-  const push = (i: number) => {
+  const push = (p: number) => {
     if (tail === queue.length) {
       const live = tail - head;
-      const grown = new Int32Array(Math.max(1024, live * 2));
+      const grown = new Int32Array(Math.max(1 << 16, live * 2));
       grown.set(queue.subarray(head, tail));
       queue = grown;
       head = 0;
       tail = live;
     }
-    queue[tail++] = i;
+    queue[tail++] = p;
   };
-  for (let z = nz - 1, i = j.length - 1; z >= 0; z--)
-    for (let y = ny - 1; y >= 0; y--)
-      for (let x = nx - 1; x >= 0; x--, i--) {
-        let m = j[i]!;
-        for (let k = half; k < nbrs.length; k++) {
-          if (!inside(z, y, x, k)) continue;
-          const v = j[i + offsets[k]!]!;
+  for (let z = pz - 2; z >= 1; z--)
+    for (let y = py - 2; y >= 1; y--) {
+      const row = (z * py + y) * px;
+      for (let p = row + px - 2; p > row; p--) {
+        const c = mask[p]!;
+        let m = j[p]!;
+        for (let k = 0; k < half && m < c; k++) {
+          const v = j[p + after[k]!]!;
           if (v > m) m = v;
         }
-        const c = mask[i]!;
-        const ji = m < c ? m : c;
-        j[i] = ji;
-        for (let k = half; k < nbrs.length; k++) {
-          if (!inside(z, y, x, k)) continue;
-          const q = i + offsets[k]!;
-          if (j[q]! < ji && j[q]! < mask[q]!) {
-            push(i);
+        const jp = m < c ? m : c;
+        j[p] = jp;
+        for (let k = 0; k < half; k++) {
+          const q = p + after[k]!;
+          const jq = j[q]!;
+          if (jq < jp && jq < mask[q]!) {
+            push(p);
             break;
           }
         }
       }
-  const plane = ny * nx;
+    }
+  // FIFO propagation (the padding has j === mask, so it is never entered).
+  const n = all.length;
   while (head < tail) {
     const p = queue[head++]!;
-    const z = Math.floor(p / plane);
-    const y = Math.floor((p - z * plane) / nx);
-    const x = p - z * plane - y * nx;
     const jp = j[p]!;
-    for (let k = 0; k < nbrs.length; k++) {
-      if (!inside(z, y, x, k)) continue;
-      const q = p + offsets[k]!;
+    for (let k = 0; k < n; k++) {
+      const q = p + all[k]!;
       const jq = j[q]!;
-      const mq = mask[q]!;
-      if (jq < jp && jq !== mq) {
-        j[q] = jp < mq ? jp : mq;
-        push(q);
+      if (jq < jp) {
+        const mq = mask[q]!;
+        if (jq !== mq) {
+          j[q] = jp < mq ? jp : mq;
+          push(q);
+        }
       }
     }
   }
@@ -112,17 +152,27 @@ export function reconstruction(
   checkVolumes({ mask, seed });
   checkOptions(options, "options", ["connectivity"]);
   const connectivity = checkOneOf(options.connectivity ?? 26, "connectivity", [6, 18, 26] as const);
-  const j = Float64Array.from(seed.data);
-  for (let i = 0; i < j.length; i++) {
-    if (j[i]! > mask.data[i]!) {
+  const s = seed.data;
+  const m = mask.data;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i]! > m[i]!) {
       throw new RangeError(
-        `\`seed\` must be <= \`mask\` everywhere, received seed ${j[i]} > mask ${mask.data[i]} at voxel ${i}`,
+        `\`seed\` must be <= \`mask\` everywhere, received seed ${s[i]} > mask ${m[i]} at voxel ${i}`,
       );
     }
   }
-  reconstructInPlace(j, mask.data, seed.shape, connectivity);
+  const pad = paddedPair(seed.shape);
+  forEachInterior(pad, (p, i) => {
+    pad.j[p] = s[i]!;
+    pad.mask[p] = m[i]!;
+  });
+  reconstructPadded(pad, connectivity);
+  const data = new Float32Array(s.length);
+  forEachInterior(pad, (p, i) => {
+    data[i] = pad.j[p]!;
+  });
   return {
-    data: Float32Array.from(j),
+    data,
     shape: [...mask.shape] as Shape3,
     spacing: [...mask.spacing] as Spacing3,
   };
