@@ -1,0 +1,41 @@
+/**
+ * Training a {@link UNet} with Adam on the masked cross-entropy of Paper 2 (Eq. 6).
+ */
+import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
+import type { Tf } from "./backend.js";
+import { maskedCrossEntropyFromLogits } from "./loss.js";
+import type { UNet } from "./unet.js";
+import { checkOptions, checkPositive } from "../util/checks.js";
+
+export interface TrainerOptions {
+  /** Adam's learning rate. @default 1e-3 */
+  learningRate?: number;
+}
+
+export interface Trainer {
+  /** One Adam step on a batch; returns the loss before the update. */
+  step(input: Tensor, target: Tensor, mask: Tensor): number;
+  /** Frees the optimizer's moment estimates (not the network). */
+  dispose(): void;
+}
+
+/** An Adam trainer for `net` (batch as given: Paper 2 uses batch size 1, random 80^3 crops). */
+export function createTrainer(tf: Tf, net: UNet, options?: TrainerOptions): Trainer {
+  const opts = checkOptions(options, "options", ["learningRate"]);
+  const learningRate = checkPositive(opts.learningRate ?? 1e-3, "options.learningRate");
+  const optimizer = tf.train.adam(learningRate);
+  return {
+    step(input, target, mask) {
+      const cost = optimizer.minimize(
+        () => maskedCrossEntropyFromLogits(tf, target, net.apply(input), mask) as Scalar,
+        true,
+        net.variables,
+      );
+      if (!cost) throw new Error("the optimizer returned no loss");
+      const value = cost.dataSync()[0];
+      cost.dispose();
+      return value;
+    },
+    dispose: () => optimizer.dispose(),
+  };
+}

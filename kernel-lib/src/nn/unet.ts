@@ -1,0 +1,190 @@
+/**
+ * U-Net (Ronneberger et al.; 3D form of Cicek et al., as used in Paper 2) written on
+ * tfjs-core ops with explicit variables, so it trains with `tf.train.adam` and runs
+ * on any backend (no tfjs-layers).
+ *
+ * Layout channels-last: 2D input [batch, y, x, channels], 3D [batch, z, y, x, channels].
+ * Per level two 3x3(x3) "same" convolutions with ReLU; 2x max-pooling down; up by
+ * nearest-neighbour x2 followed by a 3x3(x3) convolution ("upsample") or by a 2x2(x2)
+ * stride-2 transposed convolution ("transposed"; its gradient is registered by
+ * ./gradients.ts); skip connections by concatenation; a final 1x1(x1) convolution to
+ * `classes` logits. Spatial sizes must be multiples of 2^depth.
+ */
+import type { Tensor, Variable } from "@tensorflow/tfjs-core";
+import type { Tf } from "./backend.js";
+import { ensureConvTransposeGradients } from "./gradients.js";
+import {
+  checkOneOf,
+  checkOptions,
+  checkPositiveInt,
+  checkSeed,
+  expectedError,
+} from "../util/checks.js";
+
+export interface UNetOptions {
+  /** 2 or 3 spatial dimensions. @default 3 */
+  dims?: 2 | 3;
+  /** Number of pooling steps (levels below the top). @default 3 */
+  depth?: number;
+  /** Filters at the top level; doubled per level down (8 -> 8/16/32, 64 at the bottom for depth 3). @default 8 */
+  baseFilters?: number;
+  /** Input channels. @default 1 */
+  inChannels?: number;
+  /** Output classes (Paper 2: boundary, interior, background). @default 3 */
+  classes?: number;
+  /** How the decoder goes up a level. @default "upsample" */
+  upsampling?: "upsample" | "transposed";
+  /** Seed of the He-normal weight initialisation. @default 0 */
+  seed?: number;
+}
+
+export interface UNet {
+  readonly options: Required<UNetOptions>;
+  /** The trainable variables (kernels and biases), in creation order. */
+  readonly variables: Variable[];
+  /** Number of trainable parameters. */
+  readonly parameterCount: number;
+  /** Logits, shape of the input with `classes` channels. */
+  apply(input: Tensor): Tensor;
+  /** Class probabilities (softmax over the last axis). */
+  predict(input: Tensor): Tensor;
+  /** Frees the variables. */
+  dispose(): void;
+}
+
+interface Conv {
+  kernel: Variable;
+  bias: Variable;
+}
+
+const KEYS = ["dims", "depth", "baseFilters", "inChannels", "classes", "upsampling", "seed"];
+
+/** Builds a U-Net with fresh He-normal weights (zero biases). */
+export function createUNet(tf: Tf, options?: UNetOptions): UNet {
+  const o = checkOptions(options, "options", KEYS);
+  const opts: Required<UNetOptions> = {
+    dims: checkOneOf(o.dims ?? 3, "options.dims", [2, 3] as const),
+    depth: checkPositiveInt(o.depth ?? 3, "options.depth"),
+    baseFilters: checkPositiveInt(o.baseFilters ?? 8, "options.baseFilters"),
+    inChannels: checkPositiveInt(o.inChannels ?? 1, "options.inChannels"),
+    classes: checkPositiveInt(o.classes ?? 3, "options.classes"),
+    upsampling: checkOneOf(o.upsampling ?? "upsample", "options.upsampling", [
+      "upsample",
+      "transposed",
+    ] as const),
+    seed: checkSeed(o.seed ?? 0, "options.seed"),
+  };
+  const { dims, depth, baseFilters, inChannels, classes, upsampling } = opts;
+  if (upsampling === "transposed") ensureConvTransposeGradients(tf);
+  const variables: Variable[] = [];
+  let seed = opts.seed;
+  let count = 0;
+  /**
+   * He-normal kernel and zero bias of a convolution cin -> cout; a transposed one stores its
+   * kernel as [size.., cout, cin] (tfjs' layout) and, stride = size, each output sees cin inputs.
+   */
+  const conv = (size: number, cin: number, cout: number, transposed = false): Conv => {
+    const shape = [...Array<number>(dims).fill(size), ...(transposed ? [cout, cin] : [cin, cout])];
+    const fanIn = transposed ? cin : size ** dims * cin;
+    const kernel = tf.variable(
+      tf.truncatedNormal(shape, 0, Math.sqrt(2 / fanIn), "float32", seed++),
+    );
+    const bias = tf.variable(tf.zeros([cout]));
+    variables.push(kernel, bias);
+    count += kernel.size + bias.size;
+    return { kernel, bias };
+  };
+  const filters = (level: number) => baseFilters * 2 ** level;
+  // Encoder levels 0..depth-1, bottom level `depth`, decoder levels depth-1..0.
+  const down: [Conv, Conv][] = [];
+  let cin = inChannels;
+  for (let level = 0; level <= depth; level++) {
+    down.push([conv(3, cin, filters(level)), conv(3, filters(level), filters(level))]);
+    cin = filters(level);
+  }
+  const up: { lift: Conv; convs: [Conv, Conv] }[] = [];
+  for (let level = depth - 1; level >= 0; level--) {
+    const f = filters(level);
+    const lift =
+      upsampling === "transposed"
+        ? conv(2, filters(level + 1), f, true)
+        : conv(3, filters(level + 1), f);
+    up.push({ lift, convs: [conv(3, 2 * f, f), conv(3, f, f)] });
+  }
+  const head = conv(1, baseFilters, classes);
+
+  const convolve = (x: Tensor, c: Conv): Tensor => {
+    const y =
+      dims === 3
+        ? tf.conv3d(x as never, c.kernel as never, 1, "same")
+        : tf.conv2d(x as never, c.kernel as never, 1, "same");
+    return tf.add(y, c.bias);
+  };
+  const block = (x: Tensor, pair: [Conv, Conv]) =>
+    tf.relu(convolve(tf.relu(convolve(x, pair[0])), pair[1]));
+  const pool = (x: Tensor): Tensor =>
+    dims === 3 ? tf.maxPool3d(x as never, 2, 2, "valid") : tf.maxPool(x as never, 2, 2, "valid");
+  /** Nearest-neighbour x2 along each spatial axis (stack + reshape: differentiable everywhere). */
+  const upsample = (x: Tensor): Tensor => {
+    let y = x;
+    for (let axis = 1; axis <= dims; axis++) {
+      const shape = y.shape.slice();
+      shape[axis] *= 2;
+      y = tf.reshape(tf.stack([y, y], axis + 1), shape);
+    }
+    return y;
+  };
+  const lift = (x: Tensor, c: Conv, f: number): Tensor => {
+    if (upsampling === "upsample") return tf.relu(convolve(upsample(x), c));
+    const outShape = [x.shape[0], ...x.shape.slice(1, 1 + dims).map((s) => 2 * s), f];
+    const y =
+      dims === 3
+        ? tf.conv3dTranspose(x as never, c.kernel as never, outShape as never, 2, "same")
+        : tf.conv2dTranspose(x as never, c.kernel as never, outShape as never, 2, "same");
+    return tf.relu(tf.add(y, c.bias));
+  };
+
+  const checkInput = (input: Tensor) => {
+    const rank = dims + 2;
+    if (input.rank !== rank || input.shape[rank - 1] !== inChannels)
+      throw expectedError(
+        "input",
+        `a rank-${rank} tensor [batch, ${dims === 3 ? "z, " : ""}y, x, ${inChannels}]`,
+        `shape [${input.shape.join(", ")}]`,
+      );
+    const step = 2 ** depth;
+    input.shape.slice(1, 1 + dims).forEach((s, i) => {
+      if (s % step !== 0)
+        throw expectedError(`input.shape[${i + 1}]`, `a multiple of 2^depth = ${step}`, s);
+    });
+  };
+
+  const apply = (input: Tensor): Tensor => {
+    checkInput(input);
+    return tf.tidy(() => {
+      const skips: Tensor[] = [];
+      let x = input;
+      for (let level = 0; level < depth; level++) {
+        x = block(x, down[level]);
+        skips.push(x);
+        x = pool(x);
+      }
+      x = block(x, down[depth]);
+      up.forEach((stage, i) => {
+        const level = depth - 1 - i;
+        x = lift(x, stage.lift, filters(level));
+        x = block(tf.concat([skips[level], x], -1), stage.convs);
+      });
+      return convolve(x, head);
+    });
+  };
+
+  return {
+    options: opts,
+    variables,
+    parameterCount: count,
+    apply,
+    predict: (input) => tf.tidy(() => tf.softmax(apply(input), -1)),
+    dispose: () => variables.forEach((v) => v.dispose()),
+  };
+}
