@@ -19,3 +19,4 @@ export * from "./morphology/index.js";
 export * from "./transport/index.js";
 export * from "./grains/index.js";
 export * from "./segmentation/index.js";
+export * from "./nn/index.js";
