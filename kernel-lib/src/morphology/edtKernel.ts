@@ -32,7 +32,7 @@ export interface EdtBlockParams {
 }
 
 /** Lines per tile in the y and z passes: consecutive x, read and written as short rows. */
-const TILE = 16;
+const TILE = 32;
 
 interface Buffers {
   n: number;
@@ -71,10 +71,95 @@ function gatherLabels(
 }
 
 /**
+ * Copy `w` lines of `n` voxels (line `j` starts at `out[o + j]`, voxel `i` at
+ * `+ i * stride`) into `tile` (line `j` at `tile[j * n ..]`). Eight voxels
+ * along the lines at a time: eight contiguous reads, then short runs of
+ * writes per tile line.
+ */
+function gather(
+  out: Float32Array,
+  o: number,
+  stride: number,
+  n: number,
+  w: number,
+  tile: Float32Array,
+): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o0 = o + i * stride;
+    const o1 = o0 + stride;
+    const o2 = o1 + stride;
+    const o3 = o2 + stride;
+    const o4 = o3 + stride;
+    const o5 = o4 + stride;
+    const o6 = o5 + stride;
+    const o7 = o6 + stride;
+    for (let j = 0, q = i; j < w; j++, q += n) {
+      tile[q] = out[o0 + j]!;
+      tile[q + 1] = out[o1 + j]!;
+      tile[q + 2] = out[o2 + j]!;
+      tile[q + 3] = out[o3 + j]!;
+      tile[q + 4] = out[o4 + j]!;
+      tile[q + 5] = out[o5 + j]!;
+      tile[q + 6] = out[o6 + j]!;
+      tile[q + 7] = out[o7 + j]!;
+    }
+  }
+  for (; i < n; i++) {
+    const oi = o + i * stride;
+    for (let j = 0, q = i; j < w; j++, q += n) tile[q] = out[oi + j]!;
+  }
+}
+
+/** The inverse of {@link gather}, taking square roots when `root`. */
+function scatter(
+  out: Float32Array,
+  o: number,
+  stride: number,
+  n: number,
+  w: number,
+  tile: Float32Array,
+  root: boolean,
+): void {
+  if (root) {
+    for (let i = 0; i < n; i++) {
+      const oi = o + i * stride;
+      for (let j = 0, q = i; j < w; j++, q += n) out[oi + j] = Math.sqrt(tile[q]!);
+    }
+    return;
+  }
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o0 = o + i * stride;
+    const o1 = o0 + stride;
+    const o2 = o1 + stride;
+    const o3 = o2 + stride;
+    const o4 = o3 + stride;
+    const o5 = o4 + stride;
+    const o6 = o5 + stride;
+    const o7 = o6 + stride;
+    for (let j = 0, q = i; j < w; j++, q += n) {
+      out[o0 + j] = tile[q]!;
+      out[o1 + j] = tile[q + 1]!;
+      out[o2 + j] = tile[q + 2]!;
+      out[o3 + j] = tile[q + 3]!;
+      out[o4 + j] = tile[q + 4]!;
+      out[o5 + j] = tile[q + 5]!;
+      out[o6 + j] = tile[q + 6]!;
+      out[o7 + j] = tile[q + 7]!;
+    }
+  }
+  for (; i < n; i++) {
+    const oi = o + i * stride;
+    for (let j = 0, q = i; j < w; j++, q += n) out[oi + j] = tile[q]!;
+  }
+}
+
+/**
  * Envelope passes over `count` lines of `out` that start at consecutive
  * offsets `base, base + 1, ...` and step by `stride`, in place: tiles of
- * {@link TILE} lines are copied out row by row (contiguous reads), each line
- * transformed, and the tile copied back.
+ * {@link TILE} lines are copied out ({@link gather}: contiguous reads), each
+ * line transformed, and the tile copied back.
  */
 function lines(
   out: Float32Array,
@@ -92,16 +177,7 @@ function lines(
   const { f, lab, tileF, tileL } = b;
   for (let t0 = 0; t0 < count; t0 += TILE) {
     const w = Math.min(TILE, count - t0);
-    let any = false;
-    for (let i = 0; i < n; i++) {
-      const o = base + t0 + i * stride;
-      for (let j = 0; j < w; j++) {
-        const x = out[o + j]!;
-        tileF[j * n + i] = x;
-        if (x !== 0) any = true;
-      }
-    }
-    if (!any) continue;
+    gather(out, base + t0, stride, n, w, tileF);
     if (fromValues) {
       for (let j = 0; j < w; j++) envelopeMask(tileF, j * n, n, s, b.scratch);
     } else {
@@ -124,11 +200,7 @@ function lines(
         for (let i = 0; i < n; i++) tileF[off + i] = f[i]!;
       }
     }
-    for (let i = 0; i < n; i++) {
-      const o = base + t0 + i * stride;
-      if (root) for (let j = 0; j < w; j++) out[o + j] = Math.sqrt(tileF[j * n + i]!);
-      else for (let j = 0; j < w; j++) out[o + j] = tileF[j * n + i]!;
-    }
+    scatter(out, base + t0, stride, n, w, tileF, root);
   }
 }
 

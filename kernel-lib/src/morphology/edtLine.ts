@@ -12,19 +12,31 @@
  * so it can never win.
  */
 
-/** Scratch arrays of one line pass, grown to the longest line seen. */
+/**
+ * Scratch arrays of one line pass, grown to the longest line seen. The left
+ * bound of each site's interval is kept as a fraction `zn / zd` (`zd > 0`), so
+ * building and reading the envelope needs no division: with integer
+ * positions and values (unit spacing) every comparison is exact.
+ */
 export interface LineScratch {
   /** Site positions (physical). */
   v: Float64Array;
   /** Site values (squared distance carried from the previous pass). */
   fv: Float64Array;
-  /** Left ends of each site's interval in the lower envelope. */
-  z: Float64Array;
+  /** Numerators of the left ends of each site's interval in the lower envelope. */
+  zn: Float64Array;
+  /** Their (positive) denominators. */
+  zd: Float64Array;
 }
 
 /** Scratch for lines up to `n` voxels (n + 2 sites: the run plus its two neighbours). */
 export function lineScratch(n: number): LineScratch {
-  return { v: new Float64Array(n + 2), fv: new Float64Array(n + 2), z: new Float64Array(n + 3) };
+  return {
+    v: new Float64Array(n + 2),
+    fv: new Float64Array(n + 2),
+    zn: new Float64Array(n + 3),
+    zd: new Float64Array(n + 3),
+  };
 }
 
 /**
@@ -80,28 +92,33 @@ export function firstPass(
 
 /**
  * Add the parabola of the site at position `q` with value `val` to a lower envelope of
- * `k + 1` parabolas (positions `v`, values `fv`, left bounds `z`), dropping those it hides;
- * returns the index of the new last parabola.
+ * `k + 1` parabolas (scratch `v`, `fv`, `zn / zd`), dropping those it hides;
+ * returns the index of the new last parabola. Sites come in increasing
+ * position, so the crossing `(h - h_k) / (2 (q - v_k))` with the last one has a
+ * positive denominator and is compared cross-multiplied.
  */
-function addSite(
-  k: number,
-  q: number,
-  val: number,
-  v: Float64Array,
-  fv: Float64Array,
-  z: Float64Array,
-): number {
+function addSite(k: number, q: number, val: number, sc: LineScratch): number {
+  const { v, fv, zn, zd } = sc;
   const h = val + q * q;
-  let cross = -Infinity;
+  let num = 0;
+  let den = 1;
   while (k >= 0) {
-    cross = (h - (fv[k]! + v[k]! * v[k]!)) / (2 * (q - v[k]!));
-    if (cross <= z[k]!) k--;
+    const vk = v[k]!;
+    num = h - (fv[k]! + vk * vk);
+    den = 2 * (q - vk);
+    if (num * zd[k]! <= zn[k]! * den) k--;
     else break;
   }
   k++;
   v[k] = q;
   fv[k] = val;
-  z[k] = k === 0 ? -Infinity : cross;
+  if (k === 0) {
+    zn[0] = -Infinity;
+    zd[0] = 1;
+  } else {
+    zn[k] = num;
+    zd[k] = den;
+  }
   return k;
 }
 
@@ -111,15 +128,16 @@ function evaluate(
   a: number,
   b: number,
   s: number,
-  { v, fv, z }: LineScratch,
+  { v, fv, zn, zd }: LineScratch,
   out: Float32Array | Float64Array,
   off: number,
 ): void {
-  z[k + 1] = Infinity;
+  zn[k + 1] = Infinity;
+  zd[k + 1] = 1;
   let j = 0;
   for (let p = a; p <= b; p++) {
     const x = p * s;
-    while (z[j + 1]! < x) j++;
+    while (zn[j + 1]! < x * zd[j + 1]!) j++;
     const d = x - v[j]!;
     out[off + p] = d * d + fv[j]!;
   }
@@ -144,7 +162,6 @@ export function envelopePass(
   out: Float32Array | Float64Array,
   scratch: LineScratch,
 ): void {
-  const { v, fv, z } = scratch;
   for (let a = 0, b = 0; a < n; a = b + 1) {
     b = runEnd(lab, a, n, out);
     if (b < 0) {
@@ -158,7 +175,7 @@ export function envelopePass(
     for (let p = lo; p <= hi; p++) {
       const val = p < a || p > b ? 0 : f[p]!;
       if (val === Infinity) continue;
-      k = addSite(k, p * s, val, v, fv, z);
+      k = addSite(k, p * s, val, scratch);
     }
     if (k < 0) {
       for (let p = a; p <= b; p++) out[p] = Infinity;
@@ -216,7 +233,6 @@ export function envelopeMask(
   s: number,
   scratch: LineScratch,
 ): void {
-  const { v, fv, z } = scratch;
   for (let a = 0; a < n; a++) {
     if (t[off + a] === 0) continue;
     let b = a;
@@ -227,7 +243,7 @@ export function envelopeMask(
     for (let p = lo; p <= hi; p++) {
       const val = p < a || p > b ? 0 : t[off + p]!;
       if (val === Infinity) continue;
-      k = addSite(k, p * s, val, v, fv, z);
+      k = addSite(k, p * s, val, scratch);
     }
     if (k >= 0) evaluate(k, a, b, s, scratch, t, off);
     a = b;
