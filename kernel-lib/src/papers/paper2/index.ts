@@ -44,3 +44,22 @@ export {
   type Paper2Measured,
 } from "./measured.js";
 export { paper2GrainFigure, type Paper2GrainFigureOptions } from "./grainFigure.js";
+export {
+  paper2BoundaryForest,
+  PAPER2_FOREST_SCALES,
+  type Paper2BoundaryForest,
+  type Paper2BoundaryForestOptions,
+} from "./pipelineForest.js";
+export {
+  paper2Watershed,
+  type Paper2Watershed,
+  type Paper2WatershedOptions,
+} from "./pipelineWatershed.js";
+export {
+  paper2Pipeline,
+  PAPER2_DESCRIPTORS,
+  type Paper2Descriptor,
+  type Paper2Probabilities,
+  type Paper2PipelineOptions,
+  type Paper2PipelineResult,
+} from "./pipeline.js";
