@@ -228,6 +228,28 @@ describe("grainTable rows and options", () => {
     expect(Array.from(all.voxels!)).toEqual([27, 27, 18]);
   });
 
+  it("outside the volume counts as background: border grains get the area they have when padded", () => {
+    const shape: [number, number, number] = [14, 16, 18];
+    const cut = ellipsoid(shape, [1, 1, 1], [9, 7, 6], [3, 12, 15.5], rotation(0.4, 0.3), 1);
+    ellipsoid(shape, [1, 1, 1], [5, 5, 4], [10, 4, 4], rotation(0, 0), 2, cut.data);
+    const [nz, ny, nx] = shape;
+    const padded = new Int32Array((nz + 2) * (ny + 2) * (nx + 2));
+    for (let z = 0; z < nz; z++)
+      for (let y = 0; y < ny; y++)
+        for (let x = 0; x < nx; x++)
+          padded[((z + 1) * (ny + 2) + y + 1) * (nx + 2) + x + 1] =
+            cut.data[(z * ny + y) * nx + x]!;
+    const props = { excludeBorder: false, properties: ["surfaceArea", "border"] } as const;
+    const a = grainTable(cut, props);
+    const b = grainTable(
+      { data: padded, shape: [nz + 2, ny + 2, nx + 2], spacing: [1, 1, 1] },
+      props,
+    );
+    expect(Array.from(a.border!)).toEqual([1, 1]);
+    expect(a.surfaceArea![0]).toBeCloseTo(b.surfaceArea![0]!, 9);
+    expect(a.surfaceArea![1]).toBeCloseTo(b.surfaceArea![1]!, 9);
+  });
+
   it("computes only the requested properties and reports progress", () => {
     const seen: number[] = [];
     const t = grainTable(v, { properties: ["d", "e"], onProgress: (f) => seen.push(f) });

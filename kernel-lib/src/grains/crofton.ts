@@ -88,8 +88,11 @@ export interface CroftonResult {
 }
 
 /**
- * One pass over the labels: Crofton surface area per grain (and per pair of grains
- * with `pairs`), and whether each grain touches the background through a face.
+ * Crofton surface area per grain (and per pair of grains with `pairs`), and whether each
+ * grain touches the background through a face. The labels are read once into runs along x;
+ * each direction then merges the runs of a row with those of its neighbour row (shifted by
+ * dx), so the work grows with the number of runs, not of voxels: a segment where the two
+ * rows hold different labels adds its length times the direction's weight.
  */
 export function croftonPass(
   labels: Volume,
@@ -106,59 +109,100 @@ export function croftonPass(
   const pairMap = pairs ? new Map<number, number>() : null;
   const dense = index.dense;
   const idx = dense ? (l: number) => dense[l]! : index.indexOf;
-  // One transition between labels a and b (b = -1: outside the volume) along direction k.
-  const cross = (a: number, b: number, k: number): void => {
-    const w = W[k]!;
-    const ia = a > 0 ? idx(a) : -1;
-    const ib = b > 0 ? idx(b) : -1;
-    if (ia >= 0) area[ia] += w;
-    if (ib >= 0) area[ib] += w;
-    if (pairMap && ia >= 0 && ib >= 0) {
-      const key = ia < ib ? ia * n + ib : ib * n + ia;
+  // Runs of every row: start x and grain index (-1 = background 0).
+  const nRows = nz * ny;
+  const rowStart = new Int32Array(nRows + 1);
+  let cap = Math.max(1024, 4 * nRows);
+  let runX = new Int32Array(cap);
+  let runI = new Int32Array(cap);
+  let nr = 0;
+  for (let r = 0; r < nRows; r++) {
+    rowStart[r] = nr;
+    const off = r * nx;
+    let x = 0;
+    while (x < nx) {
+      const l = L[off + x]!;
+      let e = x + 1;
+      while (e < nx && L[off + e] === l) e++;
+      if (nr === cap) {
+        cap *= 2;
+        const gx = new Int32Array(cap);
+        gx.set(runX);
+        runX = gx;
+        const gi = new Int32Array(cap);
+        gi.set(runI);
+        runI = gi;
+      }
+      runX[nr] = x;
+      runI[nr++] = l === 0 ? -1 : idx(l);
+      x = e;
+    }
+  }
+  rowStart[nRows] = nr;
+  // Transitions between a (grain index, -1 background, -2 outside) and b along k, `count` of them.
+  const add = (a: number, b: number, k: number, count: number, isAxis: boolean): void => {
+    const w = W[k]! * count;
+    if (a >= 0) area[a] += w;
+    if (b >= 0) area[b] += w;
+    if (isAxis) {
+      if (a === -1 && b >= 0) background[b] = 1;
+      else if (b === -1 && a >= 0) background[a] = 1;
+    }
+    if (pairMap && a >= 0 && b >= 0) {
+      const key = a < b ? a * n + b : b * n + a;
       pairMap.set(key, (pairMap.get(key) ?? 0) + w);
     }
   };
-  const axis = CROFTON_DIRECTIONS.map(
-    ([dz, dy, dx]) => Math.abs(dz) + Math.abs(dy) + Math.abs(dx) === 1,
-  );
-  for (let z = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      const row = (z * ny + y) * nx;
-      for (let k = 0; k < 13; k++) {
-        const [dz, dy, dx] = CROFTON_DIRECTIONS[k]!;
-        const isAxis = axis[k]!;
+  for (let k = 0; k < 13; k++) {
+    const [dz, dy, dx] = CROFTON_DIRECTIONS[k]!;
+    const isAxis = Math.abs(dz) + Math.abs(dy) + Math.abs(dx) === 1;
+    // Pairs (p, p + d) with at least one end inside: p's row (z, y), the other's (z + dz, y + dy),
+    // x over [xlo, xhi) (a p left or right of the volume pairs with an inside p + d).
+    const xlo = Math.min(0, -dx);
+    const xhi = Math.max(nx, nx - dx);
+    for (let z = -dz; z < nz; z++) {
+      for (let y = Math.min(0, -dy); y < Math.max(ny, ny - dy); y++) {
+        const aIn = z >= 0 && y >= 0 && y < ny;
         const z2 = z + dz;
         const y2 = y + dy;
-        // Lines entering the volume at this row: the previous sample is outside.
-        const zp = z - dz;
-        const yp = y - dy;
-        if (zp < 0 || yp < 0 || yp >= ny) {
-          for (let x = 0; x < nx; x++) if (L[row + x]) cross(L[row + x]!, -1, k);
-        } else if (dx !== 0) {
-          const xe = dx > 0 ? 0 : nx - 1;
-          if (L[row + xe]) cross(L[row + xe]!, -1, k);
-        }
-        if (z2 >= nz || y2 < 0 || y2 >= ny) {
-          for (let x = 0; x < nx; x++) if (L[row + x]) cross(L[row + x]!, -1, k);
-          continue;
-        }
-        const nrow = (z2 * ny + y2) * nx + dx;
-        const x0 = dx < 0 ? 1 : 0;
-        const x1 = dx > 0 ? nx - 1 : nx;
-        for (let x = x0; x < x1; x++) {
-          const a = L[row + x]!;
-          const b = L[nrow + x]!;
-          if (a !== b) {
-            cross(a, b, k);
-            if (isAxis) {
-              if (a === 0) background[idx(b)] = 1;
-              else if (b === 0) background[idx(a)] = 1;
-            }
+        const bIn = z2 < nz && y2 >= 0 && y2 < ny;
+        if (!aIn && !bIn) continue;
+        const a0 = aIn ? rowStart[z * ny + y]! : 0;
+        const a1 = aIn ? rowStart[z * ny + y + 1]! : 0;
+        const b0 = bIn ? rowStart[z2 * ny + y2]! : 0;
+        const b1 = bIn ? rowStart[z2 * ny + y2 + 1]! : 0;
+        let ja = a0;
+        let jb = b0;
+        let x = xlo;
+        while (x < xhi) {
+          let va: number, ea: number;
+          if (!aIn || x >= nx) {
+            va = -2;
+            ea = xhi;
+          } else if (x < 0) {
+            va = -2;
+            ea = 0;
+          } else {
+            while (ja + 1 < a1 && runX[ja + 1]! <= x) ja++;
+            va = runI[ja]!;
+            ea = ja + 1 < a1 ? runX[ja + 1]! : nx;
           }
-        }
-        if (dx !== 0) {
-          const xe = dx > 0 ? nx - 1 : 0;
-          if (L[row + xe]) cross(L[row + xe]!, -1, k);
+          const xb = x + dx;
+          let vb: number, eb: number;
+          if (!bIn || xb >= nx) {
+            vb = -2;
+            eb = xhi;
+          } else if (xb < 0) {
+            vb = -2;
+            eb = -dx;
+          } else {
+            while (jb + 1 < b1 && runX[jb + 1]! <= xb) jb++;
+            vb = runI[jb]!;
+            eb = (jb + 1 < b1 ? runX[jb + 1]! : nx) - dx;
+          }
+          const e = ea < eb ? ea : eb;
+          if (va !== vb && (va >= 0 || vb >= 0)) add(va, vb, k, e - x, isAxis);
+          x = e;
         }
       }
     }
