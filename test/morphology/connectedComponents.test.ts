@@ -130,6 +130,9 @@ describe("connectedComponents (runs) vs a flood fill on random volumes", () => {
     [7, 11, 5],
     [16, 16, 16],
     [9, 23, 31],
+    // Row lengths a multiple of 4 (bytes read as 32-bit words): whole and partial 32-voxel chunks.
+    [5, 7, 36],
+    [3, 4, 64],
   ];
   for (const connectivity of [6, 18, 26] as const) {
     for (const multi of [false, true]) {
@@ -150,6 +153,22 @@ describe("connectedComponents (runs) vs a flood fill on random volumes", () => {
       });
     }
   }
+
+  it("mask mode: every non-zero byte value is foreground (word-wise row reading)", async () => {
+    const v = randomVolume([4, 6, 40], 0.5, 255, 99);
+    const f32 = { ...v, data: Float32Array.from(v.data) } as Volume;
+    for (const connectivity of [6, 26] as const) {
+      const want = floodLabels(f32, connectivity, false);
+      const got = await connectedComponents(v, { connectivity });
+      expect(Array.from(got.labels.data)).toEqual(Array.from(want));
+    }
+    // A subarray view that does not start on a 4-byte boundary takes the byte-wise path.
+    const buf = new Uint8Array(v.data.length + 1);
+    buf.set(v.data, 1);
+    const view = { ...v, data: buf.subarray(1) } as Volume;
+    const got = await connectedComponents(view, { connectivity: 26 });
+    expect(Array.from(got.labels.data)).toEqual(Array.from(floodLabels(f32, 26, false)));
+  });
 
   it("all background and all foreground volumes", async () => {
     const zero = { data: new Uint8Array(60), shape: [3, 4, 5], spacing: [1, 1, 1] } as Volume;
