@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { checkForest, type ForestArrays } from "../../kernel-lib/src/classify/forest/model.js";
 import {
   packForest,
@@ -6,7 +6,10 @@ import {
   predictRowsJS,
 } from "../../kernel-lib/src/classify/forest/predictRows.js";
 import { blockRows, predictRowsWasm } from "../../kernel-lib/src/classify/forest/predictWasm.js";
-import { trainForest } from "../../kernel-lib/src/classify/index.js";
+import { predictProbaParallel, trainForest } from "../../kernel-lib/src/classify/index.js";
+import { closePool } from "../../kernel-lib/src/parallel/index.js";
+
+afterAll(() => closePool());
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -139,6 +142,41 @@ describe("WebAssembly forest walk", () => {
       expect(out).toEqual(ref);
       expect(f.predictProba(X)).toEqual(ref);
     }
+  });
+
+  it("reports NaN wherever it is, in either layout; predictProba and predictProbaParallel name its index", async () => {
+    const rnd = lcg(5);
+    const F = 5;
+    const forest = packForest(randomForest(rnd, 4, F, 2, [0, 0.5, 1]), false);
+    const count = 37; // 185 values: the last SIMD vector is padded
+    const x = Float32Array.from({ length: count * F }, () => rnd());
+    const out = new Float32Array(count * 2);
+    for (const block of [3, 37]) {
+      expect(predictRowsWasm(forest, x, "samples", count, 0, count, out, 0, block)).toBe(false);
+      for (const i of [0, 1, 93, count * F - 1]) {
+        const bad = x.slice();
+        bad[i] = NaN;
+        expect(predictRowsWasm(forest, bad, "samples", count, 0, count, out, 0, block)).toBe(true);
+        const ch = toChannels(bad, count, F);
+        expect(predictRowsWasm(forest, ch, "channels", count, 0, count, out, 0, block)).toBe(true);
+        // a range without the NaN's row reads no NaN
+        const row = Math.floor(i / F);
+        const clean = row < 18 ? [20, count] : [0, 18];
+        expect(predictRowsWasm(forest, bad, "samples", count, clean[0]!, clean[1]!, out, 0, block)).toBe(false);
+      }
+    }
+    const X = Float32Array.from({ length: 4000 * 3 }, () => rnd());
+    const y = Int32Array.from({ length: 4000 }, (_, i) => (X[i * 3]! > 0.5 ? 1 : 0));
+    const f = await trainForest(X, y, 3, { trees: 4, seed: 1, threads: 1 });
+    X[3 * 3000 + 2] = NaN;
+    expect(() => f.predictProba(X)).toThrow(/holds NaN \(first at index 9002\)/);
+    await expect(
+      predictProbaParallel(f, X, { threads: 2, minRowsPerThread: 100 }),
+    ).rejects.toThrow(/holds NaN \(first at index 9002\)/);
+    X[3 * 3000 + 2] = 0.5;
+    expect(await predictProbaParallel(f, X, { threads: 2, minRowsPerThread: 100 })).toEqual(
+      f.predictProba(X),
+    );
   });
 
   it("picks blocks that shrink with the feature count", () => {

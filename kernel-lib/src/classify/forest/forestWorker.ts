@@ -16,7 +16,7 @@ export interface TrainTask {
   trees: number[];
 }
 
-/** Predict rows `[from, to)` into the shared `out`. @internal */
+/** Predict rows `[from, to)` into the shared `out`; the result tells whether a feature was NaN. @internal */
 export interface PredictTask {
   op: "predict";
   forest: PackedForest;
@@ -28,12 +28,11 @@ export interface PredictTask {
   out: Float32Array;
 }
 
-export default function forestTask(task: TrainTask | PredictTask): TreeArrays[] | null {
+export default function forestTask(task: TrainTask | PredictTask): TreeArrays[] | boolean {
   if (task.op === "train") return task.trees.map((t) => buildTree(task.data, task.settings, t));
   if (task.op === "predict") {
     const { forest, samples, layout, count, from, to, out } = task;
-    predictRowsInto(forest, samples, layout, count, from, to, out, from * forest.nClasses);
-    return null;
+    return predictRowsInto(forest, samples, layout, count, from, to, out, from * forest.nClasses);
   }
   throw new Error(`forest worker: unknown task ${JSON.stringify((task as { op?: unknown }).op)}`);
 }

@@ -171,9 +171,10 @@ export class Forest implements RandomForest {
 
   predictProba(samples: Float32Array, options?: PredictOptions): Float32Array {
     const { layout, count } = resolveRows(samples, this.nFeatures, options);
-    checkNoNaN(samples, count * this.nFeatures, "samples");
     const out = new Float32Array(count * this.classes.length);
-    predictRowsInto(this.packed, samples, layout, count, 0, count, out, 0);
+    // NaN is found by the walk's own pass over the rows; then the scan names its index
+    if (predictRowsInto(this.packed, samples, layout, count, 0, count, out, 0))
+      checkNoNaN(samples, count * this.nFeatures, "samples");
     return out;
   }
 

@@ -11,6 +11,34 @@ import {
 } from "./model.js";
 import { runForestTasks } from "./workerPool.js";
 
+/**
+ * The shared buffer rows are copied into, kept between calls (a fresh one
+ * of 64-192 MB costs more in page faults than the copy itself) and dropped
+ * after a second without use.
+ */
+let kept: { buffer: SharedArrayBuffer; busy: boolean; timer?: ReturnType<typeof setTimeout> } | undefined;
+
+function acquireCopy(bytes: number): SharedArrayBuffer {
+  if (kept && !kept.busy && kept.buffer.byteLength >= bytes) {
+    clearTimeout(kept.timer);
+    kept.busy = true;
+    return kept.buffer;
+  }
+  const buffer = new SharedArrayBuffer(Math.max(4, bytes));
+  if (!kept?.busy) kept = { buffer, busy: true };
+  return buffer;
+}
+
+function releaseCopy(buffer: SharedArrayBuffer): void {
+  const k = kept;
+  if (k?.buffer !== buffer) return;
+  k.busy = false;
+  k.timer = setTimeout(() => {
+    if (kept === k && !k.busy) kept = undefined;
+  }, 1000);
+  k.timer.unref?.();
+}
+
 /** Options of {@link predictProbaParallel}. */
 export interface PredictParallelOptions extends PredictOptions {
   /** Worker threads (the shared pool); 1 predicts in this thread. @default the pool size */
@@ -22,7 +50,8 @@ export interface PredictParallelOptions extends PredictOptions {
 /**
  * {@link RandomForest.predictProba} split by rows over the worker pool, for
  * large inputs (e.g. a whole 512 x 512 slice of features). The samples are
- * copied to shared memory once unless they already live there; the result
+ * copied to shared memory once unless they already live there (the copy's
+ * buffer is reused by the next call within a second); the result
  * equals `forest.predictProba(samples, options)` exactly.
  * @param forest - A trained or restored forest.
  * @param samples - Rows in `layout` (see {@link PredictOptions}).
@@ -44,11 +73,12 @@ export async function predictProbaParallel(
   const minRows = checkNonNegativeInt(options.minRowsPerThread ?? 16384, "minRowsPerThread");
   const chunks = Math.min(threads * 4, Math.floor(count / Math.max(1, minRows)));
   if (threads === 1 || chunks < 2) return f.predictProba(samples, { layout, count });
-  checkNoNaN(samples, count * f.nFeatures, "samples");
   let shared = samples;
+  let copy: SharedArrayBuffer | undefined;
   if (!isShared(samples)) {
     const len = count * f.nFeatures;
-    shared = new Float32Array(new SharedArrayBuffer(len * 4), 0, len);
+    copy = acquireCopy(len * 4);
+    shared = new Float32Array(copy, 0, len);
     shared.set(samples.subarray(0, len));
   }
   const K = f.classes.length;
@@ -60,6 +90,13 @@ export async function predictProbaParallel(
     const to = Math.floor(((c + 1) * count) / chunks);
     tasks.push({ op: "predict", forest: packed, samples: shared, layout, count, from, to, out });
   }
-  await runForestTasks(tasks, threads);
+  let nan: boolean[];
+  try {
+    nan = await runForestTasks(tasks, threads);
+  } finally {
+    if (copy) releaseCopy(copy);
+  }
+  // the workers' walks found NaN (a pass over their rows in WebAssembly): the scan names its index
+  if (nan.some((x) => x)) checkNoNaN(samples, count * f.nFeatures, "samples");
   return out;
 }

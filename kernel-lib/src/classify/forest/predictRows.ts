@@ -167,6 +167,7 @@ function walkChannels(
  * Mean class probabilities of rows `[from, to)` into `out` (row-major rows x
  * classes, starting at `out[outOffset]`), by the WebAssembly walk
  * ({@link predictRowsWasm}; identical results to {@link predictRowsJS}).
+ * @returns Whether any feature read was NaN (then throw: see {@link checkNoNaN}).
  * @param samples - `"samples"`: row i's features at `i * nFeatures`;
  *   `"channels"`: feature f of row i at `f * count + i`.
  */
@@ -179,8 +180,8 @@ export function predictRowsInto(
   to: number,
   out: Float32Array,
   outOffset: number,
-): void {
-  predictRowsWasm(forest, samples, layout, count, from, to, out, outOffset);
+): boolean {
+  return predictRowsWasm(forest, samples, layout, count, from, to, out, outOffset);
 }
 
 /**

@@ -53,7 +53,7 @@ function load(forest: PackedForest, block: number): State {
   const values = align(NODE_BYTES * N);
   const roots = align(values + 4 * forest.value.length);
   const x = align(roots + 4 * forest.roots.length);
-  const acc = align(x + 4 * F * block);
+  const acc = align(x + 4 * F * block); // room for the zeros that pad the last vector
   const end = acc + 8 * K * block;
   const memory = s.ex.memory;
   const pages = Math.ceil(end / 65536) - memory.buffer.byteLength / 65536;
@@ -70,6 +70,9 @@ function load(forest: PackedForest, block: number): State {
  * As {@link predictRowsInto} (same arguments, identical results), walking
  * the trees in WebAssembly over blocks of {@link blockRows} rows copied into
  * its memory (`"channels"` rows transposed to `"samples"` on the way).
+ * NaN features take the `>` branch (so every walk still ends at a leaf).
+ * @returns Whether any feature read was NaN (the caller's error: the
+ *   rows' probabilities are then meaningless).
  * @internal
  */
 export function predictRowsWasm(
@@ -82,16 +85,17 @@ export function predictRowsWasm(
   out: Float32Array,
   outOffset: number,
   block = blockRows(forest.nFeatures),
-): void {
-  if (to <= from) return;
+): boolean {
+  if (to <= from) return false;
   const F = forest.nFeatures;
   const K = forest.nClasses;
   const T = forest.roots.length;
   const s = load(forest, block);
   const buf = s.ex.memory.buffer;
-  const x = new Float32Array(buf, s.x, F * block);
+  const x = new Float32Array(buf, s.x, 4 * Math.ceil((F * block) / 4));
   const acc = new Float64Array(buf, s.acc, K * block);
   const inv = 1 / T;
+  let nan = false;
   for (let b0 = from; b0 < to; b0 += block) {
     const n = Math.min(to, b0 + block) - b0;
     if (layout === "samples") x.set(samples.subarray(b0 * F, (b0 + n) * F));
@@ -101,9 +105,13 @@ export function predictRowsWasm(
         for (let r = 0; r < n; r++) x[r * F + f] = samples[src + r]!;
       }
     }
+    const len = n * F;
+    x.fill(0, len, 4 * Math.ceil(len / 4));
+    if (s.ex.hasNaN(s.x, Math.ceil(len / 4)) !== 0) nan = true;
     acc.fill(0, 0, n * K);
     s.ex.walk(0, s.values, s.roots, T, s.x, 4 * F, n, s.acc, K);
     const o0 = outOffset + (b0 - from) * K;
     for (let j = 0; j < n * K; j++) out[o0 + j] = acc[j]! * inv;
   }
+  return nan;
 }

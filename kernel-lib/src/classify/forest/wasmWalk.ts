@@ -8,12 +8,13 @@
  * comparison and a `select` (no branch to mispredict on the split outcome).
  * The arithmetic is the one of the JavaScript walk: float32 `x <= threshold`,
  * leaf probabilities widened to float64 and summed per row in tree order, so
- * results are identical.
+ * results are identical. A second function tells whether a block holds NaN.
  *
  * @internal
  */
 
 const I32 = 0x7f;
+const V128 = 0x7b;
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -56,6 +57,12 @@ const LOOP = [0x03, 0x40];
 const END = [0x0b];
 const br = (depth: number) => [0x0c, depth];
 const brIf = (depth: number) => [0x0d, depth];
+const simd = (op: number) => [0xfd, ...uleb(op)];
+const V128_LOAD = [...simd(0x00), 4, 0];
+const V128_ZERO = [...simd(0x0c), ...new Array<number>(16).fill(0)];
+const F32X4_NE = simd(0x42);
+const V128_OR = simd(0x50);
+const V128_ANY_TRUE = simd(0x53);
 const add = (local: number, by: number[]) => [...get(local), ...by, ...ADD, ...set(local)];
 const dec = (local: number) => [...get(local), ...i32c(1), ...SUB, ...set(local)];
 /** `while (local !== 0) { body }` (the body must bring the local to 0). */
@@ -191,21 +198,66 @@ function walkBody(): number[] {
   return [...vec([[...uleb(9), I32]]), ...trees, ...END];
 }
 
+/**
+ * `hasNaN(x, vectors)`: 1 if any of the `4 * vectors` float32 values at `x`
+ * (16-byte aligned) is NaN, else 0 (one SIMD pass; x !== x only for NaN).
+ */
+function hasNaNBody(): number[] {
+  const x = 0;
+  const n = 1;
+  const v = 2;
+  const any = 3;
+  return [
+    ...vec([[2, V128]]),
+    ...V128_ZERO,
+    ...set(any),
+    ...whileNonZero(n, [
+      ...get(any),
+      ...get(x),
+      ...V128_LOAD,
+      ...tee(v),
+      ...get(v),
+      ...F32X4_NE,
+      ...V128_OR,
+      ...set(any),
+      ...add(x, i32c(16)),
+      ...dec(n),
+    ]),
+    ...get(any),
+    ...V128_ANY_TRUE,
+    ...END,
+  ];
+}
+
 function moduleBytes(): Uint8Array {
   const body = walkBody();
+  const nan = hasNaNBody();
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
-    ...section(1, vec([[0x60, ...vec(new Array<number[]>(9).fill([I32])), 0]])), // (i32 x 9) -> ()
-    ...section(3, vec([[0]])),
+    ...section(
+      1,
+      vec([
+        [0x60, ...vec(new Array<number[]>(9).fill([I32])), 0], // walk: (i32 x 9) -> ()
+        [0x60, ...vec([[I32], [I32]]), ...vec([[I32]])], // hasNaN: (i32, i32) -> i32
+      ]),
+    ),
+    ...section(3, vec([[0], [1]])),
     ...section(5, vec([[0x00, 1]])), // memory: min 1 page, no max
     ...section(
       7,
       vec([
         [...text("walk"), 0x00, 0],
+        [...text("hasNaN"), 0x00, 1],
         [...text("memory"), 0x02, 0],
       ]),
     ),
-    ...section(10, vec([[...uleb(body.length), ...body]])),
+    ...section(
+      10,
+      vec([
+        [...uleb(body.length), ...body],
+        [...uleb(nan.length), ...nan],
+      ]),
+    ),
   ]);
 }
 
@@ -222,6 +274,7 @@ export interface WalkExports {
     acc: number,
     K: number,
   ): void;
+  hasNaN(x: number, vectors: number): number;
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
 }
 

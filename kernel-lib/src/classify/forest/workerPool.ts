@@ -13,7 +13,7 @@ export const FOREST_WORKER_URL = new URL("classify/forest/forestWorker.js", DIST
 export function runForestTasks<T extends TrainTask | PredictTask>(
   tasks: T[],
   threads: number,
-  onDone?: (i: number, result: T extends TrainTask ? TreeArrays[] : null) => void,
-): Promise<(T extends TrainTask ? TreeArrays[] : null)[]> {
+  onDone?: (i: number, result: T extends TrainTask ? TreeArrays[] : boolean) => void,
+): Promise<(T extends TrainTask ? TreeArrays[] : boolean)[]> {
   return runTasks(tasks, { filename: FOREST_WORKER_URL, threads, onDone });
 }
