@@ -20,3 +20,4 @@ export * from "./transport/index.js";
 export * from "./grains/index.js";
 export * from "./segmentation/index.js";
 export * from "./nn/index.js";
+export * from "./ebsd/index.js";
