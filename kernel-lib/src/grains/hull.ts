@@ -88,24 +88,26 @@ export function quickhull(p: HullPoints): Hull | null {
   }
   if (i3 < 0) return null;
 
-  // Faces: vertex triples, alive flags, outside sets; directed edge u->v -> face.
+  // Faces: vertex triples a, b, c (outward), their neighbours across the edges a-b, b-c,
+  // c-a, alive flags and outside sets.
   const fa: number[] = [],
     fb: number[] = [],
     fc: number[] = [];
+  const nb: number[][] = [[], [], []];
   const alive: boolean[] = [];
+  const mark: number[] = [];
   const outside: (number[] | null)[] = [];
-  const edge = new Map<number, number>();
-  const key = (u: number, v: number) => u * n + v;
   const addFace = (a: number, b: number, c: number): number => {
     const f = fa.length;
     fa.push(a);
     fb.push(b);
     fc.push(c);
+    nb[0]!.push(-1);
+    nb[1]!.push(-1);
+    nb[2]!.push(-1);
     alive.push(true);
+    mark.push(0);
     outside.push(null);
-    edge.set(key(a, b), f);
-    edge.set(key(b, c), f);
-    edge.set(key(c, a), f);
     return f;
   };
   const simplex = [i0, i1, i2, i3];
@@ -118,6 +120,17 @@ export function quickhull(p: HullPoints): Hull | null {
     if (orient(a, b, c, o) > 0) addFace(a, c, b);
     else addFace(a, b, c);
   }
+  // Link the simplex: faces sharing an edge (u, v) hold it in opposite directions.
+  for (let f = 0; f < 4; f++)
+    for (let e = 0; e < 3; e++) {
+      const vs = [fa[f]!, fb[f]!, fc[f]!];
+      const u = vs[e]!,
+        v = vs[(e + 1) % 3]!;
+      for (let g = 0; g < 4; g++) {
+        const ws = [fa[g]!, fb[g]!, fc[g]!];
+        for (let j = 0; j < 3; j++) if (ws[j] === v && ws[(j + 1) % 3] === u) nb[e]![f] = g;
+      }
+    }
   const assign = (q: number, faces: number[]): void => {
     for (const f of faces) {
       if (orient(fa[f]!, fb[f]!, fc[f]!, q) > 0) {
@@ -129,6 +142,10 @@ export function quickhull(p: HullPoints): Hull | null {
   const first = [0, 1, 2, 3];
   for (let i = 0; i < n; i++) if (!simplex.includes(i)) assign(i, first);
 
+  // Per point: the new face whose horizon edge starts / ends there (valid within one step).
+  const startOf = new Int32Array(n);
+  const endOf = new Int32Array(n);
+  let epoch = 0;
   const stack = first.slice();
   while (stack.length > 0) {
     const f = stack.pop()!;
@@ -141,36 +158,53 @@ export function quickhull(p: HullPoints): Hull | null {
       const d = orient(fa[f]!, fb[f]!, fc[f]!, q);
       if (d > far) [far, apex] = [d, q];
     }
-    // Faces visible from the apex (a connected set), and the horizon edges around them.
+    // Faces visible from the apex (a connected set), and the horizon edges around them:
+    // u, v, the face beyond and which of its edges faces back. mark: 2 epoch = visible,
+    // 2 epoch + 1 = seen and not visible.
+    epoch++;
+    const vis = 2 * epoch;
     const visible: number[] = [f];
-    const state = new Map<number, boolean>([[f, true]]);
-    const horizon: [number, number][] = [];
+    mark[f] = vis;
+    const horizon: number[] = [];
     for (let h = 0; h < visible.length; h++) {
       const g = visible[h]!;
       const vs = [fa[g]!, fb[g]!, fc[g]!];
       for (let e = 0; e < 3; e++) {
-        const u = vs[e]!,
-          v = vs[(e + 1) % 3]!;
-        const nb = edge.get(key(v, u))!;
-        let vis = state.get(nb);
-        if (vis === undefined) {
-          vis = orient(fa[nb]!, fb[nb]!, fc[nb]!, apex) > 0;
-          state.set(nb, vis);
-          if (vis) visible.push(nb);
+        const other = nb[e]![g]!;
+        if (mark[other]! < vis) {
+          const seesIt = orient(fa[other]!, fb[other]!, fc[other]!, apex) > 0;
+          mark[other] = seesIt ? vis : vis + 1;
+          if (seesIt) visible.push(other);
         }
-        if (!vis) horizon.push([u, v]);
+        if (mark[other] === vis + 1) {
+          const j = nb[0]![other] === g ? 0 : nb[1]![other] === g ? 1 : 2;
+          horizon.push(vs[e]!, vs[(e + 1) % 3]!, other, j);
+        }
       }
     }
     const orphans: number[] = [];
     for (const g of visible) {
       alive[g] = false;
-      edge.delete(key(fa[g]!, fb[g]!));
-      edge.delete(key(fb[g]!, fc[g]!));
-      edge.delete(key(fc[g]!, fa[g]!));
       for (const q of outside[g] ?? []) if (q !== apex) orphans.push(q);
       outside[g] = null;
     }
-    const made = horizon.map(([u, v]) => addFace(u, v, apex));
+    const made: number[] = [];
+    for (let h = 0; h < horizon.length; h += 4) {
+      const u = horizon[h]!,
+        v = horizon[h + 1]!,
+        other = horizon[h + 2]!,
+        j = horizon[h + 3]!;
+      const g = addFace(u, v, apex);
+      nb[0]![g] = other;
+      nb[j]![other] = g;
+      startOf[u] = g;
+      endOf[v] = g;
+      made.push(g);
+    }
+    for (const g of made) {
+      nb[1]![g] = startOf[fb[g]!]!;
+      nb[2]![g] = endOf[fa[g]!]!;
+    }
     for (const q of orphans) assign(q, made);
     for (const g of made) if (outside[g]) stack.push(g);
   }
