@@ -10,6 +10,11 @@ import {
   type AdaptedRand,
   type ForegroundRestrictedScores,
 } from "../../metrics/randError.js";
+import {
+  alignStack,
+  type AlignStackOptions,
+  type SliceTransform,
+} from "../../segmentation/alignStack.js";
 import type { EbsdSample } from "../../synth/sampleCatalog.js";
 import { checkBoolean, checkNonNegative, checkOptions, expectedError } from "../../util/checks.js";
 import { checkSameShape, checkVolume } from "../../volume/check.js";
@@ -30,8 +35,14 @@ export interface Paper2Probabilities {
 
 /** Options of {@link paper2Pipeline}. */
 export interface Paper2PipelineOptions extends Paper2WatershedOptions {
-  /** The IQ volume to segment (e.g. the acquired stack after `alignStack`). @default sample.iqAligned */
+  /** The IQ volume to segment (e.g. the acquired stack aligned elsewhere). @default sample.iqAligned */
   iq?: Volume;
+  /**
+   * Align the acquired stack `sample.iq` with `alignStack` (Paper 2's step 1; `true` or its
+   * options, reference slice 0's frame, which is the truth's) and segment the result.
+   * @default false: segment `iq`, or `sample.iqAligned`
+   */
+  align?: boolean | AlignStackOptions;
   /** Options of the boundary forest (slices, scales, trees, seed). */
   forest?: Omit<Paper2BoundaryForestOptions, "onProgress" | "threads">;
   /** Probability maps to use instead of training a forest. */
@@ -77,14 +88,17 @@ export interface Paper2PipelineResult {
   /** Parameters used. */
   h: number;
   tolerance: number;
-  /** Which volume was classified. */
-  input: "iqAligned" | "iq" | "probabilities";
+  /** Which volume was classified: the sample's aligned stack, `iq`, `sample.iq` aligned here, or none. */
+  input: "iqAligned" | "iq" | "aligned" | "probabilities";
+  /** With `align`: the transforms found per slice, and the largest distance (pixels) from the sample's true shifts. */
+  alignment?: { transforms: SliceTransform[]; maxShiftError: number };
   /** Wall time per step, ms. */
   timings: Record<string, number>;
 }
 
 const KEYS = [
   "iq",
+  "align",
   "forest",
   "probabilities",
   "tolerance",
@@ -99,8 +113,9 @@ const KEYS = [
 
 /**
  * Paper 2's segmentation pipeline (Sect. 2.3) on an EBSD sample, scored
- * against its truth: (1) a random forest trained on the four labelled slices
- * ({@link paper2BoundaryForest}, on `sample.iqAligned` unless `iq` is given)
+ * against its truth: (0) with `align`, the acquired stack is aligned
+ * (`alignStack`); (1) a random forest trained on the four labelled slices
+ * ({@link paper2BoundaryForest}, on `sample.iqAligned` unless `iq` or `align` is given)
  * gives P(boundary), P(interior), P(background); (2) h-minima markers of
  * P(boundary) and a marker watershed inside P(background) <= 0.5 give the
  * grains ({@link paper2Watershed}); (3) scores: boundary F1 (tolerance in
@@ -136,10 +151,13 @@ export async function paper2Pipeline(
   const tick = (note: string): void => options.onProgress?.(++done, steps, note);
   options.onProgress?.(0, steps, "start");
   const timings: Record<string, number> = {};
+  if (options.align !== undefined && options.align !== false && options.iq !== undefined)
+    throw new RangeError("options: give `iq` or `align`, not both");
 
   let t = performance.now();
   let probabilities: Paper2Probabilities;
   let input: Paper2PipelineResult["input"];
+  let alignment: Paper2PipelineResult["alignment"];
   if (options.probabilities) {
     probabilities = options.probabilities;
     for (const k of ["boundary", "interior", "background"] as const) {
@@ -148,16 +166,30 @@ export async function paper2Pipeline(
     }
     input = "probabilities";
   } else {
+    let iq = options.iq;
+    if (options.align !== undefined && options.align !== false) {
+      const alignOptions = options.align === true ? {} : options.align;
+      const a = await alignStack(sample.iq, { ...(threads ? { threads } : {}), ...alignOptions });
+      let maxShiftError = 0;
+      a.transforms.forEach((tr, z) => {
+        const [dy, dx] = sample.shifts[z] ?? [0, 0];
+        maxShiftError = Math.max(maxShiftError, Math.hypot(tr.dy - dy, tr.dx - dx));
+      });
+      alignment = { transforms: a.transforms, maxShiftError };
+      iq = a.aligned;
+      timings.align = performance.now() - t;
+      t = performance.now();
+    }
     const forestOptions = { ...options.forest, ...(threads ? { threads } : {}) };
-    const f = options.iq
-      ? await paper2BoundaryForest(options.iq, {
+    const f = iq
+      ? await paper2BoundaryForest(iq, {
           targets: sample.targets,
           slices: sample.labelledSlices,
           ...forestOptions,
         })
       : await paper2BoundaryForest(sample, forestOptions);
     probabilities = { boundary: f.boundary, interior: f.interior, background: f.background };
-    input = options.iq ? "iq" : "iqAligned";
+    input = alignment ? "aligned" : iq ? "iq" : "iqAligned";
     Object.assign(timings, {
       features: f.timings.features,
       train: f.timings.train,
@@ -248,6 +280,7 @@ export async function paper2Pipeline(
     foreground,
     ...(ks ? { ks } : {}),
     ...(measuredGrains ? { measuredGrains } : {}),
+    ...(alignment ? { alignment } : {}),
     h,
     tolerance,
     input,
