@@ -4,6 +4,7 @@ import {
   checkSquareGrid, decodeText, laueOf, lineError, numberField,
   type EbsdMap, type EbsdPhase,
 } from "./ebsdTypes.js";
+import { checkHexCount, hexGridOption, resampleHex, type EbsdReadOptions } from "./ebsdHex.js";
 
 const COLUMNS = "phi1 Phi phi2 x y IQ CI phase ...";
 const EXTRA = ["SEM", "fit"];
@@ -19,17 +20,22 @@ const FOUR_PI = 4 * Math.PI;
  * inferred from the x/y columns. Data rows have at least 8 numeric columns
  * (phi1 Phi phi2 x y IQ CI phase), optionally followed by SEM signal, fit and more.
  *
- * Hexagonal grids (`GRID: HexGrid`) are rejected with an error: they are not resampled.
+ * Hexagonal grids (`GRID: HexGrid`) are resampled to a square grid of the hex x step by
+ * nearest neighbour (see ebsdHex.ts; `resampledFrom` records the original grid), or rejected
+ * with an error when `options.hexGrid` is "reject".
  * Angles above 2*pi*1.01 (other than OIM's 4*pi unindexed marker) are rejected as likely degrees.
  * @param file - Path of the `.ang` file.
+ * @param options - `hexGrid`: "resample" (default) or "reject".
  * @returns The map; step in micrometres as in the file (see {@link EbsdMap}).
  */
-export async function readAng(file: string): Promise<EbsdMap> {
-  return parseAng(new Uint8Array(await readFile(file)), path.basename(file));
+export async function readAng(file: string, options?: EbsdReadOptions): Promise<EbsdMap> {
+  hexGridOption(options, "readAng");
+  return parseAng(new Uint8Array(await readFile(file)), path.basename(file), options);
 }
 
 /** {@link readAng} on bytes already in memory; `name` is used in error messages and `file`. */
-export function parseAng(bytes: Uint8Array, name: string): EbsdMap {
+export function parseAng(bytes: Uint8Array, name: string, options?: EbsdReadOptions): EbsdMap {
+  const hexGrid = hexGridOption(options, "parseAng");
   const text = decodeText(bytes, name, "an EDAX/TSL .ang file");
   const lines = text.split(/\r\n|\n|\r/);
   const header: Record<string, string> = {};
@@ -69,10 +75,11 @@ export function parseAng(bytes: Uint8Array, name: string): EbsdMap {
     throw lineError(name, 0, `no data rows after the header, expected rows of ${COLUMNS}`);
 
   const grid = header.GRID;
-  if (grid !== undefined && !/^SqrGrid/i.test(grid)) {
-    if (/^HexGrid/i.test(grid))
+  const hex = grid !== undefined && /^HexGrid/i.test(grid);
+  if (grid !== undefined && !/^SqrGrid/i.test(grid) && !(hex && hexGrid === "resample")) {
+    if (hex)
       throw lineError(name, 0,
-        "GRID: HexGrid: hexagonal grids are not supported (not resampled); re-export on a square grid (SqrGrid)");
+        "GRID: HexGrid: hexagonal grids are not supported with hexGrid: \"reject\"; use the default hexGrid: \"resample\" or re-export on a square grid (SqrGrid)");
     throw lineError(name, 0, `GRID: expected SqrGrid or HexGrid, received ${JSON.stringify(grid)}`);
   }
 
@@ -133,6 +140,10 @@ export function parseAng(bytes: Uint8Array, name: string): EbsdMap {
       throw lineError(name, lineOf(i),
         `unknown phase id ${phase[i]}, expected 0 or one of the header phases [${[...known].join(", ")}]`);
 
+  if (hex) {
+    checkHexCount(header, count, name);
+    return resampleHex({ file: name, format: "ang", unit: "um", phi1, Phi, phi2, x, y, phase, quality, phases, header }, lineOf);
+  }
   const { rows, cols, step } = angGrid(header, x, y, name, first);
   if (rows * cols !== count)
     throw lineError(name, 0,

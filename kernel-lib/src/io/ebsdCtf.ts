@@ -4,6 +4,7 @@ import {
   checkSquareGrid, decodeText, laueOf, lineError, numberField,
   type EbsdMap, type EbsdPhase,
 } from "./ebsdTypes.js";
+import { hexGridOption, looksHexagonal, resampleHex, type EbsdReadOptions } from "./ebsdHex.js";
 
 const REQUIRED = ["Phase", "X", "Y", "Euler1", "Euler2", "Euler3"];
 const DEG = Math.PI / 180;
@@ -20,17 +21,21 @@ const DEG = Math.PI / 180;
  * have fewer values than the table header has names (and the required columns are among
  * them), the trailing names are dropped and listed in `header.MissingColumns`.
  *
- * The file does not flag hexagonal grids: a map whose odd rows are shifted by half a step
- * is rejected with an error saying so (it is not resampled).
+ * The file does not flag hexagonal grids: a map whose odd rows are shifted by half a step is
+ * resampled to a square grid of the x step by nearest neighbour (see ebsdHex.ts;
+ * `resampledFrom` records the original grid), or rejected when `options.hexGrid` is "reject".
  * @param file - Path of the `.ctf` file.
+ * @param options - `hexGrid`: "resample" (default) or "reject".
  * @returns The map; step in micrometres as in the file (see {@link EbsdMap}).
  */
-export async function readCtf(file: string): Promise<EbsdMap> {
-  return parseCtf(new Uint8Array(await readFile(file)), path.basename(file));
+export async function readCtf(file: string, options?: EbsdReadOptions): Promise<EbsdMap> {
+  hexGridOption(options, "readCtf");
+  return parseCtf(new Uint8Array(await readFile(file)), path.basename(file), options);
 }
 
 /** {@link readCtf} on bytes already in memory; `name` is used in error messages and `file`. */
-export function parseCtf(bytes: Uint8Array, name: string): EbsdMap {
+export function parseCtf(bytes: Uint8Array, name: string, options?: EbsdReadOptions): EbsdMap {
+  const hexGrid = hexGridOption(options, "parseCtf");
   const text = decodeText(bytes, name, "an Oxford .ctf file");
   const lines = text.split(/\r\n|\n|\r/);
   if (!/^Channel Text File/i.test(lines[0].trim()))
@@ -124,6 +129,8 @@ export function parseCtf(bytes: Uint8Array, name: string): EbsdMap {
   const step = { x: get("XStep", false), y: get("YStep", false) };
   if (rows * cols !== count)
     throw lineError(name, 0, `the header grid YCells ${rows} x XCells ${cols} = ${rows * cols} points, received ${count} data rows`);
+  if (hexGrid === "resample" && looksHexagonal(x, y))
+    return resampleHex({ file: name, format: "ctf", unit: "um", phi1, Phi, phi2, x, y, phase, quality, phases, header }, lineOf);
   checkSquareGrid(x, y, rows, cols, step, name, lineOf);
   return {
     file: name, format: "ctf", rows, cols, grid: "square", step, unit: "um",

@@ -34,8 +34,10 @@ export interface EbsdMap {
   /** Number of rows (y) and columns (x); point (r, c) is index `r * cols + c`. */
   rows: number;
   cols: number;
-  /** Only square grids are returned: hexagonal grids are rejected with an error (see the readers). */
+  /** Only square grids are returned: hexagonal grids are resampled (see `resampledFrom`) or rejected. */
   grid: "square";
+  /** Set when the file had a hexagonal grid resampled to this square one (see ebsdHex.ts): its rows, points and steps. */
+  resampledFrom?: { grid: "hex"; rows: number; points: number; step: { x: number; y: number } };
   /** Step between points in x and y, in `unit` (as in the file). */
   step: { x: number; y: number };
   /** Unit of `step`, `x` and `y`: "um" for both formats. */

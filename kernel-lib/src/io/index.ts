@@ -15,5 +15,6 @@ export { findRepoRoot } from "./projectRoot.js";
 export { readAng, parseAng } from "./ebsdAng.js";
 export { readCtf, parseCtf } from "./ebsdCtf.js";
 export type { EbsdMap, EbsdPhase } from "./ebsdTypes.js";
+export type { EbsdReadOptions } from "./ebsdHex.js";
 export { readEbsdStack } from "./ebsdStack.js";
 export type { EbsdStack, ReadEbsdStackOptions } from "./ebsdStack.js";
