@@ -32,8 +32,9 @@ function checkShapes(target: Tensor, prediction: Tensor, mask: Tensor): void {
 
 function reduceMasked(tf: Tf, perVoxel: Tensor, mask: Tensor): Tensor {
   const m = tf.cast(tf.reshape(mask, perVoxel.shape), "float32");
-  // -(sum M * sum_k Y log Yhat) / sum M; 0 when nothing is labelled.
-  return tf.divNoNan(tf.neg(tf.sum(tf.mul(m, perVoxel))), tf.sum(m));
+  // -(sum M * sum_k Y log Yhat) / sum M; 0 when nothing is labelled (0 / tiny; not divNoNan,
+  // whose Equal op has no gradient).
+  return tf.div(tf.sum(tf.mul(m, tf.neg(perVoxel))), tf.maximum(tf.sum(m), 1e-30));
 }
 
 /**

@@ -6,13 +6,13 @@
  * Layout channels-last: 2D input [batch, y, x, channels], 3D [batch, z, y, x, channels].
  * Per level two 3x3(x3) "same" convolutions with ReLU; 2x max-pooling down; up by
  * nearest-neighbour x2 followed by a 3x3(x3) convolution ("upsample") or by a 2x2(x2)
- * stride-2 transposed convolution ("transposed"; its gradient is registered by
- * ./gradients.ts); skip connections by concatenation; a final 1x1(x1) convolution to
- * `classes` logits. Spatial sizes must be multiples of 2^depth.
+ * stride-2 transposed convolution ("transposed"; gradient from ./gradients.ts); skip
+ * connections by concatenation; a final 1x1(x1) convolution to `classes` logits. Spatial
+ * sizes must be multiples of 2^depth. 3D convolutions go through ./conv.ts (correct on wasm).
  */
 import type { Tensor, Variable } from "@tensorflow/tfjs-core";
 import type { Tf } from "./backend.js";
-import { ensureConvTransposeGradients } from "./gradients.js";
+import { conv3d, conv3dTranspose } from "./conv.js";
 import {
   checkOneOf,
   checkOptions,
@@ -75,7 +75,6 @@ export function createUNet(tf: Tf, options?: UNetOptions): UNet {
     seed: checkSeed(o.seed ?? 0, "options.seed"),
   };
   const { dims, depth, baseFilters, inChannels, classes, upsampling } = opts;
-  if (upsampling === "transposed") ensureConvTransposeGradients(tf);
   const variables: Variable[] = [];
   let seed = opts.seed;
   let count = 0;
@@ -113,11 +112,19 @@ export function createUNet(tf: Tf, options?: UNetOptions): UNet {
   }
   const head = conv(1, baseFilters, classes);
 
+  /**
+   * 2D convolutions as 3D ones over a depth-1 volume where the backend has no 2D filter
+   * gradient (wasm lacks Conv2DBackpropFilter): same result, trainable everywhere.
+   */
+  const as3d = () =>
+    dims === 2 && tf.getKernel("Conv2DBackpropFilter", tf.getBackend()) === undefined;
+  const lift3d = (t: Tensor) => tf.reshape(t, [t.shape[0], 1, ...t.shape.slice(1)]);
+  const drop3d = (t: Tensor) => tf.reshape(t, [t.shape[0], ...t.shape.slice(2)]);
   const convolve = (x: Tensor, c: Conv): Tensor => {
-    const y =
-      dims === 3
-        ? tf.conv3d(x as never, c.kernel as never, 1, "same")
-        : tf.conv2d(x as never, c.kernel as never, 1, "same");
+    let y: Tensor;
+    if (dims === 3) y = conv3d(tf, x, c.kernel, 1, "same");
+    else if (as3d()) y = drop3d(conv3d(tf, lift3d(x), tf.expandDims(c.kernel, 0), 1, "same"));
+    else y = tf.conv2d(x as never, c.kernel as never, 1, "same");
     return tf.add(y, c.bias);
   };
   const block = (x: Tensor, pair: [Conv, Conv]) =>
@@ -137,10 +144,13 @@ export function createUNet(tf: Tf, options?: UNetOptions): UNet {
   const lift = (x: Tensor, c: Conv, f: number): Tensor => {
     if (upsampling === "upsample") return tf.relu(convolve(upsample(x), c));
     const outShape = [x.shape[0], ...x.shape.slice(1, 1 + dims).map((s) => 2 * s), f];
-    const y =
-      dims === 3
-        ? tf.conv3dTranspose(x as never, c.kernel as never, outShape as never, 2, "same")
-        : tf.conv2dTranspose(x as never, c.kernel as never, outShape as never, 2, "same");
+    let y: Tensor;
+    if (dims === 3) y = conv3dTranspose(tf, x, c.kernel, outShape, 2, "same");
+    else if (as3d()) {
+      const shape3d = [outShape[0], 1, ...outShape.slice(1)];
+      const k = tf.expandDims(c.kernel, 0);
+      y = drop3d(conv3dTranspose(tf, lift3d(x), k, shape3d, [1, 2, 2], "same"));
+    } else y = tf.conv2dTranspose(x as never, c.kernel as never, outShape as never, 2, "same");
     return tf.relu(tf.add(y, c.bias));
   };
 
