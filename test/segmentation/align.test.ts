@@ -185,6 +185,7 @@ describe("alignStack input errors", () => {
     ["upsample 1", good, { upsample: 1 }, /`upsample` must be an integer in \[2, 1000\], received 1/],
     ["whiten 2", good, { whiten: 2 }, /`whiten` must be a number in \[0, 1\], received 2/],
     ["a bad window", good, { window: true }, /`window` must be "tukey", "hann" or "none", received true/],
+    ["a bad inline", good, { inline: "yes" }, /`inline` must be true, false or "auto", received "yes"/],
     ["an unknown option", good, { referenc: "first" }, /`options.referenc` is not an option/],
   ])("refuses %s", async (_, stack, options, message) => {
     await expect(alignStack(stack as Volume, options as object)).rejects.toThrow(message);

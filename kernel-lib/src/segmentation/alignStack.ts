@@ -61,8 +61,10 @@ export interface AlignStackOptions extends Pick<ParallelOptions, "threads" | "in
   /**
    * Weight the normalised cross-power spectrum by a Gaussian of this standard deviation in
    * cycles per pixel (frequencies run to 0.5), so noise at the finest scales weighs less;
-   * 0 turns it off (scikit-image has none). On the EBSD sample the default halved the
-   * drift of shifts cumulated slice to slice.
+   * 0 turns it off (scikit-image has none). The best value depends on the data: with
+   * `"previous"`, the largest cumulated error on ebsd-particle-small was 0.85 px without it,
+   * 0.25 px at 0.2 and 0.55 px at 0.4; on the 512 x 512 benchmark stack made from the
+   * taufactor volume (test/bench/grains/align.cases.mjs), 0.83, 2.48 and 0.28 px.
    * @default 0.2
    */
   lowpass?: number;
@@ -173,8 +175,9 @@ export async function alignStack<T extends VoxelArray>(
       }
   }
 
-  const inline = runsInline(stack.shape, { threads: opts.threads, inline: opts.inline });
   const threads = Math.min(checkPositiveInt(opts.threads ?? getThreads(), "threads"), getThreads());
+  if (opts.inline !== undefined) checkOneOf(opts.inline, "inline", [true, false, "auto"] as const);
+  const inline = runsInline(stack.shape, { threads: opts.threads, inline: opts.inline });
   const shared = inline ? stack : toShared(stack);
   const chunks = inline ? 1 : Math.min(nz, 4 * threads);
   const ranges = Array.from({ length: chunks }, (_, i): [number, number] => [
