@@ -63,3 +63,4 @@ export {
   type Paper2PipelineOptions,
   type Paper2PipelineResult,
 } from "./pipeline.js";
+export { paper2RealMap, type Paper2RealMap, type Paper2RealMapOptions } from "./realMap.js";
