@@ -1,8 +1,9 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { hMaxima, hMinima } from "../../kernel-lib/src/morphology/extrema.js";
 import { fillHoles } from "../../kernel-lib/src/morphology/fillHoles.js";
 import { reconstruction } from "../../kernel-lib/src/morphology/reconstruction.js";
-import type { Volume } from "../../kernel-lib/src/volume/types.js";
+import type { Shape3, Volume } from "../../kernel-lib/src/volume/types.js";
 import { fixtures, maxRelError, readArray, readVolume } from "./fixtures.js";
 
 const row = (values: number[]): Volume => ({
@@ -71,5 +72,45 @@ describe("h-maxima / h-minima vs skimage", () => {
     expect(Array.from(hMaxima(image, 6).data)).toEqual([0, 0, 0, 0, 0, 1, 0]);
     expect(Array.from(hMaxima(image, 10).data)).toEqual([0, 0, 0, 0, 0, 0, 0]);
     expect(Array.from(hMinima(image, 3).data)).toEqual([1, 0, 0, 0, 1, 0, 1]);
+  });
+});
+
+describe("h-minima vs skimage.morphology.h_minima (test/fixtures/generate_watershed.py)", () => {
+  const { hminima } = JSON.parse(
+    readFileSync(new URL("../fixtures/watershed/watershed.json", import.meta.url), "utf8"),
+  ) as {
+    hminima: {
+      name: string;
+      shape: Shape3;
+      image: number[];
+      imageType: string;
+      h: number;
+      expected: number[];
+    }[];
+  };
+  for (const c of hminima) {
+    it(`${c.name}, h = ${c.h}`, () => {
+      const data = c.imageType === "uint8" ? Uint8Array.from(c.image) : Float32Array.from(c.image);
+      const got = hMinima({ data, shape: c.shape, spacing: [1, 1, 1] }, c.h);
+      expect(got.data.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+      expect(Array.from(got.data)).toEqual(c.expected);
+    });
+  }
+
+  it("by hand: a pit deeper than h survives, a shallower one only for a smaller h", () => {
+    // 3 x 3 x 7 at level 5, a pit of depth 3 at (1, 1, 1) and one of depth 1 at (1, 1, 5)
+    const data = new Float32Array(63).fill(5);
+    const deep = (1 * 3 + 1) * 7 + 1;
+    const shallow = (1 * 3 + 1) * 7 + 5;
+    data[deep] = 2;
+    data[shallow] = 4;
+    const v: Volume = { data, shape: [3, 3, 7], spacing: [1, 1, 1] };
+    const expected = new Array<number>(63).fill(0);
+    expected[deep] = 1;
+    expect(Array.from(hMinima(v, 2).data)).toEqual(expected);
+    expect(Array.from(hMinima(v, 3).data)).toEqual(expected);
+    expected[shallow] = 1;
+    expect(Array.from(hMinima(v, 0.5).data)).toEqual(expected);
+    expect(Array.from(hMinima(v, 3.5).data)).toEqual(new Array<number>(63).fill(0));
   });
 });

@@ -12,6 +12,7 @@ interface Case {
   markers: number[];
   mask: number[] | null;
   expected: number[];
+  compactness: number;
 }
 const fixture = JSON.parse(
   readFileSync(new URL("../fixtures/watershed/watershed.json", import.meta.url), "utf8"),
@@ -43,18 +44,67 @@ function mismatch(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 describe("watershed vs skimage.segmentation.watershed", () => {
   for (const c of fixture.cases) {
-    it(`${c.name} (connectivity ${c.connectivity}): identical labels`, () => {
-      const image = vol(
-        c.imageType === "uint8" ? Uint8Array.from(c.image) : Float32Array.from(c.image),
-        c.shape,
-      );
-      const markers = vol(Int32Array.from(c.markers), c.shape);
-      const mask = c.mask ? vol(Uint8Array.from(c.mask), c.shape) : undefined;
-      const out = watershed(image, markers, { connectivity: c.connectivity, mask });
+    const image = vol(
+      c.imageType === "uint8" ? Uint8Array.from(c.image) : Float32Array.from(c.image),
+      c.shape,
+    );
+    const markers = vol(Int32Array.from(c.markers), c.shape);
+    const mask = c.mask ? vol(Uint8Array.from(c.mask), c.shape) : undefined;
+    const { connectivity, compactness } = c;
+    it(`${c.name} (connectivity ${connectivity}): identical labels`, () => {
+      const out = watershed(image, markers, { connectivity, mask, compactness });
       expect(out.shape).toEqual(c.shape);
       expect(mismatch(out.data, c.expected)).toBe(0);
     });
+    // The bucket queue ("raster" ties) differs from skimage's heap only in the order of
+    // equal-valued markers: where all marker voxels have distinct values it must agree.
+    const values = c.markers.flatMap((l, i) =>
+      l !== 0 && (!c.mask || c.mask[i]) ? [c.image[i]] : [],
+    );
+    if (compactness === 0 && new Set(values).size === values.length) {
+      it(`${c.name}: the bucket queue (ties "raster") gives skimage's labels too`, () => {
+        const out = watershed(image, markers, { connectivity, mask, ties: "raster" });
+        expect(mismatch(out.data, c.expected)).toBe(0);
+      });
+    }
   }
+
+  it("compactness changes the result of the compact fixtures (they test it)", () => {
+    const c = fixture.cases.find((k) => k.name === "compact-0.1-c3")!;
+    const out = watershed(
+      vol(Float32Array.from(c.image), c.shape),
+      vol(Int32Array.from(c.markers), c.shape),
+      { connectivity: 26 },
+    );
+    expect(mismatch(out.data, c.expected)).toBeGreaterThan(0.01);
+  });
+
+  it("bucket queue by hand: two basins, a plateau, markers of equal value in raster order", () => {
+    // two basins (minima at 0 and 6) separated by a crest at 3
+    const basins = vol(Uint8Array.from([0, 1, 2, 4, 2, 1, 0]), [1, 1, 7]);
+    const two = vol(Int32Array.from([1, 0, 0, 0, 0, 0, 2]), [1, 1, 7]);
+    for (const ties of ["raster", "skimage"] as const)
+      expect(Array.from(watershed(basins, two, { ties }).data)).toEqual([1, 1, 1, 1, 2, 2, 2]);
+    // a plateau: the fronts advance one voxel per step each, the first marker first
+    const flat = vol(new Uint16Array(6), [1, 1, 6]);
+    const ends = vol(Int32Array.from([2, 0, 0, 0, 0, 1]), [1, 1, 6]);
+    expect(Array.from(watershed(flat, ends, { ties: "raster" }).data)).toEqual([2, 2, 2, 1, 1, 1]);
+    const odd = vol(new Float32Array(5), [1, 1, 5]);
+    const ends5 = vol(Int32Array.from([2, 0, 0, 0, 1]), [1, 1, 5]);
+    expect(Array.from(watershed(odd, ends5, { ties: "raster" }).data)).toEqual([2, 2, 2, 1, 1]);
+    // -0 and +0 are one level (a tie), not two
+    const signed = vol(Float32Array.from([-0, 0, 0, 0, -0]), [1, 1, 5]);
+    expect(Array.from(watershed(signed, ends5, { ties: "raster" }).data)).toEqual([2, 2, 2, 1, 1]);
+  });
+
+  it("compact flood by hand: a flat row is split at the midpoint of the markers", () => {
+    // With compactness the distance to the marker decides on a flat image.
+    const image = vol(new Float32Array(9), [1, 1, 9]);
+    const markers = vol(Int32Array.from([1, 0, 0, 0, 0, 0, 0, 0, 2]), [1, 1, 9]);
+    expect(Array.from(watershed(image, markers, { compactness: 1 }).data)).toEqual([
+      1, 1, 1, 1, 1, 2, 2, 2, 2,
+    ]);
+  });
 
   it("differs from skimage when the tie order is changed (the fixture is tie-sensitive)", () => {
     // Flooding the flat case with 26-connectivity must not give the 6-connected answer.
@@ -91,6 +141,12 @@ describe("watershed vs skimage.segmentation.watershed", () => {
     expect(() =>
       watershed(image, vol(new Int32Array(8), [2, 2, 2]), { connectivity: 8 as 6 }),
     ).toThrow(/connectivity/);
+    expect(() => watershed(image, vol(new Int32Array(8), [2, 2, 2]), { compactness: -1 })).toThrow(
+      /compactness/,
+    );
+    expect(() =>
+      watershed(image, vol(new Int32Array(8), [2, 2, 2]), { ties: "heap" as "raster" }),
+    ).toThrow(/ties/);
   });
 });
 

@@ -40,10 +40,7 @@ export function paddedPair(shape: Shape3): PaddedPair {
  * Visit the interior voxels of a padded volume in raster order: `visit(p, i)` with the
  * padded index `p` and the unpadded index `i`. @internal
  */
-export function forEachInterior(
-  pad: PaddedPair,
-  visit: (p: number, i: number) => void,
-): void {
+export function forEachInterior(pad: PaddedPair, visit: (p: number, i: number) => void): void {
   const { pz, py, px } = pad;
   for (let z = 1, i = 0; z < pz - 1; z++)
     for (let y = 1; y < py - 1; y++)

@@ -185,7 +185,9 @@ export class LevelTable {
   /** `rank[slot]`: 0 for the smallest key, count - 1 for the largest. */
   ranks(): Int32Array {
     const keys = this.slotKeys;
-    const order = Array.from({ length: this.count }, (_, s) => s).sort((a, b) => keys[a]! - keys[b]!);
+    const order = Array.from({ length: this.count }, (_, s) => s).sort(
+      (a, b) => keys[a]! - keys[b]!,
+    );
     const rank = new Int32Array(this.count);
     order.forEach((s, r) => (rank[s] = r));
     return rank;
@@ -215,7 +217,8 @@ export class LevelQueue {
     if (t === q.length) {
       const h = this.head[level]!;
       const live = t - h;
-      if (h > q.length >> 1) q.copyWithin(0, h, t); // drop the served part
+      if (h > q.length >> 1)
+        q.copyWithin(0, h, t); // drop the served part
       else {
         const grown = new Int32Array(q.length * 2);
         grown.set(q.subarray(h, t));
