@@ -10,4 +10,3 @@ export {
   type Fft2dPlan,
 } from "./fft.js";
 export { grainWatershed, type GrainProbabilities, type GrainWatershedOptions, type GrainWatershed } from "./watershed.js";
-export { grainWatershed, type GrainProbabilities, type GrainWatershedOptions, type GrainWatershed } from "./watershed.js";
