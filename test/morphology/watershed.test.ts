@@ -141,6 +141,9 @@ describe("watershed vs skimage.segmentation.watershed", () => {
     expect(() =>
       watershed(image, vol(new Int32Array(8), [2, 2, 2]), { connectivity: 8 as 6 }),
     ).toThrow(/connectivity/);
+    expect(() =>
+      watershed(image, vol(Int32Array.from([0, 1, -2, 0, 0, 0, 0, 0]), [2, 2, 2])),
+    ).toThrow(/labels >= 0.*received -2 at voxel 2/);
     expect(() => watershed(image, vol(new Int32Array(8), [2, 2, 2]), { compactness: -1 })).toThrow(
       /compactness/,
     );

@@ -133,6 +133,14 @@ export function watershed(
       markers.data,
       TypeError,
     );
+  if (markers.data instanceof Int32Array) {
+    const m = markers.data;
+    for (let i = 0; i < m.length; i++)
+      if (m[i]! < 0)
+        throw new RangeError(
+          `\`markers\` must be labels >= 0 (0 = no seed), received ${m[i]} at voxel ${i}`,
+        );
+  }
   const connectivity = checkOneOf(options.connectivity ?? 6, "connectivity", [6, 18, 26] as const);
   const compactness = checkNonNegative(options.compactness ?? 0, "compactness");
   const ties = checkOneOf(options.ties ?? "skimage", "ties", ["skimage", "raster"] as const);
