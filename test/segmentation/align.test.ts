@@ -127,7 +127,7 @@ describe("alignStack on exact synthetic shifts", () => {
 });
 
 describe("alignStack, rigid", () => {
-  it("recovers known rotations within 0.2 degrees", async () => {
+  it.each(["first", "previous", "mean"] as const)("reference %s recovers known rotations within 0.2 degrees", async (reference) => {
     const n = 128;
     const blobs = randomBlobs(n, n, 210, 3);
     const truth = [
@@ -136,7 +136,7 @@ describe("alignStack, rigid", () => {
       { dy: -0.7, dx: 3.4, angle: -2.3 },
       { dy: 2, dx: 1, angle: 0.4 },
     ];
-    const r = await alignStack(blobStack(blobs, n, n, truth), { mode: "rigid", reference: "first" });
+    const r = await alignStack(blobStack(blobs, n, n, truth), { mode: "rigid", reference });
     const angleError = Math.max(...r.transforms.map((t, z) => Math.abs(t.angle - truth[z].angle)));
     expect(angleError).toBeLessThan(0.2);
     expect(maxShiftError(r.transforms, truth.map((t) => [t.dy, t.dx]))).toBeLessThan(0.25);

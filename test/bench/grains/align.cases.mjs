@@ -66,19 +66,21 @@ if (file === undefined) {
   if (!process.argv.includes("--child"))
     console.warn("grains: part \"align\" skipped (../shared/data/nmc-cathode-taufactor/electrode.tiff is absent)");
 } else {
-  const made = await makeStack(file);
   const dir = path.join(os.tmpdir(), "tomolab-bench-grains");
   const dataFile = path.join(dir, "align.u8");
   const shiftsFile = path.join(dir, "align-shifts.json");
-  if (!process.argv.includes("--child")) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(dataFile, made.stack.data);
-    writeFileSync(shiftsFile, JSON.stringify(made.shifts));
-  }
   let reported = false;
   cases.push({
     case: `align ${NZ}x${N}x${N} translation, previous`,
-    setup: () => made,
+    // Made in the tomolab child, which runs before the reference in every round; the
+    // stack is written there for align.py.
+    setup: async () => {
+      const made = await makeStack(file);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(dataFile, made.stack.data);
+      writeFileSync(shiftsFile, JSON.stringify(made.shifts));
+      return made;
+    },
     run: async ({ stack, shifts }) => {
       const r = await alignStack(stack, { mode: "translation", reference: "previous" });
       if (!reported) {
