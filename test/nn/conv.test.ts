@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Tensor } from "@tensorflow/tfjs-core";
 import {
-  conv3d,
+  nnConv3d,
   conv3dBackpropFilter,
   conv3dBackpropInput,
-  conv3dTranspose,
+  nnConv3dTranspose,
   getNnBackend,
   type Tf,
 } from "../../kernel-lib/src/nn/index.js";
@@ -47,7 +47,7 @@ describe("conv3dBackpropInput and conv3dBackpropFilter from forward ops", () => 
   }
 });
 
-describe("conv3d and conv3dTranspose on wasm (whose Conv3DBackpropInputV2 kernel is wrong)", () => {
+describe("nnConv3d and nnConv3dTranspose on wasm (whose Conv3DBackpropInputV2 kernel is wrong)", () => {
   for (const c of CASES) {
     it(`match the cpu backend's values and gradients (k ${c.k}, stride ${c.s}, ${c.pad})`, async () => {
       const cpu = (await getNnBackend({ backend: "cpu", log: false })).tf;
@@ -73,18 +73,18 @@ describe("conv3d and conv3dTranspose on wasm (whose Conv3DBackpropInputV2 kernel
       const w = tf.tensor(ref.w.arraySync() as never) as Tensor;
       const r = tf.tensor(ref.r.arraySync() as never) as Tensor;
       const [gx, gw] = tf.grads((a: Tensor, b: Tensor) =>
-        tf.sum(tf.mul(r, conv3d(tf, a, b, c.s, c.pad))),
+        tf.sum(tf.mul(r, nnConv3d(tf, a, b, c.s, c.pad))),
       )([x, w]);
       expect(maxDiff(tf, gx, tf.tensor(want.gx as never))).toBeLessThan(1e-4);
       expect(maxDiff(tf, gw, tf.tensor(want.gw as never))).toBeLessThan(1e-4);
-      expect(maxDiff(tf, conv3d(tf, x, w, c.s, c.pad), tf.tensor(want.y as never))).toBeLessThan(
+      expect(maxDiff(tf, nnConv3d(tf, x, w, c.s, c.pad), tf.tensor(want.y as never))).toBeLessThan(
         1e-4,
       );
-      const t = conv3dTranspose(tf, r, w, x.shape, c.s, c.pad);
+      const t = nnConv3dTranspose(tf, r, w, x.shape, c.s, c.pad);
       expect(maxDiff(tf, t, tf.tensor(want.t as never))).toBeLessThan(1e-4);
       // the transposed conv's own gradients: d/dr sum(x * T(r)) = conv3d(x, w); d/dw = that of sum(r * conv3d(x, w))
       const [gr, gw2] = tf.grads((a: Tensor, b: Tensor) =>
-        tf.sum(tf.mul(x, conv3dTranspose(tf, a, b, x.shape, c.s, c.pad))),
+        tf.sum(tf.mul(x, nnConv3dTranspose(tf, a, b, x.shape, c.s, c.pad))),
       )([r, w]);
       expect(maxDiff(tf, gr, tf.tensor(want.y as never))).toBeLessThan(1e-4);
       expect(maxDiff(tf, gw2, tf.tensor(want.gw as never))).toBeLessThan(1e-4);

@@ -19,7 +19,7 @@ type Triple = [number, number, number];
 const triple = (s: number | Triple): Triple => (typeof s === "number" ? [s, s, s] : s);
 
 /** Backends whose Conv3DBackpropInputV2 kernel is replaced by {@link conv3dBackpropInput}. */
-export const BROKEN_CONV3D_INPUT_GRADIENT = new Set(["wasm"]);
+export const CONV3D_REBUILT_ON = new Set(["wasm"]);
 
 /** Puts `stride - 1` zeros between neighbours along `axis` (length n -> (n - 1) * stride + 1). */
 function dilate(tf: Tf, t: Tensor, axis: number, stride: number): Tensor {
@@ -131,6 +131,7 @@ export function conv3dBackpropFilter(
   });
 }
 
+/** The filter gradient on a rebuilt backend: its own kernel where right (stride 1, and much faster), else rebuilt. */
 function filterGradient(
   tf: Tf,
   x: Tensor,
@@ -138,19 +139,23 @@ function filterGradient(
   filterShape: number[],
   strides: number | Triple,
   pad: Pad,
-) {
+): Tensor {
+  if (triple(strides).every((s) => s === 1))
+    return tf
+      .engine()
+      .runKernel("Conv3DBackpropFilterV2", { x, dy }, { strides, pad, filterShape }) as Tensor;
   return conv3dBackpropFilter(tf, x, dy, filterShape, strides, pad);
 }
 
 /** tf.conv3d (channels-last, dilation 1), with a correct input gradient on every backend. */
-export function conv3d(
+export function nnConv3d(
   tf: Tf,
   x: Tensor,
   filter: Tensor,
   strides: number | Triple,
   pad: Pad,
 ): Tensor {
-  if (!BROKEN_CONV3D_INPUT_GRADIENT.has(tf.getBackend()))
+  if (!CONV3D_REBUILT_ON.has(tf.getBackend()))
     return tf.conv3d(x as never, filter as never, strides, pad);
   const op = tf.customGrad((...args: unknown[]) => {
     const [xi, fi, save] = args as [Tensor, Tensor, (t: Tensor[]) => void];
@@ -171,7 +176,7 @@ export function conv3d(
 }
 
 /** tf.conv3dTranspose (filter [k.., out, in]), correct and differentiable on every backend. */
-export function conv3dTranspose(
+export function nnConv3dTranspose(
   tf: Tf,
   x: Tensor,
   filter: Tensor,
@@ -179,7 +184,7 @@ export function conv3dTranspose(
   strides: number | Triple,
   pad: Pad,
 ): Tensor {
-  if (!BROKEN_CONV3D_INPUT_GRADIENT.has(tf.getBackend())) {
+  if (!CONV3D_REBUILT_ON.has(tf.getBackend())) {
     ensureConvTransposeGradients(tf);
     return tf.conv3dTranspose(x as never, filter as never, outputShape as never, strides, pad);
   }

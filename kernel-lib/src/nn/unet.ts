@@ -12,7 +12,7 @@
  */
 import type { Tensor, Variable } from "@tensorflow/tfjs-core";
 import type { Tf } from "./backend.js";
-import { conv3d, conv3dTranspose } from "./conv.js";
+import { nnConv3d, nnConv3dTranspose } from "./conv.js";
 import {
   checkOneOf,
   checkOptions,
@@ -122,8 +122,8 @@ export function createUNet(tf: Tf, options?: UNetOptions): UNet {
   const drop3d = (t: Tensor) => tf.reshape(t, [t.shape[0], ...t.shape.slice(2)]);
   const convolve = (x: Tensor, c: Conv): Tensor => {
     let y: Tensor;
-    if (dims === 3) y = conv3d(tf, x, c.kernel, 1, "same");
-    else if (as3d()) y = drop3d(conv3d(tf, lift3d(x), tf.expandDims(c.kernel, 0), 1, "same"));
+    if (dims === 3) y = nnConv3d(tf, x, c.kernel, 1, "same");
+    else if (as3d()) y = drop3d(nnConv3d(tf, lift3d(x), tf.expandDims(c.kernel, 0), 1, "same"));
     else y = tf.conv2d(x as never, c.kernel as never, 1, "same");
     return tf.add(y, c.bias);
   };
@@ -145,11 +145,11 @@ export function createUNet(tf: Tf, options?: UNetOptions): UNet {
     if (upsampling === "upsample") return tf.relu(convolve(upsample(x), c));
     const outShape = [x.shape[0], ...x.shape.slice(1, 1 + dims).map((s) => 2 * s), f];
     let y: Tensor;
-    if (dims === 3) y = conv3dTranspose(tf, x, c.kernel, outShape, 2, "same");
+    if (dims === 3) y = nnConv3dTranspose(tf, x, c.kernel, outShape, 2, "same");
     else if (as3d()) {
       const shape3d = [outShape[0], 1, ...outShape.slice(1)];
       const k = tf.expandDims(c.kernel, 0);
-      y = drop3d(conv3dTranspose(tf, lift3d(x), k, shape3d, [1, 2, 2], "same"));
+      y = drop3d(nnConv3dTranspose(tf, lift3d(x), k, shape3d, [1, 2, 2], "same"));
     } else y = tf.conv2dTranspose(x as never, c.kernel as never, outShape as never, 2, "same");
     return tf.relu(tf.add(y, c.bias));
   };
