@@ -1,10 +1,10 @@
 // Discrete convex hull of a grain: the number of voxel centres inside or on the 3D convex
 // hull of the grain's voxel centres (scikit-image's `convex_hull_image` with
 // `offset_coordinates=False`, counted). The hull is found by quickhull (Barber, Dobkin &
-// Huhdanpaa 1996) on integer coordinates with exact predicates (coordinates below 2^15, so
-// every determinant is an exact double); its voxels are counted slice by slice: the hull
-// meets the plane z = k in a convex polygon (the hull's vertices in that plane and its
-// edges' crossings), whose rows are filled between their two crossings.
+// Huhdanpaa 1996) on integer coordinates with exact predicates (exact while the grain's
+// bounding box is below 2^15 voxels a side, so that every determinant is an exact double);
+// its voxels are counted slice by slice: the hull meets the plane z = k in a convex polygon
+// bounded by the faces' cuts, whose rows are filled between their least and most x.
 
 /** A point set in integer voxel coordinates, as parallel arrays. */
 export interface HullPoints {

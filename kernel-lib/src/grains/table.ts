@@ -201,7 +201,8 @@ export function grainTable(labels: Volume, options: GrainTableOptions = {}): Gra
  * Hull candidates of grain i: per slice z, the vertices of the 2D hull of its row ends (a
  * point that is not extreme in its own slice is not extreme in 3D). Rows come in (z, y)
  * order, so each slice's left ends (x0) give the chain of least x and the right ends (x1)
- * the chain of most x by one monotone-chain scan each. Reuses `p`'s buffers.
+ * the chain of most x by one monotone-chain scan each. Coordinates are relative to the
+ * grain's bounding box (so the hull's predicates stay exact). Reuses `p`'s buffers.
  */
 function rowEnds(m: GrainMoments, i: number, p: HullPoints): HullPoints {
   const rows = m.rows!;
@@ -216,15 +217,16 @@ function rowEnds(m: GrainMoments, i: number, p: HullPoints): HullPoints {
   let k = 0;
   const { x: px, y: py, z: pz } = p;
   for (let s = a; s < b;) {
-    const z = rows.z[s]!;
+    const zAbs = rows.z[s]!;
+    const z = zAbs - m.lo[0][i]!;
     let e = s;
-    while (e < b && rows.z[e] === z) e++;
+    while (e < b && rows.z[e] === zAbs) e++;
     for (const side of [-1, 1]) {
       const xs = side < 0 ? rows.x0 : rows.x1;
       const first = k;
       for (let r = s; r < e; r++) {
-        const y = rows.y[r]!;
-        const x = xs[r]!;
+        const y = rows.y[r]! - m.lo[1][i]!;
+        const x = xs[r]! - m.lo[2][i]!;
         // Pop while the last two points and this one do not turn outwards (side -1: the
         // chain of least x bends towards -x; side 1 towards +x).
         while (k - first >= 2) {
