@@ -30,7 +30,9 @@ export interface PackedForest {
   value: Float32Array;
   /**
    * The same nodes interleaved for the WebAssembly walk ({@link NODE_BYTES}
-   * per node): feature, threshold (float32 bits), right, 0.
+   * per node): feature, threshold (float32 bits), right, leaf: -1 at splits;
+   * a leaf has its `value` offset there and loops to itself (feature 0,
+   * threshold NaN, right itself).
    */
   nodes: Int32Array;
 }
@@ -81,10 +83,13 @@ export function packForest(a: ForestArrays, shared: boolean): PackedForest {
     }
   }
   const bits = new Int32Array(threshold.buffer, 0, N);
+  const NAN_BITS = 0x7fc00000;
   for (let j = 0; j < N; j++) {
-    nodes[4 * j] = feature[j]!;
-    nodes[4 * j + 1] = bits[j]!;
-    nodes[4 * j + 2] = right[j]!;
+    const leaf = feature[j]! < 0;
+    nodes[4 * j] = leaf ? 0 : feature[j]!;
+    nodes[4 * j + 1] = leaf ? NAN_BITS : bits[j]!;
+    nodes[4 * j + 2] = leaf ? j : right[j]!;
+    nodes[4 * j + 3] = leaf ? right[j]! : -1;
   }
   let value = a.value;
   if (shared) {

@@ -1,6 +1,6 @@
 /** Forest prediction through the WebAssembly walk ({@link instantiateWalk}). @internal */
 import type { PackedForest } from "./predictRows.js";
-import { instantiateWalk, NODE_BYTES, type WalkExports } from "./wasmWalk.js";
+import { instantiateWalk, LOCKSTEP, NODE_BYTES, type WalkExports } from "./wasmWalk.js";
 
 /** This thread's instance and the forest loaded in its memory. */
 interface State {
@@ -53,8 +53,9 @@ function load(forest: PackedForest, block: number): State {
   const values = align(NODE_BYTES * N);
   const roots = align(values + 4 * forest.value.length);
   const x = align(roots + 4 * forest.roots.length);
-  const acc = align(x + 4 * F * block); // room for the zeros that pad the last vector
-  const end = acc + 8 * K * block;
+  const padded = Math.ceil(block / LOCKSTEP) * LOCKSTEP; // whole lockstep groups
+  const acc = align(x + 4 * F * padded); // room for the zeros that pad the last vector
+  const end = acc + 8 * K * padded;
   const memory = s.ex.memory;
   const pages = Math.ceil(end / 65536) - memory.buffer.byteLength / 65536;
   if (pages > 0) memory.grow(pages);
@@ -109,7 +110,9 @@ export function predictRowsWasm(
     x.fill(0, len, 4 * Math.ceil(len / 4));
     if (s.ex.hasNaN(s.x, Math.ceil(len / 4)) !== 0) nan = true;
     acc.fill(0, 0, n * K);
-    s.ex.walk(0, s.values, s.roots, T, s.x, 4 * F, n, s.acc, K);
+    // the rows past n (to a whole group) are walked too, their sums never read
+    const rows = Math.ceil(n / LOCKSTEP) * LOCKSTEP;
+    s.ex.walk(0, s.values, s.roots, T, s.x, 4 * F, rows, s.acc, K);
     const o0 = outOffset + (b0 - from) * K;
     for (let j = 0; j < n * K; j++) out[o0 + j] = acc[j]! * inv;
   }

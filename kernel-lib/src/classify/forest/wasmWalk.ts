@@ -4,8 +4,9 @@
  *
  * Why WebAssembly: the same walk in JavaScript re-reads each typed array's
  * base and length and checks bounds at every step, and widens every float32
- * to float64 before comparing; here a step is two loads, one float32
- * comparison and a `select` (no branch to mispredict on the split outcome).
+ * to float64 before comparing; here a step is a few loads from one 16-byte
+ * node, one float32 comparison and a `select` (no branch to mispredict on
+ * the split outcome), for {@link LOCKSTEP} rows at once.
  * The arithmetic is the one of the JavaScript walk: float32 `x <= threshold`,
  * leaf probabilities widened to float64 and summed per row in tree order, so
  * results are identical. A second function tells whether a block holds NaN.
@@ -46,12 +47,13 @@ const ADD = [0x6a];
 const SUB = [0x6b];
 const SHL = [0x74];
 const EQZ = [0x45];
-const LT_S = [0x48];
+const GE_S = [0x4e];
+const OR = [0x72];
+const MUL = [0x6c];
+const SELECT = [0x1b];
 const F32_LE = [0x5f];
 const F64_ADD = [0xa0];
 const F64_PROMOTE = [0xbb];
-const IF_I32 = [0x04, I32];
-const ELSE = [0x05];
 const BLOCK = [0x02, 0x40];
 const LOOP = [0x03, 0x40];
 const END = [0x0b];
@@ -78,79 +80,90 @@ const whileNonZero = (local: number, body: number[]) => [
   ...END,
 ];
 
-/** Bytes per packed node: feature (i32), threshold (f32), right (i32), unused. */
+/** Bytes per packed node: feature (i32), threshold (f32), right (i32), leaf (i32). */
 export const NODE_BYTES = 16;
 
-/** Parameters (all byte addresses or counts) and locals of `walk`. */
+/** Parameters (all byte addresses or counts) of `walk`, and its first locals. */
 const P = { nodes: 0, values: 1, roots: 2, trees: 3, x: 4, rowBytes: 5, rows: 6, acc: 7, K: 8 };
-const L = { root: 9, xr: 10, a: 11, r: 12, o: 13, n: 14, f: 15, vp: 16, k: 17 };
+const L = { root: 9, xr: 10, a: 11, r: 12, k: 13, vp: 14 };
+/** Locals of lockstep row `i`: its feature pointer, node index, node address and leaf word. */
+const row = (i: number) => ({ xr: 15 + 4 * i, o: 16 + 4 * i, n: 17 + 4 * i, l: 18 + 4 * i });
 
 /**
  * `walk(nodes, values, roots, trees, x, rowBytes, rows, acc, K)`: for each of
  * `trees` trees (root node indices at `roots`, i32) and each of `rows` rows
- * (row `r`'s float32 features at `x + r * rowBytes`), walk from the root to a
- * leaf (node `o` at `nodes + 16 o`: feature, threshold, right; a leaf has
- * feature < 0 and its float32 `values` offset in `right`; a split goes to
- * `o + 1` when `x[feature] <= threshold`, else to `right`) and add the
- * leaf's K probabilities, as float64, to `acc + 8 K r`. Trees are the outer
- * loop, so the tree's nodes stay in cache over the rows.
+ * (a multiple of `G`; row `r`'s float32 features at `x + r * rowBytes`), walk
+ * from the root to a leaf and add the leaf's K probabilities, as float64, to
+ * `acc + 8 K r`. Node `o` is at `nodes + 16 o`: feature, threshold, right,
+ * leaf; a split goes to `o + 1` when `x[feature] <= threshold`, else to
+ * `right`, and has leaf -1; a leaf holds its float32 `values` offset in
+ * `leaf` and loops to itself (feature 0, threshold NaN, right itself), so `G`
+ * rows walk in lockstep until all are at leaves: their independent chains of
+ * loads overlap. Trees are the outer loop, so the tree's nodes stay in cache
+ * over the rows.
  */
-function walkBody(): number[] {
-  // o = x[f] <= threshold ? o + 1 : right (n: the node's address); a branch, not a
-  // `select`: a predicted branch lets the next node's loads start before this
-  // comparison resolves, which measured faster than the branch-free chain.
-  const step = [
-    ...get(L.xr),
-    ...get(L.f),
+function walkBody(G: number): number[] {
+  const rows = Array.from({ length: G }, (_, i) => row(i));
+  const at = (o: number, n: number) => [
+    ...get(P.nodes),
+    ...get(o),
+    ...i32c(4),
+    ...SHL,
+    ...ADD,
+    ...tee(n),
+    ...I32_LOAD(12),
+  ];
+  const cmp = (q: ReturnType<typeof row>) => [
+    ...get(q.xr),
+    ...get(q.n),
+    ...I32_LOAD(),
     ...i32c(2),
     ...SHL,
     ...ADD,
     ...F32_LOAD(),
-    ...get(L.n),
+    ...get(q.n),
     ...F32_LOAD(4),
     ...F32_LE,
-    ...IF_I32,
-    ...get(L.o),
+  ];
+  // o = x[feature] <= threshold ? o + 1 : right, by `select`: no branch to mispredict
+  const step = (q: ReturnType<typeof row>) => [
+    ...get(q.o),
     ...i32c(1),
     ...ADD,
-    ...ELSE,
-    ...get(L.n),
+    ...get(q.n),
     ...I32_LOAD(8),
-    ...END,
-    ...set(L.o),
+    ...cmp(q),
+    ...SELECT,
+    ...set(q.o),
+    ...at(q.o, q.n),
+    ...set(q.l),
   ];
+  const anySplit = rows.flatMap((q, i) => [...get(q.l), ...(i > 0 ? OR : [])]);
   const descend = [
-    ...get(P.nodes),
-    ...get(L.root),
-    ...tee(L.o),
-    ...i32c(4),
-    ...SHL,
-    ...ADD,
-    ...set(L.n),
+    ...rows.flatMap((q, i) => [
+      ...get(L.xr),
+      ...(i > 0 ? [...get(P.rowBytes), ...i32c(i), ...MUL, ...ADD] : []),
+      ...set(q.xr),
+      ...get(L.root),
+      ...set(q.o),
+      ...at(q.o, q.n),
+      ...set(q.l),
+    ]),
     ...BLOCK,
     ...LOOP,
-    ...get(L.n),
-    ...I32_LOAD(),
-    ...tee(L.f),
+    ...anySplit,
     ...i32c(0),
-    ...LT_S,
+    ...GE_S,
     ...brIf(1),
-    ...step,
-    ...get(P.nodes),
-    ...get(L.o),
-    ...i32c(4),
-    ...SHL,
-    ...ADD,
-    ...set(L.n),
+    ...rows.flatMap(step),
     ...br(0),
     ...END,
     ...END,
   ];
-  // acc[a + k] += values[right + k] for k < K (K >= 1); leaves a at the next row
-  const accumulate = [
+  // acc[a + k] += values[leaf + k] for k < K (K >= 1), row after row
+  const accumulate = rows.flatMap((q) => [
     ...get(P.values),
-    ...get(L.n),
-    ...I32_LOAD(8),
+    ...get(q.l),
     ...i32c(2),
     ...SHL,
     ...ADD,
@@ -174,12 +187,15 @@ function walkBody(): number[] {
     ...tee(L.k),
     ...brIf(0),
     ...END,
-  ];
-  const rows = whileNonZero(L.r, [
+  ]);
+  const groups = whileNonZero(L.r, [
     ...descend,
     ...accumulate,
-    ...add(L.xr, get(P.rowBytes)),
-    ...dec(L.r),
+    ...add(L.xr, [...get(P.rowBytes), ...i32c(G), ...MUL]),
+    ...get(L.r),
+    ...i32c(G),
+    ...SUB,
+    ...set(L.r),
   ]);
   const trees = whileNonZero(P.trees, [
     ...get(P.roots),
@@ -192,10 +208,10 @@ function walkBody(): number[] {
     ...set(L.a),
     ...get(P.rows),
     ...set(L.r),
-    ...rows,
+    ...groups,
     ...dec(P.trees),
   ]);
-  return [...vec([[...uleb(9), I32]]), ...trees, ...END];
+  return [...vec([[...uleb(6 + 4 * G), I32]]), ...trees, ...END];
 }
 
 /**
@@ -229,8 +245,17 @@ function hasNaNBody(): number[] {
   ];
 }
 
+/**
+ * Rows walked in lockstep. Measured (CPU time, 262k rows, 100 trees, 61 and
+ * 183 features): one row at a time with a branch 0.83 and 0.63 s; with
+ * `select`, 2 rows 1.05 and 0.87 s, 4 rows 0.72 and 0.64 s, 6 rows 0.63 and
+ * 0.53 s, 8 rows 0.65 and 0.50 s, 16 rows 0.69 and 0.48 s; 8 rows with a
+ * branch 1.31 and 0.88 s.
+ */
+export const LOCKSTEP = 8;
+
 function moduleBytes(): Uint8Array {
-  const body = walkBody();
+  const body = walkBody(LOCKSTEP);
   const nan = hasNaNBody();
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
