@@ -31,5 +31,6 @@ export {
   type GrainTargetsOptions,
 } from "./grainTargets.js";
 export { simulateEbsd, type EbsdEffects, type EbsdOptions, type EbsdSimulation } from "./ebsd.js";
+export { ebsdOrientations, type EbsdOrientations, type EbsdOrientationsOptions } from "./ebsdOrientations.js";
 // The sample data API, whole (samples.ts gathers the catalogue, generators, manifest and loadSample).
 export * from "./samples.js";
