@@ -77,6 +77,27 @@ describe("alignStack on exact synthetic shifts", () => {
     expect(r.transforms.every((t) => t.angle === 0)).toBe(true);
   });
 
+  it("brings every slice back onto slice 0 (sub-pixel resampling)", async () => {
+    const r = await alignStack(stack, { reference: "first", fill: -1, threads: 1 });
+    const plane = ny * nx;
+    for (let z = 1; z < truth.length; z++) {
+      let diff = 0;
+      let count = 0;
+      // Away from the borders, where every source pixel lies inside the slice.
+      for (let y = 8; y < ny - 8; y++)
+        for (let x = 8; x < nx - 8; x++) {
+          diff += Math.abs(r.aligned.data[z * plane + y * nx + x] - stack.data[y * nx + x]);
+          count++;
+        }
+      // Blob amplitudes are 40-200: a wrong direction or size of the shift gives tens.
+      expect(diff / count).toBeLessThan(1.5);
+      // Rows whose source lies wholly outside the slice (beyond the bilinear neighbours) take `fill`.
+      const dy = r.transforms[z].dy;
+      for (let y = 0; y < ny; y++)
+        if (y + dy < -1 || y + dy > ny) expect(r.aligned.data[z * plane + y * nx + nx / 2]).toBe(-1);
+    }
+  });
+
   it("a slice index as reference gives shifts relative to that slice", async () => {
     const r = await alignStack(stack, { reference: 3, threads: 1 });
     const rel = truth.map(([dy, dx]) => [dy - truth[3][0], dx - truth[3][1]] as [number, number]);
