@@ -62,24 +62,7 @@ export function unwarpSlice(
   const at = (y: number, x: number) =>
     y < 0 || y >= ny || x < 0 || x >= nx ? fill : src[offset + y * nx + x];
   if (t.angle === 0) {
-    const iy = Math.floor(t.dy);
-    const ix = Math.floor(t.dx);
-    const fy = t.dy - iy;
-    const fx = t.dx - ix;
-    for (let y = 0; y < ny; y++) {
-      const sy = y + iy;
-      for (let x = 0; x < nx; x++) {
-        const sx = x + ix;
-        const i = y * nx + x;
-        if (fy === 0 && fx === 0) {
-          store(i, at(sy, sx));
-          continue;
-        }
-        const top = (1 - fx) * at(sy, sx) + fx * at(sy, sx + 1);
-        const bottom = (1 - fx) * at(sy + 1, sx) + fx * at(sy + 1, sx + 1);
-        store(i, (1 - fy) * top + fy * bottom);
-      }
-    }
+    translateSlice(src, offset, ny, nx, t.dy, t.dx, store, at);
     return;
   }
   const cy = (ny - 1) / 2;
@@ -101,5 +84,56 @@ export function unwarpSlice(
       const bottom = (1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1);
       store(y * nx + x, (1 - fy) * top + fy * bottom);
     }
+  }
+}
+
+/**
+ * The translation case of {@link unwarpSlice}: out(y, x) = src(y + dy, x + dx), bilinear
+ * with fixed weights; pixels whose four neighbours are inside read them directly, the
+ * others through `at` (which gives `fill` outside).
+ */
+function translateSlice(
+  src: ArrayLike<number>,
+  offset: number,
+  ny: number,
+  nx: number,
+  dy: number,
+  dx: number,
+  store: (i: number, v: number) => void,
+  at: (y: number, x: number) => number,
+): void {
+  const iy = Math.floor(dy);
+  const ix = Math.floor(dx);
+  const fy = dy - iy;
+  const fx = dx - ix;
+  const w00 = (1 - fy) * (1 - fx);
+  const w01 = (1 - fy) * fx;
+  const w10 = fy * (1 - fx);
+  const w11 = fy * fx;
+  // Columns x whose sources x + ix and x + ix + 1 are both inside: [x0, x1).
+  const x0 = Math.max(0, -ix);
+  const x1 = Math.max(x0, Math.min(nx, nx - 1 - ix));
+  for (let y = 0; y < ny; y++) {
+    const sy = y + iy;
+    const rowInside = sy >= 0 && sy + 1 < ny;
+    const edgeOnly = (x: number) => {
+      const v = w00 * at(sy, x + ix) + w01 * at(sy, x + ix + 1) + w10 * at(sy + 1, x + ix) + w11 * at(sy + 1, x + ix + 1);
+      store(y * nx + x, fy === 0 && fx === 0 ? at(sy, x + ix) : v);
+    };
+    if (!rowInside) {
+      for (let x = 0; x < nx; x++) edgeOnly(x);
+      continue;
+    }
+    for (let x = 0; x < x0; x++) edgeOnly(x);
+    const r0 = offset + sy * nx + ix;
+    const r1 = r0 + nx;
+    if (fy === 0 && fx === 0) for (let x = x0; x < x1; x++) store(y * nx + x, src[r0 + x]);
+    else
+      for (let x = x0; x < x1; x++)
+        store(
+          y * nx + x,
+          w00 * src[r0 + x] + w01 * src[r0 + x + 1] + w10 * src[r1 + x] + w11 * src[r1 + x + 1],
+        );
+    for (let x = x1; x < nx; x++) edgeOnly(x);
   }
 }
