@@ -86,17 +86,25 @@ export async function localThickness(
   // smaller radius lie inside their own larger balls). dt is float32: the relative slack
   // keeps a centre whose distance equals the size up to rounding.
   const lower = Float64Array.from(sizes, (r) => r * (1 - 1e-6));
+  // Each voxel's band + 1 (0: no band), found once by binary search and read back below.
+  const band = sizes.length < 255 ? new Uint8Array(n) : new Int32Array(n);
   const first = new Int32Array(sizes.length + 1);
+  const least = lower[lower.length - 1]!;
   for (let i = 0; i < n; i++) {
-    const k = bandOf(dt.data[i]!, lower);
-    if (k >= 0) first[k + 1]!++;
+    const d = dt.data[i]!;
+    if (!(d >= least)) continue;
+    const k = bandOf(d, lower);
+    if (k >= 0) {
+      band[i] = k + 1;
+      first[k + 1]!++;
+    }
   }
   for (let k = 0; k < sizes.length; k++) first[k + 1]! += first[k]!;
   const centres = new Int32Array(first[sizes.length]!);
   const fill = first.slice(0, sizes.length);
   for (let i = 0; i < n; i++) {
-    const k = bandOf(dt.data[i]!, lower);
-    if (k >= 0) centres[fill[k]!++] = i;
+    const k = band[i]!;
+    if (k !== 0) centres[fill[k - 1]!++] = i;
   }
   const shape = [...mask.shape] as Shape3;
   const inline = runsInline(shape, parallelOptions(par));
