@@ -2,7 +2,13 @@ import { checkOneOf, checkOptions, checkPositive } from "../util/checks.js";
 import { checkVolume } from "../volume/check.js";
 import type { Shape3, Spacing3, Volume } from "../volume/types.js";
 import type { Connectivity } from "./labelComponents.js";
-import { forEachInterior, paddedPair, reconstructPadded } from "./reconstruction.js";
+import {
+  float32Exact,
+  forEachInterior,
+  paddedPair,
+  reconstructPadded,
+  type PaddedPair,
+} from "./reconstruction.js";
 
 /** Options of {@link hMaxima} and {@link hMinima}. */
 export interface HExtremaOptions {
@@ -45,32 +51,53 @@ function hExtrema(
   if (n === 0 || h > hi - lo) return out;
   const range = INT_RANGE[src.constructor.name];
   // The reconstruction of seed under f, both padded (f = the image, negated for minima).
-  const pad = paddedPair(image.shape);
-  const { j: seed, mask: f } = pad;
-  if (range === undefined) {
-    // float32: skimage lowers by h plus twice the float resolution times |value|.
+  if (range === undefined && !(src instanceof Float32Array)) {
+    // float64: h plus twice float64's resolution (1e-15) times |value|.
+    const pad = paddedPair(image.shape, false);
+    const { j: seed, mask: f } = pad;
     forEachInterior(pad, (p, i) => {
       const v = sign * src[i]!;
       f[p] = v;
-      seed[p] = v - h - 2e-6 * Math.abs(v);
+      seed[p] = v - h - 2e-15 * Math.abs(v);
     });
-  } else {
-    // integers: subtract with clipping at the type's range (of the negated values for minima).
-    const floor = sign === 1 ? range[0] : -range[1];
-    forEachInterior(pad, (p, i) => {
-      const v = sign * src[i]!;
-      f[p] = v;
-      seed[p] = Math.max(v - h, floor);
-    });
+    return finish(pad);
   }
-  reconstructPadded(pad, connectivity);
-  const o = out.data;
+  if (range === undefined) {
+    // float32: skimage lowers by h plus twice float32's resolution (1e-6) times |value|,
+    // each step rounded to float32 as numpy does (the negation for minima is exact).
+    const pad = paddedPair(image.shape, true);
+    const { j: seed, mask: f } = pad;
+    const h32 = Math.fround(h);
+    const res = 2 * Math.fround(1e-6);
+    forEachInterior(pad, (p, i) => {
+      const v = sign * src[i]!;
+      f[p] = v;
+      seed[p] = Math.fround(v - h32) - Math.fround(res * Math.abs(v));
+    });
+    return finish(pad);
+  }
+  // integers: subtract with clipping at the type's range (of the negated values for minima),
+  // in float32 when that holds every result.
+  const floor = sign === 1 ? range[0] : -range[1];
+  const pad = paddedPair(image.shape, float32Exact(src) && Number.isInteger(h) && h < 1 << 24);
+  const { j: seed, mask: f } = pad;
   forEachInterior(pad, (p, i) => {
-    o[i] = f[p]! - seed[p]! >= h ? 1 : 0;
+    const v = sign * src[i]!;
+    f[p] = v;
+    seed[p] = Math.max(v - h, floor);
   });
-  return out;
-}
+  return finish(pad);
 
+  function finish(pad: PaddedPair): Volume<Uint8Array> {
+    const { j: seed, mask: f } = pad;
+    reconstructPadded(pad, connectivity);
+    const o = out.data;
+    forEachInterior(pad, (p, i) => {
+      o[i] = f[p]! - seed[p]! >= h ? 1 : 0;
+    });
+    return out;
+  }
+}
 /**
  * Regional maxima at least `h` high: 1 where `image - reconstruction(image - h, image) >= h`,
  * as `skimage.morphology.h_maxima` (an empty result when `h` exceeds the image's range).
