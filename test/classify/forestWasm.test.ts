@@ -179,10 +179,10 @@ describe("WebAssembly forest walk", () => {
     );
   });
 
-  it("picks blocks that shrink with the feature count", () => {
+  it("picks blocks of about 0.75 MB of features", () => {
     expect(blockRows(1)).toBe(65536);
-    expect(blockRows(61)).toBe(16384);
-    expect(blockRows(183)).toBe(2048);
+    expect(blockRows(61)).toBe(4096);
+    expect(blockRows(183)).toBe(1024);
     expect(blockRows(5000)).toBe(256);
   });
 });
