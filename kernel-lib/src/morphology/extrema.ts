@@ -41,15 +41,18 @@ function hExtrema(
     shape: [...image.shape] as Shape3,
     spacing: [...image.spacing] as Spacing3,
   };
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = sign * src[i]!;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  if (n === 0 || h > hi - lo) return out;
+  if (n === 0) return out;
   const range = INT_RANGE[src.constructor.name];
+  if (!(src instanceof Float32Array)) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = src[i]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (h > hi - lo) return out;
+  }
   // The reconstruction of seed under f, both padded (f = the image, negated for minima).
   if (range === undefined && !(src instanceof Float32Array)) {
     // float64: h plus twice float64's resolution (1e-15) times |value|.
@@ -69,11 +72,19 @@ function hExtrema(
     const { j: seed, mask: f } = pad;
     const h32 = Math.fround(h);
     const res = 2 * Math.fround(1e-6);
-    forEachInterior(pad, (p, i) => {
-      const v = sign * src[i]!;
-      f[p] = v;
-      seed[p] = Math.fround(v - h32) - Math.fround(res * Math.abs(v));
-    });
+    const { pz, py, px } = pad;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let z = 1, i = 0; z < pz - 1; z++)
+      for (let y = 1; y < py - 1; y++)
+        for (let x = 1, p = (z * py + y) * px + 1; x < px - 1; x++, p++, i++) {
+          const v = sign * src[i]!;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+          f[p] = v;
+          seed[p] = Math.fround(v - h32) - Math.fround(res * Math.abs(v));
+        }
+    if (h > hi - lo) return out; // skimage: no extrema when h exceeds the range
     return finish(pad);
   }
   // integers: subtract with clipping at the type's range (of the negated values for minima),
@@ -92,9 +103,11 @@ function hExtrema(
     const { j: seed, mask: f } = pad;
     reconstructPadded(pad, connectivity);
     const o = out.data;
-    forEachInterior(pad, (p, i) => {
-      o[i] = f[p]! - seed[p]! >= h ? 1 : 0;
-    });
+    const { pz, py, px } = pad;
+    for (let z = 1, i = 0; z < pz - 1; z++)
+      for (let y = 1; y < py - 1; y++)
+        for (let x = 1, p = (z * py + y) * px + 1; x < px - 1; x++, p++, i++)
+          if (f[p]! - seed[p]! >= h) o[i] = 1;
     return out;
   }
 }
