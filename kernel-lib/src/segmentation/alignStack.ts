@@ -18,7 +18,15 @@ import { allocate, dtypeOf } from "../volume/dtype.js";
 import type { Shape3, Volume, VoxelArray } from "../volume/types.js";
 import type { EstimateSettings } from "./alignEstimate.js";
 import { compose, type SliceTransform } from "./alignWarp.js";
-import { estimateRange, warpRange, type EstimateTask, type WarpTask } from "./alignWorker.js";
+import { solvePositions, type PairShift } from "./alignSolve.js";
+import {
+  estimateRange,
+  pairsRange,
+  warpRange,
+  type EstimateTask,
+  type PairsTask,
+  type WarpTask,
+} from "./alignWorker.js";
 
 export type { SliceTransform } from "./alignWarp.js";
 
@@ -39,6 +47,16 @@ export interface AlignStackOptions extends Pick<ParallelOptions, "threads" | "in
    * @default "previous"
    */
   reference?: "previous" | "first" | "mean" | number;
+  /**
+   * With `"previous"` in translation mode: register each slice to each of the `span`
+   * slices before it (pairs (z - k, z), k = 1 .. span, on the worker pool), then find all
+   * positions at once by weighted least squares (weights: correlation peak / k; two
+   * rounds of Huber down-weighting of pairs with large residuals). Longer pairs tie
+   * distant slices together, so the per-pair biases do not add up as a random walk.
+   * `span: 1` is plain slice-to-previous cumulation. Rigid mode uses 1.
+   * @default 1
+   */
+  span?: number;
   /** Refine shifts to 1 / `upsample` pixel; `false` finds whole-pixel shifts. @default true */
   subpixel?: boolean;
   /** Sub-pixel grid: shifts are found to 1 / upsample pixel (an integer >= 2). @default 20 */
@@ -97,6 +115,7 @@ export interface AlignStackResult<T extends VoxelArray = VoxelArray> {
 const OPTION_KEYS = [
   "mode",
   "reference",
+  "span",
   "subpixel",
   "upsample",
   "window",
@@ -159,6 +178,11 @@ export async function alignStack<T extends VoxelArray>(
   const refOpt = opts.reference ?? "previous";
   if (typeof refOpt === "number") checkInteger(refOpt, "reference", 0, nz - 1);
   else checkOneOf(refOpt, "reference", ["previous", "first", "mean"] as const);
+  const span = checkInteger(opts.span ?? 1, "span", 1, 64);
+  if (span > 1 && (refOpt !== "previous" || settings.mode !== "translation"))
+    throw new RangeError(
+      `\`span\` > 1 needs reference "previous" and mode "translation", received span ${span} with reference ${JSON.stringify(refOpt)} and mode "${settings.mode}"`,
+    );
   const fill = checkNumber(opts.fill ?? 0, "fill");
   const onProgress = opts.onProgress;
   if (onProgress !== undefined && typeof onProgress !== "function")
@@ -211,8 +235,9 @@ export async function alignStack<T extends VoxelArray>(
     transforms = await estimate(job, mean, settings);
   } else {
     const reference = refOpt === "previous" ? "previous" : refOpt === "first" ? 0 : refOpt;
-    transforms = await estimate(job, reference, settings);
-    if (reference === "previous") transforms = cumulate(transforms);
+    if (span > 1) transforms = await estimatePairs(job, span, settings);
+    else transforms = await estimate(job, reference, settings);
+    if (reference === "previous" && span === 1) transforms = cumulate(transforms);
   }
   const out = allocate(dtype, stack.data.length, !inline) as T;
   await warp(job, out, transforms, fill, round);
@@ -259,6 +284,33 @@ async function estimate(
         onDone: (i) => job.step(tasks[i].to - tasks[i].from),
       });
   return parts.flat();
+}
+
+/** Positions from pairs spanning up to `span` slices, solved by weighted least squares. */
+async function estimatePairs(job: Job, span: number, settings: EstimateSettings): Promise<SliceTransform[]> {
+  const nz = job.shape[0];
+  const tasks: PairsTask[] = job.ranges.map(([from, to]) => ({
+    op: "pairs",
+    data: job.data,
+    shape: job.shape,
+    from,
+    to,
+    span: Math.min(span, nz - 1),
+    settings,
+  }));
+  const parts = job.inline
+    ? tasks.map((t) => {
+        const r = pairsRange(t);
+        job.step(t.to - t.from);
+        return r;
+      })
+    : await runTasks<PairsTask, PairShift[]>(tasks, {
+        filename: WORKER_URL,
+        threads: job.threads,
+        onDone: (i) => job.step(tasks[i].to - tasks[i].from),
+      });
+  const positions = solvePositions(nz, parts.flat(), 2);
+  return positions.map(([dy, dx]) => ({ dy, dx, angle: 0 }));
 }
 
 /** Resample every slice of the job's stack into `out` by undoing its transform. */

@@ -6,7 +6,19 @@
  */
 import type { Shape3, VoxelArray } from "../volume/types.js";
 import { TransformEstimator, type EstimateSettings } from "./alignEstimate.js";
+import type { PairShift } from "./alignSolve.js";
 import { unwarpSlice, type SliceTransform } from "./alignWarp.js";
+
+/** Translation of each slice z in [from, to) against slices z - 1 .. z - span (those >= 0). @internal */
+export interface PairsTask {
+  op: "pairs";
+  data: VoxelArray;
+  shape: Shape3;
+  from: number;
+  to: number;
+  span: number;
+  settings: EstimateSettings;
+}
 
 /** Transforms of slices [from, to) against `reference`: "previous" (pairwise), a slice index, or an image. @internal */
 export interface EstimateTask {
@@ -56,6 +68,31 @@ export function estimateRange(task: EstimateTask): SliceTransform[] {
   return out;
 }
 
+/** Run one pairs task (translation mode): weights are peak height / k. @internal */
+export function pairsRange(task: PairsTask): PairShift[] {
+  const [, ny, nx] = task.shape;
+  const plane = ny * nx;
+  const est = new TransformEstimator(ny, nx, task.settings);
+  const spectra = new Map<number, Float64Array>();
+  const spectrum = (z: number) => {
+    let s = spectra.get(z);
+    if (!s) {
+      s = est.spectrum(task.data, z * plane);
+      spectra.set(z, s);
+    }
+    return s;
+  };
+  const out: PairShift[] = [];
+  for (let z = task.from; z < task.to; z++) {
+    for (let k = 1; k <= task.span && z - k >= 0; k++) {
+      const r = est.correlator.shift(spectrum(z - k), spectrum(z));
+      out.push({ a: z - k, b: z, dy: r.dy, dx: r.dx, weight: Math.max(r.peak, 1e-6) / k });
+    }
+    spectra.delete(z - task.span);
+  }
+  return out;
+}
+
 /** Run one warp task. @internal */
 export function warpRange(task: WarpTask): null {
   const [, ny, nx] = task.shape;
@@ -79,8 +116,11 @@ function identity(): SliceTransform {
   return { dy: 0, dx: 0, angle: 0 };
 }
 
-export default function alignTask(task: EstimateTask | WarpTask): SliceTransform[] | null {
+export default function alignTask(
+  task: EstimateTask | WarpTask | PairsTask,
+): SliceTransform[] | PairShift[] | null {
   if (task.op === "estimate") return estimateRange(task);
+  if (task.op === "pairs") return pairsRange(task);
   if (task.op === "warp") return warpRange(task);
   throw new Error(`align worker: unknown task ${JSON.stringify((task as { op?: unknown }).op)}`);
 }
