@@ -53,7 +53,11 @@ export interface AlignStackOptions extends Pick<ParallelOptions, "threads" | "in
    * positions at once by weighted least squares (weights: correlation peak / k; two
    * rounds of Huber down-weighting of pairs with large residuals). Longer pairs tie
    * distant slices together, so the per-pair biases do not add up as a random walk.
-   * `span: 1` is plain slice-to-previous cumulation. Rigid mode uses 1.
+   * `span: 1` is plain slice-to-previous cumulation. Rigid mode uses 1. It helps when
+   * each pair's bias is its own (test/segmentation/alignSpan.test.ts), not on the EBSD
+   * samples, where longer pairs are more biased: on ebsd-particle (96 x 224 x 224) the
+   * largest / mean error against `shifts` was 1.40 / 0.79 px with span 1, 2.19 / 1.34
+   * with 2, 2.87 / 1.74 with 3; hence the default 1.
    * @default 1
    */
   span?: number;
