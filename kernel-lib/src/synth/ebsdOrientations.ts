@@ -50,12 +50,13 @@ export interface EbsdOrientations extends EbsdStack {
  * adjacent grain pairs {@link simulateEbsd} draws faint (low-misorientation) boundaries for,
  * found with the same rule (a hash of the pair and the seed below `faintFraction`). Faint pairs
  * are walked breadth first from the lowest label of each faint cluster; a grain reached over a
- * faint pair gets its parent's orientation turned by `faintAngle` about a random axis: of 16
- * such draws, the one whose smallest disorientation to the grains already placed that touch it
- * over a full (non-faint) boundary is largest. Limits (reported in `pairs`): a faint pair that
- * closes a cycle of faint pairs is not controlled, and a full boundary between two faint
- * neighbours of one grain is at most 2 x 8 = 16 degrees (often 8-16); other full boundaries
- * are random (rarely below 10 degrees). Background voxels (label 0) get NaN
+ * faint pair gets its parent's orientation turned by `faintAngle` about a random axis: of 32
+ * such draws, the one within `faintAngle` of the most other already placed faint neighbours
+ * (faint pairs closing cycles), then with the largest smallest disorientation (counted up to 15
+ * degrees) to the placed grains it meets over a full (non-faint) boundary. Limits (see `pairs`
+ * for the angles reached): a faint pair that closes a cycle may fall outside `faintAngle`, and
+ * a full boundary between two faint neighbours of one grain is at most 2 x 8 = 16 degrees;
+ * other full boundaries are random (rarely below 10 degrees). Background voxels (label 0) get NaN
  * angles and phase 0; grains phase 1. Deterministic for a seed.
  * @param grains - Grain labels (Int32), 0 = background, e.g. from {@link laguerreParticle}.
  * @example
@@ -132,8 +133,17 @@ export function ebsdOrientations(grains: Volume<Int32Array>, options: EbsdOrient
           const axis = randomAxis(rng);
           const s = Math.sin(angle / 2);
           const cand = multiply([Math.cos(angle / 2), s * axis[0], s * axis[1], s * axis[2]], get(p));
-          let score = Math.PI;
-          for (const o of otherNbrs.get(c) ?? []) if (done[o]) score = Math.min(score, misorientationAngle(cand, get(o), sym));
+          // first: how many placed faint neighbours it is within faintAngle of; then the smallest
+          // angle to the placed full-boundary neighbours, counted up to 15 degrees
+          let full = 15;
+          for (const o of otherNbrs.get(c) ?? []) if (done[o]) full = Math.min(full, misorientationAngle(cand, get(o), sym) / DEG);
+          let ok = 0;
+          for (const o of faintNbrs.get(c) ?? []) {
+            if (!done[o] || o === p) continue;
+            const a = misorientationAngle(cand, get(o), sym) / DEG;
+            if (a >= aLo && a <= aHi) ok++;
+          }
+          const score = ok * 100 + full;
           if (score > bestScore) { bestScore = score; best = cand; }
         }
         set(c, best);
@@ -180,7 +190,8 @@ export function ebsdOrientations(grains: Volume<Int32Array>, options: EbsdOrient
   };
 }
 
-const CANDIDATES = 16;
+const CANDIDATES = 32;
+const DEG = Math.PI / 180;
 
 function randomAxis(rng: { normal(): number }): [number, number, number] {
   for (;;) {
