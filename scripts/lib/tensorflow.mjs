@@ -234,7 +234,7 @@ function unavailable(reason) {
   log.warn(
     "tensorflow",
     `${reason}. The native TensorFlow backend is not built: kernel-lib's nn module falls back to ` +
-      "wasm (about 60x slower per training step) or cpu. Fix the cause, then run npm run setup.",
+      "wasm or cpu (100-200x slower per training step). Fix the cause, then run npm run setup.",
   );
   return false;
 }

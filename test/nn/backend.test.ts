@@ -19,10 +19,10 @@ describe("getNnBackend", () => {
     expect(cpu.name).toBe("cpu");
     expect(cpu.tf.getBackend()).toBe("cpu");
     expect(cpu.version).toBe("4.22.0");
-    expect(cpu.note).toMatch(/100x slower than native/);
+    expect(cpu.note).toMatch(/140x slower than native/);
     const wasm = await getNnBackend({ backend: "wasm", log: false });
     expect(wasm.tf.getBackend()).toBe("wasm");
-    expect(wasm.note).toMatch(/60x slower than native/);
+    expect(wasm.note).toMatch(/190x slower than native/);
     // and back: the cached cpu backend becomes the current one again
     expect((await getNnBackend({ backend: "cpu", log: false })).tf.getBackend()).toBe("cpu");
   });

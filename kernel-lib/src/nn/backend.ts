@@ -35,14 +35,15 @@ export interface NnBackend {
 }
 
 /**
- * Expected speed, measured on a small 3D U-Net (1 -> 8/16/32 -> 64 filters), one
- * Adam step on a 64^3 crop, 2 CPU cores: native 0.5-0.6 s, wasm 33 s, cpu 52 s.
+ * Expected speed, measured with test/nn/step-time.test.ts (one Adam step of the default 3D
+ * U-Net, 1 -> 8/16/32 -> 64 filters, on a 64^3 crop; 2 shared CPU cores): native 0.38-0.71 s,
+ * wasm 71 s (native 0.38 s in the same run), cpu 101 s (native 0.71 s in the same run).
  */
 const NOTES: Record<NnBackendName, string> = {
   tensorflow:
-    "native TensorFlow via @tensorflow/tfjs-node (about 0.5 s per training step of a small 3D U-Net on a 64^3 crop)",
-  wasm: "WebAssembly backend: about 60x slower than native TensorFlow for training (about 33 s per 64^3 U-Net step); use it for inference or tiny nets",
-  cpu: "plain JavaScript backend: about 100x slower than native TensorFlow (about 52 s per 64^3 U-Net step); inference on small inputs only",
+    "native TensorFlow via @tensorflow/tfjs-node (about 0.4-0.7 s per training step of a small 3D U-Net on a 64^3 crop, 2 cores)",
+  wasm: "WebAssembly backend: about 190x slower than native TensorFlow for training (about 70 s per 64^3 U-Net step); use it for inference or tiny nets",
+  cpu: "plain JavaScript backend: about 140x slower than native TensorFlow (about 100 s per 64^3 U-Net step); inference on small inputs only",
 };
 
 export interface NnBackendOptions {
