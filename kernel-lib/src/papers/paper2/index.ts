@@ -64,3 +64,9 @@ export {
   type Paper2PipelineResult,
 } from "./pipeline.js";
 export { paper2RealMap, type Paper2RealMap, type Paper2RealMapOptions } from "./realMap.js";
+export {
+  paper2UNetBoundary,
+  PAPER2_UNET_CLASSES,
+  type Paper2UNetBoundary,
+  type Paper2UNetBoundaryOptions,
+} from "./unet.js";
