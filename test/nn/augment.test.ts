@@ -8,6 +8,7 @@ import {
   reflectIndex,
   sampleCropOrigin,
   symmetryShape,
+  trainingCrop,
 } from "../../kernel-lib/src/nn/index.js";
 import { createRng } from "../../kernel-lib/src/stats/random.js";
 
@@ -133,5 +134,39 @@ describe("crops", () => {
       }
     }
     expect(() => sampleCropOrigin(rng, [], shape, [8, 8, 8])).toThrow(/no labelled voxels/);
+  });
+});
+
+describe("trainingCrop", () => {
+  it("image and labels stay aligned under every isometry, also past the volume's end", () => {
+    // labels are a function of the image value (class = value mod 3; -1 on unlabelled voxels
+    // with value mod 5 = 0), so alignment can be checked voxel by voxel after the transform
+    const shape = [6, 7, 5];
+    const image = iota(shape);
+    const ids = Int32Array.from(image, (v) => (v % 5 === 0 ? -1 : v % 3));
+    const rng = createRng(2);
+    for (const s of allowedSymmetries(3, [8, 8, 8], [1, 1, 1])) {
+      const origin = [rng.int(4) - 1, rng.int(3), rng.int(3) - 2];
+      const c = trainingCrop(image, ids, shape, origin, [8, 8, 8], s, (v) => v * 2);
+      expect(c.shape).toEqual([8, 8, 8]);
+      // the voxel's position in the volume, before the isometry: invert it on a coordinate grid
+      const inv = invertSymmetry(s);
+      const back = applySymmetry(Int32Array.from(c.labels), [8, 8, 8], inv);
+      const img = applySymmetry(c.image, [8, 8, 8], inv);
+      let j = 0;
+      for (let z = 0; z < 8; z++)
+        for (let y = 0; y < 8; y++)
+          for (let x = 0; x < 8; x++, j++) {
+            const v = img[j]! / 2;
+            const inside = [origin[0]! + z, origin[1]! + y, origin[2]! + x].every(
+              (p, a) => p >= 0 && p < shape[a]!,
+            );
+            expect(back[j]).toBe(inside ? ids[v] : -1);
+            if (inside)
+              expect(v).toBe(((origin[0]! + z) * 7 + origin[1]! + y) * 5 + origin[2]! + x);
+          }
+      for (let i = 0; i < c.labels.length; i++)
+        if (c.labels[i]! >= 0) expect(c.labels[i]).toBe((c.image[i]! / 2) % 3);
+    }
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  getNnBackend,
   loadUNet,
   predictUNet,
   saveUNet,
@@ -130,6 +131,15 @@ describe("trainUNet", () => {
     for (let c = 0; c < 3; c++)
       expect(Array.from(b.probabilities[c]!.data)).toEqual(Array.from(a.probabilities[c]!.data));
     loaded.dispose();
+    // the checkpoint loads on another backend (wasm) too, with the same predictions up to rounding
+    const onWasm = await loadUNet(dir, { backend: "wasm" });
+    const w = await predictUNet(onWasm, image, { tile: 32, overlap: 8 });
+    let m = 0;
+    for (let i = 0; i < w.probabilities[0]!.data.length; i++)
+      m = Math.max(m, Math.abs(w.probabilities[0]!.data[i]! - a.probabilities[0]!.data[i]!));
+    expect(m).toBeLessThan(1e-4);
+    onWasm.dispose();
+    await getNnBackend({ backend, log: false });
 
     await expect(saveUNet(model, dir)).rejects.toThrow(
       /already holds a checkpoint.*overwrite: true/,

@@ -11,7 +11,7 @@ import { checkBoolean, checkOptions, checkString, describeFieldValue } from "../
 import { getNnBackend, type NnBackendName } from "./backend.js";
 import { checkNormalization } from "./normalize.js";
 import type { UNetModel, UNetTrainingRecord } from "./trainUNet.js";
-import { createUNet, type UNetOptions } from "./unet.js";
+import { createUNet, type UNet, type UNetOptions } from "./unet.js";
 
 /** `format` field of a tomolab U-Net checkpoint's model.json. */
 export const UNET_CHECKPOINT_FORMAT = "tomolab-unet";
@@ -196,7 +196,7 @@ export async function loadUNet(dir: string, options: LoadUNetOptions = {}): Prom
   if (!existsSync(weightsPath)) throw new Error(`loadUNet: ${weightsPath} is missing`);
 
   const { tf } = await getNnBackend(opts.backend ? { backend: opts.backend } : {});
-  let net;
+  let net: UNet;
   try {
     net = createUNet(tf, {
       ...Object.fromEntries(ARCH_KEYS.map((k) => [k, arch[k]])),

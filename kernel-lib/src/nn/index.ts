@@ -22,6 +22,7 @@ export * from "./augment.js";
 export * from "./normalize.js";
 export {
   trainUNet,
+  trainingCrop,
   type SliceLabels,
   type TrainUNetOptions,
   type UNetModel,

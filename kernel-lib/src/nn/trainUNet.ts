@@ -22,6 +22,7 @@ import {
   applySymmetry,
   extractBox,
   sampleCropOrigin,
+  symmetryShape,
   type Symmetry,
   type Triple,
 } from "./augment.js";
@@ -197,6 +198,40 @@ function readLabels(
   return { ids, labelled, maxCode };
 }
 
+/**
+ * One training crop: the image box at `origin` (normalised by `norm`) and the same box of
+ * the class ids (-1 = unlabelled; voxels past the volume's end, reflect-padded in the image,
+ * are unlabelled), both transformed by the isometry `sym`.
+ * @param ids - Class id per voxel (0..K-1, -1 unlabelled), shape `shape`.
+ */
+export function trainingCrop(
+  image: ArrayLike<number>,
+  ids: ArrayLike<number>,
+  shape: readonly number[],
+  origin: readonly number[],
+  crop: Triple,
+  sym: Symmetry,
+  norm: (v: number) => number = (v) => v,
+): { image: Float32Array; labels: Int32Array; shape: Triple } {
+  const size = crop[0] * crop[1] * crop[2];
+  const img = extractBox(image, shape, origin, crop, new Float32Array(size), norm);
+  const lab = extractBox(ids, shape, origin, crop, new Int32Array(size));
+  if (crop.some((c, a) => origin[a]! < 0 || origin[a]! + c > shape[a]!)) {
+    let j = 0;
+    for (let z = 0; z < crop[0]; z++)
+      for (let y = 0; y < crop[1]; y++)
+        for (let x = 0; x < crop[2]; x++, j++) {
+          const p = [origin[0]! + z, origin[1]! + y, origin[2]! + x];
+          if (p.some((v, a) => v < 0 || v >= shape[a]!)) lab[j] = -1;
+        }
+  }
+  return {
+    image: applySymmetry(img, crop, sym),
+    labels: applySymmetry(lab, crop, sym),
+    shape: symmetryShape(crop, sym),
+  };
+}
+
 const roundUp = (n: number, step: number) => Math.ceil(n / step) * step;
 
 function abortReason(signal: AbortSignal): unknown {
@@ -315,7 +350,6 @@ export async function trainUNet(
     const c = cropArr.length === 1 ? cropArr[0]! : cropArr[a]!;
     return Math.min(roundUp(c, step), roundUp(image.shape[a]!, step));
   }) as Triple;
-  const overhang = crop.some((c, a) => c > image.shape[a]!);
   const symmetries: Symmetry[] = augment
     ? allowedSymmetries(dims, crop, image.spacing)
     : [{ perm: [0, 1, 2], flip: [false, false, false] }];
@@ -338,30 +372,9 @@ export async function trainUNet(
       for (let b = 0; b < batch; b++) {
         const origin = sampleCropOrigin(rng, labelled, image.shape, crop);
         const sym = symmetries[rng.int(symmetries.length)]!;
-        const img = extractBox(
-          image.data,
-          image.shape,
-          origin,
-          crop,
-          new Float32Array(cropSize),
-          norm,
-        );
-        const lab = extractBox(ids, image.shape, origin, crop, new Int32Array(cropSize));
-        if (overhang) {
-          // Reflect-padded voxels past the volume's end are not labels.
-          let j = 0;
-          for (let z = 0; z < crop[0]; z++)
-            for (let y = 0; y < crop[1]; y++)
-              for (let x = 0; x < crop[2]; x++, j++)
-                if (
-                  origin[0] + z >= image.shape[0] ||
-                  origin[1] + y >= image.shape[1] ||
-                  origin[2] + x >= image.shape[2]
-                )
-                  lab[j] = -1;
-        }
-        imageBuf.set(applySymmetry(img, crop, sym), b * cropSize);
-        labelBuf.set(applySymmetry(lab, crop, sym), b * cropSize);
+        const c = trainingCrop(image.data, ids, image.shape, origin, crop, sym, norm);
+        imageBuf.set(c.image, b * cropSize);
+        labelBuf.set(c.labels, b * cropSize);
       }
       const input = tf.tensor(imageBuf, [...tensorShape, 1], "float32");
       const { target, mask } = maskedTargets(tf, labelBuf, tensorShape, classes, -1);

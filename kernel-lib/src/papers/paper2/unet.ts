@@ -2,7 +2,7 @@
 // giving boundary / interior / background probabilities for the whole stack.
 import { boundaryF1, type BoundaryF1 } from "../../metrics/boundaryF1.js";
 import type { NnBackendName } from "../../nn/backend.js";
-import { predictUNet, type PredictUNetOptions } from "../../nn/predictUNet.js";
+import { predictUNet, type PredictUNetOptions, type UNetPrediction } from "../../nn/predictUNet.js";
 import { trainUNet, type TrainUNetOptions, type UNetModel } from "../../nn/trainUNet.js";
 import type { EbsdSample } from "../../synth/sampleCatalog.js";
 import { checkOptions, checkPositiveInt, expectedError } from "../../util/checks.js";
@@ -142,7 +142,7 @@ export async function paper2UNetBoundary(
   );
   const train = performance.now() - t;
   t = performance.now();
-  let pred;
+  let pred: UNetPrediction;
   try {
     pred = await predictUNet(model, iq, {
       ...options.predict,
