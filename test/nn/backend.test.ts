@@ -32,11 +32,15 @@ describe("getNnBackend", () => {
     const lines: string[] = [];
     const log = console.log;
     console.log = (...args: unknown[]) => void lines.push(args.join(" "));
+    // the automatic choice, whatever TOMOLAB_NN_BACKEND the run was started with
+    const forced = process.env.TOMOLAB_NN_BACKEND;
+    delete process.env.TOMOLAB_NN_BACKEND;
     let best;
     try {
       best = await getNnBackend();
     } finally {
       console.log = log;
+      if (forced !== undefined) process.env.TOMOLAB_NN_BACKEND = forced;
     }
     expect(lines.join("\n")).toMatch(new RegExp(`^tomolab nn: backend ${best.name} `));
     if (best.name === "tensorflow") {
@@ -53,11 +57,13 @@ describe("getNnBackend", () => {
     await expect(getNnBackend({ backend: "gpu" as never })).rejects.toThrow(
       /`options.backend` must be "tensorflow", "wasm" or "cpu", received "gpu"/,
     );
+    const forced = process.env.TOMOLAB_NN_BACKEND;
     process.env.TOMOLAB_NN_BACKEND = "webgl";
     try {
       await expect(getNnBackend()).rejects.toThrow(/`TOMOLAB_NN_BACKEND` must be/);
     } finally {
-      delete process.env.TOMOLAB_NN_BACKEND;
+      if (forced === undefined) delete process.env.TOMOLAB_NN_BACKEND;
+      else process.env.TOMOLAB_NN_BACKEND = forced;
     }
   });
 });

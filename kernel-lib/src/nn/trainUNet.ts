@@ -111,7 +111,7 @@ export interface TrainUNetOptions {
   classNames?: readonly string[];
   /** Architecture (depth, baseFilters, upsampling); dims, classes, inChannels follow from the data. @default createUNet's */
   network?: Pick<UNetOptions, "depth" | "baseFilters" | "upsampling">;
-  /** Continue training this model (its architecture, normalisation and class names; history appended). */
+  /** Continue training this model (its architecture, normalisation, class names and backend; history appended; Adam starts afresh). */
   resume?: UNetModel;
   /** Backend. @default {@link getNnBackend}'s choice (TOMOLAB_NN_BACKEND, else the fastest) */
   backend?: NnBackendName;

@@ -18,7 +18,11 @@ export interface Paper2UNetBoundaryOptions {
   slices?: readonly number[];
   /** Target codes 1 boundary, 2 interior, 3 background (read on `slices` only). @default sample.targets */
   targets?: Volume;
-  /** Adam steps. @default 200 */
+  /**
+   * Adam steps. On ebsd-particle (96 x 224 x 224, 64^3 crops, native backend) the loss stays
+   * near ln 3 for ~150 steps, then falls: 200 steps gave a boundary F1 of 0.01 on the unseen
+   * slices, 600 steps 0.985 (0.39 s per step, 4 min; the forest: 0.995). @default 600
+   */
   steps?: number;
   /** Training crop (voxels). @default 64 (Paper 2 used 80) */
   crop?: TrainUNetOptions["crop"];
@@ -94,7 +98,7 @@ function isSample(v: unknown): v is EbsdSample {
  * slices it did not see. The probabilities feed `paper2Pipeline(sample, { probabilities })`.
  * @param input - An EBSD sample, or an IQ volume (then `targets` and `slices` are required).
  * @example
- * const unet = await paper2UNetBoundary(await loadSample("ebsd-particle"), { steps: 200 });
+ * const unet = await paper2UNetBoundary(await loadSample("ebsd-particle"), { steps: 600 });
  * unet.unlabelledF1?.f1; unet.secondsPerStep;
  */
 export async function paper2UNetBoundary(
@@ -118,7 +122,7 @@ export async function paper2UNetBoundary(
   checkSameShape(targets, "targets", iq, "input");
   const slices = [...slicesIn];
   const tolerance = options.tolerance ?? 1;
-  const steps = checkPositiveInt(options.steps ?? 200, "options.steps");
+  const steps = checkPositiveInt(options.steps ?? 600, "options.steps");
   const report = options.onProgress;
 
   let t = performance.now();
