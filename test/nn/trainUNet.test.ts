@@ -118,6 +118,22 @@ describe("trainUNet", () => {
     m.dispose();
   });
 
+  it("dims 2 on a stack: a 2D net from xy crops of the labelled slices, predicted slice by slice", async () => {
+    const { image: im3, targets: t3 } = discs([6, 48, 48]);
+    const m = await trainUNet(
+      im3,
+      { targets: t3, slices: [1, 4] },
+      { dims: 2, steps: 2, crop: 16, backend, network: small },
+    );
+    expect(m.net.options.dims).toBe(2);
+    expect(m.training.crop).toEqual([1, 16, 16]);
+    // every 2D crop lies on a labelled slice: the masked loss is never the empty mask's 0
+    for (const loss of m.training.losses) expect(loss).toBeGreaterThan(0.01);
+    const p = await predictUNet(m, im3, { tile: 32, overlap: 8 });
+    expect(p.probabilities[0]!.shape).toEqual([6, 48, 48]);
+    m.dispose();
+  });
+
   it("checkpoint round trip: identical predictions; no silent overwrite; version and architecture checked", async () => {
     const dir = path.join(scratch, "ckpt");
     const file = await saveUNet(model, dir, { meta: { note: "test" } });

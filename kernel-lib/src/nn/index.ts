@@ -4,7 +4,7 @@
 // The high-level API (signatures kept stable):
 //   trainUNet(image: Volume, labels: Volume | SliceLabels, options?: TrainUNetOptions): Promise<UNetModel>
 //     labels: 0 = unlabelled, 1..K = class (Paper 2: 1 boundary, 2 interior, 3 background), or
-//     { targets, slices } (codes read on those z slices only); options: steps, crop, batch,
+//     { targets, slices } (codes read on those z slices only); options: dims, steps, crop, batch,
 //     learningRate, seed, augment, normalization, classNames, network, resume, backend, signal,
 //     onProgress(done, total, note), progress.
 //   predictUNet(model: UNetModel, volume: Volume, options?: PredictUNetOptions): Promise<UNetPrediction>

@@ -89,6 +89,11 @@ export interface SliceLabels {
 
 /** Options of {@link trainUNet}. */
 export interface TrainUNetOptions {
+  /**
+   * 2: a 2D U-Net trained on xy crops of any z slice (a stack of 2D images, e.g. ISBI 2012);
+   * 3: a 3D U-Net. @default 2 when nz = 1, else 3
+   */
+  dims?: 2 | 3;
   /** Adam steps. @default 200 */
   steps?: number;
   /**
@@ -127,6 +132,7 @@ export interface TrainUNetOptions {
 }
 
 const KEYS = [
+  "dims",
   "steps",
   "crop",
   "batch",
@@ -260,7 +266,7 @@ export function progressFor(
  * applied to the crop's image and labels alike. The image is normalised by the map stored
  * in the model (`normalization`), labels 1..K become the K output classes (0 = unlabelled,
  * masked out of the loss, Eq. 6), and Adam takes one step on the batch. A volume with
- * nz = 1 trains a 2D U-Net, any other a 3D one.
+ * nz = 1 trains a 2D U-Net, any other a 3D one unless `dims: 2` (2D crops of its slices).
  *
  * Runs are reproducible: the crops and isometries come from a seeded generator (`seed`),
  * the initial weights from the same seed; the same backend gives the same losses.
@@ -283,11 +289,15 @@ export async function trainUNet(
   checkVolume(image, "image");
   const { ids, labelled, maxCode } = readLabels(labels, image);
   const resume = opts.resume;
-  const dims: 2 | 3 = image.shape[0] === 1 ? 2 : 3;
+  const dims = checkOneOf(
+    opts.dims ?? resume?.net.options.dims ?? (image.shape[0] === 1 ? 2 : 3),
+    "options.dims",
+    [2, 3] as const,
+  );
   if (resume && resume.net.options.dims !== dims)
     throw expectedError(
       "options.resume",
-      `a ${dims}D U-Net (the image is ${dims}D)`,
+      `a ${dims}D U-Net (options.dims)`,
       `a ${resume.net.options.dims}D U-Net`,
     );
   const steps = checkPositiveInt(opts.steps ?? 200, "options.steps");
