@@ -53,6 +53,8 @@ export interface UNetTrainingRecord {
   learningRate: number;
   /** Seed of the crops, augmentations and (first run) initial weights. */
   seed: number;
+  /** How crop centres were drawn. */
+  sampling: "uniform" | "balanced";
   /** Number of isometries drawn from (1 = no augmentation). */
   symmetries: number;
   /** Voxel size of the training volume [dz, dy, dx]. */
@@ -108,6 +110,12 @@ export interface TrainUNetOptions {
   learningRate?: number;
   /** Seed of crops, augmentation and initial weights: equal seeds give equal runs on one backend. @default 0 */
   seed?: number;
+  /**
+   * How crop centres are drawn: `"uniform"`, a labelled voxel uniformly; `"balanced"`, a
+   * class uniformly among the labelled ones, then one of its voxels (more crops around rare
+   * classes, e.g. grain boundaries inside a particle rather than background). @default "balanced"
+   */
+  sampling?: "uniform" | "balanced";
   /** Random isometries of each crop ({@link allowedSymmetries}), the same for image and labels. @default true */
   augment?: boolean;
   /** Input normalisation ({@link fitNormalization}), or a fixed map. @default "zscore" */
@@ -133,6 +141,7 @@ export interface TrainUNetOptions {
 
 const KEYS = [
   "dims",
+  "sampling",
   "steps",
   "crop",
   "batch",
@@ -258,8 +267,9 @@ export function progressFor(
 /**
  * Trains a U-Net on a single-channel volume from sparse labels.
  *
- * Each step draws `batch` crops: a labelled voxel uniformly among all labelled ones, then a
- * crop position uniformly among those containing it ({@link sampleCropOrigin}), so every
+ * Each step draws `batch` crops: a labelled voxel (`sampling`: of a class drawn uniformly, or
+ * uniformly among all), then a crop position uniformly among those containing it
+ * ({@link sampleCropOrigin}), so every
  * crop holds labels (with four labelled z slices every 3D crop holds at least one of them);
  * with `augment`, a random isometry from {@link allowedSymmetries} (48 cube symmetries for
  * isotropic voxels and a cubic crop, fewer when the spacing is anisotropic; 8 in 2D) is
@@ -305,6 +315,10 @@ export async function trainUNet(
   const learningRate = checkPositive(opts.learningRate ?? 1e-3, "options.learningRate");
   const seed = checkSeed(opts.seed ?? 0, "options.seed");
   const augment = checkBoolean(opts.augment ?? true, "options.augment");
+  const sampling = checkOneOf(opts.sampling ?? "balanced", "options.sampling", [
+    "uniform",
+    "balanced",
+  ] as const);
   let classNames: string[];
   if (resume) classNames = [...resume.classNames];
   else if (opts.classNames !== undefined) {
@@ -364,6 +378,19 @@ export async function trainUNet(
     ? allowedSymmetries(dims, crop, image.spacing)
     : [{ perm: [0, 1, 2], flip: [false, false, false] }];
 
+  // Crop centres: all labelled voxels, or one list per class (balanced).
+  let pools: Int32Array[] = [labelled];
+  if (sampling === "balanced") {
+    const counts = new Int32Array(classes);
+    for (const i of labelled) counts[ids[i]!]++;
+    const byClass = Array.from(counts, (n) => new Int32Array(n));
+    const fill = new Int32Array(classes);
+    for (const i of labelled) {
+      const c = ids[i]!;
+      byClass[c]![fill[c]!++] = i;
+    }
+    pools = byClass.filter((a) => a.length > 0);
+  }
   const rng = createRng(seed + 0x51ed + (resume?.training.steps ?? 0));
   const trainer = createTrainer(tf, net, { learningRate });
   const cropSize = crop[0] * crop[1] * crop[2];
@@ -380,7 +407,8 @@ export async function trainUNet(
       if (signal?.aborted) throw abortReason(signal);
       const t0 = performance.now();
       for (let b = 0; b < batch; b++) {
-        const origin = sampleCropOrigin(rng, labelled, image.shape, crop);
+        const pool = pools.length === 1 ? pools[0]! : pools[rng.int(pools.length)]!;
+        const origin = sampleCropOrigin(rng, pool, image.shape, crop);
         const sym = symmetries[rng.int(symmetries.length)]!;
         const c = trainingCrop(image.data, ids, image.shape, origin, crop, sym, norm);
         imageBuf.set(c.image, b * cropSize);
@@ -432,6 +460,7 @@ export async function trainUNet(
       batch,
       learningRate,
       seed,
+      sampling,
       symmetries: symmetries.length,
       spacing: [...image.spacing],
       labelledVoxels: labelled.length,

@@ -12,6 +12,7 @@
  */
 import type { Tensor, Variable } from "@tensorflow/tfjs-core";
 import type { Tf } from "./backend.js";
+import { createRng } from "../stats/random.js";
 import { nnConv3d, nnConv3dTranspose } from "./conv.js";
 import {
   checkOneOf,
@@ -76,7 +77,9 @@ export function createUNet(tf: Tf, options?: UNetOptions): UNet {
   };
   const { dims, depth, baseFilters, inChannels, classes, upsampling } = opts;
   const variables: Variable[] = [];
-  let seed = opts.seed;
+  // One op seed per kernel from a seeded generator, never 0: tfjs treats seed 0 as "no seed"
+  // (Math.random), which made the first kernel of a seed-0 net differ from run to run.
+  const seeds = createRng(opts.seed);
   let count = 0;
   /**
    * He-normal kernel and zero bias of a convolution cin -> cout; a transposed one stores its
@@ -86,7 +89,7 @@ export function createUNet(tf: Tf, options?: UNetOptions): UNet {
     const shape = [...Array<number>(dims).fill(size), ...(transposed ? [cout, cin] : [cin, cout])];
     const fanIn = transposed ? cin : size ** dims * cin;
     const kernel = tf.variable(
-      tf.truncatedNormal(shape, 0, Math.sqrt(2 / fanIn), "float32", seed++),
+      tf.truncatedNormal(shape, 0, Math.sqrt(2 / fanIn), "float32", seeds.uint32() + 1),
     );
     const bias = tf.variable(tf.zeros([cout]));
     variables.push(kernel, bias);

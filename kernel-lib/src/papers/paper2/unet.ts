@@ -26,6 +26,8 @@ export interface Paper2UNetBoundaryOptions {
   steps?: number;
   /** Training crop (voxels). @default 64 (Paper 2 used 80) */
   crop?: TrainUNetOptions["crop"];
+  /** Crop centres ({@link TrainUNetOptions.sampling}). @default "balanced" */
+  sampling?: TrainUNetOptions["sampling"];
   /** Adam's learning rate. @default 1e-3 */
   learningRate?: number;
   /** Seed of crops, augmentation and weights. @default 0 */
@@ -76,6 +78,7 @@ const KEYS = [
   "steps",
   "crop",
   "learningRate",
+  "sampling",
   "seed",
   "network",
   "backend",
@@ -135,6 +138,7 @@ export async function paper2UNetBoundary(
       ...(options.crop !== undefined ? { crop: options.crop } : {}),
       ...(options.learningRate !== undefined ? { learningRate: options.learningRate } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.sampling ? { sampling: options.sampling } : {}),
       ...(options.network ? { network: options.network } : {}),
       ...(options.backend ? { backend: options.backend } : {}),
       ...(options.progress !== undefined ? { progress: options.progress } : {}),
