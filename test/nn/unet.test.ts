@@ -68,6 +68,14 @@ describe("createUNet", () => {
     expect(Array.from(a.variables[0].dataSync())).toEqual(Array.from(b.variables[0].dataSync()));
     a.dispose();
     b.dispose();
+    // also for the default seed 0 (tfjs reads an op seed of 0 as "unseeded")
+    const c = createUNet(tf, { dims: 2, depth: 1, baseFilters: 2 });
+    const d = createUNet(tf, { dims: 2, depth: 1, baseFilters: 2, seed: 0 });
+    c.variables.forEach((v, i) =>
+      expect(Array.from(v.dataSync())).toEqual(Array.from(d.variables[i]!.dataSync())),
+    );
+    c.dispose();
+    d.dispose();
   });
 
   it("refuses inputs of the wrong rank, channels or size, and bad options", () => {
