@@ -134,6 +134,30 @@ describe("trainUNet", () => {
     m.dispose();
   });
 
+  it("progress: true draws the display's progress bar with the loss (lines on a non-terminal stderr)", async () => {
+    const written: string[] = [];
+    const write = process.stderr.write;
+    const isTTY = process.stderr.isTTY;
+    process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as never;
+    (process.stderr as { isTTY?: boolean }).isTTY = false;
+    try {
+      const m = await trainUNet(image, targets, {
+        steps: 2,
+        crop: 16,
+        backend,
+        network: small,
+        progress: "unet test",
+      });
+      m.dispose();
+    } finally {
+      process.stderr.write = write;
+      (process.stderr as { isTTY?: boolean }).isTTY = isTTY;
+    }
+    const text = written.join("");
+    expect(text).toMatch(/unet test: 50% \| 1\/2 .*\| loss \d\.\d{4} \| .* s\/step/);
+    expect(text).toMatch(/unet test: 100% \| 2\/2/);
+  });
+
   it("checkpoint round trip: identical predictions; no silent overwrite; version and architecture checked", async () => {
     const dir = path.join(scratch, "ckpt");
     const file = await saveUNet(model, dir, { meta: { note: "test" } });
