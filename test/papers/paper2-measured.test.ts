@@ -78,5 +78,9 @@ describe("paper2FitMeasured", () => {
       /at least 10 grains.*40 below 27 voxels/,
     );
     expect(() => paper2FitMeasured(t, { minVoxels: 0 })).toThrow(/minVoxels/);
+    // a tessellation's truth: every cell digitally convex, c = 1 for all
+    expect(() => paper2FitMeasured({ ...t, c: t.c.map(() => 1) })).toThrow(
+      /characteristic "c" equals 1 for all 40 grains.*digitally convex/,
+    );
   });
 });

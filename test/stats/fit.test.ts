@@ -165,6 +165,11 @@ describe("fitting errors", () => {
       /no family could be fitted/,
     );
   });
+  it("constant data (no spread: e.g. c = 1 for every convex grain)", () => {
+    expect(() => fitBest([0.999999, 0.999999, 0.999999], [gammaFamily, betaFamily])).toThrow(
+      "`data`: all 3 values equal 0.999999; a constant has no spread to fit a distribution to",
+    );
+  });
   it("no families", () => {
     expect(() => fitBest([1, 2], [])).toThrow("`families` is empty");
   });

@@ -35,6 +35,16 @@ export function fitBest(
   options: FitBestOptions = {},
 ): FitTable {
   const x = checkData(data);
+  let lo = x[0]!;
+  let hi = x[0]!;
+  for (let i = 1; i < x.length; i++) {
+    lo = Math.min(lo, x[i]!);
+    hi = Math.max(hi, x[i]!);
+  }
+  if (x.length > 1 && hi === lo)
+    throw new RangeError(
+      `\`data\`: all ${x.length} values equal ${lo}; a constant has no spread to fit a distribution to`,
+    );
   if (families.length === 0)
     throw new RangeError("`families` is empty: give at least one family to fit");
   const criterion = checkOneOf(options.criterion ?? "aic", "criterion", ["aic", "bic"]);

@@ -67,7 +67,14 @@ export function fitPairCopulas(
         `column "${col}" is not in the table (columns: ${Object.keys(table).join(", ")})`,
       );
     const m = options.marginals?.[col];
-    return m ? Float64Array.from(data, (v) => m.cdf(v)) : pseudoObservations(data);
+    if (!m) return pseudoObservations(data);
+    const u = Float64Array.from(data, (v) => m.cdf(v));
+    for (let i = 0; i < u.length; i++)
+      if (!(u[i]! >= 0 && u[i]! <= 1))
+        throw new RangeError(
+          `column "${col}": the fitted marginal's CDF at ${data[i]} (row ${i}) is ${u[i]}, not a probability in [0, 1]`,
+        );
+    return u;
   };
   for (const [x, y] of pairs) {
     const fit = fitCopulas(pseudo(x), pseudo(y), options);

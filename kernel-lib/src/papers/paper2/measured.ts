@@ -103,6 +103,13 @@ export function paper2FitMeasured(
           v[j] = Math.min(1 - EPS, Math.max(EPS, v[j]!));
           clamped[k]++;
         }
+    if (v.every((x) => x === v[0]))
+      throw new RangeError(
+        `paper2FitMeasured: characteristic "${k}" equals ${cols[k][keep[0]!]} for all ${v.length} grains fitted, a constant has no distribution to fit` +
+          (k === "c"
+            ? " (every grain is digitally convex, as the cells of a tessellation are; measured grains are not)"
+            : ""),
+      );
     samples[k] = v;
   }
   const marginalFits = fitMarginals(samples, paper2CandidateFamilies()) as Record<
