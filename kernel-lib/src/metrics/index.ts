@@ -32,3 +32,12 @@ export {
   type MatchGrainsOptions,
 } from "./grainMatching.js";
 export { ksTwoSample, kolmogorovSf, type KsTwoSample } from "./ks.js";
+export {
+  isbiScores,
+  pixelError,
+  type IsbiInput,
+  type IsbiScores,
+  type IsbiScoresOptions,
+  type IsbiSliceScores,
+  type PixelError,
+} from "./isbi.js";
