@@ -50,7 +50,9 @@ export function boundaryIndex(i: number, n: number, mode: BoundaryMode): number 
  * run past the end) out of a volume into `dest`, extending it past the
  * volume's border by `mode`. Interior row runs are copied with `set`, so the
  * copy is as fast as a memcpy (or a typed-array conversion when `dest` has
- * another type).
+ * another type). With `box`, `src` holds only that box of the volume
+ * (first voxel `box.start`, shape `box.shape`, x fastest), which must contain
+ * every voxel the padded block maps to (see {@link paddedSourceBox}).
  * @internal
  */
 export function readPadded(
@@ -61,8 +63,11 @@ export function readPadded(
   mode: BoundaryMode,
   cval: number,
   dest: VoxelArray | Float64Array,
+  box?: { start: Shape3; shape: Shape3 },
 ): void {
   const [nz, ny, nx] = shape;
+  const [bz0, by0, bx0] = box?.start ?? [0, 0, 0];
+  const [, bny, bnx] = box?.shape ?? shape;
   const [pz, py, px] = paddedShape;
   const [z0, y0, x0] = start;
   const xs = new Int32Array(px);
@@ -78,10 +83,45 @@ export function readPadded(
         dest.fill(cval, rowDst, rowDst + px);
         continue;
       }
-      const rowSrc = (sz * ny + sy) * nx;
+      const rowSrc = ((sz - bz0) * bny + (sy - by0)) * bnx - bx0;
       if (xb > xa) dest.set(src.subarray(rowSrc + x0 + xa, rowSrc + x0 + xb), rowDst + xa);
       for (let i = 0; i < xa; i++) dest[rowDst + i] = xs[i]! < 0 ? cval : src[rowSrc + xs[i]!]!;
       for (let i = xb; i < px; i++) dest[rowDst + i] = xs[i]! < 0 ? cval : src[rowSrc + xs[i]!]!;
     }
   }
+}
+
+/**
+ * The smallest box of a volume of `shape` that holds every voxel the padded
+ * block `start`/`paddedShape` reads under `mode` (border extension
+ * included), or null when it reads none (all `"constant"` fill): what a
+ * worker without the whole volume must fetch to pad a block exactly as
+ * {@link readPadded} does from the whole volume.
+ * @internal
+ */
+export function paddedSourceBox(
+  shape: Shape3,
+  start: Shape3,
+  paddedShape: Shape3,
+  mode: BoundaryMode,
+): { start: Shape3; shape: Shape3 } | null {
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (let a = 0; a < 3; a++) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < paddedShape[a]!; i++) {
+      const j = boundaryIndex(start[a]! + i, shape[a]!, mode);
+      if (j < 0) continue;
+      if (j < min) min = j;
+      if (j > max) max = j;
+    }
+    if (max < min) return null;
+    lo.push(min);
+    hi.push(max + 1);
+  }
+  return {
+    start: lo as unknown as Shape3,
+    shape: [hi[0]! - lo[0]!, hi[1]! - lo[1]!, hi[2]! - lo[2]!] as Shape3,
+  };
 }

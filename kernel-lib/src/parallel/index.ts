@@ -6,6 +6,7 @@ export type {
   BlockOutput,
   BlockKernel,
   ParallelOptions,
+  ClusterOptions,
 } from "./types.js";
 export { BOUNDARY_MODES } from "./types.js";
 export {

@@ -14,6 +14,7 @@ import { checkBoundary } from "./boundary.js";
 import { getPool, getThreads } from "./pool.js";
 import { runsInline } from "./options.js";
 import { runBlock } from "./runBlock.js";
+import { checkCluster, CLUSTER_BLOCK } from "./clusterOptions.js";
 import { isShared, toShared } from "./shared.js";
 import {
   type BlockTask,
@@ -119,9 +120,15 @@ function prepareJob<P>(
   const { mode, cval } = checkBoundary(options.mode, options.cval);
   const threads = checkPositiveInt(options.threads ?? getThreads(), "threads");
   if (options.inline !== undefined) checkOneOf(options.inline, "inline", [true, false, "auto"]);
-  const inline = runsInline(shape, { threads, inline: options.inline });
+  // A cluster job's buffers stay in this thread (workers get the data from
+  // the store), so it counts as inline for memory purposes.
+  const cluster = options.cluster !== undefined ? checkCluster(options.cluster) : undefined;
+  const inline = cluster !== undefined || runsInline(shape, { threads, inline: options.inline });
   let blockShape: Shape3;
-  if (options.blockShape === undefined) blockShape = defaultBlockShape(shape, inline ? 1 : threads);
+  if (options.blockShape === undefined && cluster !== undefined)
+    blockShape = CLUSTER_BLOCK.map((b, a) => Math.min(b, shape[a]!)) as Shape3;
+  else if (options.blockShape === undefined)
+    blockShape = defaultBlockShape(shape, inline ? 1 : threads);
   else {
     blockShape = perAxis(options.blockShape, "blockShape", 1, 1);
     blockShape = blockShape.map((b, a) => Math.min(b, shape[a]!)) as Shape3;
@@ -224,6 +231,24 @@ async function runJob(job: Job, outputs: Volume[], options: ParallelOptions): Pr
   const { kernel, shape, halo, mode, cval, threads, inline } = job;
   const signal = options.signal;
   signal?.throwIfAborted();
+  if (options.cluster !== undefined) {
+    // Loaded on first use: local jobs never load BullMQ.
+    const { runClusterJob } = await import("./cluster.js");
+    const clusterJob: Parameters<typeof runClusterJob>[0] = {
+      inputs: job.inputs,
+      kernel,
+      shape,
+      halo,
+      mode,
+      cval,
+      blockShape: job.blockShape,
+      outputs,
+      cluster: options.cluster,
+    };
+    if (signal !== undefined) clusterJob.signal = signal;
+    if (options.onProgress !== undefined) clusterJob.onProgress = options.onProgress;
+    return runClusterJob(clusterJob);
+  }
   const shared = inline ? job.inputs : job.inputs.map((v) => toShared(v));
   const blocks = planBlocks(shape, job.blockShape);
   const total = blocks.length;

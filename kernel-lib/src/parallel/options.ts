@@ -7,7 +7,7 @@ export const INLINE_BELOW = 2 ** 18;
 
 /**
  * The {@link ParallelOptions} of a function's options (`threads`, `inline`,
- * `blockShape`, `signal`, `onProgress`), to hand on to `mapBlocks` or
+ * `blockShape`, `signal`, `onProgress`, `cluster`), to hand on to `mapBlocks` or
  * `forEachBlock` unchanged; fields that are not set stay unset, so the
  * engine's defaults apply.
  * @example
@@ -22,6 +22,7 @@ export function parallelOptions(options: ParallelOptions): ParallelOptions {
   if (options.blockShape !== undefined) picked.blockShape = options.blockShape;
   if (options.signal !== undefined) picked.signal = options.signal;
   if (options.onProgress !== undefined) picked.onProgress = options.onProgress;
+  if (options.cluster !== undefined) picked.cluster = options.cluster;
   return picked;
 }
 

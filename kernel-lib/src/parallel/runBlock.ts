@@ -73,13 +73,15 @@ export async function runBlock(task: BlockTask): Promise<void> {
   const paddedLength = paddedShape[0] * paddedShape[1] * paddedShape[2];
   const inputs: BlockInput[] = task.inputs.map((input, i) => {
     const dtype = dtypeOf(input.data);
+    const box = input.box;
     return {
       data: input.data,
       shape: input.shape,
       dtype,
+      ...(box ? { box } : {}),
       read() {
         const dest = scratchFor(i, dtype, paddedLength);
-        readPadded(input.data, input.shape, start, paddedShape, mode, cval, dest);
+        readPadded(input.data, input.shape, start, paddedShape, mode, cval, dest, box);
         return dest;
       },
       readInto(dest) {
@@ -88,11 +90,13 @@ export async function runBlock(task: BlockTask): Promise<void> {
             `readInto: \`dest\` has ${dest.length} elements, the padded block needs ${paddedLength}`,
           );
         }
-        readPadded(input.data, input.shape, start, paddedShape, mode, cval, dest);
+        readPadded(input.data, input.shape, start, paddedShape, mode, cval, dest, box);
       },
     };
   });
-  const [, ny, nx] = volumeShape;
+  // Outputs hold the whole volume, or only the core (cluster workers).
+  const [, ny, nx] = task.outputsHoldCore ? shape : volumeShape;
+  const outputOrigin: Shape3 = task.outputsHoldCore ? [0, 0, 0] : origin;
   const outputs: BlockOutput[] = task.outputs.map((data) => ({
     data,
     write(core, rowStride = shape[2]) {
@@ -103,7 +107,7 @@ export async function runBlock(task: BlockTask): Promise<void> {
       }
       // Copy contiguous runs: whole block, whole planes, or rows.
       const [cz, cy, cx] = shape;
-      const base = (origin[0] * ny + origin[1]) * nx + origin[2];
+      const base = (outputOrigin[0] * ny + outputOrigin[1]) * nx + outputOrigin[2];
       if (rowStride === cx && cx === nx && cy === ny) {
         data.set(core.subarray(0, cz * cy * cx), base);
       } else if (rowStride === cx && cx === nx) {

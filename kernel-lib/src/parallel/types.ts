@@ -40,8 +40,15 @@ export interface KernelRef<P = unknown> {
 
 /** One input of a block, as seen by a kernel. */
 export interface BlockInput {
-  /** The whole input volume's data (shared memory when running in workers). */
+  /**
+   * The whole input volume's data (shared memory when running in workers).
+   * On a cluster worker (the `cluster` option) it holds only the box the
+   * padded block reads, given by `box`; kernels that read through
+   * {@link BlockInput.read} / {@link BlockInput.readInto} work unchanged.
+   */
   readonly data: VoxelArray;
+  /** Set when `data` holds only this box of the volume (cluster workers). */
+  readonly box?: { readonly start: Shape3; readonly shape: Shape3 };
   /** Shape of the whole input volume. */
   readonly shape: Shape3;
   /** Voxel type of `data`. */
@@ -129,6 +136,43 @@ export interface ParallelOptions {
   signal?: AbortSignal;
   /** Called with `(done, total)` blocks: once with 0 at the start, then after each block. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Run the blocks as BullMQ jobs on `tomolab-worker` processes (any number
+   * of machines) instead of this process's pool: see {@link ClusterOptions}.
+   * `threads` and `inline` are then ignored; the block shape is the chunk
+   * shape of the job's OME-Zarr stores.
+   */
+  cluster?: ClusterOptions;
+}
+
+/**
+ * Where a blockwise job runs when it runs on a cluster: the Redis server the
+ * BullMQ queue lives on and a folder every worker reaches at the same path
+ * (a shared filesystem), where inputs and outputs are OME-Zarr stores.
+ */
+export interface ClusterOptions {
+  /** Redis URL, `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
+  redis: string;
+  /** Shared folder for the job's OME-Zarr stores (a run folder is created in it and removed afterwards). */
+  store: string;
+  /** BullMQ queue name the workers listen on. @default "tomolab" */
+  queue?: string;
+  /**
+   * OME-Zarr stores (paths every worker reaches) that already hold the
+   * inputs, one per input, so they are not written again; their shape and
+   * dtype must match the inputs'.
+   */
+  inputs?: string[];
+  /** Keep the run folder (inputs, outputs, parameters) instead of removing it. @default false */
+  keep?: boolean;
+  /** Chunk compression of the stores the job writes. @default "zstd" (level 1) */
+  compressor?: "zstd" | "blosc" | "none";
+  /**
+   * Milliseconds a Redis connection attempt or command may take before the
+   * job fails with a connection error (also the longest silence tolerated
+   * from a lost server). @default 5000
+   */
+  timeout?: number;
 }
 
 /** Serialisable description of one block job, sent to a worker. @internal */
@@ -136,8 +180,11 @@ export interface BlockTask {
   /** Identifies the mapBlocks call this block belongs to. */
   job: string;
   kernel: { module: string; name: string; params: unknown };
-  inputs: { data: VoxelArray; shape: Shape3 }[];
+  /** Each input's data: the whole volume, or only `box` of it (cluster workers). */
+  inputs: { data: VoxelArray; shape: Shape3; box?: { start: Shape3; shape: Shape3 } }[];
   outputs: VoxelArray[];
+  /** The outputs hold only the block's core (cluster workers), not the whole volume. */
+  outputsHoldCore?: boolean;
   volumeShape: Shape3;
   origin: Shape3;
   shape: Shape3;
