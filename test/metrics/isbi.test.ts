@@ -114,9 +114,7 @@ describe("isbiScores (ISBI 2012 V-Rand, V-Info)", () => {
   it("clear errors", () => {
     const t = u8([255, 0], [1, 1, 2]);
     expect(() => isbiScores(t, i32([1, 2, 3], [1, 1, 3]))).toThrow(/proposal/);
-    expect(() => isbiScores(u8([0, 0], [1, 1, 2]), i32([1, 2], [1, 1, 2]))).toThrow(
-      /foreground/,
-    );
+    expect(() => isbiScores(u8([0, 0], [1, 1, 2]), i32([1, 2], [1, 1, 2]))).toThrow(/foreground/);
     expect(() => isbiScores(t, i32([1, 2], [1, 1, 2]), { truth: "mask" as never })).toThrow(
       /options.truth/,
     );

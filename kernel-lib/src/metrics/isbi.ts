@@ -67,12 +67,7 @@ export interface IsbiScores {
 
 const isUint8 = (v: Volume) => v.data instanceof Uint8Array;
 
-function sliceLabels(
-  v: Volume,
-  z: number,
-  mode: IsbiInput,
-  threshold: number,
-): ArrayLike<number> {
+function sliceLabels(v: Volume, z: number, mode: IsbiInput, threshold: number): ArrayLike<number> {
   const [, ny, nx] = v.shape;
   const plane = ny * nx;
   const data = v.data.subarray(z * plane, (z + 1) * plane);
