@@ -21,3 +21,4 @@ export * from "./grains/index.js";
 export * from "./segmentation/index.js";
 export * from "./nn/index.js";
 export * from "./ebsd/index.js";
+export * from "./isbi/index.js";
