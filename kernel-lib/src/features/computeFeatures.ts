@@ -2,7 +2,7 @@ import type { Shape3, Spacing3, Volume, VoxelArray } from "../volume/types.js";
 import { checkShape } from "../volume/check.js";
 import { checkNumberArray, checkOneOf, expectedError } from "../util/checks.js";
 import { allocate, dtypeOf } from "../volume/dtype.js";
-import { forEachBlock } from "../parallel/mapBlocks.js";
+import { forEachBlock, mapBlocks } from "../parallel/mapBlocks.js";
 import { parallelOptions, runsInline } from "../parallel/options.js";
 import { isShared, toShared } from "../parallel/shared.js";
 import type { ParallelOptions } from "../parallel/types.js";
@@ -81,6 +81,32 @@ export function runFeatureKernel(
     { module: "features/featureKernel.js", name: "featureKernel", params: { spec, target } },
     { ...options, halo, mode: spec.mode },
   );
+}
+
+/** Copy `region` of each channel volume into `data` (`"channels"` or `"samples"` layout). */
+function copyRegion(
+  channels: Volume[],
+  region: Region,
+  data: Float32Array,
+  layout: "channels" | "samples",
+): void {
+  const C = channels.length;
+  const [rz, ry, rx] = region.shape;
+  const voxels = rz * ry * rx;
+  channels.forEach((vol, c) => {
+    const [, ny, nx] = vol.shape;
+    for (let z = 0; z < rz; z++) {
+      for (let y = 0; y < ry; y++) {
+        const from = ((region.origin[0] + z) * ny + region.origin[1] + y) * nx + region.origin[2];
+        const to = (z * ry + y) * rx;
+        if (layout === "channels") {
+          data.set(vol.data.subarray(from, from + rx), c * voxels + to);
+        } else {
+          for (let x = 0; x < rx; x++) data[(to + x) * C + c] = vol.data[from + x]!;
+        }
+      }
+    }
+  });
 }
 
 /** Reusable memory for the crops of {@link computeFeatures} (see {@link featureBlocks}). @internal */
@@ -215,11 +241,22 @@ export async function computeFeatures(
     layout,
     channels: C,
   };
-  await runFeatureKernel(jobVolumes, spec, target, plan.halo, {
-    ...parallelOptions(options),
-    inline,
-    blockShape,
-  });
+  if (options.cluster !== undefined) {
+    // On a cluster: every channel of the job's volumes as mapBlocks outputs,
+    // then the region copied out in the asked layout.
+    const outs = await mapBlocks<{ spec: FeatureSpec }>(
+      jobVolumes,
+      { module: "features/featureKernel.js", name: "featureOutputsKernel", params: { spec } },
+      { ...parallelOptions(options), blockShape, halo: plan.halo, mode: spec.mode, channels: C },
+    );
+    copyRegion(outs, jobRegion, data, layout);
+  } else {
+    await runFeatureKernel(jobVolumes, spec, target, plan.halo, {
+      ...parallelOptions(options),
+      inline,
+      blockShape,
+    });
+  }
   const spacing = [...volumes[0]!.spacing] as Spacing3;
   return {
     channels: plan.channels,

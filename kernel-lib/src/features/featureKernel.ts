@@ -181,3 +181,14 @@ function subBlock(
   }));
   return { inputs, origin: lo, shape, halo: ctx.halo, volumeShape: ctx.volumeShape };
 }
+
+/**
+ * Block kernel writing every feature channel of the block's core to the
+ * job's outputs (channel c to output c), for feature stacks computed with
+ * `mapBlocks`, e.g. on cluster workers (run as
+ * `{ module: "features/featureKernel.js", name: "featureOutputsKernel" }`).
+ * @internal
+ */
+export function featureOutputsKernel(ctx: BlockContext<{ spec: FeatureSpec }>): void {
+  computeBlockFeatures(ctx, ctx.params.spec, (c, core) => ctx.outputs[c]!.write(core));
+}

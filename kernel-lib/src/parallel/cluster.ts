@@ -181,6 +181,7 @@ export async function runClusterJob(job: ClusterJob): Promise<void> {
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let onAbort: (() => void) | undefined;
   const pending = new Set<string>();
+  let redisLost = false;
   const idOf = (i: number) => `${run}-${i}`;
   try {
     // Inputs and outputs as OME-Zarr stores chunked like the blocks.
@@ -245,12 +246,19 @@ export async function runClusterJob(job: ClusterJob): Promise<void> {
       string[],
     ][];
     const lastEventId = last[0]?.[0] ?? "0-0";
+    // Our own clients, so they can be cut off for sure when Redis is gone.
+    const client = (role: "command" | "blocking") => {
+      const r = new Redis(redisOptions(cluster.redis, timeout, role));
+      r.on("error", (e: Error) => (lastError = e.message));
+      connections.push(r);
+      return r as unknown as ConnectionOptions;
+    };
     queue = new Queue(queueName, {
-      connection: redisOptions(cluster.redis, timeout, "command") as ConnectionOptions,
+      connection: client("command"),
       streams: { events: { maxLen: Math.max(10000, 8 * total) } },
     });
     events = new QueueEvents(queueName, {
-      connection: redisOptions(cluster.redis, timeout, "blocking") as ConnectionOptions,
+      connection: client("blocking"),
       lastEventId,
     });
     queue.on("error", (e: Error) => (lastError = e.message));
@@ -267,12 +275,24 @@ export async function runClusterJob(job: ClusterJob): Promise<void> {
         if (error === undefined) resolve();
         else reject(error);
       };
-      const fail = (error: unknown) => {
-        // Take the remaining jobs off the queue, then report.
-        const ids = [...pending];
+      const fail = (error: unknown, lostRedis = false) => {
+        // Take the remaining jobs off the queue (if Redis is there), then report.
+        if (lostRedis) redisLost = true;
+        const ids = lostRedis ? [] : [...pending];
         pending.clear();
+        // Then let the blocks still running end (bounded), so none writes
+        // into the run folder after it is removed.
+        const drain = async () => {
+          await Promise.allSettled(ids.map(async (id) => q.remove(id)));
+          if (lostRedis) return;
+          // Blocks whose "active" event is still on its way count too.
+          for (const j of await q.getActive()) {
+            if (j.id !== undefined && blockOf(j.id) >= 0 && !ended.has(j.id)) running.add(j.id);
+          }
+          if (running.size > 0) await new Promise<void>((resolve) => (onIdle = resolve));
+        };
         void withTimeout(
-          Promise.allSettled(ids.map((id) => q.remove(id))),
+          drain(),
           timeout,
           "remove timed out",
         )
@@ -283,7 +303,18 @@ export async function runClusterJob(job: ClusterJob): Promise<void> {
         if (jobId === undefined || !jobId.startsWith(`${run}-`)) return -1;
         return Number(jobId.slice(run.length + 1));
       };
+      const running = new Set<string>();
+      let onIdle: (() => void) | undefined;
+      const ended = new Set<string>();
+      const end = (jobId: string) => {
+        ended.add(jobId);
+        if (running.delete(jobId) && running.size === 0) onIdle?.();
+      };
+      ev.on("active", ({ jobId }) => {
+        if (blockOf(jobId) >= 0 && !ended.has(jobId)) running.add(jobId);
+      });
       ev.on("completed", ({ jobId }) => {
+        end(jobId);
         if (!pending.delete(jobId) || settled) return;
         done++;
         try {
@@ -295,6 +326,7 @@ export async function runClusterJob(job: ClusterJob): Promise<void> {
         if (done === total) finish();
       });
       ev.on("failed", ({ jobId, failedReason }) => {
+        end(jobId);
         const i = blockOf(jobId);
         if (i < 0 || settled || !pending.has(jobId)) return;
         pending.delete(jobId);
@@ -320,6 +352,7 @@ export async function runClusterJob(job: ClusterJob): Promise<void> {
                   new Error(
                     `cluster: lost the connection to ${where} (${lastError || e.message}); ${pending.size} of ${total} blocks unfinished`,
                   ),
+                  true,
                 );
               }
             },
@@ -378,12 +411,16 @@ export async function runClusterJob(job: ClusterJob): Promise<void> {
   } finally {
     if (heartbeat) clearInterval(heartbeat);
     if (onAbort) signal?.removeEventListener("abort", onAbort);
-    const closing: Promise<void>[] = [];
-    if (events) closing.push(events.close());
-    if (queue) closing.push(queue.close());
-    await withTimeout(Promise.allSettled(closing), 2000, "close").catch(async () => {
-      await Promise.allSettled([events?.disconnect(), queue?.disconnect()]);
-    });
+    if (redisLost) {
+      // Nothing to say goodbye to: cut the connections (close() would wait).
+      for (const r of connections) r.disconnect();
+    } else {
+      const closing: Promise<void>[] = [];
+      if (events) closing.push(events.close());
+      if (queue) closing.push(queue.close());
+      // A Redis that went away just now can keep close() waiting: bounded.
+      await withTimeout(Promise.allSettled(closing), 2000, "close").catch(() => undefined);
+    }
     for (const r of connections) r.disconnect();
     if (!cluster.keep) await fsp.rm(dir, { recursive: true, force: true });
   }
@@ -467,6 +504,12 @@ export async function runClusterBlock(data: ClusterBlockJob, worker = ""): Promi
   await getPool().run(task);
   const t2 = performance.now();
   let bytesWritten = 0;
+  for (const z of outStores) {
+    // A cancelled job's run folder is removed: do not bring it back.
+    await fsp.access(join(z.path, ".zattrs")).catch(() => {
+      throw new Error(`output store ${z.path} is gone (job cancelled?)`);
+    });
+  }
   for (let c = 0; c < outStores.length; c++) {
     const z = outStores[c]!;
     await z.writeRegion([origin[0], origin[1], origin[2]], {
@@ -597,6 +640,9 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     lost,
     async close(force = false) {
       clearInterval(watchdog);
+      // With Redis gone a graceful close could wait on it: finish the running
+      // blocks' kernels is all that is left to do, so close at once.
+      if (down) force = true;
       await withTimeout(worker.close(force), force ? 2000 : 600000, "close").catch(() =>
         worker.disconnect(),
       );

@@ -58,3 +58,53 @@ export function predictKernel(ctx: BlockContext<PredictKernelParams>): void {
     }
   }
 }
+
+/** Parameters of {@link predictOutputsKernel}. @internal */
+export interface PredictOutputsParams {
+  spec: FeatureSpec;
+  channels: number;
+  forest: PackedForest;
+  classes: number[];
+  /** Also write one probability channel per class (after the labels). */
+  probabilities: boolean;
+  /** Also write the margin uncertainty (last channel). */
+  uncertainty: boolean;
+}
+
+/**
+ * Like {@link predictKernel}, but writes through the block's outputs (as
+ * `mapBlocks` kernels do) instead of into whole-volume arrays, so it also
+ * runs on cluster workers: output 0 the class values, then the class
+ * probabilities when asked for, then the uncertainty. The values are those
+ * of {@link predictKernel}, voxel for voxel.
+ * @internal
+ */
+export function predictOutputsKernel(ctx: BlockContext<PredictOutputsParams>): void {
+  const p = ctx.params;
+  const [cz, cy, cx] = ctx.shape;
+  const V = cz * cy * cx;
+  const C = p.channels;
+  const K = p.classes.length;
+  if (featureScratch.length < C * V) featureScratch = new Float32Array(C * V);
+  if (probaScratch.length < K * V) probaScratch = new Float32Array(K * V);
+  const feats = featureScratch;
+  const proba = probaScratch;
+  computeBlockFeatures(ctx, p.spec, (c, core) => feats.set(core.subarray(0, V), c * V));
+  predictRowsInto(p.forest, feats, "channels", V, 0, V, proba, 0);
+  const labels = new Float32Array(V);
+  for (let v = 0; v < V; v++) labels[v] = p.classes[argmax(proba, v * K, K)]!;
+  let out = 0;
+  ctx.outputs[out++]!.write(labels);
+  if (p.probabilities) {
+    const pk = new Float32Array(V);
+    for (let k = 0; k < K; k++) {
+      for (let v = 0; v < V; v++) pk[v] = proba[v * K + k]!;
+      ctx.outputs[out++]!.write(pk);
+    }
+  }
+  if (p.uncertainty) {
+    const u = new Float32Array(V);
+    for (let v = 0; v < V; v++) u[v] = marginUncertainty(proba, v * K, K);
+    ctx.outputs[out++]!.write(u);
+  }
+}

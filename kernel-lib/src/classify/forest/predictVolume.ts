@@ -1,6 +1,6 @@
 import type { Shape3, Spacing3, Volume } from "../../volume/types.js";
 import { allocate } from "../../volume/dtype.js";
-import { forEachBlock } from "../../parallel/mapBlocks.js";
+import { forEachBlock, mapBlocks } from "../../parallel/mapBlocks.js";
 import { parallelOptions, runsInline } from "../../parallel/options.js";
 import { toShared } from "../../parallel/shared.js";
 import type { ParallelOptions } from "../../parallel/types.js";
@@ -8,7 +8,7 @@ import { featureBlockShape, resolveInputs, type FeatureInputs } from "../../feat
 import { planFeatures } from "../../features/plan.js";
 import { checkSpec, type FeatureSpec } from "../../features/spec.js";
 import { checkForest, type RandomForest } from "./model.js";
-import type { PredictKernelParams } from "./predictKernel.js";
+import type { PredictKernelParams, PredictOutputsParams } from "./predictKernel.js";
 
 /** Options of {@link predictVolume}. */
 export interface PredictVolumeOptions extends ParallelOptions {
@@ -69,6 +69,44 @@ export async function predictVolume(
   if (big !== undefined)
     throw new RangeError(`predictVolume writes uint8 labels: class ${big} is > 255`);
   const K = forest.classes.length;
+  // Blocks of about 2^24 / C voxels: one block's features are about 64 MB.
+  const target = Math.max(2 ** 15, Math.min(2 ** 19, Math.floor(2 ** 24 / C)));
+  if (options.cluster !== undefined) {
+    // On a cluster the results come back as mapBlocks outputs: labels,
+    // probabilities, uncertainty (uint8 when only labels are asked for).
+    const onlyLabels = !options.probabilities && !options.uncertainty;
+    const outs = await mapBlocks<PredictOutputsParams>(
+      volumes,
+      {
+        module: "classify/forest/predictKernel.js",
+        name: "predictOutputsKernel",
+        params: {
+          spec,
+          channels: C,
+          forest: f.sharedPacked(),
+          classes: forest.classes,
+          probabilities: options.probabilities === true,
+          uncertainty: options.uncertainty === true,
+        },
+      },
+      {
+        ...parallelOptions(options),
+        blockShape: options.blockShape ?? featureBlockShape(shape, target),
+        halo: plan.halo,
+        mode: spec.mode,
+        channels: 1 + (options.probabilities ? K : 0) + (options.uncertainty ? 1 : 0),
+        dtype: onlyLabels ? "uint8" : "float32",
+        spacing,
+      },
+    );
+    const labelData = onlyLabels ? (outs[0]!.data as Uint8Array) : Uint8Array.from(outs[0]!.data);
+    const result: VolumePrediction = {
+      labels: { data: labelData, shape: [...shape] as Shape3, spacing: [...spacing] as Spacing3 },
+    };
+    if (options.probabilities) result.probabilities = outs.slice(1, 1 + K) as Volume<Float32Array>[];
+    if (options.uncertainty) result.uncertainty = outs[outs.length - 1] as Volume<Float32Array>;
+    return result;
+  }
   const inline = runsInline(shape, options);
   const n = shape[0] * shape[1] * shape[2];
   const labels = allocate("uint8", n, !inline) as Uint8Array;
@@ -79,8 +117,6 @@ export async function predictVolume(
     ? (allocate("float32", n, !inline) as Float32Array)
     : null;
   const jobVolumes = inline ? volumes : volumes.map((v) => toShared(v));
-  // Blocks of about 2^24 / C voxels: one block's features are about 64 MB.
-  const target = Math.max(2 ** 15, Math.min(2 ** 19, Math.floor(2 ** 24 / C)));
   await forEachBlock<PredictKernelParams>(
     jobVolumes,
     {
