@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseAng, readAng, readCtf, sharedDataPath } from "../../kernel-lib/src/io/index.js";
 import { paper2RealMap } from "../../kernel-lib/src/papers/paper2/realMap.js";
+import { paper2RealMapFigure } from "../../kernel-lib/src/papers/paper2/figures.js";
 
 /**
  * A 48 x 48 cubic .ang map of four grains (quadrants, split at row 24 and column 20),
@@ -52,6 +53,10 @@ describe("paper2RealMap", () => {
     expect(r.imageCount).toBeGreaterThanOrEqual(4);
     expect(r.matchedFraction).toBe(1);
     expect(r.adaptedRandError).toBeLessThan(0.1);
+    const f = paper2RealMapFigure(r);
+    expect(f.data.filter((t) => t.name === "labels")).toHaveLength(2);
+    expect(JSON.stringify(f.layout)).toContain("orientation route (4 grains)");
+    expect(() => paper2RealMapFigure({} as never)).toThrow(/paper2RealMap/);
   }, 60_000);
 
   it("names bad input", async () => {

@@ -70,3 +70,16 @@ export {
   type Paper2UNetBoundary,
   type Paper2UNetBoundaryOptions,
 } from "./unet.js";
+export {
+  paper2AlignmentFigure,
+  paper2WatershedStages,
+  paper2WatershedFigure,
+  paper2RealMapFigure,
+  paper2GrainsFigure3D,
+  type Paper2GrainsFigure3DOptions,
+  type Paper2AlignmentFigureOptions,
+  type Paper2WatershedStages,
+  type Paper2WatershedStagesOptions,
+  type Paper2WatershedFigureOptions,
+} from "./figures.js";
+export { paper2CompareTables, type Paper2Comparison } from "./measuredTables.js";
