@@ -63,7 +63,9 @@ for (const k of Object.keys(options)) if (options[k] === undefined) delete optio
 
 const entry = new URL("../dist/parallel/cluster.js", import.meta.url);
 if (!existsSync(fileURLToPath(entry)))
-  fail(`${fileURLToPath(entry)} is missing: build kernel-lib first (npm run build --workspace kernel-lib)`);
+  fail(
+    `${fileURLToPath(entry)} is missing: build kernel-lib first (npm run build --workspace kernel-lib)`,
+  );
 const { startClusterWorker } = await import(entry.href);
 
 const quiet = Boolean(args.quiet);

@@ -84,7 +84,10 @@ function start(cmd: string, args: string[]): Proc {
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`${cmd}: no line matching ${re} within ${ms} ms:\n${lines.join("\n")}`)),
+          () =>
+            reject(
+              new Error(`${cmd}: no line matching ${re} within ${ms} ms:\n${lines.join("\n")}`),
+            ),
           ms,
         );
         waiters.push({
@@ -102,7 +105,14 @@ function start(cmd: string, args: string[]): Proc {
 async function startRedis(): Promise<{ proc: Proc; url: string }> {
   const port = await freePort();
   const proc = start("redis-server", [
-    "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
   ]);
   await proc.waitFor(/Ready to accept connections/, 10000);
   return { proc, url: `redis://127.0.0.1:${port}` };
@@ -112,7 +122,16 @@ const QUEUE = `cluster-test-${process.pid}`;
 
 async function startWorker(url: string, extra: string[] = []): Promise<Proc> {
   const proc = start(process.execPath, [
-    BIN, "--redis", url, "--queue", QUEUE, "--lock-ms", "1500", "--stalled-ms", "500", ...extra,
+    BIN,
+    "--redis",
+    url,
+    "--queue",
+    QUEUE,
+    "--lock-ms",
+    "1500",
+    "--stalled-ms",
+    "500",
+    ...extra,
   ]);
   await proc.waitFor(/ready /, 15000);
   return proc;
@@ -134,7 +153,7 @@ const shape: Shape3 = [64, 96, 96];
 const n = shape[0] * shape[1] * shape[2];
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 const rnd = lcg(7);
 const image = new Float32Array(n);
@@ -164,10 +183,12 @@ describe.skipIf(!hasRedis)("cluster runner (BullMQ on a private redis-server)", 
   }, 30000);
 
   afterAll(async () => {
-    await Promise.all([...children].map((child) => {
-      const proc = { child, exited: new Promise((r) => child.once("exit", r)) } as Proc;
-      return stop(proc);
-    }));
+    await Promise.all(
+      [...children].map((child) => {
+        const proc = { child, exited: new Promise((r) => child.once("exit", r)) } as Proc;
+        return stop(proc);
+      }),
+    );
     await closePool();
     if (store) rmSync(store, { recursive: true, force: true });
   }, 20000);
@@ -188,7 +209,9 @@ describe.skipIf(!hasRedis)("cluster runner (BullMQ on a private redis-server)", 
     expect(progress.map((p) => p[0])).toEqual(Array.from({ length: 19 }, (_, i) => i));
     expect(readdirSync(store)).toEqual([]); // run folder removed
     // the blocks were spread over the workers
-    const busy = workers.filter((w) => w.lines.some((l) => / done /.test(l) || /^tomolab-worker: done/.test(l)));
+    const busy = workers.filter((w) =>
+      w.lines.some((l) => / done /.test(l) || /^tomolab-worker: done/.test(l)),
+    );
     expect(busy.length).toBeGreaterThanOrEqual(2);
   }, 30000);
 
@@ -196,14 +219,27 @@ describe.skipIf(!hasRedis)("cluster runner (BullMQ on a private redis-server)", 
     const spec = featureSpec({
       filters: { GaussianSmoothing: [0.7, 1.6], GaussianGradientMagnitude: [1.0] },
     });
-    const train = await featuresAtLabels(volume, { data: labels, shape, spacing: volume.spacing }, spec, { threads: 1 });
+    const train = await featuresAtLabels(
+      volume,
+      { data: labels, shape, spacing: volume.spacing },
+      spec,
+      { threads: 1 },
+    );
     const forest = await trainForest(train.samples, train.labels, train.channels.length, {
       trees: 8,
       seed: 3,
       threads: 1,
     });
-    const local = await predictVolume(forest, volume, spec, { threads: 1, blockShape, uncertainty: true });
-    const remote = await predictVolume(forest, volume, spec, { cluster, blockShape, uncertainty: true });
+    const local = await predictVolume(forest, volume, spec, {
+      threads: 1,
+      blockShape,
+      uncertainty: true,
+    });
+    const remote = await predictVolume(forest, volume, spec, {
+      cluster,
+      blockShape,
+      uncertainty: true,
+    });
     expect(bytes(remote.labels).equals(bytes(local.labels))).toBe(true);
     expect(bytes(remote.uncertainty!).equals(bytes(local.uncertainty!))).toBe(true);
     // a real segmentation, not a constant
@@ -213,11 +249,19 @@ describe.skipIf(!hasRedis)("cluster runner (BullMQ on a private redis-server)", 
   }, 30000);
 
   it("a kernel that throws rejects with the worker's message and the block", async () => {
-    const small: Volume<Float32Array> = { data: image.subarray(0, 32 * 32 * 96), shape: [32, 32, 96], spacing: [1, 1, 1] };
-    const run = mapBlocks(small, { module: KERNELS, name: "failAt", params: { failAt: 1 } }, {
-      cluster,
-      blockShape,
-    });
+    const small: Volume<Float32Array> = {
+      data: image.subarray(0, 32 * 32 * 96),
+      shape: [32, 32, 96],
+      spacing: [1, 1, 1],
+    };
+    const run = mapBlocks(
+      small,
+      { module: KERNELS, name: "failAt", params: { failAt: 1 } },
+      {
+        cluster,
+        blockShape,
+      },
+    );
     await expect(run).rejects.toThrow(
       /block 2\/3 \(z 0\.\.31, y 0\.\.31, x 32\.\.63\) failed on a cluster worker: boom in block 1/,
     );
@@ -241,7 +285,9 @@ describe.skipIf(!hasRedis)("cluster runner (BullMQ on a private redis-server)", 
       },
     );
     await expect(run).rejects.toMatchObject({ name: "AbortError" });
-    const queue = new Queue(QUEUE, { connection: { host: "127.0.0.1", port: Number(new URL(redis.url).port) } });
+    const queue = new Queue(QUEUE, {
+      connection: { host: "127.0.0.1", port: Number(new URL(redis.url).port) },
+    });
     try {
       const counts = await queue.getJobCounts("wait", "prioritized", "delayed");
       expect(counts).toEqual({ wait: 0, prioritized: 0, delayed: 0 });
@@ -256,12 +302,20 @@ describe.skipIf(!hasRedis)("cluster runner (BullMQ on a private redis-server)", 
 
   it("a worker SIGKILLed mid-block: its block is re-run, the result is identical", async () => {
     const w = Array.from(gaussianKernel1d(1.5, 0, 6));
-    const kernel = { module: KERNELS, name: "slowSeparable", params: { kernels: [w, w, w], delayMs: 250 } };
-    const local = await mapBlocks(volume, { ...kernel, params: { ...kernel.params, delayMs: 0 } }, {
-      threads: 1,
-      halo: 6,
-      blockShape,
-    });
+    const kernel = {
+      module: KERNELS,
+      name: "slowSeparable",
+      params: { kernels: [w, w, w], delayMs: 250 },
+    };
+    const local = await mapBlocks(
+      volume,
+      { ...kernel, params: { ...kernel.params, delayMs: 0 } },
+      {
+        threads: 1,
+        halo: 6,
+        blockShape,
+      },
+    );
     const victim = workers[0]!;
     const before = victim.lines.length;
     const run = mapBlocks(volume, kernel, { cluster, blockShape, halo: 6 });

@@ -168,7 +168,9 @@ export async function runClusterJob(job: ClusterJob): Promise<void> {
   try {
     await fsp.access(cluster.store);
   } catch {
-    throw new Error(`\`cluster.store\`: folder ${cluster.store} does not exist (it must be shared with every worker)`);
+    throw new Error(
+      `\`cluster.store\`: folder ${cluster.store} does not exist (it must be shared with every worker)`,
+    );
   }
   const dir = join(cluster.store, `tomolab-run-${run}`);
   await fsp.mkdir(dir);
@@ -291,11 +293,7 @@ export async function runClusterJob(job: ClusterJob): Promise<void> {
           }
           if (running.size > 0) await new Promise<void>((resolve) => (onIdle = resolve));
         };
-        void withTimeout(
-          drain(),
-          timeout,
-          "remove timed out",
-        )
+        void withTimeout(drain(), timeout, "remove timed out")
           .catch(() => undefined)
           .finally(() => finish(error));
       };
@@ -330,7 +328,11 @@ export async function runClusterJob(job: ClusterJob): Promise<void> {
         const i = blockOf(jobId);
         if (i < 0 || settled || !pending.has(jobId)) return;
         pending.delete(jobId);
-        fail(new Error(`${describeBlock(blocks[i]!, total)} failed on a cluster worker: ${failedReason}`));
+        fail(
+          new Error(
+            `${describeBlock(blocks[i]!, total)} failed on a cluster worker: ${failedReason}`,
+          ),
+        );
       });
       if (signal) {
         onAbort = () => fail(abortReason(signal));
@@ -339,26 +341,29 @@ export async function runClusterJob(job: ClusterJob): Promise<void> {
       // Heartbeat: a Redis that stops answering fails the job within about `timeout`.
       let silentSince = Date.now();
       let beating = false;
-      heartbeat = setInterval(() => {
-        if (beating || settled) return;
-        beating = true;
-        withTimeout(ping.ping(), timeout, `no answer within ${timeout} ms`)
-          .then(
-            () => (silentSince = Date.now()),
-            (e: Error) => {
-              lastError ||= e.message;
-              if (Date.now() - silentSince >= timeout) {
-                fail(
-                  new Error(
-                    `cluster: lost the connection to ${where} (${lastError || e.message}); ${pending.size} of ${total} blocks unfinished`,
-                  ),
-                  true,
-                );
-              }
-            },
-          )
-          .finally(() => (beating = false));
-      }, Math.max(100, Math.min(1000, timeout / 4)));
+      heartbeat = setInterval(
+        () => {
+          if (beating || settled) return;
+          beating = true;
+          withTimeout(ping.ping(), timeout, `no answer within ${timeout} ms`)
+            .then(
+              () => (silentSince = Date.now()),
+              (e: Error) => {
+                lastError ||= e.message;
+                if (Date.now() - silentSince >= timeout) {
+                  fail(
+                    new Error(
+                      `cluster: lost the connection to ${where} (${lastError || e.message}); ${pending.size} of ${total} blocks unfinished`,
+                    ),
+                    true,
+                  );
+                }
+              },
+            )
+            .finally(() => (beating = false));
+        },
+        Math.max(100, Math.min(1000, timeout / 4)),
+      );
 
       void (async () => {
         await withTimeout(
@@ -387,16 +392,19 @@ export async function runClusterJob(job: ClusterJob): Promise<void> {
           return {
             name: "block",
             data,
-            opts: { jobId: idOf(block.index), attempts: 1, removeOnComplete: true, removeOnFail: true },
+            opts: {
+              jobId: idOf(block.index),
+              attempts: 1,
+              removeOnComplete: true,
+              removeOnFail: true,
+            },
           };
         });
         if (settled) return;
         await q.addBulk(jobs);
       })().catch((e: Error) =>
         fail(
-          new Error(
-            `cluster: cannot enqueue the blocks on ${where} (${lastError || e.message})`,
-          ),
+          new Error(`cluster: cannot enqueue the blocks on ${where} (${lastError || e.message})`),
         ),
       );
     });
@@ -432,7 +440,11 @@ const zarrCache = new Map<string, Promise<ZarrVolume>>();
 const paramsCache = new Map<string, Promise<unknown>>();
 const CACHE_SIZE = 64;
 
-function cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+function cached<T>(
+  cache: Map<string, Promise<T>>,
+  key: string,
+  load: () => Promise<T>,
+): Promise<T> {
   let p = cache.get(key);
   if (p === undefined) {
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
@@ -449,7 +461,10 @@ function cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Prom
  * `runBlock` as local jobs), write the core to each output store (the block
  * is chunk-aligned, so it replaces whole chunks atomically). @internal
  */
-export async function runClusterBlock(data: ClusterBlockJob, worker = ""): Promise<ClusterBlockStats> {
+export async function runClusterBlock(
+  data: ClusterBlockJob,
+  worker = "",
+): Promise<ClusterBlockStats> {
   const t0 = performance.now();
   const params =
     data.params === null
@@ -466,7 +481,11 @@ export async function runClusterBlock(data: ClusterBlockJob, worker = ""): Promi
   for (const path of data.inputs) {
     const z = await cached(zarrCache, path, () => openZarr(path));
     if (box === null) {
-      inputs.push({ data: allocate(z.dtype, 0, true), shape: volumeShape, box: { start: [0, 0, 0], shape: [0, 0, 0] } });
+      inputs.push({
+        data: allocate(z.dtype, 0, true),
+        shape: volumeShape,
+        box: { start: [0, 0, 0], shape: [0, 0, 0] },
+      });
       continue;
     }
     const v = await z.readRegion({
@@ -482,7 +501,9 @@ export async function runClusterBlock(data: ClusterBlockJob, worker = ""): Promi
     bytesRead += shared.byteLength;
     inputs.push({ data: shared, shape: volumeShape, box });
   }
-  const outStores = await Promise.all(data.outputs.map((p) => cached(zarrCache, p, () => openZarr(p))));
+  const outStores = await Promise.all(
+    data.outputs.map((p) => cached(zarrCache, p, () => openZarr(p))),
+  );
   const coreVoxels = shape[0] * shape[1] * shape[2];
   const outputs: VoxelArray[] = outStores.map((z) => allocate(z.dtype as DType, coreVoxels, true));
   const t1 = performance.now();
@@ -570,7 +591,10 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   const log = options.log ?? ((line: string) => console.log(line));
   const concurrency = checkPositiveInt(options.concurrency ?? 1, "concurrency");
   const lockMs = checkPositiveInt(options.lockMs ?? 10000, "lockMs");
-  const stalledMs = checkPositiveInt(options.stalledMs ?? Math.max(500, Math.floor(lockMs / 2)), "stalledMs");
+  const stalledMs = checkPositiveInt(
+    options.stalledMs ?? Math.max(500, Math.floor(lockMs / 2)),
+    "stalledMs",
+  );
   const giveUpMs = checkPositiveInt(options.giveUpMs ?? 30000, "giveUpMs");
   const queueName = options.queue ?? DEFAULT_QUEUE;
   const me = `${os.hostname()}:${process.pid}`;
@@ -630,7 +654,9 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
       clearInterval(watchdog);
       ping.disconnect();
       void worker.close(true);
-      throw new Error(`tomolab-worker: cannot connect to Redis at ${options.redis} (${lastError || e.message})`);
+      throw new Error(
+        `tomolab-worker: cannot connect to Redis at ${options.redis} (${lastError || e.message})`,
+      );
     },
   );
   void worker.run();

@@ -29,7 +29,11 @@ export function redisOptions(
     throw expectedError("cluster.redis", "a URL redis://host:port (or rediss://)", url, TypeError);
   const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
   if (!Number.isInteger(db) || db < 0)
-    throw expectedError("cluster.redis", "a database number after the port (redis://host:port/0)", url);
+    throw expectedError(
+      "cluster.redis",
+      "a database number after the port (redis://host:port/0)",
+      url,
+    );
   const opts: RedisOptions = {
     host: u.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1",
     port: u.port ? Number(u.port) : 6379,
@@ -56,17 +60,23 @@ export function checkCluster(cluster: unknown): ClusterOptions {
   const c = cluster as ClusterOptions;
   if (typeof c !== "object" || c === null)
     throw expectedError("cluster", "{ redis: string, store: string, queue? }", cluster, TypeError);
-  if (typeof c.redis !== "string") throw expectedError("cluster.redis", "a redis:// URL", c.redis, TypeError);
+  if (typeof c.redis !== "string")
+    throw expectedError("cluster.redis", "a redis:// URL", c.redis, TypeError);
   redisOptions(c.redis, 1000, "command");
   if (typeof c.store !== "string" || c.store === "")
     throw expectedError("cluster.store", "a folder path every worker reaches", c.store, TypeError);
-  if (c.queue !== undefined && (typeof c.queue !== "string" || c.queue === "" || c.queue.includes(":")))
+  if (
+    c.queue !== undefined &&
+    (typeof c.queue !== "string" || c.queue === "" || c.queue.includes(":"))
+  )
     throw expectedError("cluster.queue", "a non-empty name without ':'", c.queue, TypeError);
   if (c.timeout !== undefined) checkPositiveInt(c.timeout, "cluster.timeout");
   if (c.compressor !== undefined && !["zstd", "blosc", "none"].includes(c.compressor))
     throw expectedError("cluster.compressor", '"zstd", "blosc" or "none"', c.compressor);
-  if (c.inputs !== undefined && (!Array.isArray(c.inputs) || !c.inputs.every((p) => typeof p === "string")))
+  if (
+    c.inputs !== undefined &&
+    (!Array.isArray(c.inputs) || !c.inputs.every((p) => typeof p === "string"))
+  )
     throw expectedError("cluster.inputs", "an array of OME-Zarr paths", c.inputs, TypeError);
   return c;
 }
-

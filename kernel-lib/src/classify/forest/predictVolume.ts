@@ -103,7 +103,8 @@ export async function predictVolume(
     const result: VolumePrediction = {
       labels: { data: labelData, shape: [...shape] as Shape3, spacing: [...spacing] as Spacing3 },
     };
-    if (options.probabilities) result.probabilities = outs.slice(1, 1 + K) as Volume<Float32Array>[];
+    if (options.probabilities)
+      result.probabilities = outs.slice(1, 1 + K) as Volume<Float32Array>[];
     if (options.uncertainty) result.uncertainty = outs[outs.length - 1] as Volume<Float32Array>;
     return result;
   }
