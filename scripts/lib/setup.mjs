@@ -109,6 +109,23 @@ function packagesWithInstallScripts() {
   return [...names].sort();
 }
 
+/** First executable `name` on PATH (no subprocess), or undefined. */
+function findOnPath(name) {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    if (dir === "") continue;
+    const file = path.join(dir, name);
+    if (isExecutable(file)) return file;
+  }
+  return undefined;
+}
+
+const BENCH_VENV = path.join(root, ".cache", "bench-venv");
+const BENCH_ZARR_REQUIREMENTS = path.join(root, "test", "bench", "zarr-requirements.txt");
+const BENCH_ZARR_STAMP = path.join(BENCH_VENV, ".tomolab-zarr-stamp");
+function benchZarrStampValue() {
+  return `${hashOf({ file: BENCH_ZARR_REQUIREMENTS })} ${BENCH_VENV}`;
+}
+
 let aptUpdated = false;
 function canApt() {
   return isRoot() && capture("sh", ["-c", "command -v apt-get"]) !== undefined;
@@ -473,6 +490,65 @@ export const steps = [
         `${REFERENCE_PYTHON} cannot \`${REFERENCE_IMPORTS}\`; tests and benchmarks that compare against them will skip. ` +
           `As root: apt-get install -y ${REFERENCE_APT_PACKAGES.join(" ")}`,
       );
+    },
+  },
+  {
+    name: "redis",
+    title: "redis-server for the cluster runner's tests (test/parallel/cluster.test.ts)",
+    check({ explicit }) {
+      const found = findOnPath("redis-server");
+      if (found) return { done: true, why: found };
+      if (readSetupJson().redis === false && !explicit)
+        return { done: true, why: "missing earlier (cluster tests skip)" };
+      return { done: false, why: "redis-server not on PATH" };
+    },
+    run() {
+      if (!findOnPath("redis-server") && canApt()) {
+        log.step("redis", "installing Debian's redis-server (not started as a service)");
+        aptInstall(["redis-server"]);
+      }
+      const found = findOnPath("redis-server");
+      updateSetupJson({ redis: found !== undefined });
+      if (found) {
+        log.step("redis", `${found} (${capture(found, ["--version"]) ?? "version unknown"})`);
+        return;
+      }
+      log.warn(
+        "redis",
+        "redis-server not found, so the cluster tests (test/parallel/cluster.test.ts) skip. " +
+          "As root: apt-get install redis-server (or put any Redis >= 6.2 on PATH), then npm run setup.",
+      );
+    },
+  },
+  {
+    name: "bench-zarr",
+    title:
+      "zarr / ome-zarr in .cache/bench-venv for the OME-Zarr interop test (test/io/zarr.test.ts)",
+    check({ explicit }) {
+      const stamp = readStamp(BENCH_ZARR_STAMP);
+      if (stamp === benchZarrStampValue()) return { done: true, why: "stamp matches" };
+      if (readSetupJson().benchZarr === false && !explicit)
+        return { done: true, why: "failed earlier (zarr interop test skips)" };
+      return { done: false, why: stamp ? "requirements changed" : "not installed yet" };
+    },
+    run() {
+      const t0 = performance.now();
+      const python = path.join(BENCH_VENV, "bin", "python");
+      try {
+        if (!fs.existsSync(python)) run(REFERENCE_PYTHON, ["-m", "venv", BENCH_VENV]);
+        run(python, ["-m", "pip", "install", "-q", "-r", BENCH_ZARR_REQUIREMENTS]);
+      } catch (error) {
+        updateSetupJson({ benchZarr: false });
+        log.warn(
+          "bench-zarr",
+          `could not install ${path.relative(root, BENCH_ZARR_REQUIREMENTS)} into .cache/bench-venv ` +
+            `(${error.message}); the zarr interop test skips`,
+        );
+        return;
+      }
+      writeStamp(BENCH_ZARR_STAMP, benchZarrStampValue());
+      updateSetupJson({ benchZarr: true });
+      log.step("bench-zarr", `zarr, ome-zarr installed in ${seconds(t0)} s`);
     },
   },
   {
