@@ -45,26 +45,42 @@ describe("paper2WatershedStages", () => {
   });
   it("names bad input", async () => {
     const { boundary } = row();
-    await expect(paper2WatershedStages(boundary, vol(new Float32Array(8), [1, 1, 8]))).rejects.toThrow(/shape/);
+    await expect(
+      paper2WatershedStages(boundary, vol(new Float32Array(8), [1, 1, 8])),
+    ).rejects.toThrow(/shape/);
     await expect(paper2WatershedStages(boundary, boundary, { h: 0 })).rejects.toThrow(/h/);
-    await expect(paper2WatershedStages(boundary, boundary, { bogus: 1 } as never)).rejects.toThrow(/bogus/);
+    await expect(paper2WatershedStages(boundary, boundary, { bogus: 1 } as never)).rejects.toThrow(
+      /bogus/,
+    );
   });
 });
 
 describe("Fig. 1 and Fig. 5 figures", () => {
-  const stack = vol(Uint8Array.from({ length: 4 * 8 * 10 }, (_, i) => (i * 37) % 251), [4, 8, 10]);
+  const stack = vol(
+    Uint8Array.from({ length: 4 * 8 * 10 }, (_, i) => (i * 37) % 251),
+    [4, 8, 10],
+  );
   it("Fig. 1 shows the same section before, after and in the truth", () => {
     const f = paper2AlignmentFigure(stack, stack, { truth: stack, index: 3 });
     const heatmaps = f.data.filter((t) => t.type === "heatmap");
     expect(heatmaps).toHaveLength(3);
     expect(JSON.stringify(f.layout)).toContain("y = 3");
     expect(paper2AlignmentFigure(stack, stack, { plane: "yz" }).data).toHaveLength(2);
-    expect(() => paper2AlignmentFigure(stack, vol(new Uint8Array(10), [1, 1, 10]))).toThrow(/shape/);
+    expect(() => paper2AlignmentFigure(stack, vol(new Uint8Array(10), [1, 1, 10]))).toThrow(
+      /shape/,
+    );
     expect(() => paper2AlignmentFigure(stack, stack, { index: 8 })).toThrow(/index/);
   });
   it("Fig. 5 has the image, P(boundary) and three label overlays", async () => {
-    const b = vol(Float32Array.from(stack.data, (v) => v / 255), [4, 8, 10]);
-    const stages = await paper2WatershedStages(b, vol(new Float32Array(b.data.length), [4, 8, 10]), { h: 0.3 });
+    const b = vol(
+      Float32Array.from(stack.data, (v) => v / 255),
+      [4, 8, 10],
+    );
+    const stages = await paper2WatershedStages(
+      b,
+      vol(new Float32Array(b.data.length), [4, 8, 10]),
+      { h: 0.3 },
+    );
     const f = paper2WatershedFigure(stack, b, stages, stages.watershed, { z: 1 });
     const names = f.data.map((t) => t.name ?? "image");
     expect(names.filter((n) => n === "labels")).toHaveLength(3);
@@ -78,8 +94,10 @@ describe("paper2GrainsFigure3D", () => {
     // two grains: a 2x2x2 cube (label 7) and a 3x3x3 cube (label 9), in a 4 x 8 x 8 volume
     const data = new Int32Array(4 * 8 * 8);
     const at = (z: number, y: number, x: number) => (z * 8 + y) * 8 + x;
-    for (let z = 0; z < 2; z++) for (let y = 0; y < 2; y++) for (let x = 0; x < 2; x++) data[at(z, y, x)] = 7;
-    for (let z = 1; z < 4; z++) for (let y = 4; y < 7; y++) for (let x = 4; x < 7; x++) data[at(z, y, x)] = 9;
+    for (let z = 0; z < 2; z++)
+      for (let y = 0; y < 2; y++) for (let x = 0; x < 2; x++) data[at(z, y, x)] = 7;
+    for (let z = 1; z < 4; z++)
+      for (let y = 4; y < 7; y++) for (let x = 4; x < 7; x++) data[at(z, y, x)] = 9;
     const f = paper2GrainsFigure3D(vol(data, [4, 8, 8]));
     expect(JSON.stringify(f.layout)).toContain("2 grains");
     const d = (n: number) => Math.cbrt((6 * n * 50 ** 3) / Math.PI);
@@ -88,7 +106,13 @@ describe("paper2GrainsFigure3D", () => {
     expect(mesh.cmin).toBeCloseTo(d(8), 6);
     expect(mesh.cmax).toBeCloseTo(d(27), 6);
     // the box cuts the second cube to 1 x 3 x 3 and leaves the first out
-    const g = paper2GrainsFigure3D(vol(data, [4, 8, 8]), { box: [[3, 4], [0, 8], [0, 8]] });
+    const g = paper2GrainsFigure3D(vol(data, [4, 8, 8]), {
+      box: [
+        [3, 4],
+        [0, 8],
+        [0, 8],
+      ],
+    });
     expect((g.layout.meta as { particles: number }).particles).toBe(1);
     expect(g.data.find((t) => t.type === "mesh3d")!.cmin).toBeCloseTo(d(9), 6);
   });

@@ -114,6 +114,56 @@ describe("grainWatershed by hand", () => {
     expect(r.count).toBe(2);
   });
 
+  it('order "foreground": grains touching the background are not joined through it (2D hand case)', () => {
+    // 3 x 5: row 0 is background with P(boundary) 0, rows 1-2 two grains split by a ridge at
+    // x = 2 that does not reach into the background.
+    const pb = [0, 0, 0, 0, 0, 0, 0, 0.9, 0, 0, 0, 0, 0.9, 0, 0];
+    const pbg = [0.9, 0.9, 0.9, 0.9, 0.9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    const s2: Shape3 = [1, 3, 5];
+    const p = {
+      boundary: vol(Float32Array.from(pb), s2),
+      background: vol(Float32Array.from(pbg), s2),
+    };
+    // the paper's order: the zero plateau runs through the background, one marker, one grain
+    const paper = grainWatershed(p, { h: 0.2 });
+    expect(paper.markers).toBe(1);
+    expect(paper.count).toBe(1);
+    expect(Array.from(paper.labels.data).slice(5)).toEqual(new Array(10).fill(1));
+    // foreground first: two markers, two grains; the ridge goes to one of them
+    const fg = grainWatershed(p, { h: 0.2, order: "foreground", ties: "skimage" });
+    expect(fg.markers).toBe(2);
+    expect(fg.count).toBe(2);
+    const l = Array.from(fg.labels.data);
+    expect(l.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+    expect([l[5], l[6], l[10], l[11]]).toEqual([1, 1, 1, 1]);
+    expect([l[8], l[9], l[13], l[14]]).toEqual([2, 2, 2, 2]);
+    // the ridge voxels join a neighbour each; small grains go
+    expect([1, 2]).toContain(l[7]);
+    expect([1, 2]).toContain(l[12]);
+    const sizes = [1, 2].map((g) => l.filter((v) => v === g).length);
+    expect(sizes[0]! + sizes[1]!).toBe(10);
+    const keepBoth = grainWatershed(p, {
+      h: 0.2,
+      order: "foreground",
+      ties: "skimage",
+      minGrainVoxels: Math.min(...sizes),
+    });
+    expect(keepBoth.count).toBe(2);
+    const none = grainWatershed(p, {
+      h: 0.2,
+      order: "foreground",
+      ties: "skimage",
+      minGrainVoxels: Math.max(...sizes) + 1,
+    });
+    expect(none.count).toBe(0);
+    expect(none.removed).toBe(2);
+    expect(Array.from(none.labels.data).every((v) => v === 0)).toBe(true);
+    expect(() => grainWatershed(p, { h: 0.2, order: "bogus" as "paper" })).toThrow(/options.order/);
+    expect(() => grainWatershed(p.boundary, { h: 0.2, order: "foreground" })).toThrow(
+      /order.*needs the probabilities/,
+    );
+  });
+
   it("rejects bad input with clear messages", () => {
     const relief = vol(Float32Array.from(boundary), shape);
     expect(() => grainWatershed(input, {} as { h: number })).toThrow(/`options.h`.*required/);

@@ -57,6 +57,24 @@ export interface GrainWatershedOptions {
   mask?: Volume;
   /** Tie order of equal-valued markers (see {@link WatershedOptions.ties}). @default "raster" */
   ties?: "skimage" | "raster";
+  /**
+   * Order of the steps, with probabilities. `"paper"`: minima and flood over the whole
+   * window, then the post-processing above (Paper 2's description). `"foreground"`: the
+   * relief is raised to 1 where the background probability exceeds `backgroundThreshold`,
+   * minima there are not markers, and the flood stays in the foreground; then no region
+   * can grow from the background, and grain interiors that touch the background without a
+   * boundary ridge (at the particle surface) do not join into one marker through it, which
+   * the paper's order merges into one region. `maxBackgroundFraction` has nothing to do then.
+   * @default "paper"
+   */
+  order?: "paper" | "foreground";
+  /** Grains with fewer voxels are removed (set to 0) before the renumbering. @default 0 */
+  minGrainVoxels?: number;
+  /**
+   * Connectivity of the h-minima and of their labelling into markers: 26 (skimage's
+   * `h_minima` footprint and `label` default) or 6. @default 26
+   */
+  markerConnectivity?: 6 | 26;
 }
 
 /** Result of {@link grainWatershed}. */
@@ -80,8 +98,16 @@ const OPTION_KEYS = [
   "largestComponent",
   "mask",
   "ties",
+  "order",
+  "minGrainVoxels",
+  "markerConnectivity",
 ];
-const PROBABILITY_ONLY = ["backgroundThreshold", "maxBackgroundFraction", "largestComponent"];
+const PROBABILITY_ONLY = [
+  "backgroundThreshold",
+  "maxBackgroundFraction",
+  "largestComponent",
+  "order",
+];
 
 /**
  * Grains from a boundary relief, Paper 2's pipeline (section 2.3): markers are the
@@ -177,10 +203,48 @@ export function grainWatershed(
     checkSameShape(mask, "options.mask", relief, "the relief");
   }
 
-  const seeds = connectedComponentsSync(hMinima(relief, h, { connectivity: 26 }), {
-    connectivity: 26,
+  const order = checkOneOf(options.order ?? "paper", "options.order", [
+    "paper",
+    "foreground",
+  ] as const);
+  const minVoxels = checkNonNegative(options.minGrainVoxels ?? 0, "options.minGrainVoxels");
+  const markerConnectivity: Connectivity = checkOneOf(
+    options.markerConnectivity ?? 26,
+    "options.markerConnectivity",
+    [6, 26] as const,
+  );
+  let floodMask = mask;
+  if (background !== undefined && order === "foreground") {
+    const n = relief.data.length;
+    const raised = new Float32Array(n);
+    const fg = new Uint8Array(n);
+    const b = background.data;
+    const m = mask?.data;
+    for (let i = 0; i < n; i++) {
+      fg[i] = b[i]! <= threshold && (m === undefined || m[i] !== 0) ? 1 : 0;
+      raised[i] = fg[i] === 1 ? relief.data[i]! : 1;
+    }
+    relief = {
+      data: raised,
+      shape: [...relief.shape] as Shape3,
+      spacing: [...relief.spacing] as Spacing3,
+    };
+    floodMask = {
+      data: fg,
+      shape: [...relief.shape] as Shape3,
+      spacing: [...relief.spacing] as Spacing3,
+    };
+  }
+  const minima = hMinima(relief, h, { connectivity: markerConnectivity });
+  if (floodMask !== undefined && order === "foreground" && background !== undefined)
+    for (let i = 0; i < minima.data.length; i++) if (floodMask.data[i] === 0) minima.data[i] = 0;
+  const seeds = connectedComponentsSync(minima, { connectivity: markerConnectivity });
+  const flooded = watershed(relief, seeds.labels, {
+    mask: floodMask,
+    connectivity,
+    compactness,
+    ties,
   });
-  const flooded = watershed(relief, seeds.labels, { mask, connectivity, compactness, ties });
   const n = seeds.count;
   const labels = flooded.data;
   const keep = new Uint8Array(n + 1).fill(1);
@@ -203,9 +267,11 @@ export function grainWatershed(
     if (largest) keepLargestComponent(flooded);
   }
   // Markers outside the mask, and regions emptied by the post-processing, have no voxels.
-  const present = new Uint8Array(n + 1);
-  for (let i = 0; i < labels.length; i++) present[labels[i]!] = 1;
-  for (let l = 1; l <= n; l++) if (present[l] === 0) keep[l] = 0;
+  const voxels = new Float64Array(n + 1);
+  for (let i = 0; i < labels.length; i++) voxels[labels[i]!]!++;
+  for (let l = 1; l <= n; l++) if (voxels[l] === 0 || voxels[l]! < minVoxels) keep[l] = 0;
+  if (minVoxels > 0)
+    for (let i = 0; i < labels.length; i++) if (keep[labels[i]!] === 0) labels[i] = 0;
   const renumber = new Int32Array(n + 1);
   let count = 0;
   for (let l = 1; l <= n; l++) if (keep[l] === 1) renumber[l] = ++count;

@@ -226,7 +226,9 @@ export function paper2RealMapFigure(
         options.title ??
         `${r.file}: matched ${(100 * r.matchedFraction).toFixed(0)} % of the reference grains, adapted Rand error ${r.adaptedRandError.toFixed(3)}`,
       width,
-      height: options.height ?? Math.min(900, Math.max(320, Math.round(((width / 3) * rows) / cols) + 80)),
+      height:
+        options.height ??
+        Math.min(900, Math.max(320, Math.round(((width / 3) * rows) / cols) + 80)),
     },
   );
 }
@@ -274,7 +276,11 @@ export function paper2GrainsFigure3D(
   const [dz, dy, dx] = cut.spacing;
   const diameter = counts.map((n) => Math.cbrt((6 * n * dz * dy * dx) / Math.PI));
   return particleSizeFigure(
-    { labels: { data: labels, shape: [...cut.shape], spacing: [...cut.spacing] }, count: counts.length, diameter },
+    {
+      labels: { data: labels, shape: [...cut.shape], spacing: [...cut.spacing] },
+      count: counts.length,
+      diameter,
+    },
     {
       title: options.title ?? `${counts.length} grains coloured by volume-equivalent diameter`,
       width: options.width ?? 1100,

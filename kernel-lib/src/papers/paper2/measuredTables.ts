@@ -90,7 +90,9 @@ export function paper2CompareTables(
   const m4 = paper2Table4(measured);
   const table4: Paper2TableColumns = {
     pair: p4.pair!,
-    "published copula": p4.copula!.map((c, i) => `${c} ${p4.parameters![i]} rot ${p4.rotation![i]}`),
+    "published copula": p4.copula!.map(
+      (c, i) => `${c} ${p4.parameters![i]} rot ${p4.rotation![i]}`,
+    ),
     "published tau": p4["Kendall tau"]!,
     "measured copula": m4.copula!.map((c, i) => `${c} ${m4.parameters![i]} rot ${m4.rotation![i]}`),
     "measured tau": m4["Kendall tau"]!,

@@ -1,7 +1,5 @@
 // Paper 2, Sect. 2.3 step 3: grains from the boundary map by h-minima markers and a marker watershed.
-import { connectedComponents } from "../../morphology/connectedComponents.js";
-import { hMinima } from "../../morphology/extrema.js";
-import { watershed } from "../../morphology/watershed.js";
+import { grainWatershed } from "../../segmentation/watershed.js";
 import {
   checkFraction,
   checkOneOf,
@@ -10,7 +8,7 @@ import {
   checkPositive,
 } from "../../util/checks.js";
 import { checkVolumes } from "../../volume/check.js";
-import type { Shape3, Spacing3, Volume } from "../../volume/types.js";
+import type { Volume } from "../../volume/types.js";
 
 /** Options of {@link paper2Watershed}. */
 export interface Paper2WatershedOptions {
@@ -51,7 +49,10 @@ export interface Paper2Watershed {
  * boundaries are split between their two grains, as in the truth's labels).
  * Foreground regions without a marker stay background, and grains smaller
  * than `minGrainVoxels` (outside specks the paper removes by hand) are
- * dropped; the kept grains are renumbered 1..count in order of first voxel.
+ * dropped; the kept grains are renumbered 1..count in the raster order of their
+ * markers. This is {@link grainWatershed} with `order: "foreground"` (the paper's own
+ * order merges the grains at the particle surface through the background: adapted Rand
+ * error 0.73 instead of 0.095 on ebsd-particle with the forest's maps).
  * @param boundary - P(grain boundary) per voxel.
  * @param background - P(background), same shape.
  */
@@ -66,39 +67,22 @@ export async function paper2Watershed(
   const h = checkPositive(options.h ?? 0.2, "h");
   const bgt = checkFraction(options.backgroundThreshold ?? 0.5, "backgroundThreshold");
   const minVoxels = checkNonNegativeInt(options.minGrainVoxels ?? 8, "minGrainVoxels");
-  const shape = [...boundary.shape] as Shape3;
-  const spacing = [...boundary.spacing] as Spacing3;
-  const n = boundary.data.length;
-  const fg = new Uint8Array(n);
-  for (let i = 0; i < n; i++) fg[i] = background.data[i]! <= bgt ? 1 : 0;
-  // The relief: P(boundary), raised to 1 on the background so that no minimum runs through it.
-  const relief = new Float32Array(n);
-  for (let i = 0; i < n; i++) relief[i] = fg[i] === 1 ? boundary.data[i]! : 1;
-  const reliefVolume: Volume<Float32Array> = { data: relief, shape, spacing };
-  const minima = hMinima(reliefVolume, h, { connectivity });
-  for (let i = 0; i < n; i++) if (fg[i] === 0) minima.data[i] = 0;
-  const seeds = await connectedComponents(minima, { connectivity });
-  const mask: Volume<Uint8Array> = { data: fg, shape, spacing };
-  const flooded = watershed(reliefVolume, seeds.labels, { mask });
-  // Remove small grains and renumber.
-  const sizes = new Float64Array(seeds.count + 1);
-  const g = flooded.data;
-  for (let i = 0; i < n; i++) sizes[g[i]!] = sizes[g[i]!]! + 1;
-  const newLabel = new Int32Array(seeds.count + 1).fill(-1);
-  newLabel[0] = 0;
-  let count = 0;
-  let removed = 0;
-  for (let i = 0; i < n; i++) {
-    const v = g[i]!;
-    let m = newLabel[v]!;
-    if (m < 0) {
-      if (sizes[v]! < minVoxels) {
-        m = 0;
-        removed++;
-      } else m = ++count;
-      newLabel[v] = m;
-    }
-    g[i] = m;
-  }
-  return { grains: { data: g, shape, spacing }, count, markers: seeds.count, removed };
+  const f32 = (v: Volume): Volume<Float32Array> =>
+    v.data instanceof Float32Array
+      ? (v as Volume<Float32Array>)
+      : { data: Float32Array.from(v.data), shape: [...v.shape], spacing: [...v.spacing] };
+  const r = grainWatershed(
+    { boundary: f32(boundary), background: f32(background) },
+    {
+      h,
+      order: "foreground",
+      backgroundThreshold: bgt,
+      largestComponent: false,
+      minGrainVoxels: minVoxels,
+      markerConnectivity: connectivity,
+      connectivity: 6,
+      ties: "skimage",
+    },
+  );
+  return { grains: r.labels, count: r.count, markers: r.markers, removed: r.removed };
 }
