@@ -1,10 +1,8 @@
 // Paper 2's image-pipeline figures: Fig. 1 (alignment cut-out) and Fig. 5 (watershed stages).
-import { connectedComponents } from "../../morphology/connectedComponents.js";
-import { hMinima } from "../../morphology/extrema.js";
-import { watershed } from "../../morphology/watershed.js";
 import { imagesGrid, type ImagePanel } from "../../plot/grid.js";
 import { particleSizeFigure } from "../../plot/mesh3d.js";
 import { crop } from "../../volume/crop.js";
+import { grainWatershed } from "../../segmentation/watershed.js";
 import type { Figure } from "../../plot/types.js";
 import {
   checkFraction,
@@ -112,14 +110,13 @@ export async function paper2WatershedStages(
   const shape = [...boundary.shape] as Shape3;
   const spacing = [...boundary.spacing] as Spacing3;
   const relief: Volume<Float32Array> = { data: Float32Array.from(boundary.data), shape, spacing };
-  const minima = hMinima(relief, h, { connectivity });
-  const seeds = await connectedComponents(minima, { connectivity });
-  const all = watershed(relief, seeds.labels);
+  const ws = grainWatershed(relief, { h, markerConnectivity: connectivity, ties: "skimage" });
+  const all = ws.labels;
   const removed = Int32Array.from(all.data);
   for (let i = 0; i < removed.length; i++) if (background.data[i]! > bgt) removed[i] = 0;
   return {
     watershed: all,
-    regions: seeds.count,
+    regions: ws.count,
     backgroundRemoved: { data: removed, shape, spacing },
   };
 }
