@@ -44,16 +44,14 @@ export function neighbourTable(shape: Shape3, connectivity: Connectivity) {
 export function forEachFaceVoxel(shape: Shape3, visit: (i: number) => void): void {
   const [nz, ny, nx] = shape;
   for (let z = 0, i = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++)
-      for (let x = 0; x < nx; x++, i++) {
-        const face =
-          (nz > 1 && (z === 0 || z === nz - 1)) ||
-          y === 0 ||
-          y === ny - 1 ||
-          x === 0 ||
-          x === nx - 1;
-        if (face) visit(i);
+    for (let y = 0; y < ny; y++, i += nx) {
+      if ((nz > 1 && (z === 0 || z === nz - 1)) || y === 0 || y === ny - 1) {
+        for (let x = 0; x < nx; x++) visit(i + x);
+      } else {
+        visit(i);
+        if (nx > 1) visit(i + nx - 1);
       }
+    }
 }
 
 /**

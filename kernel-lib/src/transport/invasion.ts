@@ -7,8 +7,13 @@
  */
 import { distanceTransform } from "../morphology/distanceTransform.js";
 import { forEachFaceVoxel } from "../morphology/neighbours.js";
+import { forEachBlock } from "../parallel/mapBlocks.js";
+import { parallelOptions, runsInline } from "../parallel/options.js";
+import { getThreads } from "../parallel/pool.js";
 import type { ParallelOptions } from "../parallel/types.js";
+import { allocate } from "../volume/dtype.js";
 import type { Shape3, Spacing3 } from "../volume/types.js";
+import { invasionBall, type InvasionPaintParams } from "./invasionPaint.js";
 
 /** Relative slack on comparisons of float32 distances with exact radii. */
 const SLACK = 1e-6;
@@ -30,35 +35,49 @@ function steps(connectivity: 6 | 26): [number, number, number][] {
 
 /**
  * Level of every voxel: the 1-based index of the largest size `<= dt` (sizes
- * ascending), 0 outside the pore space or below the smallest size.
+ * ascending), 0 outside the pore space or below the smallest size; written
+ * into the volume padded by one voxel on each side (the padding at 0).
  */
-function levelsOf(dt: Float32Array, pore: Uint8Array, sizes: readonly number[]): Uint16Array {
-  const out = new Uint16Array(dt.length);
+function levelsOf(
+  dt: Float32Array,
+  pore: ArrayLike<number>,
+  sizes: readonly number[],
+  shape: Shape3,
+): Uint16Array {
+  const [nz, ny, nx] = shape;
+  const px = nx + 2;
+  const py = ny + 2;
+  const out = new Uint16Array((nz + 2) * py * px);
   const k = sizes.length;
   const lo = Float64Array.from(sizes, (s) => s * (1 - SLACK));
   // start[b]: the level at the start of bin b of width step over [lo[0], lo[k - 1]).
   const bins = 4096;
   const base = lo[0]!;
   const step = (lo[k - 1]! - base) / bins || 1;
+  const inv = 1 / step;
+  const top = lo[k - 1]!;
   const start = new Uint16Array(bins + 1);
   for (let b = 0, a = 0; b <= bins; b++) {
     const d = base + b * step;
     while (a < k && lo[a]! <= d) a++;
     start[b] = a;
   }
-  for (let i = 0; i < dt.length; i++) {
-    if (pore[i] === 0) continue;
-    const d = dt[i]!;
-    if (d < base) continue;
-    if (d >= lo[k - 1]!) {
-      out[i] = k;
-      continue;
+  for (let z = 0, i = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++) {
+      const o = ((z + 1) * py + y + 1) * px + 1 - i;
+      for (const end = i + nx; i < end; i++) {
+        const d = dt[i]!;
+        if (!(d >= base) || pore[i] === 0) continue;
+        if (d >= top) {
+          out[o + i] = k;
+          continue;
+        }
+        let a = start[Math.min(bins, Math.floor((d - base) * inv))]!;
+        while (a > 1 && lo[a - 1]! > d) a--;
+        while (a < k && lo[a]! <= d) a++;
+        out[o + i] = a;
+      }
     }
-    let a = start[Math.min(bins, Math.floor((d - base) / step))]!;
-    while (a > 1 && lo[a - 1]! > d) a--;
-    while (a < k && lo[a]! <= d) a++;
-    out[i] = a;
-  }
   return out;
 }
 
@@ -79,95 +98,160 @@ function edgeMask(shape: Shape3): Uint8Array {
   return out;
 }
 
-/** A growable stack of voxel indices. */
-class Stack {
-  data = new Int32Array(256);
-  length = 0;
-  push(i: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = i;
-  }
-}
-
 /**
  * Access level: for every voxel, the largest `L` such that a path of
  * neighbours (the connectivity) with levels `>= L` joins it to an inlet voxel
- * (the maximin, or widest, path; bucket queue, linear in the voxels).
+ * (the maximin, or widest, path). This is the grayscale reconstruction by
+ * dilation of the inlets' levels under the levels, computed as in Vincent's
+ * hybrid algorithm (a forward and a backward raster scan, then a FIFO
+ * propagation from the voxels that can still rise), which reads the arrays
+ * in memory order for most voxels.
+ * @param level - Levels in the volume padded by one voxel (padding 0), from {@link levelsOf}.
+ * @returns The access levels (unpadded; shared memory when `shared`).
  */
 export function accessLevels(
   level: Uint16Array,
   inlets: Uint8Array | null,
   shape: Shape3,
   connectivity: 6 | 26,
-  k: number,
+  shared = false,
 ): Uint16Array {
-  const [, ny, nx] = shape;
-  const plane = ny * nx;
-  const acc = new Uint16Array(level.length);
-  const buckets = Array.from({ length: k + 1 }, () => new Stack());
-  const seed = (i: number) => {
-    const l = level[i]!;
-    if (l > 0 && acc[i] === 0) {
-      acc[i] = l;
-      buckets[l]!.push(i);
-    }
-  };
+  const [nz, ny, nx] = shape;
+  const px = nx + 2;
+  const py = ny + 2;
+  const pp = py * px;
+  const j = new Uint16Array(level.length);
+  // Seeds: the inlets' levels.
+  const rowOf = (z: number, y: number) => ((z + 1) * py + y + 1) * px + 1;
   if (inlets) {
-    for (let i = 0; i < level.length; i++) if (inlets[i] !== 0) seed(i);
-  } else forEachFaceVoxel(shape, seed);
-  const nb = steps(connectivity);
-  const flat = Int32Array.from(nb, ([dz, dy, dx]) => dz * plane + dy * nx + dx);
-  const m = nb.length;
-  const edge = edgeMask(shape);
-  for (let l = k; l >= 1; l--) {
-    const bucket = buckets[l]!;
-    while (bucket.length > 0) {
-      const p = bucket.data[--bucket.length]!;
-      if (acc[p] !== l) continue;
-      const onEdge = edge[p] !== 0;
-      for (let j = 0; j < m; j++) {
-        if (onEdge && !inGrid(p, nb[j]!, shape)) continue;
-        const q = p + flat[j]!;
-        const lq = level[q]!;
-        const c = lq < l ? lq : l;
-        if (c > acc[q]!) {
-          acc[q] = c;
-          buckets[c]!.push(q);
+    for (let z = 0, i = 0; z < nz; z++)
+      for (let y = 0; y < ny; y++) {
+        const o = rowOf(z, y) - i;
+        for (const end = i + nx; i < end; i++) if (inlets[i] !== 0) j[o + i] = level[o + i]!;
+      }
+  } else {
+    forEachFaceVoxel(shape, (i) => {
+      const x = i % nx;
+      const r = (i - x) / nx;
+      const y = r % ny;
+      const p = rowOf((r - y) / ny, y) + x;
+      j[p] = level[p]!;
+    });
+  }
+  const all = steps(connectivity).map(([dz, dy, dx]) => dz * pp + dy * px + dx);
+  const before = Int32Array.from(all.filter((d) => d < 0));
+  const after = Int32Array.from(all.filter((d) => d > 0));
+  const half = before.length;
+  const six = connectivity === 6;
+  // Forward scan: max over the voxel and its preceding neighbours, clipped by the level.
+  for (let z = 1; z <= nz; z++)
+    for (let y = 1; y <= ny; y++) {
+      const row = (z * py + y) * px;
+      for (let p = row + 1; p <= row + nx; p++) {
+        const c = level[p]!;
+        if (c === 0) continue;
+        let m = j[p]!;
+        if (six) {
+          const a = j[p - 1]!;
+          const b = j[p - px]!;
+          const d = j[p - pp]!;
+          if (a > m) m = a;
+          if (b > m) m = b;
+          if (d > m) m = d;
+        } else {
+          for (let q = 0; q < half && m < c; q++) {
+            const v = j[p + before[q]!]!;
+            if (v > m) m = v;
+          }
+        }
+        j[p] = m < c ? m : c;
+      }
+    }
+  // Backward scan, listing the voxels still below their level ("open": they may rise).
+  let open = new Int32Array(1 << 16);
+  let nOpen = 0;
+  for (let z = nz; z >= 1; z--)
+    for (let y = ny; y >= 1; y--) {
+      const row = (z * py + y) * px;
+      for (let p = row + nx; p > row; p--) {
+        const c = level[p]!;
+        if (c === 0) continue;
+        let m = j[p]!;
+        if (six) {
+          const a = j[p + 1]!;
+          const b = j[p + px]!;
+          const d = j[p + pp]!;
+          if (a > m) m = a;
+          if (b > m) m = b;
+          if (d > m) m = d;
+        } else {
+          for (let q = 0; q < half && m < c; q++) {
+            const v = j[p + after[q]!]!;
+            if (v > m) m = v;
+          }
+        }
+        if (m < c) {
+          j[p] = m;
+          if (nOpen === open.length) {
+            const grown = new Int32Array(2 * nOpen);
+            grown.set(open);
+            open = grown;
+          }
+          open[nOpen++] = p;
+        } else j[p] = c;
+      }
+    }
+  // FIFO from every voxel above an open neighbour (the padding has level 0: never entered).
+  let queue = new Int32Array(1 << 16);
+  let head = 0;
+  let tail = 0;
+  const push = (p: number) => {
+    if (tail === queue.length) {
+      const live = tail - head;
+      const grown = new Int32Array(Math.max(1 << 16, live * 2));
+      grown.set(queue.subarray(head, tail));
+      queue = grown;
+      head = 0;
+      tail = live;
+    }
+    queue[tail++] = p;
+  };
+  const offsets = Int32Array.from(all);
+  const m = offsets.length;
+  const queued = new Uint8Array(j.length);
+  for (let o = 0; o < nOpen; o++) {
+    const q = open[o]!;
+    const jq = j[q]!;
+    for (let t = 0; t < m; t++) {
+      const p = q + offsets[t]!;
+      if (j[p]! > jq && queued[p] === 0) {
+        queued[p] = 1;
+        push(p);
+      }
+    }
+  }
+  while (head < tail) {
+    const p = queue[head++]!;
+    const jp = j[p]!;
+    for (let t = 0; t < m; t++) {
+      const q = p + offsets[t]!;
+      const jq = j[q]!;
+      if (jq < jp) {
+        const mq = level[q]!;
+        if (jq !== mq) {
+          j[q] = jp < mq ? jp : mq;
+          push(q);
         }
       }
     }
-    bucket.data = new Int32Array(0);
   }
-  return acc;
-}
-
-/** Ball of physical radius `r` (distances `< r`) as rows: [dz, dy, half-width in x]. */
-function ballRows(r: number, spacing: Spacing3): Int32Array {
-  const [sz, sy, sx] = spacing;
-  const nzr = Math.ceil(r / sz);
-  const nyr = Math.ceil(r / sy);
-  const rows: number[] = [];
-  for (let dz = -nzr; dz <= nzr; dz++)
-    for (let dy = -nyr; dy <= nyr; dy++) {
-      const rest = r * r - (dz * sz) ** 2 - (dy * sy) ** 2;
-      if (rest <= 0) continue;
-      // Largest w with (w sx)^2 < rest.
-      let w = Math.floor(Math.sqrt(rest) / sx);
-      while (w > 0 && (w * sx) ** 2 >= rest) w--;
-      while (((w + 1) * sx) ** 2 < rest) w++;
-      rows.push(dz, dy, w);
+  const acc = allocate("uint16", nz * ny * nx, shared);
+  for (let z = 0, i = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++, i += nx) {
+      const o = rowOf(z, y);
+      acc.set(j.subarray(o, o + nx), i);
     }
-  return Int32Array.from(rows);
-}
-
-function ballVoxels(rows: Int32Array): number {
-  let n = 0;
-  for (let j = 2; j < rows.length; j += 3) n += 2 * rows[j]! + 1;
-  return n;
+  return acc;
 }
 
 /** Whether the neighbour at offset `[dz, dy, dx]` of voxel `p` lies in the grid (for voxels at its edge). */
@@ -178,34 +262,6 @@ function inGrid(p: number, [dz, dy, dx]: readonly number[], shape: Shape3): bool
   const y = Math.floor((p % plane) / nx) + dy!;
   const x = (p % nx) + dx!;
   return z >= 0 && z < nz && y >= 0 && y < ny && x >= 0 && x < nx;
-}
-
-/** Set `value` on the unset voxels of the balls (rows) around `centres`. */
-function paint(
-  out: Float32Array,
-  centres: Int32Array,
-  count: number,
-  rows: Int32Array,
-  value: number,
-  shape: Shape3,
-): void {
-  const [nz, ny, nx] = shape;
-  const plane = ny * nx;
-  for (let c = 0; c < count; c++) {
-    const p = centres[c]!;
-    const z = Math.floor(p / plane);
-    const y = Math.floor((p - z * plane) / nx);
-    const x = p - z * plane - y * nx;
-    for (let j = 0; j < rows.length; j += 3) {
-      const zz = z + rows[j]!;
-      const yy = y + rows[j + 1]!;
-      if (zz < 0 || zz >= nz || yy < 0 || yy >= ny) continue;
-      const w = rows[j + 2]!;
-      const base = zz * plane + yy * nx;
-      const end = base + (x + w < nx ? x + w : nx - 1);
-      for (let i = base + (x - w > 0 ? x - w : 0); i <= end; i++) if (out[i] === 0) out[i] = value;
-    }
-  }
 }
 
 /**
@@ -222,6 +278,7 @@ function essentialCentres(
   sizes: readonly number[],
   shape: Shape3,
   spacing: Spacing3,
+  shared = false,
 ): { start: Int32Array; list: Int32Array } {
   const [, ny, nx] = shape;
   const plane = ny * nx;
@@ -250,7 +307,7 @@ function essentialCentres(
     }
   // A ball of one voxel adds nothing to the centre's own size (set afterwards).
   const selfOnly = Uint8Array.from({ length: k + 1 }, (_, l) =>
-    l > 0 && ballVoxels(ballRows(sizes[l - 1]!, spacing)) === 1 ? 1 : 0,
+    l > 0 && invasionBall(sizes[l - 1]!, spacing).volume === 1 ? 1 : 0,
   );
   const edge = edgeMask(shape);
   const keep = new Uint8Array(acc.length);
@@ -296,7 +353,7 @@ function essentialCentres(
   const start = new Int32Array(k + 2);
   for (let l = k; l >= 1; l--) start[l - 1] = start[l]! + counts[l]!;
   // Levels stored from the largest down: level l occupies [start[l], start[l - 1]).
-  const list = new Int32Array(start[0]!);
+  const list = allocate("int32", start[0]!, shared);
   const fill = Int32Array.from(start);
   for (let p = 0; p < acc.length; p++) if (keep[p]) list[fill[acc[p]!]!++] = p;
   return { start, list };
@@ -308,7 +365,7 @@ function essentialCentres(
  * (0: never reached).
  */
 export async function invasionRadius(
-  pore: Uint8Array,
+  pore: ArrayLike<number>,
   dt: Float32Array,
   inlets: Uint8Array | null,
   shape: Shape3,
@@ -319,28 +376,50 @@ export async function invasionRadius(
 ): Promise<Float32Array> {
   const k = sizes.length;
   const n = pore.length;
-  const acc = accessLevels(levelsOf(dt, pore, sizes), inlets, shape, connectivity, k);
-  const { start, list } = essentialCentres(acc, sizes, shape, spacing);
-  const out = new Float32Array(n);
+  const inline = runsInline(shape, parallelOptions(par));
+  const threads = Math.max(1, inline ? 1 : Math.min(par.threads ?? getThreads(), getThreads()));
+  const level = levelsOf(dt, pore, sizes, shape);
+  const acc = accessLevels(level, inlets, shape, connectivity, !inline);
+  const { start, list } = essentialCentres(acc, sizes, shape, spacing, !inline);
+  const out = allocate("float32", n, !inline);
+  const input = { data: acc, shape, spacing };
+  // Levels painted as balls go to the pool in runs of consecutive levels (each job owns whole
+  // planes); a level with many centres takes one distance transform of its centres instead.
+  let painted: number[] = [];
+  const flush = async () => {
+    if (painted.length === 0) return;
+    const params: InvasionPaintParams = {
+      out,
+      list,
+      start: Array.from(start),
+      sizes: [...sizes],
+      levels: painted,
+      spacing,
+    };
+    const kernel = { module: "transport/invasionPaint.js", name: "invasionPaintBlock", params };
+    const bz = Math.max(1, Math.ceil(shape[0] / (4 * threads)));
+    await forEachBlock(input, kernel, { ...par, inline, blockShape: [bz, shape[1], shape[2]] });
+    painted = [];
+  };
   let mask: Uint8Array | undefined;
   for (let l = k; l >= 1; l--) {
     const from = start[l]!;
     const count = start[l - 1]! - from;
     if (count === 0) continue;
     const r = sizes[l - 1]!;
-    const rows = ballRows(r, spacing);
-    const centres = list.subarray(from, from + count);
-    if (count * ballVoxels(rows) < PAINT_FACTOR * n) {
-      paint(out, centres, count, rows, r, shape);
+    if (count * invasionBall(r, spacing).volume < PAINT_FACTOR * n) {
+      painted.push(l);
       continue;
     }
+    await flush();
     mask ??= new Uint8Array(n);
     mask.fill(1);
-    for (let c = 0; c < count; c++) mask[centres[c]!] = 0;
+    for (let c = from; c < from + count; c++) mask[list[c]!] = 0;
     const d2 = await distanceTransform({ data: mask, shape, spacing }, { ...par, squared: true });
     const r2 = r * r * (1 - SLACK);
     for (let i = 0; i < n; i++) if (out[i] === 0 && d2.data[i]! < r2) out[i] = r;
   }
+  await flush();
   // A skipped centre's ball voxels are covered by other balls of at least its size, except
   // possibly the centre itself, which its own ball covers.
   for (let i = 0; i < n; i++) {

@@ -94,7 +94,8 @@ export async function porosimetry(
   const sizesIn = sizesOption === undefined ? undefined : checkSizes(sizesOption);
   const shape = [...pore.shape] as Shape3;
   const spacing = [...pore.spacing] as Spacing3;
-  const mask = binaryOf(pore);
+  // The pore voxels are read as non-zero values throughout (no 0/1 copy needed).
+  const mask = pore.data;
   const dt = await distanceTransform({ data: mask, shape, spacing }, par);
   const sizes = sizesIn ?? defaultSizes(dt.data, spacing);
   const data =
@@ -150,14 +151,37 @@ export function intrusionCurve(radius: Volume, options: IntrusionCurveOptions): 
     checkSameShape(m, "mask", radius, "radius");
   }
   const r = radius.data;
-  const counts = new Float64Array(sizes.length);
-  const lo = sizes.map((s) => s * (1 - 1e-6));
+  const md = m?.data;
+  const k = sizes.length;
+  const lo = Float64Array.from(sizes, (s) => s * (1 - 1e-6));
+  // hist[j]: voxels whose radius reaches lo[j - 1] but not lo[j] (j = 0: not lo[0]); the
+  // curve is its suffix sums. A radius equal to the last one looked up repeats its bin.
+  const hist = new Float64Array(k + 1);
   let voxels = 0;
+  let last = NaN;
+  let lastBin = 0;
   for (let i = 0; i < r.length; i++) {
-    if (m ? m.data[i] === 0 : false) continue;
+    if (md !== undefined && md[i] === 0) continue;
     voxels++;
     const v = r[i]!;
-    for (let j = 0; j < lo.length && v >= lo[j]!; j++) counts[j]++;
+    if (v !== last) {
+      let a = 0;
+      let b = k;
+      // Number of lo[j] <= v (lo ascending).
+      while (a < b) {
+        const mid = (a + b) >> 1;
+        if (v >= lo[mid]!) a = mid + 1;
+        else b = mid;
+      }
+      last = v;
+      lastBin = a;
+    }
+    hist[lastBin]++;
+  }
+  const counts = new Float64Array(k);
+  for (let j = k - 1, sum = 0; j >= 0; j--) {
+    sum += hist[j + 1]!;
+    counts[j] = sum;
   }
   if (voxels === 0) throw expectedError("mask", "a mask with at least one voxel", m);
   return { sizes, fraction: Array.from(counts, (c) => c / voxels), voxels };

@@ -1,0 +1,180 @@
+/**
+ * Painting of the invasion radii (the last step of {@link invasionRadius}):
+ * the balls of the kept centres, largest level first, set the voxels still
+ * unset. Centres are merged into segments along x (the union of the balls
+ * of a row of centres is, ball row by ball row, one span), and blocks of
+ * whole planes are painted in parallel, each job painting every level into
+ * its own planes in order, so every voxel sees the levels as in one thread.
+ * @internal
+ */
+import type { BlockContext } from "../parallel/types.js";
+import type { Shape3, Spacing3 } from "../volume/types.js";
+import { paintSegments, type BallRows } from "../morphology/ballPaint.js";
+
+/**
+ * Ball of physical radius `r` (distances `< r`) as rows: row `j` is offset
+ * `(dz[j], dy[j])` from the centre and spans `-w[j] .. w[j]` along x.
+ * @internal
+ */
+export function invasionBall(r: number, spacing: Spacing3): BallRows {
+  const [sz, sy, sx] = spacing;
+  const nzr = Math.ceil(r / sz);
+  const nyr = Math.ceil(r / sy);
+  const dz: number[] = [];
+  const dy: number[] = [];
+  const w: number[] = [];
+  let volume = 0;
+  let wMax = -1;
+  for (let z = -nzr; z <= nzr; z++)
+    for (let y = -nyr; y <= nyr; y++) {
+      const rest = r * r - (z * sz) ** 2 - (y * sy) ** 2;
+      if (rest <= 0) continue;
+      // Largest x with (x sx)^2 < rest.
+      let x = Math.floor(Math.sqrt(rest) / sx);
+      while (x > 0 && (x * sx) ** 2 >= rest) x--;
+      while (((x + 1) * sx) ** 2 < rest) x++;
+      dz.push(z);
+      dy.push(y);
+      w.push(x);
+      volume += 2 * x + 1;
+      if (x > wMax) wMax = x;
+    }
+  return { dz: Int32Array.from(dz), dy: Int32Array.from(dy), w: Int32Array.from(w), volume, wMax };
+}
+
+/**
+ * Segments `[row, x0, x1]` of the centres `list[from..to)` (flat indices,
+ * ascending) of level `l`: consecutive centres of a row are merged when the
+ * voxels between them are at most `maxGap` and all have an access level
+ * `>= l`. Painting such a voxel's ball of this level adds nothing wrong: its
+ * voxels all end with a radius at least this size (the voxel reaches it).
+ * @internal
+ */
+export function levelSegments(
+  list: Int32Array,
+  from: number,
+  to: number,
+  acc: Uint16Array,
+  l: number,
+  nx: number,
+  maxGap: number,
+): Int32Array {
+  let seg = new Int32Array(Math.max(48, 3 * (to - from)));
+  let s = 0;
+  let row = -1;
+  let rowStart = 0;
+  let x0 = 0;
+  let x1 = 0;
+  for (let k = from; k < to; k++) {
+    const c = list[k]!;
+    if (row >= 0 && c - rowStart < nx) {
+      const x = c - rowStart;
+      if (x - x1 - 1 <= maxGap) {
+        let all = true;
+        for (let i = rowStart + x1 + 1; i < c; i++) {
+          if (acc[i]! < l) {
+            all = false;
+            break;
+          }
+        }
+        if (all) {
+          x1 = x;
+          continue;
+        }
+      }
+      seg[s++] = row;
+      seg[s++] = x0;
+      seg[s++] = x1;
+      x0 = x;
+      x1 = x;
+      continue;
+    }
+    if (row >= 0) {
+      seg[s++] = row;
+      seg[s++] = x0;
+      seg[s++] = x1;
+    }
+    row = Math.floor(c / nx);
+    rowStart = row * nx;
+    x0 = c - rowStart;
+    x1 = x0;
+  }
+  if (row >= 0) {
+    if (s + 3 > seg.length) {
+      const grown = new Int32Array(s + 3);
+      grown.set(seg);
+      seg = grown;
+    }
+    seg[s++] = row;
+    seg[s++] = x0;
+    seg[s++] = x1;
+  }
+  return seg.subarray(0, s);
+}
+
+/** Parameters of {@link invasionPaintBlock}. @internal */
+export interface InvasionPaintParams {
+  /** Invasion radii being built (shared memory in workers). */
+  out: Float32Array;
+  /** Kept centres, level by level from the largest; ascending within a level. */
+  list: Int32Array;
+  /** Level `l` is `list[start[l] .. start[l - 1])`. */
+  start: number[];
+  /** Size of each level (level `l` has `sizes[l - 1]`). */
+  sizes: number[];
+  /** The levels this job paints, in order (descending). */
+  levels: number[];
+  spacing: Spacing3;
+}
+
+function lowerBound(a: Int32Array, lo: number, hi: number, value: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Paint level `l`'s centres `list[from..to)` into the planes `zLo <= z < zHi` of `out`.
+ * @internal
+ */
+export function paintLevel(
+  out: Float32Array,
+  acc: Uint16Array,
+  list: Int32Array,
+  from: number,
+  to: number,
+  l: number,
+  ball: BallRows,
+  value: number,
+  shape: Shape3,
+  zLo: number,
+  zHi: number,
+): void {
+  const [, ny, nx] = shape;
+  const plane = ny * nx;
+  const reach = ball.dz.length === 0 ? 0 : ball.dz[ball.dz.length - 1]!;
+  const a = lowerBound(list, from, to, Math.max(0, zLo - reach) * plane);
+  const b = lowerBound(list, a, to, (zHi + reach) * plane);
+  if (a === b) return;
+  const seg = levelSegments(list, a, b, acc, l, nx, 2 * ball.wMax + 1);
+  paintSegments(out, seg, ball, value, shape, zLo, zHi);
+}
+
+/**
+ * Block kernel: paints the levels of `params.levels` into the block's
+ * planes (blocks hold whole planes). The input is the access levels. @internal
+ */
+export function invasionPaintBlock(ctx: BlockContext<InvasionPaintParams>): void {
+  const { out, list, start, sizes, levels, spacing } = ctx.params;
+  const acc = ctx.inputs[0]!.data as Uint16Array;
+  const zLo = ctx.origin[0];
+  const zHi = zLo + ctx.shape[0];
+  for (const l of levels) {
+    const r = sizes[l - 1]!;
+    const ball = invasionBall(r, spacing);
+    paintLevel(out, acc, list, start[l]!, start[l - 1]!, l, ball, r, ctx.volumeShape, zLo, zHi);
+  }
+}
