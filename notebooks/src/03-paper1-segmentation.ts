@@ -23,7 +23,7 @@ import {
   paper1ForestFeatures, paper1ForestSE2, paper1ForestAll, paper1ForestTailored, importanceGroups,
   segmentationErrors, barFigure, boxFigure, imagesGrid, tableFigure, subplotGrid, show, record, view,
   realData, paper1Methods, paper1RealSample, paper1JointImportance, paper1JointImportanceFigure,
-  paper1ImportanceFinding, paper1ImportanceNoise,
+  paper1ImportanceFinding, paper1ImportanceNoise, paper1Fig2, paper1GreyValues,
   type Paper1MethodResult,
 } from "tomolab";
 
@@ -46,6 +46,24 @@ console.log(`${fib.se2.shape.join(" x ")} voxels; test slice z = ${test.z}; no l
 console.log(c
   ? `crop inside an NMC particle: ${c.size} x ${c.size} px at (y ${c.y}, x ${c.x}); NMC ${(100 * c.fractions.nmc).toFixed(0)} %, void ${(100 * c.fractions.void).toFixed(0)} %, CBD ${(100 * c.fractions.cbd).toFixed(1)} %`
   : "no crop inside an NMC particle found");
+
+// %% [markdown]
+// ## Fig. 2: grey values by class
+// The test slice's histogram per ground-truth class, for each detector, with the percentiles of each
+// class. The paper's triple threshold on SE2 (void below 28 or above 76, CBD 28-48, NMC 49-76 on its
+// 8-bit scale) says its void lies mostly *outside* the solids' grey range: dark pores below CBD and
+// bright shine-through above NMC. The share of void inside the solids' range (CBD's 5th to NMC's
+// 95th percentile) is what no grey-value threshold can resolve; it is recorded as
+// `paper1.fig2.<detector>.void_in_solid_range`.
+
+// %%
+for (const detector of ["se2", "inlens"] as const) {
+  show(paper1Fig2(test, { detector: detector }), { id: `paper1-fig2-${detector}` });
+  const g = paper1GreyValues(test, detector);
+  for (const k of g.classes) console.log(`${detector} ${k.name}: ${(100 * k.fraction).toFixed(1)} % of the slice, percentiles 5/25/50/75/95: ${[k.q05, k.q25, k.q50, k.q75, k.q95].join(" / ")}`);
+  console.log(`${detector}: ${(100 * g.voidInSolidRange).toFixed(1)} % of the void lies in the solids' range`);
+  record(`paper1.fig2.${detector}.void_in_solid_range`, g.voidInSolidRange);
+}
 
 // %% [markdown]
 // ## 3.1 Double threshold on SE2
@@ -200,9 +218,11 @@ for (const [id, imp] of [["3.5", rf35], ["3.6", rf36]] as const)
 //
 // On this sample the InLens channels carry nearly all the information for every class, and SE2 alone
 // very little: the opposite of the paper's "SE2 matters more than InLens", and the same gap that makes
-// our SE2-only forest (3.4) score about twice the paper's error. The simulator's SE2 image has too
-// little phase contrast compared with a real SE2 detector; the difference image does not lead for
-// carbon here either (printed below). Smooth filters dominate the filter groups, texture filters
+// our SE2-only forest (3.4) score about twice the paper's error. Fig. 2 shows where it comes from:
+// the simulated SE2 separates CBD from NMC about as well as the paper's thresholds imply, but much
+// of its void falls inside the solids' grey range (shallow shine-through walls, attenuated only a
+// little), where the paper's void is mostly darker than CBD or brighter than NMC. The difference
+// image does not lead for carbon here either (printed below). Smooth filters dominate the filter groups, texture filters
 // matter little, as in the paper.
 
 // %%

@@ -68,3 +68,9 @@ export {
   type Paper1JointImportance,
   type Paper1ImportanceFinding,
 } from "./importance.js";
+export {
+  paper1Fig2,
+  paper1GreyValues,
+  type Paper1GreyValues,
+  type Paper1GreyValueClass,
+} from "./greyValues.js";
