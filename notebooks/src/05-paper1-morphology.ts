@@ -101,7 +101,8 @@ show(paper1Fig7b(runs), { id: "paper1-fig7b", width: 1000, height: 420 });
 // The classified particle as isosurfaces (NMC and CBD, coarsened to a 200,000-triangle budget), its
 // primary particles split by a watershed on the distance transform and coloured by size, and sample
 // electron paths (through NMC to the nearest NMC-CBD contact) and ion paths (through the inner pores
-// to the boundary), coloured by length.
+// to the boundary), coloured by length, their opacity rising with the number of paths through each
+// point (the paper's "transparency = current density": paths merge towards the contacts).
 
 // %%
 show(isosurfaceFigure(truthBox, { classes: [3, 2], names: ["NMC", "CBD"], opacity: [0.9, 1], title: "classified particle (truth)" }), { id: "paper1-fig8-render", width: 800, height: 700 });

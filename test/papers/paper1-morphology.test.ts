@@ -168,6 +168,8 @@ describe("paper1ElectronPaths, paper1IonPaths", () => {
       expect(end[0]).toBe(10);
       expect(end[1]).toBe(y0);
       expect(p.length).toBeCloseTo(x0! - 10, 9);
+      // paths through each voxel: the starts at or beyond it in its row (13 - x), 11 at the contact
+      expect(p.density).toEqual(p.points.map(([x]) => (x === 10 ? 11 : 13 - x! / 10)));
     }
     await expect(paper1ElectronPaths(vol(solid), vol(labels), 5)).rejects.toThrow(
       /touching the CBD/,

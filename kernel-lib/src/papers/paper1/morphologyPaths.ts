@@ -37,13 +37,16 @@ async function paths(
 ): Promise<Polyline3[]> {
   if (sources.length === 0) throw expectedError(what, "at least one voxel where the paths end", 0);
   const traced = await tracePaths(mask, sources, starts, {});
+  const drawn = traced.paths.filter((p) => p.reached && p.voxels.length >= 2);
+  // paths through each voxel: where paths merge towards their ends, the current adds up
+  const through = new Map<number, number>();
+  for (const p of drawn) for (const v of p.voxels) through.set(v, (through.get(v) ?? 0) + 1);
   const out: Polyline3[] = [];
-  for (const p of traced.paths) {
-    if (!p.reached || p.voxels.length < 2) continue;
+  for (const p of drawn) {
     const points: number[][] = [];
     for (let k = 0; k < p.points.length; k += 3)
       points.push([p.points[k + 2]!, p.points[k + 1]!, p.points[k]!]);
-    out.push({ points, length: p.length });
+    out.push({ points, length: p.length, density: Array.from(p.voxels, (v) => through.get(v)!) });
   }
   return out;
 }
@@ -56,7 +59,9 @@ function checkPathOptions(options: Paper1PathsOptions): number {
 /**
  * Electron paths (Paper 1, Fig. 5b): geodesic shortest paths through the particle's NMC from
  * `count` voxels spread over it to the nearest NMC voxel touching the carbon-binder domain,
- * as polylines `[x, y, z]` in physical units with their lengths.
+ * as polylines `[x, y, z]` in physical units with their lengths, and per point the number
+ * of drawn paths through its voxel (`density`, which `pathsFigure` shows as opacity: the
+ * paper's "transparency = current density").
  * @param solid - The particle's NMC (non-zero), e.g. `paper1Morphology(...).solid`.
  * @param labels - Class labels, same shape; `cbd` marks the carbon binder.
  * @param cbd - Class of the carbon binder. @default 2
