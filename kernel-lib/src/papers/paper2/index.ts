@@ -83,3 +83,11 @@ export {
   type Paper2WatershedFigureOptions,
 } from "./figures.js";
 export { paper2CompareTables, type Paper2Comparison } from "./measuredTables.js";
+export {
+  paper2UNetArchitectureFigure,
+  paper2UNetSlicesFigure,
+  unetLayers,
+  type Paper2UNetArchitectureOptions,
+  type Paper2UNetSlicesOptions,
+  type UNetLayer,
+} from "./unetFigures.js";
