@@ -7,6 +7,7 @@ import {
   marchBinary,
   meshArea,
   meshLabels,
+  decimateMesh,
   meshVolume,
   particleSizeFigure,
   type TriangleMesh,
@@ -159,18 +160,43 @@ describe("triangle budget", () => {
     ).toEqual([1, 1, 3]);
   });
 
-  it("meshLabels coarsens until the budget holds, and not when it already holds", () => {
+  it("meshLabels decimates until the budget holds, and not when it already holds", () => {
     const b = ball(64, 28);
     const full = meshLabels(b, [1], 1e9);
     expect(full.factor).toBe(1);
     expect(full.triangles).toBe(full.fullTriangles - 4);
     const small = meshLabels(b, [1], 4000);
-    expect(small.factor).toBeGreaterThan(1);
+    expect(small.factor).toBe(1); // a few times the budget: decimated, not coarsened
+    expect(small.cell).toBeGreaterThan(1);
     expect(small.triangles).toBeLessThanOrEqual(4000);
     expect(small.fullTriangles).toBe(full.fullTriangles);
     // the coarse ball still has about the right volume
     const v = meshVolume(small.meshes[0]!.mesh) / meshVolume(full.meshes[0]!.mesh);
     expect(Math.abs(v - 1)).toBeLessThan(0.1);
+    // far above the budget the volume is coarsened first (at most 16x the budget is marched)
+    const tiny = meshLabels(b, [1], 200);
+    expect(tiny.factor).toBeGreaterThan(1);
+    expect(tiny.triangles).toBeLessThanOrEqual(200);
+  });
+
+  it("decimateMesh merges the vertices of a cell and drops collapsed and repeated triangles (hand case)", () => {
+    // p0 (0, 0, 0) and p1 (0.1, 0, 0) share a cell of side 0.5; p2 (1, 0, 0), p3 (0, 1, 0) do not
+    const mesh = {
+      positions: Float32Array.from([0, 0, 0, 0.1, 0, 0, 1, 0, 0, 0, 1, 0]),
+      triangles: Uint32Array.from([0, 1, 3, 1, 2, 3, 0, 2, 3, 3, 0, 2, 0, 3, 2]),
+    };
+    const d = decimateMesh(mesh, 0.5);
+    // (p0, p1, p3) collapses; (p1, p2, p3), (p0, p2, p3) and (p3, p0, p2) are one triangle
+    // (A, B, C); (p0, p3, p2) is it seen from the other side and stays
+    expect(Array.from(d.triangles)).toEqual([0, 1, 2, 0, 2, 1]);
+    expect(Array.from(d.positions)).toEqual(
+      [0.05, 0, 0, 1, 0, 0, 0, 1, 0].map((v) => Math.fround(v)),
+    );
+    // a cell larger than the mesh leaves nothing; a small one keeps every distinct triangle
+    expect(decimateMesh(mesh, 10).triangles).toHaveLength(0);
+    // (p3, p0, p2) repeats (p0, p2, p3) even unmerged
+    expect(decimateMesh(mesh, 0.05).triangles).toHaveLength(12);
+    expect(() => decimateMesh(mesh, 0)).toThrow(/cell/);
   });
 });
 
@@ -205,8 +231,8 @@ describe("isosurfaceFigure", () => {
 
   it("respects the budget", () => {
     const fig = isosurfaceFigure(labels, { budget: 500 });
-    const meta = fig.layout.meta as { factor: number; triangles: number };
-    expect(meta.factor).toBeGreaterThan(1);
+    const meta = fig.layout.meta as { factor: number; cell: number; triangles: number };
+    expect(meta.factor * meta.cell).toBeGreaterThan(1);
     expect(meta.triangles).toBeLessThanOrEqual(500);
   });
 

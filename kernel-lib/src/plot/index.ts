@@ -55,6 +55,7 @@ export {
   isosurfaceFigure,
   particleSizeFigure,
   meshLabels,
+  decimateMesh,
   marchBinary,
   meshArea,
   meshVolume,

@@ -20,6 +20,7 @@ import { axisTitle, baseLayout, categoricalColor, styledAxis } from "./style.js"
 import type { Figure, FigureOptions, Layout, Trace } from "./types.js";
 
 export { DEFAULT_TRIANGLE_BUDGET, blockMode, boundaryFaces, meshInstances, meshLabels };
+export { decimateMesh } from "./mesh3dDecimate.js";
 export type { LabelMeshes } from "./mesh3dBudget.js";
 export { marchBinary, meshArea, meshVolume, type TriangleMesh } from "./mesh3dMarch.js";
 
@@ -105,7 +106,7 @@ export interface IsosurfaceFigureOptions extends Scene3dOptions {
   colors?: string[];
   /** Opacity, one for all or one per class (< 1 lets inner classes show). @default 1 */
   opacity?: number | number[];
-  /** Total triangle budget; the volume is coarsened by block majority to fit. @default 200,000 */
+  /** Total triangle budget; the meshes are decimated to fit (see {@link meshLabels}). @default 200,000 */
   budget?: number;
 }
 
@@ -127,9 +128,10 @@ function presentLabels(labels: Volume, limit: number): number[] {
 /**
  * 3D render of a classified (label) volume: the surface of each class by marching cubes, in
  * physical coordinates (x, y, z from the spacing, equal aspect), one `mesh3d` trace per class
- * with its legend entry. To stay responsive the volume is coarsened by block majority until
- * the total triangle count fits `budget` (see {@link meshLabels}); the factor and counts are
- * in `layout.meta` (`{ factor, triangles, fullTriangles }`).
+ * with its legend entry. To stay responsive the meshes are decimated (vertex clustering, and
+ * block-majority coarsening first for very large volumes) until the total triangle count fits
+ * `budget` (see {@link meshLabels}); what was done is in `layout.meta`
+ * (`{ factor, cell, triangles, fullTriangles }`).
  *
  * @param labels - Class labels (0 = not drawn unless listed in `classes`), any integer dtype.
  */
@@ -175,6 +177,7 @@ export function isosurfaceFigure(labels: Volume, options: IsosurfaceFigureOption
     showlegend: true,
     meta: {
       factor: result.factor,
+      cell: result.cell,
       triangles: result.triangles,
       fullTriangles: result.fullTriangles,
     },

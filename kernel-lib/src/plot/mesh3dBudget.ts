@@ -1,4 +1,5 @@
 import type { Shape3, Spacing3, Volume } from "../volume/types.js";
+import { decimateMesh } from "./mesh3dDecimate.js";
 import { marchBinary, type TriangleMesh } from "./mesh3dMarch.js";
 
 /**
@@ -94,20 +95,27 @@ export function boundaryFaces(labels: Volume, classes: readonly number[]): numbe
 export interface LabelMeshes {
   /** One mesh per requested label, in the order asked. */
   meshes: { label: number; mesh: TriangleMesh }[];
-  /** Downsampling factor used (1 = full resolution). */
+  /** Block-majority downsampling factor applied before meshing (1 = full resolution). */
   factor: number;
+  /** Side of the vertex-clustering cells of the decimation (mesh units, nm); 0 = not decimated. */
+  cell: number;
   /** Triangles at full resolution (2 per boundary voxel face, see {@link boundaryFaces}). */
   fullTriangles: number;
   /** Triangles of the returned meshes. */
   triangles: number;
 }
 
+/** At most this many times the budget of triangles are marched before decimation. */
+const MARCH_FACTOR = 16;
+
 /**
- * Meshes of the surfaces of some labels of a label volume within a triangle budget: the
- * smallest block-majority downsampling factor whose predicted triangle count (2 per
- * boundary face) fits is chosen, then each label is meshed by marching cubes
- * ({@link marchBinary}). Coarsening by `f` divides the triangle count by about `f^2`;
- * features thinner than `f` voxels may vanish.
+ * Meshes of the surfaces of some labels of a label volume within a triangle budget. Each
+ * label is meshed by marching cubes ({@link marchBinary}) and, when the meshes exceed the
+ * budget, decimated by vertex clustering ({@link decimateMesh}) with the smallest cell (in
+ * steps of 25 %) whose result fits: the surfaces keep their shape to about one cell. Only
+ * when the full-resolution surface would exceed 16 times the budget is the volume first
+ * coarsened by block majority (the smallest factor that brings it under that), which bounds
+ * the time and memory of marching a large volume.
  */
 export function meshLabels(
   labels: Volume,
@@ -117,22 +125,42 @@ export function meshLabels(
   const full = boundaryFaces(labels, classes).reduce((a, b) => a + 2 * b, 0);
   let factor = 1;
   let vol: Volume = labels;
-  let predicted = full;
-  if (full > budget) {
-    factor = Math.max(2, Math.floor(Math.sqrt(full / budget)));
+  const marchBudget = MARCH_FACTOR * budget;
+  if (full > marchBudget) {
+    factor = Math.max(2, Math.floor(Math.sqrt(full / marchBudget)));
     for (;;) {
       vol = blockMode(labels, factor);
-      predicted = boundaryFaces(vol, classes).reduce((a, b) => a + 2 * b, 0);
-      if (predicted <= budget || vol.data.length === 1) break;
+      const predicted = boundaryFaces(vol, classes).reduce((a, b) => a + 2 * b, 0);
+      if (predicted <= marchBudget || vol.data.length === 1) break;
       factor++;
     }
   }
-  const meshes = classes.map((label) => ({
+  let meshes = classes.map((label) => ({
     label,
     mesh: marchBinary(vol.data, vol.shape as Shape3, vol.spacing, (v) => v === label),
   }));
-  const triangles = meshes.reduce((a, m) => a + m.mesh.triangles.length / 3, 0);
-  return { meshes, factor, fullTriangles: full, triangles };
+  const count = (ms: typeof meshes) => ms.reduce((a, m) => a + m.mesh.triangles.length / 3, 0);
+  let triangles = count(meshes);
+  let cell = 0;
+  if (triangles > budget) {
+    const voxel = Math.min(...vol.spacing);
+    let k = Math.max(1.25, Math.sqrt(triangles / budget));
+    for (;;) {
+      cell = k * voxel;
+      const decimated = meshes.map(({ label, mesh }) => ({
+        label,
+        mesh: decimateMesh(mesh, cell),
+      }));
+      const t = count(decimated);
+      if (t <= budget || t === 0) {
+        meshes = decimated;
+        triangles = t;
+        break;
+      }
+      k *= 1.25;
+    }
+  }
+  return { meshes, factor, cell, fullTriangles: full, triangles };
 }
 
 /**
