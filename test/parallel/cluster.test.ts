@@ -359,3 +359,62 @@ describe.skipIf(!hasRedis)("cluster runner (BullMQ on a private redis-server)", 
     expect(readdirSync(store)).toEqual([]);
   }, 30000);
 });
+
+describe("cluster option errors (no Redis needed)", () => {
+  const small: Volume<Float32Array> = {
+    data: new Float32Array(8 * 8 * 8),
+    shape: [8, 8, 8],
+    spacing: [1, 1, 1],
+  };
+  const kernel = { module: KERNELS, name: "failAt", params: { failAt: -1 } };
+  let store: string;
+  beforeAll(() => {
+    store = mkdtempSync(path.join(os.tmpdir(), "tomolab-cluster-opts-"));
+  });
+  afterAll(() => rmSync(store, { recursive: true, force: true }));
+
+  it("names the bad field", async () => {
+    await expect(
+      mapBlocks(small, kernel, { cluster: { redis: "http://h:1", store } }),
+    ).rejects.toThrow(/`cluster.redis`.*redis:\/\/host:port/);
+    await expect(
+      mapBlocks(small, kernel, { cluster: { redis: "redis://127.0.0.1:1", store: "" } }),
+    ).rejects.toThrow(/`cluster.store`/);
+    await expect(
+      mapBlocks(small, kernel, {
+        cluster: { redis: "redis://127.0.0.1:1", store, queue: "a:b" },
+      }),
+    ).rejects.toThrow(/`cluster.queue`/);
+    await expect(
+      mapBlocks(small, kernel, {
+        cluster: { redis: "redis://127.0.0.1:1", store: path.join(store, "missing") },
+      }),
+    ).rejects.toThrow(/does not exist/);
+  });
+
+  it("forEachBlock with results in shared memory is refused", async () => {
+    const { forEachBlock } = await import("../../kernel-lib/src/parallel/index.js");
+    const shared = new Float32Array(new SharedArrayBuffer(16));
+    await expect(
+      forEachBlock(
+        small,
+        { module: KERNELS, name: "failAt", params: { out: shared } },
+        {
+          cluster: { redis: "redis://127.0.0.1:1", store },
+        },
+      ),
+    ).rejects.toThrow(/shared-memory arrays/);
+  });
+
+  it("an unreachable Redis is a clear error within the timeout, not a hang", async () => {
+    const port = await freePort(); // nothing listens there
+    const t0 = performance.now();
+    await expect(
+      mapBlocks(small, kernel, {
+        cluster: { redis: `redis://127.0.0.1:${port}`, store, timeout: 1000 },
+      }),
+    ).rejects.toThrow(new RegExp(`cannot connect to Redis at redis://127.0.0.1:${port}`));
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(readdirSync(store)).toEqual([]);
+  });
+});

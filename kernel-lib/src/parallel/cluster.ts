@@ -438,7 +438,11 @@ export async function runClusterJob(job: ClusterJob): Promise<void> {
 
 const zarrCache = new Map<string, Promise<ZarrVolume>>();
 const paramsCache = new Map<string, Promise<unknown>>();
-const CACHE_SIZE = 64;
+// Open stores are small; parameters can be large (a forest): keep few.
+const CACHE_SIZE = new Map<unknown, number>([
+  [zarrCache, 64],
+  [paramsCache, 4],
+]);
 
 function cached<T>(
   cache: Map<string, Promise<T>>,
@@ -447,7 +451,7 @@ function cached<T>(
 ): Promise<T> {
   let p = cache.get(key);
   if (p === undefined) {
-    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    if (cache.size >= (CACHE_SIZE.get(cache) ?? 4)) cache.delete(cache.keys().next().value!);
     p = load();
     cache.set(key, p);
     p.catch(() => cache.delete(key));

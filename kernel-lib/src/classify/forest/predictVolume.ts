@@ -29,6 +29,18 @@ export interface VolumePrediction {
 }
 
 /**
+ * Default block (= chunk) shape of a cluster prediction: the largest cube
+ * of edge 128, 96, 64, 48 or 32 whose features (`channels` x voxels x 4 bytes,
+ * held by a worker per running block) fit in 512 MB, clipped to the volume.
+ * Larger than the local default, since every block also reads its halo from
+ * the store and the queue costs a few milliseconds per block.
+ */
+function clusterBlockShape(shape: Shape3, channels: number): Shape3 {
+  const edge = [128, 96, 64, 48, 32].find((e) => channels * e ** 3 * 4 <= 2 ** 29) ?? 32;
+  return shape.map((n) => Math.min(n, edge)) as Shape3;
+}
+
+/**
  * Segment a volume with a forest trained on features of the same spec:
  * blockwise on the worker pool, each block's features are computed and
  * predicted inside the worker ({@link computeBlockFeatures}), so the whole
@@ -91,7 +103,7 @@ export async function predictVolume(
       },
       {
         ...parallelOptions(options),
-        blockShape: options.blockShape ?? featureBlockShape(shape, target),
+        blockShape: options.blockShape ?? clusterBlockShape(shape, C),
         halo: plan.halo,
         mode: spec.mode,
         channels: 1 + (options.probabilities ? K : 0) + (options.uncertainty ? 1 : 0),
