@@ -183,6 +183,11 @@ function jobOutputs(job: Job, options: MapBlocksOptions): Volume[] {
  * every block sees exactly the data (including the border extension) that a
  * single whole-volume block would see.
  *
+ * With the `cluster` option the blocks run as BullMQ jobs on
+ * `tomolab-worker` processes (any number of machines): inputs and outputs go
+ * through OME-Zarr stores in `cluster.store`, chunked like the blocks, and
+ * the result is the same, byte for byte (see `ClusterOptions`).
+ *
  * @param inputs - One volume or several of the same shape (any dtypes).
  * @param kernel - Which compiled kernel to run, with its parameters.
  * @returns One volume per output channel, in shared memory.
