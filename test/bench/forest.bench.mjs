@@ -7,16 +7,28 @@
 // 512x512 slice worth). Each side prints its test accuracy (tomolab on
 // stderr, the reference in its name). One more prediction case uses the 183
 // features of Paper 1's method 3.5 (the 61 of each of SE2, InLens and
-// SE2 - InLens, `paper1FeatureSpec("3.5")`) on the same rows.
+// SE2 - InLens, `paper1FeatureSpec("3.5")`) on the same rows. The `pipeline`
+// case segments a whole 256^3 two-detector volume block by block (features
+// and prediction, `predictVolume`) against ilastik's way with vigra (see
+// pipelineCase below); its reference is timed once per round.
 // Run: npm run bench -- forest [--case <case>] [--runs N] [--rounds R]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { predictProbaParallel, trainForest } from "../../kernel-lib/dist/classify/index.js";
-import { computeFeatures, featureSpec } from "../../kernel-lib/dist/features/index.js";
+import {
+  predictProbaParallel,
+  predictVolume,
+  trainForest,
+} from "../../kernel-lib/dist/classify/index.js";
+import {
+  computeFeatures,
+  featureHalo,
+  featureSpec,
+  featuresAtLabels,
+} from "../../kernel-lib/dist/features/index.js";
 import { closePool, getThreads } from "../../kernel-lib/dist/parallel/index.js";
 import { paper1FeatureSpec } from "../../kernel-lib/dist/papers/paper1/forests.js";
-import { loadSample } from "../../kernel-lib/dist/synth/index.js";
+import { fibsemSample, loadSample } from "../../kernel-lib/dist/synth/index.js";
 import { runBenchmark } from "./harness.mjs";
 
 const DIR = path.join(os.tmpdir(), "tomolab-bench-forest");
@@ -104,6 +116,92 @@ function report(what, forest, d) {
   );
 }
 
+/**
+ * The `pipeline` case: a whole 256^3 two-detector volume (SE2 + InLens of
+ * `fibsemSample({ shape: [256, 256, 256], seed: 3 })`, the simulator on an
+ * NMC phantom), its 122 ilastik features (61 per detector, `featureSpec`
+ * defaults) and their prediction block by block with `predictVolume`, by a
+ * forest of 100 trees trained on the sample's brush strokes (12,000 voxels,
+ * `featuresAtLabels`). The reference (forest.py `--op pipeline`) does
+ * ilastik's computation: vigra filters on each block plus the features'
+ * halo, vigra RandomForest on the block's features, two blocks at a time.
+ */
+const PIPE = path.join(DIR, "pipeline256");
+const PIPE_SHAPE = [256, 256, 256];
+const PIPE_SPEC = featureSpec({ inputs: ["SE2", "InLens"] });
+/** Block (core) shape of both sides; `TOMOLAB_BENCH_PIPELINE_BLOCK=z,y,x` overrides it. */
+const PIPE_BLOCK = (process.env.TOMOLAB_BENCH_PIPELINE_BLOCK ?? "64,128,128").split(",").map(Number);
+
+/** Write the 256^3 sample's inputs, truth and brush strokes once (untimed). */
+function preparePipeline() {
+  if (existsSync(`${PIPE}.json`)) return;
+  mkdirSync(DIR, { recursive: true });
+  const s = fibsemSample({ shape: PIPE_SHAPE, seed: 3 });
+  for (const [name, v] of [
+    ["se2", s.se2],
+    ["inlens", s.inlens],
+    ["truth", s.truth],
+    ["strokes", s.labels],
+  ])
+    writeFileSync(`${PIPE}.${name}.u8`, v.data);
+  writeFileSync(`${PIPE}.json`, JSON.stringify({ shape: PIPE_SHAPE }));
+}
+
+function loadPipeline() {
+  const vol = (name) => ({
+    data: new Uint8Array(readFileSync(`${PIPE}.${name}.u8`)),
+    shape: [...PIPE_SHAPE],
+    spacing: [10, 10, 10],
+  });
+  return { se2: vol("se2"), inlens: vol("inlens"), truth: vol("truth"), strokes: vol("strokes") };
+}
+
+const pipelineCase = () => ({
+  case: `pipeline 256^3 x 2 detectors (122 features, blocks ${PIPE_BLOCK.join("x")}) vs vigra`,
+  data: PIPE,
+  setup: async () => {
+    const v = loadPipeline();
+    const inputs = { SE2: v.se2, InLens: v.inlens };
+    const train = await featuresAtLabels(inputs, v.strokes, PIPE_SPEC);
+    const forest = await trainForest(train.samples, train.labels, train.channels.length, {
+      trees: 100,
+      seed: 1,
+    });
+    return { v, inputs, forest, labels: undefined };
+  },
+  run: async (s) => {
+    s.labels = undefined;
+    globalThis.gc?.();
+    s.labels = (await predictVolume(s.forest, s.inputs, PIPE_SPEC, { blockShape: PIPE_BLOCK })).labels;
+  },
+  teardown: async (s) => {
+    await closePool();
+    if (!process.argv.includes("--child")) return;
+    const t = s.v.truth.data;
+    const p = s.labels.data;
+    let ok = 0;
+    for (let i = 0; i < t.length; i++) if (p[i] === t[i]) ok++;
+    writeFileSync(`${PIPE}.tomolab-labels.u8`, p);
+    process.stderr.write(
+      `[forest pipeline] tomolab: ${s.forest.nFeatures} features, accuracy against the truth ${(ok / t.length).toFixed(4)}\n`,
+    );
+  },
+  reference: [
+    "--data",
+    PIPE,
+    "--op",
+    "pipeline",
+    "--tool",
+    "vigra",
+    "--threads",
+    threads,
+    "--block",
+    PIPE_BLOCK.join(","),
+    "--halo",
+    featureHalo(PIPE_SPEC, PIPE_SHAPE).join(","),
+  ],
+});
+
 const threads = String(Math.min(2, getThreads()));
 const trainCase = (size, tool) => ({
   case: `train ${size / 1000}k x 61 vs ${tool}`,
@@ -165,6 +263,7 @@ const cases = [
   trainCase(100000, "sklearn"),
   trainCase(100000, "vigra"),
   predictCase("sklearn", DATA_35),
+  pipelineCase(),
 ];
 if (!process.argv.includes("--child")) {
   console.log(`tomolab threads: ${getThreads()}`);
@@ -174,6 +273,9 @@ if (!process.argv.includes("--child")) {
   const sets = new Set(
     cases.filter((c) => only === undefined || c.case === only).map((c) => c.data ?? DATA),
   );
-  for (const set of sets) await prepare(set);
+  for (const set of sets) {
+    if (set === PIPE) preparePipeline();
+    else await prepare(set);
+  }
 }
 await runBenchmark(import.meta.url, { name: "forest", runs: 3, cases });
