@@ -164,6 +164,26 @@ describe("grainWatershed by hand", () => {
     );
   });
 
+  it("mergeBelow joins a fragment to the neighbour behind its weakest boundary (hand case)", () => {
+    // A (x = 0..3, relief 0), fragment B (x = 5, 0.1) behind a weak ridge (0.5 at x = 4),
+    // C (x = 7..13, 0) behind a strong one (0.9 at x = 6)
+    const row = [0, 0, 0, 0, 0.5, 0.1, 0.9, 0, 0, 0, 0, 0, 0, 0];
+    const relief = vol(Float32Array.from(row), [1, 1, 14]);
+    const plain = grainWatershed(relief, { h: 0.05, ties: "skimage" });
+    expect(plain.count).toBe(3);
+    const l = Array.from(plain.labels.data);
+    expect(l[5]).not.toBe(l[3]);
+    expect(l.filter((v) => v === l[5])).toHaveLength(1); // B is one voxel
+    // B's faces: with A mean (0.5 + 0.1) / 2 = 0.3, with C (0.1 + 0.9) / 2 = 0.5: it joins A
+    const merged = grainWatershed(relief, { h: 0.05, ties: "skimage", mergeBelow: 2 });
+    expect(merged.count).toBe(2);
+    const m = Array.from(merged.labels.data);
+    expect(m.slice(0, 6)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(m.slice(6).every((v) => v === 2)).toBe(true);
+    // regions at least mergeBelow voxels large stay apart
+    expect(grainWatershed(relief, { h: 0.05, ties: "skimage", mergeBelow: 1 }).count).toBe(3);
+  });
+
   it("rejects bad input with clear messages", () => {
     const relief = vol(Float32Array.from(boundary), shape);
     expect(() => grainWatershed(input, {} as { h: number })).toThrow(/`options.h`.*required/);

@@ -71,6 +71,18 @@ export interface GrainWatershedOptions {
   /** Grains with fewer voxels are removed (set to 0) before the renumbering. @default 0 */
   minGrainVoxels?: number;
   /**
+   * Merge regions with fewer voxels into a neighbour, smallest first: into the touching
+   * region whose shared faces have the lowest mean relief (the weakest boundary between
+   * them). Fragments of one grain split off by a spurious ridge join it again; a small region
+   * touching no other stays (and `minGrainVoxels` may remove it). Not in Paper 2 (which
+   * removes the few outside regions by hand). On ebsd-particle with the forest's maps
+   * (`paper2Pipeline`, h = 0.1), 100 gave 4796 grains for the truth's 4972 (6718 without);
+   * true grains matched 0.841 (0.841), predicted grains matched 0.871 (0.623), adapted Rand
+   * error 0.089 (0.095), KS distance of d to the true grains 0.073 (0.296).
+   * @default 0 (off)
+   */
+  mergeBelow?: number;
+  /**
    * Connectivity of the h-minima and of their labelling into markers: 26 (skimage's
    * `h_minima` footprint and `label` default) or 6. @default 26
    */
@@ -101,6 +113,7 @@ const OPTION_KEYS = [
   "order",
   "minGrainVoxels",
   "markerConnectivity",
+  "mergeBelow",
 ];
 const PROBABILITY_ONLY = [
   "backgroundThreshold",
@@ -266,6 +279,8 @@ export function grainWatershed(
     for (let i = 0; i < labels.length; i++) if (keep[labels[i]!] === 0) labels[i] = 0;
     if (largest) keepLargestComponent(flooded);
   }
+  const mergeBelow = checkNonNegative(options.mergeBelow ?? 0, "options.mergeBelow");
+  if (mergeBelow > 0) mergeSmallRegions(flooded, relief, n, mergeBelow);
   // Markers outside the mask, and regions emptied by the post-processing, have no voxels.
   const voxels = new Float64Array(n + 1);
   for (let i = 0; i < labels.length; i++) voxels[labels[i]!]!++;
@@ -298,4 +313,94 @@ function keepLargestComponent(labels: Volume<Int32Array>): void {
   const part = parts.labels.data;
   const l = labels.data;
   for (let i = 0; i < l.length; i++) if (part[i] !== best + 1) l[i] = 0;
+}
+
+/**
+ * Merge regions (labels 1..n) with fewer than `below` voxels into the face neighbour whose
+ * shared faces have the lowest mean relief, smallest region first; sizes and contacts of a
+ * merged pair are summed, so a fragment can grow past `below` and stop. In place.
+ */
+function mergeSmallRegions(
+  labels: Volume<Int32Array>,
+  relief: Volume,
+  n: number,
+  below: number,
+): void {
+  const [nz, ny, nx] = labels.shape;
+  const g = labels.data;
+  const r = relief.data;
+  const size = new Float64Array(n + 1);
+  for (let i = 0; i < g.length; i++) size[g[i]!]!++;
+  const small = (l: number) => l > 0 && size[l]! < below;
+  // contacts of small regions: neighbour -> [faces, summed relief]
+  const contacts = new Map<number, Map<number, [number, number]>>();
+  const add = (a: number, b: number, v: number) => {
+    let m = contacts.get(a);
+    if (!m) contacts.set(a, (m = new Map()));
+    const c = m.get(b);
+    if (c) {
+      c[0]++;
+      c[1] += v;
+    } else m.set(b, [1, v]);
+  };
+  const plane = ny * nx;
+  for (let z = 0, i = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++, i++) {
+        const a = g[i]!;
+        if (a === 0) continue;
+        for (const [j, inside] of [
+          [i + 1, x + 1 < nx],
+          [i + nx, y + 1 < ny],
+          [i + plane, z + 1 < nz],
+        ] as const) {
+          if (!inside) continue;
+          const b = g[j]!;
+          if (b === 0 || b === a || !(small(a) || small(b))) continue;
+          const v = (r[i]! + r[j]!) / 2;
+          if (small(a)) add(a, b, v);
+          if (small(b)) add(b, a, v);
+        }
+      }
+  const parent = new Int32Array(n + 1);
+  for (let l = 0; l <= n; l++) parent[l] = l;
+  const find = (l: number): number => {
+    while (parent[l] !== l) {
+      parent[l] = parent[parent[l]!]!;
+      l = parent[l]!;
+    }
+    return l;
+  };
+  const order = [...contacts.keys()].sort((a, b) => size[a]! - size[b]! || a - b);
+  for (const a0 of order) {
+    const a = find(a0);
+    if (size[a]! >= below) continue;
+    const m = contacts.get(a);
+    if (!m) continue;
+    let best = 0;
+    let bestMean = Infinity;
+    for (const [b0, [faces, sum]] of m) {
+      const b = find(b0);
+      if (b === a) continue;
+      const mean = sum / faces;
+      if (mean < bestMean || (mean === bestMean && b < best)) [best, bestMean] = [b, mean];
+    }
+    if (best === 0) continue;
+    // a joins best: sizes add, a's contacts become best's (if best keeps merging)
+    parent[a] = best;
+    size[best]! += size[a]!;
+    let mb = contacts.get(best);
+    if (!mb) contacts.set(best, (mb = new Map()));
+    for (const [c0, [faces, sum]] of m) {
+      const c = find(c0);
+      if (c === best) continue;
+      const e = mb.get(c);
+      if (e) {
+        e[0] += faces;
+        e[1] += sum;
+      } else mb.set(c, [faces, sum]);
+    }
+    contacts.delete(a);
+  }
+  for (let i = 0; i < g.length; i++) if (g[i]! > 0) g[i] = find(g[i]!);
 }

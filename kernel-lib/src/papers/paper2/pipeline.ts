@@ -109,6 +109,7 @@ const KEYS = [
   "backgroundThreshold",
   "minGrainVoxels",
   "connectivity",
+  "mergeBelow",
 ];
 
 /**
@@ -207,6 +208,7 @@ export async function paper2Pipeline(
       : {}),
     ...(options.minGrainVoxels !== undefined ? { minGrainVoxels: options.minGrainVoxels } : {}),
     ...(options.connectivity !== undefined ? { connectivity: options.connectivity } : {}),
+    ...(options.mergeBelow !== undefined ? { mergeBelow: options.mergeBelow } : {}),
   });
   timings.watershed = performance.now() - t;
   tick(`watershed (${ws.count} grains)`);

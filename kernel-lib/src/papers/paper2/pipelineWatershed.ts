@@ -25,6 +25,11 @@ export interface Paper2WatershedOptions {
    * @default 26
    */
   connectivity?: 6 | 26;
+  /**
+   * Merge grains under this many voxels into the neighbour behind their weakest boundary
+   * (`grainWatershed`'s `mergeBelow`; not in Paper 2). @default 0 (off)
+   */
+  mergeBelow?: number;
 }
 
 /** Result of {@link paper2Watershed}. */
@@ -62,7 +67,13 @@ export async function paper2Watershed(
   options: Paper2WatershedOptions = {},
 ): Promise<Paper2Watershed> {
   checkVolumes({ boundary, background });
-  checkOptions(options, "options", ["h", "backgroundThreshold", "minGrainVoxels", "connectivity"]);
+  checkOptions(options, "options", [
+    "h",
+    "backgroundThreshold",
+    "minGrainVoxels",
+    "connectivity",
+    "mergeBelow",
+  ]);
   const connectivity = checkOneOf(options.connectivity ?? 26, "connectivity", [6, 26] as const);
   const h = checkPositive(options.h ?? 0.2, "h");
   const bgt = checkFraction(options.backgroundThreshold ?? 0.5, "backgroundThreshold");
@@ -82,6 +93,7 @@ export async function paper2Watershed(
       markerConnectivity: connectivity,
       connectivity: 6,
       ties: "skimage",
+      mergeBelow: options.mergeBelow ?? 0,
     },
   );
   return { grains: r.labels, count: r.count, markers: r.markers, removed: r.removed };
