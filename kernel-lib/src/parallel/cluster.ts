@@ -56,6 +56,14 @@ export interface ClusterBlockStats {
   computeMs: number;
   /** Milliseconds writing the core to the output stores. */
   writeMs: number;
+  /**
+   * CPU milliseconds of the worker process (all its threads) in each phase:
+   * with `--concurrency 1`, this block's own cost, independent of other load
+   * on the machine.
+   */
+  readCpuMs: number;
+  computeCpuMs: number;
+  writeCpuMs: number;
   /** Voxel bytes read (padded boxes, uncompressed) and written (cores). */
   bytesRead: number;
   bytesWritten: number;
@@ -469,6 +477,11 @@ export async function runClusterBlock(
   data: ClusterBlockJob,
   worker = "",
 ): Promise<ClusterBlockStats> {
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const c0 = cpu();
   const t0 = performance.now();
   const params =
     data.params === null
@@ -511,6 +524,7 @@ export async function runClusterBlock(
   const coreVoxels = shape[0] * shape[1] * shape[2];
   const outputs: VoxelArray[] = outStores.map((z) => allocate(z.dtype as DType, coreVoxels, true));
   const t1 = performance.now();
+  const c1 = cpu();
   const task: BlockTask = {
     job: data.run,
     kernel: { module: data.kernel.module, name: data.kernel.name, params },
@@ -528,6 +542,7 @@ export async function runClusterBlock(
   };
   await getPool().run(task);
   const t2 = performance.now();
+  const c2 = cpu();
   let bytesWritten = 0;
   for (const z of outStores) {
     // A cancelled job's run folder is removed: do not bring it back.
@@ -545,7 +560,11 @@ export async function runClusterBlock(
     bytesWritten += outputs[c]!.byteLength;
   }
   const t3 = performance.now();
+  const c3 = cpu();
   return {
+    readCpuMs: c1 - c0,
+    computeCpuMs: c2 - c1,
+    writeCpuMs: c3 - c2,
     index: data.index,
     readMs: t1 - t0,
     computeMs: t2 - t1,
