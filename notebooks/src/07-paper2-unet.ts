@@ -13,9 +13,10 @@
 // are tested on **real hand labels**: the ISBI 2012 EM membrane stack, trained on four slices and
 // scored on the other 26 with the challenge's metrics.
 //
-// **Training budget.** The EBSD U-Net: 600 Adam steps on 64^3 crops, batch 1 (about 0.4-0.7 s
-// per step on two shared cores, 4-7 minutes). The ISBI U-Net: 600 steps of four 128^2 crops
-// (about 0.45 s per step, 4-5 minutes). The forests take well under a minute each. Without the
+// **Training budget.** The EBSD U-Net: 600 Adam steps on 64^3 crops, batch 1 (0.4-0.7 s per step
+// on two idle cores, 4-7 minutes; 11.5 minutes measured at a load of 8). The ISBI U-Net: 600 steps
+// of four 128^2 crops (0.45-0.56 s per step, about 5 minutes). The forests take under a minute
+// each. The whole notebook ran in 20 minutes on two shared cores (load 6-8). Without the
 // native backend (wasm or cpu, 100x slower) the U-Net cells say so and are skipped.
 
 // %%
@@ -84,7 +85,9 @@ if (unet) show(paper2UNetSlicesFigure(sample.iqAligned, sample.targets, [unet.bo
 // outside regions dropped), on the stack before misalignment so that only the boundary map
 // differs. Scores against the true grains, as in notebook 06: boundary F1 of the boundary map
 // and of the grains' boundaries (tolerance 1 voxel), the fraction of true grains matched with
-// IoU > 0.5, and the adapted Rand error of the grains.
+// IoU > 0.5, and the adapted Rand error of the grains. A boundary map can score well voxel by
+// voxel and still merge grains: one gap in a faint boundary joins two grains in the watershed,
+// so the grain scores are the ones that matter here.
 
 // %%
 let t = performance.now();
