@@ -313,6 +313,13 @@ async function chooseWatershed(
  * A 2D U-Net ({@link trainUNet} with `dims: 2`, two classes membrane / interior, every pixel
  * of the training slices labelled) trained on at most four slices, predicted on the others
  * ({@link predictUNet}), segmented and scored by {@link isbiEvaluate}.
+ *
+ * Measured on the full stack (train 0, 10, 20, 29; scored on the other 26; native backend,
+ * two shared cores, seed 0), pixel error / boundary F1 / V-Rand / V-Info:
+ * 600 steps (0.56 s/step, 5.7 min): 0.115 / 0.892 / 0.780 / 0.915 (watershed h 0.1, sigma 1);
+ * 1500 steps (0.47 s/step, 11.8 min): 0.100 / 0.896 / 0.683 / 0.925 (h 0.3, sigma 1). The forest
+ * ({@link isbiForest}): 0.186 / 0.830 / 0.817 / 0.941 in 26 s. The U-Net's map is the better
+ * pixel classifier; its segments merge more cells (V-Rand merge 0.53-0.89 against 0.85).
  * @example
  * const r = await isbiUNet(await loadIsbi2012(), { steps: 1500 });
  * r.scores.vRand; r.model?.dispose();
