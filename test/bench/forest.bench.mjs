@@ -130,7 +130,9 @@ const PIPE = path.join(DIR, "pipeline256");
 const PIPE_SHAPE = [256, 256, 256];
 const PIPE_SPEC = featureSpec({ inputs: ["SE2", "InLens"] });
 /** Block (core) shape of both sides; `TOMOLAB_BENCH_PIPELINE_BLOCK=z,y,x` overrides it. */
-const PIPE_BLOCK = (process.env.TOMOLAB_BENCH_PIPELINE_BLOCK ?? "64,128,128").split(",").map(Number);
+const PIPE_BLOCK = (process.env.TOMOLAB_BENCH_PIPELINE_BLOCK ?? "64,128,128")
+  .split(",")
+  .map(Number);
 
 /** Write the 256^3 sample's inputs, truth and brush strokes once (untimed). */
 function preparePipeline() {
@@ -172,7 +174,9 @@ const pipelineCase = () => ({
   run: async (s) => {
     s.labels = undefined;
     globalThis.gc?.();
-    s.labels = (await predictVolume(s.forest, s.inputs, PIPE_SPEC, { blockShape: PIPE_BLOCK })).labels;
+    s.labels = (
+      await predictVolume(s.forest, s.inputs, PIPE_SPEC, { blockShape: PIPE_BLOCK })
+    ).labels;
   },
   teardown: async (s) => {
     await closePool();
