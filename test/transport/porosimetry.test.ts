@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { closePool } from "../../kernel-lib/src/parallel/pool.js";
 import {
   innerPoreIntrusion,
   intrusionCurve,
@@ -146,5 +147,93 @@ describe("porosimetry errors", () => {
         { sizes: [1], mask: vol([4, 4, 4], [1, 1, 1], () => false) },
       ),
     ).toThrow(/`mask` must be a mask with at least one voxel/);
+  });
+});
+
+/**
+ * Porosimetry by brute force, straight from its definition: for each size r, the centres are
+ * the pore voxels with no solid voxel centre at distance < r (exhaustive search), those joined
+ * to an inlet through centres (6 neighbours, flood) reach, and every voxel at distance < r of
+ * a reaching centre gets r; the largest r wins.
+ */
+function bruteForce(pore: Volume<Uint8Array>, inlets: Uint8Array, sizes: number[]): Float32Array {
+  const [nz, ny, nx] = pore.shape;
+  const [sz, sy, sx] = pore.spacing;
+  const n = nz * ny * nx;
+  const at = (i: number) => [Math.floor(i / (ny * nx)), Math.floor(i / nx) % ny, i % nx] as const;
+  const d2 = (i: number, j: number) => {
+    const [a, b, c] = at(i);
+    const [d, e, f] = at(j);
+    return ((a - d) * sz) ** 2 + ((b - e) * sy) ** 2 + ((c - f) * sx) ** 2;
+  };
+  const solids = Array.from({ length: n }, (_, i) => i).filter((i) => pore.data[i] === 0);
+  const out = new Float32Array(n);
+  for (const r of [...sizes].sort((a, b) => a - b)) {
+    const centre = Array.from(
+      { length: n },
+      (_, i) => pore.data[i] !== 0 && solids.every((j) => d2(i, j) >= r * r),
+    );
+    const reach = new Uint8Array(n);
+    const stack = Array.from({ length: n }, (_, i) => i).filter((i) => centre[i] && inlets[i]);
+    for (const i of stack) reach[i] = 1;
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      const [z, y, x] = at(i);
+      for (const [dz, dy, dx] of [
+        [1, 0, 0],
+        [-1, 0, 0],
+        [0, 1, 0],
+        [0, -1, 0],
+        [0, 0, 1],
+        [0, 0, -1],
+      ] as const) {
+        const [a, b, c] = [z + dz, y + dy, x + dx];
+        if (a < 0 || a >= nz || b < 0 || b >= ny || c < 0 || c >= nx) continue;
+        const j = (a * ny + b) * nx + c;
+        if (centre[j] && !reach[j]) {
+          reach[j] = 1;
+          stack.push(j);
+        }
+      }
+    }
+    for (let c = 0; c < n; c++) {
+      if (!reach[c]) continue;
+      for (let i = 0; i < n; i++) if (d2(i, c) < r * r) out[i] = r;
+    }
+  }
+  return out;
+}
+
+describe("porosimetry on the worker pool", () => {
+  afterAll(() => closePool());
+
+  it("equals one thread and a brute-force reference (blocks crossing balls, both inlet kinds)", async () => {
+    const shape: Shape3 = [19, 14, 16];
+    let s = 7;
+    const rand = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const balls = Array.from({ length: 9 }, () => [
+      rand() * 19,
+      rand() * 14,
+      rand() * 16,
+      1.5 + rand() * 4,
+    ]);
+    for (const spacing of [
+      [1, 1, 1],
+      [1.5, 1, 0.8],
+    ] as Spacing3[]) {
+      const pore = vol(shape, spacing, (z, y, x) =>
+        balls.some(([a, b, c, r]) => (z - a!) ** 2 + (y - b!) ** 2 + (x - c!) ** 2 < r! ** 2),
+      );
+      const inlets = vol(shape, spacing, (z, _y, x) => z === 0 || x === 15);
+      const sizes = [1, 1.5, 2, 2.5, 3, 4, 5];
+      const want = bruteForce(pore, inlets.data, sizes);
+      expect(want.some((v) => v >= 3)).toBe(true);
+      const one = await porosimetry(pore, { sizes, inlets, inline: true });
+      expect(mismatches(one.data, want)).toBe(0);
+      for (const threads of [2, 3]) {
+        const pooled = await porosimetry(pore, { sizes, inlets, inline: false, threads });
+        expect(mismatches(pooled.data, want)).toBe(0);
+      }
+    }
   });
 });

@@ -56,20 +56,29 @@ export function componentTable(r: LabelledRuns, shape: Shape3, spacing: Spacing3
     xMax: col(-1),
   };
   const ny = shape[1];
+  const { label, row, start, end } = r;
+  const { voxels, zMin, zMax, yMin, yMax, xMin, xMax } = t;
+  // Runs are in raster order: the row's (z, y) change only between rows.
+  let current = -1;
+  let z = 0;
+  let y = 0;
   for (let k = 0; k < r.runs; k++) {
-    const l = r.label[k]! - 1;
-    const row = r.row[k]!;
-    const z = Math.floor(row / ny);
-    const y = row - z * ny;
-    const a = r.start[k]!;
-    const b = r.end[k]!;
-    t.voxels[l]! += b - a + 1;
-    if (z < t.zMin[l]!) t.zMin[l] = z;
-    if (z > t.zMax[l]!) t.zMax[l] = z;
-    if (y < t.yMin[l]!) t.yMin[l] = y;
-    if (y > t.yMax[l]!) t.yMax[l] = y;
-    if (a < t.xMin[l]!) t.xMin[l] = a;
-    if (b > t.xMax[l]!) t.xMax[l] = b;
+    const l = label[k]! - 1;
+    const rk = row[k]!;
+    if (rk !== current) {
+      current = rk;
+      z = Math.floor(rk / ny);
+      y = rk - z * ny;
+    }
+    const a = start[k]!;
+    const b = end[k]!;
+    voxels[l]! += b - a + 1;
+    if (z < zMin[l]!) zMin[l] = z;
+    if (z > zMax[l]!) zMax[l] = z;
+    if (y < yMin[l]!) yMin[l] = y;
+    if (y > yMax[l]!) yMax[l] = y;
+    if (a < xMin[l]!) xMin[l] = a;
+    if (b > xMax[l]!) xMax[l] = b;
   }
   const [dz, dy, dx] = spacing;
   for (let l = 0; l < count; l++) t.volume[l] = t.voxels[l]! * dz * dy * dx;

@@ -13,7 +13,7 @@ import { getThreads } from "../parallel/pool.js";
 import type { ParallelOptions } from "../parallel/types.js";
 import { allocate } from "../volume/dtype.js";
 import type { Shape3, Spacing3 } from "../volume/types.js";
-import { invasionBall, type InvasionPaintParams } from "./invasionPaint.js";
+import { invasionBall, type InvasionPaintParams, type KeepParams } from "./invasionPaint.js";
 
 /** Relative slack on comparisons of float32 distances with exact radii. */
 const SLACK = 1e-6;
@@ -77,23 +77,6 @@ function levelsOf(
         while (a < k && lo[a]! <= d) a++;
         out[o + i] = a;
       }
-    }
-  return out;
-}
-
-/** 1 on the voxels of the volume's faces (where a neighbour may lie outside), else 0. */
-function edgeMask(shape: Shape3): Uint8Array {
-  const [nz, ny, nx] = shape;
-  const out = new Uint8Array(nz * ny * nx);
-  for (let z = 0, i = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++) {
-      if (z === 0 || z === nz - 1 || y === 0 || y === ny - 1) {
-        out.fill(1, i, i + nx);
-      } else {
-        out[i] = 1;
-        out[i + nx - 1] = 1;
-      }
-      i += nx;
     }
   return out;
 }
@@ -254,16 +237,6 @@ export function accessLevels(
   return acc;
 }
 
-/** Whether the neighbour at offset `[dz, dy, dx]` of voxel `p` lies in the grid (for voxels at its edge). */
-function inGrid(p: number, [dz, dy, dx]: readonly number[], shape: Shape3): boolean {
-  const [nz, ny, nx] = shape;
-  const plane = ny * nx;
-  const z = Math.floor(p / plane) + dz!;
-  const y = Math.floor((p % plane) / nx) + dy!;
-  const x = (p % nx) + dx!;
-  return z >= 0 && z < nz && y >= 0 && y < ny && x >= 0 && x < nx;
-}
-
 /**
  * Centres of level `l` whose ball adds something (as lists per level): a
  * centre is skipped when its ball lies inside the ball of a neighbour
@@ -273,13 +246,15 @@ function inGrid(p: number, [dz, dy, dx]: readonly number[], shape: Shape3): bool
  * at least this size or at the voxel itself, a centre of at least this size,
  * which the caller sets to its own size afterwards). Neither changes the maximum.
  */
-function essentialCentres(
+async function essentialCentres(
   acc: Uint16Array,
   sizes: readonly number[],
   shape: Shape3,
   spacing: Spacing3,
-  shared = false,
-): { start: Int32Array; list: Int32Array } {
+  par: ParallelOptions,
+  inline: boolean,
+  threads: number,
+): Promise<{ start: Int32Array; list: Int32Array }> {
   const [, ny, nx] = shape;
   const plane = ny * nx;
   const k = sizes.length;
@@ -309,53 +284,30 @@ function essentialCentres(
   const selfOnly = Uint8Array.from({ length: k + 1 }, (_, l) =>
     l > 0 && invasionBall(sizes[l - 1]!, spacing).volume === 1 ? 1 : 0,
   );
-  const edge = edgeMask(shape);
-  const keep = new Uint8Array(acc.length);
+  const keep = allocate("uint8", acc.length, !inline);
+  const params: KeepParams = {
+    keep,
+    flat: Array.from(flat),
+    steps: nb,
+    contain: Array.from(contain),
+    selfOnly: Array.from(selfOnly),
+  };
+  const kernel = { module: "transport/invasionPaint.js", name: "keepBlock", params };
+  const [nz] = shape;
+  const bz = Math.max(1, Math.ceil(nz / (4 * threads)));
+  await forEachBlock({ data: acc, shape, spacing }, kernel, {
+    ...par,
+    inline,
+    blockShape: [bz, shape[1], shape[2]],
+  });
   const counts = new Int32Array(k + 2);
-  for (let p = 0; p < acc.length; p++) {
-    const l = acc[p]!;
-    if (l === 0 || selfOnly[l] === 1) continue;
-    const row = l * m;
-    let allFaces = true;
-    let contained = false;
-    if (edge[p] === 0) {
-      for (let j = 0; j < 6; j++) {
-        const lq = acc[p + flat[j]!]!;
-        if (lq >= contain[row + j]!) {
-          contained = true;
-          break;
-        }
-        if (lq < l) allFaces = false;
-      }
-      if (contained || allFaces) continue;
-      for (let j = 6; j < m; j++) {
-        if (acc[p + flat[j]!]! >= contain[row + j]!) {
-          contained = true;
-          break;
-        }
-      }
-      if (contained) continue;
-    } else {
-      for (let j = 0; j < m; j++) {
-        if (!inGrid(p, nb[j]!, shape)) continue;
-        const lq = acc[p + flat[j]!]!;
-        if (lq >= contain[row + j]!) {
-          contained = true;
-          break;
-        }
-        if (j < 6 && lq < l) allFaces = false;
-      }
-      if (contained || allFaces) continue;
-    }
-    keep[p] = 1;
-    counts[l]++;
-  }
+  for (let p = 0; p < acc.length; p++) if (keep[p] !== 0) counts[acc[p]!]++;
   const start = new Int32Array(k + 2);
   for (let l = k; l >= 1; l--) start[l - 1] = start[l]! + counts[l]!;
   // Levels stored from the largest down: level l occupies [start[l], start[l - 1]).
-  const list = allocate("int32", start[0]!, shared);
+  const list = allocate("int32", start[0]!, !inline);
   const fill = Int32Array.from(start);
-  for (let p = 0; p < acc.length; p++) if (keep[p]) list[fill[acc[p]!]!++] = p;
+  for (let p = 0; p < acc.length; p++) if (keep[p] !== 0) list[fill[acc[p]!]!++] = p;
   return { start, list };
 }
 
@@ -380,7 +332,7 @@ export async function invasionRadius(
   const threads = Math.max(1, inline ? 1 : Math.min(par.threads ?? getThreads(), getThreads()));
   const level = levelsOf(dt, pore, sizes, shape);
   const acc = accessLevels(level, inlets, shape, connectivity, !inline);
-  const { start, list } = essentialCentres(acc, sizes, shape, spacing, !inline);
+  const { start, list } = await essentialCentres(acc, sizes, shape, spacing, par, inline, threads);
   const out = allocate("float32", n, !inline);
   const input = { data: acc, shape, spacing };
   // Levels painted as balls go to the pool in runs of consecutive levels (each job owns whole

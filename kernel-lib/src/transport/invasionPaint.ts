@@ -178,3 +178,83 @@ export function invasionPaintBlock(ctx: BlockContext<InvasionPaintParams>): void
     paintLevel(out, acc, list, start[l]!, start[l - 1]!, l, ball, r, ctx.volumeShape, zLo, zHi);
   }
 }
+
+/** Parameters of {@link keepBlock}. @internal */
+export interface KeepParams {
+  /** Receives 1 on the kept centres of the block (shared memory in workers). */
+  keep: Uint8Array;
+  /** Flat offsets of the 26 neighbours, faces first. */
+  flat: number[];
+  /** `[dz, dy, dx]` of the same neighbours. */
+  steps: [number, number, number][];
+  /** `contain[l * 26 + j]`: the smallest level whose ball holds level `l`'s from neighbour `j`. */
+  contain: number[];
+  /** 1 for levels whose ball is one voxel. */
+  selfOnly: number[];
+}
+
+/**
+ * Block kernel of the centre test of {@link invasionRadius}: a voxel of
+ * access level `l` is kept unless its ball lies inside the ball of a
+ * neighbour (`level(neighbour) >= contain[l][j]`), or all its in-grid face
+ * neighbours have a level `>= l`, or its ball is one voxel. The input is the
+ * access levels; any block shape. @internal
+ */
+export function keepBlock(ctx: BlockContext<KeepParams>): void {
+  const { keep, flat: flatList, steps, contain: containList, selfOnly: selfList } = ctx.params;
+  const acc = ctx.inputs[0]!.data as Uint16Array;
+  const [nz, ny, nx] = ctx.volumeShape;
+  const [oz, oy, ox] = ctx.origin;
+  const [cz, cy, cx] = ctx.shape;
+  const flat = Int32Array.from(flatList);
+  const contain = Uint16Array.from(containList);
+  const selfOnly = Uint8Array.from(selfList);
+  const m = flat.length;
+  for (let z = oz; z < oz + cz; z++)
+    for (let y = oy; y < oy + cy; y++) {
+      const edgeRow = z === 0 || z === nz - 1 || y === 0 || y === ny - 1;
+      const rowBase = (z * ny + y) * nx;
+      for (let x = ox; x < ox + cx; x++) {
+        const p = rowBase + x;
+        const l = acc[p]!;
+        if (l === 0 || selfOnly[l] === 1) continue;
+        const row = l * m;
+        let allFaces = true;
+        let contained = false;
+        if (!edgeRow && x > 0 && x < nx - 1) {
+          for (let j = 0; j < 6; j++) {
+            const lq = acc[p + flat[j]!]!;
+            if (lq >= contain[row + j]!) {
+              contained = true;
+              break;
+            }
+            if (lq < l) allFaces = false;
+          }
+          if (contained || allFaces) continue;
+          for (let j = 6; j < m; j++) {
+            if (acc[p + flat[j]!]! >= contain[row + j]!) {
+              contained = true;
+              break;
+            }
+          }
+          if (contained) continue;
+        } else {
+          for (let j = 0; j < m; j++) {
+            const [dz, dy, dx] = steps[j]!;
+            const zz = z + dz;
+            const yy = y + dy;
+            const xx = x + dx;
+            if (zz < 0 || zz >= nz || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
+            const lq = acc[p + flat[j]!]!;
+            if (lq >= contain[row + j]!) {
+              contained = true;
+              break;
+            }
+            if (j < 6 && lq < l) allFaces = false;
+          }
+          if (contained || allFaces) continue;
+        }
+        keep[p] = 1;
+      }
+    }
+}
