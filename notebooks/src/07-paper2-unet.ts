@@ -185,7 +185,7 @@ if (isbi && isbiRuns.length > 0) {
   const k = 0;
   const z = isbiRuns[0]!.r.test[k]!;
   const plane = 512 * 512;
-  const one = (data: ArrayLike<number>, offset: number) => ({ data: Float32Array.from({ length: plane }, (_, i) => data[offset + i]!), shape: [1, 512, 512] as [number, number, number], spacing: [1, 1, 1] as [number, number, number] });
+  const one = (data: ArrayLike<number>, offset: number) => ({ data: Float32Array.from({ length: plane }, (_, i) => data[offset + i]!), shape: [1, 512, 512] as [number, number, number], spacing: [50, 4, 4] as [number, number, number] }); // 4 nm pixels
   const image = one(isbi.image.data, z * plane);
   const panels = [
     { image, title: `TEM, z = ${z}` },

@@ -118,7 +118,7 @@ export function paper2UNetArchitectureFigure(
     });
     notes.push({ x: X(col), y: Y(level), text, showarrow: false, font: { size: 12 } });
   };
-  const arrow = (x0: number, y0: number, x1: number, y1: number, text: string, color: string) =>
+  const arrow = (x0: number, y0: number, x1: number, y1: number, text: string, color: string) => {
     notes.push({
       x: x1,
       y: y1,
@@ -128,14 +128,24 @@ export function paper2UNetArchitectureFigure(
       yref: "y",
       axref: "x",
       ayref: "y",
-      text,
+      text: "",
       showarrow: true,
       arrowhead: 2,
       arrowsize: 1,
       arrowwidth: 1.5,
       arrowcolor: color,
-      font: { size: 11, color },
     });
+    // The label at the arrow's middle (plotly would write it at the tail, over the box).
+    if (text)
+      notes.push({
+        x: (x0 + x1) / 2,
+        y: (y0 + y1) / 2,
+        text,
+        showarrow: false,
+        yshift: 10,
+        font: { size: 11, color },
+      });
+  };
   const block = (part: UNetLayer["part"], level: number) =>
     layers.filter((l) => l.part === part && l.level === level);
   const conv = `${Array(dims).fill(3).join("x")} conv + ReLU`;
@@ -202,7 +212,7 @@ export function paper2UNetArchitectureFigure(
   });
   layout.shapes = shapes;
   layout.annotations = notes;
-  layout.xaxis = { visible: false, range: [-1.3, span - 0.4] };
+  layout.xaxis = { visible: false, range: [-1.3, span + 0.2] };
   layout.yaxis = { visible: false, range: [-depth - 0.6, 0.9] };
   layout.showlegend = false;
   return { data: [{ type: "scatter", x: [], y: [], mode: "markers" }], layout };
