@@ -24,3 +24,4 @@ export {
   type IsbiScoreTable,
   type IsbiUNetOptions,
 } from "./pipeline.js";
+export { isbiSliceFigure } from "./figure.js";
