@@ -87,7 +87,7 @@ if (unet) show(paper2UNetSlicesFigure(sample.iqAligned, sample.targets, [unet.bo
 // so the grain scores are the ones that matter here.
 
 // %%
-let t = performance.now();
+const t = performance.now();
 const forest = await paper2BoundaryForest(sample);
 const forestSeconds = (performance.now() - t) / 1000;
 const viaForest = await paper2Pipeline(sample, { h: 0.1, probabilities: forest, descriptors: false });
