@@ -99,7 +99,7 @@ function sharedDataTestFiles(dir = path.join(root, "test")) {
         found.push(...sharedDataTestFiles(file));
     } else if (
       entry.name.endsWith(".test.ts") &&
-      /\b(SHARED_DATA|sharedDataPath|requireSharedData|realData)\b/.test(
+      /\b(SHARED_DATA|sharedDataPath|requireSharedData|realData|isbi2012Path)\b/.test(
         fs.readFileSync(file, "utf8"),
       )
     )

@@ -38,7 +38,9 @@ export function selectNotebooks(selectors) {
 
 /** True when the notebook's code reads the optional shared data (`../shared/data`). */
 export function usesSharedData(file) {
-  return /\b(sharedDataPath|requireSharedData|realData)\b/.test(fs.readFileSync(file, "utf8"));
+  return /\b(sharedDataPath|requireSharedData|realData|isbi2012Path)\b/.test(
+    fs.readFileSync(file, "utf8"),
+  );
 }
 
 /**
