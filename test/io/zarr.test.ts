@@ -162,6 +162,26 @@ describe("OME-Zarr round trip", () => {
     await expect(openZarr(bad)).rejects.toThrow(/\.zattrs: not valid JSON/);
     await expect(openZarr(path.join(tmp, "nothing.zarr"))).rejects.toThrow(/nothing\.zarr: no \.zattrs or zarr\.json/);
   });
+
+  it("errors in .zarray name the field; a damaged chunk names the store and the region", async () => {
+    const p = path.join(tmp, "meta.zarr");
+    await writeZarr(pattern("uint8", [2, 3, 4]), p, { chunks: [1, 2, 2] });
+    const meta = path.join(p, "0", ".zarray");
+    const good = JSON.parse(fs.readFileSync(meta, "utf8"));
+    const withField = async (field: string, value: unknown, message: RegExp) => {
+      fs.writeFileSync(meta, JSON.stringify({ ...good, [field]: value }));
+      await expect(readZarr(p)).rejects.toThrow(message);
+    };
+    // Fortran order would silently transpose the voxels
+    await withField("order", "F", /\.zarray: field order: tomolab reads C \(row-major\) order, received "F"/);
+    await withField("zarr_format", 3, /field zarr_format: expected 2/);
+    await withField("compressor", { id: "lzma" }, /field compressor: tomolab reads zstd, blosc or null/);
+    await withField("fill_value", "x", /field fill_value: expected a finite number/);
+    await withField("shape", [2, 1e12, 4], /region of 8000000000000 voxels is more than one array can hold/);
+    fs.writeFileSync(meta, JSON.stringify(good));
+    fs.writeFileSync(path.join(p, "0", "0", "0", "0"), "garbage");
+    await expect(readZarr(p)).rejects.toThrow(/meta\.zarr[/\\]0: reading z 0-2, y 0-3, x 0-4 failed: .*damaged or truncated chunk/);
+  });
 });
 
 const PY = path.join(ROOT, ".cache", "bench-venv", "bin", "python");

@@ -324,17 +324,25 @@ async function readMeta(path: string): Promise<Meta> {
   let codec: Codec | null = null;
   if (await exists(zarrayFile)) {
     const za = await readJson(zarrayFile);
+    if (za.zarr_format !== 2) fail(zarrayFile, `field zarr_format: expected 2 in a .zarray, received ${JSON.stringify(za.zarr_format)}`);
     shape = checkShape(za.shape, "field shape", zarrayFile);
     chunks = checkShape(za.chunks, "field chunks", zarrayFile);
     dtypeName = String(za.dtype);
+    // Fortran order would be read as C order: transposed voxels. tomolab writes and reads C.
+    if (za.order !== "C") fail(zarrayFile, `field order: tomolab reads C (row-major) order, received ${JSON.stringify(za.order)}`);
+    const fill = za.fill_value;
+    if (!(fill === null || (typeof fill === "number" && Number.isFinite(fill)) || fill === "NaN"))
+      fail(zarrayFile, `field fill_value: expected a finite number, "NaN" or null, received ${JSON.stringify(fill)}`);
     const comp = za.compressor as { id?: string; level?: number; clevel?: number } | null;
+    if (comp !== null && (typeof comp !== "object" || !["zstd", "blosc"].includes(String(comp.id))))
+      fail(zarrayFile, `field compressor: tomolab reads zstd, blosc or null, received ${JSON.stringify(comp)}`);
     if (comp && comp.id === "zstd") {
       compressor = "zstd";
       codec = Zstd.fromConfig({ level: comp.level ?? 3 });
     } else if (comp && comp.id === "blosc") {
       compressor = "blosc";
       codec = Blosc.fromConfig(comp as Record<string, unknown>);
-    } else if (comp) compressor = comp.id as ZarrCompressor;
+    }
   } else {
     const za = await readJson(join(path, levelPaths[0], "zarr.json"));
     shape = checkShape(za.shape, "field shape", join(path, levelPaths[0], "zarr.json"));
@@ -407,10 +415,22 @@ export async function openZarr(path: string): Promise<ZarrVolume> {
     const arr = await levelArray(level);
     const shape = arr.shape as Shape3;
     checkBox(box, shape, path);
-    const out = await zarr.get(arr, [zarr.slice(box.z0, box.z1), zarr.slice(box.y0, box.y1), zarr.slice(box.x0, box.x1)]);
+    const voxels = (box.z1 - box.z0) * (box.y1 - box.y0) * (box.x1 - box.x0);
+    if (voxels > 2 ** 31 - 1)
+      fail(path, `a region of ${voxels} voxels is more than one array can hold (2^31 - 1); read it in parts with readRegion`);
+    let out;
+    try {
+      out = await zarr.get(arr, [zarr.slice(box.z0, box.z1), zarr.slice(box.y0, box.y1), zarr.slice(box.x0, box.x1)]);
+    } catch (error) {
+      fail(
+        join(path, meta.levelPaths[level]),
+        `reading z ${box.z0}-${box.z1}, y ${box.y0}-${box.y1}, x ${box.x0}-${box.x1} failed: ${error instanceof Error ? error.message : String(error)} (a damaged or truncated chunk file?)`,
+      );
+    }
     const src = out.data as unknown as VoxelArray;
-    const data = allocate(meta.dtype, src.length);
-    data.set(src as never);
+    // zarrita returns the store's dtype; copy only when it is another array type
+    const data = src.constructor === allocate(meta.dtype, 0).constructor ? src : allocate(meta.dtype, src.length);
+    if (data !== src) data.set(src as never);
     return { data, shape: [box.z1 - box.z0, box.y1 - box.y0, box.x1 - box.x0], spacing: spacingOf(level), unit: meta.unit };
   };
 
