@@ -3,6 +3,7 @@
  * foreground-restricted Rand scoring V^Rand, information-theoretic scoring V^Info, and the
  * pixel error, computed slice by slice in 2D as the challenge's Fiji scripts do.
  */
+import { foregroundSums } from "./randError.js";
 import { connectedComponentsSync } from "../morphology/connectedComponents.js";
 import { checkBoolean, checkOneOf, checkOptions, expectedError } from "../util/checks.js";
 import { checkSameShape, checkVolume } from "../volume/check.js";
@@ -67,76 +68,23 @@ export interface IsbiScores {
 
 const isUint8 = (v: Volume) => v.data instanceof Uint8Array;
 
-function sliceLabels(v: Volume, z: number, mode: IsbiInput, threshold: number): ArrayLike<number> {
+/** Slice z as segment labels, a [1, ny, nx] volume. */
+function sliceLabels(v: Volume, z: number, mode: IsbiInput, threshold: number): Volume {
   const [, ny, nx] = v.shape;
   const plane = ny * nx;
+  const shape: Shape3 = [1, ny, nx];
   const data = v.data.subarray(z * plane, (z + 1) * plane);
   if (mode === "labels") {
     if (v.data instanceof Float32Array)
       for (let i = 0; i < data.length; i++)
         if (!Number.isInteger(data[i]!))
           throw expectedError("labels", "integer segment labels", data[i], RangeError);
-    return data;
+    return { data, shape, spacing: [1, 1, 1] };
   }
   const mask = new Uint8Array(plane);
   for (let i = 0; i < plane; i++) mask[i] = data[i]! > threshold ? 1 : 0;
-  const shape: Shape3 = [1, ny, nx];
   return connectedComponentsSync({ data: mask, shape, spacing: [1, 1, 1] }, { connectivity: 6 })
-    .labels.data;
-}
-
-interface SliceSums {
-  /** sum_ij c_ij^2 (+ unassigned pixels as singletons), counts. */
-  sumP: number;
-  sumS: number;
-  sumT: number;
-  n: number;
-  hT: number;
-  hS: number;
-  hST: number;
-}
-
-function sums(truth: ArrayLike<number>, test: ArrayLike<number>): SliceSums {
-  const rows = new Map<number, number>();
-  const cols = new Map<number, number>();
-  const pairs = new Map<string, number>();
-  let n = 0;
-  let singles = 0;
-  for (let i = 0; i < truth.length; i++) {
-    const t = truth[i]!;
-    if (t === 0) continue;
-    n++;
-    rows.set(t, (rows.get(t) ?? 0) + 1);
-    const s = test[i]!;
-    if (s === 0) {
-      singles++;
-      continue;
-    }
-    cols.set(s, (cols.get(s) ?? 0) + 1);
-    const key = `${t},${s}`;
-    pairs.set(key, (pairs.get(key) ?? 0) + 1);
-  }
-  const sq = (m: Map<unknown, number>) => {
-    let a = 0;
-    for (const c of m.values()) a += c * c;
-    return a;
-  };
-  const h = (m: Map<unknown, number>, extra: number) => {
-    let e = 0;
-    for (const c of m.values()) e -= (c / n) * Math.log(c / n);
-    // `extra` singletons of probability 1/n each.
-    if (extra > 0) e += (extra / n) * Math.log(n);
-    return e;
-  };
-  return {
-    sumP: sq(pairs) + singles,
-    sumS: sq(cols) + singles,
-    sumT: sq(rows),
-    n,
-    hT: n > 0 ? h(rows, 0) : 0,
-    hS: n > 0 ? h(cols, singles) : 0,
-    hST: n > 0 ? h(pairs, singles) : 0,
-  };
+    .labels;
 }
 
 /**
@@ -192,7 +140,8 @@ export function isbiScores(
   for (let z = 0; z < nz; z++) {
     const t = sliceLabels(truth, z, truthMode, thr(truth));
     const s = sliceLabels(proposal, z, proposalMode, thr(proposal));
-    const m = sums(t, s);
+    const sums = foregroundSums(t, s);
+    const m = { ...sums, hT: sums.hTruth, hS: sums.hTest, hST: sums.hJoint };
     if (m.n === 0) continue;
     sumP += m.sumP;
     sumS += m.sumS;

@@ -166,27 +166,50 @@ export function foregroundRestrictedScores(
   truth: Volume,
   test: Volume,
 ): ForegroundRestrictedScores {
+  const m = foregroundSums(truth, test);
+  const info = m.hTruth + m.hTest - m.hJoint;
+  const ratio = (num: number, den: number) => (den > 0 ? num / den : 1);
+  return {
+    vRand: (2 * m.sumP) / (m.sumS + m.sumT),
+    vRandSplit: m.sumP / m.sumT,
+    vRandMerge: m.sumP / m.sumS,
+    vInfo: m.hTruth + m.hTest > 0 ? (2 * info) / (m.hTruth + m.hTest) : 1,
+    vInfoSplit: ratio(info, m.hTest),
+    vInfoMerge: ratio(info, m.hTruth),
+  };
+}
+
+/** The counts and entropies behind the foreground-restricted scores. @internal */
+export interface ForegroundSums {
+  /** sum p_ij^2, sum s_j^2, sum t_i^2 as counts (test-0 voxels of the foreground as singletons). */
+  sumP: number;
+  sumS: number;
+  sumT: number;
+  /** Foreground voxels (truth not 0). */
+  n: number;
+  /** Entropies (bits) of the truth, the test and the joint labels over the foreground. */
+  hTruth: number;
+  hTest: number;
+  hJoint: number;
+}
+
+/**
+ * Sums of {@link foregroundRestrictedScores} over the voxels whose truth is not 0, with
+ * test-0 voxels there counted as singletons (one segment each), as the ISBI 2012 scripts.
+ * Shared by the 3D scores and the per-slice ISBI scores (metrics/isbi.ts). @internal
+ */
+export function foregroundSums(truth: Volume, test: Volume): ForegroundSums {
   const t = contingencyTable(truth, test, { ignoreTruth: [0], ignoreTest: [0] });
   const all = contingencyTable(truth, test, { ignoreTruth: [0] });
   const n = all.total;
   const singletons = n - t.total;
-  // Tables over the foreground, with the test-0 voxels as singletons.
   let sumP = singletons;
   for (const c of t.pairs.values()) sumP += c * c;
   let sumS = singletons;
   for (const c of t.testSizes) sumS += c * c;
   let sumT = 0;
   for (const c of all.truthSizes) sumT += c * c;
-  const joint: ContingencyTable = { ...t, truthSizes: all.truthSizes, total: n };
-  const h = entropies(joint, singletons);
-  const info = h.hTruth + h.hTest - h.hJoint;
-  const ratio = (num: number, den: number) => (den > 0 ? num / den : 1);
-  return {
-    vRand: (2 * sumP) / (sumS + sumT),
-    vRandSplit: sumP / sumT,
-    vRandMerge: sumP / sumS,
-    vInfo: h.hTruth + h.hTest > 0 ? (2 * info) / (h.hTruth + h.hTest) : 1,
-    vInfoSplit: ratio(info, h.hTest),
-    vInfoMerge: ratio(info, h.hTruth),
-  };
+  if (n === 0) return { sumP, sumS, sumT, n, hTruth: 0, hTest: 0, hJoint: 0 };
+  const h = entropies({ ...t, truthSizes: all.truthSizes, total: n }, singletons);
+  return { sumP, sumS, sumT, n, hTruth: h.hTruth, hTest: h.hTest, hJoint: h.hJoint };
 }
