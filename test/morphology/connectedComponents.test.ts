@@ -22,6 +22,14 @@ describe("connectedComponents vs scipy.ndimage.label", () => {
         t.xMax[i],
       ]);
       expect(boxes).toEqual(c.boxes);
+      // Blockwise on the pool (slabs labelled in workers, joined at their boundaries): the same.
+      const pool = await connectedComponents(input, {
+        connectivity: c.connectivity,
+        inline: false,
+      });
+      expect(pool.count).toBe(c.count);
+      expect(Array.from(pool.labels.data)).toEqual(Array.from(got.labels.data));
+      expect(pool.table).toEqual(got.table);
     });
   }
 });
@@ -63,6 +71,15 @@ describe("connectedComponents by hand", () => {
     await expect(
       connectedComponents(vol([1], [1, 1, 1]), { connectivity: 8 as 6 }),
     ).rejects.toThrow(/`connectivity` must be 6, 18 or 26, received 8/);
+  });
+
+  it("refuses bad threads and inline options", async () => {
+    await expect(connectedComponents(vol([1], [1, 1, 1]), { threads: 0 })).rejects.toThrow(
+      /threads/,
+    );
+    await expect(
+      connectedComponents(vol([1], [1, 1, 1]), { inline: "yes" as "auto" }),
+    ).rejects.toThrow(/inline/);
   });
 });
 
@@ -148,6 +165,16 @@ describe("connectedComponents (runs) vs a flood fill on random volumes", () => {
             const voxels = new Array<number>(got.count).fill(0);
             for (const l of want) if (l > 0) voxels[l - 1]!++;
             expect(Array.from(got.table.voxels)).toEqual(voxels);
+            if (shape[0] >= 2) {
+              const pool = await connectedComponents(v, {
+                connectivity,
+                labels: multi,
+                inline: false,
+              });
+              expect(Array.from(pool.labels.data)).toEqual(Array.from(want));
+              expect(pool.count).toBe(got.count);
+              expect(pool.table).toEqual(got.table);
+            }
           }
         }
       });

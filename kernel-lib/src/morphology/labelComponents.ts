@@ -1,3 +1,4 @@
+import { allocate } from "../volume/dtype.js";
 import type { Shape3, VoxelArray } from "../volume/types.js";
 
 /** Voxel connectivity in 3D: faces (6), faces and edges (18), faces, edges and corners (26). */
@@ -21,9 +22,9 @@ export interface LabelledRuns {
 
 /**
  * The earlier rows a run can touch, as `[dz, dy, reach]`: a run `a..b` meets
- * the runs of row `(z + dz, y + dy)` that overlap `a - reach .. b + reach`.
+ * the runs of row `(z + dz, y + dy)` that overlap `a - reach .. b + reach`. @internal
  */
-function earlierRows(connectivity: Connectivity): [number, number, number][] {
+export function earlierRows(connectivity: Connectivity): [number, number, number][] {
   if (connectivity === 6) {
     return [
       [0, -1, 0],
@@ -86,14 +87,63 @@ export function labelRuns(
   connectivity: Connectivity,
   multi: boolean,
 ): LabelledRuns {
-  const [nz, ny, nx] = shape;
-  const rows = nz * ny;
-  const rowFirst = new Int32Array(rows + 1);
-  let cap = Math.max(1024, src.length >> 4);
-  let row: Int32Array = new Int32Array(cap);
-  let start: Int32Array = new Int32Array(cap);
-  let end: Int32Array = new Int32Array(cap);
-  let parent: Int32Array = new Int32Array(cap);
+  const { runs, row, start, end, parent } = labelSlab(src, shape, 0, shape[0], connectivity, multi);
+  // Parents are roots (earlier runs or the run itself): numbering the roots in run order (=
+  // raster order of the components' first voxels) gives every run its root's number.
+  const label = parent;
+  let count = 0;
+  for (let k = 0; k < runs; k++) {
+    const p = parent[k]!;
+    label[k] = p === k ? ++count : label[p]!;
+  }
+  return { count, runs, row, start, end, label };
+}
+
+/**
+ * Runs of the planes `z0 <= z < z1` joined into components within those
+ * planes (see {@link labelRuns}). @internal
+ */
+export interface SlabRuns {
+  runs: number;
+  /** Row (z * ny + y, of the whole volume) of each run. */
+  row: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+  /** Each run's root: the slab's first run (index within the slab) of its component. */
+  parent: Int32Array;
+  /** Runs of the slab's row `i` (counted from its first row) are `rowFirst[i] .. rowFirst[i + 1]`. */
+  rowFirst: Int32Array;
+}
+
+function growTo(a: Int32Array, size: number, shared: boolean): Int32Array {
+  if (!shared) return grow(a, size);
+  const b = allocate("int32", Math.max(size, a.length * 2), true);
+  b.set(a);
+  return b;
+}
+
+/**
+ * {@link labelRuns}' union-find over the planes `z0 <= z < z1` only, every
+ * parent made a root; arrays in shared memory when `shared`. @internal
+ */
+export function labelSlab(
+  src: VoxelArray,
+  shape: Shape3,
+  z0: number,
+  z1: number,
+  connectivity: Connectivity,
+  multi: boolean,
+  shared = false,
+): SlabRuns {
+  const [, ny, nx] = shape;
+  const r0 = z0 * ny;
+  const rows = (z1 - z0) * ny;
+  const rowFirst = allocate("int32", rows + 1, shared);
+  let cap = Math.max(1024, (rows * nx) >> 4);
+  let row: Int32Array = allocate("int32", cap, shared);
+  let start: Int32Array = allocate("int32", cap, shared);
+  let end: Int32Array = allocate("int32", cap, shared);
+  let parent: Int32Array = allocate("int32", cap, shared);
   let runs = 0;
   const nbrs = earlierRows(connectivity);
   // Mask mode on bytes with rows on 4-byte boundaries: rows are read as 32-bit words.
@@ -105,9 +155,9 @@ export function labelRuns(
   const nbrLast = new Int32Array(nbrs.length);
   const nbrReach = new Int32Array(nbrs.length);
   const nbrBase = new Int32Array(nbrs.length);
-  for (let z = 0, r = 0; z < nz; z++) {
+  for (let z = z0, r = r0; z < z1; z++) {
     for (let y = 0; y < ny; y++, r++) {
-      rowFirst[r] = runs;
+      rowFirst[r - r0] = runs;
       const base = r * nx;
       // Cut the row into runs.
       if (words !== undefined) {
@@ -126,10 +176,10 @@ export function labelRuns(
             if (((mask >>> i) & 1) !== 0) {
               if (runs === cap) {
                 cap *= 2;
-                row = grow(row, cap);
-                start = grow(start, cap);
-                end = grow(end, cap);
-                parent = grow(parent, cap);
+                row = growTo(row, cap, shared);
+                start = growTo(start, cap, shared);
+                end = growTo(end, cap, shared);
+                parent = growTo(parent, cap, shared);
               }
               row[runs] = r;
               start[runs] = x0 + i;
@@ -150,10 +200,10 @@ export function labelRuns(
           else while (x < nx && src[base + x] !== 0) x++;
           if (runs === cap) {
             cap *= 2;
-            row = grow(row, cap);
-            start = grow(start, cap);
-            end = grow(end, cap);
-            parent = grow(parent, cap);
+            row = growTo(row, cap, shared);
+            start = growTo(start, cap, shared);
+            end = growTo(end, cap, shared);
+            parent = growTo(parent, cap, shared);
           }
           row[runs] = r;
           start[runs] = a;
@@ -163,22 +213,22 @@ export function labelRuns(
         }
       }
       const last = runs;
-      const first = rowFirst[r]!;
+      const first = rowFirst[r - r0]!;
       if (first === last) continue;
       // Earlier neighbouring rows inside the volume, with their run ranges.
       let m = 0;
       for (const [dz, dy, reach] of nbrs) {
         const zz = z + dz;
         const yy = y + dy;
-        if (zz < 0 || yy < 0 || yy >= ny) continue;
-        const rr = zz * ny + yy;
+        if (zz < z0 || yy < 0 || yy >= ny) continue;
+        const rr = zz * ny + yy - r0;
         const lo = rowFirst[rr]!;
-        const hi = rr + 1 === r ? first : rowFirst[rr + 1]!;
+        const hi = rr + 1 === r - r0 ? first : rowFirst[rr + 1]!;
         if (lo === hi) continue;
         nbrFirst[m] = lo;
         nbrLast[m] = hi;
         nbrReach[m] = reach;
-        nbrBase[m] = rr * nx;
+        nbrBase[m] = (rr + r0) * nx;
         m++;
       }
       for (let k = first; k < last; k++) {
@@ -205,17 +255,9 @@ export function labelRuns(
     }
   }
   rowFirst[rows] = runs;
-  // Parents always point to earlier runs: one pass in run order makes every
-  // parent a root, a second numbers the roots in run order (= raster order of
-  // the components' first voxels) and gives every run its root's number.
+  // Parents always point to earlier runs: one pass in run order makes every parent a root.
   for (let k = 0; k < runs; k++) parent[k] = parent[parent[k]!]!;
-  const label = parent;
-  let count = 0;
-  for (let k = 0; k < runs; k++) {
-    const p = parent[k]!;
-    label[k] = p === k ? ++count : label[p]!;
-  }
-  return { count, runs, row, start, end, label };
+  return { runs, row, start, end, parent, rowFirst };
 }
 
 /**
