@@ -65,6 +65,20 @@ export {
 } from "./pipeline.js";
 export { paper2RealMap, type Paper2RealMap, type Paper2RealMapOptions } from "./realMap.js";
 export {
+  paper2Relief,
+  paper2SelectPostprocessing,
+  paper2SliceGrains,
+  paper2SliceScores,
+  PAPER2_POSTPROCESSING_CANDIDATES,
+  type Paper2Postprocessing,
+  type Paper2PostprocessingScore,
+  type Paper2ReliefKind,
+  type Paper2SelectedPostprocessing,
+  type Paper2SelectPostprocessingOptions,
+  type Paper2SliceGrains,
+  type Paper2SliceLabels,
+} from "./postprocessing.js";
+export {
   paper2UNetBoundary,
   PAPER2_UNET_CLASSES,
   type Paper2UNetBoundary,

@@ -47,6 +47,12 @@ export interface Paper2PipelineOptions extends Paper2WatershedOptions {
   forest?: Omit<Paper2BoundaryForestOptions, "onProgress" | "threads">;
   /** Probability maps to use instead of training a forest. */
   probabilities?: Paper2Probabilities;
+  /**
+   * The relief the watershed floods instead of P(boundary), e.g. smoothed
+   * (`paper2SelectPostprocessing`'s `relief`); the boundary map is still P(boundary)'s argmax.
+   * @default probabilities.boundary
+   */
+  relief?: Volume;
   /** Boundary F1 tolerance, voxels. @default 1 */
   tolerance?: number;
   /** Compare the grain descriptors (grains not touching the border) by KS distance. @default true */
@@ -101,6 +107,7 @@ const KEYS = [
   "align",
   "forest",
   "probabilities",
+  "relief",
   "tolerance",
   "descriptors",
   "threads",
@@ -200,8 +207,13 @@ export async function paper2Pipeline(
   timings.forest = performance.now() - t;
   tick(input === "probabilities" ? "probabilities given" : "boundary forest");
 
+  if (options.relief !== undefined) {
+    checkVolume(options.relief, "options.relief");
+    checkSameShape(options.relief, "options.relief", sample.grains, "sample.grains");
+  }
   t = performance.now();
-  const ws = await paper2Watershed(probabilities.boundary, probabilities.background, {
+  const relief = options.relief ?? probabilities.boundary;
+  const ws = await paper2Watershed(relief, probabilities.background, {
     h,
     ...(options.backgroundThreshold !== undefined
       ? { backgroundThreshold: options.backgroundThreshold }
