@@ -341,7 +341,7 @@ export async function paper2SelectPostprocessing(
       labels,
       TypeError,
     );
-  const targets = isSample(labels) ? labels.targets : labels.targets;
+  const targets = labels.targets;
   const labelled = isSample(labels) ? labels.labelledSlices : labels.slices;
   checkVolume(targets, "labels.targets");
   checkSameShape(targets, "labels.targets", probabilities.boundary, "probabilities.boundary");
