@@ -174,8 +174,8 @@ if (selUNet) {
 // Only now are the chosen settings scored against all true grains (the same scores as above).
 
 // %%
-const chosenForest = await paper2Pipeline(sample, { probabilities: forest, relief: selForest.relief, h: selForest.selected.h, descriptors: false });
-const chosenUNet = unet && selUNet ? await paper2Pipeline(sample, { probabilities: unet, relief: selUNet.relief, h: selUNet.selected.h, descriptors: false }) : undefined;
+const chosenForest = await paper2Pipeline(sample, { probabilities: forest, watershed: selForest.watershed, h: selForest.selected.h, descriptors: false });
+const chosenUNet = unet && selUNet ? await paper2Pipeline(sample, { probabilities: unet, watershed: selUNet.watershed, h: selUNet.selected.h, descriptors: false }) : undefined;
 const chosen = [
   { name: `forest, ${setting(selForest.selected)}`, key: "paper2.forest.selected", r: chosenForest },
   ...(chosenUNet && selUNet ? [{ name: `U-Net, ${setting(selUNet.selected)}`, key: "paper2.unet.selected", r: chosenUNet }] : []),

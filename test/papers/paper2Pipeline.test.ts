@@ -7,7 +7,7 @@ import {
 } from "../../kernel-lib/src/papers/paper2/index.js";
 import { loadSample } from "../../kernel-lib/src/synth/loadSample.js";
 import type { EbsdSample } from "../../kernel-lib/src/synth/sampleCatalog.js";
-import type { Volume } from "../../kernel-lib/src/volume/types.js";
+import type { Shape3, Volume } from "../../kernel-lib/src/volume/types.js";
 
 const line = (values: number[]): Volume<Float32Array> => ({
   data: Float32Array.from(values),
@@ -126,6 +126,50 @@ describe("paper2Pipeline on ebsd-particle-small", () => {
     // (iq: sample.iq, 50 trees) scores F1 0.775, matched 0.069
     expect(r.grainBoundaries.f1).toBeGreaterThan(0.92);
     expect(r.matchedFraction).toBeGreaterThan(0.6);
+  });
+
+  it("scores a given watershed as its own (no second flood), and refuses it with watershed options", async () => {
+    const p = (m: Volume<Uint8Array>) => ({ ...m, data: Float32Array.from(m.data) });
+    const probabilities = {
+      boundary: p(sample.boundary),
+      interior: p(sample.interior),
+      background: p(sample.background),
+    };
+    const own = await paper2Pipeline(sample, {
+      probabilities,
+      h: 0.1,
+      connectivity: 6,
+      descriptors: false,
+    });
+    const ws = await paper2Watershed(probabilities.boundary, probabilities.background, {
+      h: 0.1,
+      connectivity: 6,
+    });
+    const given = await paper2Pipeline(sample, {
+      probabilities,
+      watershed: ws,
+      h: 0.1,
+      descriptors: false,
+    });
+    expect(given.grains).toBe(ws.grains);
+    expect(Array.from(given.grains.data)).toEqual(Array.from(own.grains.data));
+    expect(given.grainCount).toBe(own.grainCount);
+    expect(given.markers).toBe(own.markers);
+    expect(given.adaptedRand.error).toBe(own.adaptedRand.error);
+    expect(given.matchedFraction).toBe(own.matchedFraction);
+    await expect(paper2Pipeline(sample, { watershed: ws, descriptors: false })).rejects.toThrow(
+      /options\.watershed: give the `probabilities`/,
+    );
+    await expect(
+      paper2Pipeline(sample, { probabilities, watershed: ws, relief: probabilities.boundary }),
+    ).rejects.toThrow(/`watershed` or `relief`/);
+    const small = {
+      ...ws,
+      grains: { ...ws.grains, shape: [1, 1, ws.grains.data.length] as Shape3 },
+    };
+    await expect(paper2Pipeline(sample, { probabilities, watershed: small })).rejects.toThrow(
+      /options\.watershed\.grains/,
+    );
   });
 
   it("checks its inputs", async () => {

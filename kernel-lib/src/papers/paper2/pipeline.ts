@@ -20,7 +20,11 @@ import { checkBoolean, checkNonNegative, checkOptions, expectedError } from "../
 import { checkSameShape, checkVolume } from "../../volume/check.js";
 import type { Volume } from "../../volume/types.js";
 import { paper2BoundaryForest, type Paper2BoundaryForestOptions } from "./pipelineForest.js";
-import { paper2Watershed, type Paper2WatershedOptions } from "./pipelineWatershed.js";
+import {
+  paper2Watershed,
+  type Paper2Watershed,
+  type Paper2WatershedOptions,
+} from "./pipelineWatershed.js";
 
 /** The grain descriptors compared by KS distance (Paper 2, Sect. 2.4). */
 export const PAPER2_DESCRIPTORS = ["d", "s", "c", "e", "phi", "theta"] as const;
@@ -53,6 +57,13 @@ export interface Paper2PipelineOptions extends Paper2WatershedOptions {
    * @default probabilities.boundary
    */
   relief?: Volume;
+  /**
+   * Grains already flooded from `probabilities` (`paper2SelectPostprocessing`'s `watershed`):
+   * scored as they are, without a watershed of the pipeline's own. Needs `probabilities`;
+   * excludes `relief` and the watershed's options (`backgroundThreshold`, `minGrainVoxels`,
+   * `connectivity`, `mergeBelow`); `h` is only recorded.
+   */
+  watershed?: Paper2Watershed;
   /** Boundary F1 tolerance, voxels. @default 1 */
   tolerance?: number;
   /** Compare the grain descriptors (grains not touching the border) by KS distance. @default true */
@@ -108,6 +119,7 @@ const KEYS = [
   "forest",
   "probabilities",
   "relief",
+  "watershed",
   "tolerance",
   "descriptors",
   "threads",
@@ -212,18 +224,42 @@ export async function paper2Pipeline(
     checkSameShape(options.relief, "options.relief", sample.grains, "sample.grains");
   }
   t = performance.now();
+  const given = options.watershed;
+  if (given !== undefined) {
+    if (!options.probabilities)
+      throw new RangeError(
+        "options.watershed: give the `probabilities` it was flooded from as well",
+      );
+    for (const k of [
+      "relief",
+      "backgroundThreshold",
+      "minGrainVoxels",
+      "connectivity",
+      "mergeBelow",
+    ] as const)
+      if (options[k] !== undefined)
+        throw new RangeError(
+          `options: give \`watershed\` or \`${k}\`, not both (the grains are already flooded)`,
+        );
+    if (typeof given !== "object" || given === null)
+      throw expectedError("options.watershed", "a paper2Watershed result", given, TypeError);
+    checkVolume(given.grains, "options.watershed.grains");
+    checkSameShape(given.grains, "options.watershed.grains", sample.grains, "sample.grains");
+  }
   const relief = options.relief ?? probabilities.boundary;
-  const ws = await paper2Watershed(relief, probabilities.background, {
-    h,
-    ...(options.backgroundThreshold !== undefined
-      ? { backgroundThreshold: options.backgroundThreshold }
-      : {}),
-    ...(options.minGrainVoxels !== undefined ? { minGrainVoxels: options.minGrainVoxels } : {}),
-    ...(options.connectivity !== undefined ? { connectivity: options.connectivity } : {}),
-    ...(options.mergeBelow !== undefined ? { mergeBelow: options.mergeBelow } : {}),
-  });
+  const ws =
+    given ??
+    (await paper2Watershed(relief, probabilities.background, {
+      h,
+      ...(options.backgroundThreshold !== undefined
+        ? { backgroundThreshold: options.backgroundThreshold }
+        : {}),
+      ...(options.minGrainVoxels !== undefined ? { minGrainVoxels: options.minGrainVoxels } : {}),
+      ...(options.connectivity !== undefined ? { connectivity: options.connectivity } : {}),
+      ...(options.mergeBelow !== undefined ? { mergeBelow: options.mergeBelow } : {}),
+    }));
   timings.watershed = performance.now() - t;
-  tick(`watershed (${ws.count} grains)`);
+  tick(`${given ? "watershed given" : "watershed"} (${ws.count} grains)`);
 
   t = performance.now();
   const { boundary, interior, background } = probabilities;

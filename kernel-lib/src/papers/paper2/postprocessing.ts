@@ -16,7 +16,11 @@ import {
 import { checkSameShape, checkVolume } from "../../volume/check.js";
 import type { Shape3, Spacing3, Volume } from "../../volume/types.js";
 import type { Paper2Probabilities } from "./pipeline.js";
-import { paper2Watershed, type Paper2WatershedOptions } from "./pipelineWatershed.js";
+import {
+  paper2Watershed,
+  type Paper2Watershed,
+  type Paper2WatershedOptions,
+} from "./pipelineWatershed.js";
 
 /** The relief the h-minima watershed floods: P(boundary), or 1 - P(interior) = P(boundary) + P(background). */
 export type Paper2ReliefKind = "boundary" | "notInterior";
@@ -101,6 +105,8 @@ export interface Paper2SelectedPostprocessing {
   relief: Volume<Float32Array>;
   /** Its grains. */
   grains: Volume<Int32Array>;
+  /** Its whole watershed (grains, counts): pass to `paper2Pipeline` as `watershed` to score it without flooding again. */
+  watershed: Paper2Watershed;
   /** Slices scored on. */
   slices: number[];
   /** Hand grains (2D components of the interior label) per slice. */
@@ -309,7 +315,7 @@ const KEYS = [
  * @param labels - A sample (its `targets` and `labelledSlices`), or `{ targets, slices }`.
  * @example
  * const sel = await paper2SelectPostprocessing(unet, sample);
- * const r = await paper2Pipeline(sample, { probabilities: unet, relief: sel.relief, h: sel.selected.h });
+ * const r = await paper2Pipeline(sample, { probabilities: unet, watershed: sel.watershed, h: sel.selected.h });
  */
 export async function paper2SelectPostprocessing(
   probabilities: Paper2Probabilities,
@@ -383,7 +389,7 @@ export async function paper2SelectPostprocessing(
   const reliefs = new Map<string, Volume<Float32Array>>();
   const scores: Paper2PostprocessingScore[] = [];
   let best = -1;
-  let bestGrains: Volume<Int32Array> | undefined;
+  let bestWatershed: Paper2Watershed | undefined;
   const better = (a: Paper2PostprocessingScore, b: Paper2PostprocessingScore): boolean =>
     criterion === "adaptedRand"
       ? a.adaptedRandError < b.adaptedRandError ||
@@ -412,7 +418,7 @@ export async function paper2SelectPostprocessing(
     scores.push(score);
     if (best < 0 || better(score, scores[best]!)) {
       best = i;
-      bestGrains = ws.grains;
+      bestWatershed = ws;
     }
     options.onProgress?.(
       i + 1,
@@ -426,7 +432,8 @@ export async function paper2SelectPostprocessing(
     best,
     selected,
     relief: reliefs.get(`${selected.relief}:${selected.sigma}`)!,
-    grains: bestGrains!,
+    grains: bestWatershed!.grains,
+    watershed: bestWatershed!,
     slices,
     handGrains: hand.counts,
     criterion,
