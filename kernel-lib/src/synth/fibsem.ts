@@ -256,7 +256,19 @@ function detector(
  *   fraction 1 / (1 + (d / (aperture r))^2) that escapes a pore of local radius r,
  *   blurred by `depthBlur` per 100 nm (splatted by depth bands, so a deep dark
  *   pixel stays dark beside a sharp wall). Narrow or deep pores are dark, walls
- *   of open pores show through, so void grey values spread over both solids' ranges;
+ *   of open pores show through, so void grey values spread over both solids' ranges.
+ *   Why z carries information (sources, from their abstracts): shine-through hides the
+ *   solid's extent in a single slice (Prill and Schladitz, Scanning, 2013, simulated FIB/SEM
+ *   of porous media), a structure is located at its last occurrence along z, after which
+ *   it is milled away (Salzer et al., Mater. Charact. 69, 2012), and shine-through features
+ *   move in the image from slice to slice while the milled face does not (Moroni and
+ *   Thiele, Ultramicroscopy 219, 2020, segmentation by optical flow). Here the first two
+ *   follow from the geometry (a wall behind the face is the face `d / spacing` slices
+ *   later) and the third from `viewAngle` (a wall at depth d is seen shifted by
+ *   d tan(viewAngle) along +y, so it drifts by spacing tan(viewAngle) per slice). How
+ *   bright a wall seen through a pore is against the face (the attenuation, escape and
+ *   tilt terms) is not calibrated against either source: their full texts, with the
+ *   Monte-Carlo yields, were not at hand;
  * - topography: pore rim glow (the wall just under a pore edge, seen at grazing
  *   incidence: the bright void peak above NMC in SE2), edge brightening of solid
  *   edges and one-sided shadowing;
