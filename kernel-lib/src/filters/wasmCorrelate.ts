@@ -12,75 +12,32 @@
  * @internal
  */
 
-const I32 = 0x7f;
-const V128 = 0x7b;
+import {
+  I32,
+  I32_SUB,
+  LOOP,
+  END,
+  V128,
+  V128_ZERO,
+  brIf,
+  compiledOnce,
+  get,
+  i32const,
+  set,
+  simd,
+  tee,
+  uleb,
+  update,
+  vec,
+  wasmModule,
+  whileNonZero,
+  type WasmMemory,
+} from "../util/wasmAssembly.js";
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
-
-// Instructions used below.
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const tee = (i: number) => [0x22, ...uleb(i)];
-const i32const = (n: number) => [0x41, ...sleb(n)];
-const I32_ADD = [0x6a];
-const I32_SUB = [0x6b];
-const I32_EQZ = [0x45];
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const END = [0x0b];
-const br = (depth: number) => [0x0c, depth];
-const brIf = (depth: number) => [0x0d, depth];
-/** `local = local op by` (`by`: the instructions that push the operand; `op`: add or subtract). */
-const update = (local: number, by: number[], op = I32_ADD) => [
-  ...get(local),
-  ...by,
-  ...op,
-  ...set(local),
-];
 /** `to = from`. */
 const copy = (from: number, to: number) => [...get(from), ...set(to)];
-/** `while (counter !== 0) { body }` (the body must change the counter). */
-const whileNonZero = (counter: number, body: number[]) => [
-  ...BLOCK,
-  ...LOOP,
-  ...get(counter),
-  ...I32_EQZ,
-  ...brIf(1),
-  ...body,
-  ...br(0),
-  ...END,
-  ...END,
-];
-const simd = (op: number) => [0xfd, ...uleb(op)];
 const v128Load = (offset: number) => [...simd(0x00), 0, ...uleb(offset)];
 const v128Store = (offset: number) => [...simd(0x0b), 0, ...uleb(offset)];
-const V128_ZERO = [...simd(0x0c), ...new Array<number>(16).fill(0)];
 const F32X4_ADD = simd(0xe4);
 const F32X4_MUL = simd(0xe6);
 
@@ -165,25 +122,9 @@ function correlateBody(): number[] {
   return [...locals, ...code];
 }
 
-/** `\0asm` and binary format version 1. */
-const MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-
 function moduleBytes(): Uint8Array {
-  const body = correlateBody();
-  const params = new Array<number[]>(9).fill([I32]);
-  return new Uint8Array([
-    ...MAGIC_AND_VERSION,
-    ...section(1, vec([[0x60, ...vec(params), 0]])), // type: (i32 x 9) -> ()
-    ...section(3, vec([[0]])), // one function of type 0
-    ...section(5, vec([[0x00, 1]])), // memory, min 1 page
-    ...section(
-      7,
-      vec([
-        [...name("corr"), 0x00, 0],
-        [...name("memory"), 0x02, 0],
-      ]),
-    ),
-    ...section(10, vec([[...uleb(body.length), ...body]])),
+  return wasmModule([
+    { name: "corr", params: new Array<number>(9).fill(I32), results: [], body: correlateBody() },
   ]);
 }
 
@@ -203,30 +144,8 @@ export interface CorrelateExports {
   memory: WasmMemory;
 }
 
-// The ES2022 lib used here has no WebAssembly typings: the few members used.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-let compiled: object | undefined;
-
 /** A new instance (with its own memory) of the correlation module; compiled once per thread. */
-export function instantiateCorrelate(): CorrelateExports {
-  if (compiled === undefined) {
-    const bytes = moduleBytes();
-    if (!wasm.validate(bytes)) {
-      throw new Error(
-        "this JavaScript engine lacks WebAssembly SIMD (needed by the filters); use Node >= 20",
-      );
-    }
-    compiled = new wasm.Module(bytes);
-  }
-  return new wasm.Instance(compiled).exports as unknown as CorrelateExports;
-}
+export const instantiateCorrelate = compiledOnce<CorrelateExports>(
+  moduleBytes,
+  "this JavaScript engine lacks WebAssembly SIMD (needed by the filters); use Node >= 20",
+);

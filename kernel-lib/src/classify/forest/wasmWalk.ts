@@ -14,39 +14,39 @@
  * @internal
  */
 
-const I32 = 0x7f;
-const V128 = 0x7b;
+import {
+  BLOCK,
+  END,
+  I32,
+  I32_ADD,
+  I32_SUB,
+  LOOP,
+  V128,
+  V128_ZERO,
+  br,
+  brIf,
+  compiledOnce,
+  get,
+  i32const as i32c,
+  set,
+  simd,
+  tee,
+  uleb,
+  vec,
+  wasmModule,
+  whileNonZero,
+  type WasmMemory,
+} from "../../util/wasmAssembly.js";
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
-const text = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-
-// Opcodes (WebAssembly core 1.0).
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const tee = (i: number) => [0x22, ...uleb(i)];
-const i32c = (n: number) => [0x41, ...uleb(n)]; // n < 64: uleb equals sleb
 /** Memory access with alignment 2^`align` and a constant byte offset. */
 const mem = (op: number, align: number, offset = 0) => [op, align, ...uleb(offset)];
 const I32_LOAD = (off = 0) => mem(0x28, 2, off);
 const F32_LOAD = (off = 0) => mem(0x2a, 2, off);
 const F64_LOAD = (off = 0) => mem(0x2b, 3, off);
 const F64_STORE = (off = 0) => mem(0x39, 3, off);
-const ADD = [0x6a];
-const SUB = [0x6b];
+const ADD = I32_ADD;
+const SUB = I32_SUB;
 const SHL = [0x74];
-const EQZ = [0x45];
 const GE_S = [0x4e];
 const OR = [0x72];
 const MUL = [0x6c];
@@ -54,32 +54,12 @@ const SELECT = [0x1b];
 const F32_LE = [0x5f];
 const F64_ADD = [0xa0];
 const F64_PROMOTE = [0xbb];
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const END = [0x0b];
-const br = (depth: number) => [0x0c, depth];
-const brIf = (depth: number) => [0x0d, depth];
-const simd = (op: number) => [0xfd, ...uleb(op)];
 const V128_LOAD = [...simd(0x00), 4, 0];
-const V128_ZERO = [...simd(0x0c), ...new Array<number>(16).fill(0)];
 const F32X4_NE = simd(0x42);
 const V128_OR = simd(0x50);
 const V128_ANY_TRUE = simd(0x53);
 const add = (local: number, by: number[]) => [...get(local), ...by, ...ADD, ...set(local)];
 const dec = (local: number) => [...get(local), ...i32c(1), ...SUB, ...set(local)];
-/** `while (local !== 0) { body }` (the body must bring the local to 0). */
-const whileNonZero = (local: number, body: number[]) => [
-  ...BLOCK,
-  ...LOOP,
-  ...get(local),
-  ...EQZ,
-  ...brIf(1),
-  ...body,
-  ...br(0),
-  ...END,
-  ...END,
-];
-
 /** Bytes per packed node: feature (i32), threshold (f32), right (i32), leaf (i32). */
 export const NODE_BYTES = 16;
 
@@ -255,34 +235,9 @@ function hasNaNBody(): number[] {
 export const LOCKSTEP = 8;
 
 function moduleBytes(): Uint8Array {
-  const body = walkBody(LOCKSTEP);
-  const nan = hasNaNBody();
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
-    ...section(
-      1,
-      vec([
-        [0x60, ...vec(new Array<number[]>(9).fill([I32])), 0], // walk: (i32 x 9) -> ()
-        [0x60, ...vec([[I32], [I32]]), ...vec([[I32]])], // hasNaN: (i32, i32) -> i32
-      ]),
-    ),
-    ...section(3, vec([[0], [1]])),
-    ...section(5, vec([[0x00, 1]])), // memory: min 1 page, no max
-    ...section(
-      7,
-      vec([
-        [...text("walk"), 0x00, 0],
-        [...text("hasNaN"), 0x00, 1],
-        [...text("memory"), 0x02, 0],
-      ]),
-    ),
-    ...section(
-      10,
-      vec([
-        [...uleb(body.length), ...body],
-        [...uleb(nan.length), ...nan],
-      ]),
-    ),
+  return wasmModule([
+    { name: "walk", params: new Array<number>(9).fill(I32), results: [], body: walkBody(LOCKSTEP) },
+    { name: "hasNaN", params: [I32, I32], results: [I32], body: hasNaNBody() },
   ]);
 }
 
@@ -300,21 +255,11 @@ export interface WalkExports {
     K: number,
   ): void;
   hasNaN(x: number, vectors: number): number;
-  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
 }
-
-// The ES2022 lib used here has no WebAssembly typings: the few members used.
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-
-let compiled: object | undefined;
 
 /** A new instance (with its own memory) of the walk module; compiled once per thread. @internal */
-export function instantiateWalk(): WalkExports {
-  const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-  if (wasm === undefined) throw new Error("forest prediction needs WebAssembly (Node >= 20)");
-  compiled ??= new wasm.Module(moduleBytes());
-  return new wasm.Instance(compiled).exports as unknown as WalkExports;
-}
+export const instantiateWalk = compiledOnce<WalkExports>(
+  moduleBytes,
+  "forest prediction needs WebAssembly with SIMD (Node >= 20)",
+);
