@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  jacobiEigen3,
   symmetricEigenvalues2x2,
   symmetricEigenvalues3x3,
   tensorEigenvalues,
@@ -23,42 +24,13 @@ function rotated(l: [number, number, number], a: number, b: number, c: number): 
   return [m(0, 0), m(0, 1), m(0, 2), m(1, 1), m(1, 2), m(2, 2)];
 }
 
-/** Cyclic Jacobi rotations to convergence: an independent reference; eigenvalues descending. */
+/** The library's cyclic Jacobi iteration (tested on a hand-built case below): an independent reference, descending. */
 function jacobi(m: number[]): number[] {
-  const a = [
+  return jacobiEigen3([
     [m[0]!, m[1]!, m[2]!],
     [m[1]!, m[3]!, m[4]!],
     [m[2]!, m[4]!, m[5]!],
-  ];
-  for (let sweep = 0; sweep < 50; sweep++) {
-    let off = 0;
-    for (const [p, q] of [
-      [0, 1],
-      [0, 2],
-      [1, 2],
-    ] as const) {
-      off += a[p]![q]! ** 2;
-      if (a[p]![q] === 0) continue;
-      const theta = (a[q]![q]! - a[p]![p]!) / (2 * a[p]![q]!);
-      const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-      const c = 1 / Math.sqrt(t * t + 1);
-      const s = t * c;
-      for (let k = 0; k < 3; k++) {
-        const akp = a[k]![p]!;
-        const akq = a[k]![q]!;
-        a[k]![p] = c * akp - s * akq;
-        a[k]![q] = s * akp + c * akq;
-      }
-      for (let k = 0; k < 3; k++) {
-        const apk = a[p]![k]!;
-        const aqk = a[q]![k]!;
-        a[p]![k] = c * apk - s * aqk;
-        a[q]![k] = s * apk + c * aqk;
-      }
-    }
-    if (off < 1e-40) break;
-  }
-  return [a[0]![0]!, a[1]![1]!, a[2]![2]!].sort((x, y) => y - x);
+  ]).values;
 }
 
 function eig3(m: number[]): number[] {
@@ -141,5 +113,29 @@ describe("symmetricEigenvalues3x3", () => {
     expect([o[0]![0], o[1]![0], o[2]![0]]).toEqual([3, 2, 1]);
     expect([o[0]![1], o[1]![1], o[2]![1]]).toEqual([4, 4, 4]);
     expect(() => tensorEigenvalues([new Float32Array(1)], [], 1)).toThrow(RangeError);
+  });
+});
+
+describe("jacobiEigen3", () => {
+  it("diagonalises a rotated diagonal matrix (hand-built)", () => {
+    // R diag(9, 4, 1) R^T with R a rotation by 30 degrees about z
+    const c = Math.cos(Math.PI / 6);
+    const s = Math.sin(Math.PI / 6);
+    const R = [
+      [c, -s, 0],
+      [s, c, 0],
+      [0, 0, 1],
+    ];
+    const D = [9, 4, 1];
+    const M = R.map((_, i) =>
+      R.map((__, j) => D.reduce((acc, d, k) => acc + R[i]![k]! * d * R[j]![k]!, 0)),
+    );
+    const { values, vectors } = jacobiEigen3(M);
+    expect(values[0]).toBeCloseTo(9, 12);
+    expect(values[1]).toBeCloseTo(4, 12);
+    expect(values[2]).toBeCloseTo(1, 12);
+    expect(Math.abs(vectors[0]![0]!)).toBeCloseTo(c, 12);
+    expect(Math.abs(vectors[0]![1]!)).toBeCloseTo(s, 12);
+    expect(Math.abs(vectors[2]![2]!)).toBeCloseTo(1, 12);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jacobiEigen3, paper2GrainFigure } from "../../kernel-lib/src/papers/paper2/grainFigure.js";
+import { paper2GrainFigure } from "../../kernel-lib/src/papers/paper2/grainFigure.js";
 import type { Volume } from "../../kernel-lib/src/volume/types.js";
 
 /** A digitised ellipsoid with semi-axes (a, b, c) voxels along (x, y, z), centred, label 3. */
@@ -18,30 +18,6 @@ function ellipsoid(
         if (((x - m) / a) ** 2 + ((y - m) / b) ** 2 + ((z - m) / c) ** 2 <= 1) data[i] = 3;
   return { data, shape: [n, n, n], spacing };
 }
-
-describe("jacobiEigen3", () => {
-  it("diagonalises a rotated diagonal matrix (hand-built)", () => {
-    // R diag(9, 4, 1) R^T with R a rotation by 30 degrees about z
-    const c = Math.cos(Math.PI / 6);
-    const s = Math.sin(Math.PI / 6);
-    const R = [
-      [c, -s, 0],
-      [s, c, 0],
-      [0, 0, 1],
-    ];
-    const D = [9, 4, 1];
-    const M = R.map((_, i) =>
-      R.map((__, j) => D.reduce((acc, d, k) => acc + R[i]![k]! * d * R[j]![k]!, 0)),
-    );
-    const { values, vectors } = jacobiEigen3(M);
-    expect(values[0]).toBeCloseTo(9, 12);
-    expect(values[1]).toBeCloseTo(4, 12);
-    expect(values[2]).toBeCloseTo(1, 12);
-    expect(Math.abs(vectors[0]![0]!)).toBeCloseTo(c, 12);
-    expect(Math.abs(vectors[0]![1]!)).toBeCloseTo(s, 12);
-    expect(Math.abs(vectors[2]![2]!)).toBeCloseTo(1, 12);
-  });
-});
 
 describe("paper2GrainFigure", () => {
   it("draws surface, hull, the moment ellipsoid and the major axis of a digitised ellipsoid", () => {

@@ -270,3 +270,52 @@ export function tensorEigenvalues(
   else if (components.length === 3) eigenvalues2(components, out, n);
   else throw expectedError("components", "6 (3D) or 3 (2D) component arrays", components);
 }
+
+/** Eigenvalues (descending) and unit eigenvectors (columns, x y z order) of a symmetric 3x3 matrix, by cyclic Jacobi rotations (to convergence; slow, exact: for single matrices and as a reference for the closed forms above). */
+export function jacobiEigen3(m: number[][]): { values: number[]; vectors: number[][] } {
+  const a = m.map((r) => [...r]);
+  const v = [
+    [1, 0, 0],
+    [0, 1, 0],
+    [0, 0, 1],
+  ];
+  for (let sweep = 0; sweep < 50; sweep++) {
+    const off = a[0]![1]! ** 2 + a[0]![2]! ** 2 + a[1]![2]! ** 2;
+    if (off < 1e-30 * (1 + a[0]![0]! ** 2 + a[1]![1]! ** 2 + a[2]![2]! ** 2)) break;
+    for (const [p, q] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ] as const) {
+      const apq = a[p]![q]!;
+      if (apq === 0) continue;
+      const theta = (a[q]![q]! - a[p]![p]!) / (2 * apq);
+      const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+      const c = 1 / Math.sqrt(t * t + 1);
+      const s = t * c;
+      for (let k = 0; k < 3; k++) {
+        const akp = a[k]![p]!;
+        const akq = a[k]![q]!;
+        a[k]![p] = c * akp - s * akq;
+        a[k]![q] = s * akp + c * akq;
+      }
+      for (let k = 0; k < 3; k++) {
+        const apk = a[p]![k]!;
+        const aqk = a[q]![k]!;
+        a[p]![k] = c * apk - s * aqk;
+        a[q]![k] = s * apk + c * aqk;
+      }
+      for (let k = 0; k < 3; k++) {
+        const vkp = v[k]![p]!;
+        const vkq = v[k]![q]!;
+        v[k]![p] = c * vkp - s * vkq;
+        v[k]![q] = s * vkp + c * vkq;
+      }
+    }
+  }
+  const order = [0, 1, 2].sort((i, j) => a[j]![j]! - a[i]![i]!);
+  return {
+    values: order.map((i) => a[i]![i]!),
+    vectors: order.map((i) => [v[0]![i]!, v[1]![i]!, v[2]![i]!]),
+  };
+}

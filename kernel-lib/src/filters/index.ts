@@ -7,7 +7,12 @@ export {
 } from "./separable.js";
 export { separableBlock, type SeparableBlockParams } from "./separableBlock.js";
 export { vigraGaussianKernel1d, vigraKernelRadius } from "./vigraGaussianKernel1d.js";
-export { symmetricEigenvalues3x3, symmetricEigenvalues2x2, tensorEigenvalues } from "./eigen3.js";
+export {
+  jacobiEigen3,
+  symmetricEigenvalues3x3,
+  symmetricEigenvalues2x2,
+  tensorEigenvalues,
+} from "./eigen3.js";
 export type { GaussianFilterOptions } from "./gaussianKernels.js";
 export { gaussianDerivative, gaussianGradient } from "./gaussianDerivative.js";
 export { laplacianOfGaussian } from "./laplacianOfGaussian.js";

@@ -1,5 +1,6 @@
 // Paper 2's Fig. 6: the descriptors drawn on one grain (its surface, discrete convex hull,
 // PCA ellipsoid and major axis with the angles).
+import { jacobiEigen3 } from "../../filters/eigen3.js";
 import { quickhull } from "../../grains/hull.js";
 import { marchBinary, meshTrace, sceneLayout, type TriangleMesh } from "../../plot/mesh3d.js";
 import { baseLayout } from "../../plot/style.js";
@@ -7,55 +8,6 @@ import type { Figure, Trace } from "../../plot/types.js";
 import { checkInteger, expectedError } from "../../util/checks.js";
 import { checkVolume } from "../../volume/check.js";
 import type { Volume } from "../../volume/types.js";
-
-/** Eigenvalues (descending) and unit eigenvectors (columns, x y z order) of a symmetric 3x3 matrix, by Jacobi rotations. @internal */
-export function jacobiEigen3(m: number[][]): { values: number[]; vectors: number[][] } {
-  const a = m.map((r) => [...r]);
-  const v = [
-    [1, 0, 0],
-    [0, 1, 0],
-    [0, 0, 1],
-  ];
-  for (let sweep = 0; sweep < 50; sweep++) {
-    const off = a[0]![1]! ** 2 + a[0]![2]! ** 2 + a[1]![2]! ** 2;
-    if (off < 1e-30 * (1 + a[0]![0]! ** 2 + a[1]![1]! ** 2 + a[2]![2]! ** 2)) break;
-    for (const [p, q] of [
-      [0, 1],
-      [0, 2],
-      [1, 2],
-    ] as const) {
-      const apq = a[p]![q]!;
-      if (apq === 0) continue;
-      const theta = (a[q]![q]! - a[p]![p]!) / (2 * apq);
-      const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-      const c = 1 / Math.sqrt(t * t + 1);
-      const s = t * c;
-      for (let k = 0; k < 3; k++) {
-        const akp = a[k]![p]!;
-        const akq = a[k]![q]!;
-        a[k]![p] = c * akp - s * akq;
-        a[k]![q] = s * akp + c * akq;
-      }
-      for (let k = 0; k < 3; k++) {
-        const apk = a[p]![k]!;
-        const aqk = a[q]![k]!;
-        a[p]![k] = c * apk - s * aqk;
-        a[q]![k] = s * apk + c * aqk;
-      }
-      for (let k = 0; k < 3; k++) {
-        const vkp = v[k]![p]!;
-        const vkq = v[k]![q]!;
-        v[k]![p] = c * vkp - s * vkq;
-        v[k]![q] = s * vkp + c * vkq;
-      }
-    }
-  }
-  const order = [0, 1, 2].sort((i, j) => a[j]![j]! - a[i]![i]!);
-  return {
-    values: order.map((i) => a[i]![i]!),
-    vectors: order.map((i) => [v[0]![i]!, v[1]![i]!, v[2]![i]!]),
-  };
-}
 
 /** Options of {@link paper2GrainFigure}. */
 export interface Paper2GrainFigureOptions {
