@@ -14,6 +14,7 @@
 //   loadUNet(dir: string, options?: { backend?, architecture? }): Promise<UNetModel>
 export * from "./backend.js";
 export * from "./conv.js";
+export * from "./fastOps.js";
 export * from "./gradients.js";
 export * from "./loss.js";
 export * from "./unet.js";
