@@ -176,11 +176,184 @@ describe("OME-Zarr round trip", () => {
     await withField("order", "F", /\.zarray: field order: tomolab reads C \(row-major\) order, received "F"/);
     await withField("zarr_format", 3, /field zarr_format: expected 2/);
     await withField("compressor", { id: "lzma" }, /field compressor: tomolab reads zstd, blosc or null/);
-    await withField("fill_value", "x", /field fill_value: expected a finite number/);
+    await withField("fill_value", "x", /field fill_value: expected an integer in 0\.\.255 \(uint8\) or null, received "x"/);
     await withField("shape", [2, 1e12, 4], /region of 8000000000000 voxels is more than one array can hold/);
     fs.writeFileSync(meta, JSON.stringify(good));
     fs.writeFileSync(path.join(p, "0", "0", "0", "0"), "garbage");
-    await expect(readZarr(p)).rejects.toThrow(/meta\.zarr[/\\]0: reading z 0-2, y 0-3, x 0-4 failed: .*damaged or truncated chunk/);
+    await expect(readZarr(p)).rejects.toThrow(/meta\.zarr[/\\]0[/\\]0[/\\]0[/\\]0: chunk: zstd frame at byte 0 truncated; expected 4 \(field chunks \[1, 2, 2\] of uint8/);
+  });
+});
+
+/** A store written by writeZarr, its files edited by `edit(path)`. */
+async function store(name: string, v: Volume, options: Parameters<typeof writeZarr>[2], edit?: (p: string) => void): Promise<string> {
+  const p = path.join(tmp, name);
+  await writeZarr(v, p, { overwrite: true, ...options });
+  edit?.(p);
+  return p;
+}
+const readJsonFile = (f: string) => JSON.parse(fs.readFileSync(f, "utf8"));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits of arbitrary metadata documents
+const editJson = (f: string, change: (j: any) => void) => {
+  const j = readJsonFile(f);
+  change(j);
+  fs.writeFileSync(f, JSON.stringify(j));
+};
+
+/** A zstd frame without a content size: `n` RLE blocks of 128 KiB - 1 bytes (8 KB decode to 262 MB). */
+function zstdBomb(n: number): Uint8Array {
+  const out = [0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x50];
+  for (let i = 0; i < n; i++) {
+    const h = ((128 * 1024 - 1) << 3) | (1 << 1) | (i === n - 1 ? 1 : 0);
+    out.push(h & 255, (h >> 8) & 255, (h >> 16) & 255, 5);
+  }
+  return Uint8Array.from(out);
+}
+
+// Bugs found by the fuzz suite (test/fuzz/zarrTarget.mjs); each was a silent wrong result,
+// a hang-in-waiting or an error that named neither the file nor the field.
+describe("OME-Zarr reader: damaged stores (found by fuzzing)", () => {
+  it("a chunk of the wrong size is an error naming the chunk file (was read as garbage or zeros)", async () => {
+    const raw = await store("fz-none.zarr", pattern("uint16", [2, 3, 4]), { chunks: [1, 3, 4], compressor: "none" }, (p) =>
+      fs.writeFileSync(path.join(p, "0", "1", "0", "0"), fs.readFileSync(path.join(p, "0", "1", "0", "0")).subarray(0, 13)),
+    );
+    await expect(readZarr(raw)).rejects.toThrow(/fz-none\.zarr[/\\]0[/\\]1[/\\]0[/\\]0: chunk of 13 bytes, expected 24 \(field chunks \[1, 3, 4\] of uint16/);
+    // .zarray saying uint16 where the chunks hold uint8: compressed chunks decode to half the size
+    const z = await store("fz-dtype.zarr", pattern("uint8", [2, 3, 4]), { chunks: [2, 3, 4] }, (p) =>
+      editJson(path.join(p, "0", ".zarray"), (j) => (j.dtype = "<u2")),
+    );
+    await expect(readZarr(z)).rejects.toThrow(/0[/\\]0[/\\]0[/\\]0: chunk: zstd frame\(s\) declare 24 decoded bytes; expected 48/);
+    const b = await store("fz-blosc-chunks.zarr", pattern("uint8", [2, 3, 4]), { chunks: [2, 3, 4], compressor: "blosc" }, (p) =>
+      editJson(path.join(p, "0", ".zarray"), (j) => (j.chunks = [2, 3, 2])),
+    );
+    await expect(readZarr(b)).rejects.toThrow(/chunk: blosc header declares 24 decoded bytes, expected 12/);
+  });
+
+  it("zstd: a frame without its decoded size (a decompression bomb) and one declaring 1 TiB are refused before decoding", async () => {
+    const p = await store("fz-bomb.zarr", pattern("uint8", [2, 3, 4]), { chunks: [2, 3, 4] });
+    const chunk = path.join(p, "0", "0", "0", "0");
+    fs.writeFileSync(chunk, zstdBomb(2000));
+    const t0 = performance.now();
+    await expect(readZarr(p)).rejects.toThrow(/0[/\\]0[/\\]0[/\\]0: chunk: zstd frame at byte 0 does not declare its decoded size/);
+    expect(performance.now() - t0).toBeLessThan(2000); // refused, not decoded (262 MB)
+    const huge = [0x28, 0xb5, 0x2f, 0xfd, 0xe0, 0, 0, 0, 0, 0, 1, 0, 0, 0x41, 0x1f, 0, 9];
+    fs.writeFileSync(chunk, Uint8Array.from(huge));
+    await expect(readZarr(p)).rejects.toThrow(/chunk: zstd frame\(s\) declare 1099511627776 decoded bytes or more; expected 24/);
+    // two frames, each declaring the chunk's size: twice the bytes
+    const one = await store("fz-two.zarr", pattern("uint8", [2, 3, 4]), { chunks: [2, 3, 4] });
+    const good = fs.readFileSync(path.join(one, "0", "0", "0", "0"));
+    fs.writeFileSync(path.join(one, "0", "0", "0", "0"), Buffer.concat([good, good]));
+    await expect(readZarr(one)).rejects.toThrow(/zstd frame\(s\) declare 48 decoded bytes or more; expected 24/);
+  });
+
+  it("blosc: a header with a wrong compressed length or block size is refused (a block size beyond nbytes read uninitialised memory)", async () => {
+    const p = await store("fz-blosc.zarr", pattern("uint16", [4, 3, 5]), { chunks: [2, 3, 2], compressor: "blosc" });
+    const chunk = path.join(p, "0", "0", "0", "1");
+    const good = fs.readFileSync(chunk);
+    const withU32 = (at: number, v: number) => {
+      const b = Buffer.from(good);
+      b.writeUInt32LE(v, at);
+      fs.writeFileSync(chunk, b);
+    };
+    withU32(8, 0xffffffff);
+    await expect(readZarr(p)).rejects.toThrow(/0[/\\]0[/\\]0[/\\]1: chunk: blosc header block size 4294967295, expected 1\.\.24/);
+    withU32(12, 0x38000001);
+    await expect(readZarr(p)).rejects.toThrow(/chunk: blosc header declares 939524097 compressed bytes, the file has \d+/);
+    withU32(4, 0x7fffffff);
+    await expect(readZarr(p)).rejects.toThrow(/chunk: blosc header declares 2147483647 decoded bytes, expected 24/);
+    fs.writeFileSync(chunk, good.subarray(0, 12));
+    await expect(readZarr(p)).rejects.toThrow(/chunk of 12 bytes is shorter than a blosc header/);
+  });
+
+  it("every level's .zarray is checked: another dtype, bad chunks; levelShape is the level's stored shape", async () => {
+    const v = pattern("uint16", [4, 3, 5]);
+    const p = await store("fz-levels.zarr", v, { chunks: [2, 3, 2], levels: 2 });
+    const l1 = path.join(p, "1", ".zarray");
+    const good = fs.readFileSync(l1, "utf8");
+    editJson(l1, (j) => (j.dtype = "<f4"));
+    await expect(openZarr(p)).rejects.toThrow(/fz-levels\.zarr[/\\]1[/\\]\.zarray: field dtype: level 1 is float32, level 0 uint16/);
+    editJson(l1, (j) => ((j.dtype = "<u2"), (j.chunks = [1, 2, 2, 2])));
+    await expect(openZarr(p)).rejects.toThrow(/1[/\\]\.zarray: field chunks must be 3 positive integers/);
+    // A level stored smaller than 2x reduction (e.g. floor instead of ceil): read as stored
+    fs.writeFileSync(l1, good);
+    const full = await readZarr(p, { level: 1 });
+    editJson(l1, (j) => (j.shape = [2, 1, 2]));
+    const z = await openZarr(p);
+    expect(z.levelShape(1)).toEqual([2, 1, 2]);
+    const small = await readZarr(p, { level: 1 });
+    expect(small.shape).toEqual([2, 1, 2]);
+    expect(Array.from(small.data)).toEqual(crop(full, { z0: 0, y0: 0, x0: 0, z1: 2, y1: 1, x1: 2 }));
+    fs.rmSync(l1);
+    await expect(openZarr(p)).rejects.toThrow(/1[/\\]\.zarray: missing: field multiscales\[0\]\.datasets\[1\]\.path "1" .* names no array/);
+  });
+
+  it(".zarray fields zarrita would have taken silently: filters, dimension_separator, fill_value outside the dtype, compressor options", async () => {
+    const p = await store("fz-fields.zarr", pattern("uint8", [2, 3, 4]), { chunks: [1, 2, 2], compressor: "blosc" });
+    const meta = path.join(p, "0", ".zarray");
+    const good = readJsonFile(meta);
+    const withField = async (field: string, value: unknown, message: RegExp) => {
+      fs.writeFileSync(meta, JSON.stringify({ ...good, [field]: value }));
+      await expect(readZarr(p)).rejects.toThrow(message);
+    };
+    await withField("filters", [{ id: "fixedscaleoffset", scale: 2, offset: 1 }], /field filters: tomolab reads stores without filters \(null\)/);
+    await withField("filters", {}, /field filters: tomolab reads stores without filters/);
+    await withField("dimension_separator", "_", /field dimension_separator: expected "\/" or "\." \(absent: "\."\), received "_"/);
+    await withField("dimension_separator", ".", /field dimension_separator: "\." \(or absent\), but the chunks are stored as "z\/y\/x" folders/);
+    await withField("fill_value", -1, /field fill_value: expected an integer in 0\.\.255 \(uint8\) or null, received -1/);
+    await withField("fill_value", "NaN", /field fill_value: expected an integer/);
+    await withField("dtype", "|u2", /field dtype: tomolab reads \|u1, <u1, <u2, <i4, <u4, <f4, received "\|u2"/);
+    await withField("dtype", -1, /field dtype: .* received -1/);
+    await withField("compressor", { id: "blosc", cname: "zstd", clevel: 99, shuffle: 1, blocksize: 0 }, /\.zarray: field compressor: .* is not a valid blosc configuration \(Invalid compression level/);
+    await withField("compressor", { id: "zstd", level: "x" }, /field compressor: .* is not a valid zstd configuration/);
+    fs.writeFileSync(meta, "[1, 2]");
+    await expect(readZarr(p)).rejects.toThrow(/\.zarray: expected a JSON object, received \[1,2\]/);
+  });
+
+  it("fill_value is what missing chunks (and unwritten parts of new chunks) read as; dimension_separator '.' is written and read", async () => {
+    const p = path.join(tmp, "fz-fill.zarr");
+    await createZarr(p, { shape: [2, 3, 4], chunks: [1, 2, 2], dtype: "uint16", compressor: "none", overwrite: true });
+    editJson(path.join(p, "0", ".zarray"), (j) => ((j.fill_value = 7), (j.dimension_separator = ".")));
+    const z = await openZarr(p);
+    await z.writeRegion([0, 0, 0], { data: Uint16Array.from([100, 101, 102]), shape: [1, 1, 3], spacing: [1, 1, 1] });
+    expect(fs.existsSync(path.join(p, "0", "0.0.1"))).toBe(true);
+    expect(fs.existsSync(path.join(p, "0", "0"))).toBe(false);
+    const all = await readZarr(p);
+    const want = Array.from({ length: 24 }, (_, i) => (i < 3 ? 100 + i : 7));
+    expect(Array.from(all.data)).toEqual(want);
+  });
+
+  it("spacing: each axis in its own unit; mixed length / no unit, non-finite scale and paths outside the store are errors", async () => {
+    const p = await store("fz-units.zarr", pattern("uint8", [2, 3, 4]), {}, (q) =>
+      editJson(path.join(q, ".zattrs"), (j) => (j.multiscales[0].axes[0].unit = "micrometer")),
+    );
+    // z in micrometres (scale 500 -> 500000 nm), y and x in nanometres (was: all axes in x's unit)
+    expect((await readZarr(p)).spacing).toEqual([500_000, 250, 125]);
+    const attrs = path.join(p, ".zattrs");
+    const good = fs.readFileSync(attrs, "utf8");
+    editJson(attrs, (j) => delete j.multiscales[0].axes[2].unit);
+    await expect(openZarr(p)).rejects.toThrow(/\.zattrs: field multiscales\[0\]\.axes: units must all be lengths, all the same or all absent, received "micrometer", "nanometer", none/);
+    fs.writeFileSync(attrs, good.replace("500", "1e999"));
+    await expect(openZarr(p)).rejects.toThrow(/field multiscales\[0\]\.datasets\[0\]\.coordinateTransformations scale: expected 3 positive finite numbers, received \[null,/);
+    for (const bad of ["../0", "/0", "0/", ""]) {
+      fs.writeFileSync(attrs, good.replace(/"path":\s*"0"/, `"path": ${JSON.stringify(bad)}`));
+      await expect(openZarr(p)).rejects.toThrow(/field multiscales\[0\]\.datasets\[0\]\.path: expected a folder inside the store/);
+    }
+    fs.writeFileSync(attrs, good.replace(/"path":\s*"0"/, '"path": "nope"'));
+    await expect(openZarr(p)).rejects.toThrow(/nope[/\\]\.zarray: missing: field multiscales\[0\]\.datasets\[0\]\.path "nope"/);
+    fs.writeFileSync(attrs, JSON.stringify({ multiscales: [{ axes: [null, "y", "x"], datasets: [null] }] }));
+    await expect(openZarr(p)).rejects.toThrow(/field multiscales\[0\]\.axes: expected last axes z, y, x, received , y, x/);
+  });
+
+  it("memory budget: a declared huge shape or chunk is refused before allocating; small regions of a huge store still read", async () => {
+    const p = await store("fz-budget.zarr", pattern("uint8", [2, 3, 4]), { chunks: [1, 2, 2] }, (q) =>
+      editJson(path.join(q, "0", ".zarray"), (j) => (j.shape = [2, 3, 2 ** 28])),
+    );
+    await expect(readZarr(p, { maxBytes: 2 ** 20 })).rejects.toThrow(/readRegion\(".*fz-budget\.zarr"\): a region of 2 x 3 x 268435456 uint8 voxels would need 1\.5 GiB, more than the memory budget of 1\.0 MiB/);
+    const z = await openZarr(p, { maxBytes: 2 ** 20 });
+    const r = await z.readRegion({ z0: 0, y0: 0, x0: 0, z1: 2, y1: 3, x1: 4 });
+    expect(Array.from(r.data)).toEqual(Array.from(pattern("uint8", [2, 3, 4]).data));
+    expect(Array.from((await z.readRegion({ z0: 1, y0: 2, x0: 2 ** 28 - 1, z1: 2, y1: 3, x1: 2 ** 28 })).data)).toEqual([0]); // beyond the written chunks: fill_value
+    editJson(path.join(p, "0", ".zarray"), (j) => ((j.shape = [2, 3, 4]), (j.chunks = [1, 2, 2 ** 26])));
+    await expect(readZarr(p, { maxBytes: 2 ** 20 })).rejects.toThrow(/\.zarray"\): one chunk \(field chunks \[1, 2, 67108864\], uint8\) would need 128\.0 MiB, more than the memory budget/);
   });
 });
 

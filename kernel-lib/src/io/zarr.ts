@@ -16,6 +16,18 @@
  * chunk is either absent, old or new, never partial: a block re-run after a crash rewrites
  * the same bytes (idempotent), and a leftover temporary file is never read.
  *
+ * Reading a v2 store: tomolab checks every level's `.zarray` (Zarr v2 as tomolab reads it:
+ * dtype `|u1`, `<u2`, `<i4`, `<u4` or `<f4`, C order, no filters, zstd, blosc or no
+ * compressor, `dimension_separator` "/" or "." (absent: "."), a `fill_value` the dtype can
+ * hold, null reading as 0; all levels of one dtype) and decodes each chunk itself, checking
+ * it before and after decoding: an uncompressed chunk must be exactly the chunk's bytes, a
+ * zstd frame must declare exactly that decoded size (a frame without it could be a
+ * decompression bomb), a blosc header must declare it too (and its own length and a block
+ * size of 1..nbytes). zarrita then does the indexing (which chunks a box touches, edge
+ * chunks, fill_value for a missing chunk, as the Zarr spec says) from tomolab's checked
+ * metadata and decoded chunks. A region, and a chunk, must fit the memory budget (option
+ * `maxBytes`, default half of this machine's memory) before anything is allocated.
+ *
  * @module
  */
 import { promises as fsp } from "node:fs";
@@ -26,6 +38,7 @@ import FileSystemStore from "@zarrita/storage/fs";
 import { Blosc, Zstd } from "numcodecs";
 import type { DType, Shape3, Spacing3, Volume, VoxelArray } from "../volume/types.js";
 import { allocate, dtypeOf } from "../volume/dtype.js";
+import { checkBudget, resolveMaxBytes } from "./memory.js";
 import { openTiff } from "./openTiff.js";
 import { nanometresPer } from "./units.js";
 
@@ -84,10 +97,14 @@ export interface ZarrVolume {
   readonly unit: string;
   /** Number of multiscale levels. */
   readonly levels: number;
-  /** Shape of level `level`. */
+  /** Shape of level `level`, as its array metadata says. */
   levelShape(level: number): Shape3;
-  /** Read a box of level `level` (default 0) as a volume (spacing of that level). */
-  readRegion(box: ZarrBox, options?: { level?: number }): Promise<Volume>;
+  /**
+   * Read a box of level `level` (default 0) as a volume (spacing of that level). Missing
+   * chunks read as the level's fill_value; a damaged chunk is an error naming its file.
+   * `maxBytes` overrides the budget given to {@link openZarr} for this read.
+   */
+  readRegion(box: ZarrBox, options?: { level?: number; maxBytes?: number }): Promise<Volume>;
   /**
    * Write `volume` with its voxel (0,0,0) at `origin` (`[z, y, x]` or a box whose z0/y0/x0
    * are used) of level `level` (default 0). Chunks only partly covered are read, merged and
@@ -108,19 +125,29 @@ const ZARR_DTYPE: Record<DType, string> = {
   uint32: "<u4",
   float32: "<f4",
 };
-const FROM_ZARR: Record<string, DType> = {
+/** The dtypes tomolab reads from a Zarr v2 `.zarray` (numpy's names, little-endian). */
+const FROM_V2: Record<string, DType> = {
   "|u1": "uint8",
   "<u1": "uint8",
-  "|u2": "uint16",
   "<u2": "uint16",
   "<i4": "int32",
   "<u4": "uint32",
   "<f4": "float32",
+};
+/** The data types tomolab reads from a Zarr v3 `zarr.json`. */
+const FROM_V3: Record<string, DType> = {
   uint8: "uint8",
   uint16: "uint16",
   int32: "int32",
   uint32: "uint32",
   float32: "float32",
+};
+const BYTES: Record<DType, number> = { uint8: 1, uint16: 2, int32: 4, uint32: 4, float32: 4 };
+const INT_RANGE: Record<Exclude<DType, "float32">, [number, number]> = {
+  uint8: [0, 255],
+  uint16: [0, 65535],
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  uint32: [0, 2 ** 32 - 1],
 };
 const NGFF_UNIT: Record<string, string> = {
   nm: "nanometer",
@@ -137,8 +164,11 @@ function fail(path: string, what: string): never {
   throw new Error(`zarr ${path}: ${what}`);
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
+
 function checkShape(v: unknown, name: string, path: string): Shape3 {
-  if (!Array.isArray(v) || v.length !== 3 || !v.every((n) => Number.isInteger(n) && n > 0)) {
+  if (!Array.isArray(v) || v.length !== 3 || !v.every((n) => Number.isSafeInteger(n) && n > 0)) {
     fail(path, `${name} must be 3 positive integers [z, y, x], received ${JSON.stringify(v)}`);
   }
   return [v[0], v[1], v[2]];
@@ -176,16 +206,34 @@ function makeCodec(compressor: ZarrCompressor, level: number) {
 
 type Codec = { encode(a: Uint8Array): Promise<Uint8Array> | Uint8Array; decode(a: Uint8Array): Promise<Uint8Array> | Uint8Array };
 
+/** One level (array) of a store, from its checked metadata. */
+interface LevelMeta {
+  /** The dataset path (folder of the array, relative to the store). */
+  path: string;
+  /** Its metadata file (`.zarray`, or `zarr.json` for v3). */
+  file: string;
+  /** Zarr v2 (read and decoded by tomolab, indexed by zarrita) or v3 (read by zarrita). */
+  v2: boolean;
+  shape: Shape3;
+  chunks: Shape3;
+  dtype: DType;
+  /** fill_value (null reads as 0). */
+  fill: number;
+  /** Chunk key separator (v2). */
+  separator: "/" | ".";
+  compressor: ZarrCompressor;
+  codec: Codec | null;
+}
+
 interface Meta {
   shape: Shape3;
   chunks: Shape3;
   dtype: DType;
   spacing: Spacing3;
   unit: string;
-  levelPaths: string[];
-  levelScales: Spacing3[];
-  compressor: ZarrCompressor;
-  codec: Codec | null;
+  levels: LevelMeta[];
+  /** Spacing of each level in `unit` (its scale times each axis's unit). */
+  levelSpacing: Spacing3[];
 }
 
 function levelShapeOf(shape: Shape3, level: number): Shape3 {
@@ -274,95 +322,307 @@ async function readJson(file: string): Promise<Record<string, unknown>> {
   } catch {
     throw new Error(`zarr ${file}: missing (not an OME-Zarr store?)`);
   }
+  let doc: unknown;
   try {
-    return JSON.parse(text) as Record<string, unknown>;
+    doc = JSON.parse(text);
   } catch (e) {
     throw new Error(`zarr ${file}: not valid JSON (${(e as Error).message})`);
   }
+  if (!isObject(doc)) fail(file, `expected a JSON object, received ${JSON.stringify(doc)?.slice(0, 80)}`);
+  return doc;
 }
 
-/** Read and check the NGFF 0.4 metadata of a store. */
+/** fill_value of a level of `dtype`: a number the dtype holds ("NaN", "Infinity", "-Infinity" for float32), null reading as 0. */
+function checkFill(v: unknown, dtype: DType, file: string): number {
+  if (v === null) return 0;
+  if (dtype === "float32") {
+    const named: Record<string, number> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity };
+    if (typeof v === "string" && Object.hasOwn(named, v)) return named[v];
+    if (typeof v === "number" && Number.isFinite(Math.fround(v))) return v;
+    fail(file, `field fill_value: expected a float32 number, "NaN", "Infinity", "-Infinity" or null, received ${JSON.stringify(v)}`);
+  }
+  const [lo, hi] = INT_RANGE[dtype];
+  if (typeof v === "number" && Number.isInteger(v) && v >= lo && v <= hi) return v;
+  fail(file, `field fill_value: expected an integer in ${lo}..${hi} (${dtype}) or null, received ${JSON.stringify(v)}`);
+}
+
+function readCompressor(comp: unknown, file: string): { compressor: ZarrCompressor; codec: Codec | null } {
+  if (comp === null) return { compressor: "none", codec: null };
+  if (!isObject(comp) || (comp.id !== "zstd" && comp.id !== "blosc"))
+    fail(file, `field compressor: tomolab reads zstd, blosc or null, received ${JSON.stringify(comp)}`);
+  try {
+    if (comp.id === "zstd") return { compressor: "zstd", codec: Zstd.fromConfig({ level: (comp.level as number | undefined) ?? 3 }) };
+    return { compressor: "blosc", codec: Blosc.fromConfig(comp as never) };
+  } catch (e) {
+    fail(file, `field compressor: ${JSON.stringify(comp)} is not a valid ${comp.id} configuration (${e instanceof Error ? e.message : String(e)})`.replace(/\s+/g, " "));
+  }
+}
+
+/** Read and check a Zarr v2 `.zarray` (the subset tomolab reads; see the module doc). */
+async function readV2Level(file: string, levelPath: string): Promise<LevelMeta> {
+  const za = await readJson(file);
+  if (za.zarr_format !== 2) fail(file, `field zarr_format: expected 2 in a .zarray, received ${JSON.stringify(za.zarr_format)}`);
+  const shape = checkShape(za.shape, "field shape", file);
+  const chunks = checkShape(za.chunks, "field chunks", file);
+  if (typeof za.dtype !== "string" || !Object.hasOwn(FROM_V2, za.dtype))
+    fail(file, `field dtype: tomolab reads ${Object.keys(FROM_V2).join(", ")}, received ${JSON.stringify(za.dtype)}`);
+  const dtype = FROM_V2[za.dtype];
+  // Fortran order would be read as C order: transposed voxels. tomolab writes and reads C.
+  if (za.order !== "C") fail(file, `field order: tomolab reads C (row-major) order, received ${JSON.stringify(za.order)}`);
+  // A filter (delta, fixedscaleoffset, ...) changes what the chunk bytes mean.
+  if (!(za.filters === null || za.filters === undefined || (Array.isArray(za.filters) && za.filters.length === 0)))
+    fail(file, `field filters: tomolab reads stores without filters (null), received ${JSON.stringify(za.filters)}`);
+  // Another separator makes every chunk key miss: the whole level would read as fill_value.
+  const separator = za.dimension_separator === undefined ? "." : za.dimension_separator;
+  if (separator !== "/" && separator !== ".")
+    fail(file, `field dimension_separator: expected "/" or "." (absent: "."), received ${JSON.stringify(za.dimension_separator)}`);
+  const fill = checkFill(za.fill_value, dtype, file);
+  await checkChunkLayout(dirname(file), separator, file);
+  return { path: levelPath, file, v2: true, shape, chunks, dtype, fill, separator, ...readCompressor(za.compressor, file) };
+}
+
+/**
+ * A level whose chunks are all stored under the other separator ("0.1.2" files for "/", or
+ * "0/1/2" folders for ".") would read entirely as fill_value: refuse it. (A level without
+ * any chunk, or with both layouts, is left alone.)
+ */
+async function checkChunkLayout(dir: string, separator: "/" | ".", file: string): Promise<void> {
+  const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
+  const dotted = entries.some((e) => e.isFile() && /^\d+\.\d+\.\d+$/.test(e.name));
+  const nested = entries.some((e) => e.isDirectory() && /^\d+$/.test(e.name));
+  const [mine, other] = separator === "/" ? [nested, dotted] : [dotted, nested];
+  if (other && !mine)
+    fail(
+      file,
+      `field dimension_separator: ${JSON.stringify(separator)}${separator === "." ? " (or absent)" : ""}, but the chunks are stored as ${separator === "/" ? '"z.y.x" files' : '"z/y/x" folders'}: every chunk would read as fill_value`,
+    );
+}
+
+/** Read a Zarr v3 `zarr.json` of an array (its codecs are zarrita's business). */
+async function readV3Level(file: string, levelPath: string): Promise<LevelMeta> {
+  const za = await readJson(file);
+  const shape = checkShape(za.shape, "field shape", file);
+  const grid = (za.chunk_grid as { configuration?: { chunk_shape?: unknown } } | undefined)?.configuration?.chunk_shape;
+  const chunks = checkShape(grid, "field chunk_grid.configuration.chunk_shape", file);
+  if (typeof za.data_type !== "string" || !Object.hasOwn(FROM_V3, za.data_type))
+    fail(file, `field data_type: tomolab reads ${Object.keys(FROM_V3).join(", ")}, received ${JSON.stringify(za.data_type)}`);
+  const dtype = FROM_V3[za.data_type];
+  const fill = checkFill(za.fill_value ?? null, dtype, file);
+  return { path: levelPath, file, v2: false, shape, chunks, dtype, fill, separator: "/", compressor: "none", codec: null };
+}
+
+/** Nanometres per NGFF axis unit ("nanometer", "micrometer", "angstrom", ...), or undefined for a non-length unit. */
+const nmPerAxisUnit = (u: string): number | undefined =>
+  nanometresPer(u.replace(/meter$/, "metre")) ?? (u === "angstrom" ? 0.1 : undefined);
+
+/** Read and check the NGFF 0.4 metadata of a store, and every level's array metadata. */
 async function readMeta(path: string): Promise<Meta> {
-  const attrsFile = join(path, ".zattrs");
+  let attrsFile = join(path, ".zattrs");
   let attrs: Record<string, unknown>;
   if (await exists(attrsFile)) attrs = await readJson(attrsFile);
   else if (await exists(join(path, "zarr.json"))) {
-    const z = await readJson(join(path, "zarr.json"));
-    const a = (z.attributes ?? {}) as Record<string, unknown>;
-    attrs = (a.ome as Record<string, unknown>) ?? a;
+    attrsFile = join(path, "zarr.json");
+    const z = await readJson(attrsFile);
+    const a = isObject(z.attributes) ? z.attributes : {};
+    attrs = isObject(a.ome) ? a.ome : a;
   } else fail(path, "no .zattrs or zarr.json (not an OME-Zarr store?)");
   const ms = attrs.multiscales;
   if (!Array.isArray(ms) || ms.length === 0) fail(attrsFile, "field multiscales missing or empty");
-  const m = ms[0] as Record<string, unknown>;
+  const m = ms[0];
+  if (!isObject(m)) fail(attrsFile, `field multiscales[0]: expected an object, received ${JSON.stringify(m)}`);
   const axes = m.axes;
   if (!Array.isArray(axes)) fail(attrsFile, "field multiscales[0].axes missing");
-  const names = axes.map((a) => (typeof a === "string" ? a : (a as { name?: string }).name));
+  const names = axes.map((a) => (typeof a === "string" ? a : isObject(a) ? a.name : undefined));
   const space = names.slice(-3).join("");
   if (space !== "zyx") fail(attrsFile, `field multiscales[0].axes: expected last axes z, y, x, received ${names.join(", ")}`);
   if (names.length !== 3) fail(attrsFile, `field multiscales[0].axes: tomolab reads 3 axes (z, y, x), received ${names.join(", ")}`);
-  const axisUnit = typeof axes[2] === "object" ? (axes[2] as { unit?: string }).unit : undefined;
+  // Each axis has its own unit: all lengths (converted to nm axis by axis), all absent ("pixel"),
+  // or all the same other unit (kept). A z in micrometres and y, x in nanometres is fine; a z in
+  // micrometres with y, x without unit is not something one spacing can say.
+  const units = axes.map((a, i) => {
+    const u = isObject(a) ? a.unit : undefined;
+    if (u !== undefined && (typeof u !== "string" || u === ""))
+      fail(attrsFile, `field multiscales[0].axes[${i}].unit: expected a unit name, received ${JSON.stringify(u)}`);
+    return u as string | undefined;
+  });
+  const lengths = units.map((u) => (u === undefined ? undefined : nmPerAxisUnit(u)));
+  let unit: string;
+  let factor: Spacing3;
+  if (units.every((u) => u === undefined)) [unit, factor] = ["pixel", [1, 1, 1]];
+  else if (lengths.every((f) => f !== undefined)) [unit, factor] = ["nm", lengths as Spacing3];
+  else if (units.every((u) => u === units[0])) [unit, factor] = [units[0] as string, [1, 1, 1]];
+  else
+    fail(
+      attrsFile,
+      `field multiscales[0].axes: units must all be lengths, all the same or all absent, received ${units.map((u) => JSON.stringify(u) ?? "none").join(", ")}`,
+    );
   const datasets = m.datasets;
   if (!Array.isArray(datasets) || datasets.length === 0) fail(attrsFile, "field multiscales[0].datasets missing or empty");
-  const levelPaths: string[] = [];
-  const levelScales: Spacing3[] = [];
-  datasets.forEach((d: { path?: unknown; coordinateTransformations?: unknown }, k) => {
-    if (typeof d.path !== "string") fail(attrsFile, `field multiscales[0].datasets[${k}].path missing`);
+  const levelSpacing: Spacing3[] = [];
+  const levels: LevelMeta[] = [];
+  for (let k = 0; k < datasets.length; k++) {
+    const d = datasets[k];
+    const field = `field multiscales[0].datasets[${k}]`;
+    if (!isObject(d) || typeof d.path !== "string") fail(attrsFile, `${field}.path missing`);
+    // A path inside the store: relative, no empty, "." or ".." segment.
+    if (!d.path.split("/").every((seg) => seg !== "" && seg !== "." && seg !== ".." && !seg.includes("\\")))
+      fail(attrsFile, `${field}.path: expected a folder inside the store ("0", "1", ...), received ${JSON.stringify(d.path)}`);
     const ct = Array.isArray(d.coordinateTransformations) ? d.coordinateTransformations : [];
-    const sc = ct.find((t: { type?: string }) => t.type === "scale") as { scale?: unknown } | undefined;
+    const sc = ct.find((t) => isObject(t) && t.type === "scale") as { scale?: unknown } | undefined;
     const scale = sc?.scale;
-    if (!Array.isArray(scale) || scale.length !== 3 || !scale.every((s) => typeof s === "number" && s > 0)) {
-      fail(attrsFile, `field multiscales[0].datasets[${k}].coordinateTransformations scale: expected 3 positive numbers, received ${JSON.stringify(scale)}`);
+    if (!Array.isArray(scale) || scale.length !== 3 || !scale.every((s) => typeof s === "number" && Number.isFinite(s) && s > 0)) {
+      fail(attrsFile, `${field}.coordinateTransformations scale: expected 3 positive finite numbers, received ${JSON.stringify(scale)}`);
     }
-    levelPaths.push(d.path);
-    levelScales.push([scale[0], scale[1], scale[2]]);
-  });
-  const zarrayFile = join(path, levelPaths[0], ".zarray");
-  let shape: Shape3;
-  let chunks: Shape3;
-  let dtypeName: string;
-  let compressor: ZarrCompressor = "none";
-  let codec: Codec | null = null;
-  if (await exists(zarrayFile)) {
-    const za = await readJson(zarrayFile);
-    if (za.zarr_format !== 2) fail(zarrayFile, `field zarr_format: expected 2 in a .zarray, received ${JSON.stringify(za.zarr_format)}`);
-    shape = checkShape(za.shape, "field shape", zarrayFile);
-    chunks = checkShape(za.chunks, "field chunks", zarrayFile);
-    dtypeName = String(za.dtype);
-    // Fortran order would be read as C order: transposed voxels. tomolab writes and reads C.
-    if (za.order !== "C") fail(zarrayFile, `field order: tomolab reads C (row-major) order, received ${JSON.stringify(za.order)}`);
-    const fill = za.fill_value;
-    if (!(fill === null || (typeof fill === "number" && Number.isFinite(fill)) || fill === "NaN"))
-      fail(zarrayFile, `field fill_value: expected a finite number, "NaN" or null, received ${JSON.stringify(fill)}`);
-    const comp = za.compressor as { id?: string; level?: number; clevel?: number } | null;
-    if (comp !== null && (typeof comp !== "object" || !["zstd", "blosc"].includes(String(comp.id))))
-      fail(zarrayFile, `field compressor: tomolab reads zstd, blosc or null, received ${JSON.stringify(comp)}`);
-    if (comp && comp.id === "zstd") {
-      compressor = "zstd";
-      codec = Zstd.fromConfig({ level: comp.level ?? 3 });
-    } else if (comp && comp.id === "blosc") {
-      compressor = "blosc";
-      codec = Blosc.fromConfig(comp as Record<string, unknown>);
+    levelSpacing.push([scale[0] * factor[0], scale[1] * factor[1], scale[2] * factor[2]]);
+    const v2File = join(path, d.path, ".zarray");
+    const v3File = join(path, d.path, "zarr.json");
+    let level: LevelMeta;
+    if (await exists(v2File)) level = await readV2Level(v2File, d.path);
+    else if (await exists(v3File)) level = await readV3Level(v3File, d.path);
+    else fail(v2File, `missing: ${field}.path ${JSON.stringify(d.path)} of ${attrsFile} names no array (no .zarray or zarr.json)`);
+    if (level.dtype !== levels[0]?.dtype && k > 0)
+      fail(level.file, `field dtype: level ${k} is ${level.dtype}, level 0 ${levels[0].dtype}; tomolab reads pyramids of one dtype`);
+    levels.push(level);
+  }
+  const l0 = levels[0];
+  return { shape: l0.shape, chunks: l0.chunks, dtype: l0.dtype, spacing: levelSpacing[0], unit, levels, levelSpacing };
+}
+
+/**
+ * Check a chunk file's bytes against what its level says before they are decoded (sizes
+ * declared in a zstd frame or blosc header), decode them and check the decoded length.
+ * @returns Exactly `chunks` voxels of `dtype` as bytes.
+ */
+async function decodeChunkBytes(file: string, raw: Uint8Array, lm: LevelMeta): Promise<Uint8Array> {
+  const expected = lm.chunks[0] * lm.chunks[1] * lm.chunks[2] * BYTES[lm.dtype];
+  const ctx = `expected ${expected} (field chunks [${lm.chunks.join(", ")}] of ${lm.dtype} in ${lm.file})`;
+  if (!lm.codec) {
+    if (raw.length !== expected) fail(file, `chunk of ${raw.length} bytes, ${ctx}; a damaged or truncated chunk file?`);
+    return raw;
+  }
+  if (lm.compressor === "zstd") checkZstdFrames(file, raw, expected, ctx);
+  else checkBloscHeader(file, raw, expected, ctx);
+  let bytes: Uint8Array;
+  try {
+    bytes = await lm.codec.decode(raw);
+  } catch (e) {
+    fail(file, `chunk is not valid ${lm.compressor} data (${e instanceof Error ? e.message : String(e)}); a damaged chunk file?`);
+  }
+  if (bytes.length !== expected) fail(file, `chunk decodes to ${bytes.length} bytes, ${ctx}`);
+  return bytes;
+}
+
+/**
+ * Walk the zstd frames of a chunk: every frame must declare its decoded size (a frame
+ * without it is refused: a few kilobytes could decode to gigabytes), and the sizes must add
+ * up to `expected`. The decoder then checks each frame's content against its declared size.
+ */
+function checkZstdFrames(file: string, b: Uint8Array, expected: number, ctx: string): void {
+  const bad = (what: string): never => fail(file, `chunk: ${what}; ${ctx}`);
+  let at = 0;
+  let total = 0;
+  if (b.length === 0) bad("empty zstd chunk");
+  while (at < b.length) {
+    if (b.length - at < 8) bad(`zstd frame at byte ${at} truncated`);
+    const magic = (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+    if (magic >>> 4 === 0x184d2a5) {
+      // a skippable frame: 4-byte size, then that many bytes
+      const n = (b[at + 4] | (b[at + 5] << 8) | (b[at + 6] << 16) | (b[at + 7] << 24)) >>> 0;
+      at += 8 + n;
+      continue;
     }
-  } else {
-    const za = await readJson(join(path, levelPaths[0], "zarr.json"));
-    shape = checkShape(za.shape, "field shape", join(path, levelPaths[0], "zarr.json"));
-    const grid = (za.chunk_grid as { configuration?: { chunk_shape?: unknown } } | undefined)?.configuration?.chunk_shape;
-    chunks = checkShape(grid, "field chunk_grid.configuration.chunk_shape", join(path, levelPaths[0], "zarr.json"));
-    dtypeName = String(za.data_type);
+    if (magic !== 0xfd2fb528) bad(`no zstd frame at byte ${at} (magic 0x${magic.toString(16)})`);
+    const fhd = b[at + 4];
+    const single = (fhd >> 5) & 1;
+    const fcsFlag = fhd >> 6;
+    const fcsSize = fcsFlag === 0 ? single : [1, 2, 4, 8][fcsFlag];
+    if (fcsSize === 0) bad(`zstd frame at byte ${at} does not declare its decoded size (tomolab refuses such frames: they could decode to any size)`);
+    let p = at + 5 + (single ? 0 : 1) + [0, 1, 2, 4][fhd & 3];
+    if (p + fcsSize > b.length) bad(`zstd frame header at byte ${at} truncated`);
+    let fcs = 0;
+    for (let i = 0; i < fcsSize; i++) fcs += b[p + i] * 2 ** (8 * i);
+    if (fcsSize === 2) fcs += 256;
+    total += fcs;
+    if (total > expected) bad(`zstd frame(s) declare ${total} decoded bytes or more`);
+    p += fcsSize;
+    // blocks: 3-byte header (last flag, type, size); RLE blocks hold one byte
+    for (;;) {
+      if (p + 3 > b.length) bad(`zstd block at byte ${p} truncated`);
+      const h = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16);
+      const type = (h >> 1) & 3;
+      p += 3 + (type === 1 ? 1 : h >>> 3);
+      if (type === 3) bad(`zstd block at byte ${p} of reserved type`);
+      if (h & 1) break;
+    }
+    if ((fhd >> 2) & 1) p += 4; // content checksum
+    if (p > b.length) bad(`zstd frame at byte ${at} truncated`);
+    at = p;
   }
-  const dtype = FROM_ZARR[dtypeName];
-  if (!dtype) fail(zarrayFile, `field dtype: tomolab reads ${Object.keys(ZARR_DTYPE).join(", ")}, received ${dtypeName}`);
-  let unit = "pixel";
-  let spacing = levelScales[0];
-  if (axisUnit) {
-    const nm = nanometresPer(axisUnit.replace(/meter$/, "metre"));
-    const nmPerUnit = nm ?? (axisUnit === "angstrom" ? 0.1 : undefined);
-    if (nmPerUnit !== undefined) {
-      unit = "nm";
-      spacing = [spacing[0] * nmPerUnit, spacing[1] * nmPerUnit, spacing[2] * nmPerUnit];
-    } else unit = axisUnit;
+  if (total !== expected) bad(`zstd frame(s) declare ${total} decoded bytes`);
+}
+
+/** Check a blosc header: decoded size `expected`, its own length the file's, a block size of 1..nbytes. */
+function checkBloscHeader(file: string, b: Uint8Array, expected: number, ctx: string): void {
+  if (b.length < 16) fail(file, `chunk of ${b.length} bytes is shorter than a blosc header (16 bytes); ${ctx}`);
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const nbytes = dv.getUint32(4, true);
+  const blocksize = dv.getUint32(8, true);
+  const cbytes = dv.getUint32(12, true);
+  if (nbytes !== expected) fail(file, `chunk: blosc header declares ${nbytes} decoded bytes, ${ctx}`);
+  if (cbytes !== b.length) fail(file, `chunk: blosc header declares ${cbytes} compressed bytes, the file has ${b.length}`);
+  if (blocksize < 1 || blocksize > nbytes) fail(file, `chunk: blosc header block size ${blocksize}, expected 1..${nbytes}`);
+}
+
+/** The `.zarray` zarrita reads for a v2 level: tomolab's checked metadata, chunks already decoded. */
+function servedZarray(lm: LevelMeta): Uint8Array {
+  const f = lm.fill;
+  const fill = Number.isNaN(f) ? "NaN" : f === Infinity ? "Infinity" : f === -Infinity ? "-Infinity" : f;
+  const zarray = {
+    zarr_format: 2,
+    shape: lm.shape,
+    chunks: lm.chunks,
+    dtype: ZARR_DTYPE[lm.dtype],
+    compressor: null,
+    fill_value: fill,
+    order: "C",
+    filters: null,
+    dimension_separator: lm.separator,
+  };
+  return new TextEncoder().encode(JSON.stringify(zarray));
+}
+
+/**
+ * The store zarrita reads: for a v2 level, the checked `.zarray` and checked, decoded chunks
+ * (a missing chunk is undefined: zarrita fills it with fill_value); anything else (v3
+ * levels) straight from the folder.
+ */
+class CheckedStore {
+  readonly #root: string;
+  readonly #levels: LevelMeta[];
+  readonly #inner: FileSystemStore;
+  constructor(root: string, levels: LevelMeta[]) {
+    this.#root = root;
+    this.#levels = levels.filter((l) => l.v2).sort((a, b) => b.path.length - a.path.length);
+    this.#inner = new FileSystemStore(root);
   }
-  return { shape, chunks, dtype, spacing, unit, levelPaths, levelScales, compressor, codec };
+
+  async get(key: `/${string}`, opts?: { signal?: AbortSignal }): Promise<Uint8Array | undefined> {
+    const rel = key.replace(/^\/+/, "");
+    const lm = this.#levels.find((l) => rel.startsWith(`${l.path}/`));
+    if (!lm) return this.#inner.get(key, opts);
+    const rest = rel.slice(lm.path.length + 1);
+    if (rest === ".zarray") return servedZarray(lm);
+    if (rest.startsWith(".") || rest === "zarr.json") return undefined;
+    const file = join(this.#root, lm.path, rest);
+    let raw: Uint8Array;
+    try {
+      raw = new Uint8Array(await fsp.readFile(file));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      fail(file, `chunk file unreadable (${(e as Error).message})`);
+    }
+    return decodeChunkBytes(file, raw, lm);
+  }
 }
 
 function checkBox(box: ZarrBox, shape: Shape3, path: string): void {
@@ -374,64 +634,85 @@ function checkBox(box: ZarrBox, shape: Shape3, path: string): void {
   if (!ok) fail(path, `box ${JSON.stringify(box)} must be non-empty integers inside shape [${shape.join(", ")}]`);
 }
 
+/** Options of {@link openZarr}. */
+export interface OpenZarrOptions {
+  /**
+   * Memory budget of one {@link ZarrVolume.readRegion} in bytes: a region (and one chunk)
+   * bigger than this is refused before anything is allocated. @default half of this machine's memory
+   */
+  maxBytes?: number;
+}
+
 /**
  * Open an OME-Zarr store (NGFF 0.4 / Zarr v2 as tomolab writes; also NGFF 0.5 / Zarr v3 for
- * reading) lazily: only metadata is read; voxels are read by {@link ZarrVolume.readRegion}
- * (through zarrita, only the chunks the box touches).
+ * reading) lazily: only metadata is read (every level's, checked); voxels are read by
+ * {@link ZarrVolume.readRegion} (only the chunks the box touches; a missing chunk reads as
+ * the level's fill_value, as in the Zarr spec).
  *
- * Spacing: the level-0 `scale` converted to nanometres when the z/y/x axes have a length
- * unit (`unit` "nm"), else as stored with `unit` "pixel" (no unit) or the axis unit.
+ * Spacing: each level's `scale`, converted to nanometres axis by axis when the z/y/x axes
+ * have length units (`unit` "nm"), else as stored with `unit` "pixel" (no unit) or the axes'
+ * common unit.
  *
  * @throws Error naming the file and field when metadata are missing or malformed (no
- *   multiscales, axes other than z, y, x, missing scale, unsupported dtype).
+ *   multiscales, axes other than z, y, x, mixed units, missing or non-finite scale, a
+ *   dataset path outside the store, unsupported dtype, order, filters, compressor,
+ *   dimension_separator or fill_value, levels of different dtypes).
  */
-export async function openZarr(path: string): Promise<ZarrVolume> {
+export async function openZarr(path: string, options: OpenZarrOptions = {}): Promise<ZarrVolume> {
+  const defaultBudget = resolveMaxBytes(options.maxBytes);
   const meta = await readMeta(path);
-  const store = new FileSystemStore(path);
-  const arrays = new Map<number, Promise<zarr.Array<zarr.DataType, FileSystemStore>>>();
-  const levelArray = (level: number) => {
-    if (!Number.isInteger(level) || level < 0 || level >= meta.levelPaths.length) {
-      fail(path, `level must be 0..${meta.levelPaths.length - 1}, received ${level}`);
+  const store = new CheckedStore(path, meta.levels);
+  const arrays = new Map<number, Promise<zarr.Array<zarr.DataType, CheckedStore>>>();
+  const levelOf = (level: number): LevelMeta => {
+    if (!Number.isInteger(level) || level < 0 || level >= meta.levels.length) {
+      fail(path, `level must be 0..${meta.levels.length - 1}, received ${level}`);
     }
+    return meta.levels[level];
+  };
+  const levelArray = (level: number) => {
+    const lm = levelOf(level);
     let a = arrays.get(level);
     if (!a) {
-      a = zarr.open(zarr.root(store).resolve(meta.levelPaths[level]), { kind: "array" });
+      const loc = zarr.root(store).resolve(lm.path);
+      a = lm.v2 ? zarr.open.v2(loc, { kind: "array", attrs: false }) : zarr.open.v3(loc, { kind: "array" });
       arrays.set(level, a);
     }
     return a;
   };
-  const levelMeta = async (level: number) => {
-    const file = join(path, meta.levelPaths[level], ".zarray");
-    const za = await readJson(file);
-    return { shape: checkShape(za.shape, "field shape", file), chunks: checkShape(za.chunks, "field chunks", file) };
-  };
-  const spacingOf = (level: number): Spacing3 => {
-    const f = meta.levelScales[level].map((s, i) => s / meta.levelScales[0][i]);
-    return [meta.spacing[0] * f[0], meta.spacing[1] * f[1], meta.spacing[2] * f[2]];
-  };
 
-  const readRegion = async (box: ZarrBox, options: { level?: number } = {}): Promise<Volume> => {
+  const readRegion = async (box: ZarrBox, options: { level?: number; maxBytes?: number } = {}): Promise<Volume> => {
     const level = options.level ?? 0;
-    const arr = await levelArray(level);
-    const shape = arr.shape as Shape3;
-    checkBox(box, shape, path);
-    const voxels = (box.z1 - box.z0) * (box.y1 - box.y0) * (box.x1 - box.x0);
+    const lm = levelOf(level);
+    const maxBytes = options.maxBytes === undefined ? defaultBudget : resolveMaxBytes(options.maxBytes);
+    checkBox(box, lm.shape, path);
+    const [dz, dy, dx] = [box.z1 - box.z0, box.y1 - box.y0, box.x1 - box.x0];
+    const voxels = dz * dy * dx;
     if (voxels > 2 ** 31 - 1)
       fail(path, `a region of ${voxels} voxels is more than one array can hold (2^31 - 1); read it in parts with readRegion`);
+    checkBudget("readRegion", path, voxels * BYTES[lm.dtype], `a region of ${dz} x ${dy} x ${dx} ${lm.dtype} voxels`, maxBytes, "read it in parts with readRegion");
+    // zarrita holds one whole chunk per chunk it reads (a missing one filled with fill_value)
+    const chunkVoxels = lm.chunks[0] * lm.chunks[1] * lm.chunks[2];
+    if (chunkVoxels > 2 ** 31 - 1)
+      fail(lm.file, `field chunks [${lm.chunks.join(", ")}]: a chunk of ${chunkVoxels} voxels is more than one array can hold (2^31 - 1)`);
+    checkBudget("readRegion", lm.file, chunkVoxels * BYTES[lm.dtype], `one chunk (field chunks [${lm.chunks.join(", ")}], ${lm.dtype})`, maxBytes, "rechunk the store");
+    const arr = await levelArray(level);
     let out;
     try {
       out = await zarr.get(arr, [zarr.slice(box.z0, box.z1), zarr.slice(box.y0, box.y1), zarr.slice(box.x0, box.x1)]);
     } catch (error) {
+      // tomolab's own checks (CheckedStore) already name the chunk file and the field
+      if (error instanceof Error && error.message.startsWith("zarr ")) throw error;
       fail(
-        join(path, meta.levelPaths[level]),
+        join(path, lm.path),
         `reading z ${box.z0}-${box.z1}, y ${box.y0}-${box.y1}, x ${box.x0}-${box.x1} failed: ${error instanceof Error ? error.message : String(error)} (a damaged or truncated chunk file?)`,
       );
     }
     const src = out.data as unknown as VoxelArray;
+    if (src.length !== voxels) fail(join(path, lm.path), `zarrita returned ${src.length} voxels for a box of ${voxels}`);
     // zarrita returns the store's dtype; copy only when it is another array type
     const data = src.constructor === allocate(meta.dtype, 0).constructor ? src : allocate(meta.dtype, src.length);
     if (data !== src) data.set(src as never);
-    return { data, shape: [box.z1 - box.z0, box.y1 - box.y0, box.x1 - box.x0], spacing: spacingOf(level), unit: meta.unit };
+    return { data, shape: [dz, dy, dx], spacing: [...meta.levelSpacing[level]] as Spacing3, unit: meta.unit };
   };
 
   const writeRegion = async (
@@ -439,22 +720,22 @@ export async function openZarr(path: string): Promise<ZarrVolume> {
     volume: Volume,
     options: { level?: number } = {},
   ): Promise<void> => {
-    if (!(await exists(join(path, meta.levelPaths[0], ".zarray")))) fail(path, "writing is supported for Zarr v2 stores only");
     const level = options.level ?? 0;
-    if (level < 0 || level >= meta.levelPaths.length) fail(path, `level must be 0..${meta.levelPaths.length - 1}, received ${level}`);
+    const lm = levelOf(level);
+    if (!lm.v2) fail(path, "writing is supported for Zarr v2 stores only");
     const [oz, oy, ox] = Array.isArray(origin) ? origin : [origin.z0, origin.y0, origin.x0];
     if (dtypeOf(volume.data) !== meta.dtype) fail(path, `volume dtype ${dtypeOf(volume.data)} differs from the store's ${meta.dtype}`);
     const [nz, ny, nx] = volume.shape;
     if (volume.data.length !== nz * ny * nx) fail(path, `volume data length ${volume.data.length} != shape product ${nz * ny * nx}`);
-    const { shape, chunks } = await levelMeta(level);
+    const { shape, chunks } = lm;
     checkBox({ z0: oz, y0: oy, x0: ox, z1: oz + nz, y1: oy + ny, x1: ox + nx }, shape, path);
     const [cz, cy, cx] = chunks;
     const chunkLen = cz * cy * cx;
-    const dir = join(path, meta.levelPaths[level]);
+    const dir = join(path, lm.path);
     for (let kz = Math.floor(oz / cz); kz * cz < oz + nz; kz++) {
       for (let ky = Math.floor(oy / cy); ky * cy < oy + ny; ky++) {
         for (let kx = Math.floor(ox / cx); kx * cx < ox + nx; kx++) {
-          const file = join(dir, String(kz), String(ky), String(kx));
+          const file = join(dir, [kz, ky, kx].join(lm.separator));
           const z0 = Math.max(oz, kz * cz), z1 = Math.min(oz + nz, (kz + 1) * cz);
           const y0 = Math.max(oy, ky * cy), y1 = Math.min(oy + ny, (ky + 1) * cy);
           const x0 = Math.max(ox, kx * cx), x1 = Math.min(ox + nx, (kx + 1) * cx);
@@ -462,9 +743,11 @@ export async function openZarr(path: string): Promise<ZarrVolume> {
           const full =
             z0 === kz * cz && y0 === ky * cy && x0 === kx * cx &&
             z1 === Math.min((kz + 1) * cz, shape[0]) && y1 === Math.min((ky + 1) * cy, shape[1]) && x1 === Math.min((kx + 1) * cx, shape[2]);
-          let chunk: VoxelArray = allocate(meta.dtype, chunkLen);
+          const chunk: VoxelArray = allocate(meta.dtype, chunkLen);
+          if (lm.fill !== 0) chunk.fill(lm.fill);
           if (!full && (await exists(file))) {
-            chunk = await decodeChunk(file, meta, chunkLen);
+            const bytes = await decodeChunkBytes(file, new Uint8Array(await fsp.readFile(file)), lm);
+            new Uint8Array(chunk.buffer).set(bytes);
           }
           for (let z = z0; z < z1; z++) {
             for (let y = y0; y < y1; y++) {
@@ -474,7 +757,7 @@ export async function openZarr(path: string): Promise<ZarrVolume> {
             }
           }
           const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-          await atomicWrite(file, meta.codec ? await meta.codec.encode(bytes) : bytes);
+          await atomicWrite(file, lm.codec ? await lm.codec.encode(bytes) : bytes);
         }
       }
     }
@@ -482,10 +765,10 @@ export async function openZarr(path: string): Promise<ZarrVolume> {
 
   const buildPyramid = async (options: { method?: "mean" | "nearest" } = {}): Promise<void> => {
     const method = options.method ?? "mean";
-    for (let k = 1; k < meta.levelPaths.length; k++) {
-      const src = (await levelMeta(k - 1)).shape;
-      const dst = (await levelMeta(k)).shape;
-      const slab = Math.max(1, Math.floor((await levelMeta(k)).chunks[0]));
+    for (let k = 1; k < meta.levels.length; k++) {
+      const src = meta.levels[k - 1].shape;
+      const dst = meta.levels[k].shape;
+      const slab = Math.max(1, Math.floor(meta.levels[k].chunks[0]));
       for (let z0 = 0; z0 < dst[0]; z0 += slab) {
         const z1 = Math.min(dst[0], z0 + slab);
         const inp = await readRegion({ z0: 2 * z0, z1: Math.min(src[0], 2 * z1), y0: 0, y1: src[1], x0: 0, x1: src[2] }, { level: k - 1 });
@@ -501,22 +784,12 @@ export async function openZarr(path: string): Promise<ZarrVolume> {
     dtype: meta.dtype,
     spacing: meta.spacing,
     unit: meta.unit,
-    levels: meta.levelPaths.length,
-    levelShape: (level: number) => levelShapeOf(meta.shape, level),
+    levels: meta.levels.length,
+    levelShape: (level: number) => [...levelOf(level).shape] as Shape3,
     readRegion,
     writeRegion,
     buildPyramid,
   };
-}
-
-async function decodeChunk(file: string, meta: Meta, chunkLen: number): Promise<VoxelArray> {
-  const raw = new Uint8Array(await fsp.readFile(file));
-  const bytes = meta.codec ? await meta.codec.decode(raw) : raw;
-  const out = allocate(meta.dtype, chunkLen);
-  const view = new Uint8Array(out.buffer);
-  if (bytes.length !== view.length) fail(file, `chunk decodes to ${bytes.length} bytes, expected ${view.length}`);
-  view.set(bytes);
-  return out;
 }
 
 /** 2x2x2 reduction of `v` to `shape` (edge blocks average what exists). */
@@ -578,10 +851,12 @@ export async function writeZarr(volume: Volume, path: string, options: WriteZarr
 
 /**
  * Read a whole level (default 0) of an OME-Zarr store into memory.
- * @throws Error naming the file and field for malformed metadata.
+ * @param options - `level`; `maxBytes`, the memory budget (see {@link OpenZarrOptions}).
+ * @throws Error naming the file and field for malformed metadata or a damaged chunk, or
+ *   when the level would need more than `maxBytes`.
  */
-export async function readZarr(path: string, options: { level?: number } = {}): Promise<Volume> {
-  const z = await openZarr(path);
+export async function readZarr(path: string, options: { level?: number; maxBytes?: number } = {}): Promise<Volume> {
+  const z = await openZarr(path, { maxBytes: options.maxBytes });
   const level = options.level ?? 0;
   const s = z.levelShape(level);
   return z.readRegion({ z0: 0, y0: 0, x0: 0, z1: s[0], y1: s[1], x1: s[2] }, { level });
