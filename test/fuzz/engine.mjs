@@ -152,7 +152,11 @@ class Worker {
 function writeFiles(dir, files) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  for (const f of files) fs.writeFileSync(path.join(dir, f.name), f.bytes);
+  for (const f of files) {
+    const file = path.join(dir, f.name); // a name may hold folders (a Zarr store's "0/1/2/3")
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, f.bytes);
+  }
 }
 
 const bytesOf = (a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -189,7 +193,7 @@ export function sameResult(a, b) {
 }
 
 /** Classify one answer. */
-function classify(target, seed, mutation, ref, answer, dir) {
+async function classify(target, seed, mutation, ref, answer, dir) {
   if (answer.kind === "hang" || answer.kind === "crash")
     return { outcome: answer.kind, detail: answer.detail };
   if (answer.kind === "error") {
@@ -210,7 +214,7 @@ function classify(target, seed, mutation, ref, answer, dir) {
     return { outcome: "bad-error", detail: `${why}: ${e.name}: ${e.message}`, stack: e.stack };
   }
   if (sameResult(answer.result, ref)) return { outcome: "ok-equal" };
-  const reason = target.judge(seed, mutation, ref, answer.result);
+  const reason = await target.judge(seed, mutation, ref, answer.result); // a judge may be async
   return reason ? { outcome: "silent-wrong", detail: reason } : { outcome: "ok-different" };
 }
 
@@ -291,7 +295,7 @@ export async function runFuzz(options = {}) {
           );
           writeFiles(dir, mutation.files);
           const answer = await w.run(name, target.input(dir, seeds[s]));
-          const c = classify(target, seeds[s], mutation, refs[s], answer, dir);
+          const c = await classify(target, seeds[s], mutation, refs[s], answer, dir);
           counts[c.outcome]++;
           if (show.has(c.outcome) && !FAILURES.has(c.outcome))
             log(`  ${name} #${i} ${c.outcome}: ${mutation.what}`);

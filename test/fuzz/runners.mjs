@@ -5,6 +5,7 @@
 // target in test/fuzz/targets.mjs.
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { zarrBoxes } from "./zarrTarget.mjs";
 
 const dist = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -114,5 +115,39 @@ export const runners = {
   async ctf(input) {
     const { readCtf } = await load("io/ebsdCtf.js");
     return ebsdResult(await readCtf(input.file));
+  },
+
+  async zarr(input) {
+    const { openZarr, readZarr } = await load("io/zarr.js");
+    const z = await openZarr(input.dir, input.options);
+    // Chunk-wise reads of level 0 first (lazily: the last voxel, the first chunk, a box
+    // across chunk boundaries), then every level whole.
+    const boxes = zarrBoxes(z.shape, z.chunks);
+    const regions = [];
+    for (const b of boxes) regions.push((await z.readRegion(b)).data);
+    const level = [];
+    const levelShapes = [];
+    for (let k = 0; k < z.levels; k++) {
+      levelShapes.push([...z.levelShape(k)]);
+      const v = await readZarr(input.dir, { ...input.options, level: k });
+      level.push({
+        shape: [...v.shape],
+        dtype: v.data.constructor.name,
+        spacing: [...v.spacing],
+        data: v.data,
+      });
+    }
+    return {
+      shape: [...z.shape],
+      chunks: [...z.chunks],
+      dtype: level[0].dtype,
+      spacing: [...z.spacing],
+      unit: z.unit,
+      levels: z.levels,
+      levelShapes,
+      boxes,
+      regions,
+      level,
+    };
   },
 };

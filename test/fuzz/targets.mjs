@@ -44,6 +44,9 @@
 //   points before the change are the seed's. Errors name the file (its base
 //   name) and a line number or a header field.
 //
+// - Zarr stores (openZarr, readZarr, readRegion): judged against an independent reference
+//   reader of the mutated store; see test/fuzz/zarrTarget.mjs.
+//
 // Adding a parser: a runner in runners.mjs and an entry in TARGETS below with
 // `seeds`, `mutate`, `input`, `named`, `field` and `judge`.
 import fs from "node:fs";
@@ -52,6 +55,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { crc32 } from "node:zlib";
 import { getPath, jsonDiff, mutateBytes, mutateJson } from "./mutate.mjs";
 import { mutateTiffField, regionsAt, tiffLayout } from "./tiffLayout.mjs";
+import { ZARR_FIELD, zarrJudge, zarrMutate, zarrSeeds } from "./zarrTarget.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
@@ -928,4 +932,13 @@ export const TARGETS = [
   }),
   ebsdTarget("ang"),
   ebsdTarget("ctf"),
+  {
+    name: "zarr",
+    seeds: (ctx) => zarrSeeds(ctx, dist),
+    mutate: zarrMutate,
+    input: (dir, seed) => ({ dir, options: seed.options }),
+    named: (dir) => [dir], // the store, or any file in it
+    field: ZARR_FIELD,
+    judge: zarrJudge, // see test/fuzz/zarrTarget.mjs
+  },
 ];
