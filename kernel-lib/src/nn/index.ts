@@ -12,6 +12,7 @@
 //     (one float32 Volume per class), byClass, classNames, labels (argmax code 1..K), tiles, seconds.
 //   saveUNet(model: UNetModel, dir: string, options?: { overwrite?, meta? }): Promise<string>
 //   loadUNet(dir: string, options?: { backend?, architecture? }): Promise<UNetModel>
+export * from "./adam.js";
 export * from "./backend.js";
 export * from "./conv.js";
 export * from "./fastOps.js";

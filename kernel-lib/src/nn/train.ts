@@ -2,6 +2,7 @@
  * Training a {@link UNet} with Adam on the masked cross-entropy of Paper 2 (Eq. 6).
  */
 import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
+import { createFlatAdam } from "./adam.js";
 import type { Tf } from "./backend.js";
 import { maskedCrossEntropyFromLogits } from "./loss.js";
 import type { UNet } from "./unet.js";
@@ -23,15 +24,21 @@ export interface Trainer {
 export function createTrainer(tf: Tf, net: UNet, options?: TrainerOptions): Trainer {
   const opts = checkOptions(options, "options", ["learningRate"]);
   const learningRate = checkPositive(opts.learningRate ?? 1e-3, "options.learningRate");
-  const optimizer = tf.train.adam(learningRate);
+  // tf.train.adam's update on one flat vector (./adam.ts: a few ops instead of ~12 per variable)
+  const optimizer = createFlatAdam(tf, net.variables, { learningRate });
   return {
     step(input, target, mask) {
-      const cost = optimizer.minimize(
+      const { value: cost, grads } = tf.variableGrads(
         () => maskedCrossEntropyFromLogits(tf, target, net.apply(input), mask) as Scalar,
-        true,
         net.variables,
       );
-      if (!cost) throw new Error("the optimizer returned no loss");
+      const list = net.variables.map((v) => {
+        const g = grads[v.name];
+        if (!g) throw new Error(`no gradient for the network variable ${v.name}`);
+        return g;
+      });
+      optimizer.apply(list);
+      list.forEach((g) => g.dispose());
       const value = cost.dataSync()[0];
       cost.dispose();
       return value;
