@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { Tensor } from "@tensorflow/tfjs-core";
 import {
   getNnBackend,
   maskedCrossEntropy,
   maskedCrossEntropyFromLogits,
+  maskedSoftmaxCrossEntropy,
   maskedTargets,
 } from "../../kernel-lib/src/nn/index.js";
 
@@ -97,4 +99,66 @@ describe("maskedTargets", () => {
       /`labels` must be of length 4 .*received .*length 3/,
     );
   });
+});
+
+describe("maskedSoftmaxCrossEntropy (fused TensorFlow op on the tensorflow backend)", () => {
+  // logits [1, 4, 5, 3]: one-hot targets, a mask with unlabelled voxels (as maskedTargets gives)
+  const logits = Array.from({ length: 60 }, (_, i) => Math.sin(i * 1.7) * 4);
+  const labels = Array.from({ length: 20 }, (_, i) => (i % 7 === 3 ? -1 : (i * 5) % 3));
+  // By hand from the definition: -(1/sum M) sum_labelled log softmax(z)_label, and its gradient
+  // M (softmax(z) - Y) / sum M.
+  let total = 0;
+  let count = 0;
+  const grad = new Array<number>(60).fill(0);
+  const labelled = labels.filter((l) => l >= 0).length;
+  labels.forEach((l, v) => {
+    if (l < 0) return;
+    const z = logits.slice(3 * v, 3 * v + 3);
+    const top = Math.max(...z);
+    const sum = z.reduce((a, b) => a + Math.exp(b - top), 0);
+    total -= z[l]! - top - Math.log(sum);
+    count++;
+    z.forEach(
+      (zk, k) => (grad[3 * v + k] = (Math.exp(zk - top) / sum - (k === l ? 1 : 0)) / labelled),
+    );
+  });
+  const expected = total / count;
+
+  for (const name of ["tensorflow", "cpu"] as const) {
+    it(`${name}: the value and gradient by hand, and the tfjs ops' (maskedCrossEntropyFromLogits)`, async () => {
+      let backend;
+      try {
+        backend = await getNnBackend({ backend: name, log: false });
+      } catch (error) {
+        return console.log(
+          `skipped: the ${name} backend is unavailable (${(error as Error).message})`,
+        );
+      }
+      const t = backend.tf;
+      try {
+        const { target, mask } = maskedTargets(t, labels, [1, 4, 5], 3);
+        const z = t.tensor(logits, [1, 4, 5, 3]);
+        const fused = (x: Tensor) => maskedSoftmaxCrossEntropy(t, target, x, mask);
+        const plain = (x: Tensor) => maskedCrossEntropyFromLogits(t, target, x, mask);
+        expect(fused(z).dataSync()[0]).toBeCloseTo(expected, 5);
+        expect(fused(z).dataSync()[0]).toBeCloseTo(plain(z).dataSync()[0]!, 6);
+        const g = t.grad(fused)(z).dataSync();
+        const gPlain = t.grad(plain)(z).dataSync();
+        grad.forEach((v, i) => {
+          expect(g[i]).toBeCloseTo(v, 6);
+          expect(g[i]).toBeCloseTo(gPlain[i]!, 6);
+        });
+        // a mask of shape [..., 1], and an empty mask: loss 0, gradient 0
+        const m1 = t.reshape(mask, [1, 4, 5, 1]);
+        expect(maskedSoftmaxCrossEntropy(t, target, z, m1).dataSync()[0]).toBeCloseTo(expected, 5);
+        const empty = t.zeros([1, 4, 5]);
+        const zero = (x: Tensor) => maskedSoftmaxCrossEntropy(t, target, x, empty);
+        expect(zero(z).dataSync()[0]).toBe(0);
+        expect(Array.from(t.grad(zero)(z).dataSync()).every((v) => v === 0)).toBe(true);
+        expect(() => maskedSoftmaxCrossEntropy(t, target, z, t.zeros([1, 4, 4]))).toThrow(/`mask`/);
+      } finally {
+        await getNnBackend({ backend: "cpu", log: false });
+      }
+    });
+  }
 });

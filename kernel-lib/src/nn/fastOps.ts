@@ -24,6 +24,12 @@ interface NativeBackend {
     attrs: { name: string; type: number; value: unknown }[],
     inputs: Tensor[],
   ): Tensor;
+  executeMultipleOutputs(
+    name: string,
+    attrs: { name: string; type: number; value: unknown }[],
+    inputs: Tensor[],
+    numOutputs: number,
+  ): Tensor[];
 }
 
 /** The tfjs-node backend when it is the current one and can run raw TensorFlow ops, else undefined. */

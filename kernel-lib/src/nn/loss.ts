@@ -6,6 +6,7 @@
  */
 import type { Tensor } from "@tensorflow/tfjs-core";
 import type { Tf } from "./backend.js";
+import { nativeBackend } from "./fastOps.js";
 import { checkInteger, checkPositiveInt, expectedError } from "../util/checks.js";
 
 /** Probabilities are clipped to [EPSILON, 1] before the log (a 0 would give -inf). */
@@ -71,6 +72,52 @@ export function maskedCrossEntropyFromLogits(
   return tf.tidy(() =>
     reduceMasked(tf, tf.sum(tf.mul(target, tf.logSoftmax(logits, -1)), -1), mask),
   );
+}
+
+/**
+ * {@link maskedCrossEntropyFromLogits} for targets whose labelled rows are distributions (sum 1:
+ * one-hot, as {@link maskedTargets} gives, or probabilities), as used by createTrainer. Same
+ * value; on the tensorflow backend the per-voxel loss and its gradient softmax(z) - Y come from
+ * one TensorFlow op (SoftmaxCrossEntropyWithLogits), about half the work of the tfjs ops'
+ * gradient. The gradient is dL/dz = M (softmax(z) - Y) / sum M, right only where the labelled
+ * rows of Y sum to 1 (the general gradient is M (softmax(z) sum_k Y_k - Y) / sum M); other
+ * backends run {@link maskedCrossEntropyFromLogits}.
+ */
+export function maskedSoftmaxCrossEntropy(
+  tf: Tf,
+  target: Tensor,
+  logits: Tensor,
+  mask: Tensor,
+): Tensor {
+  const native = nativeBackend(tf);
+  if (!native || logits.dtype !== "float32")
+    return maskedCrossEntropyFromLogits(tf, target, logits, mask);
+  checkShapes(target, logits, mask);
+  const classes = logits.shape[logits.rank - 1]!;
+  const type = { name: "T", type: native.binding.TF_ATTR_TYPE, value: native.binding.TF_FLOAT };
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [z, save] = args as [Tensor, (t: Tensor[]) => void];
+    const rows = tf.reshape(z, [-1, classes]);
+    const labels = tf.reshape(tf.cast(target, "float32"), [-1, classes]);
+    const [perVoxel, backprop] = native.executeMultipleOutputs(
+      "SoftmaxCrossEntropyWithLogits",
+      [type],
+      [rows, labels],
+      2,
+    ) as [Tensor, Tensor];
+    const m = tf.reshape(tf.cast(mask, "float32"), [-1]);
+    const denom = tf.maximum(tf.sum(m), 1e-30);
+    save([backprop, m, denom]);
+    return {
+      value: tf.div(tf.sum(tf.mul(m, perVoxel)), denom),
+      gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
+        const [b, mm, d] = saved as [Tensor, Tensor, Tensor];
+        const weight = tf.reshape(tf.div(tf.mul(mm, dy as Tensor), d), [-1, 1]);
+        return [tf.reshape(tf.mul(b, weight), z.shape)];
+      },
+    };
+  });
+  return op(logits);
 }
 
 /** One-hot targets and the label mask for Eq. 6, made from an integer label array. */

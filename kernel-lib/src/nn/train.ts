@@ -4,7 +4,7 @@
 import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
 import { createFlatAdam } from "./adam.js";
 import type { Tf } from "./backend.js";
-import { maskedCrossEntropyFromLogits } from "./loss.js";
+import { maskedSoftmaxCrossEntropy } from "./loss.js";
 import type { UNet } from "./unet.js";
 import { checkOptions, checkPositive } from "../util/checks.js";
 
@@ -14,7 +14,11 @@ export interface TrainerOptions {
 }
 
 export interface Trainer {
-  /** One Adam step on a batch; returns the loss before the update. */
+  /**
+   * One Adam step on a batch; returns the loss before the update. The loss is Eq. 6 on logits
+   * (maskedSoftmaxCrossEntropy): labelled rows of `target` must each sum to 1 (one-hot, as
+   * maskedTargets gives, or probabilities).
+   */
   step(input: Tensor, target: Tensor, mask: Tensor): number;
   /** Frees the optimizer's moment estimates (not the network). */
   dispose(): void;
@@ -29,7 +33,7 @@ export function createTrainer(tf: Tf, net: UNet, options?: TrainerOptions): Trai
   return {
     step(input, target, mask) {
       const { value: cost, grads } = tf.variableGrads(
-        () => maskedCrossEntropyFromLogits(tf, target, net.apply(input), mask) as Scalar,
+        () => maskedSoftmaxCrossEntropy(tf, target, net.apply(input), mask) as Scalar,
         net.variables,
       );
       const list = net.variables.map((v) => {
