@@ -38,6 +38,7 @@ import FileSystemStore from "@zarrita/storage/fs";
 import { Blosc, Zstd } from "numcodecs";
 import type { DType, Shape3, Spacing3, Volume, VoxelArray } from "../volume/types.js";
 import { allocate, dtypeOf } from "../volume/dtype.js";
+import { bloscDecode, zstdDecodeExact } from "./bloscDecode.js";
 import { checkBudget, resolveMaxBytes } from "./memory.js";
 import { openTiff } from "./openTiff.js";
 import { nanometresPer } from "./units.js";
@@ -500,77 +501,16 @@ async function decodeChunkBytes(file: string, raw: Uint8Array, lm: LevelMeta): P
     if (raw.length !== expected) fail(file, `chunk of ${raw.length} bytes, ${ctx}; a damaged or truncated chunk file?`);
     return raw;
   }
-  if (lm.compressor === "zstd") checkZstdFrames(file, raw, expected, ctx);
-  else checkBloscHeader(file, raw, expected, ctx);
   let bytes: Uint8Array;
   try {
-    bytes = await lm.codec.decode(raw);
+    // tomolab's checked decoders (io/bloscDecode.ts): sizes declared in the data are checked
+    // before anything is decoded, and damaged data are an error, never the wasm heap's bytes
+    bytes = lm.compressor === "zstd" ? await zstdDecodeExact(raw, expected) : await bloscDecode(raw, expected);
   } catch (e) {
-    fail(file, `chunk is not valid ${lm.compressor} data (${e instanceof Error ? e.message : String(e)}); a damaged chunk file?`);
+    fail(file, `chunk: ${e instanceof Error ? e.message : String(e)} (field chunks [${lm.chunks.join(", ")}] of ${lm.dtype} in ${lm.file})`);
   }
   if (bytes.length !== expected) fail(file, `chunk decodes to ${bytes.length} bytes, ${ctx}`);
   return bytes;
-}
-
-/**
- * Walk the zstd frames of a chunk: every frame must declare its decoded size (a frame
- * without it is refused: a few kilobytes could decode to gigabytes), and the sizes must add
- * up to `expected`. The decoder then checks each frame's content against its declared size.
- */
-function checkZstdFrames(file: string, b: Uint8Array, expected: number, ctx: string): void {
-  const bad = (what: string): never => fail(file, `chunk: ${what}; ${ctx}`);
-  let at = 0;
-  let total = 0;
-  if (b.length === 0) bad("empty zstd chunk");
-  while (at < b.length) {
-    if (b.length - at < 8) bad(`zstd frame at byte ${at} truncated`);
-    const magic = (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
-    if (magic >>> 4 === 0x184d2a5) {
-      // a skippable frame: 4-byte size, then that many bytes
-      const n = (b[at + 4] | (b[at + 5] << 8) | (b[at + 6] << 16) | (b[at + 7] << 24)) >>> 0;
-      at += 8 + n;
-      continue;
-    }
-    if (magic !== 0xfd2fb528) bad(`no zstd frame at byte ${at} (magic 0x${magic.toString(16)})`);
-    const fhd = b[at + 4];
-    const single = (fhd >> 5) & 1;
-    const fcsFlag = fhd >> 6;
-    const fcsSize = fcsFlag === 0 ? single : [1, 2, 4, 8][fcsFlag];
-    if (fcsSize === 0) bad(`zstd frame at byte ${at} does not declare its decoded size (tomolab refuses such frames: they could decode to any size)`);
-    let p = at + 5 + (single ? 0 : 1) + [0, 1, 2, 4][fhd & 3];
-    if (p + fcsSize > b.length) bad(`zstd frame header at byte ${at} truncated`);
-    let fcs = 0;
-    for (let i = 0; i < fcsSize; i++) fcs += b[p + i] * 2 ** (8 * i);
-    if (fcsSize === 2) fcs += 256;
-    total += fcs;
-    if (total > expected) bad(`zstd frame(s) declare ${total} decoded bytes or more`);
-    p += fcsSize;
-    // blocks: 3-byte header (last flag, type, size); RLE blocks hold one byte
-    for (;;) {
-      if (p + 3 > b.length) bad(`zstd block at byte ${p} truncated`);
-      const h = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16);
-      const type = (h >> 1) & 3;
-      p += 3 + (type === 1 ? 1 : h >>> 3);
-      if (type === 3) bad(`zstd block at byte ${p} of reserved type`);
-      if (h & 1) break;
-    }
-    if ((fhd >> 2) & 1) p += 4; // content checksum
-    if (p > b.length) bad(`zstd frame at byte ${at} truncated`);
-    at = p;
-  }
-  if (total !== expected) bad(`zstd frame(s) declare ${total} decoded bytes`);
-}
-
-/** Check a blosc header: decoded size `expected`, its own length the file's, a block size of 1..nbytes. */
-function checkBloscHeader(file: string, b: Uint8Array, expected: number, ctx: string): void {
-  if (b.length < 16) fail(file, `chunk of ${b.length} bytes is shorter than a blosc header (16 bytes); ${ctx}`);
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const nbytes = dv.getUint32(4, true);
-  const blocksize = dv.getUint32(8, true);
-  const cbytes = dv.getUint32(12, true);
-  if (nbytes !== expected) fail(file, `chunk: blosc header declares ${nbytes} decoded bytes, ${ctx}`);
-  if (cbytes !== b.length) fail(file, `chunk: blosc header declares ${cbytes} compressed bytes, the file has ${b.length}`);
-  if (blocksize < 1 || blocksize > nbytes) fail(file, `chunk: blosc header block size ${blocksize}, expected 1..${nbytes}`);
 }
 
 /** The `.zarray` zarrita reads for a v2 level: tomolab's checked metadata, chunks already decoded. */
@@ -688,7 +628,10 @@ export async function openZarr(path: string, options: OpenZarrOptions = {}): Pro
     const [dz, dy, dx] = [box.z1 - box.z0, box.y1 - box.y0, box.x1 - box.x0];
     const voxels = dz * dy * dx;
     if (voxels > 2 ** 31 - 1)
-      fail(path, `a region of ${voxels} voxels is more than one array can hold (2^31 - 1); read it in parts with readRegion`);
+      fail(
+        path,
+        `a region of ${voxels} voxels is more than one array can hold (2^31 - 1); read it in parts with readRegion (level ${level}: field shape [${lm.shape.join(", ")}] in ${lm.file})`,
+      );
     checkBudget("readRegion", path, voxels * BYTES[lm.dtype], `a region of ${dz} x ${dy} x ${dx} ${lm.dtype} voxels`, maxBytes, "read it in parts with readRegion");
     // zarrita holds one whole chunk per chunk it reads (a missing one filled with fill_value)
     const chunkVoxels = lm.chunks[0] * lm.chunks[1] * lm.chunks[2];
