@@ -7,6 +7,7 @@ import {
   nativeBackend,
   nnMaxPool2,
   nnRelu,
+  nnUpsample2,
   type NnBackend,
   type Tf,
 } from "../../kernel-lib/src/nn/index.js";
@@ -193,5 +194,49 @@ describe("U-Net with the fast ops", () => {
         expect(Math.abs(tfn.grads[i]![j]! - v)).toBeLessThan(1e-4 * scale + 1e-7),
       );
     });
+  });
+});
+
+describe("nnUpsample2", () => {
+  it("tensorflow backend, 3D: each voxel becomes a 2x2x2 block; gradient the sum over each block", async () => {
+    const backend = await native();
+    if (typeof backend === "string") return skipped(backend);
+    const { tf } = backend;
+    const [d, h, w, c] = [2, 3, 4, 5];
+    const xv = values(d * h * w * c, 11);
+    const x = tf.tensor(xv, [1, d, h, w, c]);
+    const up = nnUpsample2(tf, x, 3);
+    expect(up.shape).toEqual([1, 2 * d, 2 * h, 2 * w, c]);
+    const uv = up.dataSync();
+    const rv = values(uv.length, 12);
+    const want = new Float32Array(uv.length);
+    const wantGrad = new Float64Array(xv.length);
+    for (let z = 0; z < 2 * d; z++)
+      for (let y = 0; y < 2 * h; y++)
+        for (let xx = 0; xx < 2 * w; xx++)
+          for (let ch = 0; ch < c; ch++) {
+            const o = ((z * 2 * h + y) * 2 * w + xx) * c + ch;
+            const i = (((z >> 1) * h + (y >> 1)) * w + (xx >> 1)) * c + ch;
+            want[o] = xv[i]!;
+            wantGrad[i] += rv[o]!;
+          }
+    expect(Array.from(uv)).toEqual(Array.from(want));
+    const r = tf.tensor(rv, up.shape);
+    const g = tf
+      .grad((t: Tensor) => tf.sum(tf.mul(r, nnUpsample2(tf, t, 3))))(x)
+      .dataSync();
+    wantGrad.forEach((v, i) => expect(g[i]).toBeCloseTo(v, 5));
+  });
+
+  it("2D and the cpu backend: the same blocks", async () => {
+    const { tf } = await getNnBackend({ backend: "cpu", log: false });
+    const x = tf.tensor([1, 2, 3, 4], [1, 2, 2, 1]);
+    expect(Array.from(nnUpsample2(tf, x, 2).dataSync())).toEqual([
+      1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4,
+    ]);
+    const x3 = tf.tensor([1, 2], [1, 2, 1, 1, 1]);
+    expect(Array.from(nnUpsample2(tf, x3, 3).dataSync())).toEqual([
+      1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2,
+    ]);
   });
 });

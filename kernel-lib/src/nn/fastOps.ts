@@ -11,6 +11,8 @@
  *  - 2x max-pooling: TensorFlow's eager MaxPool3DGrad is slow on CPU (about 80 ms of the
  *    step); {@link nnMaxPool2} pools 2x2(x2) windows as maxima over reshaped axes, whose
  *    gradient is a few element-wise ops.
+ *  - nearest x2 upsampling: stack + reshape records Pack/Unpack per axis; {@link nnUpsample2}
+ *    is one Tile forward and three sums backward.
  */
 import type { Tensor } from "@tensorflow/tfjs-core";
 import type { Tf } from "./backend.js";
@@ -96,4 +98,41 @@ export function nnMaxPool2(tf: Tf, x: Tensor, dims: 2 | 3): Tensor {
     const xx = tf.max(tf.reshape(y, [(b * d * h * w) / 8, 2, c]), 1);
     return tf.reshape(xx, [b, d / 2, h / 2, w / 2, c]);
   });
+}
+
+/** Nearest-neighbour x2 along each spatial axis by stacking (differentiable on every backend). */
+function upsampleByStack(tf: Tf, x: Tensor, dims: 2 | 3): Tensor {
+  let y = x;
+  for (let axis = 1; axis <= dims; axis++) {
+    const shape = y.shape.slice();
+    shape[axis] *= 2;
+    y = tf.reshape(tf.stack([y, y], axis + 1), shape);
+  }
+  return y;
+}
+
+/**
+ * Nearest-neighbour x2 upsampling along each spatial axis of [b, y, x, c] or [b, z, y, x, c]
+ * (every voxel becomes a 2x2(x2) block). On the tensorflow backend the 3D form is one Tile of a
+ * rank-7 reshape, with the gradient (the sum over each block) as three sums over the middle
+ * axis of rank-3 reshapes; elsewhere (and in 2D) stack + reshape, differentiated by tfjs.
+ */
+export function nnUpsample2(tf: Tf, x: Tensor, dims: 2 | 3): Tensor {
+  if (dims === 2 || !nativeBackend(tf)) return upsampleByStack(tf, x, dims);
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [xi] = args as [Tensor];
+    const [b, d, h, w, c] = xi.shape as [number, number, number, number, number];
+    const tiled = tf.tile(tf.reshape(xi, [b * d, 1, h, 1, w, 1, c]), [1, 2, 1, 2, 1, 2, 1]);
+    return {
+      value: tf.reshape(tiled, [b, 2 * d, 2 * h, 2 * w, c]),
+      gradFunc: (dy: Tensor | Tensor[]) => {
+        const g = dy as Tensor;
+        const z = tf.sum(tf.reshape(g, [b * d, 2, 4 * h * w * c]), 1);
+        const y = tf.sum(tf.reshape(z, [b * d * h, 2, 2 * w * c]), 1);
+        const xx = tf.sum(tf.reshape(y, [b * d * h * w, 2, c]), 1);
+        return [tf.reshape(xx, xi.shape)];
+      },
+    };
+  });
+  return op(x);
 }

@@ -14,7 +14,7 @@ import type { Tensor, Variable } from "@tensorflow/tfjs-core";
 import type { Tf } from "./backend.js";
 import { createRng } from "../stats/random.js";
 import { nnConv3d, nnConv3dTranspose } from "./conv.js";
-import { nnMaxPool2, nnRelu } from "./fastOps.js";
+import { nnMaxPool2, nnRelu, nnUpsample2 } from "./fastOps.js";
 import {
   checkOneOf,
   checkOptions,
@@ -137,16 +137,8 @@ export function createUNet(tf: Tf, options?: UNetOptions): UNet {
   const block = (x: Tensor, pair: [Conv, Conv]) =>
     relu(convolve(relu(convolve(x, pair[0])), pair[1]));
   const pool = (x: Tensor): Tensor => nnMaxPool2(tf, x, dims);
-  /** Nearest-neighbour x2 along each spatial axis (stack + reshape: differentiable everywhere). */
-  const upsample = (x: Tensor): Tensor => {
-    let y = x;
-    for (let axis = 1; axis <= dims; axis++) {
-      const shape = y.shape.slice();
-      shape[axis] *= 2;
-      y = tf.reshape(tf.stack([y, y], axis + 1), shape);
-    }
-    return y;
-  };
+  /** Nearest-neighbour x2 along each spatial axis (./fastOps.ts). */
+  const upsample = (x: Tensor): Tensor => nnUpsample2(tf, x, dims);
   const lift = (x: Tensor, c: Conv, f: number): Tensor => {
     if (upsampling === "upsample") return relu(convolve(upsample(x), c));
     const outShape = [x.shape[0], ...x.shape.slice(1, 1 + dims).map((s) => 2 * s), f];
