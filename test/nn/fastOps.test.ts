@@ -5,6 +5,7 @@ import {
   getNnBackend,
   maskedCrossEntropyFromLogits,
   nativeBackend,
+  nnConv3dBiasRelu,
   nnMaxPool2,
   nnRelu,
   nnUpsample2,
@@ -237,6 +238,56 @@ describe("nnUpsample2", () => {
     const x3 = tf.tensor([1, 2], [1, 2, 1, 1, 1]);
     expect(Array.from(nnUpsample2(tf, x3, 3).dataSync())).toEqual([
       1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2,
+    ]);
+  });
+});
+
+describe("nnConv3dBiasRelu", () => {
+  for (const relu of [true, false]) {
+    it(`tensorflow backend (relu ${relu}): values and x/filter/bias gradients of the tfjs ops`, async () => {
+      const backend = await native();
+      if (typeof backend === "string") return skipped(backend);
+      const { tf } = backend;
+      const x = tf.tensor(values(2 * 4 * 5 * 6 * 3, 13), [2, 4, 5, 6, 3]);
+      const w = tf.tensor(values(27 * 3 * 4, 14), [3, 3, 3, 3, 4]);
+      const b = tf.tensor([0.3, -0.2, 0, 0.1]);
+      const r = tf.tensor(values(2 * 4 * 5 * 6 * 4, 15), [2, 4, 5, 6, 4]);
+      const plain = (xx: Tensor, ww: Tensor, bb: Tensor) => {
+        const y = tf.add(tf.conv3d(xx as never, ww as never, 1, "same"), bb);
+        return relu ? tf.relu(y) : y;
+      };
+      const fused = (xx: Tensor, ww: Tensor, bb: Tensor) => nnConv3dBiasRelu(tf, xx, ww, bb, relu);
+      const want = plain(x, w, b).dataSync();
+      const got = fused(x, w, b).dataSync();
+      want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
+      if (relu) expect(Array.from(got).filter((v) => v === 0).length).toBeGreaterThan(100);
+      const loss = (f: typeof plain) => (xx: Tensor, ww: Tensor, bb: Tensor) =>
+        tf.sum(tf.mul(r, f(xx, ww, bb)));
+      const gp = tf.grads(loss(plain))([x, w, b]);
+      const gf = tf.grads(loss(fused))([x, w, b]);
+      gp.forEach((g, k) => {
+        const a = g.dataSync();
+        const c = gf[k]!.dataSync();
+        expect(gf[k]!.shape).toEqual(g.shape);
+        a.forEach((v, i) => expect(c[i]).toBeCloseTo(v, 4));
+      });
+      // only the filter: no input gradient is needed (and none computed)
+      const gw = tf
+        .grad((ww: Tensor) => loss(fused)(x, ww, b))(w)
+        .dataSync();
+      gp[1]!.dataSync().forEach((v, i) => expect(gw[i]).toBeCloseTo(v, 4));
+    });
+  }
+
+  it("is conv3d + bias (+ relu) on the cpu backend", async () => {
+    const { tf } = await getNnBackend({ backend: "cpu", log: false });
+    const x = tf.tensor([1, -2, 3, -4, 5, -6, 7, -8], [1, 2, 2, 2, 1]);
+    const w = tf.ones([1, 1, 1, 1, 1]);
+    expect(Array.from(nnConv3dBiasRelu(tf, x, w, tf.tensor([1]), true).dataSync())).toEqual([
+      2, 0, 4, 0, 6, 0, 8, 0,
+    ]);
+    expect(Array.from(nnConv3dBiasRelu(tf, x, w, tf.tensor([1]), false).dataSync())).toEqual([
+      2, -1, 4, -3, 6, -5, 8, -7,
     ]);
   });
 });

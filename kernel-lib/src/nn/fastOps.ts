@@ -11,16 +11,21 @@
  *  - 2x max-pooling: TensorFlow's eager MaxPool3DGrad is slow on CPU (about 80 ms of the
  *    step); {@link nnMaxPool2} pools 2x2(x2) windows as maxima over reshaped axes, whose
  *    gradient is a few element-wise ops.
+ *  - convolution + bias (+ ReLU): three tape entries and tfjs' add gradient (a reshape and sum
+ *    per use); {@link nnConv3dBiasRelu} is one kernel (Conv3D, BiasAdd, Relu) with one gradient
+ *    entry whose input gradient is computed only when needed.
  *  - nearest x2 upsampling: stack + reshape records Pack/Unpack per axis; {@link nnUpsample2}
  *    is one Tile forward and three sums backward.
  */
 import type { Tensor } from "@tensorflow/tfjs-core";
 import type { Tf } from "./backend.js";
 import { expectedError } from "../util/checks.js";
+import { nnConv3d } from "./conv.js";
 
 /** The part of tfjs-node's NodeJSKernelBackend used here (it executes one TensorFlow eager op). */
 interface NativeBackend {
-  binding: { TF_ATTR_TYPE: number; TF_FLOAT: number };
+  binding: { TF_ATTR_TYPE: number; TF_ATTR_INT: number; TF_ATTR_STRING: number; TF_FLOAT: number };
+  executeSingleInput(name: string, input: Tensor): Tensor;
   executeSingleOutput(
     name: string,
     attrs: { name: string; type: number; value: unknown }[],
@@ -135,4 +140,104 @@ export function nnUpsample2(tf: Tf, x: Tensor, dims: 2 | 3): Tensor {
     };
   });
   return op(x);
+}
+
+/** Kernel name of {@link nnConv3dBiasRelu}'s fused op (registered for the tensorflow backend only). */
+export const CONV3D_BIAS_RELU_KERNEL = "TomolabConv3DBiasRelu";
+
+function ensureConv3dBiasRelu(tf: Tf): void {
+  if (tf.getKernel(CONV3D_BIAS_RELU_KERNEL, "tensorflow") === undefined)
+    tf.registerKernel({
+      kernelName: CONV3D_BIAS_RELU_KERNEL,
+      backendName: "tensorflow",
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const native = backend as unknown as NativeBackend;
+        const { x, filter, bias } = inputs as unknown as Record<string, Tensor>;
+        const b = native.binding;
+        const type = { name: "T", type: b.TF_ATTR_TYPE, value: b.TF_FLOAT };
+        const ones = [1, 1, 1, 1, 1];
+        const format = { name: "data_format", type: b.TF_ATTR_STRING, value: "NDHWC" };
+        const conv = native.executeSingleOutput(
+          "Conv3D",
+          [
+            type,
+            { name: "strides", type: b.TF_ATTR_INT, value: ones },
+            { name: "padding", type: b.TF_ATTR_STRING, value: "SAME" },
+            format,
+            { name: "dilations", type: b.TF_ATTR_INT, value: ones },
+          ],
+          [x!, filter!],
+        );
+        const biased = native.executeSingleOutput(
+          "BiasAdd",
+          [type, { ...format, value: "NHWC" }],
+          [conv, bias!],
+        );
+        conv.dispose();
+        if (!(attrs as { relu: boolean }).relu) return biased;
+        const out = native.executeSingleInput("Relu", biased);
+        biased.dispose();
+        return out;
+      },
+    });
+  if (tf.getGradient(CONV3D_BIAS_RELU_KERNEL) === undefined)
+    tf.registerGradient({
+      kernelName: CONV3D_BIAS_RELU_KERNEL,
+      inputsToSave: ["x", "filter"],
+      outputsToSave: [true],
+      gradFunc: (dy, saved, attrs) => {
+        const [x, filter, y] = saved as [Tensor, Tensor, Tensor];
+        const g = (attrs as { relu: boolean }).relu
+          ? nativeReluGrad(tf, dy as Tensor, y)
+          : (dy as Tensor);
+        const conv = { strides: 1, pad: "same" };
+        return {
+          x: () =>
+            tf
+              .engine()
+              .runKernel(
+                "Conv3DBackpropInputV2",
+                { dy: g, filter },
+                { ...conv, inputShape: x.shape },
+              ) as Tensor,
+          filter: () =>
+            tf
+              .engine()
+              .runKernel(
+                "Conv3DBackpropFilterV2",
+                { x, dy: g },
+                { ...conv, filterShape: filter.shape },
+              ) as Tensor,
+          bias: () => tf.sum(g, [0, 1, 2, 3]),
+        };
+      },
+    });
+}
+
+/**
+ * relu(conv3d(x, filter, 1, "same") + bias), or without the ReLU: the U-Net's 3D convolution
+ * (channels-last x [b, z, y, x, cin], filter [kz, ky, kx, cin, cout], bias [cout]). On the
+ * tensorflow backend one registered kernel ({@link CONV3D_BIAS_RELU_KERNEL}: Conv3D, BiasAdd,
+ * Relu) with one gradient (ReluGrad, then the input gradient only where needed, the filter
+ * gradient and the bias sum); elsewhere nnConv3d + add (+ relu).
+ */
+export function nnConv3dBiasRelu(
+  tf: Tf,
+  x: Tensor,
+  filter: Tensor,
+  bias: Tensor,
+  relu: boolean,
+): Tensor {
+  if (!nativeBackend(tf) || x.dtype !== "float32") {
+    const y = tf.add(nnConv3d(tf, x, filter, 1, "same"), bias);
+    return relu ? tf.relu(y) : y;
+  }
+  if (x.rank !== 5 || filter.rank !== 5 || bias.rank !== 1)
+    throw expectedError(
+      "x, filter, bias",
+      "ranks 5, 5 and 1",
+      `ranks ${x.rank}, ${filter.rank}, ${bias.rank}`,
+    );
+  ensureConv3dBiasRelu(tf);
+  return tf.engine().runKernel(CONV3D_BIAS_RELU_KERNEL, { x, filter, bias }, { relu }) as Tensor;
 }

@@ -14,7 +14,7 @@ import type { Tensor, Variable } from "@tensorflow/tfjs-core";
 import type { Tf } from "./backend.js";
 import { createRng } from "../stats/random.js";
 import { nnConv3d, nnConv3dTranspose } from "./conv.js";
-import { nnMaxPool2, nnRelu, nnUpsample2 } from "./fastOps.js";
+import { nnConv3dBiasRelu, nnMaxPool2, nnRelu, nnUpsample2 } from "./fastOps.js";
 import {
   checkOneOf,
   checkOptions,
@@ -134,13 +134,15 @@ export function createUNet(tf: Tf, options?: UNetOptions): UNet {
   // ReLU and pooling from ./fastOps.ts: tf.relu / tf.maxPool(3d)'s values, cheaper gradients
   // on the tensorflow backend.
   const relu = (x: Tensor) => nnRelu(tf, x);
-  const block = (x: Tensor, pair: [Conv, Conv]) =>
-    relu(convolve(relu(convolve(x, pair[0])), pair[1]));
+  /** relu(convolve(x, c)); in 3D one fused kernel on the tensorflow backend (./fastOps.ts). */
+  const convolveRelu = (x: Tensor, c: Conv): Tensor =>
+    dims === 3 ? nnConv3dBiasRelu(tf, x, c.kernel, c.bias, true) : relu(convolve(x, c));
+  const block = (x: Tensor, pair: [Conv, Conv]) => convolveRelu(convolveRelu(x, pair[0]), pair[1]);
   const pool = (x: Tensor): Tensor => nnMaxPool2(tf, x, dims);
   /** Nearest-neighbour x2 along each spatial axis (./fastOps.ts). */
   const upsample = (x: Tensor): Tensor => nnUpsample2(tf, x, dims);
   const lift = (x: Tensor, c: Conv, f: number): Tensor => {
-    if (upsampling === "upsample") return relu(convolve(upsample(x), c));
+    if (upsampling === "upsample") return convolveRelu(upsample(x), c);
     const outShape = [x.shape[0], ...x.shape.slice(1, 1 + dims).map((s) => 2 * s), f];
     let y: Tensor;
     if (dims === 3) y = nnConv3dTranspose(tf, x, c.kernel, outShape, 2, "same");
@@ -183,7 +185,9 @@ export function createUNet(tf: Tf, options?: UNetOptions): UNet {
         x = lift(x, stage.lift, filters(level));
         x = block(tf.concat([skips[level], x], -1), stage.convs);
       });
-      return convolve(x, head);
+      return dims === 3
+        ? nnConv3dBiasRelu(tf, x, head.kernel, head.bias, false)
+        : convolve(x, head);
     });
   };
 
