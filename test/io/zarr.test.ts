@@ -15,6 +15,8 @@ import {
 } from "../../kernel-lib/src/io/index.js";
 import type { DType, Shape3, Volume } from "../../kernel-lib/src/volume/types.js";
 import { allocate } from "../../kernel-lib/src/volume/dtype.js";
+import * as zarrita from "zarrita";
+import FileSystemStore from "@zarrita/storage/fs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, "..", "..");
@@ -351,6 +353,39 @@ describe("OME-Zarr reader: damaged stores (found by fuzzing)", () => {
     await expect(openZarr(p)).rejects.toThrow(/nope[/\\]\.zarray: missing: field multiscales\[0\]\.datasets\[0\]\.path "nope"/);
     fs.writeFileSync(attrs, JSON.stringify({ multiscales: [{ axes: [null, "y", "x"], datasets: [null] }] }));
     await expect(openZarr(p)).rejects.toThrow(/field multiscales\[0\]\.axes: expected last axes z, y, x, received , y, x/);
+  });
+
+  it("Zarr v3 (written by zarrita): read through the same checks; a truncated chunk was read as zeros", async () => {
+    const p = path.join(tmp, "fz-v3.zarr");
+    fs.rmSync(p, { recursive: true, force: true });
+    fs.mkdirSync(p);
+    const fsStore = new FileSystemStore(p);
+    const axes = ["z", "y", "x"].map((name) => ({ name, type: "space", unit: "micrometer" }));
+    const datasets = [{ path: "0", coordinateTransformations: [{ type: "scale", scale: [2, 1, 0.5] }] }];
+    const root = await zarrita.create(zarrita.root(fsStore), { attributes: { ome: { version: "0.5", multiscales: [{ axes, datasets }] } } });
+    const v = pattern("uint16", [3, 4, 5]);
+    for (const [name, codecs] of [
+      ["none", [{ name: "bytes", configuration: { endian: "little" } }]],
+      ["zstd", [{ name: "bytes", configuration: { endian: "little" } }, { name: "zstd", configuration: { level: 3, checksum: false } }]],
+    ] as const) {
+      fs.rmSync(path.join(p, "0"), { recursive: true, force: true });
+      const arr = await zarrita.create(root.resolve("0"), { shape: [3, 4, 5], chunkShape: [2, 4, 3], dtype: "uint16", codecs: codecs as never, fillValue: 9 });
+      // write all chunks but the last row of chunks in z (z = 2): it reads as fill_value 9
+      await zarrita.set(arr, [zarrita.slice(0, 2), null, null], { data: v.data.slice(0, 40) as Uint16Array, shape: [2, 4, 5], stride: [20, 5, 1] });
+      const got = await readZarr(p);
+      expect(got.spacing).toEqual([2000, 1000, 500]);
+      expect(Array.from(got.data), name).toEqual(Array.from(v.data).map((x, i) => (i < 40 ? x : 9)));
+      const chunk = path.join(p, "0", "c", "0", "0", "1");
+      const good = fs.readFileSync(chunk);
+      fs.writeFileSync(chunk, good.subarray(0, good.length - 3));
+      await expect(readZarr(p)).rejects.toThrow(/fz-v3\.zarr[/\\]0[/\\]c[/\\]0[/\\]0[/\\]1: chunk.* \(field chunks \[2, 4, 3\] of uint16 in .*zarr\.json\)/);
+      fs.writeFileSync(chunk, good);
+    }
+    const meta = path.join(p, "0", "zarr.json");
+    editJson(meta, (j) => (j.codecs = [{ name: "sharding_indexed", configuration: {} }]));
+    await expect(readZarr(p)).rejects.toThrow(/0[/\\]zarr\.json: field codecs: tomolab reads "bytes" \(little-endian\) then at most one of zstd, blosc, gzip/);
+    editJson(meta, (j) => ((j.codecs = [{ name: "bytes", configuration: { endian: "big" } }]), (j.fill_value = "0x7fc00000")));
+    await expect(readZarr(p)).rejects.toThrow(/field fill_value: expected an integer in 0\.\.65535 \(uint16\) or null, received "0x7fc00000"/);
   });
 
   it("memory budget: a declared huge shape or chunk is refused before allocating; small regions of a huge store still read", async () => {

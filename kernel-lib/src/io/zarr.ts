@@ -25,12 +25,16 @@
  * decompression bomb), a blosc header must declare it too (and its own length and a block
  * size of 1..nbytes). zarrita then does the indexing (which chunks a box touches, edge
  * chunks, fill_value for a missing chunk, as the Zarr spec says) from tomolab's checked
- * metadata and decoded chunks. A region, and a chunk, must fit the memory budget (option
+ * metadata and decoded chunks. A Zarr v3 level (`zarr.json`, read only) is checked and
+ * decoded the same way: a regular grid, the default or v2 chunk key encoding, codecs "bytes"
+ * (little-endian) then at most one of zstd, blosc, gzip; other codecs (sharding, transpose,
+ * crc32c, ...) are refused with an error naming the field. A region, and a chunk, must fit the memory budget (option
  * `maxBytes`, default half of this machine's memory) before anything is allocated.
  *
  * @module
  */
 import { promises as fsp } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import * as zarr from "zarrita";
@@ -222,8 +226,12 @@ interface LevelMeta {
   fill: number;
   /** Chunk key separator (v2). */
   separator: "/" | ".";
-  compressor: ZarrCompressor;
+  /** How chunk bytes are compressed (v3 may also use gzip). */
+  compressor: ZarrCompressor | "gzip";
+  /** The encoder for writing (v2 only). */
   codec: Codec | null;
+  /** v3: the chunk key encoding as stored (zarrita encodes the keys). */
+  keyEncoding?: { name: "default" | "v2"; configuration: { separator: "/" | "." } };
 }
 
 interface Meta {
@@ -399,17 +407,58 @@ async function checkChunkLayout(dir: string, separator: "/" | ".", file: string)
     );
 }
 
-/** Read a Zarr v3 `zarr.json` of an array (its codecs are zarrita's business). */
+/**
+ * Read and check a Zarr v3 `zarr.json` of an array: a regular chunk grid, the default or v2
+ * chunk key encoding, and the codecs `bytes` (little-endian) with at most one of zstd, blosc
+ * or gzip after it (tomolab decodes the chunks itself, as for v2).
+ */
 async function readV3Level(file: string, levelPath: string): Promise<LevelMeta> {
   const za = await readJson(file);
+  if (za.zarr_format !== 3 || za.node_type !== "array")
+    fail(file, `field node_type: expected a Zarr v3 array (zarr_format 3, node_type "array"), received ${JSON.stringify(za.zarr_format)}, ${JSON.stringify(za.node_type)}`);
   const shape = checkShape(za.shape, "field shape", file);
-  const grid = (za.chunk_grid as { configuration?: { chunk_shape?: unknown } } | undefined)?.configuration?.chunk_shape;
-  const chunks = checkShape(grid, "field chunk_grid.configuration.chunk_shape", file);
+  const grid = isObject(za.chunk_grid) ? za.chunk_grid : {};
+  if (grid.name !== "regular") fail(file, `field chunk_grid.name: tomolab reads "regular", received ${JSON.stringify(grid.name)}`);
+  const chunks = checkShape(isObject(grid.configuration) ? grid.configuration.chunk_shape : undefined, "field chunk_grid.configuration.chunk_shape", file);
   if (typeof za.data_type !== "string" || !Object.hasOwn(FROM_V3, za.data_type))
     fail(file, `field data_type: tomolab reads ${Object.keys(FROM_V3).join(", ")}, received ${JSON.stringify(za.data_type)}`);
   const dtype = FROM_V3[za.data_type];
   const fill = checkFill(za.fill_value ?? null, dtype, file);
-  return { path: levelPath, file, v2: false, shape, chunks, dtype, fill, separator: "/", compressor: "none", codec: null };
+  const enc = isObject(za.chunk_key_encoding) ? za.chunk_key_encoding : {};
+  const conf = isObject(enc.configuration) ? enc.configuration : {};
+  if (enc.name !== "default" && enc.name !== "v2")
+    fail(file, `field chunk_key_encoding.name: expected "default" or "v2", received ${JSON.stringify(enc.name)}`);
+  const separator = conf.separator ?? (enc.name === "default" ? "/" : ".");
+  if (separator !== "/" && separator !== ".")
+    fail(file, `field chunk_key_encoding.configuration.separator: expected "/" or ".", received ${JSON.stringify(conf.separator)}`);
+  if (Array.isArray(za.storage_transformers) && za.storage_transformers.length > 0)
+    fail(file, `field storage_transformers: tomolab reads arrays without them, received ${JSON.stringify(za.storage_transformers)}`);
+  const codecs = za.codecs;
+  const names = Array.isArray(codecs) ? codecs.map((c) => (isObject(c) ? c.name : c)) : undefined;
+  const bytes = Array.isArray(codecs) ? codecs[0] : undefined;
+  const endian = isObject(bytes) && isObject(bytes.configuration) ? bytes.configuration.endian : undefined;
+  const ok =
+    names !== undefined &&
+    names[0] === "bytes" &&
+    (endian === "little" || (endian === undefined && BYTES[dtype] === 1)) &&
+    names.length <= 2 &&
+    (names.length === 1 || ["zstd", "blosc", "gzip"].includes(String(names[1])));
+  if (!ok)
+    fail(file, `field codecs: tomolab reads "bytes" (little-endian) then at most one of zstd, blosc, gzip; received ${JSON.stringify(codecs)}`);
+  const compressor = (names.length === 2 ? names[1] : "none") as LevelMeta["compressor"];
+  return {
+    path: levelPath,
+    file,
+    v2: false,
+    shape,
+    chunks,
+    dtype,
+    fill,
+    separator,
+    compressor,
+    codec: null,
+    keyEncoding: { name: enc.name, configuration: { separator } },
+  };
 }
 
 /** Nanometres per NGFF axis unit ("nanometer", "micrometer", "angstrom", ...), or undefined for a non-length unit. */
@@ -497,7 +546,7 @@ async function readMeta(path: string): Promise<Meta> {
 async function decodeChunkBytes(file: string, raw: Uint8Array, lm: LevelMeta): Promise<Uint8Array> {
   const expected = lm.chunks[0] * lm.chunks[1] * lm.chunks[2] * BYTES[lm.dtype];
   const ctx = `expected ${expected} (field chunks [${lm.chunks.join(", ")}] of ${lm.dtype} in ${lm.file})`;
-  if (!lm.codec) {
+  if (lm.compressor === "none") {
     if (raw.length !== expected) fail(file, `chunk of ${raw.length} bytes, ${ctx}; a damaged or truncated chunk file?`);
     return raw;
   }
@@ -505,7 +554,12 @@ async function decodeChunkBytes(file: string, raw: Uint8Array, lm: LevelMeta): P
   try {
     // tomolab's checked decoders (io/bloscDecode.ts): sizes declared in the data are checked
     // before anything is decoded, and damaged data are an error, never the wasm heap's bytes
-    bytes = lm.compressor === "zstd" ? await zstdDecodeExact(raw, expected) : await bloscDecode(raw, expected);
+    bytes =
+      lm.compressor === "zstd"
+        ? await zstdDecodeExact(raw, expected)
+        : lm.compressor === "gzip"
+          ? new Uint8Array(gunzipSync(raw, { maxOutputLength: expected }))
+          : await bloscDecode(raw, expected);
   } catch (e) {
     fail(file, `chunk: ${e instanceof Error ? e.message : String(e)} (field chunks [${lm.chunks.join(", ")}] of ${lm.dtype} in ${lm.file})`);
   }
@@ -531,10 +585,28 @@ function servedZarray(lm: LevelMeta): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(zarray));
 }
 
+/** The `zarr.json` zarrita reads for a v3 level: tomolab's checked metadata, chunks already decoded. */
+function servedZarrJson(lm: LevelMeta): Uint8Array {
+  const f = lm.fill;
+  const fill = Number.isNaN(f) ? "NaN" : f === Infinity ? "Infinity" : f === -Infinity ? "-Infinity" : f;
+  const meta = {
+    zarr_format: 3,
+    node_type: "array",
+    shape: lm.shape,
+    data_type: lm.dtype,
+    chunk_grid: { name: "regular", configuration: { chunk_shape: lm.chunks } },
+    chunk_key_encoding: lm.keyEncoding,
+    codecs: [{ name: "bytes", configuration: { endian: "little" } }],
+    fill_value: fill,
+    attributes: {},
+  };
+  return new TextEncoder().encode(JSON.stringify(meta));
+}
+
 /**
- * The store zarrita reads: for a v2 level, the checked `.zarray` and checked, decoded chunks
- * (a missing chunk is undefined: zarrita fills it with fill_value); anything else (v3
- * levels) straight from the folder.
+ * The store zarrita reads: for each level, its checked metadata (`.zarray` or `zarr.json`,
+ * with no codec but "bytes") and checked, decoded chunks (a missing chunk is undefined:
+ * zarrita fills it with fill_value); anything else straight from the folder.
  */
 class CheckedStore {
   readonly #root: string;
@@ -542,7 +614,7 @@ class CheckedStore {
   readonly #inner: FileSystemStore;
   constructor(root: string, levels: LevelMeta[]) {
     this.#root = root;
-    this.#levels = levels.filter((l) => l.v2).sort((a, b) => b.path.length - a.path.length);
+    this.#levels = [...levels].sort((a, b) => b.path.length - a.path.length);
     this.#inner = new FileSystemStore(root);
   }
 
@@ -551,7 +623,7 @@ class CheckedStore {
     const lm = this.#levels.find((l) => rel.startsWith(`${l.path}/`));
     if (!lm) return this.#inner.get(key, opts);
     const rest = rel.slice(lm.path.length + 1);
-    if (rest === ".zarray") return servedZarray(lm);
+    if (rest === (lm.v2 ? ".zarray" : "zarr.json")) return lm.v2 ? servedZarray(lm) : servedZarrJson(lm);
     if (rest.startsWith(".") || rest === "zarr.json") return undefined;
     const file = join(this.#root, lm.path, rest);
     let raw: Uint8Array;
