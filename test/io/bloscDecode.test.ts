@@ -31,6 +31,14 @@ describe("bloscDecode", () => {
     await expect(bloscDecode(await Blosc.fromConfig({ cname: "lz4", clevel: 5, shuffle: 2, blocksize: 0 }).encode(data), 5000)).rejects.toThrow(/blosc bit shuffle/);
     const frame = await Blosc.fromConfig({ cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 }).encode(data);
     await expect(bloscDecode(frame, 4999)).rejects.toThrow(/blosc header declares 5000 decoded bytes, expected 4999/);
+    // found by fuzzing: flag bit 3 on a memcpyed frame made numcodecs' decoder return heap bytes
+    const stored = await Blosc.fromConfig({ cname: "zstd", clevel: 5, shuffle: 1, blocksize: 0 }).encode(sample(24, 2));
+    expect(stored[2] & 0x02).toBe(2);
+    stored[2] |= 0x08;
+    await expect(bloscDecode(stored, 24)).rejects.toThrow(/blosc header flags 0x9b: bit 3 is not a c-blosc 1\.x flag/);
+    stored[2] &= ~0x08;
+    stored[0] = 3;
+    await expect(bloscDecode(stored, 24)).rejects.toThrow(/blosc header format version 3, expected 2/);
     // Every single-byte change after the header and offsets either decodes to something or is
     // an error; never a throw of another kind, and the same answer every time (no heap bytes).
     let errors = 0;

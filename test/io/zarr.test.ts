@@ -309,7 +309,7 @@ describe("OME-Zarr reader: damaged stores (found by fuzzing)", () => {
     await withField("filters", [{ id: "fixedscaleoffset", scale: 2, offset: 1 }], /field filters: tomolab reads stores without filters \(null\)/);
     await withField("filters", {}, /field filters: tomolab reads stores without filters/);
     await withField("dimension_separator", "_", /field dimension_separator: expected "\/" or "\." \(absent: "\."\), received "_"/);
-    await withField("dimension_separator", ".", /field dimension_separator: "\." \(or absent\), but the chunks are stored as "z\/y\/x" folders/);
+    await withField("dimension_separator", ".", /field dimension_separator: chunks are stored as z\/y\/x folders, but the field says "z\.y\.x" files: every chunk would read as fill_value/);
     await withField("fill_value", -1, /field fill_value: expected an integer in 0\.\.255 \(uint8\) or null, received -1/);
     await withField("fill_value", "NaN", /field fill_value: expected an integer/);
     await withField("dtype", "|u2", /field dtype: tomolab reads \|u1, <u1, <u2, <i4, <u4, <f4, received "\|u2"/);
@@ -382,6 +382,10 @@ describe("OME-Zarr reader: damaged stores (found by fuzzing)", () => {
       fs.writeFileSync(chunk, good);
     }
     const meta = path.join(p, "0", "zarr.json");
+    const good = fs.readFileSync(meta, "utf8");
+    editJson(meta, (j) => (j.chunk_key_encoding = { name: "v2" })); // keys "0.0.1": none exists, all would read 9
+    await expect(readZarr(p)).rejects.toThrow(/field chunk_key_encoding: chunks are stored as "c\/z\/y\/x" folders, but the field says "z\.y\.x" files/);
+    fs.writeFileSync(meta, good);
     editJson(meta, (j) => (j.codecs = [{ name: "sharding_indexed", configuration: {} }]));
     await expect(readZarr(p)).rejects.toThrow(/0[/\\]zarr\.json: field codecs: tomolab reads "bytes" \(little-endian\) then at most one of zstd, blosc, gzip/);
     editJson(meta, (j) => ((j.codecs = [{ name: "bytes", configuration: { endian: "big" } }]), (j.fill_value = "0x7fc00000")));

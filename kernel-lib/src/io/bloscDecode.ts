@@ -144,6 +144,8 @@ export async function bloscDecode(b: Uint8Array, expected: number): Promise<Uint
   if (cbytes !== b.length) bad(`blosc header declares ${cbytes} compressed bytes, the file has ${b.length}`);
   // c-blosc writes a block size of 1..nbytes, memcpyed frames too (some versions copy them block by block)
   if (blocksize < 1 || blocksize > nbytes) bad(`blosc header block size ${blocksize}, expected 1..${nbytes}`);
+  // bit 3 is no c-blosc 1.x flag (blosc2's delta); numcodecs' c-blosc mishandles it even in memcpyed frames
+  if (flags & 0x08) bad(`blosc header flags 0x${flags.toString(16)}: bit 3 is not a c-blosc 1.x flag`);
   if (flags & 0x02) {
     if (cbytes !== 16 + nbytes)
       bad(`blosc header says uncompressed (memcpyed) ${nbytes} bytes, the file holds ${cbytes - 16} after the header`);
@@ -155,7 +157,6 @@ export async function bloscDecode(b: Uint8Array, expected: number): Promise<Uint
     bad(`blosc compressor ${format}: tomolab decodes blosc chunks with lz4, zlib or zstd inside`);
   const doShuffle = (flags & 0x01) !== 0 && typesize > 1;
   if (flags & 0x04 && blocksize >= typesize) bad("blosc bit shuffle: tomolab decodes byte-shuffled or unshuffled blosc chunks");
-  if (flags & 0x08) bad(`blosc header flags 0x${flags.toString(16)}: bit 3 (delta) is not a c-blosc 1.x flag`);
   const dontSplit = (flags & 0x10) !== 0;
   const nblocks = Math.ceil(nbytes / blocksize);
   const leftover = nbytes % blocksize;

@@ -33,7 +33,7 @@
  *
  * @module
  */
-import { promises as fsp } from "node:fs";
+import { type Dirent, promises as fsp } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -386,25 +386,29 @@ async function readV2Level(file: string, levelPath: string): Promise<LevelMeta> 
   if (separator !== "/" && separator !== ".")
     fail(file, `field dimension_separator: expected "/" or "." (absent: "."), received ${JSON.stringify(za.dimension_separator)}`);
   const fill = checkFill(za.fill_value, dtype, file);
-  await checkChunkLayout(dirname(file), separator, file);
+  await checkChunkLayout(dirname(file), separator === "/" ? "z/y/x folders" : '"z.y.x" files', file, "dimension_separator");
   return { path: levelPath, file, v2: true, shape, chunks, dtype, fill, separator, ...readCompressor(za.compressor, file) };
 }
 
+/** The ways chunk keys are laid out in a level's folder. */
+const LAYOUTS = {
+  "z/y/x folders": (e: Dirent) => e.isDirectory() && /^\d+$/.test(e.name),
+  '"z.y.x" files': (e: Dirent) => e.isFile() && /^\d+\.\d+\.\d+$/.test(e.name),
+  '"c/z/y/x" folders': (e: Dirent) => e.isDirectory() && e.name === "c",
+  '"c.z.y.x" files': (e: Dirent) => e.isFile() && /^c\.\d+\.\d+\.\d+$/.test(e.name),
+};
+type Layout = keyof typeof LAYOUTS;
+
 /**
- * A level whose chunks are all stored under the other separator ("0.1.2" files for "/", or
- * "0/1/2" folders for ".") would read entirely as fill_value: refuse it. (A level without
- * any chunk, or with both layouts, is left alone.)
+ * A level whose chunks are all stored in another layout than its metadata says ("0.1.2"
+ * files where "0/1/2" is declared, ...) would read entirely as fill_value: refuse it. (A
+ * level without any chunk, or with chunks in its own layout too, is left alone.)
  */
-async function checkChunkLayout(dir: string, separator: "/" | ".", file: string): Promise<void> {
-  const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
-  const dotted = entries.some((e) => e.isFile() && /^\d+\.\d+\.\d+$/.test(e.name));
-  const nested = entries.some((e) => e.isDirectory() && /^\d+$/.test(e.name));
-  const [mine, other] = separator === "/" ? [nested, dotted] : [dotted, nested];
-  if (other && !mine)
-    fail(
-      file,
-      `field dimension_separator: ${JSON.stringify(separator)}${separator === "." ? " (or absent)" : ""}, but the chunks are stored as ${separator === "/" ? '"z.y.x" files' : '"z/y/x" folders'}: every chunk would read as fill_value`,
-    );
+async function checkChunkLayout(dir: string, mine: Layout, file: string, field: string): Promise<void> {
+  const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => [] as Dirent[]);
+  const found = (Object.keys(LAYOUTS) as Layout[]).filter((l) => entries.some(LAYOUTS[l]));
+  if (found.length > 0 && !found.includes(mine))
+    fail(file, `field ${field}: chunks are stored as ${found.join(", ")}, but the field says ${mine}: every chunk would read as fill_value`);
 }
 
 /**
@@ -446,6 +450,11 @@ async function readV3Level(file: string, levelPath: string): Promise<LevelMeta> 
   if (!ok)
     fail(file, `field codecs: tomolab reads "bytes" (little-endian) then at most one of zstd, blosc, gzip; received ${JSON.stringify(codecs)}`);
   const compressor = (names.length === 2 ? names[1] : "none") as LevelMeta["compressor"];
+  const layout: Layout =
+    enc.name === "default"
+      ? separator === "/" ? '"c/z/y/x" folders' : '"c.z.y.x" files'
+      : separator === "/" ? "z/y/x folders" : '"z.y.x" files';
+  await checkChunkLayout(dirname(file), layout, file, "chunk_key_encoding");
   return {
     path: levelPath,
     file,
