@@ -22,7 +22,10 @@
 // name the store (or a file in it) and a field.
 import fs from "node:fs";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import { Blosc, Zstd } from "numcodecs";
+import FileSystemStore from "@zarrita/storage/fs";
+import * as zarrita from "zarrita";
 import { mutateBytes, mutateJson } from "./mutate.mjs";
 
 /** The memory budget the runner passes (option maxBytes): a declared huge shape must be refused. */
@@ -113,12 +116,75 @@ export async function zarrSeeds(ctx, dist) {
     { chunks: [4, 8, 8], compressor: "blosc", overwrite: true },
   );
   add("u16-blosc-compressed");
+  // Zarr v3 stores (read only), written with zarrita: NGFF 0.5 metadata in the root zarr.json.
+  const v3 = async (name, shape, chunkShape, dtype, codecs, fillValue, values, levels, write) => {
+    const dir = at(name);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir);
+    const fsStore = new FileSystemStore(dir);
+    const axes = ["z", "y", "x"].map((n) => ({ name: n, type: "space", unit: "micrometer" }));
+    const datasets = levels.map((_, k) => ({
+      path: String(k),
+      coordinateTransformations: [{ type: "scale", scale: [2 * 2 ** k, 2 ** k, 0.5 * 2 ** k] }],
+    }));
+    const root = await zarrita.create(zarrita.root(fsStore), {
+      attributes: { ome: { version: "0.5", multiscales: [{ axes, datasets }] } },
+    });
+    for (let k = 0; k < levels.length; k++) {
+      const s = levels[k];
+      const arr = await zarrita.create(root.resolve(String(k)), {
+        shape: s,
+        chunkShape,
+        dtype,
+        codecs,
+        fillValue,
+      });
+      const n = s[0] * s[1] * s[2];
+      const data = values(n, k);
+      await write(arr, { data, shape: s, stride: [s[1] * s[2], s[2], 1] });
+    }
+    add(name);
+  };
+  const bytes = { name: "bytes", configuration: { endian: "little" } };
+  await v3(
+    "v3-u16-zstd-partial",
+    [3, 4, 5],
+    [2, 4, 3],
+    "uint16",
+    [bytes, { name: "zstd", configuration: { level: 3, checksum: false } }],
+    9,
+    (n) => Uint16Array.from({ length: n }, (_, i) => (i * 2654 + 17) % 65536),
+    [[3, 4, 5]],
+    // z 0..1 only: the chunks of z = 2 are never written and read as fill_value 9
+    (arr, a) =>
+      zarrita.set(arr, [zarrita.slice(0, 2), null, null], {
+        data: a.data.slice(0, 40),
+        shape: [2, 4, 5],
+        stride: a.stride,
+      }),
+  );
+  await v3(
+    "v3-f32-none-2levels",
+    [4, 4, 4],
+    [2, 2, 4],
+    "float32",
+    [bytes],
+    0,
+    (n, k) => Float32Array.from({ length: n }, (_, i) => (i - 20) / 8 + k),
+    [
+      [4, 4, 4],
+      [2, 2, 2],
+    ],
+    (arr, a) => zarrita.set(arr, null, a),
+  );
   return seeds;
 }
 
 // ---------------------------------------------------------------- mutations
 
-const isChunk = (name) => !path.posix.basename(name).startsWith(".");
+const isChunk = (name) =>
+  !path.posix.basename(name).startsWith(".") && path.posix.basename(name) !== "zarr.json";
+const isLevelMeta = (name) => name.endsWith(".zarray") || /.\/zarr\.json$/.test(name);
 const metaFiles = (seed) => seed.files.filter((f) => !isChunk(f.name));
 const chunkFiles = (seed) => seed.files.filter((f) => isChunk(f.name));
 
@@ -202,6 +268,76 @@ function zarrayTargeted(json, r) {
   if (v === undefined) delete copy[key];
   else copy[key] = v;
   return { json: copy, what: `${key} = ${JSON.stringify(v)}` };
+}
+
+const ZARRJSON_TARGETED = {
+  shape: ZARRAY_TARGETED.shape,
+  chunk_grid: (v, r) => ({
+    ...v,
+    configuration: { chunk_shape: ZARRAY_TARGETED.chunks(v.configuration.chunk_shape, r) },
+  }),
+  data_type: (_v, r) =>
+    r.pick(["uint8", "uint16", "int32", "uint32", "float32", "int16", "float64", "|u1", 1]),
+  fill_value: ZARRAY_TARGETED.fill_value,
+  codecs: (v, r) =>
+    r.pick([
+      [{ name: "bytes", configuration: { endian: "little" } }],
+      [{ name: "bytes", configuration: { endian: "big" } }, ...v.slice(1)],
+      [{ name: "bytes" }, ...v.slice(1)],
+      [...v, { name: "crc32c" }],
+      [{ name: "transpose", configuration: { order: [2, 1, 0] } }, ...v],
+      [v[0], { name: "zstd", configuration: { level: 3, checksum: false } }],
+      [
+        v[0],
+        {
+          name: "blosc",
+          configuration: {
+            cname: "zstd",
+            clevel: 3,
+            shuffle: "shuffle",
+            typesize: 2,
+            blocksize: 0,
+          },
+        },
+      ],
+      [v[0], { name: "gzip", configuration: { level: 1 } }],
+      [{ name: "sharding_indexed", configuration: {} }],
+    ]),
+  chunk_key_encoding: (_v, r) =>
+    r.pick([
+      { name: "default", configuration: { separator: "." } },
+      { name: "v2", configuration: { separator: "/" } },
+      { name: "v2" },
+      { name: "default" },
+      { name: "other" },
+    ]),
+  node_type: (_v, r) => r.pick(["group", "array", undefined]),
+  zarr_format: (_v, r) => r.pick([2, "3", undefined]),
+};
+
+function zarrJsonTargeted(json, r) {
+  const key = r.pick(Object.keys(ZARRJSON_TARGETED));
+  const copy = structuredClone(json);
+  const v = ZARRJSON_TARGETED[key](json[key], r);
+  if (v === undefined) delete copy[key];
+  else copy[key] = v;
+  return { json: copy, what: `${key} = ${JSON.stringify(v)}` };
+}
+
+/** The NGFF 0.5 metadata in a v3 root zarr.json: attributes.ome, mutated as .zattrs are. */
+function omeTargeted(json, r, seed) {
+  const m = zattrsTargeted(json.attributes.ome, r, seed);
+  if (!m) return null;
+  const copy = structuredClone(json);
+  copy.attributes.ome = m.json;
+  const text =
+    m.text === undefined ? undefined : JSON.stringify(copy).replace('"__FUZZ_INFINITY__"', "1e999");
+  if (text !== undefined) copy.attributes.ome = JSON.parse(m.text);
+  return {
+    json: copy,
+    text: m.text === undefined ? undefined : text,
+    what: `attributes.ome: ${m.what}`,
+  };
 }
 
 function zattrsTargeted(json, r, seed) {
@@ -381,13 +517,19 @@ function zarrMutateOnce(seed, r) {
   if (roll < 0.4) {
     // a metadata document
     const metas = metaFiles(seed);
-    const zarrays = metas.filter((f) => f.name.endsWith(".zarray"));
+    const zarrays = metas.filter((f) => isLevelMeta(f.name));
     const f = r.next() < 0.5 ? r.pick(zarrays) : r.pick(metas);
     const json = parse(f.bytes);
     const how = r.next();
     let m;
     if (how < 0.5 && !f.name.endsWith(".zgroup")) {
-      m = f.name.endsWith(".zarray") ? zarrayTargeted(json, r) : zattrsTargeted(json, r, seed);
+      m = f.name.endsWith(".zarray")
+        ? zarrayTargeted(json, r)
+        : isLevelMeta(f.name)
+          ? zarrJsonTargeted(json, r)
+          : f.name === "zarr.json"
+            ? omeTargeted(json, r, seed)
+            : zattrsTargeted(json, r, seed);
       if (!m) return null;
     } else if (how < 0.85) {
       m = mutateJson(json, r);
@@ -504,6 +646,17 @@ async function decodeChunk(name, bytes, compressor, expected) {
     if (bytes.length !== expected) refuse(`${name}: ${bytes.length} bytes, expected ${expected}`);
     return bytes;
   }
+  if (compressor.id === "gzip") {
+    let out;
+    try {
+      out = gunzipSync(bytes, { maxOutputLength: expected });
+    } catch (e) {
+      refuse(`${name}: does not gunzip (${e?.message ?? e})`);
+    }
+    if (out.length !== expected)
+      refuse(`${name}: gunzips to ${out.length} bytes, expected ${expected}`);
+    return out;
+  }
   if (compressor.id === "zstd") {
     // A frame must declare its decoded size (no bomb can then get past it).
     if (
@@ -556,22 +709,57 @@ async function decodeChunk(name, bytes, compressor, expected) {
   return out;
 }
 
-/** One level of the store, as the Zarr v2 spec (restricted to zarr.ts's documented subset) reads it. */
-async function modelLevel(files, levelPath, maxBytes) {
-  const zarrayName = `${levelPath}/.zarray`;
-  if (!files.has(zarrayName)) refuse(`${zarrayName} missing`);
-  let za;
-  try {
-    za = parse(files.get(zarrayName));
-  } catch {
-    refuse(`${zarrayName}: not JSON`);
+const V3_DTYPES = { uint8: "|u1", uint16: "<u2", int32: "<i4", uint32: "<u4", float32: "<f4" };
+
+function modelFill(fill, dt) {
+  if (fill === null) return 0;
+  if (dt.Ctor === Float32Array) {
+    const named = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity };
+    if (typeof fill === "string" && Object.hasOwn(named, fill)) return named[fill];
+    if (typeof fill === "number" && Number.isFinite(Math.fround(fill))) return fill;
+    refuse("fill_value");
   }
-  if (!isObj(za)) refuse(`${zarrayName}: not an object`);
+  if (!(Number.isInteger(fill) && fill >= dt.min && fill <= dt.max)) refuse("fill_value");
+  return fill;
+}
+
+function parseDoc(files, name) {
+  let doc;
+  try {
+    doc = parse(files.get(name));
+  } catch {
+    refuse(`${name}: not JSON`);
+  }
+  if (!isObj(doc)) refuse(`${name}: not an object`);
+  return doc;
+}
+
+/**
+ * zarr.ts's documented rule: a level whose chunk files are all in another layout than its
+ * metadata says (z/y/x, z.y.x, c/z/y/x, c.z.y.x) is refused.
+ */
+function layoutCheck(files, levelPath, mine) {
+  const inLevel = [...files.keys()]
+    .filter((n) => n.startsWith(`${levelPath}/`))
+    .map((n) => n.slice(levelPath.length + 1));
+  const kinds = {
+    nested: (n) => /^\d+\//.test(n),
+    dotted: (n) => /^\d+\.\d+\.\d+$/.test(n),
+    cNested: (n) => n.startsWith("c/"),
+    cDotted: (n) => /^c\.\d+\.\d+\.\d+$/.test(n),
+  };
+  const found = Object.keys(kinds).filter((k) => inLevel.some(kinds[k]));
+  if (found.length > 0 && !found.includes(mine)) refuse(`chunks stored as ${found}, not ${mine}`);
+}
+
+/** A v2 level's .zarray as the Zarr v2 spec (restricted to zarr.ts's documented subset) reads it. */
+function modelV2(files, levelPath) {
+  const za = parseDoc(files, `${levelPath}/.zarray`);
   if (za.zarr_format !== 2) refuse("zarr_format");
   if (!shape3(za.shape)) refuse("shape");
   if (!shape3(za.chunks)) refuse("chunks");
-  const dt = V2_DTYPES[za.dtype];
   if (typeof za.dtype !== "string" || !Object.hasOwn(V2_DTYPES, za.dtype)) refuse("dtype");
+  const dt = V2_DTYPES[za.dtype];
   if (za.order !== "C") refuse("order");
   if (!(
     za.filters === null ||
@@ -582,26 +770,74 @@ async function modelLevel(files, levelPath, maxBytes) {
   const comp = za.compressor;
   if (!(comp === null || (isObj(comp) && (comp.id === "zstd" || comp.id === "blosc"))))
     refuse("compressor");
-  let fill = za.fill_value;
-  if (fill === null) fill = 0;
-  else if (dt.Ctor === Float32Array) {
-    const named = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity };
-    if (typeof fill === "string" && Object.hasOwn(named, fill)) fill = named[fill];
-    else if (!(typeof fill === "number" && Number.isFinite(Math.fround(fill))))
-      refuse("fill_value");
-  } else if (!(Number.isInteger(fill) && fill >= dt.min && fill <= dt.max)) refuse("fill_value");
+  const fill = modelFill(za.fill_value, dt);
   const sep = za.dimension_separator === undefined ? "." : za.dimension_separator;
   if (sep !== "." && sep !== "/") refuse("dimension_separator");
   // zarr.ts's documented rule: chunks stored only under the other separator are refused
-  const inLevel = [...files.keys()]
-    .filter((n) => n.startsWith(`${levelPath}/`))
-    .map((n) => n.slice(levelPath.length + 1));
-  const dotted = inLevel.some((n) => /^\d+\.\d+\.\d+$/.test(n));
-  const nested = inLevel.some((n) => /^\d+\//.test(n));
-  if (sep === "/" ? dotted && !nested : nested && !dotted)
-    refuse("chunks stored under the other separator");
-  const [nz, ny, nx] = za.shape;
-  const [cz, cy, cx] = za.chunks;
+  layoutCheck(files, levelPath, sep === "/" ? "nested" : "dotted");
+  return { shape: za.shape, chunks: za.chunks, dt, fill, comp, key: (k) => k.join(sep) };
+}
+
+/** A v3 level's zarr.json (the Zarr v3 spec, restricted to zarr.ts's documented subset). */
+function modelV3(files, levelPath) {
+  const za = parseDoc(files, `${levelPath}/zarr.json`);
+  if (za.zarr_format !== 3 || za.node_type !== "array") refuse("node_type");
+  if (!shape3(za.shape)) refuse("shape");
+  const grid = isObj(za.chunk_grid) ? za.chunk_grid : {};
+  if (
+    grid.name !== "regular" ||
+    !isObj(grid.configuration) ||
+    !shape3(grid.configuration.chunk_shape)
+  )
+    refuse("chunk_grid");
+  if (typeof za.data_type !== "string" || !Object.hasOwn(V3_DTYPES, za.data_type))
+    refuse("data_type");
+  const dt = V2_DTYPES[V3_DTYPES[za.data_type]];
+  const fill = modelFill(za.fill_value ?? null, dt);
+  const enc = isObj(za.chunk_key_encoding) ? za.chunk_key_encoding : {};
+  if (enc.name !== "default" && enc.name !== "v2") refuse("chunk_key_encoding");
+  const conf = isObj(enc.configuration) ? enc.configuration : {};
+  const sep = conf.separator ?? (enc.name === "default" ? "/" : ".");
+  if (sep !== "/" && sep !== ".") refuse("separator");
+  if (Array.isArray(za.storage_transformers) && za.storage_transformers.length)
+    refuse("storage_transformers");
+  const codecs = za.codecs;
+  if (!Array.isArray(codecs) || codecs.length < 1 || codecs.length > 2) refuse("codecs");
+  const [bytes, second] = codecs;
+  if (!isObj(bytes) || bytes.name !== "bytes") refuse("codecs: bytes first");
+  const endian = isObj(bytes.configuration) ? bytes.configuration.endian : undefined;
+  if (!(endian === "little" || (endian === undefined && dt.Ctor.BYTES_PER_ELEMENT === 1)))
+    refuse("codecs: endian");
+  let comp = null;
+  if (second !== undefined) {
+    const name = isObj(second) ? second.name : second;
+    if (!["zstd", "blosc", "gzip"].includes(name)) refuse("codecs: compressor");
+    comp = { id: name };
+  }
+  layoutCheck(
+    files,
+    levelPath,
+    enc.name === "default"
+      ? sep === "/"
+        ? "cNested"
+        : "cDotted"
+      : sep === "/"
+        ? "nested"
+        : "dotted",
+  );
+  const key = (k) => (enc.name === "default" ? ["c", ...k] : k).join(sep);
+  return { shape: za.shape, chunks: grid.configuration.chunk_shape, dt, fill, comp, key };
+}
+
+/** One level of the store as the reference reads it. */
+async function modelLevel(files, levelPath, maxBytes) {
+  let level;
+  if (files.has(`${levelPath}/.zarray`)) level = modelV2(files, levelPath);
+  else if (files.has(`${levelPath}/zarr.json`)) level = modelV3(files, levelPath);
+  else refuse(`${levelPath}: no .zarray or zarr.json`);
+  const { dt, fill, comp } = level;
+  const [nz, ny, nx] = level.shape;
+  const [cz, cy, cx] = level.chunks;
   const size = dt.Ctor.BYTES_PER_ELEMENT;
   if (nz * ny * nx > 2 ** 31 - 1 || nz * ny * nx * size > maxBytes)
     refuse("level beyond the memory budget");
@@ -610,7 +846,7 @@ async function modelLevel(files, levelPath, maxBytes) {
   for (let kz = 0; kz * cz < nz; kz++)
     for (let ky = 0; ky * cy < ny; ky++)
       for (let kx = 0; kx * cx < nx; kx++) {
-        const name = `${levelPath}/${[kz, ky, kx].join(sep)}`;
+        const name = `${levelPath}/${level.key([kz, ky, kx])}`;
         let chunk;
         if (files.has(name)) {
           const raw = await decodeChunk(name, files.get(name), comp, cz * cy * cx * size);
@@ -624,19 +860,19 @@ async function modelLevel(files, levelPath, maxBytes) {
                 ? chunk[((z - kz * cz) * cy + (y - ky * cy)) * cx + (x - kx * cx)]
                 : fill;
       }
-  return { shape: za.shape, chunks: za.chunks, dtype: dt.Ctor.name, data };
+  return { shape: level.shape, chunks: level.chunks, dtype: dt.Ctor.name, data };
 }
 
 /** The whole store as the reference reads it, or throws Refused. */
 export async function modelStore(fileList, maxBytes) {
   const files = new Map(fileList.map((f) => [f.name, f.bytes]));
-  if (!files.has(".zattrs")) refuse(".zattrs missing");
   let attrs;
-  try {
-    attrs = parse(files.get(".zattrs"));
-  } catch {
-    refuse(".zattrs: not JSON");
-  }
+  if (files.has(".zattrs")) attrs = parseDoc(files, ".zattrs");
+  else if (files.has("zarr.json")) {
+    const root = parseDoc(files, "zarr.json");
+    const a = isObj(root.attributes) ? root.attributes : {};
+    attrs = isObj(a.ome) ? a.ome : a;
+  } else refuse("no .zattrs or zarr.json");
   if (!isObj(attrs) || !Array.isArray(attrs.multiscales) || attrs.multiscales.length === 0)
     refuse("multiscales");
   const m = attrs.multiscales[0];
