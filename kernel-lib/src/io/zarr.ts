@@ -5,9 +5,10 @@
  * every ome-zarr-py release reads 0.4 (0.5 only from 0.11 on, with zarr-python 3), as do
  * zarr-python 2 and 3, napari, Fiji/MoBIE and neuroglancer; zarrita reads v2 and v3 but its
  * writer (`zarr.create`) only makes v3 arrays, so tomolab writes the v2 metadata and chunks
- * itself (numcodecs' wasm zstd/blosc, bundled, no network) and reads them back with zarrita,
- * an implementation independent of the writer. zarrita also reads stores written by Python
- * (v2 or v3).
+ * itself (numcodecs' wasm zstd/blosc, bundled, no network). Reading: tomolab checks the
+ * metadata and decodes the chunks itself (below); zarrita, an implementation independent of
+ * the writer, does the indexing. Stores written by Python (v2, or v3 with the codecs below)
+ * read too.
  *
  * Layout of a store at `path`: `.zgroup`, `.zattrs` (`multiscales`, version "0.4", axes
  * z/y/x of type space with the unit, one `scale` transform per level), and one array per
@@ -16,20 +17,22 @@
  * chunk is either absent, old or new, never partial: a block re-run after a crash rewrites
  * the same bytes (idempotent), and a leftover temporary file is never read.
  *
- * Reading a v2 store: tomolab checks every level's `.zarray` (Zarr v2 as tomolab reads it:
- * dtype `|u1`, `<u2`, `<i4`, `<u4` or `<f4`, C order, no filters, zstd, blosc or no
- * compressor, `dimension_separator` "/" or "." (absent: "."), a `fill_value` the dtype can
- * hold, null reading as 0; all levels of one dtype) and decodes each chunk itself, checking
- * it before and after decoding: an uncompressed chunk must be exactly the chunk's bytes, a
- * zstd frame must declare exactly that decoded size (a frame without it could be a
- * decompression bomb), a blosc header must declare it too (and its own length and a block
- * size of 1..nbytes). zarrita then does the indexing (which chunks a box touches, edge
- * chunks, fill_value for a missing chunk, as the Zarr spec says) from tomolab's checked
- * metadata and decoded chunks. A Zarr v3 level (`zarr.json`, read only) is checked and
- * decoded the same way: a regular grid, the default or v2 chunk key encoding, codecs "bytes"
- * (little-endian) then at most one of zstd, blosc, gzip; other codecs (sharding, transpose,
- * crc32c, ...) are refused with an error naming the field. A region, and a chunk, must fit the memory budget (option
- * `maxBytes`, default half of this machine's memory) before anything is allocated.
+ * Reading (hardened with the fuzz suite, test/fuzz/zarrTarget.mjs): every level's `.zarray`
+ * is checked (Zarr v2 as tomolab reads it: dtype `|u1`, `<u1`, `<u2`, `<i4`, `<u4` or `<f4`,
+ * C order, no filters, zstd, blosc or no compressor, `dimension_separator` "/" or "."
+ * (absent: "."), chunk files in that layout, a `fill_value` the dtype can hold, null reading
+ * as 0; all levels of one dtype), and each chunk is checked before and after decoding: an
+ * uncompressed chunk must be exactly the chunk's bytes; zstd frames must declare decoded
+ * sizes adding up to it (a frame without one could be a decompression bomb); a blosc frame
+ * is walked by tomolab's own checked decoder (io/bloscDecode.ts: numcodecs' wasm blosc
+ * returns heap bytes for damaged frames). zarrita then does the indexing (which chunks a box
+ * touches, edge chunks, fill_value for a missing chunk, as the Zarr spec says) from the
+ * checked metadata and decoded chunks. A Zarr v3 level (`zarr.json`, read only) is checked
+ * and decoded the same way: a regular grid, the default or v2 chunk key encoding, codecs
+ * "bytes" (little-endian) then at most one of zstd, blosc, gzip; other codecs (sharding,
+ * transpose, crc32c, ...) are refused with an error naming the field. A region, and a
+ * chunk, must fit the memory budget (option `maxBytes`, default half of this machine's
+ * memory) before anything is allocated.
  *
  * @module
  */
