@@ -9,6 +9,7 @@ import {
   nnMaxPool2,
   nnRelu,
   nnUpsample2,
+  nnUpsampleConv3dRelu,
   type NnBackend,
   type Tf,
 } from "../../kernel-lib/src/nn/index.js";
@@ -289,5 +290,47 @@ describe("nnConv3dBiasRelu", () => {
     expect(Array.from(nnConv3dBiasRelu(tf, x, w, tf.tensor([1]), false).dataSync())).toEqual([
       2, -1, 4, -3, 6, -5, 8, -7,
     ]);
+  });
+});
+
+describe("nnUpsampleConv3dRelu", () => {
+  it("tensorflow backend: values and x/filter/bias gradients of relu(conv3d(up2(x)) + b)", async () => {
+    const backend = await native();
+    if (typeof backend === "string") return skipped(backend);
+    const { tf } = backend;
+    const xShape = [2, 3, 2, 4, 3];
+    const x = tf.tensor(values(2 * 3 * 2 * 4 * 3, 16), xShape);
+    const w = tf.tensor(values(27 * 3 * 5, 17), [3, 3, 3, 3, 5]);
+    const b = tf.tensor([0.2, -0.1, 0, 0.05, -0.3]);
+    const r = tf.tensor(values(2 * 6 * 4 * 8 * 5, 18), [2, 6, 4, 8, 5]);
+    // the reference: the plain tfjs ops on the upsampled grid (stack-based nearest x2)
+    const up = (t: Tensor) => {
+      let y = t;
+      for (let axis = 1; axis <= 3; axis++) {
+        const shape = y.shape.slice();
+        shape[axis] *= 2;
+        y = tf.reshape(tf.stack([y, y], axis + 1), shape);
+      }
+      return y;
+    };
+    const plain = (xx: Tensor, ww: Tensor, bb: Tensor) =>
+      tf.relu(tf.add(tf.conv3d(up(xx) as never, ww as never, 1, "same"), bb));
+    const fast = (xx: Tensor, ww: Tensor, bb: Tensor) => nnUpsampleConv3dRelu(tf, xx, ww, bb);
+    const want = plain(x, w, b);
+    const got = fast(x, w, b);
+    expect(got.shape).toEqual([2, 6, 4, 8, 5]);
+    const wv = want.dataSync();
+    const gv = got.dataSync();
+    wv.forEach((v, i) => expect(gv[i]).toBeCloseTo(v, 5));
+    expect(Array.from(gv).filter((v) => v > 0).length).toBeGreaterThan(gv.length / 4);
+    const loss = (f: typeof plain) => (xx: Tensor, ww: Tensor, bb: Tensor) =>
+      tf.sum(tf.mul(r, f(xx, ww, bb)));
+    const gp = tf.grads(loss(plain))([x, w, b]);
+    const gf = tf.grads(loss(fast))([x, w, b]);
+    gp.forEach((g, k) => {
+      expect(gf[k]!.shape).toEqual(g.shape);
+      const c = gf[k]!.dataSync();
+      g.dataSync().forEach((v, i) => expect(c[i]).toBeCloseTo(v, 4));
+    });
   });
 });

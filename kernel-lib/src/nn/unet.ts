@@ -14,7 +14,13 @@ import type { Tensor, Variable } from "@tensorflow/tfjs-core";
 import type { Tf } from "./backend.js";
 import { createRng } from "../stats/random.js";
 import { nnConv3d, nnConv3dTranspose } from "./conv.js";
-import { nnConv3dBiasRelu, nnMaxPool2, nnRelu, nnUpsample2 } from "./fastOps.js";
+import {
+  nnConv3dBiasRelu,
+  nnMaxPool2,
+  nnRelu,
+  nnUpsample2,
+  nnUpsampleConv3dRelu,
+} from "./fastOps.js";
 import {
   checkOneOf,
   checkOptions,
@@ -142,7 +148,10 @@ export function createUNet(tf: Tf, options?: UNetOptions): UNet {
   /** Nearest-neighbour x2 along each spatial axis (./fastOps.ts). */
   const upsample = (x: Tensor): Tensor => nnUpsample2(tf, x, dims);
   const lift = (x: Tensor, c: Conv, f: number): Tensor => {
-    if (upsampling === "upsample") return convolveRelu(upsample(x), c);
+    if (upsampling === "upsample")
+      return dims === 3
+        ? nnUpsampleConv3dRelu(tf, x, c.kernel, c.bias)
+        : convolveRelu(upsample(x), c);
     const outShape = [x.shape[0], ...x.shape.slice(1, 1 + dims).map((s) => 2 * s), f];
     let y: Tensor;
     if (dims === 3) y = nnConv3dTranspose(tf, x, c.kernel, outShape, 2, "same");
