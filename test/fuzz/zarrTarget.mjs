@@ -109,13 +109,19 @@ export async function zarrSeeds(ctx, dist) {
     },
   );
   add("i32-zstd-1chunk");
-  // Chunks big and smooth enough for blosc to really compress (small ones are stored "memcpyed").
+  // Chunks big and smooth enough to really compress (small ones are stored: blosc "memcpyed", zstd raw blocks).
   await writeZarr(
     vol(Uint16Array, [8, 8, 16], (i) => 1000 + (i % 16) * 3 + Math.floor(i / 128), [4, 4, 4], "nm"),
     at("u16-blosc-compressed"),
     { chunks: [4, 8, 8], compressor: "blosc", overwrite: true },
   );
   add("u16-blosc-compressed");
+  await writeZarr(
+    vol(Uint16Array, [8, 8, 16], (i) => 500 + (i % 16) * 5 + Math.floor(i / 128), [4, 4, 4], "nm"),
+    at("u16-zstd-compressed"),
+    { chunks: [4, 8, 8], compressor: "zstd", overwrite: true },
+  );
+  add("u16-zstd-compressed");
   // Zarr v3 stores (read only), written with zarrita: NGFF 0.5 metadata in the root zarr.json.
   const v3 = async (name, shape, chunkShape, dtype, codecs, fillValue, values, levels, write) => {
     const dir = at(name);
