@@ -157,6 +157,7 @@ describe("readManifest / loadSample check the manifest, naming the file and the 
   };
   const small = real.samples.findIndex((s) => s.name === "fibsem-nmc-small");
   const ebsd = real.samples.findIndex((s) => s.name === "ebsd-particle-small");
+  const particle = real.samples.findIndex((s) => s.name === "porous-particle-small");
   /** A temporary data folder whose manifest is the real one after `edit`. */
   function withManifest(edit: (m: Doc) => void): string {
     const dir = mkdtempSync(path.join(os.tmpdir(), "tomolab-manifest-"));
@@ -300,6 +301,24 @@ describe("readManifest / loadSample check the manifest, naming the file and the 
       (m) => ((m.samples[small].meta.labelCounts as Record<string, number>)["7"] = 3),
       RangeError,
       /\.meta\.labelCounts` must be counts of the classes in meta\.classes only, received "7"/,
+    ],
+    [
+      "a particle's vacancies not a count (found by the fuzz suite)",
+      (m) => ((m.samples[particle].meta.particle as Record<string, unknown>).vacancies = [0, 0]),
+      TypeError,
+      /\.meta\.particle\.vacancies` must be an integer/,
+    ],
+    [
+      "a particle's radius not positive",
+      (m) => ((m.samples[particle].meta.particle as Record<string, unknown>).radius = 0),
+      RangeError,
+      /\.meta\.particle\.radius` must be a radius > 0 \(nm\), received number 0/,
+    ],
+    [
+      "a particle's centre with two coordinates",
+      (m) => ((m.samples[particle].meta.particle as Record<string, unknown>).center = [1, 2]),
+      RangeError,
+      /\.meta\.particle\.center` must be a centre \[z, y, x\] in nm/,
     ],
     [
       "a fractional grain count",

@@ -19,4 +19,4 @@ export type { EbsdReadOptions } from "./ebsdHex.js";
 export { readEbsdStack } from "./ebsdStack.js";
 export type { EbsdStack, ReadEbsdStackOptions } from "./ebsdStack.js";
 export { createZarr, openZarr, readZarr, writeZarr, toZarr } from "./zarr.js";
-export type { ZarrBox, ZarrCompressor, CreateZarrOptions, ZarrVolume, WriteZarrOptions, ToZarrOptions } from "./zarr.js";
+export type { ZarrBox, ZarrCompressor, CreateZarrOptions, ZarrVolume, WriteZarrOptions, ToZarrOptions, OpenZarrOptions } from "./zarr.js";

@@ -192,6 +192,31 @@ export function checkManifest(m: unknown, where: string): asserts m is Manifest 
       if (structure.length !== 3)
         c.fail(`${at}.meta.structureShape`, "a shape [nz, ny, nx]", structure);
       structure.forEach((v, k) => c.integer(v, `${at}.meta.structureShape[${k}]`, 1));
+      if (meta.particle !== undefined) {
+        // A whole particle (porous-particle samples): where it is and how it was built.
+        const pt = `${at}.meta.particle`;
+        const particle = c.object(
+          meta.particle,
+          pt,
+          "an object { center, radius, outlineRange, primaries, vacancies }",
+        );
+        const center = c.array(particle.center, `${pt}.center`, "a centre [z, y, x] in nm");
+        if (center.length !== 3) c.fail(`${pt}.center`, "a centre [z, y, x] in nm", center);
+        center.forEach((v, k) => c.finite(v, `${pt}.center[${k}]`));
+        const radius = c.finite(particle.radius, `${pt}.radius`);
+        if (!(radius > 0)) c.fail(`${pt}.radius`, "a radius > 0 (nm)", radius);
+        const range = c.array(
+          particle.outlineRange,
+          `${pt}.outlineRange`,
+          "a range [min, max] in nm",
+        );
+        if (range.length !== 2) c.fail(`${pt}.outlineRange`, "a range [min, max] in nm", range);
+        const [lo, hi] = range.map((v, k) => c.finite(v, `${pt}.outlineRange[${k}]`));
+        if (!(lo! > 0 && lo! <= hi!))
+          c.fail(`${pt}.outlineRange`, "a range [min, max] with 0 < min <= max", range);
+        c.integer(particle.primaries, `${pt}.primaries`, 0);
+        c.integer(particle.vacancies, `${pt}.vacancies`, 0);
+      }
     } else {
       const shifts = c.array(
         meta.shifts,
