@@ -355,7 +355,8 @@ export function nnUpsampleConv3dRelu(tf: Tf, x: Tensor, filter: Tensor, bias: Te
       [1, 1],
       [0, 0],
     ]);
-    const bias8 = tf.reshape(tf.broadcastTo(tf.reshape(bias, [1, f!]), [8, f!]), [8 * f!]);
+    // the bias once per parity block (add: its gradient is one sum; tile's is 8 slices)
+    const bias8 = tf.reshape(tf.add(tf.zeros([8, f!]), bias), [8 * f!]);
     const c = nnConv3dBiasRelu(tf, padded, k, bias8, true, "valid");
     return interleaveParities(tf, c);
   });
