@@ -37,11 +37,14 @@ export interface NnBackend {
 /**
  * Expected speed, measured with test/nn/step-time.test.ts (one Adam step of the default 3D
  * U-Net, 1 -> 8/16/32 -> 64 filters, on a 64^3 crop; 2 shared CPU cores): native 0.38-0.71 s,
- * wasm 71 s (native 0.38 s in the same run), cpu 101 s (native 0.71 s in the same run).
+ * wasm 71 s (native 0.38 s in the same run), cpu 101 s (native 0.71 s in the same run). Since
+ * the tensorflow-backend fast paths of ./fastOps.ts and the flat Adam of ./adam.ts, native is
+ * 0.33 s (same test, mean of 5 steps; best 0.28 s in test/bench/unet.bench.mjs), 2026-12-03;
+ * the wasm and cpu figures are from before (those backends run the plain ops).
  */
 const NOTES: Record<NnBackendName, string> = {
   tensorflow:
-    "native TensorFlow via @tensorflow/tfjs-node (about 0.4-0.7 s per training step of a small 3D U-Net on a 64^3 crop, 2 cores)",
+    "native TensorFlow via @tensorflow/tfjs-node (about 0.3 s per training step of a small 3D U-Net on a 64^3 crop, 2 cores)",
   wasm: "WebAssembly backend: about 190x slower than native TensorFlow for training (about 70 s per 64^3 U-Net step); use it for inference or tiny nets",
   cpu: "plain JavaScript backend: about 140x slower than native TensorFlow (about 100 s per 64^3 U-Net step); inference on small inputs only",
 };
