@@ -48,7 +48,7 @@ for (const name of ["cpu", "tensorflow"] as const) {
         );
         const named: Record<string, Tensor> = {};
         a.forEach((v, i) => (named[v.name] = grads[i]!));
-        ref.applyGradients(named);
+        ref.applyGradients(named as Parameters<typeof ref.applyGradients>[0]);
         flat.apply(grads);
         grads.forEach((g) => g.dispose());
       }

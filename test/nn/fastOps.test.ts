@@ -120,7 +120,7 @@ describe("nnMaxPool2", () => {
     const got = nnMaxPool2(tf, x, 3);
     expect(got.shape).toEqual([1, 3, 2, 4, 3]);
     expect(Array.from(got.dataSync())).toEqual(
-      Array.from(tf.maxPool3d(x as never, 2, 2, "valid").dataSync()),
+      Array.from((tf.maxPool3d(x as never, 2, 2, "valid") as Tensor).dataSync()),
     );
     expect(Array.from(got.dataSync())).toEqual(Array.from(poolByHand(xv, shape.slice(1)).out));
   });
@@ -153,7 +153,7 @@ describe("nnMaxPool2", () => {
     );
     const x2 = tf.tensor(xv, [6, 4, 8, 3]);
     expect(Array.from(nnMaxPool2(tf, x2, 2).dataSync())).toEqual(
-      Array.from(tf.maxPool(x2 as never, 2, 2, "valid").dataSync()),
+      Array.from((tf.maxPool(x2 as never, 2, 2, "valid") as Tensor).dataSync()),
     );
     expect(() => nnMaxPool2(tf, tf.zeros([1, 4, 3, 4, 1]), 3)).toThrow(
       /`x.shape\[2\]` must be an even size, received 3/,
