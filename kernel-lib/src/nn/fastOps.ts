@@ -53,6 +53,13 @@ export function nativeBackend(tf: Tf): NativeBackend | undefined {
     : undefined;
 }
 
+/** The attribute `T = float32` that TensorFlow's float kernels take. */
+export const float32Attr = (native: NativeBackend) => ({
+  name: "T",
+  type: native.binding.TF_ATTR_TYPE,
+  value: native.binding.TF_FLOAT,
+});
+
 /**
  * TensorFlow's ReluGrad(dy, features): dy where features > 0, else 0 (float32 only).
  * @throws when the backend is not tfjs-node's.
@@ -60,8 +67,7 @@ export function nativeBackend(tf: Tf): NativeBackend | undefined {
 export function nativeReluGrad(tf: Tf, dy: Tensor, features: Tensor): Tensor {
   const native = nativeBackend(tf);
   if (!native) throw expectedError("backend", '"tensorflow" (tfjs-node)', tf.getBackend());
-  const type = { name: "T", type: native.binding.TF_ATTR_TYPE, value: native.binding.TF_FLOAT };
-  return native.executeSingleOutput("ReluGrad", [type], [dy, features]);
+  return native.executeSingleOutput("ReluGrad", [float32Attr(native)], [dy, features]);
 }
 
 /**
@@ -159,7 +165,7 @@ function ensureConv3dBiasRelu(tf: Tf): void {
         const native = backend as unknown as NativeBackend;
         const { x, filter, bias } = inputs as unknown as Record<string, Tensor>;
         const b = native.binding;
-        const type = { name: "T", type: b.TF_ATTR_TYPE, value: b.TF_FLOAT };
+        const type = float32Attr(native);
         const ones = [1, 1, 1, 1, 1];
         const format = { name: "data_format", type: b.TF_ATTR_STRING, value: "NDHWC" };
         const conv = native.executeSingleOutput(

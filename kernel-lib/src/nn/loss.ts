@@ -6,7 +6,7 @@
  */
 import type { Tensor } from "@tensorflow/tfjs-core";
 import type { Tf } from "./backend.js";
-import { nativeBackend } from "./fastOps.js";
+import { float32Attr, nativeBackend } from "./fastOps.js";
 import { checkInteger, checkPositiveInt, expectedError } from "../util/checks.js";
 
 /** Probabilities are clipped to [EPSILON, 1] before the log (a 0 would give -inf). */
@@ -94,7 +94,7 @@ export function maskedSoftmaxCrossEntropy(
     return maskedCrossEntropyFromLogits(tf, target, logits, mask);
   checkShapes(target, logits, mask);
   const classes = logits.shape[logits.rank - 1]!;
-  const type = { name: "T", type: native.binding.TF_ATTR_TYPE, value: native.binding.TF_FLOAT };
+  const type = float32Attr(native);
   const op = tf.customGrad((...args: unknown[]) => {
     const [z, save] = args as [Tensor, (t: Tensor[]) => void];
     const rows = tf.reshape(z, [-1, classes]);
