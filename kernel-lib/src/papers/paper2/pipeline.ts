@@ -173,6 +173,29 @@ export async function paper2Pipeline(
   const timings: Record<string, number> = {};
   if (options.align !== undefined && options.align !== false && options.iq !== undefined)
     throw new RangeError("options: give `iq` or `align`, not both");
+  // Checked before any forest is trained.
+  const given = options.watershed;
+  if (given !== undefined) {
+    if (!options.probabilities)
+      throw new RangeError(
+        "options.watershed: give the `probabilities` it was flooded from as well",
+      );
+    for (const k of [
+      "relief",
+      "backgroundThreshold",
+      "minGrainVoxels",
+      "connectivity",
+      "mergeBelow",
+    ] as const)
+      if (options[k] !== undefined)
+        throw new RangeError(
+          `options: give \`watershed\` or \`${k}\`, not both (the grains are already flooded)`,
+        );
+    if (typeof given !== "object" || given === null)
+      throw expectedError("options.watershed", "a paper2Watershed result", given, TypeError);
+    checkVolume(given.grains, "options.watershed.grains");
+    checkSameShape(given.grains, "options.watershed.grains", sample.grains, "sample.grains");
+  }
 
   let t = performance.now();
   let probabilities: Paper2Probabilities;
@@ -224,28 +247,6 @@ export async function paper2Pipeline(
     checkSameShape(options.relief, "options.relief", sample.grains, "sample.grains");
   }
   t = performance.now();
-  const given = options.watershed;
-  if (given !== undefined) {
-    if (!options.probabilities)
-      throw new RangeError(
-        "options.watershed: give the `probabilities` it was flooded from as well",
-      );
-    for (const k of [
-      "relief",
-      "backgroundThreshold",
-      "minGrainVoxels",
-      "connectivity",
-      "mergeBelow",
-    ] as const)
-      if (options[k] !== undefined)
-        throw new RangeError(
-          `options: give \`watershed\` or \`${k}\`, not both (the grains are already flooded)`,
-        );
-    if (typeof given !== "object" || given === null)
-      throw expectedError("options.watershed", "a paper2Watershed result", given, TypeError);
-    checkVolume(given.grains, "options.watershed.grains");
-    checkSameShape(given.grains, "options.watershed.grains", sample.grains, "sample.grains");
-  }
   const relief = options.relief ?? probabilities.boundary;
   const ws =
     given ??
