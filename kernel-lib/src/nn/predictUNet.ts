@@ -97,7 +97,7 @@ export interface PredictUNetOptions {
   overlap?: number;
   /** Voxels at each tile edge whose predictions are discarded (weight 0); < overlap / 2. @default overlap / 4 (rounded down) */
   halo?: number;
-  /** Tiles per network call. @default 1 */
+  /** Tiles per network call (2-4 use the two cores better than 1: measured 2.27 s at 4 vs 2.42-2.56 s at 1 for 27 tiles of 64^3). @default 4 */
   batch?: number;
   /** Stops between two batches; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -162,7 +162,7 @@ export async function predictUNet(
   const minTile = Math.min(...(dims === 3 ? tiles : tiles.slice(1)));
   const overlap = checkNonNegativeInt(opts.overlap ?? Math.floor(minTile / 4), "options.overlap");
   const halo = checkNonNegativeInt(opts.halo ?? Math.floor(overlap / 4), "options.halo");
-  const batch = checkPositiveInt(opts.batch ?? 1, "options.batch");
+  const batch = checkPositiveInt(opts.batch ?? 4, "options.batch");
   const signal = opts.signal;
   signal?.throwIfAborted();
   const t0 = performance.now();
