@@ -6,7 +6,8 @@
 //  - one Adam step on a 64^3 crop, batch 1 (masked cross-entropy from logits; tomolab's
 //    createTrainer step against a Keras tf.function train step), after one untimed step;
 //  - tiled inference of a 128^3 volume (predictUNet defaults: 64^3 tiles, overlap 16, halo 4;
-//    27 tiles; Keras runs the same tiles and blending windows, from tileAxis);
+//    27 tiles, 4 per network call; Keras runs the same tiles and blending windows, from
+//    tileAxis, 4 tiles per tf.function call, and in a second case one per call);
 //  - the wasm fallback: a few training steps (no warm-up: each takes about a minute) and one
 //    64^3 tile of inference. Run them alone with `--case "train step 64^3 wasm" --runs 3 --rounds 1`.
 // Run: npm run bench -- unet [--case <case>]
@@ -95,9 +96,9 @@ function tilingFile(n, options) {
   return file;
 }
 
-function inferCase(backend, n, options) {
+function inferCase(backend, n, options, kerasBatch = 4) {
   return {
-    case: `tiled inference ${n}^3 ${backend}`,
+    case: `tiled inference ${n}^3 ${backend}${kerasBatch === 4 ? "" : `, Keras ${kerasBatch} tile per call`}`,
     async setup() {
       const { tf, net } = await netOn(backend);
       const m = model(tf, net);
@@ -117,6 +118,8 @@ function inferCase(backend, n, options) {
       tilingFile(n, options),
       "--threads",
       THREADS,
+      "--batch",
+      String(kerasBatch),
     ],
   };
 }
@@ -126,6 +129,7 @@ await runBenchmark(import.meta.url, {
   cases: [
     trainCase("tensorflow", true),
     inferCase("tensorflow", 128, tiling),
+    inferCase("tensorflow", 128, tiling, 1),
     trainCase("wasm", false),
     inferCase("wasm", 64, { tile: 64, overlap: 0, halo: 0 }),
   ],

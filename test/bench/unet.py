@@ -37,6 +37,7 @@ parser.add_argument("--depth", type=int, default=3)
 parser.add_argument("--base", type=int, default=8)
 parser.add_argument("--classes", type=int, default=3)
 parser.add_argument("--threads", type=int, default=2)
+parser.add_argument("--batch", type=int, default=1, help="inference: tiles per network call")
 parser.add_argument("--runs", type=int, default=5)
 args = parser.parse_args()
 
@@ -145,21 +146,23 @@ else:
         pad = np.pad(vol, [(mm, e - n - mm) for mm, e in zip(m, ext)], mode="reflect")
         out = np.zeros((args.classes, n, n, n), np.float32)
         win = [np.asarray(a["window"], np.float32) for a in axes]
-        for oz in axes[0]["origins"]:
-            for oy in axes[1]["origins"]:
-                for ox in axes[2]["origins"]:
-                    o = (oz, oy, ox)
-                    sl = tuple(slice(oo + mm, oo + mm + s) for oo, mm, s in zip(o, m, sizes))
-                    p = forward(tf.constant(pad[sl][None, ..., None]))[0].numpy()
-                    w = win[0][:, None, None] * win[1][None, :, None] * win[2][None, None, :]
-                    # crop the tile to the volume
-                    lo = [max(0, oo) for oo in o]
-                    hi = [min(n, oo + s) for oo, s in zip(o, sizes)]
-                    if any(h <= l for l, h in zip(lo, hi)):
-                        continue
-                    src = tuple(slice(l - oo, h - oo) for l, h, oo in zip(lo, hi, o))
-                    dst = tuple(slice(l, h) for l, h in zip(lo, hi))
-                    out[(slice(None),) + dst] += np.moveaxis(p[src], -1, 0) * w[src]
+        origins = [(oz, oy, ox) for oz in axes[0]["origins"] for oy in axes[1]["origins"] for ox in axes[2]["origins"]]
+        w = win[0][:, None, None] * win[1][None, :, None] * win[2][None, None, :]
+        for first in range(0, len(origins), args.batch):
+            group = origins[first : first + args.batch]
+            tiles = np.stack(
+                [pad[tuple(slice(oo + mm, oo + mm + s) for oo, mm, s in zip(o, m, sizes))] for o in group]
+            )
+            probs = forward(tf.constant(tiles[..., None])).numpy()
+            for o, p in zip(group, probs):
+                # crop the tile to the volume
+                lo = [max(0, oo) for oo in o]
+                hi = [min(n, oo + s) for oo, s in zip(o, sizes)]
+                if any(h <= l for l, h in zip(lo, hi)):
+                    continue
+                src = tuple(slice(l - oo, h - oo) for l, h, oo in zip(lo, hi, o))
+                dst = tuple(slice(l, h) for l, h in zip(lo, hi))
+                out[(slice(None),) + dst] += np.moveaxis(p[src], -1, 0) * w[src]
         norm = (
             np.asarray(axes[0]["norm"], np.float32)[:, None, None]
             * np.asarray(axes[1]["norm"], np.float32)[None, :, None]
@@ -173,5 +176,5 @@ else:
         predict()
         times.append(time.perf_counter() - t0)
     tiles = np.prod([len(a["origins"]) for a in tiling["axes"]])
-    name += f", tiled inference {n}^3 ({tiles} tiles of {tiling['axes'][0]['size']}^3)"
+    name += f", tiled inference {n}^3 ({tiles} tiles of {tiling['axes'][0]['size']}^3, {args.batch} per call)"
 print(json.dumps({"reference": f"{name}, peak RSS {peak_mb()} MB", "times": times}))

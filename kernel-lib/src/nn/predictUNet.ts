@@ -191,7 +191,23 @@ export async function predictUNet(
   const inputShape = dims === 3 ? tileShape : [tileShape[1], tileShape[2]];
   const bar = progressFor(opts.progress, positions.length, "U-Net prediction");
   const [nz, ny, nx] = shape;
-  const [wz, wy, wx] = [axes[0]!.window, axes[1]!.window, axes[2]!.window];
+  // Each tile's weight at a voxel, already divided by the summed weights there: the window
+  // and the sums are separable (the tiles form a product grid), so per axis and tile origin
+  // w(i) / sum_w(origin + i), 0 outside the volume.
+  const normalised = axes.map((t, a) => {
+    const byOrigin = new Map<number, Float64Array>();
+    for (const origin of t.origins) {
+      const w = new Float64Array(t.size);
+      for (let i = 0; i < t.size; i++) {
+        const q = origin + i;
+        w[i] = q >= 0 && q < shape[a]! ? t.window[i]! / t.norm[q]! : 0;
+      }
+      byOrigin.set(origin, w);
+    }
+    return byOrigin;
+  });
+  const [tz, ty, tx] = tileShape;
+  const rowWeights = new Float32Array(tx);
   try {
     for (let start = 0; start < positions.length; start += batch) {
       if (signal?.aborted)
@@ -214,20 +230,27 @@ export async function predictUNet(
       const p = (await probs.data()) as Float32Array;
       probs.dispose();
       group.forEach(([oz, oy, ox], b) => {
+        const [az, ay, ax] = [
+          normalised[0]!.get(oz)!,
+          normalised[1]!.get(oy)!,
+          normalised[2]!.get(ox)!,
+        ];
+        const x0 = Math.max(0, -ox);
+        const x1 = Math.min(tx, nx - ox);
         const base = b * tileSize * K;
-        for (let z = Math.max(0, -oz); z < tileShape[0] && oz + z < nz; z++) {
-          const w0 = wz[z]!;
+        for (let z = Math.max(0, -oz); z < tz && oz + z < nz; z++) {
+          const w0 = az[z]!;
           if (w0 === 0) continue;
-          for (let y = Math.max(0, -oy); y < tileShape[1] && oy + y < ny; y++) {
-            const w1 = w0 * wy[y]!;
+          for (let y = Math.max(0, -oy); y < ty && oy + y < ny; y++) {
+            const w1 = w0 * ay[y]!;
             if (w1 === 0) continue;
+            for (let x = x0; x < x1; x++) rowWeights[x] = w1 * ax[x]!;
             const row = ((oz + z) * ny + oy + y) * nx + ox;
-            const tileRow = base + (z * tileShape[1] + y) * tileShape[2] * K;
-            for (let x = Math.max(0, -ox); x < tileShape[2] && ox + x < nx; x++) {
-              const w = w1 * wx[x]!;
-              if (w === 0) continue;
-              const t = tileRow + x * K;
-              for (let c = 0; c < K; c++) acc[c]![row + x] += w * p[t + c]!;
+            const tileRow = base + (z * ty + y) * tx * K;
+            for (let c = 0; c < K; c++) {
+              const out = acc[c]!;
+              for (let x = x0, t = tileRow + x0 * K + c; x < x1; x++, t += K)
+                out[row + x] += rowWeights[x]! * p[t]!;
             }
           }
         }
@@ -243,22 +266,20 @@ export async function predictUNet(
     bar?.fail(error);
     throw error;
   }
-  // Divide by the summed window weights (separable: the tiles form a product grid).
+  // The most probable class per voxel (ties: the first).
   const labels = new Uint8Array(n);
-  const [gz, gy, gx] = [axes[0]!.norm, axes[1]!.norm, axes[2]!.norm];
-  for (let z = 0, i = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++) {
-      const g = gz[z]! * gy[y]!;
-      for (let x = 0; x < nx; x++, i++) {
-        const inv = 1 / (g * gx[x]!);
-        let best = 0;
-        for (let c = 0; c < K; c++) {
-          acc[c]![i] = acc[c]![i]! * inv;
-          if (acc[c]![i]! > acc[best]![i]!) best = c; // compare the stored float32 values
-        }
-        labels[i] = best + 1;
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let top = acc[0]![i]!;
+    for (let c = 1; c < K; c++) {
+      const v = acc[c]![i]!;
+      if (v > top) {
+        top = v;
+        best = c;
       }
     }
+    labels[i] = best + 1;
+  }
   const spacing = [...volume.spacing] as Volume["spacing"];
   const probabilities = acc.map((data) => ({
     data,
