@@ -9,7 +9,12 @@
  */
 import type { BlockContext } from "../parallel/types.js";
 import type { Shape3, Spacing3 } from "../volume/types.js";
-import { paintSegments, type BallRows } from "../morphology/ballPaint.js";
+import {
+  paintedBits,
+  paintSegments,
+  type BallRows,
+  type PaintedBits,
+} from "../morphology/ballPaint.js";
 
 /**
  * Ball of physical radius `r` (distances `< r`) as rows: row `j` is offset
@@ -152,6 +157,7 @@ export function paintLevel(
   shape: Shape3,
   zLo: number,
   zHi: number,
+  painted?: PaintedBits,
 ): void {
   const [, ny, nx] = shape;
   const plane = ny * nx;
@@ -160,7 +166,7 @@ export function paintLevel(
   const b = lowerBound(list, a, to, (zHi + reach) * plane);
   if (a === b) return;
   const seg = levelSegments(list, a, b, acc, l, nx, 2 * ball.wMax + 1);
-  paintSegments(out, seg, ball, value, shape, zLo, zHi);
+  paintSegments(out, seg, ball, value, shape, zLo, zHi, painted);
 }
 
 /**
@@ -172,10 +178,12 @@ export function invasionPaintBlock(ctx: BlockContext<InvasionPaintParams>): void
   const acc = ctx.inputs[0]!.data as Uint16Array;
   const zLo = ctx.origin[0];
   const zHi = zLo + ctx.shape[0];
+  const painted = paintedBits(out, ctx.volumeShape, zLo, zHi);
   for (const l of levels) {
     const r = sizes[l - 1]!;
     const ball = invasionBall(r, spacing);
-    paintLevel(out, acc, list, start[l]!, start[l - 1]!, l, ball, r, ctx.volumeShape, zLo, zHi);
+    const shape = ctx.volumeShape;
+    paintLevel(out, acc, list, start[l]!, start[l - 1]!, l, ball, r, shape, zLo, zHi, painted);
   }
 }
 
