@@ -12,9 +12,9 @@
 // boundary map, and compares it with the random forest of notebook 06. Notebook 08 tests the same
 // two methods on **real hand labels** (the ISBI 2012 EM membrane stack).
 //
-// **Training budget.** The EBSD U-Net: 600 Adam steps on 64^3 crops, batch 1 (0.4-0.7 s per step
-// on two idle cores, 4-7 minutes; 11.5 minutes measured at a load of 8); the forest under a
-// minute. Without the native backend (wasm or cpu, 100x slower) the U-Net cells say so and are
+// **Training budget.** The EBSD U-Net: 600 Adam steps on 64^3 crops, batch 1 (0.27 s per step,
+// 163 s in all, measured on two idle cores on 2026-12-04; the whole notebook 250 s); the forest
+// under a minute. Without the native backend (wasm or cpu, 100x slower) the U-Net cells say so and are
 // skipped.
 
 // %%
