@@ -99,6 +99,8 @@ describe("porosimetry by hand", () => {
     // Cube of 8: dt max 4 (centre voxels), so the default sizes are 1..4.
     const explicit = await porosimetry(pore, { inlets: pore, sizes: [1, 2, 3, 4] });
     expect(Array.from(open.data)).toEqual(Array.from(explicit.data));
+    expect(open.sizes).toEqual([1, 2, 3, 4]);
+    expect(explicit.sizes).toEqual([1, 2, 3, 4]);
     expect(open.data[(5 * 12 + 5) * 12 + 5]).toBe(4);
     // Corner (2, 2, 2): the ball of radius 2 at (3, 3, 3) reaches it (sqrt 3 < 2), that of 3 at (4, 4, 4) not.
     expect(open.data[(2 * 12 + 2) * 12 + 2]).toBe(2);

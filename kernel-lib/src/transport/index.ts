@@ -17,6 +17,7 @@ export {
   porosimetry,
   intrusionCurve,
   innerPoreIntrusion,
+  type Porosimetry,
   type PorosimetryOptions,
   type IntrusionCurveOptions,
   type IntrusionCurve,

@@ -76,13 +76,14 @@ export function binaryOf(v: Volume, invert = false): Uint8Array {
  * may stick out of the volume.
  *
  * @param pore - Non-zero = pore space (where spheres may go).
- * @returns Float32 invasion radius per voxel, the pore's shape and spacing.
+ * @returns Float32 invasion radius per voxel, the pore's shape and spacing, and `sizes`: the
+ *   radii tried, ascending (the option, or the default), where {@link intrusionCurve} reads the curve.
  * @see PoreSpy `filters.porosimetry`, `simulations.drainage_dt`; {@link intrusionCurve} for the curve.
  */
 export async function porosimetry(
   pore: Volume,
   options: PorosimetryOptions = {},
-): Promise<Volume<Float32Array>> {
+): Promise<Porosimetry> {
   checkVolume(pore, "pore");
   checkOptions(options, "options", ["inlets", "sizes", "connectivity", ...PAR_KEYS]);
   const { inlets, sizes: sizesOption, connectivity: conn, ...par } = options;
@@ -111,7 +112,13 @@ export async function porosimetry(
           connectivity,
           par,
         );
-  return { data, shape, spacing };
+  return { data, shape, spacing, sizes: [...sizes] };
+}
+
+/** Result of {@link porosimetry}: the invasion radii, and the radii tried. */
+export interface Porosimetry extends Volume<Float32Array> {
+  /** The sphere radii tried, ascending (physical units). */
+  sizes: number[];
 }
 
 /** Options of {@link intrusionCurve}. */
