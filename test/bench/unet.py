@@ -146,7 +146,12 @@ else:
         pad = np.pad(vol, [(mm, e - n - mm) for mm, e in zip(m, ext)], mode="reflect")
         out = np.zeros((args.classes, n, n, n), np.float32)
         win = [np.asarray(a["window"], np.float32) for a in axes]
-        origins = [(oz, oy, ox) for oz in axes[0]["origins"] for oy in axes[1]["origins"] for ox in axes[2]["origins"]]
+        origins = [
+            (oz, oy, ox)
+            for oz in axes[0]["origins"]
+            for oy in axes[1]["origins"]
+            for ox in axes[2]["origins"]
+        ]
         w = win[0][:, None, None] * win[1][None, :, None] * win[2][None, None, :]
         for first in range(0, len(origins), args.batch):
             group = origins[first : first + args.batch]
