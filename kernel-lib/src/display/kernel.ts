@@ -41,6 +41,79 @@ function findTslab(): TslabJupyter | undefined {
   return undefined;
 }
 
+/** A send function of a zeromq 6 socket (it throws EBUSY while an earlier send is pending). */
+type Send = (this: object, message: unknown) => unknown;
+
+const QUEUED = Symbol.for("tomolab.queuedBusySends");
+
+/**
+ * Make a zeromq 6 socket class queue the messages it cannot send yet, instead of throwing.
+ * zeromq 6.8's `send` delays one send in every 512 to the next event-loop turn, and until then
+ * any further `send` throws EBUSY ("Socket is busy writing"). tslab sends every output on its
+ * iopub Publisher without waiting, so a burst of output (a loop of console.log, or records
+ * followed by a figure) lost its lines silently (console swallows the error) or failed the cell
+ * with no message (a display call threw). With this, messages that meet a busy socket wait in
+ * order and go out from the next turns of the event loop. Idempotent. @internal
+ */
+export function queueBusySends(socketClass: { prototype: object }): void {
+  const proto = socketClass.prototype as Record<string | symbol, unknown>;
+  if (proto[QUEUED] === true || typeof proto.send !== "function") return;
+  const send = proto.send as Send;
+  const pending = new WeakMap<object, unknown[]>();
+  const isBusy = (error: unknown) => (error as { code?: unknown } | null)?.code === "EBUSY";
+  const drain = (socket: object, queue: unknown[]) => {
+    while (queue.length > 0) {
+      try {
+        void Promise.resolve(send.call(socket, queue[0])).catch(() => undefined);
+      } catch (error) {
+        if (isBusy(error)) {
+          setImmediate(drain, socket, queue);
+          return;
+        }
+        // Any other failure (a closed socket): the rest cannot be sent either.
+        queue.length = 0;
+        break;
+      }
+      queue.shift();
+    }
+    pending.delete(socket);
+  };
+  // `send` is inherited read-only from zeromq's native Socket: shadow it on this class.
+  const queuedSend = function (this: object, message: unknown): unknown {
+    const queue = pending.get(this);
+    if (queue) {
+      queue.push(message);
+      return Promise.resolve();
+    }
+    try {
+      return send.call(this, message);
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+      const waiting = [message];
+      pending.set(this, waiting);
+      setImmediate(drain, this, waiting);
+      return Promise.resolve();
+    }
+  };
+  Object.defineProperty(proto, "send", { value: queuedSend, writable: true, configurable: true });
+  proto[QUEUED] = true;
+}
+
+/** {@link queueBusySends} on the zeromq Publisher a running tslab kernel sends its output with. */
+function guardKernelOutput(): void {
+  for (const [file, mod] of Object.entries(require.cache)) {
+    if (!/[\\/]zeromq[\\/]lib[\\/]index\.js$/.test(file)) continue;
+    const publisher = (mod?.exports as { Publisher?: { prototype: object } } | undefined)
+      ?.Publisher;
+    try {
+      if (publisher) queueBusySends(publisher);
+    } catch {
+      // An unexpected zeromq: leave it as it is (importing tomolab must not fail).
+    }
+  }
+}
+guardKernelOutput();
+
 /**
  * The writer for the cell being executed, or undefined outside a Jupyter kernel (plain
  * Node, tests), or when `TOMOLAB_DISPLAY=off`.
