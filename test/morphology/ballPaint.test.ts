@@ -4,7 +4,34 @@ import {
   paintedBits,
   paintSegments,
 } from "../../kernel-lib/src/morphology/ballPaint.js";
+import type { BallRows } from "../../kernel-lib/src/morphology/ballPaint.js";
 import type { Shape3 } from "../../kernel-lib/src/volume/types.js";
+
+/** The reference: every voxel of every span tested one by one (as before the painted bits). */
+function paintVoxelByVoxel(
+  out: Float32Array,
+  seg: Int32Array,
+  ball: BallRows,
+  value: number,
+  shape: Shape3,
+  zLo: number,
+  zHi: number,
+): void {
+  const [nz, ny, nx] = shape;
+  for (let s = 0; s < seg.length; s += 3) {
+    const z = Math.floor(seg[s]! / ny);
+    const y = seg[s]! - z * ny;
+    for (let k = 0; k < ball.w.length; k++) {
+      const zz = z + ball.dz[k]!;
+      const yy = y + ball.dy[k]!;
+      if (zz < zLo || zz >= zHi || zz >= nz || yy < 0 || yy >= ny) continue;
+      const o = (zz * ny + yy) * nx;
+      const a = o + Math.max(0, seg[s + 1]! - ball.w[k]!);
+      const b = o + Math.min(nx - 1, seg[s + 2]! + ball.w[k]!);
+      for (let i = a; i <= b; i++) if (out[i] === 0) out[i] = value;
+    }
+  }
+}
 
 function lcg(seed: number) {
   let s = seed >>> 0;
@@ -53,7 +80,7 @@ describe("paintSegments with painted bits", () => {
         const bits = paintedBits(fast, shape, zLo!, zHi!);
         radii.forEach((radius, k) => {
           const ball = ballRows(radius, [1, 1.3, 0.8]);
-          paintSegments(plain, segs[k]!, ball, radius, shape, zLo, zHi);
+          paintVoxelByVoxel(plain, segs[k]!, ball, radius, shape, zLo!, zHi!);
           paintSegments(fast, segs[k]!, ball, radius, shape, zLo, zHi, bits);
         });
       }

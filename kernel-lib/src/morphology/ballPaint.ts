@@ -117,8 +117,8 @@ export function paintedBits(out: Float32Array, shape: Shape3, zLo: number, zHi: 
 /**
  * Set `value` (non-zero) on the voxels of `out` still 0 inside the balls centred on the
  * voxels of each segment (the union of a segment's balls is, row by row, one span per ball
- * row), in the planes `zLo <= z < zHi` only. With `painted` (the bits of those planes,
- * kept up to date here) the spans are walked a word of 32 voxels at a time.
+ * row), in the planes `zLo <= z < zHi` only. The spans are walked a word of 32 voxels at a
+ * time through `painted` (the bits of those planes, kept up to date here).
  * @internal
  */
 export function paintSegments(
@@ -127,15 +127,14 @@ export function paintSegments(
   ball: BallRows,
   value: number,
   shape: Shape3,
-  zLo = 0,
-  zHi = shape[0],
-  painted?: PaintedBits,
+  zLo: number,
+  zHi: number,
+  painted: PaintedBits,
 ): void {
   const [nz, ny, nx] = shape;
   const { dz, dy, w } = ball;
   const m = w.length;
-  const bits = painted?.bits;
-  const base = painted?.base ?? 0;
+  const { bits, base } = painted;
   for (let s = 0; s < seg.length; s += 3) {
     const row = seg[s]!;
     const z = Math.floor(row / ny);
@@ -149,10 +148,6 @@ export function paintSegments(
       const o = (zz * ny + yy) * nx;
       const a = o + Math.max(0, x0 - w[k]!);
       const b = o + Math.min(nx - 1, x1 + w[k]!);
-      if (bits === undefined) {
-        for (let i = a; i <= b; i++) if (out[i] === 0) out[i] = value;
-        continue;
-      }
       const la = a - base;
       const lb = b - base;
       const wa = la >>> 5;

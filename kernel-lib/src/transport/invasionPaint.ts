@@ -157,7 +157,7 @@ export function paintLevel(
   shape: Shape3,
   zLo: number,
   zHi: number,
-  painted?: PaintedBits,
+  painted: PaintedBits,
 ): void {
   const [, ny, nx] = shape;
   const plane = ny * nx;
@@ -178,11 +178,11 @@ export function invasionPaintBlock(ctx: BlockContext<InvasionPaintParams>): void
   const acc = ctx.inputs[0]!.data as Uint16Array;
   const zLo = ctx.origin[0];
   const zHi = zLo + ctx.shape[0];
-  const painted = paintedBits(out, ctx.volumeShape, zLo, zHi);
+  const shape = ctx.volumeShape;
+  const painted = paintedBits(out, shape, zLo, zHi);
   for (const l of levels) {
     const r = sizes[l - 1]!;
     const ball = invasionBall(r, spacing);
-    const shape = ctx.volumeShape;
     paintLevel(out, acc, list, start[l]!, start[l - 1]!, l, ball, r, shape, zLo, zHi, painted);
   }
 }
