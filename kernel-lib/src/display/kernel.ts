@@ -21,6 +21,13 @@ const require = createRequire(import.meta.url);
 let tslabJupyter: TslabJupyter | undefined;
 let override: DisplayWriter | null | undefined;
 
+/** The CommonJS modules already loaded (by the kernel) whose file matches `file`. */
+function cachedModules(file: RegExp): NodeJS.Module[] {
+  return Object.entries(require.cache)
+    .filter(([name, mod]) => mod !== undefined && file.test(name))
+    .map(([, mod]) => mod!);
+}
+
 /**
  * tslab's `jupyter` module as loaded by the running kernel. tslab keeps the current cell's
  * writer in `lastWriteDisplayData` (what its own `display.raw` uses); it takes a whole
@@ -30,9 +37,8 @@ let override: DisplayWriter | null | undefined;
  */
 function findTslab(): TslabJupyter | undefined {
   if (tslabJupyter) return tslabJupyter;
-  for (const [file, mod] of Object.entries(require.cache)) {
-    if (!/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file)) continue;
-    const exports = mod?.exports as Partial<TslabJupyter> | undefined;
+  for (const mod of cachedModules(/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/)) {
+    const exports = mod.exports as Partial<TslabJupyter> | undefined;
     if (exports && "lastWriteDisplayData" in exports) {
       tslabJupyter = exports as TslabJupyter;
       return tslabJupyter;
@@ -45,6 +51,8 @@ function findTslab(): TslabJupyter | undefined {
 type Send = (this: object, message: unknown) => unknown;
 
 const QUEUED = Symbol.for("tomolab.queuedBusySends");
+/** Queued messages sent per event-loop turn. */
+const PER_TURN = 64;
 
 /**
  * Make a zeromq 6 socket class queue the messages it cannot send yet, instead of throwing.
@@ -62,7 +70,13 @@ export function queueBusySends(socketClass: { prototype: object }): void {
   const pending = new WeakMap<object, unknown[]>();
   const isBusy = (error: unknown) => (error as { code?: unknown } | null)?.code === "EBUSY";
   const drain = (socket: object, queue: unknown[]) => {
-    while (queue.length > 0) {
+    // A few messages per turn: a publisher drops (silently) what exceeds its high-water mark
+    // of 1000 queued messages, so the I/O thread gets time to pass them on.
+    for (let sent = 0; queue.length > 0; sent++) {
+      if (sent === PER_TURN) {
+        setTimeout(drain, 1, socket, queue);
+        return;
+      }
       try {
         void Promise.resolve(send.call(socket, queue[0])).catch(() => undefined);
       } catch (error) {
@@ -101,9 +115,8 @@ export function queueBusySends(socketClass: { prototype: object }): void {
 
 /** {@link queueBusySends} on the zeromq Publisher a running tslab kernel sends its output with. */
 function guardKernelOutput(): void {
-  for (const [file, mod] of Object.entries(require.cache)) {
-    if (!/[\\/]zeromq[\\/]lib[\\/]index\.js$/.test(file)) continue;
-    const publisher = (mod?.exports as { Publisher?: { prototype: object } } | undefined)
+  for (const mod of cachedModules(/[\\/]zeromq[\\/]lib[\\/]index\.js$/)) {
+    const publisher = (mod.exports as { Publisher?: { prototype: object } } | undefined)
       ?.Publisher;
     try {
       if (publisher) queueBusySends(publisher);
