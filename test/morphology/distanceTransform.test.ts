@@ -160,6 +160,15 @@ describe("distanceTransform mask mode vs exhaustive search", () => {
       [2, 13, 3],
       [3, 1, 2],
     ],
+    // Lines long enough for runs both sides of the short-run walk's limit (16).
+    [
+      [3, 41, 37],
+      [1.2, 0.8, 1],
+    ],
+    [
+      [45, 2, 6],
+      [0.9, 1, 1.3],
+    ],
   ];
   for (const [shape, spacing] of cases) {
     it(`${shape.join("x")} spacing ${spacing.join(", ")}: inline and pooled`, async () => {

@@ -27,6 +27,11 @@ export interface LineScratch {
   zn: Float64Array;
   /** Their (positive) denominators. */
   zd: Float64Array;
+  /**
+   * A short run and its two neighbours for {@link nearestSites}, from index
+   * `n + 2` on; Infinity everywhere else (restored after each run).
+   */
+  near: Float64Array;
 }
 
 /** Scratch for lines up to `n` voxels (n + 2 sites: the run plus its two neighbours). */
@@ -36,6 +41,7 @@ export function lineScratch(n: number): LineScratch {
     fv: new Float64Array(n + 2),
     zn: new Float64Array(n + 3),
     zd: new Float64Array(n + 3),
+    near: new Float64Array(3 * n + 6).fill(Infinity),
   };
 }
 
@@ -122,7 +128,10 @@ function addSite(k: number, q: number, val: number, sc: LineScratch): number {
   return k;
 }
 
-/** Write the lower envelope of parabolas `0..k` at voxels `a..b` (spacing `s`) to `out[off + p]`. */
+/**
+ * Write the lower envelope of parabolas `0..k` at voxels `a..b` (spacing `s`)
+ * to `out[off + p]`, or its square root when `root`.
+ */
 function evaluate(
   k: number,
   a: number,
@@ -131,6 +140,7 @@ function evaluate(
   { v, fv, zn, zd }: LineScratch,
   out: Float32Array | Float64Array,
   off: number,
+  root: boolean,
 ): void {
   zn[k + 1] = Infinity;
   zd[k + 1] = 1;
@@ -139,7 +149,8 @@ function evaluate(
     const x = p * s;
     while (zn[j + 1]! < x * zd[j + 1]!) j++;
     const d = x - v[j]!;
-    out[off + p] = d * d + fv[j]!;
+    const e = d * d + fv[j]!;
+    out[off + p] = root ? Math.sqrt(e) : e;
   }
 }
 
@@ -181,7 +192,7 @@ export function envelopePass(
       for (let p = a; p <= b; p++) out[p] = Infinity;
       continue;
     }
-    evaluate(k, a, b, s, scratch, out, 0);
+    evaluate(k, a, b, s, scratch, out, 0, false);
   }
 }
 
@@ -224,7 +235,9 @@ export function firstPassMask(
  * {@link envelopePass} of a mask line held in place in `t[off..off + n)`:
  * in mask mode a voxel is background exactly when its squared distance is 0
  * (every foreground voxel is at least one voxel from the background), so the
- * runs are read from the values themselves and no labels are needed.
+ * runs are read from the values themselves and no labels are needed. Runs
+ * of up to {@link SHORT_RUN} voxels go to {@link nearestSites}, longer ones
+ * build the envelope. With `root`, square roots are written (last pass).
  */
 export function envelopeMask(
   t: Float32Array,
@@ -232,11 +245,17 @@ export function envelopeMask(
   n: number,
   s: number,
   scratch: LineScratch,
+  root: boolean,
 ): void {
   for (let a = 0; a < n; a++) {
     if (t[off + a] === 0) continue;
     let b = a;
     while (b + 1 < n && t[off + b + 1] !== 0) b++;
+    if (b - a < SHORT_RUN && (a > 0 || b < n - 1)) {
+      nearestSites(t, off, a, b, n, s, scratch.near, root);
+      a = b;
+      continue;
+    }
     let k = -1;
     const lo = a > 0 ? a - 1 : a;
     const hi = b < n - 1 ? b + 1 : b;
@@ -245,7 +264,59 @@ export function envelopeMask(
       if (val === Infinity) continue;
       k = addSite(k, p * s, val, scratch);
     }
-    if (k >= 0) evaluate(k, a, b, s, scratch, t, off);
+    if (k >= 0) evaluate(k, a, b, s, scratch, t, off, root);
     a = b;
   }
+}
+
+/**
+ * Runs up to this many voxels long take {@link nearestSites}: its work per
+ * voxel is bounded by the distance to the run's ends, and it has none of the
+ * envelope's bookkeeping.
+ */
+const SHORT_RUN = 16;
+
+/**
+ * The minimum over sites `q` of `(x_p - x_q)^2 + f(q)` for each voxel `p` of
+ * the mask run `t[off + a..off + b]` (at least one of its ends inside the
+ * line), found by walking out from `p` on both sides at once until the squared
+ * steps alone are no smaller than the best value so far (no site farther out
+ * can then win). The run is copied into `g` from index `n + 2` on, with the
+ * voxels just outside it as sites of value 0 where they lie inside the line
+ * and Infinity everywhere else, so the walk needs no bounds tests: it ends
+ * within `b - a + 2` steps, at the latest just past a site of value 0. Exact:
+ * the sums of the envelope, minimised directly (the step is `r * s` where the
+ * envelope takes `p * s - q * s`: the same number at unit spacing, within an
+ * ulp otherwise). Square roots are taken as the values are written when `root`.
+ */
+function nearestSites(
+  t: Float32Array,
+  off: number,
+  a: number,
+  b: number,
+  n: number,
+  s: number,
+  g: Float64Array,
+  root: boolean,
+): void {
+  const len = b - a + 1;
+  const base = n + 2;
+  for (let i = 0; i < len; i++) g[base + i] = t[off + a + i]!;
+  g[base - 1] = a > 0 ? 0 : Infinity;
+  g[base + len] = b < n - 1 ? 0 : Infinity;
+  for (let i = 0; i < len; i++) {
+    const c = base + i;
+    let best = g[c]!;
+    for (let r = 1; ; r++) {
+      const d = r * s;
+      const dd = d * d;
+      if (dd >= best) break;
+      const l = g[c - r]!;
+      const rr = g[c + r]!;
+      const m = (l < rr ? l : rr) + dd;
+      if (m < best) best = m;
+    }
+    t[off + a + i] = root ? Math.sqrt(best) : best;
+  }
+  for (let i = -1; i <= len; i++) g[base + i] = Infinity;
 }
