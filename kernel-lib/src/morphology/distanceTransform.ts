@@ -52,10 +52,9 @@ const KEYS = [
  * until the squared step alone exceeds its best value (the same minimum, with
  * less bookkeeping for the short runs that dominate porous microstructures).
  * Arithmetic is float64 per line; the squared distances are kept in float32
- * between passes. In mask
- * mode the runs of the later passes are read from the distances themselves
- * (background is exactly 0), so the input is read once, and the last pass
- * takes the square roots as it writes.
+ * between passes. In mask mode the runs of the later passes are read from
+ * the distances themselves (background is exactly 0), so the input is read
+ * once, and the last pass takes the square roots as it writes.
  *
  * Voxels with no zero voxel (or, in multi-label mode, no voxel of another
  * value) anywhere in the volume get `Infinity`; outside the volume counts as
