@@ -6,14 +6,20 @@
  * first). @internal
  */
 import { distanceTransform } from "../morphology/distanceTransform.js";
-import { forEachFaceVoxel } from "../morphology/neighbours.js";
 import { forEachBlock } from "../parallel/mapBlocks.js";
 import { parallelOptions, runsInline } from "../parallel/options.js";
 import { getThreads } from "../parallel/pool.js";
 import type { ParallelOptions } from "../parallel/types.js";
 import { allocate } from "../volume/dtype.js";
-import type { Shape3, Spacing3 } from "../volume/types.js";
-import { invasionBall, type InvasionPaintParams, type KeepParams } from "./invasionPaint.js";
+import type { Shape3, Spacing3, Volume } from "../volume/types.js";
+import {
+  invasionBall,
+  levelTable,
+  type CentreListParams,
+  type InvasionPaintParams,
+  type KeepParams,
+  type LevelParams,
+} from "./invasionPaint.js";
 
 /** Relative slack on comparisons of float32 distances with exact radii. */
 const SLACK = 1e-6;
@@ -36,48 +42,29 @@ function steps(connectivity: 6 | 26): [number, number, number][] {
 /**
  * Level of every voxel: the 1-based index of the largest size `<= dt` (sizes
  * ascending), 0 outside the pore space or below the smallest size; written
- * into the volume padded by one voxel on each side (the padding at 0).
+ * into the volume padded by one voxel on each side (the padding at 0), by
+ * blocks of whole planes on the pool.
  */
-function levelsOf(
+async function levelsOf(
   dt: Float32Array,
   pore: ArrayLike<number>,
   sizes: readonly number[],
   shape: Shape3,
-): Uint16Array {
+  spacing: Spacing3,
+  par: ParallelOptions,
+  inline: boolean,
+  threads: number,
+): Promise<Uint16Array> {
   const [nz, ny, nx] = shape;
-  const px = nx + 2;
-  const py = ny + 2;
-  const out = new Uint16Array((nz + 2) * py * px);
-  const k = sizes.length;
-  const lo = Float64Array.from(sizes, (s) => s * (1 - SLACK));
-  // start[b]: the level at the start of bin b of width step over [lo[0], lo[k - 1]).
-  const bins = 4096;
-  const base = lo[0]!;
-  const step = (lo[k - 1]! - base) / bins || 1;
-  const inv = 1 / step;
-  const top = lo[k - 1]!;
-  const start = new Uint16Array(bins + 1);
-  for (let b = 0, a = 0; b <= bins; b++) {
-    const d = base + b * step;
-    while (a < k && lo[a]! <= d) a++;
-    start[b] = a;
-  }
-  for (let z = 0, i = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++) {
-      const o = ((z + 1) * py + y + 1) * px + 1 - i;
-      for (const end = i + nx; i < end; i++) {
-        const d = dt[i]!;
-        if (!(d >= base) || pore[i] === 0) continue;
-        if (d >= top) {
-          out[o + i] = k;
-          continue;
-        }
-        let a = start[Math.min(bins, Math.floor((d - base) * inv))]!;
-        while (a > 1 && lo[a - 1]! > d) a--;
-        while (a < k && lo[a]! <= d) a++;
-        out[o + i] = a;
-      }
-    }
+  const out = allocate("uint16", (nz + 2) * (ny + 2) * (nx + 2), !inline) as Uint16Array;
+  const params: LevelParams = { out, ...levelTable(sizes, SLACK) };
+  const kernel = { module: "transport/invasionPaint.js", name: "levelsBlock", params };
+  const inputs = [
+    { data: dt, shape, spacing },
+    { data: pore as Volume["data"], shape, spacing },
+  ];
+  const bz = Math.max(1, Math.ceil(nz / (4 * threads)));
+  await forEachBlock(inputs, kernel, { ...par, inline, blockShape: [bz, ny, nx] });
   return out;
 }
 
@@ -113,13 +100,17 @@ export function accessLevels(
         for (const end = i + nx; i < end; i++) if (inlets[i] !== 0) j[o + i] = level[o + i]!;
       }
   } else {
-    forEachFaceVoxel(shape, (i) => {
-      const x = i % nx;
-      const r = (i - x) / nx;
-      const y = r % ny;
-      const p = rowOf((r - y) / ny, y) + x;
-      j[p] = level[p]!;
-    });
+    // The six faces (four when nz = 1: a 2D volume has no z faces).
+    for (let z = 0; z < nz; z++)
+      for (let y = 0; y < ny; y++) {
+        const o = rowOf(z, y);
+        if ((nz > 1 && (z === 0 || z === nz - 1)) || y === 0 || y === ny - 1) {
+          for (let p = o; p < o + nx; p++) j[p] = level[p]!;
+        } else {
+          j[o] = level[o]!;
+          j[o + nx - 1] = level[o + nx - 1]!;
+        }
+      }
   }
   const all = steps(connectivity).map(([dz, dy, dx]) => dz * pp + dy * px + dx);
   const before = Int32Array.from(all.filter((d) => d < 0));
@@ -255,7 +246,7 @@ async function essentialCentres(
   inline: boolean,
   threads: number,
 ): Promise<{ start: Int32Array; list: Int32Array }> {
-  const [, ny, nx] = shape;
+  const [nz, ny, nx] = shape;
   const plane = ny * nx;
   const k = sizes.length;
   // Face neighbours first (j < 6), then edges and corners.
@@ -284,30 +275,43 @@ async function essentialCentres(
   const selfOnly = Uint8Array.from({ length: k + 1 }, (_, l) =>
     l > 0 && invasionBall(sizes[l - 1]!, spacing).volume === 1 ? 1 : 0,
   );
-  const keep = allocate("uint8", acc.length, !inline);
+  const bz = Math.max(1, Math.ceil(nz / (4 * threads)));
+  const blockShape: Shape3 = [bz, shape[1], shape[2]];
+  const blocks = Math.ceil(nz / bz);
+  const keep = allocate("uint8", acc.length, !inline) as Uint8Array;
+  // counts[b * (k + 1) + l]: kept centres of level l in block b (blocks of whole planes).
+  const counts = allocate("int32", blocks * (k + 1), !inline) as Int32Array;
   const params: KeepParams = {
     keep,
+    counts,
     flat: Array.from(flat),
     steps: nb,
     contain: Array.from(contain),
     selfOnly: Array.from(selfOnly),
   };
+  const input = { data: acc, shape, spacing };
   const kernel = { module: "transport/invasionPaint.js", name: "keepBlock", params };
-  const [nz] = shape;
-  const bz = Math.max(1, Math.ceil(nz / (4 * threads)));
-  await forEachBlock({ data: acc, shape, spacing }, kernel, {
-    ...par,
-    inline,
-    blockShape: [bz, shape[1], shape[2]],
-  });
-  const counts = new Int32Array(k + 2);
-  for (let p = 0; p < acc.length; p++) if (keep[p] !== 0) counts[acc[p]!]++;
+  await forEachBlock(input, kernel, { ...par, inline, blockShape });
+  // Levels stored from the largest down: level l occupies [start[l], start[l - 1]), ascending
+  // within a level; block b writes its level-l centres from offsets[b * (k + 1) + l].
   const start = new Int32Array(k + 2);
-  for (let l = k; l >= 1; l--) start[l - 1] = start[l]! + counts[l]!;
-  // Levels stored from the largest down: level l occupies [start[l], start[l - 1]).
-  const list = allocate("int32", start[0]!, !inline);
-  const fill = Int32Array.from(start);
-  for (let p = 0; p < acc.length; p++) if (keep[p] !== 0) list[fill[acc[p]!]!++] = p;
+  const offsets = allocate("int32", blocks * (k + 1), !inline) as Int32Array;
+  for (let l = k; l >= 1; l--) {
+    let at = start[l]!;
+    for (let c = 0; c < blocks; c++) {
+      offsets[c * (k + 1) + l] = at;
+      at += counts[c * (k + 1) + l]!;
+    }
+    start[l - 1] = at;
+  }
+  const list = allocate("int32", start[0]!, !inline) as Int32Array;
+  const fill: CentreListParams = { keep, list, offsets, levels: k };
+  const fillKernel = {
+    module: "transport/invasionPaint.js",
+    name: "centreListBlock",
+    params: fill,
+  };
+  await forEachBlock(input, fillKernel, { ...par, inline, blockShape });
   return { start, list };
 }
 
@@ -330,7 +334,7 @@ export async function invasionRadius(
   const n = pore.length;
   const inline = runsInline(shape, parallelOptions(par));
   const threads = Math.max(1, inline ? 1 : Math.min(par.threads ?? getThreads(), getThreads()));
-  const level = levelsOf(dt, pore, sizes, shape);
+  const level = await levelsOf(dt, pore, sizes, shape, spacing, par, inline, threads);
   const acc = accessLevels(level, inlets, shape, connectivity, !inline);
   const { start, list } = await essentialCentres(acc, sizes, shape, spacing, par, inline, threads);
   const out = allocate("float32", n, !inline);
@@ -338,8 +342,9 @@ export async function invasionRadius(
   // Levels painted as balls go to the pool in runs of consecutive levels (each job owns whole
   // planes); a level with many centres takes one distance transform of its centres instead.
   let painted: number[] = [];
-  const flush = async () => {
-    if (painted.length === 0) return;
+  // The last job also raises each voxel to its own level's size (see below).
+  const flush = async (finish = false) => {
+    if (painted.length === 0 && !finish) return;
     const params: InvasionPaintParams = {
       out,
       list,
@@ -347,6 +352,7 @@ export async function invasionRadius(
       sizes: [...sizes],
       levels: painted,
       spacing,
+      finish,
     };
     const kernel = { module: "transport/invasionPaint.js", name: "invasionPaintBlock", params };
     const bz = Math.max(1, Math.ceil(shape[0] / (4 * threads)));
@@ -371,12 +377,9 @@ export async function invasionRadius(
     const r2 = r * r * (1 - SLACK);
     for (let i = 0; i < n; i++) if (out[i] === 0 && d2.data[i]! < r2) out[i] = r;
   }
-  await flush();
   // A skipped centre's ball voxels are covered by other balls of at least its size, except
-  // possibly the centre itself, which its own ball covers.
-  for (let i = 0; i < n; i++) {
-    const l = acc[i]!;
-    if (l > 0 && out[i]! < sizes[l - 1]!) out[i] = sizes[l - 1]!;
-  }
+  // possibly the centre itself, which its own ball covers: the last job sets each voxel of
+  // access level l to at least size l.
+  await flush(true);
   return out;
 }

@@ -130,6 +130,11 @@ export interface InvasionPaintParams {
   /** The levels this job paints, in order (descending). */
   levels: number[];
   spacing: Spacing3;
+  /**
+   * After painting, raise every voxel of access level `l` to at least `sizes[l - 1]` (the
+   * last job of {@link invasionRadius}: a skipped centre is covered by its own ball).
+   */
+  finish: boolean;
 }
 
 function lowerBound(a: Int32Array, lo: number, hi: number, value: number): number {
@@ -174,16 +179,25 @@ export function paintLevel(
  * planes (blocks hold whole planes). The input is the access levels. @internal
  */
 export function invasionPaintBlock(ctx: BlockContext<InvasionPaintParams>): void {
-  const { out, list, start, sizes, levels, spacing } = ctx.params;
+  const { out, list, start, sizes, levels, spacing, finish } = ctx.params;
   const acc = ctx.inputs[0]!.data as Uint16Array;
   const zLo = ctx.origin[0];
   const zHi = zLo + ctx.shape[0];
   const shape = ctx.volumeShape;
-  const painted = paintedBits(out, shape, zLo, zHi);
-  for (const l of levels) {
-    const r = sizes[l - 1]!;
-    const ball = invasionBall(r, spacing);
-    paintLevel(out, acc, list, start[l]!, start[l - 1]!, l, ball, r, shape, zLo, zHi, painted);
+  if (levels.length > 0) {
+    const painted = paintedBits(out, shape, zLo, zHi);
+    for (const l of levels) {
+      const r = sizes[l - 1]!;
+      const ball = invasionBall(r, spacing);
+      paintLevel(out, acc, list, start[l]!, start[l - 1]!, l, ball, r, shape, zLo, zHi, painted);
+    }
+  }
+  if (!finish) return;
+  const size = Float32Array.from([0, ...sizes]);
+  const plane = shape[1] * shape[2];
+  for (let i = zLo * plane, end = zHi * plane; i < end; i++) {
+    const s = size[acc[i]!]!;
+    if (out[i]! < s) out[i] = s;
   }
 }
 
@@ -191,6 +205,11 @@ export function invasionPaintBlock(ctx: BlockContext<InvasionPaintParams>): void
 export interface KeepParams {
   /** Receives 1 on the kept centres of the block (shared memory in workers). */
   keep: Uint8Array;
+  /**
+   * `counts[b * (k + 1) + l]` receives the number of kept centres of level `l` in block `b`
+   * (blocks of whole planes; k levels).
+   */
+  counts: Int32Array;
   /** Flat offsets of the 26 neighbours, faces first. */
   flat: number[];
   /** `[dz, dy, dx]` of the same neighbours. */
@@ -209,7 +228,14 @@ export interface KeepParams {
  * access levels; any block shape. @internal
  */
 export function keepBlock(ctx: BlockContext<KeepParams>): void {
-  const { keep, flat: flatList, steps, contain: containList, selfOnly: selfList } = ctx.params;
+  const {
+    keep,
+    counts,
+    flat: flatList,
+    steps,
+    contain: containList,
+    selfOnly: selfList,
+  } = ctx.params;
   const acc = ctx.inputs[0]!.data as Uint16Array;
   const [nz, ny, nx] = ctx.volumeShape;
   const [oz, oy, ox] = ctx.origin;
@@ -218,6 +244,8 @@ export function keepBlock(ctx: BlockContext<KeepParams>): void {
   const contain = Uint16Array.from(containList);
   const selfOnly = Uint8Array.from(selfList);
   const m = flat.length;
+  const k1 = selfOnly.length;
+  const count = new Int32Array(k1);
   for (let z = oz; z < oz + cz; z++)
     for (let y = oy; y < oy + cy; y++) {
       const edgeRow = z === 0 || z === nz - 1 || y === 0 || y === ny - 1;
@@ -263,6 +291,104 @@ export function keepBlock(ctx: BlockContext<KeepParams>): void {
           if (contained || allFaces) continue;
         }
         keep[p] = 1;
+        count[l]++;
+      }
+    }
+  counts.set(count, ctx.index * k1);
+}
+
+/** Parameters of {@link centreListBlock}. @internal */
+export interface CentreListParams {
+  /** 1 on the kept centres, from {@link keepBlock}. */
+  keep: Uint8Array;
+  /** Receives the centres (flat indices), level by level, ascending within a level. */
+  list: Int32Array;
+  /** `offsets[b * (levels + 1) + l]`: where block `b` writes its first centre of level `l`. */
+  offsets: Int32Array;
+  /** Number of levels. */
+  levels: number;
+}
+
+/**
+ * Block kernel: lists the block's kept centres by level (blocks of whole
+ * planes, as in the {@link keepBlock} job that counted them). The input is
+ * the access levels. @internal
+ */
+export function centreListBlock(ctx: BlockContext<CentreListParams>): void {
+  const { keep, list, offsets, levels } = ctx.params;
+  const acc = ctx.inputs[0]!.data as Uint16Array;
+  const plane = ctx.volumeShape[1] * ctx.volumeShape[2];
+  const at = offsets.slice(ctx.index * (levels + 1), (ctx.index + 1) * (levels + 1));
+  for (let p = ctx.origin[0] * plane, end = p + ctx.shape[0] * plane; p < end; p++)
+    if (keep[p] !== 0) list[at[acc[p]!]!++] = p;
+}
+
+/** Bins that map a distance to its level (see {@link levelsBlock}). @internal */
+export interface LevelTable {
+  /** The sizes, ascending, lowered by the slack. */
+  lo: number[];
+  /** `start[b]`: the level at the start of bin `b` of width `step` from `lo[0]`. */
+  start: number[];
+  base: number;
+  step: number;
+}
+
+/** The bins of {@link levelsBlock} for `sizes` (ascending). @internal */
+export function levelTable(sizes: readonly number[], slack: number): LevelTable {
+  const k = sizes.length;
+  const lo = sizes.map((s) => s * (1 - slack));
+  const bins = 4096;
+  const base = lo[0]!;
+  const step = (lo[k - 1]! - base) / bins || 1;
+  const start: number[] = [];
+  for (let b = 0, a = 0; b <= bins; b++) {
+    const d = base + b * step;
+    while (a < k && lo[a]! <= d) a++;
+    start.push(a);
+  }
+  return { lo, start, base, step };
+}
+
+/** Parameters of {@link levelsBlock}. @internal */
+export interface LevelParams extends LevelTable {
+  /** Receives the levels, in the volume padded by one voxel on each side (shared memory in workers). */
+  out: Uint16Array;
+}
+
+/**
+ * Block kernel of the levels of {@link invasionRadius}: the 1-based index of
+ * the largest size `<= dt` (0 outside the pore space or below the smallest
+ * size) of each voxel of the block's planes, into the padded volume. Inputs:
+ * the distance transform, the pore mask. @internal
+ */
+export function levelsBlock(ctx: BlockContext<LevelParams>): void {
+  const { out, base, step } = ctx.params;
+  const lo = Float64Array.from(ctx.params.lo);
+  const start = Uint16Array.from(ctx.params.start);
+  const dt = ctx.inputs[0]!.data as Float32Array;
+  const pore = ctx.inputs[1]!.data;
+  const [, ny, nx] = ctx.volumeShape;
+  const k = lo.length;
+  const bins = start.length - 1;
+  const inv = 1 / step;
+  const top = lo[k - 1]!;
+  const px = nx + 2;
+  const py = ny + 2;
+  const z0 = ctx.origin[0];
+  for (let z = z0, i = z0 * ny * nx; z < z0 + ctx.shape[0]; z++)
+    for (let y = 0; y < ny; y++) {
+      const o = ((z + 1) * py + y + 1) * px + 1 - i;
+      for (const end = i + nx; i < end; i++) {
+        const d = dt[i]!;
+        if (!(d >= base) || pore[i] === 0) continue;
+        if (d >= top) {
+          out[o + i] = k;
+          continue;
+        }
+        let a = start[Math.min(bins, Math.floor((d - base) * inv))]!;
+        while (a > 1 && lo[a - 1]! > d) a--;
+        while (a < k && lo[a]! <= d) a++;
+        out[o + i] = a;
       }
     }
 }
