@@ -133,6 +133,37 @@ describe("porosimetry by hand", () => {
   });
 });
 
+describe("intrusionCurve", () => {
+  it("counts radii >= each size, whatever the number of distinct radii and their array type", () => {
+    const shape: Shape3 = [9, 20, 20];
+    const n = 9 * 20 * 20;
+    const sizes = [0.5, 1, 1.5, 2.25, 3, 7.5];
+    const mask = vol(shape, [1, 1, 1], (z, y, x) => (z * 7 + y * 3 + x) % 5 !== 0);
+    // Few radii (the table of values), then 3000 distinct ones (its fallback past 512), then
+    // odd values: NaN, -0, Infinity, a radius just under a size's slack.
+    const few = Float32Array.from({ length: n }, (_, i) => sizes[i % 4]! * (i % 3));
+    const many = Float32Array.from({ length: n }, (_, i) => (i < 400 ? 1 : (i % 3000) / 300));
+    const odd = Float32Array.from(few);
+    odd.set([NaN, -0, Infinity, 3 * (1 - 2e-6), 3 * (1 - 5e-7)], 100);
+    const ints = Uint16Array.from({ length: n }, (_, i) => (i * 7) % 9);
+    for (const data of [few, many, odd, ints]) {
+      const r = { data, shape, spacing: [1, 1, 1] as Spacing3 };
+      for (const m of [mask, undefined]) {
+        const curve = intrusionCurve(r, { sizes, mask: m });
+        const inside = (i: number) => m === undefined || m.data[i] !== 0;
+        let voxels = 0;
+        for (let i = 0; i < n; i++) if (inside(i)) voxels++;
+        expect(curve.voxels).toBe(voxels);
+        sizes.forEach((s, j) => {
+          let hit = 0;
+          for (let i = 0; i < n; i++) if (inside(i) && data[i]! >= s * (1 - 1e-6)) hit++;
+          expect(curve.fraction[j]).toBe(hit / voxels);
+        });
+      }
+    }
+  });
+});
+
 describe("porosimetry errors", () => {
   const pore = vol([4, 4, 4], [1, 1, 1], () => true);
   it("names bad options", async () => {

@@ -73,9 +73,10 @@ async function levelsOf(
  * neighbours (the connectivity) with levels `>= L` joins it to an inlet voxel
  * (the maximin, or widest, path). This is the grayscale reconstruction by
  * dilation of the inlets' levels under the levels, computed as in Vincent's
- * hybrid algorithm (a forward and a backward raster scan, then a FIFO
- * propagation from the voxels that can still rise), which reads the arrays
- * in memory order for most voxels.
+ * hybrid algorithm (a forward and a backward raster scan, then a
+ * propagation from the voxels that can still rise, here by a queue per level,
+ * largest first, so each voxel is raised once), which reads the arrays in
+ * memory order for most voxels.
  * @param level - Levels in the volume padded by one voxel (padding 0), from {@link levelsOf}.
  * @returns The access levels (unpadded; shared memory when `shared`).
  */
@@ -175,49 +176,58 @@ export function accessLevels(
         } else j[p] = c;
       }
     }
-  // FIFO from every voxel above an open neighbour (the padding has level 0: never entered).
-  let queue = new Int32Array(1 << 16);
-  let head = 0;
-  let tail = 0;
-  const push = (p: number) => {
-    if (tail === queue.length) {
-      const live = tail - head;
-      const grown = new Int32Array(Math.max(1 << 16, live * 2));
-      grown.set(queue.subarray(head, tail));
-      queue = grown;
-      head = 0;
-      tail = live;
+  // Propagation from every voxel above an open neighbour (the padding has level 0: never
+  // entered), through a queue per level taken from the largest down: a voxel raised while
+  // level L is taken gets its final value min(L, its level) at once, so it is queued once.
+  const buckets: Int32Array[] = [];
+  const sizes: number[] = [];
+  const push = (v: number, p: number) => {
+    let b = buckets[v];
+    const n = sizes[v] ?? 0;
+    if (b === undefined || n === b.length) {
+      const grown = new Int32Array(Math.max(1024, 2 * n));
+      if (b !== undefined) grown.set(b);
+      b = buckets[v] = grown;
     }
-    queue[tail++] = p;
+    b[n] = p;
+    sizes[v] = n + 1;
   };
   const offsets = Int32Array.from(all);
   const m = offsets.length;
   const queued = new Uint8Array(j.length);
+  let top = 0;
   for (let o = 0; o < nOpen; o++) {
     const q = open[o]!;
     const jq = j[q]!;
     for (let t = 0; t < m; t++) {
       const p = q + offsets[t]!;
-      if (j[p]! > jq && queued[p] === 0) {
+      const jp = j[p]!;
+      if (jp > jq && queued[p] === 0) {
         queued[p] = 1;
-        push(p);
+        push(jp, p);
+        if (jp > top) top = jp;
       }
     }
   }
-  while (head < tail) {
-    const p = queue[head++]!;
-    const jp = j[p]!;
-    for (let t = 0; t < m; t++) {
-      const q = p + offsets[t]!;
-      const jq = j[q]!;
-      if (jq < jp) {
-        const mq = level[q]!;
-        if (jq !== mq) {
-          j[q] = jp < mq ? jp : mq;
-          push(q);
+  for (let l = top; l >= 1; l--) {
+    for (let r = 0; r < (sizes[l] ?? 0); r++) {
+      const p = buckets[l]![r]!;
+      // A seed raised since it was queued went to a higher level's queue.
+      if (j[p] !== l) continue;
+      for (let t = 0; t < m; t++) {
+        const q = p + offsets[t]!;
+        const jq = j[q]!;
+        if (jq < l) {
+          const mq = level[q]!;
+          if (jq !== mq) {
+            const v = l < mq ? l : mq;
+            j[q] = v;
+            push(v, q);
+          }
         }
       }
     }
+    buckets[l] = new Int32Array(0);
   }
   const acc = allocate("uint16", nz * ny * nx, shared);
   for (let z = 0, i = 0; z < nz; z++)

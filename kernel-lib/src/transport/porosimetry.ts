@@ -161,27 +161,66 @@ export function intrusionCurve(radius: Volume, options: IntrusionCurveOptions): 
   const md = m?.data;
   const k = sizes.length;
   const lo = Float64Array.from(sizes, (s) => s * (1 - 1e-6));
+  // Number of lo[j] <= v (lo ascending): the bin of a radius.
+  const binOf = (v: number) => {
+    let a = 0;
+    let b = k;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if (v >= lo[mid]!) a = mid + 1;
+      else b = mid;
+    }
+    return a;
+  };
   // hist[j]: voxels whose radius reaches lo[j - 1] but not lo[j] (j = 0: not lo[0]); the
-  // curve is its suffix sums. A radius equal to the last one looked up repeats its bin.
+  // curve is its suffix sums. Float32 radii (porosimetry's take a few distinct values) are
+  // first counted by value in a small hash table, while it holds them; then value by value.
   const hist = new Float64Array(k + 1);
   let voxels = 0;
+  let i = 0;
+  if (r instanceof Float32Array) {
+    const bits = new Uint32Array(r.buffer, r.byteOffset, r.length);
+    const slots = 1024;
+    const keys = new Uint32Array(slots);
+    const tally = new Float64Array(slots);
+    const used = new Uint8Array(slots);
+    let distinct = 0;
+    scan: for (; i < r.length; i++) {
+      if (md !== undefined && md[i] === 0) continue;
+      const key = bits[i]!;
+      let h = Math.imul(key, 0x9e3779b1) >>> 22;
+      for (;;) {
+        if (used[h] === 0) {
+          if (distinct === slots / 2) break scan;
+          used[h] = 1;
+          keys[h] = key;
+          distinct++;
+          break;
+        }
+        if (keys[h] === key) break;
+        h = (h + 1) & (slots - 1);
+      }
+      tally[h]++;
+    }
+    const value = new Float32Array(1);
+    const valueBits = new Uint32Array(value.buffer);
+    for (let h = 0; h < slots; h++) {
+      if (used[h] === 0) continue;
+      valueBits[0] = keys[h]!;
+      hist[binOf(value[0]!)] += tally[h]!;
+      voxels += tally[h]!;
+    }
+  }
+  // A radius equal to the last one looked up repeats its bin.
   let last = NaN;
   let lastBin = 0;
-  for (let i = 0; i < r.length; i++) {
+  for (; i < r.length; i++) {
     if (md !== undefined && md[i] === 0) continue;
     voxels++;
     const v = r[i]!;
     if (v !== last) {
-      let a = 0;
-      let b = k;
-      // Number of lo[j] <= v (lo ascending).
-      while (a < b) {
-        const mid = (a + b) >> 1;
-        if (v >= lo[mid]!) a = mid + 1;
-        else b = mid;
-      }
       last = v;
-      lastBin = a;
+      lastBin = binOf(v);
     }
     hist[lastBin]++;
   }
