@@ -1,7 +1,7 @@
 import { forEachBlock } from "../parallel/mapBlocks.js";
 import { parallelOptions, runsInline } from "../parallel/options.js";
 import { getThreads } from "../parallel/pool.js";
-import { toShared } from "../parallel/shared.js";
+import { leaseShared } from "../parallel/scratch.js";
 import type { ParallelOptions } from "../parallel/types.js";
 import { checkBoolean, checkOptions } from "../util/checks.js";
 import { checkSpacing, checkVolume } from "../volume/check.js";
@@ -80,7 +80,8 @@ export async function distanceTransform(
   const par = parallelOptions(options);
   const inline = runsInline(shape, par);
   const out = allocate("float32", nz * ny * nx, !inline);
-  const input = inline ? volume : toShared(volume);
+  const lease = inline ? undefined : leaseShared(volume);
+  const input = lease?.volume ?? volume;
   const threads = Math.max(1, inline ? 1 : Math.min(options.threads ?? getThreads(), getThreads()));
   const fromValues = !multiLabel;
   const split = (n: number) => Math.max(1, Math.ceil(n / (4 * threads)));
@@ -91,12 +92,17 @@ export async function distanceTransform(
     if (ny > 1) passes.push(["y", [nz, ny, split(nx)]]);
   }
   if (nz > 1) passes.push(["z", [nz, split(ny), nx]]);
-  for (let p = 0; p < passes.length; p++) {
-    const [pass, blockShape] = passes[p]!;
-    const root = !squared && p === passes.length - 1;
-    const params: EdtBlockParams = { out, pass, spacing, multiLabel, fromValues, root };
-    const kernel = { module: "morphology/edtKernel.js", name: "edtBlock", params };
-    await forEachBlock(input, kernel, { ...par, inline, blockShape });
+  try {
+    for (let p = 0; p < passes.length; p++) {
+      const [pass, blockShape] = passes[p]!;
+      const root = !squared && p === passes.length - 1;
+      const params: EdtBlockParams = { out, pass, spacing, multiLabel, fromValues, root };
+      const kernel = { module: "morphology/edtKernel.js", name: "edtBlock", params };
+      await forEachBlock(input, kernel, { ...par, inline, blockShape });
+    }
+  } finally {
+    // Every block has ended (forEachBlock settles after them): the copy is no longer read.
+    lease?.release();
   }
   return { data: out, shape, spacing: [...volume.spacing] as Spacing3 };
 }

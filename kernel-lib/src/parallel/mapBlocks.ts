@@ -15,7 +15,8 @@ import { getPool, getThreads } from "./pool.js";
 import { runsInline } from "./options.js";
 import { runBlock } from "./runBlock.js";
 import { checkCluster, CLUSTER_BLOCK } from "./clusterOptions.js";
-import { isShared, toShared } from "./shared.js";
+import { leaseShared } from "./scratch.js";
+import { isShared } from "./shared.js";
 import {
   type BlockTask,
   type BoundaryMode,
@@ -254,7 +255,9 @@ async function runJob(job: Job, outputs: Volume[], options: ParallelOptions): Pr
     if (options.onProgress !== undefined) clusterJob.onProgress = options.onProgress;
     return runClusterJob(clusterJob);
   }
-  const shared = inline ? job.inputs : job.inputs.map((v) => toShared(v));
+  // Inputs not in shared memory are copied there for the job (see leaseShared).
+  const leases = inline ? [] : job.inputs.map((v) => leaseShared(v));
+  const shared = inline ? job.inputs : leases.map((lease) => lease.volume);
   const blocks = planBlocks(shape, job.blockShape);
   const total = blocks.length;
   const jobId = `${process.pid}:${++jobCounter}`;
@@ -295,50 +298,58 @@ async function runJob(job: Job, outputs: Volume[], options: ParallelOptions): Pr
   // (The pool is looked up per block: a setThreads() during the job moves
   // the remaining blocks to the new pool while the old one drains.)
   const maxInFlight = Math.min(threads, getThreads());
-  return new Promise<void>((resolve, reject) => {
-    let next = 0;
-    let done = 0;
-    let running = 0;
-    let failure: { error: unknown } | undefined;
-    const onAbort = () => stop(abortReason(signal!));
-    signal?.addEventListener("abort", onAbort, { once: true });
-    function finish(): void {
-      if (running > 0 || (failure === undefined && done < total)) return;
-      signal?.removeEventListener("abort", onAbort);
-      if (failure) reject(failure.error);
-      else resolve();
-    }
-    function stop(error: unknown): void {
-      if (failure === undefined) failure = { error };
-      finish();
-    }
-    function launch(): void {
-      while (failure === undefined && running < maxInFlight && next < total) {
-        const block = blocks[next++]!;
-        running++;
-        getPool()
-          .run(taskOf(block))
-          .then(
-            () => {
-              running--;
-              done++;
-              if (failure === undefined) {
-                try {
-                  options.onProgress?.(done, total);
-                } catch (error) {
-                  failure = { error };
-                }
-              }
-              launch();
-              finish();
-            },
-            (error: unknown) => {
-              running--;
-              stop(wrapError(error, block, total));
-            },
-          );
+  try {
+    await runOnPool();
+  } finally {
+    // The job settles only once no block runs: no worker reads the copies any more.
+    for (const lease of leases) lease.release();
+  }
+  function runOnPool(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let done = 0;
+      let running = 0;
+      let failure: { error: unknown } | undefined;
+      const onAbort = () => stop(abortReason(signal!));
+      signal?.addEventListener("abort", onAbort, { once: true });
+      function finish(): void {
+        if (running > 0 || (failure === undefined && done < total)) return;
+        signal?.removeEventListener("abort", onAbort);
+        if (failure) reject(failure.error);
+        else resolve();
       }
-    }
-    launch();
-  });
+      function stop(error: unknown): void {
+        if (failure === undefined) failure = { error };
+        finish();
+      }
+      function launch(): void {
+        while (failure === undefined && running < maxInFlight && next < total) {
+          const block = blocks[next++]!;
+          running++;
+          getPool()
+            .run(taskOf(block))
+            .then(
+              () => {
+                running--;
+                done++;
+                if (failure === undefined) {
+                  try {
+                    options.onProgress?.(done, total);
+                  } catch (error) {
+                    failure = { error };
+                  }
+                }
+                launch();
+                finish();
+              },
+              (error: unknown) => {
+                running--;
+                stop(wrapError(error, block, total));
+              },
+            );
+        }
+      }
+      launch();
+    });
+  }
 }
